@@ -1,0 +1,45 @@
+// The closed set of error codes and the one place each is mapped to its HTTP status.
+import { z } from 'zod';
+
+/** Every code maps to exactly one status. Add a code here or nowhere. */
+export const ERROR_STATUS = {
+  MALFORMED_JSON: 400,
+  VALIDATION_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  TOKEN_INVALID: 401,
+  TOKEN_EXPIRED: 401,
+  TOKEN_TOO_LARGE: 401,
+  FORBIDDEN: 403,
+  SESSION_MISMATCH: 403,
+  NOT_FOUND: 404,
+  SESSION_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  SESSION_ENDED: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  SERVICE_UNAVAILABLE: 503,
+} as const satisfies Record<string, number>;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+export const ErrorCode = z.enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]);
+
+export function statusOf(code: ErrorCode): (typeof ERROR_STATUS)[ErrorCode] {
+  return ERROR_STATUS[code];
+}
+
+/** The one error envelope every service answers with. */
+export const ErrorEnvelope = z.object({
+  error: z.object({
+    code: ErrorCode,
+    message: z.string(),
+    requestId: z.string(),
+    details: z.unknown().optional(),
+  }),
+});
+export type ErrorEnvelope = z.infer<typeof ErrorEnvelope>;
+
+/** Codes used for one rejected event inside an otherwise accepted batch (reported per eventId). */
+export const EventRejectionCode = z.enum(['INVALID_EVENT', 'TIMESTAMP_OUT_OF_RANGE']);
+export type EventRejectionCode = z.infer<typeof EventRejectionCode>;

@@ -1,0 +1,10 @@
+// The system's language: every service imports its schemas and types from here.
+export * from './alerts.ts';
+export * from './batch.ts';
+export * from './errors.ts';
+export * from './events.ts';
+export * from './ids.ts';
+export * from './kafka.ts';
+export * from './redisKeys.ts';
+export * from './session.ts';
+export * from './token.ts';

@@ -1,0 +1,61 @@
+// Records the edge produces to Kafka, keyed by sessionId so that one session's records stay in order.
+import { z } from 'zod';
+import { AnomalyEvent } from './events.ts';
+import { EpochMillis, ExternalId } from './ids.ts';
+import { ExamConfig, SessionId } from './session.ts';
+
+export const KAFKA_SCHEMA_VERSION = 1;
+
+export const KAFKA_TOPICS = {
+  events: 'proctor.events',
+  deadLetter: 'proctor.events.dlq',
+} as const;
+
+const base = {
+  schemaVersion: z.literal(KAFKA_SCHEMA_VERSION),
+  tenantId: ExternalId,
+  sessionId: SessionId,
+  /** Edge clock when the record was accepted, epoch ms. */
+  receivedAt: EpochMillis,
+};
+
+export const EventRecord = z.object({ ...base, kind: z.literal('event'), event: AnomalyEvent });
+export type EventRecord = z.infer<typeof EventRecord>;
+
+export const SessionStartedRecord = z.object({
+  ...base,
+  kind: z.literal('session_started'),
+  session: z.object({
+    examScheduleId: ExternalId,
+    userId: ExternalId,
+    attemptNo: z.number().int(),
+    examConfig: ExamConfig,
+    startedAt: EpochMillis,
+  }),
+});
+export type SessionStartedRecord = z.infer<typeof SessionStartedRecord>;
+
+export const SessionEndedRecord = z.object({
+  ...base,
+  kind: z.literal('session_ended'),
+  endedAt: EpochMillis,
+  reason: z.enum(['submitted', 'timeout', 'abandoned']),
+});
+export type SessionEndedRecord = z.infer<typeof SessionEndedRecord>;
+
+/** Every value on the events topic. The processor parses with this once, at the boundary. */
+export const ProctorRecord = z.discriminatedUnion('kind', [EventRecord, SessionStartedRecord, SessionEndedRecord]);
+export type ProctorRecord = z.infer<typeof ProctorRecord>;
+
+/** A record the processor could not apply, as written to the dead-letter topic. */
+export const DeadLetterRecord = z.object({
+  reason: z.string(),
+  sourceTopic: z.string(),
+  sourcePartition: z.number().int(),
+  sourceOffset: z.string(),
+  failedAt: EpochMillis,
+  /** The original value, as text (it may not be JSON at all). */
+  value: z.string().nullable(),
+  key: z.string().nullable(),
+});
+export type DeadLetterRecord = z.infer<typeof DeadLetterRecord>;

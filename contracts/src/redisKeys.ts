@@ -1,0 +1,36 @@
+// The Redis key layout shared by the edge and the processor. Per-session keys carry the Redis Cluster hash tag
+// `{sessionId}` so that everything of one session lives in one slot and scripts over it stay single-slot.
+
+export const REDIS_PREFIX = 'proctor';
+
+/** Per-session key: `proctor:{<sessionId>}:<part>`. */
+export function sessionKey(sessionId: string, part: string, prefix = REDIS_PREFIX): string {
+  return `${prefix}:{${sessionId}}:${part}`;
+}
+
+/** The edge's session state hash (status, tenant, identity, config, startedAt, lastHeartbeatAt, endedAt). */
+export const sessionStateKey = (sessionId: string, prefix?: string) => sessionKey(sessionId, 'session', prefix);
+
+/** One dedupe mark per accepted event: 'pending' while its produce is in flight, 'done' once durable. */
+export const eventMarkKey = (sessionId: string, eventId: string, prefix?: string) =>
+  sessionKey(sessionId, `ev:${eventId}`, prefix);
+
+/**
+ * Liveness is sharded into sorted sets scored by each session's deadline (last seen + N × heartbeat interval).
+ * The processor sweeps members whose deadline passed with ZRANGEBYSCORE … LIMIT, a few shards at a time:
+ * no full scan at 1M sessions, and no single hot key.
+ */
+export const LIVENESS_SHARDS = 64;
+
+export function livenessShard(sessionId: string): number {
+  // sessionId is hex SHA-256: its first 4 hex digits are uniformly distributed.
+  return Number.parseInt(sessionId.slice(0, 4), 16) % LIVENESS_SHARDS;
+}
+
+export const livenessKey = (shard: number, prefix = REDIS_PREFIX) => `${prefix}:liveness:${shard}`;
+
+/** TTL of a session's edge state: refreshed by every heartbeat, so only abandoned sessions expire. */
+export const SESSION_STATE_TTL_SECONDS = 8 * 60 * 60;
+
+/** TTL of a 'done' dedupe mark: longer than the oldest timestamp the edge accepts (EVENT_LIMITS.maxEventAgeMs). */
+export const EVENT_MARK_TTL_SECONDS = 7 * 60 * 60;

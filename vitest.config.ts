@@ -1,0 +1,29 @@
+// One test runner for the monorepo, split by intent: pure unit tests, integration tests against the real local
+// stack, the edge in real workerd, and browser tests in real Chromium. `npm test` runs them all.
+import { existsSync } from 'node:fs';
+import { defineConfig } from 'vitest/config';
+
+const ignored = ['**/node_modules/**', '**/dist/**', '**/.astro/**', '**/.wrangler/**'];
+const nodeProject = (name: string, include: string[], extra: Record<string, unknown> = {}) => ({
+  test: { name, include, exclude: [...ignored, 'edge/**'], environment: 'node', ...extra },
+});
+
+export default defineConfig({
+  test: {
+    reporters: process.env.CI ? ['default', 'junit'] : ['default'],
+    outputFile: { junit: 'test-output/junit.xml' },
+    projects: [
+      nodeProject('unit', ['**/*.test.ts'], {
+        exclude: [...ignored, 'edge/**', '**/*.integration.test.ts', '**/*.browser.test.ts', '**/*.stack.test.ts'],
+      }),
+      nodeProject('integration', ['**/*.integration.test.ts'], { testTimeout: 60_000, hookTimeout: 120_000 }),
+      nodeProject('browser', ['**/*.browser.test.ts'], {
+        testTimeout: 120_000,
+        hookTimeout: 180_000,
+        fileParallelism: false,
+      }),
+      nodeProject('stack', ['**/*.stack.test.ts'], { testTimeout: 300_000, hookTimeout: 300_000 }),
+      ...(existsSync('edge/vitest.config.ts') ? ['edge/vitest.config.ts'] : []),
+    ],
+  },
+});
