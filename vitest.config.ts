@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 
 const ignored = ['**/node_modules/**', '**/dist/**', '**/.astro/**', '**/.wrangler/**'];
 const nodeProject = (name: string, include: string[], extra: Record<string, unknown> = {}) => ({
-  test: { name, include, exclude: [...ignored, 'edge/**'], environment: 'node', ...extra },
+  test: { name, include, exclude: [...ignored, '**/*.workerd.test.ts'], environment: 'node', ...extra },
 });
 
 export default defineConfig({
@@ -14,7 +14,7 @@ export default defineConfig({
     outputFile: { junit: 'test-output/junit.xml' },
     projects: [
       nodeProject('unit', ['**/*.test.ts'], {
-        exclude: [...ignored, 'edge/**', '**/*.integration.test.ts', '**/*.browser.test.ts', '**/*.stack.test.ts'],
+        exclude: [...ignored, '**/*.workerd.test.ts', '**/*.integration.test.ts', '**/*.browser.test.ts', '**/*.stack.test.ts'],
       }),
       nodeProject('integration', ['**/*.integration.test.ts'], { testTimeout: 60_000, hookTimeout: 120_000 }),
       nodeProject('browser', ['**/*.browser.test.ts'], {

@@ -1,0 +1,2 @@
+// Bearer-token verification for every service that accepts the platform's RS256 tokens.
+export * from './verifyToken.ts';

@@ -1,0 +1,132 @@
+// RS256 bearer-token verification shared by the edge (exam tokens) and the dashboard (proctor tokens).
+// We only ever verify: tokens are issued by the exam platform, never by us.
+import {
+  createRemoteJWKSet,
+  errors,
+  importSPKI,
+  type CryptoKey as JoseKey,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  jwtVerify,
+} from 'jose';
+import type { z } from 'zod';
+import { EVENT_LIMITS } from '../events.ts';
+
+export type TokenFailureCode =
+  | 'UNAUTHENTICATED'
+  | 'TOKEN_INVALID'
+  | 'TOKEN_EXPIRED'
+  | 'TOKEN_TOO_LARGE'
+  /** The issuer's JWKS could not be fetched: not the candidate's fault, so not a 401. */
+  | 'SERVICE_UNAVAILABLE';
+
+/** A rejected token is a value, not a throw: the caller maps it to 401 with `wwwAuthenticate`. */
+export type TokenFailure = { ok: false; code: TokenFailureCode; message: string; wwwAuthenticate: string };
+export type TokenResult<T> = { ok: true; claims: T } | TokenFailure;
+
+export interface VerifierOptions {
+  /** SPKI PEM of the issuer's RSA public key. Exactly one of publicKeyPem and jwksUrl. */
+  publicKeyPem?: string | undefined;
+  /** The issuer's JWKS. Keys are selected by `kid` from this set only; a token's `jku`/`x5u` are never followed. */
+  jwksUrl?: string | undefined;
+  /** When set, `iss` must equal it. */
+  issuer?: string | undefined;
+  /** When set, `aud` must contain it. */
+  audience?: string | undefined;
+  /** Leeway on `exp`/`nbf`, seconds. Default 30. */
+  clockToleranceSeconds?: number | undefined;
+  /** The Authorization header is refused above this many bytes, before any parsing. Default 8 KiB. */
+  maxHeaderBytes?: number | undefined;
+  /** JWKS refetch cooldown (ms) when an unknown kid arrives. Default 30 s. */
+  jwksCooldownMs?: number | undefined;
+  /** How long a fetched JWKS is trusted (ms). Default 10 min. */
+  jwksCacheMaxAgeMs?: number | undefined;
+  /** Realm in WWW-Authenticate. Default "proctor". */
+  realm?: string | undefined;
+}
+
+const RS256 = ['RS256'];
+
+/**
+ * Builds a verifier for one claims schema. Options are validated here, so a misconfigured service fails at
+ * start-up rather than on the first request. The imported key / JWKS cache lives as long as the verifier
+ * (one per isolate or process).
+ */
+export function createTokenVerifier<S extends z.ZodType>(schema: S, options: VerifierOptions) {
+  const { publicKeyPem, jwksUrl, issuer, audience } = options;
+  if (Boolean(publicKeyPem) === Boolean(jwksUrl)) {
+    throw new Error('token verifier: set exactly one of publicKeyPem (SPKI PEM) or jwksUrl');
+  }
+  if (publicKeyPem && !publicKeyPem.includes('-----BEGIN PUBLIC KEY-----')) {
+    throw new Error('token verifier: publicKeyPem must be an SPKI PEM ("-----BEGIN PUBLIC KEY-----")');
+  }
+  const realm = options.realm ?? 'proctor';
+  const maxHeaderBytes = options.maxHeaderBytes ?? EVENT_LIMITS.maxAuthorizationBytes;
+  const clockTolerance = options.clockToleranceSeconds ?? 30;
+
+  let key: Promise<JoseKey> | JWTVerifyGetKey;
+  if (publicKeyPem) {
+    key = importSPKI(publicKeyPem, 'RS256');
+    // Surface a bad PEM at start-up, but do not crash the isolate with an unhandled rejection.
+    key.catch(() => {});
+  } else {
+    key = createRemoteJWKSet(new URL(jwksUrl as string), {
+      cooldownDuration: options.jwksCooldownMs ?? 30_000,
+      cacheMaxAge: options.jwksCacheMaxAgeMs ?? 600_000,
+    });
+  }
+
+  const fail = (code: TokenFailureCode, message: string): TokenFailure => ({
+    ok: false,
+    code,
+    message,
+    wwwAuthenticate:
+      code === 'UNAUTHENTICATED'
+        ? `Bearer realm="${realm}"`
+        : `Bearer realm="${realm}", error="invalid_token", error_description="${message.replaceAll('"', "'")}"`,
+  });
+
+  return async function verifyBearerToken(authorization: string | null | undefined): Promise<TokenResult<z.infer<S>>> {
+    if (!authorization) return fail('UNAUTHENTICATED', 'Authorization: Bearer <token> is required');
+    if (authorization.length > maxHeaderBytes) {
+      return fail('TOKEN_TOO_LARGE', `Authorization header exceeds ${maxHeaderBytes} bytes`);
+    }
+    const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i.exec(authorization.trim());
+    if (!match) return fail('TOKEN_INVALID', 'Authorization must be "Bearer" followed by a compact JWT');
+
+    let payload: JWTPayload;
+    try {
+      const verifyKey = typeof key === 'function' ? key : await key;
+      ({ payload } = await jwtVerify(match[1] as string, verifyKey as Parameters<typeof jwtVerify>[1], {
+        algorithms: RS256,
+        requiredClaims: ['exp'],
+        clockTolerance,
+        ...(issuer ? { issuer } : {}),
+        ...(audience ? { audience } : {}),
+      }));
+    } catch (err) {
+      return fail(...describe(err));
+    }
+    const parsed = schema.safeParse(payload);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return fail('TOKEN_INVALID', `claim ${issue?.path.join('.') || '?'}: ${issue?.message ?? 'invalid'}`);
+    }
+    return { ok: true, claims: parsed.data };
+  };
+}
+
+/** Maps jose's errors to a stable code and a message safe to show (it never echoes the token). */
+function describe(err: unknown): [TokenFailureCode, string] {
+  if (err instanceof errors.JWTExpired) return ['TOKEN_EXPIRED', 'token has expired'];
+  if (err instanceof errors.JWTClaimValidationFailed) return ['TOKEN_INVALID', `claim ${err.claim}: ${err.reason}`];
+  if (err instanceof errors.JOSEAlgNotAllowed) return ['TOKEN_INVALID', 'only RS256 tokens are accepted'];
+  if (err instanceof errors.JWSSignatureVerificationFailed) return ['TOKEN_INVALID', 'signature verification failed'];
+  if (err instanceof errors.JWKSNoMatchingKey) return ['TOKEN_INVALID', 'no issuer key matches the token'];
+  if (err instanceof errors.JOSENotSupported) return ['TOKEN_INVALID', 'token uses an unsupported header'];
+  if (err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid) return ['TOKEN_INVALID', 'malformed token'];
+  if (err instanceof errors.JWKSTimeout || !(err instanceof errors.JOSEError)) {
+    return ['SERVICE_UNAVAILABLE', 'issuer keys are unavailable'];
+  }
+  return ['TOKEN_INVALID', 'token could not be verified'];
+}
