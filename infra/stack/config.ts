@@ -1,0 +1,81 @@
+// Local stack configuration: every address, port and path, each overridable by an environment variable.
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type ServiceName = 'kafka' | 'bridge' | 'shim' | 'redis';
+
+export interface StackConfig {
+  infraDir: string;
+  /** infra/.stack: pid files, logs/, kafka data (gitignored). */
+  stateDir: string;
+  logDir: string;
+  /** Maven-resolved jars live outside the repo so clean clones re-use them. */
+  cacheDir: string;
+  kafka: { host: string; port: number; controllerPort: number; bootstrap: string; heapMb: number; dataDir: string };
+  bridge: { host: string; port: number; url: string; heapMb: number };
+  shim: { host: string; port: number; url: string; token: string };
+  redis: { url: string; host: string; port: number };
+  mysqlUrl: string;
+  topics: { events: string; dlq: string; eventsPartitions: number; dlqPartitions: number };
+  /** How long up.ts waits for one service to become healthy. */
+  startTimeoutMs: number;
+}
+
+const infraDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+function int(env: NodeJS.ProcessEnv, key: string, fallback: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${key} must be a positive integer, got "${raw}"`);
+  return n;
+}
+
+export function stackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
+  const stateDir = env.PROCTOR_STACK_DIR ?? join(infraDir, '.stack');
+  const cacheRoot = env.XDG_CACHE_HOME ?? join(homedir(), '.cache');
+  const kafkaHost = env.KAFKA_HOST ?? '127.0.0.1';
+  const kafkaPort = int(env, 'KAFKA_PORT', 9092);
+  const bridgeHost = env.BRIDGE_HOST ?? '127.0.0.1';
+  const bridgePort = int(env, 'BRIDGE_PORT', 18080);
+  const shimHost = env.SHIM_HOST ?? '127.0.0.1';
+  const shimPort = int(env, 'SHIM_PORT', 18079);
+  const redisUrl = env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const redis = new URL(redisUrl);
+  return {
+    infraDir,
+    stateDir,
+    logDir: join(stateDir, 'logs'),
+    cacheDir: env.PROCTOR_STACK_CACHE ?? join(cacheRoot, 'proctor-stack'),
+    kafka: {
+      host: kafkaHost,
+      port: kafkaPort,
+      controllerPort: int(env, 'KAFKA_CONTROLLER_PORT', 9093),
+      bootstrap: env.KAFKA_BROKERS ?? `${kafkaHost}:${kafkaPort}`,
+      heapMb: int(env, 'KAFKA_HEAP_MB', 512),
+      dataDir: join(stateDir, 'kafka-data'),
+    },
+    bridge: {
+      host: bridgeHost,
+      port: bridgePort,
+      url: env.KAFKA_BRIDGE_URL ?? `http://${bridgeHost}:${bridgePort}`,
+      heapMb: int(env, 'BRIDGE_HEAP_MB', 192),
+    },
+    shim: {
+      host: shimHost,
+      port: shimPort,
+      url: env.UPSTASH_REDIS_REST_URL ?? `http://${shimHost}:${shimPort}`,
+      token: env.UPSTASH_REDIS_REST_TOKEN ?? 'local-dev-token',
+    },
+    redis: { url: redisUrl, host: redis.hostname, port: Number(redis.port || 6379) },
+    mysqlUrl: env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/proctor',
+    topics: {
+      events: env.KAFKA_EVENTS_TOPIC ?? 'proctor.events',
+      dlq: env.KAFKA_DLQ_TOPIC ?? 'proctor.events.dlq',
+      eventsPartitions: int(env, 'KAFKA_EVENTS_PARTITIONS', 12),
+      dlqPartitions: int(env, 'KAFKA_DLQ_PARTITIONS', 3),
+    },
+    startTimeoutMs: int(env, 'STACK_START_TIMEOUT_MS', 90_000),
+  };
+}

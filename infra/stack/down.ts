@@ -1,0 +1,28 @@
+// `npm run stack:down`: stops what stack:up started (by pid file) and leaves pre-existing Redis/MariaDB alone.
+import { type ServiceName, type StackConfig, stackConfig } from './config.ts';
+import { stopService } from './control.ts';
+
+/** Producers first, so nothing writes into a broker that is going away. */
+const STOP_ORDER: ServiceName[] = ['bridge', 'shim', 'kafka', 'redis'];
+
+export async function stackDown(config: StackConfig = stackConfig()): Promise<void> {
+  for (const name of STOP_ORDER) {
+    const t = performance.now();
+    const outcome = await stopService(name, config);
+    if (outcome !== 'not_running') {
+      console.log(`stack: ${name.padEnd(6)} ${outcome} (${((performance.now() - t) / 1000).toFixed(1)} s)`);
+    } else {
+      console.log(`stack: ${name.padEnd(6)} not running (nothing of ours to stop)`);
+    }
+  }
+}
+
+if (import.meta.main) {
+  stackDown().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(`stack: down failed: ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,77 @@
+// Health probes for each service, plus a poll-until-healthy helper with a timeout that says what it waited for.
+import { Kafka, logLevel } from 'kafkajs';
+import { RespConnection } from '../shim/resp.ts';
+import type { StackConfig } from './config.ts';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function kafkaHealthy(config: StackConfig): Promise<boolean> {
+  const admin = new Kafka({
+    clientId: 'proctor-stack-health',
+    brokers: [config.kafka.bootstrap],
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 1000,
+    requestTimeout: 2000,
+    retry: { retries: 0 },
+  }).admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    return cluster.brokers.length > 0;
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+async function httpStatus(url: string, timeoutMs = 2000): Promise<number | undefined> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    await res.arrayBuffer();
+    return res.status;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The bridge's /ready answers 204 only once it has reached Kafka. */
+export async function bridgeHealthy(config: StackConfig): Promise<boolean> {
+  return (await httpStatus(`${config.bridge.url}/ready`, 5000)) === 204;
+}
+
+export async function shimHealthy(config: StackConfig): Promise<boolean> {
+  return (await httpStatus(`${config.shim.url}/healthz`)) === 200;
+}
+
+export async function redisHealthy(config: StackConfig): Promise<boolean> {
+  try {
+    const conn = await RespConnection.open(config.redis.host, config.redis.port, 1000);
+    try {
+      const reply = await conn.send(['PING']);
+      return Buffer.isBuffer(reply) && reply.toString() === 'PONG';
+    } finally {
+      conn.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
+/** Polls `probe` until it answers true; throws after `timeoutMs`, pointing at the log to read. */
+export async function waitHealthy(
+  what: string,
+  probe: () => Promise<boolean>,
+  timeoutMs: number,
+  opts: { logFile?: string; stillRunning?: () => boolean } = {},
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await probe()) return;
+    if (opts.stillRunning && !opts.stillRunning()) {
+      throw new Error(`${what} exited during start-up; see ${opts.logFile ?? 'its log'}`);
+    }
+    await sleep(250);
+  }
+  throw new Error(`${what} did not become healthy within ${timeoutMs} ms; see ${opts.logFile ?? 'its log'}`);
+}

@@ -1,0 +1,227 @@
+// What each stack service is: how to start it, how to probe it, where it listens and logs.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ServiceName, StackConfig } from './config.ts';
+import { bridgeHealthy, kafkaHealthy, redisHealthy, shimHealthy } from './health.ts';
+import { ensureBridgeLibs, ensureKafkaLibs } from './jars.ts';
+import { type PidRecord, spawnDetached } from './processes.ts';
+import { runJava } from './java.ts';
+
+export interface ServiceSpec {
+  name: ServiceName;
+  host: string;
+  port: number;
+  /** Extra ports the service binds (Kafka's controller listener). */
+  extraPorts: number[];
+  url: string;
+  logFile: string;
+  pidFile: string;
+  healthy(): Promise<boolean>;
+  start(): PidRecord;
+}
+
+export function pidFileOf(config: StackConfig, name: ServiceName): string {
+  return join(config.stateDir, `${name}.pid`);
+}
+
+function javaOpts(name: string, heapMb: number): string[] {
+  return [
+    `-Xms${Math.min(128, heapMb)}m`,
+    `-Xmx${heapMb}m`,
+    // Small fixed heaps on a 2-core box: serial GC costs less CPU and memory than G1 here.
+    '-XX:+UseSerialGC',
+    '-XX:+ExitOnOutOfMemoryError',
+    '-Djava.awt.headless=true',
+    `-Dproctor.service=${name}`,
+  ];
+}
+
+/** A KRaft cluster id is 16 random bytes in URL-safe base64; never starting with "-" so no CLI mistakes it. */
+function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
+function kafkaSpec(config: StackConfig): ServiceSpec {
+  const { kafka, stateDir, logDir } = config;
+  const confDir = join(stateDir, 'kafka-config');
+  const logFile = join(logDir, 'kafka.log');
+  return {
+    name: 'kafka',
+    host: kafka.host,
+    port: kafka.port,
+    extraPorts: [kafka.controllerPort],
+    url: kafka.bootstrap,
+    logFile,
+    pidFile: pidFileOf(config, 'kafka'),
+    healthy: () => kafkaHealthy(config),
+    start() {
+      const libs = ensureKafkaLibs(config);
+      mkdirSync(confDir, { recursive: true });
+      const props = join(confDir, 'server.properties');
+      writeFileSync(
+        props,
+        [
+          'process.roles=broker,controller',
+          'node.id=1',
+          `controller.quorum.voters=1@${kafka.host}:${kafka.controllerPort}`,
+          `listeners=PLAINTEXT://${kafka.host}:${kafka.port},CONTROLLER://${kafka.host}:${kafka.controllerPort}`,
+          `advertised.listeners=PLAINTEXT://${kafka.host}:${kafka.port}`,
+          'controller.listener.names=CONTROLLER',
+          'inter.broker.listener.name=PLAINTEXT',
+          'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+          `log.dirs=${kafka.dataDir}`,
+          'num.network.threads=2',
+          'num.io.threads=4',
+          'num.partitions=1',
+          // Same as the apache/kafka image in docker-compose, so both stacks behave alike.
+          'auto.create.topics.enable=true',
+          'offsets.topic.replication.factor=1',
+          // Fewer internal partitions make the first consumer group join in about a second instead of ten.
+          'offsets.topic.num.partitions=10',
+          'transaction.state.log.replication.factor=1',
+          'transaction.state.log.min.isr=1',
+          'transaction.state.log.num.partitions=4',
+          'share.coordinator.state.topic.replication.factor=1',
+          'share.coordinator.state.topic.min.isr=1',
+          // Tests create a group per test; no reason to wait 3 s for more members to join.
+          'group.initial.rebalance.delay.ms=0',
+          'log.retention.hours=72',
+          '',
+        ].join('\n'),
+      );
+      const log4j = join(confDir, 'log4j2.properties');
+      writeFileSync(
+        log4j,
+        [
+          'status = warn',
+          'appender.file.type = File',
+          'appender.file.name = file',
+          `appender.file.fileName = ${logFile}`,
+          'appender.file.layout.type = PatternLayout',
+          'appender.file.layout.pattern = [%d] %p %m (%c)%n',
+          'rootLogger.level = INFO',
+          'rootLogger.appenderRef.file.ref = file',
+          'logger.kafkaRequest.name = kafka.request.logger',
+          'logger.kafkaRequest.level = WARN',
+          '',
+        ].join('\n'),
+      );
+      const classpath = `${libs}/*`;
+      const log4jOpt = `-Dlog4j2.configurationFile=${log4j}`;
+      if (!existsSync(join(kafka.dataDir, 'meta.properties'))) {
+        // Format once: KRaft refuses to start on an unformatted log dir, and re-formatting would lose data.
+        runJava(
+          ['-Xmx256m', '-XX:+UseSerialGC', log4jOpt, '-cp', classpath, 'kafka.tools.StorageTool', 'format',
+            `--cluster-id=${newClusterId()}`, '-c', props, '--ignore-formatted'],
+          'format the Kafka log directory',
+        );
+      }
+      return spawnDetached({
+        command: 'java',
+        args: [...javaOpts('kafka', kafka.heapMb), log4jOpt, '-cp', classpath, 'kafka.Kafka', props],
+        logFile: join(logDir, 'kafka.stdout.log'),
+        pidFile: pidFileOf(config, 'kafka'),
+        marker: '-Dproctor.service=kafka',
+      });
+    },
+  };
+}
+
+function bridgeSpec(config: StackConfig): ServiceSpec {
+  const { bridge, stateDir, logDir } = config;
+  const logFile = join(logDir, 'bridge.log');
+  return {
+    name: 'bridge',
+    host: bridge.host,
+    port: bridge.port,
+    extraPorts: [],
+    url: bridge.url,
+    logFile,
+    pidFile: pidFileOf(config, 'bridge'),
+    healthy: () => bridgeHealthy(config),
+    start() {
+      const libs = ensureBridgeLibs(config);
+      const props = join(stateDir, 'bridge.properties');
+      writeFileSync(
+        props,
+        [
+          'bridge.id=proctor-local',
+          `kafka.bootstrap.servers=${config.kafka.bootstrap}`,
+          `http.host=${bridge.host}`,
+          `http.port=${bridge.port}`,
+          'http.producer.enabled=true',
+          // 2xx must mean durable: every in-sync replica has the record.
+          'kafka.producer.acks=all',
+          'kafka.producer.enable.idempotence=true',
+          'kafka.producer.linger.ms=5',
+          '',
+        ].join('\n'),
+      );
+      return spawnDetached({
+        command: 'java',
+        args: [...javaOpts('bridge', bridge.heapMb), '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
+          '-cp', `${libs}/*`, 'dev.proctor.bridge.Application', '--config-file', props],
+        logFile,
+        pidFile: pidFileOf(config, 'bridge'),
+        marker: '-Dproctor.service=bridge',
+      });
+    },
+  };
+}
+
+function shimSpec(config: StackConfig): ServiceSpec {
+  const logFile = join(config.logDir, 'shim.log');
+  const main = join(config.infraDir, 'shim', 'main.ts');
+  return {
+    name: 'shim',
+    host: config.shim.host,
+    port: config.shim.port,
+    extraPorts: [],
+    url: config.shim.url,
+    logFile,
+    pidFile: pidFileOf(config, 'shim'),
+    healthy: () => shimHealthy(config),
+    start: () =>
+      spawnDetached({ command: process.execPath, args: [main], logFile, pidFile: pidFileOf(config, 'shim'), marker: main }),
+  };
+}
+
+function redisSpec(config: StackConfig): ServiceSpec {
+  const logFile = join(config.logDir, 'redis.log');
+  const { host, port } = config.redis;
+  return {
+    name: 'redis',
+    host,
+    port,
+    extraPorts: [],
+    url: config.redis.url,
+    logFile,
+    pidFile: pidFileOf(config, 'redis'),
+    healthy: () => redisHealthy(config),
+    start: () =>
+      spawnDetached({
+        command: 'redis-server',
+        args: ['--bind', host, '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', config.stateDir],
+        logFile,
+        pidFile: pidFileOf(config, 'redis'),
+        marker: `redis-server ${host}:${port}`,
+      }),
+  };
+}
+
+export function serviceSpec(config: StackConfig, name: ServiceName): ServiceSpec {
+  switch (name) {
+    case 'kafka':
+      return kafkaSpec(config);
+    case 'bridge':
+      return bridgeSpec(config);
+    case 'shim':
+      return shimSpec(config);
+    case 'redis':
+      return redisSpec(config);
+  }
+}

@@ -1,0 +1,41 @@
+// Creates the stack's Kafka topics if they are missing; existing topics are left exactly as they are.
+import { Kafka, logLevel } from 'kafkajs';
+import type { StackConfig } from './config.ts';
+
+export interface TopicSpec {
+  topic: string;
+  numPartitions: number;
+}
+
+export function stackTopics(config: StackConfig): TopicSpec[] {
+  return [
+    { topic: config.topics.events, numPartitions: config.topics.eventsPartitions },
+    { topic: config.topics.dlq, numPartitions: config.topics.dlqPartitions },
+  ];
+}
+
+/** Returns the topics it created; throws if an existing topic has fewer partitions than asked for. */
+export async function ensureTopics(brokers: string, topics: TopicSpec[]): Promise<string[]> {
+  const admin = new Kafka({ clientId: 'proctor-stack', brokers: [brokers], logLevel: logLevel.ERROR }).admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t.topic));
+    if (missing.length > 0) {
+      await admin.createTopics({
+        topics: missing.map((t) => ({ topic: t.topic, numPartitions: t.numPartitions, replicationFactor: 1 })),
+        waitForLeaders: true,
+      });
+    }
+    const meta = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.topic) });
+    for (const t of topics) {
+      const have = meta.topics.find((m) => m.name === t.topic)?.partitions.length ?? 0;
+      if (have < t.numPartitions) {
+        throw new Error(`topic ${t.topic} has ${have} partitions, expected ${t.numPartitions}; delete it or raise it`);
+      }
+    }
+    return missing.map((t) => t.topic);
+  } finally {
+    await admin.disconnect();
+  }
+}
