@@ -1,0 +1,92 @@
+// Face detector model choice by measurement: short-range vs full-range vs both, on real photos at desk distance
+// and further back. Prints recall/false positives per scenario and the full/short recall ratio for distant faces.
+import * as tf from '@tensorflow/tfjs-core';
+import type { FaceDetection } from '../client/src/derive/types.ts';
+import { createFaceEngine, type ModelChoice } from '../client/src/detector/faceEngine.ts';
+import { initNodeWasm, loadNodeModel } from '../client/test/nodeModels.ts';
+import {
+  compositeFrame,
+  deskFrame,
+  distantFrame,
+  FRAME_HEIGHT,
+  FRAME_WIDTH,
+  SAMPLE_PHOTOS,
+  type TestFrame,
+} from '../client/test/samplePhotos.ts';
+
+/** The MULTI_PERSON score threshold the client uses (client/src/derive/config.ts default). */
+const SCORE_THRESHOLD = Number(process.env.SCORE_THRESHOLD ?? 0.6);
+
+function contains(face: FaceDetection, p: { x: number; y: number }): boolean {
+  const pad = 0.25; // hand-placed centres are approximate: accept a quarter box of slack
+  const { x, y, width, height } = face.box;
+  return (
+    p.x >= x - pad * width && p.x <= x + (1 + pad) * width && p.y >= y - pad * height && p.y <= y + (1 + pad) * height
+  );
+}
+
+interface Tally {
+  truth: number;
+  found: number;
+  falsePositives: number;
+  ms: number[];
+}
+
+async function main(): Promise<void> {
+  await initNodeWasm();
+  const models = { short: await loadNodeModel('short'), full: await loadNodeModel('full') };
+  const engines: Record<ModelChoice, ReturnType<typeof createFaceEngine>> = {
+    short: createFaceEngine({ short: models.short }),
+    full: createFaceEngine({ full: models.full }),
+    'short+full': createFaceEngine(models),
+  };
+
+  const groups: Record<string, TestFrame[]> = {
+    'desk (one face fills frame)': SAMPLE_PHOTOS.flatMap((p) => p.faces.map((_, i) => deskFrame(p, i))),
+    'group at ~1.5 m (640 px)': SAMPLE_PHOTOS.map((p) => distantFrame(p, 640)),
+    'group at ~3 m (320 px)': SAMPLE_PHOTOS.map((p) => distantFrame(p, 320)),
+    'group at ~4.5 m (213 px)': SAMPLE_PHOTOS.map((p) => distantFrame(p, 213)),
+    'candidate + people behind (240 px)': SAMPLE_PHOTOS.map((p, i) =>
+      compositeFrame(p, SAMPLE_PHOTOS[(i + 1) % SAMPLE_PHOTOS.length]!, 240),
+    ),
+  };
+
+  const results: Record<string, Record<ModelChoice, Tally>> = {};
+  for (const [group, frames] of Object.entries(groups)) {
+    results[group] = {} as Record<ModelChoice, Tally>;
+    for (const [choice, engine] of Object.entries(engines) as Array<[ModelChoice, (typeof engines)['short']]>) {
+      const tally: Tally = { truth: 0, found: 0, falsePositives: 0, ms: [] };
+      for (const frame of frames) {
+        const input = tf.tensor3d(frame.rgb, [FRAME_HEIGHT, FRAME_WIDTH, 3], 'int32');
+        const t0 = performance.now();
+        const faces = (await engine.detect(input)).filter((f) => f.score >= SCORE_THRESHOLD);
+        tally.ms.push(performance.now() - t0);
+        input.dispose();
+        tally.truth += frame.truth.length;
+        tally.found += frame.truth.filter((p) => faces.some((f) => contains(f, p))).length;
+        tally.falsePositives += faces.filter((f) => !frame.truth.some((p) => contains(f, p))).length;
+      }
+      results[group][choice] = tally;
+    }
+  }
+
+  console.log(`score threshold ${SCORE_THRESHOLD}, tfjs ${tf.getBackend()} on Node`);
+  console.log('| scenario | model | faces found / truth | recall | false positives | median ms |');
+  console.log('|---|---|---|---|---|---|');
+  for (const [group, byChoice] of Object.entries(results)) {
+    for (const [choice, t] of Object.entries(byChoice)) {
+      const median = [...t.ms].sort((a, b) => a - b)[Math.floor(t.ms.length / 2)] ?? 0;
+      console.log(
+        `| ${group} | ${choice} | ${t.found}/${t.truth} | ${(t.found / t.truth).toFixed(2)} | ${t.falsePositives} | ${median.toFixed(0)} |`,
+      );
+    }
+  }
+  const distant = Object.entries(results).filter(([g]) => !g.startsWith('desk'));
+  const recall = (c: ModelChoice) =>
+    distant.reduce((s, [, r]) => s + r[c].found, 0) / distant.reduce((s, [, r]) => s + r[c].truth, 0);
+  console.log(
+    `distant-face recall: short ${recall('short').toFixed(2)}, full ${recall('full').toFixed(2)}, both ${recall('short+full').toFixed(2)}; full/short ratio ${(recall('full') / recall('short')).toFixed(2)}`,
+  );
+}
+
+await main();

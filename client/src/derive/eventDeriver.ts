@@ -1,0 +1,180 @@
+// The pure state machine from detector observations to AnomalyEvents: no clocks, no I/O, ids injected.
+import type { AnomalyEvent } from '@proctor/contracts';
+import { createAnomalyTracker, type Sample, type Segment } from './anomalyTracker.ts';
+import { DERIVE_DEFAULTS, type DeriveConfig } from './config.ts';
+import { type HeadPose, neutralPose, rawHeadPose } from './headPose.ts';
+import type { FaceDetection, FrameObservation } from './types.ts';
+
+export type CameraLostReason = 'TRACK_ENDED' | 'PERMISSION_REVOKED' | 'DEVICE_ERROR';
+
+export interface EventDeriver {
+  /** One analysed frame in, zero or more finished events out. Frames must come in time order. */
+  observe(frame: FrameObservation): AnomalyEvent[];
+  /** The camera is gone: closes open anomalies at `t` and reports CAMERA_LOST. Later frames are ignored. */
+  cameraLost(t: number, reason: CameraLostReason): AnomalyEvent[];
+  /** Session ends: closes open anomalies at `t`. */
+  close(t: number): AnomalyEvent[];
+  /** Calibration progress in [0, 1]; 1 once the neutral pose is known. */
+  readonly calibration: number;
+}
+
+const round2 = (v: number) => Math.round(Math.max(0, Math.min(1, v)) * 100) / 100;
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+const duration = (s: Segment) => Math.min(3_600_000, Math.max(0, Math.round(s.end - s.start)));
+
+/**
+ * `aspect` is the frame's width / height (keypoints are normalized per axis). `newId` makes eventIds; the
+ * browser passes crypto.randomUUID, tests pass a counter.
+ */
+export function createEventDeriver(
+  overrides: Partial<DeriveConfig> = {},
+  newId: () => string = () => crypto.randomUUID(),
+  aspect = 4 / 3,
+): EventDeriver {
+  const c: DeriveConfig = { ...DERIVE_DEFAULTS, ...overrides };
+  const exit = { exitMs: c.exitMs, exitFrames: c.exitFrames, maxSegmentMs: c.maxSegmentMs };
+  const noFace = createAnomalyTracker<Sample>({ minMs: c.noFaceMinMs, minFrames: c.noFaceFrames, ...exit });
+  const blocked = createAnomalyTracker<Sample & { luma: number }>({
+    minMs: c.blockedMinMs,
+    minFrames: c.blockedFrames,
+    ...exit,
+  });
+  const lookAway = createAnomalyTracker<Sample & HeadPose>({
+    minMs: c.lookAwayMinMs,
+    minFrames: c.lookAwayFrames,
+    ...exit,
+  });
+  // MULTI_PERSON is high severity: reported as soon as N consecutive frames confirm it. minMs 0: frames decide.
+  const multi = createAnomalyTracker<Sample & { faces: number }>(
+    { minMs: 0, minFrames: c.multiPersonFrames, ...exit },
+    true,
+  );
+
+  const calibrationSamples: HeadPose[] = [];
+  let neutral: HeadPose | undefined;
+  let lost = false;
+
+  const base = (s: Segment) => ({
+    eventId: newId(),
+    timestamp: Math.round(s.start),
+    confidence: round2(mean(s.samples.map((x) => x.evidence))),
+  });
+
+  function lookAwayEvents(segs: Segment<Sample & HeadPose>[]): AnomalyEvent[] {
+    return segs.map((s) => {
+      const yaw = mean(s.samples.map((p) => p.yaw));
+      const pitch = mean(s.samples.map((p) => p.pitch));
+      const horizontal = Math.abs(yaw) / c.lookAwayYawDegrees >= Math.abs(pitch) / c.lookAwayPitchDegrees;
+      // Unmirrored camera: the nose moving to the image's right means the candidate turned to their LEFT.
+      const direction = horizontal ? (yaw > 0 ? 'LEFT' : 'RIGHT') : pitch > 0 ? 'DOWN' : 'UP';
+      return {
+        ...base(s),
+        type: 'LOOK_AWAY',
+        details: {
+          durationMillis: duration(s),
+          direction,
+          yawDegrees: Math.round(yaw * 10) / 10,
+          pitchDegrees: Math.round(pitch * 10) / 10,
+        },
+      };
+    });
+  }
+
+  const noFaceEvents = (segs: Segment[]): AnomalyEvent[] =>
+    segs.map((s) => ({ ...base(s), type: 'NO_FACE', details: { durationMillis: duration(s) } }));
+
+  const blockedEvents = (segs: Segment<Sample & { luma: number }>[]): AnomalyEvent[] =>
+    segs.map((s) => ({
+      ...base(s),
+      type: 'CAMERA_BLOCKED',
+      details: { durationMillis: duration(s), meanLuma: Math.round(mean(s.samples.map((x) => x.luma)) * 10) / 10 },
+    }));
+
+  const multiEvents = (segs: Segment<Sample & { faces: number }>[]): AnomalyEvent[] =>
+    segs.map((s) => ({
+      ...base(s),
+      type: 'MULTI_PERSON',
+      details: { faceCount: Math.min(50, Math.max(2, ...s.samples.map((x) => x.faces))), durationMillis: duration(s) },
+    }));
+
+  function closeAll(t: number): AnomalyEvent[] {
+    return [
+      ...multiEvents(multi.close(t)),
+      ...blockedEvents(blocked.close(t)),
+      ...noFaceEvents(noFace.close(t)),
+      ...lookAwayEvents(lookAway.close(t)),
+    ];
+  }
+
+  return {
+    get calibration() {
+      return neutral ? 1 : calibrationSamples.length / c.calibrationFrames;
+    },
+    observe(frame) {
+      if (lost) return [];
+      const { t } = frame;
+      const isBlocked = frame.luma.mean < c.blockedMeanLuma || frame.luma.stdDev < c.blockedStdDevLuma;
+      const present = isBlocked ? [] : frame.faces.filter((f) => f.score >= c.presenceScore);
+      const counted = present.filter((f) => f.score >= c.multiPersonScore).sort((a, b) => b.score - a.score);
+      const primary = largest(present);
+
+      // Blocked: how dark or how flat, whichever is stronger.
+      const blockedSample = isBlocked
+        ? {
+            evidence: Math.max(
+              1 - frame.luma.mean / (c.blockedMeanLuma * 2),
+              1 - frame.luma.stdDev / (c.blockedStdDevLuma * 2),
+              0.5,
+            ),
+            luma: frame.luma.mean,
+          }
+        : undefined;
+      // No face: the best face score is the doubt that the candidate is really gone.
+      const noFaceSample =
+        !isBlocked && !primary ? { evidence: 1 - Math.max(0, ...frame.faces.map((f) => f.score)) } : undefined;
+      // Two or more people: the second-most-confident face is the weakest link.
+      const multiSample = counted.length >= 2 ? { evidence: counted[1]!.score, faces: counted.length } : undefined;
+
+      let pose: HeadPose | undefined;
+      if (primary) {
+        const raw = rawHeadPose(primary, aspect);
+        if (raw && !neutral && present.length === 1) {
+          calibrationSamples.push(raw);
+          if (calibrationSamples.length >= c.calibrationFrames) neutral = neutralPose(calibrationSamples);
+        } else if (raw && neutral) {
+          pose = { yaw: raw.yaw - neutral.yaw, pitch: raw.pitch - neutral.pitch };
+        }
+      }
+      // Looking away: how far past the threshold, times how sure the detector is of the face.
+      const excess = pose
+        ? Math.max(Math.abs(pose.yaw) / c.lookAwayYawDegrees, Math.abs(pose.pitch) / c.lookAwayPitchDegrees)
+        : 0;
+      const lookSample =
+        pose && primary && excess > 1 ? { evidence: Math.min(1, excess / 1.5) * primary.score, ...pose } : undefined;
+
+      return [
+        ...multiEvents(multi.observe(t, multiSample)),
+        ...blockedEvents(blocked.observe(t, blockedSample)),
+        ...noFaceEvents(noFace.observe(t, noFaceSample)),
+        ...lookAwayEvents(lookAway.observe(t, lookSample)),
+      ];
+    },
+    cameraLost(t, reason) {
+      if (lost) return [];
+      lost = true;
+      return [
+        ...closeAll(t),
+        { eventId: newId(), type: 'CAMERA_LOST', timestamp: Math.round(t), confidence: 1, details: { reason } },
+      ];
+    },
+    close(t) {
+      return closeAll(t);
+    },
+  };
+}
+
+function largest(faces: FaceDetection[]): FaceDetection | undefined {
+  let best: FaceDetection | undefined;
+  for (const f of faces) if (!best || f.box.width * f.box.height > best.box.width * best.box.height) best = f;
+  return best;
+}
