@@ -2,6 +2,7 @@
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { KAFKA_TOPICS } from '@proctor/contracts';
 
 export type ServiceName = 'kafka' | 'bridge' | 'shim' | 'redis';
 
@@ -71,8 +72,8 @@ export function stackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
     redis: { url: redisUrl, host: redis.hostname, port: Number(redis.port || 6379) },
     mysqlUrl: env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/proctor',
     topics: {
-      events: env.KAFKA_EVENTS_TOPIC ?? 'proctor.events',
-      dlq: env.KAFKA_DLQ_TOPIC ?? 'proctor.events.dlq',
+      events: env.KAFKA_EVENTS_TOPIC ?? KAFKA_TOPICS.events,
+      dlq: env.KAFKA_DLQ_TOPIC ?? KAFKA_TOPICS.deadLetter,
       eventsPartitions: int(env, 'KAFKA_EVENTS_PARTITIONS', 12),
       dlqPartitions: int(env, 'KAFKA_DLQ_PARTITIONS', 3),
     },

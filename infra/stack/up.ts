@@ -63,6 +63,11 @@ export async function stackUp(config: StackConfig = stackConfig()): Promise<void
 }
 
 if (import.meta.main) {
+  // kafkajs computes negative timer delays on Node 24; the warning is noise in this CLI's output.
+  process.removeAllListeners('warning');
+  process.on('warning', (w) => {
+    if (w.name !== 'TimeoutNegativeWarning') console.warn(w);
+  });
   stackUp().then(
     () => process.exit(0),
     (err: unknown) => {

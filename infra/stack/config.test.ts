@@ -1,0 +1,45 @@
+// stackConfig: documented defaults, environment overrides, and readable errors for bad values.
+import { describe, expect, it } from 'vitest';
+import { stackConfig } from './config.ts';
+
+describe('stackConfig', () => {
+  it('has the documented defaults', () => {
+    const c = stackConfig({});
+    expect(c.kafka.bootstrap).toBe('127.0.0.1:9092');
+    expect(c.kafka.controllerPort).toBe(9093);
+    expect(c.bridge.url).toBe('http://127.0.0.1:18080');
+    expect(c.shim.url).toBe('http://127.0.0.1:18079');
+    expect(c.shim.token).toBe('local-dev-token');
+    expect(c.redis.url).toBe('redis://127.0.0.1:6379');
+    expect(c.mysqlUrl).toBe('mysql://root@127.0.0.1:3306/proctor');
+    expect(c.topics).toEqual({ events: 'proctor.events', dlq: 'proctor.events.dlq', eventsPartitions: 12, dlqPartitions: 3 });
+    expect(c.stateDir.endsWith('infra/.stack')).toBe(true);
+  });
+
+  it('takes every address from the environment', () => {
+    const c = stackConfig({
+      KAFKA_PORT: '19092',
+      BRIDGE_PORT: '28080',
+      SHIM_PORT: '28079',
+      UPSTASH_REDIS_REST_TOKEN: 'tok',
+      REDIS_URL: 'redis://127.0.0.1:6380',
+      MYSQL_URL: 'mysql://u:p@db:3307/x',
+      KAFKA_EVENTS_TOPIC: 'ev',
+      KAFKA_DLQ_TOPIC: 'dlq',
+      XDG_CACHE_HOME: '/tmp/c',
+    });
+    expect(c.kafka.bootstrap).toBe('127.0.0.1:19092');
+    expect(c.bridge.url).toBe('http://127.0.0.1:28080');
+    expect(c.shim.url).toBe('http://127.0.0.1:28079');
+    expect(c.shim.token).toBe('tok');
+    expect(c.redis.port).toBe(6380);
+    expect(c.mysqlUrl).toBe('mysql://u:p@db:3307/x');
+    expect(c.topics.events).toBe('ev');
+    expect(c.topics.dlq).toBe('dlq');
+    expect(c.cacheDir).toBe('/tmp/c/proctor-stack');
+  });
+
+  it('names the variable when a port is not a number', () => {
+    expect(() => stackConfig({ KAFKA_PORT: 'abc' })).toThrow(/KAFKA_PORT must be a positive integer/);
+  });
+});
