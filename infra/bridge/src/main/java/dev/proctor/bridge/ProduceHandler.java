@@ -68,12 +68,20 @@ final class ProduceHandler {
         Router.send(ex, 200, Router.JSON.createObjectNode().set("offsets", offsets));
     }
 
+    /**
+     * 404 only for a partition that does not exist. With topic auto-creation on, a metadata or delivery timeout
+     * means Kafka is unreachable: 503, which callers treat as retriable (Strimzi would say 500 or 404 here).
+     */
     private static int codeFor(Throwable cause) {
-        if (cause instanceof UnknownTopicOrPartitionException || cause instanceof InvalidPartitionsException) {
+        String message = String.valueOf(cause.getMessage());
+        if (cause instanceof InvalidPartitionsException || message.contains("with partition count")) {
             return 404;
         }
-        if (cause instanceof TimeoutException && String.valueOf(cause.getMessage()).contains("not present in metadata")) {
+        if (cause instanceof UnknownTopicOrPartitionException) {
             return 404;
+        }
+        if (cause instanceof TimeoutException) {
+            return 503;
         }
         return 500;
     }
