@@ -1,0 +1,29 @@
+// The edge API: middleware order, the route table and the single error exit.
+import { Hono } from 'hono';
+import type { AppEnv } from './context.ts';
+import type { EdgeEnv } from './env.ts';
+import { notFound, onError } from './errors.ts';
+import { examTokenAuth } from './middleware/auth.ts';
+import { init } from './middleware/init.ts';
+import type { Route } from './openapi/contract.ts';
+import { eventsBatch } from './routes/eventsBatch.ts';
+import { healthz } from './routes/healthz.ts';
+import { openapiRoute } from './routes/openapi.ts';
+import { sessionsEnd } from './routes/sessionsEnd.ts';
+import { sessionsHeartbeat } from './routes/sessionsHeartbeat.ts';
+import { sessionsStart } from './routes/sessionsStart.ts';
+
+const apiRoutes: Route[] = [sessionsStart, sessionsHeartbeat, sessionsEnd, eventsBatch, healthz];
+
+export function createApp(config: EdgeEnv): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const auth = examTokenAuth(config);
+  app.use('*', init(config));
+  for (const { contract, handler } of [...apiRoutes, openapiRoute(apiRoutes.map((r) => r.contract))]) {
+    if (contract.auth) app.on(contract.method.toUpperCase(), contract.path, auth, handler);
+    else app.on(contract.method.toUpperCase(), contract.path, handler);
+  }
+  app.notFound(notFound);
+  app.onError(onError);
+  return app;
+}

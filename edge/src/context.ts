@@ -1,0 +1,28 @@
+// The typed Hono context every route and middleware shares: per-request services and the verified identity.
+import type { ExamTokenClaims, SessionId } from '@proctor/contracts';
+import type { Redis } from '@upstash/redis/cloudflare';
+import type { EdgeEnv } from './env.ts';
+import type { EventProducer } from './kafka/producer.ts';
+import type { Logger } from './services/logger.ts';
+
+export interface Clock {
+  now(): number;
+}
+
+export interface Services {
+  config: EdgeEnv;
+  redis: Redis;
+  producer: EventProducer;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** Set by the auth middleware: the token's claims and the session they name. */
+export interface Caller {
+  claims: ExamTokenClaims;
+  sessionId: SessionId;
+}
+
+export interface AppEnv {
+  Variables: Services & { requestId: string; caller: Caller };
+}

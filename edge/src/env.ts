@@ -1,0 +1,80 @@
+// The Worker's environment, parsed once with zod when the isolate starts: a bad environment fails loudly there.
+import { KAFKA_TOPICS, REDIS_PREFIX } from '@proctor/contracts';
+import { z } from 'zod';
+
+/** Unset and empty are the same thing in .dev.vars and dashboard secrets. */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === '' || v === null ? undefined : v), schema.optional());
+const withDefault = <T extends z.ZodType>(schema: T, fallback: z.input<T>) =>
+  z.preprocess((v) => (v === '' || v === null || v === undefined ? fallback : v), schema);
+const positiveInt = z.coerce.number().int().positive();
+
+export const EdgeEnvSchema = z
+  .object({
+    UPSTASH_REDIS_REST_URL: z.url({ message: 'must be the Upstash REST URL, e.g. http://127.0.0.1:18079' }),
+    UPSTASH_REDIS_REST_TOKEN: z.string().min(1, 'must be the Upstash REST token'),
+    /** Key prefix for every Redis key the edge writes; tests use a random one. Default "proctor". */
+    REDIS_KEY_PREFIX: withDefault(z.string().regex(/^[A-Za-z0-9:._-]{1,64}$/), REDIS_PREFIX),
+
+    KAFKA_REST_URL: z.url({ message: 'must be the Kafka REST base URL, e.g. http://127.0.0.1:18080' }),
+    /** v2: Strimzi bridge, Redpanda, Karapace, Confluent REST Proxy. v3: Confluent Cloud. */
+    KAFKA_REST_FLAVOR: withDefault(z.enum(['v2', 'v3']), 'v2'),
+    /** Confluent cluster id (lkc-…); required by v3. */
+    KAFKA_CLUSTER_ID: optional(z.string().regex(/^[A-Za-z0-9_-]+$/)),
+    KAFKA_REST_AUTH: withDefault(z.enum(['none', 'basic']), 'none'),
+    /** For basic auth: Confluent Cloud API key and secret, or the proxy's user and password. */
+    KAFKA_REST_USERNAME: optional(z.string().min(1)),
+    KAFKA_REST_PASSWORD: optional(z.string().min(1)),
+    KAFKA_TOPIC: withDefault(z.string().regex(/^[A-Za-z0-9._-]{1,249}$/), KAFKA_TOPICS.events),
+
+    /** SPKI PEM of the exam platform's RS256 key ("\n" escapes allowed). Exactly one of this and JWT_JWKS_URL. */
+    JWT_PUBLIC_KEY: optional(z.string().transform((pem) => pem.replaceAll('\\n', '\n'))),
+    JWT_JWKS_URL: optional(z.url()),
+    JWT_ISSUER: optional(z.string()),
+    JWT_AUDIENCE: optional(z.string()),
+    /** Leeway on exp/nbf, seconds: 0–300, default 30. */
+    JWT_CLOCK_TOLERANCE_SECONDS: withDefault(z.coerce.number().int().min(0).max(300), 30),
+
+    /** Event batches one session may send per minute (sliding window). Default 120: one per 0.5 s. */
+    RATE_LIMIT_SESSION_BATCHES_PER_MINUTE: withDefault(positiveInt, 120),
+    /** Events one tenant may send per minute across its sessions (sliding window). Default 600 000. */
+    RATE_LIMIT_TENANT_EVENTS_PER_MINUTE: withDefault(positiveInt, 600_000),
+    /** Timeout of each Redis or Kafka REST call, ms. Default 5000. */
+    UPSTREAM_TIMEOUT_MS: withDefault(positiveInt.max(30_000), 5000),
+    LOG_LEVEL: withDefault(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
+  })
+  .superRefine((env, ctx) => {
+    if (Boolean(env.JWT_PUBLIC_KEY) === Boolean(env.JWT_JWKS_URL)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_PUBLIC_KEY'],
+        message: 'set exactly one of JWT_PUBLIC_KEY or JWT_JWKS_URL',
+      });
+    }
+    if (env.JWT_PUBLIC_KEY && !env.JWT_PUBLIC_KEY.includes('-----BEGIN PUBLIC KEY-----')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_PUBLIC_KEY'],
+        message: 'must be an SPKI PEM (-----BEGIN PUBLIC KEY-----)',
+      });
+    }
+    if (env.KAFKA_REST_FLAVOR === 'v3' && !env.KAFKA_CLUSTER_ID) {
+      ctx.addIssue({ code: 'custom', path: ['KAFKA_CLUSTER_ID'], message: 'is required when KAFKA_REST_FLAVOR=v3' });
+    }
+    if (env.KAFKA_REST_AUTH === 'basic' && !(env.KAFKA_REST_USERNAME && env.KAFKA_REST_PASSWORD)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['KAFKA_REST_USERNAME'],
+        message: 'KAFKA_REST_USERNAME and KAFKA_REST_PASSWORD are required when KAFKA_REST_AUTH=basic',
+      });
+    }
+  });
+export type EdgeEnv = z.output<typeof EdgeEnvSchema>;
+
+/** Throws one error naming every bad variable (never echoing a value: some are secrets). */
+export function parseEnv(raw: Record<string, unknown>): EdgeEnv {
+  const parsed = EdgeEnvSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+  throw new Error(`edge: invalid environment\n${lines.join('\n')}`);
+}

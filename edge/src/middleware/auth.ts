@@ -1,0 +1,42 @@
+// Bearer auth for exam tokens: RS256 only, through the shared verifier; a refusal is a 401 with WWW-Authenticate.
+import { deriveSessionId, ExamTokenClaims } from '@proctor/contracts';
+import { createTokenVerifier } from '@proctor/contracts/auth';
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../context.ts';
+import type { EdgeEnv } from '../env.ts';
+import { ApiError } from '../errors.ts';
+
+type Verifier = ReturnType<typeof createTokenVerifier<typeof ExamTokenClaims>>;
+
+/**
+ * Options are validated when the factory runs (at isolate start). The verifier itself, which holds the imported
+ * key or the JWKS cache with its refetch cooldown, is built on first use: key import is async work that belongs in
+ * a request, and the result lives as long as the isolate.
+ */
+export function examTokenAuth(config: EdgeEnv): MiddlewareHandler<AppEnv> {
+  const options = {
+    publicKeyPem: config.JWT_PUBLIC_KEY,
+    jwksUrl: config.JWT_JWKS_URL,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    clockToleranceSeconds: config.JWT_CLOCK_TOLERANCE_SECONDS,
+    realm: 'proctor-edge',
+  };
+  if (Boolean(options.publicKeyPem) === Boolean(options.jwksUrl)) {
+    throw new Error('examTokenAuth: set exactly one of JWT_PUBLIC_KEY or JWT_JWKS_URL');
+  }
+  let verifier: Verifier | undefined;
+
+  return async function verifyExamToken(c, next) {
+    verifier ??= createTokenVerifier(ExamTokenClaims, options);
+    const result = await verifier(c.req.header('Authorization'));
+    if (!result.ok) {
+      if (result.code === 'SERVICE_UNAVAILABLE')
+        throw new ApiError('SERVICE_UNAVAILABLE', result.message, { headers: { 'Retry-After': '5' } });
+      c.get('logger').info('auth_refused', { code: result.code, reason: result.message });
+      throw new ApiError(result.code, result.message, { headers: { 'WWW-Authenticate': result.wwwAuthenticate } });
+    }
+    c.set('caller', { claims: result.claims, sessionId: await deriveSessionId(result.claims) });
+    await next();
+  };
+}

@@ -1,0 +1,34 @@
+// Builds the per-request services (Redis, Kafka producer, clock, logger) and the request id, and logs the outcome.
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv, Clock } from '../context.ts';
+import type { EdgeEnv } from '../env.ts';
+import { createProducer } from '../kafka/producer.ts';
+import { createLogger } from '../services/logger.ts';
+import { createRedis } from '../services/redis.ts';
+
+const systemClock: Clock = { now: () => Date.now() };
+/** A caller-supplied id is kept only if it is short and plain, so it cannot smuggle anything into logs. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,64}$/;
+
+export function init(config: EdgeEnv): MiddlewareHandler<AppEnv> {
+  return async function initServices(c, next) {
+    const given = c.req.header('X-Request-Id');
+    const requestId = given && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+    const logger = createLogger(config.LOG_LEVEL, { requestId });
+    c.set('requestId', requestId);
+    c.set('config', config);
+    c.set('logger', logger);
+    c.set('clock', systemClock);
+    c.set('redis', createRedis(config));
+    c.set('producer', createProducer(config));
+    const started = Date.now();
+    await next();
+    c.header('X-Request-Id', requestId);
+    logger.info('http_request', {
+      method: c.req.method,
+      path: new URL(c.req.url).pathname,
+      status: c.res.status,
+      durationMs: Date.now() - started,
+    });
+  };
+}

@@ -1,0 +1,126 @@
+// POST /events/batch: validates each event, drops duplicates, and answers 2xx only once every accepted event is
+// durable in Kafka (one produce request per batch, keyed by sessionId).
+import {
+  EVENT_LIMITS,
+  EventBatchBody,
+  EventBatchResponse,
+  type EventRecord,
+  KAFKA_SCHEMA_VERSION,
+} from '@proctor/contracts';
+import { ApiError, unavailable, validationFailed } from '../errors.ts';
+import { type Claim, markDone, parseClaim, queueClaims, releaseClaims } from '../events/dedupe.ts';
+import { createRateLimits } from '../events/rateLimit.ts';
+import { validateEvents } from '../events/validateEvents.ts';
+import { readJsonBody } from '../http/readJsonBody.ts';
+import type { Route } from '../openapi/contract.ts';
+import { assertActive, assertOwnSession } from '../sessions/requireSession.ts';
+import { parseTouch, touchCommand } from '../sessions/sessionStore.ts';
+
+export const eventsBatch: Route = {
+  contract: {
+    method: 'post',
+    path: '/events/batch',
+    summary:
+      'Submit up to 100 anomaly events; invalid ones are rejected by eventId, repeats are reported as duplicates',
+    auth: true,
+    request: EventBatchBody,
+    responses: { 200: { description: 'Every accepted event is durable in Kafka', schema: EventBatchResponse } },
+    errors: [
+      'MALFORMED_JSON',
+      'VALIDATION_FAILED',
+      'PAYLOAD_TOO_LARGE',
+      'UNSUPPORTED_MEDIA_TYPE',
+      'SESSION_MISMATCH',
+      'SESSION_NOT_FOUND',
+      'SESSION_ENDED',
+      'RATE_LIMITED',
+      'SERVICE_UNAVAILABLE',
+    ],
+  },
+  async handler(c) {
+    const { claims, sessionId } = c.get('caller');
+    const { redis, producer, clock, config, logger } = c.var;
+    const prefix = config.REDIS_KEY_PREFIX;
+    const body = EventBatchBody.safeParse(await readJsonBody(c.req.raw, { maxBytes: EVENT_LIMITS.maxBodyBytes }));
+    if (!body.success) throw validationFailed(body.error, 'batch body');
+    assertOwnSession(body.data.sessionId, sessionId);
+    const now = clock.now();
+    const { valid, rejected, repeats } = validateEvents(body.data.events, now);
+    const ids = valid.map((e) => e.eventId);
+
+    // One round trip: the rate limits and one pipeline (session check + liveness bump, then a claim per event)
+    // run concurrently. A refused request releases its claims afterwards, off the response path.
+    const pipeline = redis.pipeline();
+    pipeline.eval(...touchCommand(prefix, sessionId, now));
+    queueClaims(pipeline, prefix, sessionId, ids);
+    const checkRateLimits = createRateLimits(redis, config);
+    const [limits, replies] = await Promise.all([
+      checkRateLimits(sessionId, claims.tenant_id, valid.length, now),
+      pipeline.exec<unknown[]>(),
+    ]).catch((err: unknown) => {
+      logger.warn('redis_failed', { op: 'events_claim', error: String(err) });
+      throw unavailable('session store');
+    });
+    c.executionCtx.waitUntil(limits.pending.catch(() => {}));
+    const [touch, ...claimReplies] = replies;
+    const claims_ = claimReplies.map(parseClaim);
+    const claimed = ids.filter((_, i) => claims_[i] === 'claimed');
+    const release = () =>
+      c.executionCtx.waitUntil(
+        releaseClaims(redis, prefix, sessionId, claimed).catch((err: unknown) =>
+          logger.warn('redis_release_failed', { error: String(err) }),
+        ),
+      );
+
+    try {
+      assertActive(parseTouch(touch), claims.tenant_id);
+    } catch (err) {
+      release();
+      throw err;
+    }
+    if (!limits.ok) {
+      release();
+      throw new ApiError(
+        'RATE_LIMITED',
+        `too many requests for this ${limits.scope}; retry after ${limits.retryAfterSeconds} s`,
+        {
+          headers: { 'Retry-After': String(limits.retryAfterSeconds) },
+        },
+      );
+    }
+    if (limits.failedOpen) logger.warn('rate_limit_failed_open', { sessionId });
+
+    const toProduce = valid.filter((_, i) => (claims_[i] as Claim) !== 'done');
+    const duplicates = repeats + (valid.length - toProduce.length);
+    if (toProduce.length > 0) {
+      const records = toProduce.map((event) => {
+        const value: EventRecord = {
+          schemaVersion: KAFKA_SCHEMA_VERSION,
+          kind: 'event',
+          tenantId: claims.tenant_id,
+          sessionId,
+          receivedAt: now,
+          event,
+        };
+        return { key: sessionId, value };
+      });
+      const produced = await producer.produce(config.KAFKA_TOPIC, records);
+      if (!produced.ok) {
+        logger.warn('kafka_produce_failed', { op: 'events', events: records.length, reason: produced.reason });
+        // Nothing is assumed durable: free our marks now so that the client's retry is not taken for a duplicate.
+        await releaseClaims(redis, prefix, sessionId, claimed).catch(() => {});
+        throw unavailable('event stream');
+      }
+      // Durable now. If this write fails the marks stay 'pending' and expire; a retry re-produces (idempotent).
+      await markDone(
+        redis,
+        prefix,
+        sessionId,
+        toProduce.map((e) => e.eventId),
+      ).catch((err: unknown) => logger.warn('redis_mark_done_failed', { error: String(err) }));
+    }
+    const response: EventBatchResponse = { accepted: toProduce.length, duplicates, rejected };
+    logger.info('events_accepted', { sessionId, accepted: response.accepted, duplicates, rejected: rejected.length });
+    return c.json(response);
+  },
+};

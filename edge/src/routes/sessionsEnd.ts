@@ -1,0 +1,66 @@
+// POST /sessions/end: closes the session (later events get 409), drops it from liveness and announces the end.
+import { KAFKA_SCHEMA_VERSION, SessionEndBody, type SessionEndedRecord, SessionView } from '@proctor/contracts';
+import { z } from 'zod';
+import { ApiError, unavailable, validationFailed } from '../errors.ts';
+import { readJsonBody } from '../http/readJsonBody.ts';
+import type { Route } from '../openapi/contract.ts';
+import { assertOwnSession } from '../sessions/requireSession.ts';
+import { endSession } from '../sessions/sessionStore.ts';
+
+export const SessionEndResponse = z.object({ session: SessionView });
+export type SessionEndResponse = z.infer<typeof SessionEndResponse>;
+
+export const sessionsEnd: Route = {
+  contract: {
+    method: 'post',
+    path: '/sessions/end',
+    summary: 'End the session; idempotent (ending again answers the first end and re-announces it)',
+    auth: true,
+    request: SessionEndBody,
+    responses: { 200: { description: 'Session ended', schema: SessionEndResponse } },
+    errors: [
+      'MALFORMED_JSON',
+      'VALIDATION_FAILED',
+      'PAYLOAD_TOO_LARGE',
+      'UNSUPPORTED_MEDIA_TYPE',
+      'SESSION_MISMATCH',
+      'SESSION_NOT_FOUND',
+      'SERVICE_UNAVAILABLE',
+    ],
+  },
+  async handler(c) {
+    const { claims, sessionId } = c.get('caller');
+    const { redis, producer, clock, config, logger } = c.var;
+    const body = SessionEndBody.safeParse(await readJsonBody(c.req.raw, { maxBytes: 1024 }));
+    if (!body.success) throw validationFailed(body.error, 'end body');
+    assertOwnSession(body.data.sessionId, sessionId);
+    const now = clock.now();
+    // Marked ended before it is announced, so no event slips in after the record that closes the session.
+    const session = await endSession(redis, config.REDIS_KEY_PREFIX, sessionId, body.data.reason, now).catch(
+      (err: unknown) => {
+        logger.warn('redis_failed', { op: 'session_end', error: String(err) });
+        throw unavailable('session store');
+      },
+    );
+    if (!session) throw new ApiError('SESSION_NOT_FOUND', 'no such session (expired or never started)');
+    if (session.tenantId !== claims.tenant_id) throw new ApiError('FORBIDDEN', 'session belongs to another tenant');
+
+    // A retried end (after a 503 here) re-announces the first end: same endedAt and reason, so it is idempotent.
+    const record: SessionEndedRecord = {
+      schemaVersion: KAFKA_SCHEMA_VERSION,
+      kind: 'session_ended',
+      tenantId: session.tenantId,
+      sessionId,
+      receivedAt: now,
+      endedAt: session.endedAt ?? now,
+      reason: session.endReason ?? body.data.reason,
+    };
+    const produced = await producer.produce(config.KAFKA_TOPIC, [{ key: sessionId, value: record }]);
+    if (!produced.ok) {
+      logger.warn('kafka_produce_failed', { op: 'session_ended', reason: produced.reason });
+      throw unavailable('event stream');
+    }
+    logger.info('session_ended', { sessionId, tenantId: session.tenantId, reason: record.reason });
+    return c.json(SessionEndResponse.parse({ session }));
+  },
+};

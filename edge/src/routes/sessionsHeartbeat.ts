@@ -1,0 +1,43 @@
+// POST /sessions/heartbeat: keeps the session and its liveness deadline alive, in one Redis round trip.
+import { HeartbeatResponse, SessionRefBody } from '@proctor/contracts';
+import { unavailable, validationFailed } from '../errors.ts';
+import { readJsonBody } from '../http/readJsonBody.ts';
+import type { Route } from '../openapi/contract.ts';
+import { assertActive, assertOwnSession } from '../sessions/requireSession.ts';
+import { touchSession } from '../sessions/sessionStore.ts';
+
+export const sessionsHeartbeat: Route = {
+  contract: {
+    method: 'post',
+    path: '/sessions/heartbeat',
+    summary: 'Report that the candidate is still connected; refreshes the session TTL and its liveness deadline',
+    auth: true,
+    request: SessionRefBody,
+    responses: { 200: { description: 'Alive; send the next heartbeat in nextInSeconds', schema: HeartbeatResponse } },
+    errors: [
+      'MALFORMED_JSON',
+      'VALIDATION_FAILED',
+      'PAYLOAD_TOO_LARGE',
+      'UNSUPPORTED_MEDIA_TYPE',
+      'SESSION_MISMATCH',
+      'SESSION_NOT_FOUND',
+      'SESSION_ENDED',
+      'SERVICE_UNAVAILABLE',
+    ],
+  },
+  async handler(c) {
+    const { claims, sessionId } = c.get('caller');
+    const { redis, clock, config, logger } = c.var;
+    const body = SessionRefBody.safeParse(await readJsonBody(c.req.raw, { maxBytes: 1024 }));
+    if (!body.success) throw validationFailed(body.error, 'heartbeat body');
+    assertOwnSession(body.data.sessionId, sessionId);
+    const now = clock.now();
+    const state = await touchSession(redis, config.REDIS_KEY_PREFIX, sessionId, now).catch((err: unknown) => {
+      logger.warn('redis_failed', { op: 'heartbeat', error: String(err) });
+      throw unavailable('session store');
+    });
+    assertActive(state, claims.tenant_id);
+    const response: HeartbeatResponse = { sessionId, serverTime: now, nextInSeconds: state.heartbeatIntervalSeconds };
+    return c.json(response);
+  },
+};

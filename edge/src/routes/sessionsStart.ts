@@ -1,0 +1,93 @@
+// POST /sessions/start: opens (or resumes) the session the token names and announces it on Kafka.
+import {
+  KAFKA_SCHEMA_VERSION,
+  resolveExamConfig,
+  SessionStartBody,
+  type SessionStartedRecord,
+  SessionStartResponse,
+} from '@proctor/contracts';
+import { z } from 'zod';
+import { ApiError, unavailable, validationFailed } from '../errors.ts';
+import { readJsonBody } from '../http/readJsonBody.ts';
+import type { Route } from '../openapi/contract.ts';
+import { startSession } from '../sessions/sessionStore.ts';
+
+/** A start body is a config and a few client facts: 16 KiB is generous. */
+const MAX_START_BODY_BYTES = 16 * 1024;
+
+export const sessionsStart: Route = {
+  contract: {
+    method: 'post',
+    path: '/sessions/start',
+    summary: 'Start the proctoring session named by the token, or resume it (resumed: true) if already active',
+    auth: true,
+    request: SessionStartBody,
+    responses: {
+      201: { description: 'Session started', schema: SessionStartResponse },
+      200: { description: 'Session was already active and is resumed unchanged', schema: SessionStartResponse },
+    },
+    errors: [
+      'MALFORMED_JSON',
+      'VALIDATION_FAILED',
+      'PAYLOAD_TOO_LARGE',
+      'UNSUPPORTED_MEDIA_TYPE',
+      'SESSION_ENDED',
+      'SERVICE_UNAVAILABLE',
+    ],
+  },
+  async handler(c) {
+    const { claims, sessionId } = c.get('caller');
+    const { redis, producer, clock, config, logger } = c.var;
+    const raw = await readJsonBody(c.req.raw, { maxBytes: MAX_START_BODY_BYTES, emptyValue: {} });
+    const body = SessionStartBody.safeParse(raw);
+    if (!body.success) throw validationFailed(body.error, 'start body');
+    let examConfig: ReturnType<typeof resolveExamConfig>;
+    try {
+      examConfig = resolveExamConfig(body.data.examConfig, body.data.accommodations);
+    } catch (err) {
+      if (err instanceof z.ZodError) throw validationFailed(err, 'exam config with accommodations');
+      throw err;
+    }
+
+    // The tenant and identity come from the verified token only, never from the body.
+    const now = clock.now();
+    const { created, session } = await startSession(
+      redis,
+      config.REDIS_KEY_PREFIX,
+      sessionId,
+      claims,
+      examConfig,
+      now,
+    ).catch((err: unknown) => {
+      logger.warn('redis_failed', { op: 'session_start', error: String(err) });
+      throw unavailable('session store');
+    });
+    if (session.status === 'ended')
+      throw new ApiError('SESSION_ENDED', 'this session has ended; a new attempt needs a new token');
+
+    // Announced on every start, resumes included: a start whose produce failed (503) is then repaired by the
+    // client's retry, and the processor upserts by sessionId, so a repeat changes nothing.
+    const record: SessionStartedRecord = {
+      schemaVersion: KAFKA_SCHEMA_VERSION,
+      kind: 'session_started',
+      tenantId: session.tenantId,
+      sessionId,
+      receivedAt: now,
+      session: {
+        examScheduleId: session.examScheduleId,
+        userId: session.userId,
+        attemptNo: session.attemptNo,
+        examConfig: session.examConfig,
+        startedAt: session.startedAt,
+      },
+    };
+    const produced = await producer.produce(config.KAFKA_TOPIC, [{ key: sessionId, value: record }]);
+    if (!produced.ok) {
+      logger.warn('kafka_produce_failed', { op: 'session_started', reason: produced.reason });
+      throw unavailable('event stream');
+    }
+    logger.info(created ? 'session_started' : 'session_resumed', { sessionId, tenantId: session.tenantId });
+    // Parsing strips the store's extra fields (endReason) from the view.
+    return c.json(SessionStartResponse.parse({ session, resumed: !created }), created ? 201 : 200);
+  },
+};

@@ -1,0 +1,67 @@
+// Dev-only RS256 key pair for local tokens: generated on first use into edge/.dev-keys/ (gitignored) and never
+// referenced by production config. Node only (the token tool, startEdge, tests).
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ExamTokenClaims } from '@proctor/contracts';
+import { exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, SignJWT } from 'jose';
+
+export const DEV_KEYS_DIR = join(import.meta.dirname, '..', '.dev-keys');
+export const DEV_ISSUER = 'proctor-dev';
+export const DEV_AUDIENCE = 'proctor-edge';
+
+let pair: Promise<{ privatePem: string; publicPem: string }> | undefined;
+
+async function loadOrCreate(): Promise<{ privatePem: string; publicPem: string }> {
+  const privatePath = join(DEV_KEYS_DIR, 'private.pem');
+  const publicPath = join(DEV_KEYS_DIR, 'public.pem');
+  if (existsSync(privatePath) && existsSync(publicPath)) {
+    return { privatePem: readFileSync(privatePath, 'utf8'), publicPem: readFileSync(publicPath, 'utf8') };
+  }
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true, modulusLength: 2048 });
+  const keys = { privatePem: await exportPKCS8(privateKey), publicPem: await exportSPKI(publicKey) };
+  mkdirSync(DEV_KEYS_DIR, { recursive: true, mode: 0o700 });
+  // wx: if another process created the pair meanwhile, keep theirs (tests run in parallel).
+  try {
+    writeFileSync(privatePath, keys.privatePem, { flag: 'wx', mode: 0o600 });
+    writeFileSync(publicPath, keys.publicPem, { flag: 'wx' });
+  } catch {
+    return { privatePem: readFileSync(privatePath, 'utf8'), publicPem: readFileSync(publicPath, 'utf8') };
+  }
+  return keys;
+}
+
+function devKeyPair() {
+  pair ??= loadOrCreate();
+  return pair;
+}
+
+/** SPKI PEM of the dev key: what JWT_PUBLIC_KEY is set to locally. */
+export async function devPublicKeyPem(): Promise<string> {
+  return (await devKeyPair()).publicPem;
+}
+
+export type DevTokenClaims = Pick<ExamTokenClaims, 'tenant_id' | 'exam_schedule_id' | 'user_id' | 'attempt_no'> &
+  Record<string, unknown>;
+
+export interface MintOptions {
+  /** Lifetime in seconds (default 3600). Negative values mint an already-expired token. */
+  expSeconds?: number;
+  issuer?: string | null;
+  audience?: string | null;
+  header?: Record<string, unknown>;
+}
+
+/** An RS256 exam token signed with the dev key, with iss/aud matching what startEdge and dev:edge expect. */
+export async function mintDevToken(claims: DevTokenClaims, options: MintOptions = {}): Promise<string> {
+  const key = await importPKCS8((await devKeyPair()).privatePem, 'RS256');
+  const now = Math.floor(Date.now() / 1000);
+  const jwt = new SignJWT({ ...claims })
+    .setProtectedHeader({ alg: 'RS256', typ: 'JWT', ...options.header })
+    .setIssuedAt(now)
+    .setExpirationTime(now + (options.expSeconds ?? 3600));
+  const issuer = options.issuer === undefined ? DEV_ISSUER : options.issuer;
+  const audience = options.audience === undefined ? DEV_AUDIENCE : options.audience;
+  if (issuer) jwt.setIssuer(issuer);
+  if (audience) jwt.setAudience(audience);
+  return jwt.sign(key);
+}
