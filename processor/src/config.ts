@@ -1,0 +1,60 @@
+// The processor's environment, parsed once at start-up: a bad value fails loudly before anything connects.
+import { KAFKA_TOPICS, REDIS_PREFIX } from '@proctor/contracts';
+import { z } from 'zod';
+
+const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1');
+
+export const ProcessorEnv = z.object({
+  KAFKA_BROKERS: z
+    .string()
+    .default('127.0.0.1:9092')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
+    ),
+  KAFKA_EVENTS_TOPIC: z.string().min(1).default(KAFKA_TOPICS.events),
+  KAFKA_DLQ_TOPIC: z.string().min(1).default(KAFKA_TOPICS.deadLetter),
+  KAFKA_GROUP_ID: z.string().min(1).default('proctor-processor'),
+  KAFKA_CLIENT_ID: z.string().min(1).default('proctor-processor'),
+  /** A new group starts at the earliest offset so that nothing produced before its first start is skipped. */
+  KAFKA_FROM_BEGINNING: bool(true),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  /** Prefix of every Redis key (contracts' REDIS_PREFIX); tests use a random one. */
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/)
+    .default(REDIS_PREFIX),
+  MYSQL_URL: z.string().url().default('mysql://root@127.0.0.1:3306/proctor'),
+  MYSQL_POOL_SIZE: int(4, 1),
+  /** 0 picks a free port (tests). */
+  METRICS_PORT: int(19464),
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  /** Partitions applied at once: with CHUNK_SIZE it caps the messages in flight (back-pressure on a slow sink). */
+  PROCESSOR_CONCURRENCY: int(3, 1),
+  /** Messages applied (and committed) together: one Redis pipeline and one MySQL transaction each. */
+  PROCESSOR_CHUNK_SIZE: int(1000, 1),
+  /** Liveness sweep: how often, how many of the 64 shards per tick, and at most how many sessions per shard. */
+  SWEEP_INTERVAL_MS: int(1000, 10),
+  SWEEP_SHARDS_PER_TICK: int(4, 1),
+  SWEEP_LIMIT: int(500, 1),
+  SWEEP_ENABLED: bool(true),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+export type ProcessorConfig = z.infer<typeof ProcessorEnv>;
+
+/** Parses the environment; throws one readable error naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProcessorConfig {
+  const result = ProcessorEnv.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid processor environment:\n  ${lines.join('\n  ')}`);
+  }
+  return result.data;
+}

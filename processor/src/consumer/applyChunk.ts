@@ -1,0 +1,167 @@
+// One chunk of one partition, start to finish: decode, rules per session in offset order, then DLQ, MySQL, Redis.
+import {
+  type Alert,
+  type DeadLetterRecord,
+  deriveAlertId,
+  type ProctorRecord,
+  type RiskSnapshot,
+} from '@proctor/contracts';
+import { decayTo, riskContributions, riskScore, shouldSnapshot, snapshotBucket } from '../risk/riskScore.ts';
+import { applyRecord, mergeConnectionLost, type SessionState } from '../rules/session.ts';
+import type { AlertDraft } from '../rules/types.ts';
+import type { DeadLetterSink } from '../sinks/deadLetter.ts';
+import type { ChunkWrites, MysqlSink } from '../sinks/mysqlSink.ts';
+import type { Position, SessionStore, StoredSession } from '../state/sessionStore.ts';
+import { decodeRecord } from './decode.ts';
+
+export interface ChunkMessage {
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+}
+
+export type Outcome = 'ok' | 'dlq' | 'drop';
+export interface MessageOutcome {
+  offset: string;
+  outcome: Outcome;
+  reason: string;
+}
+
+export interface ChunkDeps {
+  store: SessionStore;
+  mysql: MysqlSink;
+  deadLetter: DeadLetterSink;
+  /** Runs one side-effect step, retrying retriable errors (the consumer supplies heartbeat and abort). */
+  retry: <T>(step: string, fn: () => Promise<T>) => Promise<T>;
+  now: () => number;
+}
+
+export interface ChunkResult {
+  outcomes: MessageOutcome[];
+  alerts: Alert[];
+  stateBytes: number[];
+  /** Newest edge receivedAt among applied records (0 if none): the lag gauge. */
+  newestReceivedAt: number;
+}
+
+interface Working {
+  stored: StoredSession;
+  state: SessionState | undefined;
+  position: Position | undefined;
+  touched: boolean;
+  /** Something happened that must show in MySQL now: start, end, alert. */
+  forced: boolean;
+}
+
+const deadLetter = (
+  topic: string,
+  partition: number,
+  m: ChunkMessage,
+  reason: string,
+  at: number,
+): DeadLetterRecord => ({
+  reason,
+  sourceTopic: topic,
+  sourcePartition: partition,
+  sourceOffset: m.offset,
+  failedAt: at,
+  value: m.value ? m.value.toString('utf8') : null,
+  key: m.key ? m.key.toString('utf8') : null,
+});
+
+export async function applyChunk(
+  deps: ChunkDeps,
+  topic: string,
+  partition: number,
+  messages: ChunkMessage[],
+): Promise<ChunkResult> {
+  const now = deps.now();
+  const decoded = messages.map((m) => ({ m, d: decodeRecord(m.key, m.value) }));
+  const ids = [...new Set(decoded.flatMap(({ d }) => (d.ok ? [d.record.sessionId] : [])))];
+  const loaded = ids.length ? await deps.retry('redis_load', () => deps.store.load(ids)) : new Map();
+
+  const sessions = new Map<string, Working>();
+  for (const [id, stored] of loaded as Map<string, StoredSession>) {
+    sessions.set(id, { stored, state: stored.state, position: stored.position, touched: false, forced: false });
+  }
+  const outcomes: MessageOutcome[] = [];
+  const dead: DeadLetterRecord[] = [];
+  const writes: ChunkWrites = { starts: [], alerts: [], snapshots: [], updates: [] };
+  const drafts: { record: ProctorRecord; draft: AlertDraft }[] = [];
+  let newestReceivedAt = 0;
+
+  for (const { m, d } of decoded) {
+    if (!d.ok) {
+      dead.push(deadLetter(topic, partition, m, `${d.reason}: ${d.detail}`, now));
+      outcomes.push({ offset: m.offset, outcome: 'dlq', reason: d.reason });
+      continue;
+    }
+    const record = d.record;
+    const w = sessions.get(record.sessionId)!;
+    const offset = Number(m.offset);
+    // Already counted in the stored state (a redelivery after a crash between the Redis save and the commit).
+    if (w.position && w.position.partition === partition && offset <= w.position.offset) {
+      outcomes.push({ offset: m.offset, outcome: 'drop', reason: 'already_applied' });
+      continue;
+    }
+    const before = !w.touched && w.state ? mergeConnectionLost(w.state, w.stored.connectionLost) : w.state;
+    const r = applyRecord(before, record);
+    w.state = r.state;
+    w.position = { partition, offset };
+    w.touched = true;
+    newestReceivedAt = Math.max(newestReceivedAt, record.receivedAt);
+    if (record.kind === 'session_started') {
+      writes.starts.push({
+        sessionId: record.sessionId,
+        tenantId: record.tenantId,
+        session: record.session,
+        receivedAt: record.receivedAt,
+      });
+    }
+    if (record.kind !== 'event' || r.alerts.length) w.forced = true;
+    for (const draft of r.alerts) drafts.push({ record, draft });
+    outcomes.push({ offset: m.offset, outcome: 'ok', reason: r.reason });
+  }
+
+  for (const { record, draft } of drafts) {
+    writes.alerts.push({
+      ...draft,
+      alertId: await deriveAlertId(record.sessionId, draft.rule, draft.windowBucket),
+      tenantId: record.tenantId,
+      sessionId: record.sessionId,
+      status: 'open',
+      createdAt: now,
+    });
+  }
+
+  const saves: { sessionId: string; state: SessionState; position: Position }[] = [];
+  for (const [sessionId, w] of sessions) {
+    if (!w.touched || !w.state || !w.position) continue;
+    const st = w.state;
+    const t = Math.max(st.rules.maxEventTs, st.risk.asOf) || st.lastSeenAt;
+    const risk = decayTo(st.risk, t);
+    const bucketStart = snapshotBucket(t);
+    const score = riskScore(risk);
+    if (shouldSnapshot(st.lastSnapshot, bucketStart, score, w.forced)) {
+      const snapshot: RiskSnapshot = {
+        tenantId: st.tenantId,
+        sessionId,
+        bucketStart,
+        score,
+        contributions: riskContributions(risk),
+        createdAt: now,
+      };
+      writes.snapshots.push(snapshot);
+      writes.updates.push({ sessionId, lastSeenAt: st.lastSeenAt, riskScore: score, endedAt: st.endedAt || undefined });
+      w.state = { ...st, lastSnapshot: { bucketStart, score } };
+    }
+    saves.push({ sessionId, state: w.state, position: w.position });
+  }
+
+  // Order matters for replay safety: MySQL upserts are idempotent, so they go before the Redis save that makes
+  // a redelivery skip these records. A crash in between repeats the same upserts, never loses them.
+  await deps.retry('dead_letter', () => deps.deadLetter.send(dead));
+  await deps.retry('mysql_write', () => deps.mysql.write(writes));
+  const stateBytes = saves.length ? await deps.retry('redis_save', () => deps.store.save(saves)) : [];
+  return { outcomes, alerts: writes.alerts, stateBytes, newestReceivedAt };
+}

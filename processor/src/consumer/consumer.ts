@@ -1,0 +1,120 @@
+// The consumer loop: eachBatch in chunks, outcomes and metrics per message, ordered commits per partition.
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { errorContext, type Logger } from '../ops/log.ts';
+import type { Metrics } from '../ops/metrics.ts';
+import { applyChunk, type ChunkDeps } from './applyChunk.ts';
+import { createOffsetTracker } from './offsetTracker.ts';
+import { isRetriable, RetryAborted, withRetry } from './retry.ts';
+
+export interface ConsumerOptions {
+  kafka: Kafka;
+  topic: string;
+  groupId: string;
+  fromBeginning: boolean;
+  concurrency: number;
+  chunkSize: number;
+  deps: Omit<ChunkDeps, 'retry'>;
+  metrics: Metrics;
+  log: Logger;
+  /** A bug-class error (not retriable): the process must crash rather than skip or hang. */
+  onFatal: (err: unknown) => void;
+}
+
+export interface RunningConsumer {
+  consumer: Consumer;
+  /** Stops fetching, lets the chunk in flight finish and commit, then leaves the group. */
+  stop(): Promise<void>;
+  isHealthy(): boolean;
+}
+
+export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsumer> {
+  const { metrics, log, topic } = opts;
+  const consumer = opts.kafka.consumer({ groupId: opts.groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+  const tracker = createOffsetTracker();
+  let stopping = false;
+  let crashed = false;
+
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
+    log.info('consumer_group_joined', { assignment: payload.memberAssignment }),
+  );
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    log.error('consumer_crashed', { ...errorContext(payload.error), restart: payload.restart });
+    if (!payload.restart) {
+      crashed = true;
+      opts.onFatal(payload.error);
+    }
+  });
+
+  async function eachBatch(p: EachBatchPayload) {
+    const { batch } = p;
+    const partition = batch.partition;
+    metrics.consumed.inc({ topic: batch.topic }, batch.messages.length);
+    const retry = <T>(step: string, fn: () => Promise<T>) =>
+      withRetry(fn, {
+        step,
+        shouldAbort: () => stopping || !p.isRunning() || p.isStale(),
+        onRetry: async (attempt, err, delayMs) => {
+          metrics.retries.inc({ step });
+          log.warn('sink_retry', { step, attempt, delayMs, partition, ...errorContext(err) });
+          await p.heartbeat().catch(() => undefined);
+        },
+      });
+    for (let i = 0; i < batch.messages.length; i += opts.chunkSize) {
+      if (stopping || !p.isRunning() || p.isStale()) return;
+      const chunk = batch.messages.slice(i, i + opts.chunkSize);
+      const started = performance.now();
+      for (const m of chunk) tracker.begin(partition, m.offset);
+      let result: Awaited<ReturnType<typeof applyChunk>>;
+      try {
+        result = await applyChunk({ ...opts.deps, retry }, batch.topic, partition, chunk);
+      } catch (err) {
+        tracker.forget(partition);
+        if (err instanceof RetryAborted) return; // not ours any more: the next owner re-reads from the commit
+        if (isRetriable(err)) throw err; // kafkajs retries the batch from the last resolved offset
+        log.error('chunk_failed', { partition, firstOffset: chunk[0]?.offset, ...errorContext(err) });
+        opts.onFatal(err);
+        return new Promise<never>(() => undefined); // the process is exiting; never resolve nor commit
+      }
+      for (const o of result.outcomes) {
+        metrics.processed.inc({ outcome: o.outcome, reason: o.reason });
+        if (o.outcome === 'dlq') metrics.deadLettered.inc({ reason: o.reason });
+        tracker.finish(partition, o.offset);
+      }
+      for (const a of result.alerts) metrics.alerts.inc({ rule: a.rule, severity: a.severity });
+      for (const b of result.stateBytes) metrics.stateBytes.observe(b);
+      if (result.newestReceivedAt) metrics.lag.set({ partition }, Date.now() - result.newestReceivedAt);
+      const offset = tracker.committable(partition);
+      if (offset !== undefined) {
+        // Commit offset+1 of the newest finished message: Kafka's committed offset is the next one to read.
+        await p.commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition, offset }] }] });
+        tracker.markCommitted(partition, offset);
+      }
+      p.resolveOffset(chunk.at(-1)!.offset);
+      metrics.chunkLatency.observe(performance.now() - started);
+      await p.heartbeat();
+    }
+  }
+
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: opts.fromBeginning });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: opts.concurrency,
+    eachBatch,
+  });
+  log.info('consumer_started', {
+    topic,
+    groupId: opts.groupId,
+    concurrency: opts.concurrency,
+    chunkSize: opts.chunkSize,
+  });
+  return {
+    consumer,
+    isHealthy: () => !crashed && !stopping,
+    async stop() {
+      stopping = true;
+      await consumer.disconnect();
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import type { AnomalyEvent } from '@proctor/contracts';
+import { describe, expect, it } from 'vitest';
+import { config, multiPerson } from '../testing/events.ts';
+import { applyEvent } from './index.ts';
+import { type AlertDraft, emptyRuleState } from './types.ts';
+
+function alertsOf(events: AnomalyEvent[], overrides = {}): AlertDraft[] {
+  let state = emptyRuleState();
+  const out: AlertDraft[] = [];
+  for (const e of events) {
+    const r = applyEvent(state, e, config(overrides));
+    state = r.state;
+    out.push(...r.alerts);
+  }
+  return out;
+}
+
+// Default minimum confidence 0.8; one alert per 60 s bucket; the second alert of a session is critical.
+const cases: { name: string; events: AnomalyEvent[]; overrides?: Record<string, number>; severities: string[] }[] = [
+  { name: 'below the minimum confidence', events: [multiPerson(0, 0.79)], severities: [] },
+  { name: 'at the minimum confidence', events: [multiPerson(0, 0.8)], severities: ['high'] },
+  { name: 'three faces at once', events: [multiPerson(0, 0.9, 3)], severities: ['critical'] },
+  { name: 'repeat in the same bucket', events: [multiPerson(1, 0.9), multiPerson(30, 0.95)], severities: ['high'] },
+  {
+    name: 'repeat in a later bucket escalates',
+    events: [multiPerson(0, 0.9), multiPerson(61, 0.9)],
+    severities: ['high', 'critical'],
+  },
+  {
+    name: 'out of order: an earlier bucket arriving late is its own alert',
+    events: [multiPerson(130, 0.9), multiPerson(10, 0.9), multiPerson(20, 0.9)],
+    severities: ['high', 'critical'],
+  },
+  {
+    name: 'accommodation: a lower minimum',
+    overrides: { multiPersonMinConfidence: 0.5 },
+    events: [multiPerson(0, 0.6)],
+    severities: ['high'],
+  },
+  {
+    name: 'accommodation: a higher minimum',
+    overrides: { multiPersonMinConfidence: 0.95 },
+    events: [multiPerson(0, 0.9)],
+    severities: [],
+  },
+];
+
+describe('multi-person rule', () => {
+  it.each(cases)('$name', ({ events, overrides, severities }) => {
+    const alerts = alertsOf(events, overrides);
+    expect(alerts.map((a) => a.severity)).toEqual(severities);
+    for (const a of alerts) {
+      expect(a.rule).toBe('multi_person');
+      expect(a.evidence).toHaveLength(1);
+      expect(a.windowEnd - a.windowStart).toBe(60_000);
+    }
+  });
+
+  it('gives the same bucket, so the same alert id, to events in one minute', () => {
+    const [a] = alertsOf([multiPerson(0, 0.9)]);
+    const [b] = alertsOf([multiPerson(59, 0.9)]);
+    expect(a!.windowBucket).toBe(b!.windowBucket);
+  });
+});

@@ -1,0 +1,26 @@
+// No face: one NO_FACE stretch, or the sum inside the no-face window, exceeds noFaceMaxSeconds.
+import type { AnomalyEventOf, ExamConfig } from '@proctor/contracts';
+import type { RuleResult, WindowState } from './types.ts';
+import { applyWindowRule, doubledIsHigh } from './windowRule.ts';
+
+export function noFaceRule(
+  state: WindowState,
+  event: AnomalyEventOf<'NO_FACE'>,
+  config: ExamConfig,
+  newestTs: number,
+): RuleResult<WindowState> {
+  const item = {
+    eventId: event.eventId,
+    start: event.timestamp,
+    durationMs: event.details.durationMillis,
+    confidence: event.confidence,
+  };
+  return applyWindowRule(state, item, newestTs, {
+    rule: 'no_face',
+    windowMs: config.noFaceWindowSeconds * 1000,
+    limitMs: config.noFaceMaxSeconds * 1000,
+    what: 'with no face visible',
+    severity: doubledIsHigh,
+    singleIntervalCounts: true,
+  });
+}

@@ -1,0 +1,55 @@
+import { EXAM_CONFIG_DEFAULTS, resolveExamConfig } from '@proctor/contracts';
+import { describe, expect, it } from 'vitest';
+import { endedRecord, eventRecord, lookAway, startedRecord, T0 } from '../testing/events.ts';
+import { applyRecord, mergeConnectionLost, type SessionState } from './session.ts';
+
+function run(records: Parameters<typeof applyRecord>[1][]) {
+  let state: SessionState | undefined;
+  const alerts = [];
+  for (const r of records) {
+    const out = applyRecord(state, r);
+    state = out.state;
+    alerts.push(...out.alerts);
+  }
+  return { state: state!, alerts };
+}
+
+describe('session record reducer', () => {
+  it('falls back to contracts defaults when the start record was not seen', () => {
+    const { state, alerts } = run([eventRecord(lookAway(0, 3)), eventRecord(lookAway(10, 3))]);
+    expect(state.configFromStart).toBe(false);
+    expect(state.config).toEqual(EXAM_CONFIG_DEFAULTS);
+    expect(alerts).toHaveLength(1);
+  });
+
+  it('applies the accommodations carried by session_started', () => {
+    const accommodated = resolveExamConfig({}, { reason: 'medical', overrides: { maxLookAwaySeconds: 10 } });
+    const { state, alerts } = run([
+      startedRecord(accommodated),
+      eventRecord(lookAway(0, 3)),
+      eventRecord(lookAway(10, 3)),
+    ]);
+    expect(state.config.maxLookAwaySeconds).toBe(10);
+    expect(alerts).toHaveLength(0);
+  });
+
+  it('scores alerts into risk and records the end', () => {
+    const { state } = run([
+      startedRecord(),
+      eventRecord(lookAway(0, 3)),
+      eventRecord(lookAway(10, 3)),
+      endedRecord(60),
+    ]);
+    expect(state.risk.points.look_away).toBeCloseTo(25, 0);
+    expect(state.endedAt).toBe(T0 + 60_000);
+    expect(state.lastSeenAt).toBe(T0 + 60_000);
+  });
+
+  it('merges each connection-lost deadline into risk once', () => {
+    const { state } = run([eventRecord(lookAway(0, 1))]);
+    const once = mergeConnectionLost(state, [T0 + 1000]);
+    expect(once.risk.points.connection_lost).toBe(25);
+    expect(mergeConnectionLost(once, [T0 + 1000])).toBe(once);
+    expect(mergeConnectionLost(once, [T0 + 1000, T0 + 2000]).risk.points.connection_lost).toBeGreaterThan(49);
+  });
+});

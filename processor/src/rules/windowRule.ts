@@ -1,0 +1,47 @@
+// The shared shape of the two duration rules (look-away, no-face): add the interval, alert on a window over limit.
+import type { AlertRule, Severity } from '@proctor/contracts';
+import { evidenceOf, findWindowOverLimit, insertInterval, seconds, weightedConfidence } from './slidingWindow.ts';
+import type { Interval, RuleResult, WindowState } from './types.ts';
+
+export interface WindowRuleSpec {
+  rule: AlertRule;
+  windowMs: number;
+  limitMs: number;
+  /** Words for the explanation: "looking away", "no face visible". */
+  what: string;
+  severity: (totalMs: number, limitMs: number) => Severity;
+  /** Also alert when one interval alone is longer than the limit, even if the window clips it. */
+  singleIntervalCounts: boolean;
+}
+
+export function applyWindowRule(
+  state: WindowState,
+  item: Interval,
+  newestTs: number,
+  spec: WindowRuleSpec,
+): RuleResult<WindowState> {
+  const next = insertInterval(state, item, spec.windowMs, newestTs);
+  if (next === state) return { state, alerts: [] }; // the same event again: nothing new to count
+  let hit = findWindowOverLimit(next, item, spec.windowMs, spec.limitMs);
+  if (!hit && spec.singleIntervalCounts && item.durationMs > spec.limitMs && item.start >= next.alertedUntil) {
+    hit = { start: item.start, end: item.start + item.durationMs, totalMs: item.durationMs, members: [item] };
+  }
+  if (!hit) return { state: next, alerts: [] };
+  const alert = {
+    rule: spec.rule,
+    severity: spec.severity(hit.totalMs, spec.limitMs),
+    windowStart: hit.start,
+    windowEnd: hit.end,
+    windowBucket: Math.floor(hit.start / spec.windowMs),
+    evidence: evidenceOf(hit.members),
+    confidence: weightedConfidence(hit.members),
+    explanation:
+      `${seconds(hit.totalMs)} ${spec.what} within ${seconds(hit.end - hit.start)} ` +
+      `(limit ${seconds(spec.limitMs)} in ${seconds(spec.windowMs)})`,
+  };
+  return { state: { ...next, alertedUntil: Math.max(next.alertedUntil, hit.end) }, alerts: [alert] };
+}
+
+/** Twice the limit or more is high, otherwise medium. */
+export const doubledIsHigh = (totalMs: number, limitMs: number): Severity =>
+  totalMs >= 2 * limitMs ? 'high' : 'medium';

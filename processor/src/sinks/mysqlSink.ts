@@ -1,0 +1,140 @@
+// MySQL writes of one chunk in one transaction: batched multi-row upserts that are safe to replay.
+import type { Alert, RiskSnapshot, SessionStartedRecord } from '@proctor/contracts';
+import mysql, { type Pool, type PoolConnection } from 'mysql2/promise';
+
+export interface SessionStartRow {
+  sessionId: string;
+  tenantId: string;
+  session: SessionStartedRecord['session'];
+  receivedAt: number;
+}
+
+export interface SessionUpdateRow {
+  sessionId: string;
+  lastSeenAt: number;
+  riskScore: number;
+  endedAt: number | undefined;
+}
+
+export interface ChunkWrites {
+  starts: SessionStartRow[];
+  alerts: Alert[];
+  snapshots: RiskSnapshot[];
+  updates: SessionUpdateRow[];
+}
+
+const d = (ms: number) => new Date(ms);
+const isEmpty = (w: ChunkWrites) => !w.starts.length && !w.alerts.length && !w.snapshots.length && !w.updates.length;
+
+/** A pool that writes DATETIME(3) as UTC: every time column holds UTC wall-clock time. */
+export function createMysqlPool(url: string, connectionLimit: number): Pool {
+  return mysql.createPool({ uri: url, connectionLimit, timezone: 'Z', dateStrings: false, connectTimeout: 5000 });
+}
+
+async function insertStarts(conn: PoolConnection, rows: SessionStartRow[]) {
+  if (!rows.length) return;
+  // A replayed start refreshes identity and config but never reopens an ended session or rewinds last_seen_at.
+  await conn.query(
+    `INSERT INTO sessions (session_id, tenant_id, exam_schedule_id, user_id, attempt_no, exam_config, started_at, last_seen_at)
+     VALUES ? ON DUPLICATE KEY UPDATE tenant_id = VALUES(tenant_id), exam_schedule_id = VALUES(exam_schedule_id),
+       user_id = VALUES(user_id), attempt_no = VALUES(attempt_no), exam_config = VALUES(exam_config),
+       started_at = VALUES(started_at), last_seen_at = GREATEST(COALESCE(last_seen_at, VALUES(last_seen_at)), VALUES(last_seen_at))`,
+    [
+      rows.map((r) => [
+        r.sessionId,
+        r.tenantId,
+        r.session.examScheduleId,
+        r.session.userId,
+        r.session.attemptNo,
+        JSON.stringify(r.session.examConfig),
+        d(r.session.startedAt),
+        d(r.receivedAt),
+      ]),
+    ],
+  );
+}
+
+async function upsertAlerts(conn: PoolConnection, rows: Alert[]) {
+  if (!rows.length) return;
+  // alert_id is deterministic: a replay updates the same row. status and created_at are never touched here, so a
+  // proctor's acknowledge or dismiss survives any redelivery.
+  await conn.query(
+    `INSERT INTO alerts (alert_id, tenant_id, session_id, rule, severity, window_start, window_end, evidence, confidence, explanation, created_at)
+     VALUES ? ON DUPLICATE KEY UPDATE severity = VALUES(severity), window_start = VALUES(window_start),
+       window_end = VALUES(window_end), evidence = VALUES(evidence), confidence = VALUES(confidence),
+       explanation = VALUES(explanation)`,
+    [
+      rows.map((a) => [
+        a.alertId,
+        a.tenantId,
+        a.sessionId,
+        a.rule,
+        a.severity,
+        d(a.windowStart),
+        d(a.windowEnd),
+        JSON.stringify(a.evidence),
+        Math.round(a.confidence * 10_000) / 10_000,
+        a.explanation.slice(0, 500),
+        d(a.createdAt),
+      ]),
+    ],
+  );
+}
+
+async function upsertSnapshots(conn: PoolConnection, rows: RiskSnapshot[]) {
+  if (!rows.length) return;
+  await conn.query(
+    `INSERT INTO risk_snapshots (session_id, bucket_start, tenant_id, score, contributions, created_at) VALUES ?
+     ON DUPLICATE KEY UPDATE score = VALUES(score), contributions = VALUES(contributions), created_at = VALUES(created_at)`,
+    [
+      rows.map((s) => [
+        s.sessionId,
+        d(s.bucketStart),
+        s.tenantId,
+        s.score,
+        JSON.stringify(s.contributions),
+        d(s.createdAt),
+      ]),
+    ],
+  );
+}
+
+async function updateSessions(conn: PoolConnection, rows: SessionUpdateRow[]) {
+  if (!rows.length) return;
+  // One statement for many rows: join a derived table of (id, seen, score, ended). Sessions whose start record
+  // was never seen have no row (their identity is unknown), so they are not invented here.
+  const values = rows.map(() => 'SELECT ? AS id, ? AS seen, ? AS score, ? AS ended').join(' UNION ALL ');
+  await conn.query(
+    `UPDATE sessions s JOIN (${values}) v ON s.session_id = v.id
+     SET s.last_seen_at = GREATEST(COALESCE(s.last_seen_at, v.seen), v.seen), s.risk_score = v.score,
+       s.ended_at = COALESCE(v.ended, s.ended_at), s.status = IF(v.ended IS NULL, s.status, 'ended')`,
+    rows.flatMap((r) => [r.sessionId, d(r.lastSeenAt), r.riskScore, r.endedAt ? d(r.endedAt) : null]),
+  );
+}
+
+export function createMysqlSink(pool: Pool) {
+  return {
+    async write(w: ChunkWrites): Promise<void> {
+      if (isEmpty(w)) return;
+      const conn = await pool.getConnection();
+      let broken = false;
+      try {
+        await conn.beginTransaction();
+        await insertStarts(conn, w.starts);
+        await upsertAlerts(conn, w.alerts);
+        await upsertSnapshots(conn, w.snapshots);
+        await updateSessions(conn, w.updates);
+        await conn.commit();
+      } catch (err) {
+        await conn.rollback().catch(() => undefined);
+        // A connection that failed mid-transaction is not trusted again.
+        broken = true;
+        conn.destroy();
+        throw err;
+      } finally {
+        if (!broken) conn.release();
+      }
+    },
+  };
+}
+export type MysqlSink = ReturnType<typeof createMysqlSink>;

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { applyRecord, type SessionState } from '../rules/session.ts';
+import { config, endedRecord, eventRecord, lookAway, multiPerson, noFace, startedRecord } from '../testing/events.ts';
+import { decodeState, encodeState } from './codec.ts';
+
+function busySession(): SessionState {
+  let s: SessionState | undefined;
+  const records = [
+    startedRecord(config({ maxLookAwaySeconds: 8 })),
+    ...Array.from({ length: 30 }, (_, i) => eventRecord(lookAway(i * 2, 1.5, 0.87))),
+    ...Array.from({ length: 20 }, (_, i) => eventRecord(noFace(i * 3, 2))),
+    eventRecord(multiPerson(5, 0.9)),
+    eventRecord(multiPerson(75, 0.9)),
+  ];
+  for (const r of records) s = applyRecord(s, r).state;
+  return {
+    ...s!,
+    lastSnapshot: { bucketStart: 1_767_225_600_000, score: 42.5 },
+    connectionLostMerged: 1_767_225_601_000,
+  };
+}
+
+describe('session state codec', () => {
+  it('round-trips a busy session (points to 0.001, confidence to 0.001)', () => {
+    const s = busySession();
+    const back = decodeState(encodeState(s));
+    expect({ ...back, risk: undefined }).toEqual({ ...s, risk: undefined });
+    for (const [rule, p] of Object.entries(s.risk.points)) {
+      expect(back.risk.points[rule as keyof typeof s.risk.points]).toBeCloseTo(p, 3);
+    }
+    expect(decodeState(encodeState(back))).toEqual(back);
+  });
+
+  it('round-trips a fresh session on defaults, and an ended one', () => {
+    const s = applyRecord(undefined, eventRecord(lookAway(0, 1))).state;
+    expect(decodeState(encodeState(s))).toEqual(s);
+    const ended = applyRecord(s, endedRecord(100)).state;
+    expect(decodeState(encodeState(ended))).toEqual(ended);
+  });
+
+  it('stays under 1 KB even with both windows full', () => {
+    const bytes = Buffer.byteLength(encodeState(busySession()));
+    expect(bytes).toBeLessThan(1024);
+  });
+
+  it('refuses what it did not write', () => {
+    expect(() => decodeState('[2]')).toThrow();
+    expect(() => decodeState('{}')).toThrow();
+  });
+});

@@ -1,0 +1,105 @@
+// Compact text form of SessionState for Redis: positional JSON, relative times, 22-char event ids (goal ≤ 1 KB).
+import { ALERT_RULES, type AlertRule, EXAM_CONFIG_DEFAULTS, type ExamConfig } from '@proctor/contracts';
+import type { RiskState } from '../risk/riskScore.ts';
+import { newSessionState, type SessionState } from '../rules/session.ts';
+import type { BucketState, Interval, WindowState } from '../rules/types.ts';
+
+const VERSION = 1;
+const CONFIG_KEYS = Object.keys(EXAM_CONFIG_DEFAULTS) as (keyof ExamConfig)[];
+
+// UUID ↔ base64url of its 16 bytes.
+const packId = (uuid: string) => Buffer.from(uuid.replaceAll('-', ''), 'hex').toString('base64url');
+function unpackId(packed: string): string {
+  const h = Buffer.from(packed, 'base64url').toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+type PackedWindow = [number | null, ...[number, number, number, string][]];
+const packWindow = (w: WindowState, base: number): PackedWindow => [
+  w.alertedUntil ? base - w.alertedUntil : null,
+  ...w.entries.map((e): [number, number, number, string] => [
+    base - e.start,
+    e.durationMs,
+    Math.round(e.confidence * 1000),
+    packId(e.eventId),
+  ]),
+];
+function unpackWindow(p: PackedWindow, base: number): WindowState {
+  const [until, ...entries] = p;
+  return {
+    alertedUntil: until === null ? 0 : base - until,
+    entries: entries.map(
+      ([d, durationMs, c, id]): Interval => ({
+        start: base - d,
+        durationMs,
+        confidence: c / 1000,
+        eventId: unpackId(id),
+      }),
+    ),
+  };
+}
+
+const packBuckets = (b: BucketState): number[] => [b.count, ...b.buckets];
+const unpackBuckets = ([count = 0, ...buckets]: number[]): BucketState => ({ count, buckets });
+
+const packRisk = (r: RiskState): [number, ...number[]] => [
+  r.asOf,
+  ...ALERT_RULES.map((rule) => Math.round((r.points[rule] ?? 0) * 1000) / 1000),
+];
+function unpackRisk([asOf, ...pts]: number[]): RiskState {
+  const points: RiskState['points'] = {};
+  ALERT_RULES.forEach((rule: AlertRule, i) => {
+    if (pts[i]) points[rule] = pts[i];
+  });
+  return { asOf: asOf ?? 0, points };
+}
+
+export function encodeState(s: SessionState): string {
+  const base = s.rules.maxEventTs;
+  return JSON.stringify([
+    VERSION,
+    s.tenantId,
+    s.configFromStart ? CONFIG_KEYS.map((k) => s.config[k]) : 0,
+    s.startedAt,
+    s.endedAt,
+    s.lastSeenAt,
+    base,
+    packWindow(s.rules.lookAway, base),
+    packWindow(s.rules.noFace, base),
+    packBuckets(s.rules.multiPerson),
+    packBuckets(s.rules.cameraBlocked),
+    packBuckets(s.rules.cameraLost),
+    packRisk(s.risk),
+    s.lastSnapshot ? [s.lastSnapshot.bucketStart, s.lastSnapshot.score] : 0,
+    s.connectionLostMerged,
+  ]);
+}
+
+/** Decodes what encodeState wrote; anything else (another version, corruption) is an Error. */
+export function decodeState(text: string): SessionState {
+  const a = JSON.parse(text);
+  if (!Array.isArray(a) || a[0] !== VERSION || a.length !== 15) throw new Error('unknown session state encoding');
+  const [, tenantId, cfg, startedAt, endedAt, lastSeenAt, base, la, nf, mp, cb, cl, risk, snap, clMerged] = a;
+  const s = newSessionState(tenantId);
+  if (Array.isArray(cfg)) {
+    s.config = Object.fromEntries(CONFIG_KEYS.map((k, i) => [k, cfg[i]])) as ExamConfig;
+    s.configFromStart = true;
+  }
+  return {
+    ...s,
+    startedAt,
+    endedAt,
+    lastSeenAt,
+    rules: {
+      maxEventTs: base,
+      lookAway: unpackWindow(la, base),
+      noFace: unpackWindow(nf, base),
+      multiPerson: unpackBuckets(mp),
+      cameraBlocked: unpackBuckets(cb),
+      cameraLost: unpackBuckets(cl),
+    },
+    risk: unpackRisk(risk),
+    lastSnapshot: Array.isArray(snap) ? { bucketStart: snap[0], score: snap[1] } : undefined,
+    connectionLostMerged: clMerged,
+  };
+}

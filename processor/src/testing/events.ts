@@ -1,0 +1,96 @@
+// Builders for anomaly events and records in tests: deterministic ids, readable times.
+import {
+  type AnomalyEvent,
+  EXAM_CONFIG_DEFAULTS,
+  type ExamConfig,
+  type ExamConfigOverrides,
+  type ProctorRecord,
+  resolveExamConfig,
+} from '@proctor/contracts';
+
+/** t0 of every test clock: 2026-01-01T00:00:00Z. */
+export const T0 = 1_767_225_600_000;
+export const SESSION = 'a'.repeat(64);
+export const TENANT = 'tenant-1';
+
+export const uuid = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+
+let counter = 0;
+const nextId = () => uuid(++counter);
+
+export const config = (overrides: ExamConfigOverrides = {}): ExamConfig =>
+  resolveExamConfig({ ...EXAM_CONFIG_DEFAULTS }, { overrides });
+
+/** Times in these builders are seconds after T0, durations in seconds: tests read like the rules are written. */
+export const lookAway = (atS: number, durS: number, confidence = 0.9, id = nextId()): AnomalyEvent => ({
+  eventId: id,
+  type: 'LOOK_AWAY',
+  timestamp: T0 + atS * 1000,
+  confidence,
+  details: { durationMillis: durS * 1000, direction: 'LEFT' },
+});
+export const noFace = (atS: number, durS: number, confidence = 0.9, id = nextId()): AnomalyEvent => ({
+  eventId: id,
+  type: 'NO_FACE',
+  timestamp: T0 + atS * 1000,
+  confidence,
+  details: { durationMillis: durS * 1000 },
+});
+export const multiPerson = (atS: number, confidence: number, faceCount = 2, id = nextId()): AnomalyEvent => ({
+  eventId: id,
+  type: 'MULTI_PERSON',
+  timestamp: T0 + atS * 1000,
+  confidence,
+  details: { faceCount },
+});
+export const cameraBlocked = (atS: number, durS: number, id = nextId()): AnomalyEvent => ({
+  eventId: id,
+  type: 'CAMERA_BLOCKED',
+  timestamp: T0 + atS * 1000,
+  confidence: 0.95,
+  details: { durationMillis: durS * 1000 },
+});
+export const cameraLost = (
+  atS: number,
+  reason: 'TRACK_ENDED' | 'PERMISSION_REVOKED' | 'DEVICE_ERROR',
+  id = nextId(),
+): AnomalyEvent => ({
+  eventId: id,
+  type: 'CAMERA_LOST',
+  timestamp: T0 + atS * 1000,
+  confidence: 1,
+  details: { reason },
+});
+
+export const eventRecord = (event: AnomalyEvent, sessionId = SESSION, tenantId = TENANT): ProctorRecord => ({
+  schemaVersion: 1,
+  kind: 'event',
+  tenantId,
+  sessionId,
+  receivedAt: event.timestamp + 500,
+  event,
+});
+
+export const startedRecord = (
+  examConfig: ExamConfig = config(),
+  sessionId = SESSION,
+  tenantId = TENANT,
+  atS = 0,
+): ProctorRecord => ({
+  schemaVersion: 1,
+  kind: 'session_started',
+  tenantId,
+  sessionId,
+  receivedAt: T0 + atS * 1000,
+  session: { examScheduleId: 'exam-1', userId: 'user-1', attemptNo: 1, examConfig, startedAt: T0 + atS * 1000 },
+});
+
+export const endedRecord = (atS: number, sessionId = SESSION, tenantId = TENANT): ProctorRecord => ({
+  schemaVersion: 1,
+  kind: 'session_ended',
+  tenantId,
+  sessionId,
+  receivedAt: T0 + atS * 1000,
+  endedAt: T0 + atS * 1000,
+  reason: 'submitted',
+});
