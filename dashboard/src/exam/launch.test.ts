@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { parseFragment, parseHostMessage } from './launch.ts';
+
+const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJ0ZW5hbnRfaWQiOiJ0MSJ9.c2ln';
+
+describe('parseFragment', () => {
+  it('reads token, edge and fps', () => {
+    expect(parseFragment(`#token=${jwt}&edge=http://127.0.0.1:18787&fps=1`)).toEqual({
+      token: jwt,
+      edge: 'http://127.0.0.1:18787',
+      fps: 1,
+    });
+  });
+  it('is undefined without a launch fragment, so the page waits for postMessage', () => {
+    expect(parseFragment('')).toBeUndefined();
+  });
+  it('explains a bad token or edge', () => {
+    expect(parseFragment('#token=nope&edge=http://x')).toMatchObject({ error: expect.stringContaining('token') });
+    expect(parseFragment(`#token=${jwt}&edge=javascript:alert(1)`)).toMatchObject({ error: expect.stringContaining('server') });
+  });
+});
+
+describe('parseHostMessage', () => {
+  it('accepts the three message types and ignores anything else', () => {
+    expect(parseHostMessage({ type: 'proctor:launch', token: jwt, edge: 'https://edge.example' })).toEqual({
+      type: 'proctor:launch',
+      token: jwt,
+      edge: 'https://edge.example',
+    });
+    expect(parseHostMessage({ type: 'proctor:token', token: jwt })).toEqual({ type: 'proctor:token', token: jwt });
+    expect(parseHostMessage({ type: 'proctor:stop', reason: 'weird' })).toEqual({ type: 'proctor:stop', reason: 'submitted' });
+    expect(parseHostMessage({ type: 'proctor:launch', token: 'x', edge: 'https://e' })).toBeUndefined();
+    expect(parseHostMessage('proctor:launch')).toBeUndefined();
+  });
+});

@@ -1,0 +1,45 @@
+// How the exam page gets its token and edge URL: from the URL fragment, or from the host page by postMessage.
+
+export interface Launch {
+  token: string;
+  edge: string;
+  fps?: number;
+  /** postMessage launches only: the host's origin, the only one status messages are posted back to. */
+  hostOrigin?: string;
+}
+
+/** Messages the host page sends to the exam page (see client/README.md, "Embedding"). */
+export type HostMessage =
+  | { type: 'proctor:launch'; token: string; edge: string; fps?: number }
+  | { type: 'proctor:token'; token: string }
+  | { type: 'proctor:stop'; reason?: 'submitted' | 'timeout' | 'abandoned' };
+
+const isHttpUrl = (v: string) => /^https?:\/\/[^\s/]+/.test(v);
+const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/** Parses `#token=…&edge=…[&fps=…]`. Returns an error message a person can act on when something is wrong. */
+export function parseFragment(hash: string): Launch | { error: string } | undefined {
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  if (!params.has('token') && !params.has('edge')) return undefined;
+  const token = params.get('token') ?? '';
+  const edge = params.get('edge') ?? '';
+  if (!JWT.test(token)) return { error: 'The link has no valid exam token (#token=…). Open the exam from your exam platform again.' };
+  if (!isHttpUrl(edge)) return { error: 'The link has no valid proctoring server (#edge=https://…). Open the exam from your exam platform again.' };
+  const fps = params.has('fps') ? Number(params.get('fps')) : undefined;
+  return { token, edge, ...(fps && fps > 0 ? { fps } : {}) };
+}
+
+/** Validates a message claiming to be from the host; anything else is ignored. */
+export function parseHostMessage(data: unknown): HostMessage | undefined {
+  if (!data || typeof data !== 'object') return undefined;
+  const m = data as Record<string, unknown>;
+  if (m.type === 'proctor:launch' && typeof m.token === 'string' && JWT.test(m.token) && typeof m.edge === 'string' && isHttpUrl(m.edge)) {
+    return { type: 'proctor:launch', token: m.token, edge: m.edge, ...(typeof m.fps === 'number' ? { fps: m.fps } : {}) };
+  }
+  if (m.type === 'proctor:token' && typeof m.token === 'string' && JWT.test(m.token)) return { type: 'proctor:token', token: m.token };
+  if (m.type === 'proctor:stop') {
+    const reason = m.reason === 'timeout' || m.reason === 'abandoned' ? m.reason : 'submitted';
+    return { type: 'proctor:stop', reason };
+  }
+  return undefined;
+}

@@ -1,0 +1,50 @@
+// POST /api/alerts/:alertId/review: acknowledge or dismiss an alert with a note, audited in the same transaction.
+// Takes JSON (API, the page's script) or a form post (the page without JavaScript, answered with a redirect back).
+import { Sha256Hex } from '@proctor/contracts';
+import type { APIRoute } from 'astro';
+import { ReviewBody, type ReviewResult } from '../../../../server/api/schemas.ts';
+import { apiError, describeIssues, json } from '../../../../server/http/respond.ts';
+import { reviewAlert } from '../../../../server/queries/alerts.ts';
+
+export const POST: APIRoute = async ({ locals, params, request, redirect }) => {
+  const { principal, services, requestId } = locals;
+  const alertId = params.alertId ?? '';
+  const type = request.headers.get('content-type') ?? '';
+  const isForm = type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data');
+
+  let raw: unknown;
+  if (isForm) {
+    const form = await request.formData();
+    raw = { action: form.get('action'), note: form.get('note') ?? '' };
+  } else if (type.startsWith('application/json')) {
+    try {
+      raw = await request.json();
+    } catch {
+      return apiError('MALFORMED_JSON', 'the body must be JSON such as {"action":"acknowledge","note":"…"}', requestId);
+    }
+  } else {
+    return apiError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      'send application/json: {"action":"acknowledge"|"dismiss","note":"…"}',
+      requestId,
+    );
+  }
+
+  // Check the id before the body, so another tenant's id is a 404 whatever the body says.
+  if (!Sha256Hex.safeParse(alertId).success) return apiError('NOT_FOUND', 'no such alert in your tenant', requestId);
+  const body = ReviewBody.safeParse(raw);
+  if (!body.success) {
+    return apiError('VALIDATION_FAILED', describeIssues(body.error.issues), requestId, { details: body.error.issues });
+  }
+  const outcome = await reviewAlert(services.db, {
+    tenantId: principal.tenantId,
+    alertId,
+    actor: principal.sub,
+    action: body.data.action,
+    note: body.data.note,
+  });
+  if (!outcome.ok) return apiError('NOT_FOUND', 'no such alert in your tenant', requestId);
+  if (isForm) return redirect(`/sessions/${outcome.audit.sessionId}#alert-${alertId}`, 303);
+  const result: ReviewResult = { alertId, status: outcome.status, audit: outcome.audit };
+  return json(result);
+};

@@ -1,0 +1,68 @@
+// GET /api/schedules/:scheduleId/stream: Server-Sent Events from the shared per-schedule live feed.
+// The stream ends when the client goes away (request.signal) or when the proctor's token expires.
+import type { APIRoute } from 'astro';
+import { parseFilter } from '../../../../server/api/params.ts';
+import { apiError } from '../../../../server/http/respond.ts';
+import { scheduleExists } from '../../../../server/queries/sessions.ts';
+
+/** Comment lines keep idle proxies from closing the connection. */
+const KEEP_ALIVE_MS = 15_000;
+
+export const GET: APIRoute = async ({ locals, params, url, request }) => {
+  const { principal, services, requestId } = locals;
+  const filter = parseFilter(url);
+  if (!filter.ok) return apiError('VALIDATION_FAILED', filter.message, requestId);
+  const scheduleId = params.scheduleId ?? '';
+  if (!(await scheduleExists(services.db, principal.tenantId, scheduleId))) {
+    return apiError('NOT_FOUND', 'no such exam schedule in your tenant', requestId);
+  }
+
+  const encoder = new TextEncoder();
+  const cleanups: (() => void)[] = [];
+  const cleanup = () => {
+    for (const fn of cleanups.splice(0)) fn();
+  };
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      const write = (text: string) => {
+        try {
+          controller.enqueue(encoder.encode(text));
+        } catch {
+          cleanup();
+        }
+      };
+      const end = () => {
+        cleanup();
+        try {
+          controller.close();
+        } catch {
+          // already closed by the client
+        }
+      };
+      write('retry: 2000\n\n');
+      cleanups.push(
+        services.live.subscribe(principal.tenantId, scheduleId, filter.value, (event) =>
+          write(`event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`),
+        ),
+      );
+      const keepAlive = setInterval(() => write(': keep-alive\n\n'), KEEP_ALIVE_MS);
+      // The cookie never outlives the token, and neither does a stream opened with it.
+      const expiry = setTimeout(end, Math.max(0, principal.exp * 1000 - Date.now()));
+      cleanups.push(
+        () => clearInterval(keepAlive),
+        () => clearTimeout(expiry),
+      );
+      request.signal.addEventListener('abort', end, { once: true });
+    },
+    cancel() {
+      cleanup();
+    },
+  });
+  return new Response(stream, {
+    headers: {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-accel-buffering': 'no',
+    },
+  });
+};

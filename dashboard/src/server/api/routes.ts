@@ -1,0 +1,95 @@
+// The API's route table: method, path, parameters and response schema of every /api route, next to the
+// shapes they use. openapi.json is generated from this table, and each route file imports its entry.
+import { ErrorEnvelope } from '@proctor/contracts';
+import { z } from 'zod';
+import {
+  AuditList,
+  Me,
+  RankedSessionList,
+  ReviewBody,
+  ReviewResult,
+  RiskSeries,
+  ScheduleList,
+  SessionDetail,
+  SessionFilter,
+} from './schemas.ts';
+
+export interface RouteContract {
+  method: 'get' | 'post';
+  path: string;
+  summary: string;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  response: z.ZodType;
+  /** Media type of the success response; JSON unless said. */
+  mediaType?: string;
+}
+
+const ScheduleParams = z.object({ scheduleId: z.string().describe('Exam schedule id (exam_schedule_id claim)') });
+const SessionParams = z.object({ sessionId: z.string().describe('64-hex session id') });
+const AlertParams = z.object({ alertId: z.string().describe('64-hex alert id') });
+
+export const ROUTES = {
+  me: {
+    method: 'get',
+    path: '/api/me',
+    summary: 'The signed-in proctor (tenant and role from the token)',
+    response: Me,
+  },
+  schedules: {
+    method: 'get',
+    path: '/api/schedules',
+    summary: 'Exam schedules of your tenant with live counts: active, ended, flagged, open alerts',
+    response: ScheduleList,
+  },
+  sessions: {
+    method: 'get',
+    path: '/api/schedules/{scheduleId}/sessions',
+    summary: 'Sessions of a schedule, riskiest first (max 200), with presence from live state',
+    params: ScheduleParams,
+    query: SessionFilter,
+    response: RankedSessionList,
+  },
+  stream: {
+    method: 'get',
+    path: '/api/schedules/{scheduleId}/stream',
+    summary:
+      'Server-Sent Events: `sessions` (the ranked list, whenever it changes) and `alert` (each new or changed alert)',
+    params: ScheduleParams,
+    query: SessionFilter,
+    response: z.string().describe('text/event-stream'),
+    mediaType: 'text/event-stream',
+  },
+  session: {
+    method: 'get',
+    path: '/api/sessions/{sessionId}',
+    summary: 'One session with all its alerts (rule, window, evidence events, confidence, explanation)',
+    params: SessionParams,
+    response: SessionDetail,
+  },
+  risk: {
+    method: 'get',
+    path: '/api/sessions/{sessionId}/risk',
+    summary: 'Risk score over time (snapshots with their per-rule contributions)',
+    params: SessionParams,
+    response: RiskSeries,
+  },
+  audit: {
+    method: 'get',
+    path: '/api/sessions/{sessionId}/audit',
+    summary: 'Audit log of proctor actions on this session, newest first',
+    params: SessionParams,
+    response: AuditList,
+  },
+  review: {
+    method: 'post',
+    path: '/api/alerts/{alertId}/review',
+    summary: 'Acknowledge or dismiss an alert with a note; written to the audit log in the same transaction',
+    params: AlertParams,
+    body: ReviewBody,
+    response: ReviewResult,
+  },
+} as const satisfies Record<string, RouteContract>;
+
+export const ERROR_RESPONSE = ErrorEnvelope;

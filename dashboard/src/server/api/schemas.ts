@@ -1,0 +1,101 @@
+// The dashboard API's request and response shapes: one zod schema each, reused by routes, pages and OpenAPI.
+import {
+  Alert,
+  AlertRule,
+  AlertStatus,
+  ExternalId,
+  ProctorRole,
+  RiskSnapshot,
+  SessionId,
+  SessionStatus,
+} from '@proctor/contracts';
+import { z } from 'zod';
+
+export const Me = z.object({ tenantId: ExternalId, sub: z.string(), role: ProctorRole, name: z.string().optional() });
+export type Me = z.infer<typeof Me>;
+
+export const ScheduleSummary = z.object({
+  examScheduleId: ExternalId,
+  active: z.number().int().describe('Sessions still running'),
+  ended: z.number().int(),
+  flagged: z.number().int().describe('Sessions (active or ended) with at least one open alert'),
+  openAlerts: z.number().int(),
+});
+export type ScheduleSummary = z.infer<typeof ScheduleSummary>;
+export const ScheduleList = z.object({ schedules: z.array(ScheduleSummary) });
+
+/** Live state read from Redis; `unknown` when Redis has no record or is unreachable (the page says so). */
+export const Presence = z.enum(['online', 'overdue', 'unknown']);
+export type Presence = z.infer<typeof Presence>;
+
+export const RankedSession = z.object({
+  sessionId: SessionId,
+  examScheduleId: ExternalId,
+  userId: ExternalId,
+  attemptNo: z.number().int(),
+  status: SessionStatus,
+  riskScore: z.number().min(0).max(100),
+  openAlerts: z.number().int(),
+  totalAlerts: z.number().int(),
+  rules: z.array(AlertRule).describe('Distinct rules of this session’s open alerts'),
+  startedAt: z.number().int(),
+  endedAt: z.number().int().nullable(),
+  lastSeenAt: z.number().int().nullable(),
+  presence: Presence,
+});
+export type RankedSession = z.infer<typeof RankedSession>;
+
+export const SessionFilter = z.object({
+  status: z.enum(['active', 'ended', 'flagged']).optional(),
+  rule: AlertRule.optional(),
+});
+export type SessionFilter = z.infer<typeof SessionFilter>;
+
+export const RankedSessionList = z.object({
+  examScheduleId: ExternalId,
+  sessions: z.array(RankedSession),
+  generatedAt: z.number().int(),
+  /** True when Redis could not be read: presence is then `unknown` for every session. */
+  liveStateDegraded: z.boolean(),
+});
+export type RankedSessionList = z.infer<typeof RankedSessionList>;
+
+export const SessionDetail = z.object({
+  session: RankedSession.extend({ examConfig: z.record(z.string(), z.unknown()) }),
+  alerts: z.array(Alert),
+  liveStateDegraded: z.boolean(),
+});
+export type SessionDetail = z.infer<typeof SessionDetail>;
+
+export const RiskSeries = z.object({ sessionId: SessionId, snapshots: z.array(RiskSnapshot) });
+export type RiskSeries = z.infer<typeof RiskSeries>;
+
+export const ReviewAction = z.enum(['acknowledge', 'dismiss']);
+export type ReviewAction = z.infer<typeof ReviewAction>;
+
+export const AuditEntry = z.object({
+  id: z.number().int(),
+  sessionId: SessionId,
+  alertId: z.string().nullable(),
+  actor: z.string(),
+  action: z.string(),
+  note: z.string().nullable(),
+  createdAt: z.number().int(),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+export const AuditList = z.object({ sessionId: SessionId, entries: z.array(AuditEntry) });
+
+export const ReviewBody = z
+  .object({
+    action: ReviewAction,
+    note: z.string().trim().max(2000, 'note must be at most 2000 characters').default(''),
+  })
+  .strict()
+  .refine((b) => b.action !== 'dismiss' || b.note.length >= 3, {
+    message: 'a dismissal needs a note of at least 3 characters saying why the alert is not a concern',
+    path: ['note'],
+  });
+export type ReviewBody = z.infer<typeof ReviewBody>;
+
+export const ReviewResult = z.object({ alertId: z.string(), status: AlertStatus, audit: AuditEntry });
+export type ReviewResult = z.infer<typeof ReviewResult>;

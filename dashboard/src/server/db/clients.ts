@@ -1,0 +1,34 @@
+// Process-lifetime MySQL pool and Redis client, created on first use from the parsed env.
+import { Redis } from 'ioredis';
+import mysql from 'mysql2/promise';
+import { env } from '../env.ts';
+
+let pool: mysql.Pool | undefined;
+let redis: Redis | undefined;
+
+export function db(): mysql.Pool {
+  if (pool) return pool;
+  pool = mysql.createPool({
+    uri: env().MYSQL_URL,
+    connectionLimit: 10,
+    // DATETIME(3) columns come back as Date; decimals as numbers, not strings.
+    decimalNumbers: true,
+    timezone: 'Z',
+    dateStrings: false,
+  });
+  // Columns default to CURRENT_TIMESTAMP(3): pin the session zone so stored and compared times are UTC.
+  pool.pool.on('connection', (conn) => {
+    conn.query("SET time_zone = '+00:00'");
+  });
+  return pool;
+}
+
+export function redisClient(): Redis {
+  // Fail fast rather than queueing: live state is an enhancement over MySQL history, not a hard dependency.
+  if (!redis) {
+    redis = new Redis(env().REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 2_000 });
+    // Errors surface on each command as a rejected promise; the listener only stops ioredis logging them twice.
+    redis.on('error', () => {});
+  }
+  return redis;
+}

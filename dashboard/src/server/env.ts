@@ -1,0 +1,49 @@
+// The dashboard's environment, parsed once with zod: a bad environment fails loudly with every problem listed.
+import { z } from 'zod';
+
+const Url = (scheme: RegExp, example: string) =>
+  z.string().refine((v) => URL.canParse(v) && scheme.test(v), `must be a URL such as ${example}`);
+
+export const DashboardEnv = z
+  .object({
+    /** SPKI PEM of the issuer's RS256 key ("\n" escapes allowed, for one-line env files). */
+    JWT_PUBLIC_KEY: z
+      .string()
+      .transform((v) => v.replaceAll('\\n', '\n'))
+      .optional(),
+    JWT_JWKS_URL: Url(/^https?:/, 'https://issuer.example/.well-known/jwks.json').optional(),
+    JWT_ISSUER: z.string().min(1, 'set JWT_ISSUER to the platform issuer (the iss claim)'),
+    JWT_AUDIENCE: z.string().min(1, 'set JWT_AUDIENCE to the dashboard audience (the aud claim)'),
+    MYSQL_URL: Url(/^mysql:/, 'mysql://user:pass@127.0.0.1:3306/proctor'),
+    REDIS_URL: Url(/^rediss?:/, 'redis://127.0.0.1:6379'),
+    /** Keys the session cookie's HMAC; 32+ characters of randomness (e.g. `openssl rand -base64 48`). */
+    COOKIE_SECRET: z.string().min(32, 'COOKIE_SECRET must be at least 32 characters (openssl rand -base64 48)'),
+    /** Redis key prefix shared with the edge and processor (contracts REDIS_PREFIX by default). */
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9:_-]+$/)
+      .default('proctor'),
+    /** How often the shared live poller looks for changes, ms. */
+    LIVE_POLL_MS: z.coerce.number().int().min(100).max(10_000).default(500),
+  })
+  .refine((e) => Boolean(e.JWT_PUBLIC_KEY) !== Boolean(e.JWT_JWKS_URL), {
+    message: 'set exactly one of JWT_PUBLIC_KEY (SPKI PEM) or JWT_JWKS_URL',
+    path: ['JWT_PUBLIC_KEY'],
+  });
+export type DashboardEnv = z.infer<typeof DashboardEnv>;
+
+/** Parses an environment, throwing one error that lists every variable to fix. */
+export function parseEnv(source: Record<string, string | undefined>): DashboardEnv {
+  const parsed = DashboardEnv.safeParse(source);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+  throw new Error(`dashboard environment is invalid:\n${lines.join('\n')}`);
+}
+
+let cached: DashboardEnv | undefined;
+
+/** The process environment, parsed on first use (not at import: `astro build` imports this without an env). */
+export function env(): DashboardEnv {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

@@ -1,0 +1,17 @@
+// Small helpers shared by the queries: row typing and DATETIME(3) → epoch ms.
+import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
+
+export type Db = Pool | PoolConnection;
+
+export async function rows<T>(db: Db, sql: string, params: unknown[]): Promise<T[]> {
+  const [result] = await db.query<RowDataPacket[]>(sql, params);
+  return result as T[];
+}
+
+export const ms = (d: Date) => d.getTime();
+export const msOrNull = (d: Date | null) => (d ? d.getTime() : null);
+
+/** JSON columns come back parsed from MariaDB only sometimes (it stores JSON as LONGTEXT): accept both. */
+export function jsonColumn<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}

@@ -1,0 +1,25 @@
+// Services every route reads from Astro.locals; built from process-lifetime clients by the middleware.
+import { db, redisClient } from './db/clients.ts';
+import { env } from './env.ts';
+import { createLiveFeed, type LiveFeed } from './live/liveFeed.ts';
+
+export interface Services {
+  db: ReturnType<typeof db>;
+  redis: ReturnType<typeof redisClient>;
+  redisPrefix: string;
+  live: LiveFeed;
+}
+
+let live: LiveFeed | undefined;
+
+export function services(): Services {
+  const e = env();
+  live ??= createLiveFeed({
+    db: db(),
+    redis: redisClient(),
+    redisPrefix: e.REDIS_PREFIX,
+    pollMs: e.LIVE_POLL_MS,
+    onError: (err) => console.error('live_feed_tick_failed', { error: String(err) }),
+  });
+  return { db: db(), redis: redisClient(), redisPrefix: e.REDIS_PREFIX, live };
+}

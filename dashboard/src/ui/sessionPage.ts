@@ -1,0 +1,102 @@
+// Client script of the session page: draws the risk chart with uPlot and sends reviews without a reload.
+import type { AlertRule } from '@proctor/contracts';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import type { ReviewResult, RiskSeries } from '../server/api/schemas.ts';
+import { localizeTimes, RULE_LABEL, STATUS_LABEL } from './format.ts';
+import { renderAuditRows } from './sessionHistory.ts';
+
+async function drawRiskChart(el: HTMLElement) {
+  const loading = el.querySelector('#risk-loading');
+  const summary = document.querySelector('#risk-summary');
+  try {
+    const res = await fetch(el.dataset.src as string, { headers: { accept: 'application/json' } });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const series = (await res.json()) as RiskSeries;
+    loading?.remove();
+    if (series.snapshots.length === 0) {
+      el.innerHTML = '<p class="muted">No risk has been scored for this session yet.</p>';
+      return;
+    }
+    const xs = series.snapshots.map((s) => s.bucketStart / 1000);
+    const ys = series.snapshots.map((s) => s.score);
+    new uPlot(
+      {
+        width: Math.max(320, el.clientWidth - 24),
+        height: 240,
+        scales: { y: { range: [0, 100] } },
+        axes: [{}, { label: 'Risk (0–100)' }],
+        series: [{}, { label: 'Risk', stroke: '#1d4ed8', fill: 'rgba(29,78,216,0.08)', width: 2 }],
+      },
+      [xs, ys],
+      el,
+    );
+    const peak = series.snapshots.reduce((a, b) => (b.score > a.score ? b : a));
+    const parts = peak.contributions
+      .filter((c) => c.points > 0)
+      .sort((a, b) => b.points - a.points)
+      .map((c) => `${RULE_LABEL[c.rule as AlertRule] ?? c.rule} ${Math.round(c.points)}`)
+      .join(', ');
+    if (summary) {
+      summary.textContent = `Peak ${Math.round(peak.score)} at ${new Date(peak.bucketStart).toLocaleTimeString()}${parts ? `, made of: ${parts} points` : ''}.`;
+    }
+  } catch (err) {
+    el.innerHTML = `<p class="state error" role="alert">The risk chart could not be loaded (${String(err)}). The alerts below are unaffected.</p>`;
+  }
+}
+
+function wireReviewForms() {
+  const auditBody = document.querySelector<HTMLTableSectionElement>('#audit-rows');
+  const auditTable = document.querySelector<HTMLTableElement>('#audit');
+  const rules = JSON.parse(auditTable?.dataset.rules ?? '{}') as Record<string, AlertRule>;
+  for (const form of document.querySelectorAll<HTMLFormElement>('form[data-review]')) {
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const submitter = (e as SubmitEvent).submitter as HTMLButtonElement | null;
+      const action = submitter?.value ?? 'acknowledge';
+      const note = (form.elements.namedItem('note') as HTMLTextAreaElement).value;
+      const result = form.querySelector<HTMLElement>('.result');
+      const buttons = form.querySelectorAll('button');
+      for (const b of buttons) b.disabled = true;
+      if (result) result.textContent = 'Saving…';
+      try {
+        const res = await fetch(form.action, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          body: JSON.stringify({ action, note }),
+        });
+        const body = await res.json();
+        if (!res.ok) throw new Error(body?.error?.message ?? `HTTP ${res.status}`);
+        const review = body as ReviewResult;
+        const card = form.closest<HTMLElement>('.alert-card');
+        if (card) {
+          card.dataset.status = review.status;
+          const chip = card.querySelector('[data-role="status"]');
+          if (chip) chip.textContent = STATUS_LABEL[review.status];
+        }
+        (form.elements.namedItem('note') as HTMLTextAreaElement).value = '';
+        if (result) result.textContent = `Saved: ${STATUS_LABEL[review.status]}. Recorded in the audit log.`;
+        if (auditBody) {
+          auditBody.insertAdjacentHTML('afterbegin', renderAuditRows([review.audit], rules));
+          localizeTimes(auditBody);
+          const empty = document.querySelector<HTMLElement>('#audit-empty');
+          if (empty) empty.hidden = true;
+        }
+        const open = document.querySelectorAll('.alert-card[data-status="open"]').length;
+        const total = document.querySelectorAll('.alert-card').length;
+        const counter = document.querySelector('#open-count');
+        if (counter) counter.textContent = `${open} of ${total}`;
+      } catch (err) {
+        if (result) result.textContent = `Not saved: ${err instanceof Error ? err.message : String(err)}`;
+      } finally {
+        for (const b of buttons) b.disabled = false;
+      }
+    });
+  }
+}
+
+export function startSessionPage(): void {
+  const chart = document.querySelector<HTMLElement>('#risk-chart');
+  if (chart) void drawRiskChart(chart);
+  wireReviewForms();
+}

@@ -1,0 +1,263 @@
+// Test harness for the dashboard against the real local stack: a throwaway MySQL database with the real
+// migrations, a random Redis prefix, an RS256 issuer made here, and the built site run as a standalone server.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { deriveAlertId, deriveSessionId, type Evidence, livenessKey, livenessShard } from '@proctor/contracts';
+import { Redis } from 'ioredis';
+import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
+import mysql from 'mysql2/promise';
+import { migrate } from '../../infra/migrations/migrate.ts';
+
+export const DASHBOARD_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
+const MYSQL_SERVER = process.env.TEST_MYSQL_SERVER ?? 'mysql://root@127.0.0.1:3306';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const ISSUER = 'https://platform.test';
+export const AUDIENCE = 'proctor-dashboard';
+
+export const rand = (n = 6) => randomBytes(n).toString('hex');
+
+export interface TestDb {
+  url: string;
+  pool: mysql.Pool;
+  drop(): Promise<void>;
+}
+
+export async function createTestDb(): Promise<TestDb> {
+  const name = `proctor_dash_${rand()}`;
+  const url = `${MYSQL_SERVER}/${name}`;
+  await migrate(url);
+  const pool = mysql.createPool({ uri: url, connectionLimit: 4, timezone: 'Z', decimalNumbers: true });
+  return {
+    url,
+    pool,
+    async drop() {
+      await pool.query(`DROP DATABASE \`${name}\``);
+      await pool.end();
+    },
+  };
+}
+
+export type Issuer = Awaited<ReturnType<typeof createIssuer>>;
+
+/** An RS256 key pair standing in for the exam platform; `sign` makes tokens, `publicKeyPem` goes to the server. */
+export async function createIssuer() {
+  const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
+  const publicKeyPem = await exportSPKI(publicKey);
+  return {
+    publicKeyPem,
+    async sign(
+      claims: Record<string, unknown>,
+      opts: { expiresIn?: string | number; issuer?: string; audience?: string; key?: CryptoKey; alg?: string } = {},
+    ) {
+      return new SignJWT(claims)
+        .setProtectedHeader({ alg: opts.alg ?? 'RS256' })
+        .setIssuer(opts.issuer ?? ISSUER)
+        .setAudience(opts.audience ?? AUDIENCE)
+        .setIssuedAt()
+        .setExpirationTime(opts.expiresIn ?? '1h')
+        .sign(opts.key ?? privateKey);
+    },
+    proctor(tenantId: string, sub = `proctor-${tenantId}`, role: 'proctor' | 'admin' = 'proctor') {
+      return this.sign({ tenant_id: tenantId, sub, role, name: `Proctor ${tenantId.toUpperCase()}` });
+    },
+  };
+}
+
+/** Builds the site into its own folder under dist/ (so parallel test files never share one); serialised by flock. */
+export function buildDashboard(): string {
+  const outDir = join(DASHBOARD_DIR, 'dist', `test-${rand(4)}`);
+  const r = spawnSync('flock', ['/tmp/proctor-dashboard-build.lock', 'npx', 'astro', 'build'], {
+    cwd: DASHBOARD_DIR,
+    env: { ...process.env, DASHBOARD_OUT_DIR: outDir, ASTRO_TELEMETRY_DISABLED: '1' },
+    encoding: 'utf8',
+    timeout: 170_000,
+  });
+  if (r.status !== 0) throw new Error(`astro build failed:\n${r.stdout}\n${r.stderr}`);
+  return outDir;
+}
+
+export interface RunningDashboard {
+  url: string;
+  stop(): Promise<void>;
+  logs(): string;
+}
+
+export async function startDashboard(opts: {
+  outDir: string;
+  port: number;
+  env: Record<string, string>;
+}): Promise<RunningDashboard> {
+  const child: ChildProcess = spawn(process.execPath, [join(opts.outDir, 'server', 'entry.mjs')], {
+    cwd: DASHBOARD_DIR,
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(opts.port), ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let logs = '';
+  child.stdout?.on('data', (d) => {
+    logs += d;
+  });
+  child.stderr?.on('data', (d) => {
+    logs += d;
+  });
+  const url = `http://127.0.0.1:${opts.port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`dashboard exited (${child.exitCode}):\n${logs}`);
+    try {
+      const res = await fetch(`${url}/api/openapi.json`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`dashboard did not start on ${url}:\n${logs}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    logs: () => logs,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 3_000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      rmSync(opts.outDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The server's env for a test: real MySQL database, real Redis with a random prefix, the test issuer's key. */
+export function dashboardEnv(db: TestDb, issuer: Issuer, redisPrefix: string): Record<string, string> {
+  return {
+    JWT_PUBLIC_KEY: issuer.publicKeyPem,
+    JWT_ISSUER: ISSUER,
+    JWT_AUDIENCE: AUDIENCE,
+    MYSQL_URL: db.url,
+    REDIS_URL,
+    REDIS_PREFIX: redisPrefix,
+    COOKIE_SECRET: rand(32),
+    LIVE_POLL_MS: '500',
+  };
+}
+
+export function testRedis(): Redis {
+  return new Redis(REDIS_URL);
+}
+
+/** Deletes every key under a test's prefix. */
+export async function cleanRedis(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== '0');
+}
+
+// ——— seeding, the way the processor writes ———
+
+export interface SeedSession {
+  tenantId: string;
+  scheduleId: string;
+  userId: string;
+  risk?: number;
+  status?: 'active' | 'ended';
+  startedAt?: number;
+}
+
+export async function seedSession(db: TestDb, s: SeedSession): Promise<string> {
+  const sessionId = await deriveSessionId({
+    tenant_id: s.tenantId,
+    exam_schedule_id: s.scheduleId,
+    user_id: s.userId,
+    attempt_no: 1,
+  });
+  const started = new Date(s.startedAt ?? Date.now() - 20 * 60_000);
+  await db.pool.query(
+    `INSERT INTO sessions (session_id, tenant_id, exam_schedule_id, user_id, attempt_no, status, exam_config,
+       started_at, ended_at, last_seen_at, risk_score)
+     VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)
+     ON DUPLICATE KEY UPDATE status = VALUES(status), risk_score = VALUES(risk_score)`,
+    [
+      sessionId,
+      s.tenantId,
+      s.scheduleId,
+      s.userId,
+      s.status ?? 'active',
+      JSON.stringify({ maxLookAwaySeconds: 5, maxLookAwayWindowSeconds: 30 }),
+      started,
+      s.status === 'ended' ? new Date() : null,
+      new Date(),
+      s.risk ?? 0,
+    ],
+  );
+  return sessionId;
+}
+
+export interface SeedAlert {
+  tenantId: string;
+  sessionId: string;
+  rule?: 'look_away' | 'multi_person' | 'no_face' | 'camera_blocked' | 'camera_lost' | 'connection_lost';
+  severity?: 'low' | 'medium' | 'high' | 'critical';
+  windowStart?: number;
+  confidence?: number;
+  explanation?: string;
+  evidence?: Evidence[];
+}
+
+/** An alert upserted by its deterministic id, as the processor does (INSERT … ON DUPLICATE KEY UPDATE). */
+export async function seedAlert(db: TestDb, a: SeedAlert): Promise<string> {
+  const rule = a.rule ?? 'look_away';
+  const windowStart = a.windowStart ?? Date.now() - 30_000;
+  const alertId = await deriveAlertId(a.sessionId, rule, Math.floor(windowStart / 30_000));
+  const evidence = a.evidence ?? [
+    { eventId: crypto.randomUUID(), timestamp: windowStart + 2_000, confidence: 0.91, durationMillis: 4_000 },
+    { eventId: crypto.randomUUID(), timestamp: windowStart + 12_000, confidence: 0.87, durationMillis: 3_500 },
+  ];
+  await db.pool.query(
+    `INSERT INTO alerts (alert_id, tenant_id, session_id, rule, severity, window_start, window_end, evidence,
+       confidence, explanation, status)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')
+     ON DUPLICATE KEY UPDATE evidence = VALUES(evidence), confidence = VALUES(confidence),
+       window_end = VALUES(window_end), explanation = VALUES(explanation), severity = VALUES(severity)`,
+    [
+      alertId,
+      a.tenantId,
+      a.sessionId,
+      rule,
+      a.severity ?? 'high',
+      new Date(windowStart),
+      new Date(windowStart + 30_000),
+      JSON.stringify(evidence),
+      a.confidence ?? 0.89,
+      a.explanation ?? '7.5 s looking away within 30 s (limit 5 s)',
+    ],
+  );
+  return alertId;
+}
+
+export async function seedSnapshots(db: TestDb, tenantId: string, sessionId: string, scores: number[]): Promise<void> {
+  const start = Date.now() - scores.length * 10_000;
+  for (const [i, score] of scores.entries()) {
+    await db.pool.query(
+      `INSERT INTO risk_snapshots (session_id, bucket_start, tenant_id, score, contributions) VALUES (?, ?, ?, ?, ?)
+       ON DUPLICATE KEY UPDATE score = VALUES(score), contributions = VALUES(contributions)`,
+      [
+        sessionId,
+        new Date(start + i * 10_000),
+        tenantId,
+        score,
+        JSON.stringify([{ rule: 'look_away', points: score }]),
+      ],
+    );
+  }
+}
+
+/** Marks a session live in Redis the way the edge does: its deadline in the liveness shard. */
+export async function markLive(redis: Redis, prefix: string, sessionId: string, deadline = Date.now() + 60_000) {
+  await redis.zadd(livenessKey(livenessShard(sessionId), prefix), deadline, sessionId);
+}
