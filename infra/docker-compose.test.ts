@@ -1,0 +1,82 @@
+// docker-compose.yml stays in step with infra/versions.json and with the local stack's ports and settings.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { stackConfig } from './stack/config.ts';
+
+const dir = import.meta.dirname;
+const versions = JSON.parse(readFileSync(join(dir, 'versions.json'), 'utf8')) as Record<string, string>;
+interface Service {
+  image?: string;
+  build?: { context: string; dockerfile: string; target?: string; args?: Record<string, string> };
+  ports?: string[];
+  environment?: Record<string, string>;
+  volumes?: string[];
+}
+const compose = parse(readFileSync(join(dir, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+};
+const dockerfile = readFileSync(join(dir, 'docker', 'node.Dockerfile'), 'utf8');
+const services = compose.services;
+const hostPorts = (s: Service) => (s.ports ?? []).map((p) => Number(String(p).split(':')[0]));
+
+describe('docker-compose.yml', () => {
+  it('has every service the system needs', () => {
+    expect(Object.keys(services).sort()).toEqual(
+      ['dashboard', 'edge', 'kafka', 'kafka-bridge', 'kafka-init', 'migrate', 'minio', 'mysql', 'processor', 'redis', 'serverless-redis-http'].sort(),
+    );
+  });
+
+  it('pins every image to infra/versions.json', () => {
+    expect(services.kafka.image).toBe(versions.kafkaImage);
+    expect(services['kafka-init'].image).toBe(versions.kafkaImage);
+    expect(services['kafka-bridge'].image).toBe(versions.bridgeImage);
+    expect(services.redis.image).toBe(versions.redisImage);
+    expect(services['serverless-redis-http'].image).toBe(versions.serverlessRedisHttpImage);
+    expect(services.mysql.image).toBe(versions.mysqlImage);
+    expect(services.minio.image).toBe(versions.minioImage);
+    expect(versions.kafkaImage).toBe(`apache/kafka:${versions.kafka}`);
+    expect(versions.bridgeImage.endsWith(`:${versions.bridge}`)).toBe(true);
+  });
+
+  it('builds edge, processor, dashboard and migrate from the repo with the pinned Node image', () => {
+    const declaredDefault = /ARG NODE_IMAGE=(\S+)/.exec(dockerfile)?.[1];
+    expect(declaredDefault).toBe(versions.nodeImage);
+    for (const name of ['edge', 'processor', 'dashboard', 'migrate']) {
+      const build = services[name].build;
+      expect(build?.context, name).toBe('..');
+      expect(build?.dockerfile, name).toBe('infra/docker/node.Dockerfile');
+      expect(build?.args?.NODE_IMAGE, name).toBe(versions.nodeImage);
+      expect(dockerfile, `Dockerfile stage for ${name}`).toMatch(new RegExp(`^FROM \\S+ AS ${build?.target}$`, 'm'));
+    }
+  });
+
+  it('publishes the same host ports as the local stack', () => {
+    const c = stackConfig({});
+    expect(hostPorts(services.kafka)).toContain(c.kafka.port);
+    expect(hostPorts(services['kafka-bridge'])).toContain(c.bridge.port);
+    expect(hostPorts(services['serverless-redis-http'])).toContain(c.shim.port);
+    expect(hostPorts(services.redis)).toContain(c.redis.port);
+    expect(hostPorts(services.mysql)).toContain(3306);
+    const all = Object.values(services).flatMap(hostPorts);
+    expect(all).not.toContain(8787);
+    expect(new Set(all).size).toBe(all.length);
+  });
+
+  it('configures the bridge for durable acknowledgements', () => {
+    const mount = services['kafka-bridge'].volumes?.[0] ?? '';
+    const props = readFileSync(join(dir, mount.split(':')[0]), 'utf8');
+    expect(props).toMatch(/^kafka\.producer\.acks=all$/m);
+    expect(props).toMatch(/^http\.producer\.enabled=true$/m);
+  });
+
+  it('creates the same topics with the same partition counts as stack:up', () => {
+    const c = stackConfig({});
+    const script = (services['kafka-init'] as { command: string[] }).command.join(' ');
+    expect(script).toContain(`--partitions ${c.topics.eventsPartitions}`);
+    expect(script).toContain(`--partitions ${c.topics.dlqPartitions}`);
+    expect(services['kafka-init'].environment?.KAFKA_EVENTS_TOPIC).toBe(`\${KAFKA_EVENTS_TOPIC:-${c.topics.events}}`);
+    expect(services['kafka-init'].environment?.KAFKA_DLQ_TOPIC).toBe(`\${KAFKA_DLQ_TOPIC:-${c.topics.dlq}}`);
+  });
+});
