@@ -43,9 +43,15 @@ describe('migrate', () => {
     expect(second.applied).toEqual([]);
     expect(second.alreadyApplied).toBe(files.length);
 
-    const tables = (await query<{ t: string }>('SELECT table_name AS t FROM information_schema.tables WHERE table_schema = ?', [database])).map((r) => r.t);
+    const tables = (
+      await query<{ t: string }>('SELECT table_name AS t FROM information_schema.tables WHERE table_schema = ?', [
+        database,
+      ])
+    ).map((r) => r.t);
     expect(tables.sort()).toEqual(['alerts', 'audit_log', 'risk_snapshots', 'schema_migrations', 'sessions']);
-    const recorded = await query<{ version: number; checksum: string }>('SELECT version, checksum FROM schema_migrations ORDER BY version');
+    const recorded = await query<{ version: number; checksum: string }>(
+      'SELECT version, checksum FROM schema_migrations ORDER BY version',
+    );
     expect(recorded).toEqual(files.map((f) => ({ version: f.version, checksum: f.checksum })));
   });
 
@@ -71,7 +77,11 @@ describe('migrate', () => {
        VALUES (?, 't1', ?, 'look_away', 'high', '2026-11-25 10:00:00.123', '2026-11-25 10:00:30.456', ?, 0.9)`,
       [alertId, 'b'.repeat(64), JSON.stringify([{ eventId: 'e1', timestamp: 1, confidence: 0.9 }])],
     );
-    const [row] = await query<{ evidence: unknown; window_start: Date; status: string }>('SELECT evidence, window_start, status FROM alerts WHERE alert_id = ?', [alertId]);
+    const [row] = await query<{ evidence: unknown; window_start: Date; status: string }>(
+      'SELECT evidence, window_start, status FROM alerts WHERE alert_id = ?',
+      [alertId],
+    );
+    if (!row) throw new Error('the inserted alert must be readable');
     const evidence = typeof row.evidence === 'string' ? JSON.parse(row.evidence) : row.evidence;
     expect(evidence).toEqual([{ eventId: 'e1', timestamp: 1, confidence: 0.9 }]);
     expect(row.window_start.getMilliseconds()).toBe(123);
@@ -83,6 +93,7 @@ describe('migrate', () => {
     scratch.push(dir);
     cpSync(here, dir, { recursive: true, filter: (src) => src === here || src.endsWith('.sql') });
     const first = readMigrations(dir)[0];
+    if (!first) throw new Error('there must be at least one migration');
     writeFileSync(join(dir, first.name), `${first.sql}\n-- edited after release\n`);
     await expect(migrate(url.toString(), dir)).rejects.toThrow(/was changed after it was applied/);
   });

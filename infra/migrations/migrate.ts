@@ -33,11 +33,12 @@ export function readMigrations(dir: string = MIGRATIONS_DIR): MigrationFile[] {
       return { version: Number(match[1]), name: file, sql, checksum };
     })
     .sort((a, b) => a.version - b.version);
-  for (let i = 1; i < files.length; i++) {
-    if (files[i].version === files[i - 1].version) {
-      throw new Error(`two migrations share version ${files[i].version}: ${files[i - 1].name}, ${files[i].name}`);
+  files.forEach((file, i) => {
+    const prev = files[i - 1];
+    if (prev && prev.version === file.version) {
+      throw new Error(`two migrations share version ${file.version}: ${prev.name}, ${file.name}`);
     }
-  }
+  });
   return files;
 }
 
@@ -53,9 +54,7 @@ export async function migrate(url: string, dir: string = MIGRATIONS_DIR): Promis
   server.pathname = '/';
   const bootstrap = await mysql.createConnection(server.toString());
   try {
-    await bootstrap.query(
-      `CREATE DATABASE IF NOT EXISTS \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`,
-    );
+    await bootstrap.query(`CREATE DATABASE IF NOT EXISTS \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
   } finally {
     await bootstrap.end();
   }
@@ -104,7 +103,10 @@ export async function migrate(url: string, dir: string = MIGRATIONS_DIR): Promis
 if (import.meta.main) {
   const url = process.argv[2] ?? process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/proctor';
   migrate(url).then(
-    (r) => console.log(`migrations: ${r.database}: applied ${r.applied.length} (${r.applied.join(', ') || 'none'}), ${r.alreadyApplied} already applied`),
+    (r) =>
+      console.log(
+        `migrations: ${r.database}: applied ${r.applied.length} (${r.applied.join(', ') || 'none'}), ${r.alreadyApplied} already applied`,
+      ),
     (err: unknown) => {
       console.error(`migrations failed: ${err instanceof Error ? err.message : String(err)}`);
       process.exitCode = 1;

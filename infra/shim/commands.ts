@@ -3,14 +3,44 @@ import type { RespArg } from './resp.ts';
 
 /** Commands that would change the state of a shared connection or never return; refused like Upstash does. */
 const REFUSED = new Set([
-  'subscribe', 'psubscribe', 'ssubscribe', 'unsubscribe', 'punsubscribe', 'sunsubscribe', 'monitor', 'sync',
-  'psync', 'quit', 'select', 'swapdb', 'multi', 'exec', 'discard', 'watch', 'unwatch', 'reset', 'hello', 'auth',
-  'client', 'replicaof', 'slaveof', 'shutdown',
+  'subscribe',
+  'psubscribe',
+  'ssubscribe',
+  'unsubscribe',
+  'punsubscribe',
+  'sunsubscribe',
+  'monitor',
+  'sync',
+  'psync',
+  'quit',
+  'select',
+  'swapdb',
+  'multi',
+  'exec',
+  'discard',
+  'watch',
+  'unwatch',
+  'reset',
+  'hello',
+  'auth',
+  'client',
+  'replicaof',
+  'slaveof',
+  'shutdown',
 ]);
 
 /** Commands that may block their connection; they run on a leased connection so others are not stalled. */
 const BLOCKING = new Set([
-  'blpop', 'brpop', 'brpoplpush', 'blmove', 'blmpop', 'bzpopmin', 'bzpopmax', 'bzmpop', 'wait', 'waitaof',
+  'blpop',
+  'brpop',
+  'brpoplpush',
+  'blmove',
+  'blmpop',
+  'bzpopmin',
+  'bzpopmax',
+  'bzmpop',
+  'wait',
+  'waitaof',
 ]);
 
 export type CommandCheck = { ok: true; args: RespArg[]; blocking: boolean } | { ok: false; error: string };
@@ -29,7 +59,8 @@ export function checkCommand(raw: unknown): CommandCheck {
   const name = String(args[0]).toLowerCase();
   if (REFUSED.has(name)) return { ok: false, error: `ERR command ${name.toUpperCase()} is not supported over REST` };
   const blocking =
-    BLOCKING.has(name) || ((name === 'xread' || name === 'xreadgroup') && args.some((a) => String(a).toLowerCase() === 'block'));
+    BLOCKING.has(name) ||
+    ((name === 'xread' || name === 'xreadgroup') && args.some((a) => String(a).toLowerCase() === 'block'));
   return { ok: true, args, blocking };
 }
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkCommand, checkCommandList } from './commands.ts';
 import { toJsonReply, toResultEntry } from './encoding.ts';
-import { RedisReplyError, encodeCommand, parseReply } from './resp.ts';
+import { encodeCommand, parseReply, RedisReplyError } from './resp.ts';
 
 describe('RESP', () => {
   it('encodes commands as arrays of bulk strings, counting bytes not characters', () => {
@@ -16,8 +16,9 @@ describe('RESP', () => {
       Buffer.from('\r\n'),
     ]);
     const parsed = parseReply(buf, 0);
-    expect(parsed?.next).toBe(buf.length);
-    const [ok, n, nil, err, bin] = parsed?.value as [Buffer, number, null, RedisReplyError, Buffer];
+    if (!parsed) throw new Error('a complete reply must parse');
+    expect(parsed.next).toBe(buf.length);
+    const [ok, n, nil, err, bin] = parsed.value as [Buffer, number, null, RedisReplyError, Buffer];
     expect(ok.toString()).toBe('OK');
     expect(n).toBe(42);
     expect(nil).toBeNull();

@@ -1,5 +1,5 @@
 // A minimal binary-safe RESP2 client: one socket, pipelined requests answered in order.
-import { type Socket, connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 
 /** An error reply from Redis. It is a value (one command of a pipeline may fail), never thrown by `send`. */
 export class RedisReplyError {
@@ -34,7 +34,7 @@ interface Parsed {
 export function parseReply(buf: Buffer, at: number): Parsed | undefined {
   const lineEnd = buf.indexOf(CRLF, at);
   if (lineEnd === -1) return undefined;
-  const type = String.fromCharCode(buf[at]);
+  const type = String.fromCharCode(buf[at] ?? 0);
   const line = buf.toString('utf8', at + 1, lineEnd);
   const after = lineEnd + 2;
   switch (type) {

@@ -1,6 +1,6 @@
 // Upstash REST protocol over a real Redis: POST / (one command), /pipeline, /multi-exec (true MULTI/EXEC), GET /healthz.
 import { timingSafeEqual } from 'node:crypto';
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { checkCommand, checkCommandList } from './commands.ts';
 import { toResultEntry } from './encoding.ts';
 import { RedisPool } from './redisPool.ts';
@@ -32,7 +32,8 @@ export function createShim(options: ShimOptions): Shim {
 
   function authorized(req: IncomingMessage): boolean {
     const url = new URL(req.url ?? '/', 'http://shim');
-    const header = req.headers.authorization ?? (url.searchParams.has('_token') ? `Bearer ${url.searchParams.get('_token')}` : '');
+    const header =
+      req.headers.authorization ?? (url.searchParams.has('_token') ? `Bearer ${url.searchParams.get('_token')}` : '');
     const given = Buffer.from(header);
     return given.length === expected.length && timingSafeEqual(given, expected);
   }
@@ -144,7 +145,10 @@ export function createShim(options: ShimOptions): Shim {
     try {
       send(await route(req, body));
     } catch (err) {
-      send({ status: 503, body: { error: `ERR redis unavailable: ${err instanceof Error ? err.message : String(err)}` } });
+      send({
+        status: 503,
+        body: { error: `ERR redis unavailable: ${err instanceof Error ? err.message : String(err)}` },
+      });
     }
   }
 

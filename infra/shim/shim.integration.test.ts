@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stackConfig } from '../stack/config.ts';
 import { RespConnection } from './resp.ts';
-import { type Shim, createShim } from './server.ts';
+import { createShim, type Shim } from './server.ts';
 
 const config = stackConfig();
 const token = `test-${randomUUID()}`;
@@ -20,6 +20,7 @@ async function call(path: string, body: unknown, headers: Record<string, string>
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
   });
+  // biome-ignore lint/suspicious/noExplicitAny: the tests assert on many different Upstash response shapes.
   return { status: res.status, headers: res.headers, body: (await res.json()) as any };
 }
 
@@ -56,7 +57,11 @@ describe('security', () => {
   });
 
   it('guards the stack shim too (token from UPSTASH_REDIS_REST_TOKEN)', async () => {
-    const denied = await fetch(config.shim.url, { method: 'POST', body: '["PING"]', headers: { authorization: 'Bearer nope' } });
+    const denied = await fetch(config.shim.url, {
+      method: 'POST',
+      body: '["PING"]',
+      headers: { authorization: 'Bearer nope' },
+    });
     expect(denied.status).toBe(401);
     const allowed = await fetch(config.shim.url, {
       method: 'POST',
@@ -70,7 +75,10 @@ describe('security', () => {
 describe('single commands and encoding', () => {
   it('base64-encodes results when asked, except OK, and echoes the sync token', async () => {
     const value = 'héllo ✓ \u0000 bytes';
-    const set = await call('/', ['SET', k('s'), value], { 'upstash-encoding': 'base64', 'upstash-sync-token': 'tok-1' });
+    const set = await call('/', ['SET', k('s'), value], {
+      'upstash-encoding': 'base64',
+      'upstash-sync-token': 'tok-1',
+    });
     expect(set.body).toEqual({ result: 'OK' });
     expect(set.headers.get('upstash-sync-token')).toBe('tok-1');
     const get = await call('/', ['GET', k('s')], { 'upstash-encoding': 'base64' });
@@ -109,17 +117,18 @@ describe('pipeline', () => {
       ['GET', k('p')],
     ]);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual([{ result: 'OK' }, { result: 6 }, { error: expect.stringMatching(/WRONGTYPE/) }, { result: '6' }]);
+    expect(res.body).toEqual([
+      { result: 'OK' },
+      { result: 6 },
+      { error: expect.stringMatching(/WRONGTYPE/) },
+      { result: '6' },
+    ]);
   });
 });
 
 describe('multi-exec', () => {
   it('applies nothing when one command is rejected while queueing', async () => {
-    const res = await call('/multi-exec', [
-      ['SET', k('tx-a'), '1'],
-      ['NOPE'],
-      ['SET', k('tx-b'), '1'],
-    ]);
+    const res = await call('/multi-exec', [['SET', k('tx-a'), '1'], ['NOPE'], ['SET', k('tx-b'), '1']]);
     expect(res.status).toBe(400);
     expect(res.body.error).toMatch(/unknown command/i);
     expect(await redis.send(['EXISTS', k('tx-a'), k('tx-b')])).toBe(0);
@@ -130,7 +139,11 @@ describe('multi-exec', () => {
     // Each transaction is larger than Redis's 16 KB read buffer, so without MULTI/EXEC Redis would serve the
     // reader between its commands and the reader would catch a != b.
     const padding = 'x'.repeat(1024);
-    const tx = [['INCR', k('a')], ...Array.from({ length: 40 }, (_, i) => ['SET', k(`pad${i}`), padding]), ['INCR', k('b')]];
+    const tx = [
+      ['INCR', k('a')],
+      ...Array.from({ length: 40 }, (_, i) => ['SET', k(`pad${i}`), padding]),
+      ['INCR', k('b')],
+    ];
     const reader = await RespConnection.open(config.redis.host, config.redis.port);
     let writing = true;
     const torn: string[] = [];
@@ -159,10 +172,14 @@ describe('multi-exec', () => {
 
   it('reports a runtime error of one command inside an applied transaction per entry', async () => {
     await redis.send(['SET', k('rt'), 'text']);
-    const res = await call('/multi-exec', [
-      ['INCR', k('rt')],
-      ['SET', k('rt2'), 'v'],
-    ], { 'upstash-encoding': 'base64' });
+    const res = await call(
+      '/multi-exec',
+      [
+        ['INCR', k('rt')],
+        ['SET', k('rt2'), 'v'],
+      ],
+      { 'upstash-encoding': 'base64' },
+    );
     expect(res.status).toBe(200);
     expect(res.body[0].error).toMatch(/not an integer/);
     expect(res.body[1]).toEqual({ result: 'OK' });

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { Miniflare, convertV4MiniflareOptions } from 'miniflare';
+import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stackConfig } from '../stack/config.ts';
 import { RespConnection } from './resp.ts';
@@ -32,7 +32,7 @@ beforeAll(async () => {
   mf = new Miniflare(
     convertV4MiniflareOptions({
       modules: true,
-      script: bundle.outputFiles[0].text,
+      script: bundle.outputFiles[0]?.text ?? '',
       compatibilityDate: '2026-11-01',
       bindings: { UPSTASH_REDIS_REST_URL: config.shim.url, UPSTASH_REDIS_REST_TOKEN: config.shim.token },
       // No cf.json download: this box has no internet.

@@ -12,7 +12,12 @@ describe('stackConfig', () => {
     expect(c.shim.token).toBe('local-dev-token');
     expect(c.redis.url).toBe('redis://127.0.0.1:6379');
     expect(c.mysqlUrl).toBe('mysql://root@127.0.0.1:3306/proctor');
-    expect(c.topics).toEqual({ events: 'proctor.events', dlq: 'proctor.events.dlq', eventsPartitions: 12, dlqPartitions: 3 });
+    expect(c.topics).toEqual({
+      events: 'proctor.events',
+      dlq: 'proctor.events.dlq',
+      eventsPartitions: 12,
+      dlqPartitions: 3,
+    });
     expect(c.stateDir.endsWith('infra/.stack')).toBe(true);
   });
 

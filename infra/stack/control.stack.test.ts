@@ -24,7 +24,7 @@ async function readAll(): Promise<unknown[]> {
   await consumer.subscribe({ topic, fromBeginning: true });
   const admin = kafka.admin();
   await admin.connect();
-  const end = Number((await admin.fetchTopicOffsets(topic))[0].high);
+  const end = Number((await admin.fetchTopicOffsets(topic))[0]?.high ?? 0);
   await admin.disconnect();
   const values: unknown[] = [];
   await new Promise<void>((resolve) => {
@@ -80,12 +80,12 @@ describe('service control', () => {
     const body = (await whileDown.json()) as { offsets: { error_code?: number; offset?: number }[] };
     expect(whileDown.status).toBe(200);
     expect(body.offsets[0]).toMatchObject({ error_code: 503 });
-    expect(body.offsets[0].offset).toBeUndefined();
+    expect(body.offsets[0]?.offset).toBeUndefined();
     expect(await startService('kafka', config)).toMatch(/started|already_running/);
     // The bridge reconnects by itself; the first produce after the restart may wait for metadata.
     const after = await produce({ n: 3 });
     expect(after.status).toBe(200);
-    expect(((await after.json()) as { offsets: { error_code?: number }[] }).offsets[0].error_code).toBeUndefined();
+    expect(((await after.json()) as { offsets: { error_code?: number }[] }).offsets[0]?.error_code).toBeUndefined();
     expect(await readAll()).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
   });
 

@@ -26,7 +26,14 @@ export async function serviceStatus(name: ServiceName, config: StackConfig = sta
   const spec = serviceSpec(config, name);
   const record = readPidFile(spec.pidFile);
   const ours = isAlive(record);
-  return { name, ours, pid: ours ? record.pid : undefined, healthy: await spec.healthy(), url: spec.url, logFile: spec.logFile };
+  return {
+    name,
+    ours,
+    pid: ours ? record.pid : undefined,
+    healthy: await spec.healthy(),
+    url: spec.url,
+    logFile: spec.logFile,
+  };
 }
 
 /**
@@ -38,7 +45,10 @@ export async function startService(name: ServiceName, config: StackConfig = stac
   return withLock(locks(config), name, async () => {
     const record = readPidFile(spec.pidFile);
     if (isAlive(record)) {
-      await waitHealthy(name, spec.healthy, config.startTimeoutMs, { logFile: spec.logFile, stillRunning: () => isAlive(record) });
+      await waitHealthy(name, spec.healthy, config.startTimeoutMs, {
+        logFile: spec.logFile,
+        stillRunning: () => isAlive(record),
+      });
       return 'already_running';
     }
     removePidFile(spec.pidFile);
@@ -49,7 +59,10 @@ export async function startService(name: ServiceName, config: StackConfig = stac
       }
     }
     const started = spec.start();
-    await waitHealthy(name, spec.healthy, config.startTimeoutMs, { logFile: spec.logFile, stillRunning: () => isAlive(started) });
+    await waitHealthy(name, spec.healthy, config.startTimeoutMs, {
+      logFile: spec.logFile,
+      stillRunning: () => isAlive(started),
+    });
     return 'started';
   });
 }

@@ -1,7 +1,7 @@
 // Resolves the Kafka broker and REST bridge classpaths with Maven into the user cache, once per version.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StackConfig } from './config.ts';
 
@@ -52,9 +52,13 @@ export function ensureKafkaLibs(config: StackConfig): string {
   const dir = cached(join(config.cacheDir, `kafka-${v.kafka}-log4j-${v.log4j}`), (tmp) => {
     mvn(
       [
-        '-f', join(config.infraDir, 'kafka', 'pom.xml'),
-        `-Dkafka.version=${v.kafka}`, `-Dlog4j.version=${v.log4j}`,
-        'dependency:copy-dependencies', `-DoutputDirectory=${join(tmp, 'libs')}`, '-DincludeScope=runtime',
+        '-f',
+        join(config.infraDir, 'kafka', 'pom.xml'),
+        `-Dkafka.version=${v.kafka}`,
+        `-Dlog4j.version=${v.log4j}`,
+        'dependency:copy-dependencies',
+        `-DoutputDirectory=${join(tmp, 'libs')}`,
+        '-DincludeScope=runtime',
       ],
       `Apache Kafka ${v.kafka}`,
     );
@@ -72,9 +76,15 @@ export function ensureBridgeLibs(config: StackConfig): string {
   const dir = cached(join(config.cacheDir, `bridge-${hash.digest('hex').slice(0, 12)}`), (tmp) => {
     mvn(
       [
-        '-f', join(bridgeDir, 'pom.xml'),
-        `-Dkafka.version=${v.kafka}`, `-Djackson.version=${v.jackson}`, `-Dproctor.buildDir=${join(tmp, 'build')}`,
-        'package', 'dependency:copy-dependencies', `-DoutputDirectory=${join(tmp, 'libs')}`, '-DincludeScope=runtime',
+        '-f',
+        join(bridgeDir, 'pom.xml'),
+        `-Dkafka.version=${v.kafka}`,
+        `-Djackson.version=${v.jackson}`,
+        `-Dproctor.buildDir=${join(tmp, 'build')}`,
+        'package',
+        'dependency:copy-dependencies',
+        `-DoutputDirectory=${join(tmp, 'libs')}`,
+        '-DincludeScope=runtime',
       ],
       'the REST bridge',
     );

@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 /** Throws a readable error unless `java` on PATH is version 17 or newer. */
 export function assertJava(): void {
   const probe = spawnSync('java', ['-version'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) throw new Error('Java not found: install OpenJDK 17+ (apt-get install openjdk-17-jre-headless)');
+  if (probe.error || probe.status !== 0)
+    throw new Error('Java not found: install OpenJDK 17+ (apt-get install openjdk-17-jre-headless)');
   const match = /version "(\d+)/.exec(probe.stderr);
   const major = match ? Number(match[1]) : 0;
   if (major < 17) throw new Error(`Java ${major || '?'} found, but Kafka 4 needs OpenJDK 17+`);

@@ -20,11 +20,16 @@ const PORTS = [config.kafka.port, config.kafka.controllerPort, config.bridge.por
  */
 function runCli(script: 'up.ts' | 'down.ts', timeoutMs = 240_000): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(config.infraDir, 'stack', script)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(config.infraDir, 'stack', script)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
-    const timer = setTimeout(() => reject(new Error(`${script} did not release its stdio within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`${script} did not release its stdio within ${timeoutMs} ms:\n${output}`)),
+      timeoutMs,
+    );
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, output });
@@ -53,8 +58,8 @@ async function expectHealthy() {
   });
   const body = (await produce.json()) as { offsets: { offset?: number; error_code?: number }[] };
   expect(produce.status).toBe(200);
-  expect(body.offsets[0].error_code).toBeUndefined();
-  expect(typeof body.offsets[0].offset).toBe('number');
+  expect(body.offsets[0]?.error_code).toBeUndefined();
+  expect(typeof body.offsets[0]?.offset).toBe('number');
 }
 
 describe('stack lifecycle', () => {
@@ -70,7 +75,9 @@ describe('stack lifecycle', () => {
     for (const r of records) {
       expect(isAlive(r), `pid ${r?.pid}`).toBe(false);
       // An exited child lingers as a zombie until init reaps it; give init a moment, then it must be gone.
-      await expect.poll(() => exists(r?.pid ?? 0), { timeout: 5000, message: `pid ${r?.pid} still exists` }).toBe(false);
+      await expect
+        .poll(() => exists(r?.pid ?? 0), { timeout: 5000, message: `pid ${r?.pid} still exists` })
+        .toBe(false);
     }
     for (const name of OURS) expect(readPidFile(pidFileOf(config, name))).toBeUndefined();
     for (const port of PORTS) expect(await portOpen('127.0.0.1', port), `port ${port}`).toBe(false);

@@ -84,7 +84,10 @@ export function spawnDetached(spec: SpawnSpec): PidRecord {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** SIGTERM to the process group, SIGKILL after `timeoutMs`; resolves once the process is gone. */
-export async function stopProcess(record: PidRecord, timeoutMs: number): Promise<'terminated' | 'killed' | 'not_running'> {
+export async function stopProcess(
+  record: PidRecord,
+  timeoutMs: number,
+): Promise<'terminated' | 'killed' | 'not_running'> {
   if (!isAlive(record)) return 'not_running';
   const signal = (sig: NodeJS.Signals) => {
     try {
@@ -129,7 +132,10 @@ export function portOpen(host: string, port: number, timeoutMs = 500): Promise<b
 /** "PID 1234 (java -cp ...)" for whoever listens on a TCP port, or a generic phrase when `ss` cannot say. */
 export function describePortOwner(port: number): string {
   try {
-    const out = execFileSync('ss', ['-Hltnp', `sport = :${port}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const out = execFileSync('ss', ['-Hltnp', `sport = :${port}`], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     const pid = /pid=(\d+)/.exec(out)?.[1];
     if (pid) {
       const cmd = (cmdline(Number(pid)) ?? '?').slice(0, 120);

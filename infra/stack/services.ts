@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import type { ServiceName, StackConfig } from './config.ts';
 import { bridgeHealthy, kafkaHealthy, redisHealthy, shimHealthy } from './health.ts';
 import { ensureBridgeLibs, ensureKafkaLibs } from './jars.ts';
-import { type PidRecord, spawnDetached } from './processes.ts';
 import { runJava } from './java.ts';
+import { type PidRecord, spawnDetached } from './processes.ts';
 
 export interface ServiceSpec {
   name: ServiceName;
@@ -115,8 +115,19 @@ function kafkaSpec(config: StackConfig): ServiceSpec {
       if (!existsSync(join(kafka.dataDir, 'meta.properties'))) {
         // Format once: KRaft refuses to start on an unformatted log dir, and re-formatting would lose data.
         runJava(
-          ['-Xmx256m', '-XX:+UseSerialGC', log4jOpt, '-cp', classpath, 'kafka.tools.StorageTool', 'format',
-            `--cluster-id=${newClusterId()}`, '-c', props, '--ignore-formatted'],
+          [
+            '-Xmx256m',
+            '-XX:+UseSerialGC',
+            log4jOpt,
+            '-cp',
+            classpath,
+            'kafka.tools.StorageTool',
+            'format',
+            `--cluster-id=${newClusterId()}`,
+            '-c',
+            props,
+            '--ignore-formatted',
+          ],
           'format the Kafka log directory',
         );
       }
@@ -163,8 +174,15 @@ function bridgeSpec(config: StackConfig): ServiceSpec {
       );
       return spawnDetached({
         command: 'java',
-        args: [...javaOpts('bridge', bridge.heapMb), '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
-          '-cp', `${libs}/*`, 'dev.proctor.bridge.Application', '--config-file', props],
+        args: [
+          ...javaOpts('bridge', bridge.heapMb),
+          '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
+          '-cp',
+          `${libs}/*`,
+          'dev.proctor.bridge.Application',
+          '--config-file',
+          props,
+        ],
         logFile,
         pidFile: pidFileOf(config, 'bridge'),
         marker: '-Dproctor.service=bridge',
@@ -186,7 +204,13 @@ function shimSpec(config: StackConfig): ServiceSpec {
     pidFile: pidFileOf(config, 'shim'),
     healthy: () => shimHealthy(config),
     start: () =>
-      spawnDetached({ command: process.execPath, args: [main], logFile, pidFile: pidFileOf(config, 'shim'), marker: main }),
+      spawnDetached({
+        command: process.execPath,
+        args: [main],
+        logFile,
+        pidFile: pidFileOf(config, 'shim'),
+        marker: main,
+      }),
   };
 }
 

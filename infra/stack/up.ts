@@ -4,8 +4,8 @@ import { relative } from 'node:path';
 import { migrate } from '../migrations/migrate.ts';
 import { type ServiceName, type StackConfig, stackConfig } from './config.ts';
 import { type StartOutcome, startService } from './control.ts';
-import { assertJava } from './java.ts';
 import { ensureBridgeLibs, ensureKafkaLibs } from './jars.ts';
+import { assertJava } from './java.ts';
 import { serviceSpec } from './services.ts';
 import { ensureTopics, stackTopics } from './topics.ts';
 
@@ -44,8 +44,12 @@ export async function stackUp(config: StackConfig = stackConfig()): Promise<void
     start('redis').then(() => start('shim')),
     kafkaReady.then(async () => {
       const [created, ms] = await timed(() => ensureTopics(config.kafka.bootstrap, stackTopics(config)));
-      const topics = stackTopics(config).map((t) => `${t.topic}(${t.numPartitions})`).join(', ');
-      console.log(`stack: topics ${created.length ? `created ${created.join(', ')}` : 'present'}: ${topics} (${secs(ms)})`);
+      const topics = stackTopics(config)
+        .map((t) => `${t.topic}(${t.numPartitions})`)
+        .join(', ');
+      console.log(
+        `stack: topics ${created.length ? `created ${created.join(', ')}` : 'present'}: ${topics} (${secs(ms)})`,
+      );
     }),
     // The bridge JVM boots while Kafka does; it reports ready only once it reaches the broker.
     start('bridge'),
@@ -55,11 +59,15 @@ export async function stackUp(config: StackConfig = stackConfig()): Promise<void
         console.log(`stack: mysql  ${what} in ${r.database} at ${config.mysqlUrl} (${secs(ms)})`);
       },
       (err: unknown) => {
-        throw new Error(`MySQL migrations failed at ${config.mysqlUrl} (MYSQL_URL): ${err instanceof Error ? err.message : err}`);
+        throw new Error(
+          `MySQL migrations failed at ${config.mysqlUrl} (MYSQL_URL): ${err instanceof Error ? err.message : err}`,
+        );
       },
     ),
   ]);
-  console.log(`stack: healthy in ${secs(performance.now() - t0)}. Upstash token: UPSTASH_REDIS_REST_TOKEN=${config.shim.token}`);
+  console.log(
+    `stack: healthy in ${secs(performance.now() - t0)}. Upstash token: UPSTASH_REDIS_REST_TOKEN=${config.shim.token}`,
+  );
 }
 
 if (import.meta.main) {
