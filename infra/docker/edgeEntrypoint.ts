@@ -2,7 +2,13 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 
-const SECRETS = ['UPSTASH_REDIS_REST_URL', 'UPSTASH_REDIS_REST_TOKEN', 'KAFKA_REST_URL', 'JWT_PUBLIC_KEY', 'JWT_JWKS_URL'];
+const SECRETS = [
+  'UPSTASH_REDIS_REST_URL',
+  'UPSTASH_REDIS_REST_TOKEN',
+  'KAFKA_REST_URL',
+  'JWT_PUBLIC_KEY',
+  'JWT_JWKS_URL',
+];
 // JSON quoting keeps a PEM key's newlines intact in the dotenv format wrangler reads.
 const lines = SECRETS.filter((k) => process.env[k]).map((k) => `${k}=${JSON.stringify(process.env[k])}`);
 writeFileSync('.dev.vars', `${lines.join('\n')}\n`);
