@@ -1,0 +1,145 @@
+// Kafka → rules → Redis → MySQL against the real stack: alerts, snapshots, redelivery, poison records.
+import { afterEach, describe, expect, it } from 'vitest';
+import { eventRecord, multiPerson } from '../testing/events.ts';
+import {
+  alertIds,
+  endedSessions,
+  kafka,
+  type ProcessorChild,
+  produceRecords,
+  startProcessor,
+  type TestEnv,
+  testEnv,
+  waitFor,
+} from '../testing/stack.ts';
+import { expectedOutcome, interleave, randomSessionId, sessionRecords } from '../testing/workload.ts';
+
+let env: TestEnv | undefined;
+let procs: ProcessorChild[] = [];
+afterEach(async () => {
+  for (const p of procs) await p.stop('SIGKILL');
+  procs = [];
+  await env?.cleanup();
+  env = undefined;
+});
+
+async function run(extra: Record<string, string> = {}) {
+  const p = await startProcessor({ ...env!.env, ...extra });
+  procs.push(p);
+  return p;
+}
+
+describe('processor pipeline', () => {
+  it('turns produced events into the expected alerts, snapshots and session rows', async () => {
+    env = await testEnv(3);
+    const records = interleave(Array.from({ length: 12 }, (_, i) => sessionRecords(randomSessionId(), i)));
+    const want = await expectedOutcome(records);
+    await produceRecords(env.producer, env.topic, records);
+    const p = await run();
+    await waitFor('all sessions ended', async () => (await endedSessions(env!.db.pool)) === 12);
+
+    expect(new Set(await alertIds(env.db.pool))).toEqual(want.alertIds);
+    const [alerts] = await env.db.pool.query('SELECT rule, severity, evidence, explanation, status FROM alerts');
+    const rules = new Set((alerts as { rule: string }[]).map((a) => a.rule));
+    expect(rules).toEqual(new Set(['look_away', 'multi_person', 'no_face', 'camera_blocked']));
+    for (const a of alerts as { evidence: { eventId: string; confidence: number }[]; status: string }[]) {
+      expect(a.evidence.length).toBeGreaterThan(0);
+      expect(a.evidence[0]!.confidence).toBeGreaterThan(0);
+      expect(a.status).toBe('open');
+    }
+    const [sessions] = await env.db.pool.query('SELECT session_id, risk_score FROM sessions');
+    for (const s of sessions as { session_id: string; risk_score: string }[]) {
+      expect(Number(s.risk_score)).toBeCloseTo(want.finalScores.get(s.session_id)!, 1);
+    }
+    const [snaps] = await env.db.pool.query(
+      'SELECT session_id, score, contributions FROM risk_snapshots ORDER BY session_id, bucket_start',
+    );
+    const snapRows = snaps as { session_id: string; score: string; contributions: { rule: string }[] }[];
+    expect(new Set(snapRows.map((s) => s.session_id)).size).toBe(12);
+    expect(snapRows.some((s) => Number(s.score) > 0 && s.contributions.length > 0)).toBe(true);
+    expect(await p.metric('processor_messages_processed_total', { outcome: 'ok' })).toBe(records.length);
+    expect(await p.metric('processor_alerts_total')).toBe(want.alertIds.size);
+    const health = await fetch(`http://127.0.0.1:${p.metricsPort()}/healthz`);
+    expect(health.status).toBe(200);
+  });
+
+  it('gives exactly one alert when the same batch is delivered twice, and keeps an acknowledgement', async () => {
+    env = await testEnv(2);
+    const records = interleave(Array.from({ length: 6 }, (_, i) => sessionRecords(randomSessionId(), i)));
+    const want = await expectedOutcome(records);
+    await produceRecords(env.producer, env.topic, records);
+    const first = await run();
+    await waitFor('first pass', async () => (await endedSessions(env!.db.pool)) === 6);
+    await first.stop('SIGTERM');
+    expect(new Set(await alertIds(env.db.pool))).toEqual(want.alertIds);
+    await env.db.pool.query("UPDATE alerts SET status = 'acknowledged'");
+
+    // Redelivery 1: the group rewinds (offsets lost) while Redis still holds the applied positions.
+    const admin = kafka().admin();
+    await admin.connect();
+    await admin.resetOffsets({ groupId: env.groupId, topic: env.topic, earliest: true });
+    const second = await run();
+    await waitFor(
+      'replay skipped',
+      async () =>
+        (await second.metric('processor_messages_processed_total', { reason: 'already_applied' })) === records.length,
+    );
+    await second.stop('SIGTERM');
+
+    // Redelivery 2: rewound again and Redis state gone too (a crash before the save): rules recompute, upsert.
+    await admin.resetOffsets({ groupId: env.groupId, topic: env.topic, earliest: true });
+    await admin.disconnect();
+    const keys = await env.redis.keys(`${env.prefix}:*`);
+    if (keys.length) await env.redis.del(...keys);
+    const third = await run();
+    await waitFor(
+      'recomputed',
+      async () => (await third.metric('processor_messages_processed_total', { outcome: 'ok' })) === records.length,
+    );
+    // The same records produced a second time (an edge retry) are counted once as well.
+    await produceRecords(env.producer, env.topic, records);
+    await waitFor(
+      'duplicates applied',
+      async () => (await third.metric('processor_messages_processed_total')) === 2 * records.length,
+    );
+
+    const ids = await alertIds(env.db.pool);
+    expect(ids.length).toBe(want.alertIds.size);
+    expect(new Set(ids)).toEqual(want.alertIds);
+    const [statuses] = await env.db.pool.query('SELECT DISTINCT status FROM alerts');
+    expect(statuses).toEqual([{ status: 'acknowledged' }]);
+  });
+
+  it('dead-letters poison records with a reason and does not stall the partition', async () => {
+    env = await testEnv(1);
+    const sessionId = randomSessionId();
+    const good = sessionRecords(sessionId, 0);
+    const poison = [
+      { key: sessionId, value: '{"not json' },
+      { key: sessionId, value: JSON.stringify({ ...good[1], schemaVersion: 99 }) },
+    ];
+    // start, poison, poison, the rest, then a multi-person event: everything after the poison must still apply.
+    const tail = eventRecord(multiPerson(300, 0.95), sessionId, 'tenant-test');
+    await produceRecords(env.producer, env.topic, [good[0]!, ...poison, ...good.slice(1), tail]);
+    const p = await run();
+    await waitFor('session ended', async () => (await endedSessions(env!.db.pool)) === 1);
+    await waitFor(
+      'tail applied',
+      async () => (await p.metric('processor_messages_processed_total', { outcome: 'ok' })) === good.length + 1,
+    );
+
+    const dlq: { reason: string; sourceOffset: string; value: string | null }[] = [];
+    const consumer = kafka().consumer({ groupId: `${env.groupId}-dlq-reader` });
+    await consumer.connect();
+    await consumer.subscribe({ topic: env.dlqTopic, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void dlq.push(JSON.parse(message.value!.toString())) });
+    await waitFor('dlq records', async () => dlq.length === 2);
+    await consumer.disconnect();
+
+    expect(dlq.map((d) => d.sourceOffset).sort()).toEqual(['1', '2']);
+    expect(dlq.map((d) => d.reason.split(':')[0]).sort()).toEqual(['invalid_json', 'schema_invalid']);
+    expect(dlq[0]!.value).toBe('{"not json');
+    expect(await p.metric('processor_messages_dead_lettered_total')).toBe(2);
+    expect(await alertIds(env.db.pool)).toHaveLength((await expectedOutcome([...good, tail])).alertIds.size);
+  });
+});

@@ -1,0 +1,246 @@
+// Integration-test helpers over the real local stack: random topics, groups, Redis prefixes and MySQL databases.
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { ProctorRecord } from '@proctor/contracts';
+import { Redis } from 'ioredis';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import mysql from 'mysql2/promise';
+
+export const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const MYSQL_SERVER = process.env.MYSQL_SERVER_URL ?? 'mysql://root@127.0.0.1:3306/';
+const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
+// Run as a program (its CLI), not imported: the infra workspace type-checks it under its own settings.
+const MIGRATE = fileURLToPath(new URL('../../../infra/migrations/migrate.ts', import.meta.url));
+
+export const randomName = (prefix: string) => `${prefix}_${randomBytes(5).toString('hex')}`;
+export const kafka = () => new Kafka({ clientId: 'processor-test', brokers: BROKERS, logLevel: logLevel.NOTHING });
+
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined | false>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+}
+
+export async function createTopics(names: string[], partitions: number): Promise<void> {
+  const admin = kafka().admin();
+  await admin.connect();
+  await admin.createTopics({
+    topics: names.map((topic) => ({ topic, numPartitions: partitions })),
+    waitForLeaders: true,
+  });
+  await admin.disconnect();
+}
+
+export async function deleteTopics(names: string[]): Promise<void> {
+  const admin = kafka().admin();
+  await admin.connect();
+  await admin.deleteTopics({ topics: names }).catch(() => undefined);
+  await admin.disconnect();
+}
+
+/** Committed offsets of a group on a topic, summed over partitions (−1 for "none" counts as 0). */
+export async function committedTotal(groupId: string, topic: string): Promise<number> {
+  const admin = kafka().admin();
+  await admin.connect();
+  try {
+    const [t] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return (t?.partitions ?? []).reduce((s, p) => s + Math.max(0, Number(p.offset)), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function produceRecords(
+  producer: Producer,
+  topic: string,
+  records: (ProctorRecord | { key: string; value: string })[],
+) {
+  const messages = records.map((r) =>
+    'value' in r && typeof r.value === 'string' ? r : { key: (r as ProctorRecord).sessionId, value: JSON.stringify(r) },
+  );
+  for (let i = 0; i < messages.length; i += 500) {
+    await producer.send({ topic, acks: -1, messages: messages.slice(i, i + 500) as { key: string; value: string }[] });
+  }
+}
+
+/** A fresh database migrated with the infra runner; drop() removes it. */
+export async function freshDatabase(): Promise<{ url: string; pool: mysql.Pool; drop: () => Promise<void> }> {
+  const name = randomName('proctor_test');
+  const url = `${MYSQL_SERVER.replace(/\/?$/, '/')}${name}`;
+  await promisify(execFile)(process.execPath, [MIGRATE, url]);
+  const pool = mysql.createPool({ uri: url, connectionLimit: 2, timezone: 'Z' });
+  return {
+    url,
+    pool,
+    async drop() {
+      await pool.end();
+      const c = await mysql.createConnection(MYSQL_SERVER);
+      await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await c.end();
+    },
+  };
+}
+
+/** Deletes every key under a random prefix (SCAN, test-only). */
+export async function dropPrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== '0');
+}
+
+export const newRedis = () => new Redis(REDIS_URL);
+
+export interface ProcessorChild {
+  child: ProcessorChildProcess;
+  logs: Record<string, unknown>[];
+  metricsPort: () => number;
+  waitLog: (
+    event: string,
+    timeoutMs?: number,
+    pred?: (l: Record<string, unknown>) => boolean,
+  ) => Promise<Record<string, unknown>>;
+  metric: (name: string, labels?: Record<string, string>) => Promise<number>;
+  stop: (signal?: NodeJS.Signals) => Promise<number | null>;
+}
+type ProcessorChildProcess = ChildProcess;
+
+/** Runs `node processor/src/main.ts` as a child with the given env; resolves once it logged processor_ready. */
+export async function startProcessor(env: Record<string, string>): Promise<ProcessorChild> {
+  const child = spawn(process.execPath, [MAIN], {
+    env: { ...process.env, METRICS_PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: Record<string, unknown>[] = [];
+  let buffered = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString();
+    const lines = buffered.split('\n');
+    buffered = lines.pop()!;
+    for (const line of lines) {
+      try {
+        logs.push(JSON.parse(line));
+      } catch {
+        logs.push({ event: 'unparsed', line });
+      }
+    }
+  });
+  child.stderr!.on('data', (chunk: Buffer) => logs.push({ event: 'stderr', line: chunk.toString() }));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const waitLog = (event: string, timeoutMs = 30_000, pred: (l: Record<string, unknown>) => boolean = () => true) =>
+    waitFor(
+      `log ${event}`,
+      async () => {
+        if (child.exitCode !== null)
+          throw new Error(`processor exited ${child.exitCode}: ${JSON.stringify(logs.slice(-5))}`);
+        return logs.find((l) => l.event === event && pred(l));
+      },
+      timeoutMs,
+    );
+  const ready = await waitLog('processor_ready', 60_000);
+  const port = Number(ready.metricsPort);
+  return {
+    child,
+    logs,
+    metricsPort: () => port,
+    waitLog,
+    async metric(name, labels = {}) {
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      let sum = 0;
+      for (const line of text.split('\n')) {
+        if (!line.startsWith(name)) continue;
+        const m = /^([a-z_]+)(\{[^}]*\})? ([0-9.e+-]+)$/.exec(line);
+        if (!m || m[1] !== name) continue;
+        const labelText = m[2] ?? '';
+        if (Object.entries(labels).every(([k, v]) => labelText.includes(`${k}="${v}"`))) sum += Number(m[3]);
+      }
+      return sum;
+    },
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+export interface TestEnv {
+  topic: string;
+  dlqTopic: string;
+  groupId: string;
+  prefix: string;
+  db: Awaited<ReturnType<typeof freshDatabase>>;
+  redis: Redis;
+  producer: Producer;
+  /** The processor's environment for this test (random everything). */
+  env: Record<string, string>;
+  cleanup: () => Promise<void>;
+}
+
+/** A random topic (and DLQ), group, Redis prefix and migrated database; cleanup() removes them all. */
+export async function testEnv(partitions = 3): Promise<TestEnv> {
+  const topic = randomName('proctor.events.it');
+  const dlqTopic = `${topic}.dlq`;
+  const groupId = randomName('processor-it');
+  const prefix = randomName('ptest');
+  await createTopics([topic, dlqTopic], partitions);
+  const db = await freshDatabase();
+  const redis = newRedis();
+  const producer = kafka().producer();
+  await producer.connect();
+  return {
+    topic,
+    dlqTopic,
+    groupId,
+    prefix,
+    db,
+    redis,
+    producer,
+    env: {
+      KAFKA_BROKERS: BROKERS.join(','),
+      KAFKA_EVENTS_TOPIC: topic,
+      KAFKA_DLQ_TOPIC: dlqTopic,
+      KAFKA_GROUP_ID: groupId,
+      REDIS_URL,
+      REDIS_KEY_PREFIX: prefix,
+      MYSQL_URL: db.url,
+      SWEEP_ENABLED: 'false',
+    },
+    async cleanup() {
+      await producer.disconnect();
+      await dropPrefix(redis, prefix);
+      redis.disconnect();
+      await db.drop();
+      await deleteTopics([topic, dlqTopic]);
+    },
+  };
+}
+
+/** Alert ids in the database. */
+export async function alertIds(pool: mysql.Pool): Promise<string[]> {
+  const [rows] = await pool.query('SELECT alert_id FROM alerts');
+  return (rows as { alert_id: string }[]).map((r) => r.alert_id);
+}
+
+/** Sessions that reached status 'ended' (the last record of each test session). */
+export async function endedSessions(pool: mysql.Pool): Promise<number> {
+  const [rows] = await pool.query("SELECT COUNT(*) AS n FROM sessions WHERE status = 'ended'");
+  return Number((rows as { n: number }[])[0]!.n);
+}

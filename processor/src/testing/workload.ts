@@ -1,0 +1,75 @@
+// Synthetic sessions for integration tests and benchmarks, plus an oracle that says what the pipeline must write.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { type AnomalyEvent, deriveAlertId, type ProctorRecord } from '@proctor/contracts';
+import { decayTo, riskScore } from '../risk/riskScore.ts';
+import { applyRecord, type SessionState } from '../rules/session.ts';
+import { config, T0 } from './events.ts';
+
+export const randomSessionId = () => randomBytes(32).toString('hex');
+
+const ev = (type: AnomalyEvent['type'], at: number, extra: Record<string, unknown>): AnomalyEvent =>
+  ({ eventId: randomUUID(), type, timestamp: at, confidence: 0.9, ...extra }) as AnomalyEvent;
+
+/**
+ * One session's records. Every session has near-miss look-away (4 s in 30 s: counting any event twice would
+ * alert), and by index some cross the limit, see two people, or lose the face.
+ */
+export function sessionRecords(sessionId: string, index: number, tenantId = 'tenant-test', base = T0): ProctorRecord[] {
+  const common = { schemaVersion: 1 as const, tenantId, sessionId };
+  const at = (s: number) => base + s * 1000;
+  const events: AnomalyEvent[] = [
+    ev('LOOK_AWAY', at(1), { details: { durationMillis: 2000, direction: 'LEFT' } }),
+    ev('LOOK_AWAY', at(12), { details: { durationMillis: 2000, direction: 'RIGHT' } }),
+  ];
+  if (index % 2 === 0) events.push(ev('LOOK_AWAY', at(20), { details: { durationMillis: 2500, direction: 'UP' } }));
+  if (index % 3 === 0) events.push(ev('MULTI_PERSON', at(40), { details: { faceCount: 2 } }));
+  if (index % 5 === 0) events.push(ev('NO_FACE', at(70), { details: { durationMillis: 12_000 } }));
+  if (index % 7 === 0) events.push(ev('CAMERA_BLOCKED', at(90), { details: { durationMillis: 3000 } }));
+  return [
+    {
+      ...common,
+      kind: 'session_started',
+      receivedAt: at(0),
+      session: {
+        examScheduleId: 'exam-it',
+        userId: `user-${index}`,
+        attemptNo: 1,
+        examConfig: config(),
+        startedAt: at(0),
+      },
+    },
+    ...events.map((event) => ({ ...common, kind: 'event' as const, receivedAt: event.timestamp + 300, event })),
+    { ...common, kind: 'session_ended', receivedAt: at(120), endedAt: at(120), reason: 'submitted' },
+  ];
+}
+
+/** Round-robin interleaving, as many concurrent candidates would produce. Each session's order is kept. */
+export function interleave(perSession: ProctorRecord[][]): ProctorRecord[] {
+  const out: ProctorRecord[] = [];
+  const longest = Math.max(...perSession.map((s) => s.length));
+  for (let i = 0; i < longest; i++) for (const s of perSession) if (s[i]) out.push(s[i]!);
+  return out;
+}
+
+export interface Expected {
+  alertIds: Set<string>;
+  finalScores: Map<string, number>;
+  sessions: number;
+}
+
+/** The oracle: the pure reducer over each session's records, in order. */
+export async function expectedOutcome(records: ProctorRecord[]): Promise<Expected> {
+  const states = new Map<string, SessionState>();
+  const alertIds = new Set<string>();
+  for (const r of records) {
+    const out = applyRecord(states.get(r.sessionId), r);
+    states.set(r.sessionId, out.state);
+    for (const a of out.alerts) alertIds.add(await deriveAlertId(r.sessionId, a.rule, a.windowBucket));
+  }
+  const finalScores = new Map<string, number>();
+  for (const [id, s] of states) {
+    const t = Math.max(s.rules.maxEventTs, s.risk.asOf) || s.lastSeenAt;
+    finalScores.set(id, riskScore(decayTo(s.risk, t)));
+  }
+  return { alertIds, finalScores, sessions: states.size };
+}
