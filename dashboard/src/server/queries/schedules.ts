@@ -2,24 +2,20 @@
 import type { ScheduleSummary } from '../api/schemas.ts';
 import { type Db, rows } from './sql.ts';
 
+// Covered by sessions_by_schedule_status (tenant_id, exam_schedule_id, status).
+export const scheduleCountsSql = `SELECT exam_schedule_id, status, COUNT(*) AS n FROM sessions
+  WHERE tenant_id = ? GROUP BY exam_schedule_id, status`;
+
+// alerts_by_status (tenant_id, status, created_at) narrows to open alerts; sessions joined by primary key.
+export const scheduleFlaggedSql = `SELECT s.exam_schedule_id, COUNT(DISTINCT a.session_id) AS flagged, COUNT(*) AS open_alerts
+  FROM alerts a JOIN sessions s ON s.session_id = a.session_id AND s.tenant_id = a.tenant_id
+  WHERE a.tenant_id = ? AND a.status = 'open'
+  GROUP BY s.exam_schedule_id`;
+
 export async function listSchedules(db: Db, tenantId: string): Promise<ScheduleSummary[]> {
   const [counts, flagged] = await Promise.all([
-    // Covered by sessions_by_schedule_status (tenant_id, exam_schedule_id, status).
-    rows<{ exam_schedule_id: string; status: string; n: number }>(
-      db,
-      `SELECT exam_schedule_id, status, COUNT(*) AS n FROM sessions
-        WHERE tenant_id = ? GROUP BY exam_schedule_id, status`,
-      [tenantId],
-    ),
-    // alerts_by_status (tenant_id, status, created_at) narrows to open alerts; sessions joined by primary key.
-    rows<{ exam_schedule_id: string; flagged: number; open_alerts: number }>(
-      db,
-      `SELECT s.exam_schedule_id, COUNT(DISTINCT a.session_id) AS flagged, COUNT(*) AS open_alerts
-         FROM alerts a JOIN sessions s ON s.session_id = a.session_id AND s.tenant_id = a.tenant_id
-        WHERE a.tenant_id = ? AND a.status = 'open'
-        GROUP BY s.exam_schedule_id`,
-      [tenantId],
-    ),
+    rows<{ exam_schedule_id: string; status: string; n: number }>(db, scheduleCountsSql, [tenantId]),
+    rows<{ exam_schedule_id: string; flagged: number; open_alerts: number }>(db, scheduleFlaggedSql, [tenantId]),
   ]);
   const byId = new Map<string, ScheduleSummary>();
   const get = (id: string) => {

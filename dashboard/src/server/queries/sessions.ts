@@ -72,7 +72,7 @@ export function rankedSessionsSql(tenantId: string, scheduleId: string, filter: 
   }
   // Ordered by sessions_by_schedule_risk (tenant_id, exam_schedule_id, risk_score) read backwards.
   const sql = `SELECT ${COLUMNS} FROM sessions s WHERE ${where.join(' AND ')}
-    ORDER BY s.risk_score DESC, s.session_id LIMIT ${RANKED_LIMIT}`;
+    ORDER BY s.risk_score DESC, s.session_id DESC LIMIT ${RANKED_LIMIT}`;
   return { sql, params };
 }
 
@@ -87,29 +87,26 @@ export async function listRankedSessions(
 }
 
 /** Does this tenant have any session in the schedule? Another tenant's schedule is indistinguishable from none. */
+export const scheduleExistsSql = 'SELECT 1 FROM sessions WHERE tenant_id = ? AND exam_schedule_id = ? LIMIT 1';
+
 export async function scheduleExists(db: Db, tenantId: string, scheduleId: string): Promise<boolean> {
-  const found = await rows(db, 'SELECT 1 FROM sessions WHERE tenant_id = ? AND exam_schedule_id = ? LIMIT 1', [
-    tenantId,
-    scheduleId,
-  ]);
-  return found.length > 0;
+  return (await rows(db, scheduleExistsSql, [tenantId, scheduleId])).length > 0;
 }
+
+export const sessionByIdSql = `SELECT ${COLUMNS}, s.exam_config FROM sessions s WHERE s.session_id = ? AND s.tenant_id = ?`;
 
 export async function getSession(
   db: Db,
   tenantId: string,
   sessionId: string,
 ): Promise<(SessionBase & { examConfig: Record<string, unknown> }) | null> {
-  const [row] = await rows<SessionRow>(
-    db,
-    `SELECT ${COLUMNS}, s.exam_config FROM sessions s WHERE s.session_id = ? AND s.tenant_id = ?`,
-    [sessionId, tenantId],
-  );
+  const [row] = await rows<SessionRow>(db, sessionByIdSql, [sessionId, tenantId]);
   return row ? { ...toSession(row), examConfig: jsonColumn<Record<string, unknown>>(row.exam_config) } : null;
 }
 
 /** Primary-key check that a session is this tenant's, before any of its history is read. */
+export const sessionBelongsSql = 'SELECT 1 FROM sessions WHERE session_id = ? AND tenant_id = ?';
+
 export async function sessionBelongsTo(db: Db, tenantId: string, sessionId: string): Promise<boolean> {
-  const found = await rows(db, 'SELECT 1 FROM sessions WHERE session_id = ? AND tenant_id = ?', [sessionId, tenantId]);
-  return found.length > 0;
+  return (await rows(db, sessionBelongsSql, [sessionId, tenantId])).length > 0;
 }

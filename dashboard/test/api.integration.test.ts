@@ -1,0 +1,319 @@
+// Cross-tenant and token matrix over EVERY /api route of the built dashboard: forged, expired, wrong-role and
+// otherwise bad tokens are refused with 401; another tenant's ids answer 404 exactly like unknown ones; the
+// tenant never comes from the URL or body. Positive controls prove each request would succeed when allowed.
+import { generateKeyPair } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ROUTES } from '../src/server/api/routes.ts';
+import { SESSION_COOKIE, sealSession } from '../src/server/auth/sessionCookie.ts';
+import {
+  buildDashboard,
+  cleanRedis,
+  createIssuer,
+  createTestDb,
+  dashboardEnv,
+  type Issuer,
+  type RunningDashboard,
+  rand,
+  seedAlert,
+  seedSession,
+  seedSnapshots,
+  startDashboard,
+  type TestDb,
+  testRedis,
+} from './harness.ts';
+
+const PORT = 14402;
+const A = `tenant-a-${rand(3)}`;
+const B = `tenant-b-${rand(3)}`;
+const prefix = `test-dash-${rand()}`;
+const redis = testRedis();
+
+let db: TestDb;
+let issuer: Issuer;
+let app: RunningDashboard;
+let env: Record<string, string>;
+const ids = { A: { schedule: 'exam-a', session: '', alert: '' }, B: { schedule: 'exam-b', session: '', alert: '' } };
+type Ids = (typeof ids)['A'];
+
+interface Call {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: unknown;
+}
+
+/** One request per route id; `satisfies` makes a new route in ROUTES a type error here until it is covered. */
+const CALLS = {
+  me: () => ({ method: 'GET', path: '/api/me' }),
+  schedules: () => ({ method: 'GET', path: '/api/schedules' }),
+  sessions: (i: Ids) => ({ method: 'GET', path: `/api/schedules/${i.schedule}/sessions` }),
+  stream: (i: Ids) => ({ method: 'GET', path: `/api/schedules/${i.schedule}/stream` }),
+  session: (i: Ids) => ({ method: 'GET', path: `/api/sessions/${i.session}` }),
+  risk: (i: Ids) => ({ method: 'GET', path: `/api/sessions/${i.session}/risk` }),
+  audit: (i: Ids) => ({ method: 'GET', path: `/api/sessions/${i.session}/audit` }),
+  review: (i: Ids) => ({
+    method: 'POST',
+    path: `/api/alerts/${i.alert}/review`,
+    body: { action: 'acknowledge', note: 'matrix' },
+  }),
+} satisfies Record<keyof typeof ROUTES, (i: Ids) => Call>;
+const ROUTE_IDS = Object.keys(CALLS) as (keyof typeof CALLS)[];
+/** Routes that name a tenant's resource by id: another tenant's id must be a 404. */
+const ID_ROUTES = ROUTE_IDS.filter((r) => r !== 'me' && r !== 'schedules');
+
+async function call(
+  c: Call,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string; headers: Headers }> {
+  const controller = new AbortController();
+  const res = await fetch(`${app.url}${c.path}`, {
+    method: c.method,
+    headers: { ...headers, ...(c.body ? { 'content-type': 'application/json' } : {}) },
+    body: c.body ? JSON.stringify(c.body) : undefined,
+    redirect: 'manual',
+    signal: controller.signal,
+  });
+  // An SSE stream never ends by itself: read what has arrived, then hang up.
+  const body = res.headers.get('content-type')?.startsWith('text/event-stream')
+    ? await readSome(res)
+    : await res.text();
+  controller.abort();
+  return { status: res.status, body, headers: res.headers };
+}
+
+async function readSome(res: Response): Promise<string> {
+  const reader = res.body!.getReader();
+  const { value } = await reader.read();
+  await reader.cancel();
+  return new TextDecoder().decode(value);
+}
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+beforeAll(async () => {
+  [db, issuer] = await Promise.all([createTestDb(), createIssuer()]);
+  env = dashboardEnv(db, issuer, prefix);
+  app = await startDashboard({ outDir: buildDashboard(), port: PORT, env });
+  for (const [tenant, i] of [
+    [A, ids.A],
+    [B, ids.B],
+  ] as const) {
+    i.session = await seedSession(db, { tenantId: tenant, scheduleId: i.schedule, userId: 'cand-1', risk: 50 });
+    i.alert = await seedAlert(db, { tenantId: tenant, sessionId: i.session });
+    await seedSnapshots(db, tenant, i.session, [10, 50]);
+  }
+}, 180_000);
+
+afterAll(async () => {
+  await app?.stop();
+  await db?.drop();
+  await cleanRedis(redis, prefix);
+  redis.disconnect();
+});
+
+describe('positive control: the owner is served on every route', () => {
+  it.each(ROUTE_IDS)('%s → 200 for its own tenant', async (route) => {
+    const res = await call(CALLS[route](ids.A), bearer(await issuer.proctor(A)));
+    expect(res.status, res.body).toBe(200);
+  });
+});
+
+describe('refused tokens, on every route', () => {
+  const otherKey = generateKeyPair('RS256');
+  const cases: [string, () => Promise<Record<string, string>>][] = [
+    ['no credentials', async () => ({})],
+    [
+      'forged (signed by another key)',
+      async () =>
+        bearer(await issuer.sign({ tenant_id: A, sub: 'x', role: 'admin' }, { key: (await otherKey).privateKey })),
+    ],
+    [
+      'expired',
+      async () =>
+        bearer(
+          await issuer.sign(
+            { tenant_id: A, sub: 'x', role: 'proctor' },
+            { expiresIn: Math.floor(Date.now() / 1000) - 120 },
+          ),
+        ),
+    ],
+    ['wrong role (candidate)', async () => bearer(await issuer.sign({ tenant_id: A, sub: 'x', role: 'candidate' }))],
+    [
+      'an exam token (no role)',
+      async () =>
+        bearer(await issuer.sign({ tenant_id: A, exam_schedule_id: 'exam-a', user_id: 'cand-1', attempt_no: 1 })),
+    ],
+    [
+      'wrong issuer',
+      async () =>
+        bearer(await issuer.sign({ tenant_id: A, sub: 'x', role: 'proctor' }, { issuer: 'https://evil.test' })),
+    ],
+    [
+      'wrong audience',
+      async () => bearer(await issuer.sign({ tenant_id: A, sub: 'x', role: 'proctor' }, { audience: 'edge' })),
+    ],
+    [
+      'tampered payload (tenant swapped)',
+      async () => {
+        const [h, , s] = (await issuer.proctor(B)).split('.');
+        const payload = Buffer.from(
+          JSON.stringify({
+            tenant_id: A,
+            sub: 'x',
+            role: 'admin',
+            exp: 4_000_000_000,
+            iss: 'https://platform.test',
+            aud: 'proctor-dashboard',
+          }),
+        ).toString('base64url');
+        return bearer(`${h}.${payload}.${s}`);
+      },
+    ],
+    [
+      'alg none',
+      async () => {
+        const h = Buffer.from('{"alg":"none"}').toString('base64url');
+        const p = Buffer.from(JSON.stringify({ tenant_id: A, sub: 'x', role: 'admin', exp: 4_000_000_000 })).toString(
+          'base64url',
+        );
+        return bearer(`${h}.${p}.`);
+      },
+    ],
+    [
+      'cookie sealed with another secret',
+      async () => ({ cookie: `${SESSION_COOKIE}=${sealSession(await issuer.proctor(A), 'z'.repeat(40))}` }),
+    ],
+    ['cookie holding a bare token (no seal)', async () => ({ cookie: `${SESSION_COOKIE}=${await issuer.proctor(A)}` })],
+    [
+      'cookie sealing an expired token',
+      async () => ({
+        cookie: `${SESSION_COOKIE}=${sealSession(await issuer.sign({ tenant_id: A, sub: 'x', role: 'proctor' }, { expiresIn: Math.floor(Date.now() / 1000) - 120 }), env.COOKIE_SECRET as string)}`,
+      }),
+    ],
+  ];
+  for (const [name, headersFor] of cases) {
+    it.each(ROUTE_IDS)(`${name}: %s → 401 with the error envelope`, async (route) => {
+      const res = await call(CALLS[route](ids.A), await headersFor());
+      expect(res.status, res.body).toBe(401);
+      expect(JSON.parse(res.body).error.code).toMatch(/^(UNAUTHENTICATED|TOKEN_INVALID|TOKEN_EXPIRED)$/);
+      expect(res.headers.get('www-authenticate')).toMatch(/^Bearer realm=/);
+      expect(res.body).not.toContain(ids.A.session);
+    });
+  }
+});
+
+describe('another tenant’s ids', () => {
+  it.each(ID_ROUTES)('%s with tenant A’s ids and tenant B’s token → 404', async (route) => {
+    const res = await call(CALLS[route](ids.A), bearer(await issuer.proctor(B)));
+    expect(res.status, res.body).toBe(404);
+    expect(JSON.parse(res.body).error.code).toBe('NOT_FOUND');
+  });
+
+  it.each(ID_ROUTES)('%s: A’s id for B reads exactly like an id that does not exist', async (route) => {
+    const missing = { schedule: 'exam-none', session: 'f'.repeat(64), alert: 'e'.repeat(64) };
+    const tokenB = await issuer.proctor(B);
+    const [foreign, absent] = await Promise.all([
+      call(CALLS[route](ids.A), bearer(tokenB)),
+      call(CALLS[route](missing), bearer(tokenB)),
+    ]);
+    expect(foreign.status).toBe(absent.status);
+    const strip = (b: string) => ({ ...JSON.parse(b).error, requestId: '' });
+    expect(strip(foreign.body)).toEqual(strip(absent.body));
+  });
+
+  it('the same tenant-B cookie session gets 404 too (cookie path, not only bearer)', async () => {
+    const cookie = `${SESSION_COOKIE}=${sealSession(await issuer.proctor(B), env.COOKIE_SECRET as string)}`;
+    for (const route of ID_ROUTES.filter((r) => r !== 'review')) {
+      const res = await call(CALLS[route](ids.A), { cookie });
+      expect(res.status, `${route}: ${res.body}`).toBe(404);
+    }
+  });
+
+  it('lists (me, schedules) show only the token’s tenant, whatever the URL says', async () => {
+    const tokenB = await issuer.proctor(B);
+    const schedules = await call(
+      { method: 'GET', path: `/api/schedules?tenant_id=${A}&tenantId=${A}` },
+      bearer(tokenB),
+    );
+    expect(schedules.status).toBe(200);
+    expect(JSON.parse(schedules.body).schedules.map((s: { examScheduleId: string }) => s.examScheduleId)).toEqual([
+      'exam-b',
+    ]);
+    const me = await call({ method: 'GET', path: `/api/me?tenant_id=${A}` }, bearer(tokenB));
+    expect(JSON.parse(me.body).tenantId).toBe(B);
+  });
+
+  it('a review naming a tenant in its body is refused, and A’s alert is untouched by B', async () => {
+    const tokenB = await issuer.proctor(B);
+    const withTenant = await call(
+      {
+        method: 'POST',
+        path: `/api/alerts/${ids.B.alert}/review`,
+        body: { action: 'acknowledge', note: 'x', tenantId: A },
+      },
+      bearer(tokenB),
+    );
+    expect(withTenant.status).toBe(400);
+    expect(JSON.parse(withTenant.body).error.message).toMatch(/tenantId/);
+    const dismissForeign = await call(
+      { method: 'POST', path: `/api/alerts/${ids.A.alert}/review`, body: { action: 'dismiss', note: 'not mine' } },
+      bearer(tokenB),
+    );
+    expect(dismissForeign.status).toBe(404);
+    const [[row]] = (await db.pool.query('SELECT status FROM alerts WHERE alert_id = ?', [ids.A.alert])) as unknown as [
+      { status: string }[],
+    ];
+    const [[audit]] = (await db.pool.query('SELECT COUNT(*) AS n FROM audit_log WHERE actor = ?', [
+      `proctor-${B}`,
+    ])) as unknown as [{ n: number }[]];
+    expect(row?.status).not.toBe('dismissed');
+    expect(Number(audit?.n)).toBe(0);
+  });
+});
+
+describe('cookie writes from another origin', () => {
+  it('a cookie-authenticated review from another origin is refused with 403 and changes nothing', async () => {
+    const cookie = `${SESSION_COOKIE}=${sealSession(await issuer.proctor(A), env.COOKIE_SECRET as string)}`;
+    const res = await call(
+      { method: 'POST', path: `/api/alerts/${ids.A.alert}/review`, body: { action: 'dismiss', note: 'csrf attempt' } },
+      { cookie, origin: 'https://evil.test' },
+    );
+    expect(res.status).toBe(403);
+    const [[row]] = (await db.pool.query('SELECT COUNT(*) AS n FROM audit_log WHERE note = ?', [
+      'csrf attempt',
+    ])) as unknown as [{ n: number }[]];
+    expect(Number(row?.n)).toBe(0);
+  });
+});
+
+describe('validation and the API description', () => {
+  it('a dismissal without a note says how to fix it', async () => {
+    const res = await call(
+      { method: 'POST', path: `/api/alerts/${ids.A.alert}/review`, body: { action: 'dismiss' } },
+      bearer(await issuer.proctor(A)),
+    );
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body).error.message).toMatch(/note: a dismissal needs a note/);
+  });
+
+  it('an unknown filter value names the allowed ones', async () => {
+    const res = await call(
+      { method: 'GET', path: '/api/schedules/exam-a/sessions?rule=cheating' },
+      bearer(await issuer.proctor(A)),
+    );
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body).error.message).toMatch(/rule: .*look_away/);
+  });
+
+  it('openapi.json describes every route of the matrix', async () => {
+    const res = await fetch(`${app.url}/api/openapi.json`);
+    const doc = await res.json();
+    const ops = Object.values(doc.paths)
+      .flatMap((p) => Object.values(p as Record<string, { operationId: string }>))
+      .map((o) => o.operationId);
+    expect(ops.sort()).toEqual([...ROUTE_IDS].sort());
+    expect(
+      doc.paths['/api/alerts/{alertId}/review'].post.requestBody.content['application/json'].schema.properties.action
+        .enum,
+    ).toEqual(['acknowledge', 'dismiss']);
+  });
+});
