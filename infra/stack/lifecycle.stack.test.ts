@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { stackConfig } from './config.ts';
 import { serviceStatus, startService } from './control.ts';
 import { isAlive, portOpen, readPidFile, stopProcess } from './processes.ts';
+import { serviceControlSuite } from './serviceControl.suite.ts';
 import { pidFileOf } from './services.ts';
 
 const config = stackConfig();
@@ -114,3 +115,6 @@ describe('stack lifecycle', () => {
     }
   });
 });
+
+// After the lifecycle, in the same file so the two never overlap.
+serviceControlSuite();
