@@ -232,7 +232,8 @@ function redisSpec(config: StackConfig): ServiceSpec {
         args: ['--bind', host, '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', config.stateDir],
         logFile,
         pidFile: pidFileOf(config, 'redis'),
-        marker: `redis-server ${host}:${port}`,
+        // Redis rewrites its process title to "redis-server host:port" once up, so match only the stable part.
+        marker: 'redis-server',
       }),
   };
 }
