@@ -98,6 +98,8 @@ function kafkaSpec(config: StackConfig): ServiceSpec {
         log4j,
         [
           'status = warn',
+          // Keep logging until Kafka's own shutdown hook has finished, so the log shows a clean stop.
+          'shutdownHook = disable',
           'appender.file.type = File',
           'appender.file.name = file',
           `appender.file.fileName = ${logFile}`,
