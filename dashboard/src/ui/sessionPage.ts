@@ -60,7 +60,8 @@ function wireReviewForms() {
       for (const b of buttons) b.disabled = true;
       if (result) result.textContent = 'Saving…';
       try {
-        const res = await fetch(form.action, {
+        // getAttribute, not form.action: the buttons are named "action" and shadow the form's property.
+        const res = await fetch(form.getAttribute('action') as string, {
           method: 'POST',
           headers: { 'content-type': 'application/json', accept: 'application/json' },
           body: JSON.stringify({ action, note }),
