@@ -14,7 +14,13 @@ export default defineConfig({
     outputFile: { junit: 'test-output/junit.xml' },
     projects: [
       nodeProject('unit', ['**/*.test.ts'], {
-        exclude: [...ignored, '**/*.workerd.test.ts', '**/*.integration.test.ts', '**/*.browser.test.ts', '**/*.stack.test.ts'],
+        exclude: [
+          ...ignored,
+          '**/*.workerd.test.ts',
+          '**/*.integration.test.ts',
+          '**/*.browser.test.ts',
+          '**/*.stack.test.ts',
+        ],
       }),
       nodeProject('integration', ['**/*.integration.test.ts'], { testTimeout: 60_000, hookTimeout: 120_000 }),
       nodeProject('browser', ['**/*.browser.test.ts'], {
