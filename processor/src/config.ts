@@ -23,6 +23,8 @@ export const ProcessorEnv = z.object({
   KAFKA_DLQ_TOPIC: z.string().min(1).default(KAFKA_TOPICS.deadLetter),
   KAFKA_GROUP_ID: z.string().min(1).default('proctor-processor'),
   KAFKA_CLIENT_ID: z.string().min(1).default('proctor-processor'),
+  /** A member silent this long is evicted and its partitions move; lower in tests that kill processes. */
+  KAFKA_SESSION_TIMEOUT_MS: int(30_000, 6_000),
   /** A new group starts at the earliest offset so that nothing produced before its first start is skipped. */
   KAFKA_FROM_BEGINNING: bool(true),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),

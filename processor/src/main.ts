@@ -38,6 +38,7 @@ const running = await startConsumer({
   topic: config.KAFKA_EVENTS_TOPIC,
   groupId: config.KAFKA_GROUP_ID,
   fromBeginning: config.KAFKA_FROM_BEGINNING,
+  sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
   concurrency: config.PROCESSOR_CONCURRENCY,
   chunkSize: config.PROCESSOR_CHUNK_SIZE,
   deps: {

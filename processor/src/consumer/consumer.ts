@@ -11,6 +11,7 @@ export interface ConsumerOptions {
   topic: string;
   groupId: string;
   fromBeginning: boolean;
+  sessionTimeoutMs: number;
   concurrency: number;
   chunkSize: number;
   deps: Omit<ChunkDeps, 'retry'>;
@@ -29,7 +30,11 @@ export interface RunningConsumer {
 
 export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsumer> {
   const { metrics, log, topic } = opts;
-  const consumer = opts.kafka.consumer({ groupId: opts.groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+  const consumer = opts.kafka.consumer({
+    groupId: opts.groupId,
+    sessionTimeout: opts.sessionTimeoutMs,
+    heartbeatInterval: Math.min(3_000, Math.floor(opts.sessionTimeoutMs / 3)),
+  });
   const tracker = createOffsetTracker();
   let stopping = false;
   let crashed = false;

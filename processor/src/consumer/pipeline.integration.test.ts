@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { eventRecord, multiPerson } from '../testing/events.ts';
 import {
   alertIds,
+  committedTotal,
   endedSessions,
   kafka,
   type ProcessorChild,
@@ -70,7 +71,9 @@ describe('processor pipeline', () => {
     await produceRecords(env.producer, env.topic, records);
     const first = await run();
     await waitFor('first pass', async () => (await endedSessions(env!.db.pool)) === 6);
-    await first.stop('SIGTERM');
+    // SIGTERM drains: a clean exit with every offset committed.
+    expect(await first.stop('SIGTERM')).toBe(0);
+    expect(await committedTotal(env.groupId, env.topic)).toBe(records.length);
     expect(new Set(await alertIds(env.db.pool))).toEqual(want.alertIds);
     await env.db.pool.query("UPDATE alerts SET status = 'acknowledged'");
 

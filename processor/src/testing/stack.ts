@@ -16,7 +16,14 @@ const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
 const MIGRATE = fileURLToPath(new URL('../../../infra/migrations/migrate.ts', import.meta.url));
 
 export const randomName = (prefix: string) => `${prefix}_${randomBytes(5).toString('hex')}`;
-export const kafka = () => new Kafka({ clientId: 'processor-test', brokers: BROKERS, logLevel: logLevel.NOTHING });
+// Generous retries: other engineers' failure tests restart the shared broker now and then.
+export const kafka = () =>
+  new Kafka({
+    clientId: 'processor-test',
+    brokers: BROKERS,
+    logLevel: logLevel.NOTHING,
+    retry: { initialRetryTime: 300, retries: 12 },
+  });
 
 export async function waitFor<T>(
   what: string,
@@ -120,6 +127,8 @@ export interface ProcessorChild {
   ) => Promise<Record<string, unknown>>;
   metric: (name: string, labels?: Record<string, string>) => Promise<number>;
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
+  /** Resolves with the exit code once the child exits on its own (or was stopped). */
+  exited: Promise<number | null>;
 }
 type ProcessorChildProcess = ChildProcess;
 
@@ -160,6 +169,7 @@ export async function startProcessor(env: Record<string, string>): Promise<Proce
   return {
     child,
     logs,
+    exited,
     metricsPort: () => port,
     waitLog,
     async metric(name, labels = {}) {

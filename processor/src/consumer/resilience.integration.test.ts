@@ -1,0 +1,146 @@
+// Failure behaviour against the real stack: SIGKILL mid-batch, a MySQL outage, two processors in one group.
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  alertIds,
+  committedTotal,
+  endedSessions,
+  type ProcessorChild,
+  produceRecords,
+  startProcessor,
+  type TestEnv,
+  testEnv,
+  waitFor,
+} from '../testing/stack.ts';
+import { startTcpProxy, type TcpProxy } from '../testing/tcpProxy.ts';
+import { expectedOutcome, interleave, randomSessionId, sessionRecords } from '../testing/workload.ts';
+
+let env: TestEnv | undefined;
+let procs: ProcessorChild[] = [];
+let proxy: TcpProxy | undefined;
+afterEach(async () => {
+  for (const p of procs) await p.stop('SIGKILL');
+  procs = [];
+  await proxy?.close();
+  proxy = undefined;
+  await env?.cleanup();
+  env = undefined;
+});
+
+const fast = { KAFKA_SESSION_TIMEOUT_MS: '6000' };
+async function run(extra: Record<string, string> = {}) {
+  const p = await startProcessor({ ...env!.env, ...fast, ...extra });
+  procs.push(p);
+  return p;
+}
+
+async function expectExactly(records: Parameters<typeof expectedOutcome>[0], sessions: number) {
+  const want = await expectedOutcome(records);
+  const ids = await alertIds(env!.db.pool);
+  expect(ids.length).toBe(want.alertIds.size); // nothing doubled
+  expect(new Set(ids)).toEqual(want.alertIds); // nothing lost
+  const [rows] = await env!.db.pool.query('SELECT session_id, risk_score FROM sessions');
+  expect((rows as unknown[]).length).toBe(sessions);
+  for (const r of rows as { session_id: string; risk_score: string }[]) {
+    expect(Number(r.risk_score)).toBeCloseTo(want.finalScores.get(r.session_id)!, 1);
+  }
+}
+
+describe('processor resilience', () => {
+  it('loses and doubles nothing when killed with SIGKILL mid-batch and restarted', { timeout: 120_000 }, async () => {
+    env = await testEnv(3);
+    const n = 1500;
+    const records = interleave(Array.from({ length: n }, (_, i) => sessionRecords(randomSessionId(), i)));
+    await produceRecords(env.producer, env.topic, records);
+    const first = await run({ PROCESSOR_CHUNK_SIZE: '25', PROCESSOR_CONCURRENCY: '3' });
+    const before = await waitFor(
+      'some progress',
+      async () => {
+        const done = await first.metric('processor_messages_processed_total');
+        return done > records.length * 0.15 && done;
+      },
+      60_000,
+    );
+    await first.stop('SIGKILL');
+    expect(before).toBeLessThan(records.length); // it really died mid-way
+    const committed = await committedTotal(env.groupId, env.topic);
+    expect(committed).toBeLessThan(records.length);
+
+    const second = await run();
+    await waitFor('all sessions ended', async () => (await endedSessions(env!.db.pool)) === n, 90_000);
+    await waitFor('all committed', async () => (await committedTotal(env!.groupId, env!.topic)) === records.length);
+    // Events in = outcomes out: the restart gave an outcome to exactly what was not committed before the kill.
+    expect(await second.metric('processor_messages_processed_total')).toBe(records.length - committed);
+    await expectExactly(records, n);
+  });
+
+  it('pauses while MySQL is unreachable, then catches up with no loss', { timeout: 120_000 }, async () => {
+    env = await testEnv(2);
+    proxy = await startTcpProxy('127.0.0.1', 3306);
+    const url = new URL(env.db.url);
+    url.port = String(proxy.port);
+    const p = await run({ MYSQL_URL: url.toString() });
+
+    const early = interleave(Array.from({ length: 5 }, (_, i) => sessionRecords(randomSessionId(), i)));
+    await produceRecords(env.producer, env.topic, early);
+    await waitFor('early batch', async () => (await endedSessions(env!.db.pool)) === 5);
+    const committedBefore = await committedTotal(env.groupId, env.topic);
+
+    await proxy.cut();
+    const late = interleave(Array.from({ length: 20 }, (_, i) => sessionRecords(randomSessionId(), i + 5)));
+    await produceRecords(env.producer, env.topic, late);
+    await waitFor(
+      'retries during the outage',
+      async () => (await p.metric('processor_retries_total', { step: 'mysql_write' })) >= 2,
+    );
+    await new Promise((r) => setTimeout(r, 2000));
+    // Consumption paused: nothing past the outage was committed, and the process is alive and waiting.
+    expect(await committedTotal(env.groupId, env.topic)).toBe(committedBefore);
+    expect(p.child.exitCode).toBeNull();
+
+    await proxy.restore();
+    await waitFor('caught up', async () => (await endedSessions(env!.db.pool)) === 25, 60_000);
+    await waitFor(
+      'all committed',
+      async () => (await committedTotal(env!.groupId, env!.topic)) === early.length + late.length,
+    );
+    await expectExactly([...early, ...late], 25);
+  });
+
+  it('crashes cleanly (exit 1, nothing committed) on an error that is not retriable', { timeout: 60_000 }, async () => {
+    env = await testEnv(1);
+    await env.db.pool.query('DROP TABLE risk_snapshots'); // a schema bug: ER_NO_SUCH_TABLE is not retriable
+    const records = sessionRecords(randomSessionId(), 0);
+    await produceRecords(env.producer, env.topic, records);
+    const p = await run();
+    expect(await p.exited).toBe(1);
+    expect(p.logs.some((l) => l.event === 'processor_crashed')).toBe(true);
+    expect(await committedTotal(env.groupId, env.topic)).toBe(0);
+  });
+
+  it('splits the partitions between two processors in one group', { timeout: 120_000 }, async () => {
+    env = await testEnv(4);
+    const a = await run();
+    const b = await run();
+    const assignment = (p: ProcessorChild) =>
+      (p.logs.filter((l) => l.event === 'consumer_group_joined').at(-1)?.assignment as Record<string, number[]>)?.[
+        env!.topic
+      ] ?? [];
+    await waitFor(
+      'both assigned',
+      async () =>
+        assignment(a).length > 0 && assignment(b).length > 0 && assignment(a).length + assignment(b).length === 4,
+      60_000,
+    );
+    expect(new Set([...assignment(a), ...assignment(b)])).toEqual(new Set([0, 1, 2, 3]));
+
+    const records = interleave(Array.from({ length: 60 }, (_, i) => sessionRecords(randomSessionId(), i)));
+    await produceRecords(env.producer, env.topic, records);
+    await waitFor('all sessions ended', async () => (await endedSessions(env!.db.pool)) === 60, 60_000);
+    const byA = await a.metric('processor_messages_processed_total');
+    const byB = await b.metric('processor_messages_processed_total');
+    expect(byA).toBeGreaterThan(0);
+    expect(byB).toBeGreaterThan(0);
+    expect(byA + byB).toBe(records.length);
+    await expectExactly(records, 60);
+  });
+});
