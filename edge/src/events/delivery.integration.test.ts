@@ -1,0 +1,206 @@
+// /events/batch delivery guarantees against the real stack: every accepted event reaches Kafka exactly once (per
+// successful attempt), keyed by session; duplicates are dropped without loss; failures answer 503 and a retry of
+// the same batch is then fully accepted; rate limits answer 429 with Retry-After.
+import { eventMarkKey } from '@proctor/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Candidate, candidate, noFaceEvent } from '../../testing/client.ts';
+import { type FaultyProxy, startFaultyProxy } from '../../testing/faultyProxy.ts';
+import { type Harness, startHarness } from '../../testing/harness.ts';
+import { localStackEnv } from '../../testing/startEdge.ts';
+
+const SESSION_BATCHES_PER_MINUTE = 6;
+const TENANT_EVENTS_PER_MINUTE = 150;
+
+let h: Harness;
+let kafkaProxy: FaultyProxy;
+let redisProxy: FaultyProxy;
+
+beforeAll(async () => {
+  const stack = await localStackEnv();
+  kafkaProxy = await startFaultyProxy(stack.KAFKA_REST_URL as string);
+  redisProxy = await startFaultyProxy(stack.UPSTASH_REDIS_REST_URL as string);
+  h = await startHarness({
+    onLog: process.env.EDGE_TEST_LOGS ? (line) => console.log(line) : undefined,
+    env: {
+      KAFKA_REST_URL: kafkaProxy.url,
+      UPSTASH_REDIS_REST_URL: redisProxy.url,
+      RATE_LIMIT_SESSION_BATCHES_PER_MINUTE: String(SESSION_BATCHES_PER_MINUTE),
+      RATE_LIMIT_TENANT_EVENTS_PER_MINUTE: String(TENANT_EVENTS_PER_MINUTE),
+    },
+  });
+});
+afterAll(async () => {
+  if (kafkaProxy) kafkaProxy.mode = 'pass';
+  if (redisProxy) redisProxy.mode = 'pass';
+  await h?.stop();
+  await kafkaProxy?.close();
+  await redisProxy?.close();
+});
+
+async function startedCandidate(): Promise<Candidate> {
+  const c = await candidate(h.edge.url);
+  expect((await c.callRetrying('/sessions/start')).status).toBe(201);
+  return c;
+}
+
+/** The session's event records in Kafka (its session_started records left out). */
+async function eventsInKafka(c: Candidate, expected: number) {
+  const records = await h.topic.readAll(expected + 1, { key: JSON.stringify(c.sessionId) });
+  return records.filter((r) => r.value.kind === 'event').map((r) => (r.value.event as { eventId: string }).eventId);
+}
+
+const countBy = (ids: string[]) => ids.reduce((m, id) => m.set(id, (m.get(id) ?? 0) + 1), new Map<string, number>());
+
+describe('exactly once', () => {
+  it('produces every accepted event once, drops repeats within a batch and across retries', async () => {
+    const c = await startedCandidate();
+    const a = Array.from({ length: 20 }, () => noFaceEvent());
+    const b = Array.from({ length: 20 }, () => noFaceEvent());
+    const first = await c.callRetrying('/events/batch', { sessionId: c.sessionId, events: [...a, a[0], a[1]] });
+    expect(first.json).toEqual({ accepted: 20, duplicates: 2, rejected: [] });
+    // A retry of a batch that succeeded (the client never saw the answer), with new events mixed in.
+    const second = await c.callRetrying('/events/batch', { sessionId: c.sessionId, events: [...a.slice(10), ...b] });
+    expect(second.json).toEqual({ accepted: 20, duplicates: 10, rejected: [] });
+    const third = await c.callRetrying('/events/batch', { sessionId: c.sessionId, events: b });
+    expect(third.json).toEqual({ accepted: 0, duplicates: 20, rejected: [] });
+
+    const ids = await eventsInKafka(c, 40);
+    expect(ids).toHaveLength(40);
+    const counts = countBy(ids);
+    expect([...a, ...b].every((e) => counts.get(e.eventId) === 1)).toBe(true);
+    // Per-session order: batch a before batch b.
+    expect(ids.slice(0, 20)).toEqual(a.map((e) => e.eventId));
+    expect(await h.redis.get(eventMarkKey(c.sessionId, a[0]!.eventId, h.prefix))).toBe('done');
+  });
+
+  it('re-produces an event whose mark was left pending by a crashed attempt', async () => {
+    const c = await startedCandidate();
+    const e = noFaceEvent();
+    await h.redis.set(eventMarkKey(c.sessionId, e.eventId, h.prefix), 'pending', { ex: 120 });
+    const res = await c.callRetrying('/events/batch', { sessionId: c.sessionId, events: [e] });
+    expect(res.json).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
+    expect(await h.redis.get(eventMarkKey(c.sessionId, e.eventId, h.prefix))).toBe('done');
+    expect(await eventsInKafka(c, 1)).toEqual([e.eventId]);
+  });
+});
+
+describe('produce failures', () => {
+  it('answers 503 when the REST proxy is unreachable, releases its marks, and accepts the same batch after recovery', async () => {
+    const c = await startedCandidate();
+    const batch = { sessionId: c.sessionId, events: Array.from({ length: 20 }, () => noFaceEvent()) };
+    kafkaProxy.mode = 'refuse';
+    try {
+      const failed = await c.call('/events/batch', batch);
+      expect(failed.status).toBe(503);
+      expect(failed.json.error.code).toBe('SERVICE_UNAVAILABLE');
+      expect(Number(failed.headers.get('Retry-After'))).toBeGreaterThan(0);
+      const marks = await Promise.all(
+        batch.events.map((e) => h.redis.get(eventMarkKey(c.sessionId, e.eventId, h.prefix))),
+      );
+      expect(marks.every((m) => m === null)).toBe(true);
+    } finally {
+      kafkaProxy.mode = 'pass';
+    }
+    const retried = await c.callRetrying('/events/batch', batch);
+    expect(retried.json).toEqual({ accepted: 20, duplicates: 0, rejected: [] });
+    const counts = countBy(await eventsInKafka(c, 20));
+    expect(batch.events.every((e) => counts.get(e.eventId) === 1)).toBe(true);
+  });
+
+  it('treats a partial failure (one record with error_code) as a failure of the batch', async () => {
+    const c = await startedCandidate();
+    const batch = { sessionId: c.sessionId, events: Array.from({ length: 5 }, () => noFaceEvent()) };
+    kafkaProxy.mode = 'partial';
+    try {
+      const failed = await c.call('/events/batch', batch);
+      expect(failed.status).toBe(503);
+    } finally {
+      kafkaProxy.mode = 'pass';
+    }
+    const retried = await c.callRetrying('/events/batch', batch);
+    expect(retried.json).toEqual({ accepted: 5, duplicates: 0, rejected: [] });
+    // At least once: the partial attempt's records were written too, and downstream dedupes by eventId.
+    const counts = countBy(await eventsInKafka(c, 10));
+    expect(batch.events.every((e) => (counts.get(e.eventId) ?? 0) >= 1)).toBe(true);
+  });
+
+  it('answers 503 on a failing session_started produce, and the retried start repairs it', async () => {
+    const c = await candidate(h.edge.url);
+    kafkaProxy.mode = 'error';
+    try {
+      expect((await c.call('/sessions/start')).status).toBe(503);
+    } finally {
+      kafkaProxy.mode = 'pass';
+    }
+    const retried = await c.callRetrying('/sessions/start');
+    expect(retried.status).toBe(200);
+    expect(retried.json.resumed).toBe(true);
+    const records = await h.topic.readAll(1, { key: JSON.stringify(c.sessionId) });
+    expect(records.map((r) => r.value.kind)).toEqual(['session_started']);
+  });
+
+  it('answers 503 with Retry-After when Redis is unreachable', async () => {
+    const c = await startedCandidate();
+    redisProxy.mode = 'refuse';
+    try {
+      for (const [path, body] of [
+        ['/events/batch', { sessionId: c.sessionId, events: [noFaceEvent()] }],
+        ['/sessions/heartbeat', { sessionId: c.sessionId }],
+        ['/sessions/start', {}],
+        ['/sessions/end', { sessionId: c.sessionId }],
+      ] as const) {
+        const res = await c.call(path, body);
+        expect(res.status, path).toBe(503);
+        expect(res.json.error.code).toBe('SERVICE_UNAVAILABLE');
+        expect(res.headers.get('Retry-After')).toMatch(/^\d+$/);
+      }
+    } finally {
+      redisProxy.mode = 'pass';
+    }
+    expect((await c.callRetrying('/sessions/heartbeat', { sessionId: c.sessionId })).status).toBe(200);
+  });
+});
+
+describe('rate limits', () => {
+  it('limits batches per session with 429 and Retry-After', async () => {
+    const c = await startedCandidate();
+    const statuses: number[] = [];
+    let limited: Awaited<ReturnType<Candidate['call']>> | undefined;
+    for (let i = 0; i < SESSION_BATCHES_PER_MINUTE + 2; i++) {
+      const res = await c.call('/events/batch', { sessionId: c.sessionId, events: [noFaceEvent()] });
+      statuses.push(res.status);
+      if (res.status === 429) limited ??= res;
+    }
+    expect(statuses.slice(0, SESSION_BATCHES_PER_MINUTE)).toEqual(Array(SESSION_BATCHES_PER_MINUTE).fill(200));
+    expect(statuses.slice(SESSION_BATCHES_PER_MINUTE)).toEqual([429, 429]);
+    expect(limited?.json.error.code).toBe('RATE_LIMITED');
+    const retryAfter = Number(limited?.headers.get('Retry-After'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    // Refused events were not produced: only the first batches' events are in Kafka.
+    expect(await eventsInKafka(c, SESSION_BATCHES_PER_MINUTE)).toHaveLength(SESSION_BATCHES_PER_MINUTE);
+  });
+
+  it('limits events per tenant across its sessions', async () => {
+    const one = await startedCandidate();
+    const two = await startedCandidate();
+    const other = await candidate(h.edge.url, {
+      ...two.identity,
+      tenant_id: one.identity.tenant_id,
+      user_id: 'second',
+    });
+    expect((await other.callRetrying('/sessions/start')).status).toBe(201);
+    const many = (n: number) => Array.from({ length: n }, () => noFaceEvent());
+    const twenty = () => many(20);
+    expect((await one.callRetrying('/events/batch', { sessionId: one.sessionId, events: many(100) })).status).toBe(200);
+    expect((await other.callRetrying('/events/batch', { sessionId: other.sessionId, events: many(40) })).status).toBe(
+      200,
+    );
+    // 140 of 150 used: another 20 from either session of this tenant is over the limit.
+    const over = await one.call('/events/batch', { sessionId: one.sessionId, events: twenty() });
+    expect(over.status).toBe(429);
+    expect(over.json.error.message).toContain('tenant');
+    // A different tenant is unaffected.
+    expect((await two.callRetrying('/events/batch', { sessionId: two.sessionId, events: twenty() })).status).toBe(200);
+  });
+});

@@ -1,0 +1,137 @@
+// Happy paths through real workerd, the Upstash shim and the Kafka REST bridge: a session's whole life.
+import { livenessKey, livenessShard, SESSION_STATE_TTL_SECONDS, sessionStateKey } from '@proctor/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { candidate, type Loose, noFaceEvent, randomIdentity } from '../../testing/client.ts';
+import { type Harness, startHarness } from '../../testing/harness.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+const liveness = (sessionId: string) => h.redis.zscore(livenessKey(livenessShard(sessionId), h.prefix), sessionId);
+
+describe('public routes', () => {
+  it('answers /healthz without a token', async () => {
+    const res = await fetch(`${h.edge.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('serves an OpenAPI 3.1 document built from the contracts', async () => {
+    const doc = (await (await fetch(`${h.edge.url}/openapi.json`)).json()) as Loose;
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths).sort()).toEqual(
+      ['/events/batch', '/healthz', '/openapi.json', '/sessions/end', '/sessions/heartbeat', '/sessions/start'].sort(),
+    );
+    const batch = doc.paths['/events/batch'].post;
+    expect(batch.security).toEqual([{ examToken: [] }]);
+    const events = batch.requestBody.content['application/json'].schema.properties.events;
+    expect(events.maxItems).toBe(100);
+    expect(JSON.stringify(events.items)).toContain('LOOK_AWAY');
+    expect(batch.responses['429'].description).toContain('RATE_LIMITED');
+  });
+});
+
+describe('session lifecycle', () => {
+  it('starts, resumes, heartbeats, takes events, survives a token refresh and ends', async () => {
+    const c = await candidate(h.edge.url);
+    const started = await c.call('/sessions/start', {
+      examConfig: { maxLookAwaySeconds: 4 },
+      accommodations: { reason: 'extra time', overrides: { maxLookAwaySeconds: 9, connectionLostAfterIntervals: 4 } },
+    });
+    expect(started.status).toBe(201);
+    expect(started.json.resumed).toBe(false);
+    const session = started.json.session;
+    expect(session).toMatchObject({
+      sessionId: c.sessionId,
+      tenantId: c.identity.tenant_id,
+      userId: c.identity.user_id,
+      status: 'active',
+      examConfig: { maxLookAwaySeconds: 9, connectionLostAfterIntervals: 4, heartbeatIntervalSeconds: 15 },
+    });
+
+    // State in Redis with a TTL, and a liveness deadline of now + 4 intervals x 15 s.
+    const key = sessionStateKey(c.sessionId, h.prefix);
+    expect(await h.redis.hget(key, 'status')).toBe('active');
+    const ttl = await h.redis.ttl(key);
+    expect(ttl).toBeGreaterThan(SESSION_STATE_TTL_SECONDS - 60);
+    expect(ttl).toBeLessThanOrEqual(SESSION_STATE_TTL_SECONDS);
+    expect(Number(await liveness(c.sessionId))).toBe(session.startedAt + 4 * 15 * 1000);
+
+    const again = await c.call('/sessions/start', { examConfig: { maxLookAwaySeconds: 2 } });
+    expect(again.status).toBe(200);
+    expect(again.json.resumed).toBe(true);
+    expect(again.json.session.startedAt).toBe(session.startedAt);
+    expect(again.json.session.examConfig.maxLookAwaySeconds).toBe(9);
+
+    const before = Number(await liveness(c.sessionId));
+    await new Promise((r) => setTimeout(r, 20));
+    const beat = await c.call('/sessions/heartbeat', { sessionId: c.sessionId });
+    expect(beat.status).toBe(200);
+    expect(beat.json).toMatchObject({ sessionId: c.sessionId, nextInSeconds: 15 });
+    expect(Number(await liveness(c.sessionId))).toBe(beat.json.serverTime + 60_000);
+    expect(Number(await liveness(c.sessionId))).toBeGreaterThan(before);
+    expect(Number(await h.redis.hget(key, 'lastHeartbeatAt'))).toBe(beat.json.serverTime);
+
+    const events = [
+      noFaceEvent(),
+      noFaceEvent({ type: 'LOOK_AWAY', details: { durationMillis: 1200, direction: 'LEFT' } } as Loose),
+    ];
+    const sent = await c.call('/events/batch', { sessionId: c.sessionId, events });
+    expect(sent.status).toBe(200);
+    expect(sent.json).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
+
+    // A refreshed token (new exp, same four claims) continues the same session.
+    const refreshed = await candidate(h.edge.url, c.identity, { expSeconds: 7200 });
+    expect(refreshed.token).not.toBe(c.token);
+    const more = await refreshed.call('/events/batch', { sessionId: c.sessionId, events: [noFaceEvent()] });
+    expect(more.json).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
+
+    const ended = await refreshed.call('/sessions/end', { sessionId: c.sessionId, reason: 'submitted' });
+    expect(ended.status).toBe(200);
+    expect(ended.json.session).toMatchObject({ status: 'ended', sessionId: c.sessionId });
+    expect(await liveness(c.sessionId)).toBeNull();
+    const endedAgain = await c.call('/sessions/end', { sessionId: c.sessionId });
+    expect(endedAgain.status).toBe(200);
+    expect(endedAgain.json.session.endedAt).toBe(ended.json.session.endedAt);
+
+    // Kafka: one session_started per start call, the three events, two session_ended (same endedAt), all keyed
+    // by the session and therefore on one partition, in order.
+    const records = await h.topic.readAll(7);
+    expect(records).toHaveLength(7);
+    expect(new Set(records.map((r) => r.key))).toEqual(new Set([JSON.stringify(c.sessionId)]));
+    expect(new Set(records.map((r) => r.partition)).size).toBe(1);
+    const kinds = records.sort((a, b) => Number(a.offset) - Number(b.offset)).map((r) => r.value.kind);
+    expect(kinds).toEqual([
+      'session_started',
+      'session_started',
+      'event',
+      'event',
+      'event',
+      'session_ended',
+      'session_ended',
+    ]);
+    const first = records[0]?.value as Loose;
+    expect(first).toMatchObject({ schemaVersion: 1, tenantId: c.identity.tenant_id, sessionId: c.sessionId });
+    expect(first.session.examConfig.maxLookAwaySeconds).toBe(9);
+    const eventIds = records.filter((r) => r.value.kind === 'event').map((r) => (r.value.event as Loose).eventId);
+    expect(eventIds.slice(0, 2)).toEqual(events.map((e) => e.eventId));
+    const ends = records.filter((r) => r.value.kind === 'session_ended').map((r) => r.value.endedAt);
+    expect(ends).toEqual([ended.json.session.endedAt, ended.json.session.endedAt]);
+  });
+
+  it('gives each tenant its own session for the same user, schedule and attempt', async () => {
+    const identity = randomIdentity();
+    const a = await candidate(h.edge.url, identity);
+    const b = await candidate(h.edge.url, { ...identity, tenant_id: `${identity.tenant_id}-other` });
+    const [ra, rb] = [await a.call('/sessions/start'), await b.call('/sessions/start')];
+    expect(ra.status).toBe(201);
+    expect(rb.status).toBe(201);
+    expect(ra.json.session.sessionId).not.toBe(rb.json.session.sessionId);
+    expect(rb.json.session.tenantId).toBe(b.identity.tenant_id);
+  });
+});
