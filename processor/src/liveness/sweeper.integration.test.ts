@@ -37,7 +37,9 @@ describe('liveness sweep', () => {
     await store.save([{ sessionId: known, state: applyRecord(undefined, start).state, position: { partition: 0, offset: 0 } }]);
     const now = Date.now();
     const key = livenessKey(shard, env.prefix);
-    await env.redis.zadd(key, now - 5000, known, now + 60_000, alive, now - 1000, unknown);
+    await env.redis.zadd(key, now - 5000, known);
+    await env.redis.zadd(key, now + 60_000, alive);
+    await env.redis.zadd(key, now - 1000, unknown);
 
     const make = () =>
       createLivenessSweeper({
@@ -53,7 +55,7 @@ describe('liveness sweep', () => {
       });
     const claimed = await Promise.all([make().sweepShard(shard, now), make().sweepShard(shard, now)]);
     expect(claimed.reduce((a, b) => a + b, 0)).toBe(2); // known + unknown, each by exactly one sweeper
-    expect(await env.redis.zrange(key, 0, -1)).toEqual([alive]);
+    expect(await env.redis.zrange(key, '0', '-1')).toEqual([alive]);
 
     const [alerts] = await env.db.pool.query('SELECT session_id, rule, tenant_id, window_end FROM alerts');
     expect(alerts).toEqual([

@@ -1,0 +1,79 @@
+// Wires one processor: Kafka consumer and DLQ producer, Redis state, MySQL sink, liveness sweep, ops server.
+import { Redis } from 'ioredis';
+import { collectDefaultMetrics } from 'prom-client';
+import type { ProcessorConfig } from './config.ts';
+import { startConsumer } from './consumer/consumer.ts';
+import { createKafka } from './consumer/kafka.ts';
+import { createLivenessSweeper } from './liveness/sweeper.ts';
+import type { Logger } from './ops/log.ts';
+import { createMetrics, type Metrics } from './ops/metrics.ts';
+import { startOpsServer } from './ops/server.ts';
+import { createDeadLetterSink } from './sinks/deadLetter.ts';
+import { createMysqlPool, createMysqlSink } from './sinks/mysqlSink.ts';
+import { createSessionStore } from './state/sessionStore.ts';
+
+export interface RunningProcessor {
+  metrics: Metrics;
+  metricsPort: number;
+  /** Drains: stops the sweep, finishes and commits the chunk in flight, leaves the group, closes clients. */
+  stop(): Promise<void>;
+}
+
+export async function runProcessor(
+  config: ProcessorConfig,
+  log: Logger,
+  onFatal: (err: unknown) => void,
+): Promise<RunningProcessor> {
+  const metrics = createMetrics();
+  collectDefaultMetrics({ register: metrics.registry, prefix: 'processor_' });
+  // maxRetriesPerRequest: a command fails (retriably) instead of queueing forever while Redis is away.
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
+  const pool = createMysqlPool(config.MYSQL_URL, config.MYSQL_POOL_SIZE);
+  const mysql = createMysqlSink(pool);
+  const kafka = createKafka(config.KAFKA_BROKERS, config.KAFKA_CLIENT_ID, log);
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+
+  const consumer = await startConsumer({
+    kafka,
+    topic: config.KAFKA_EVENTS_TOPIC,
+    groupId: config.KAFKA_GROUP_ID,
+    fromBeginning: config.KAFKA_FROM_BEGINNING,
+    sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+    concurrency: config.PROCESSOR_CONCURRENCY,
+    chunkSize: config.PROCESSOR_CHUNK_SIZE,
+    deps: {
+      store: createSessionStore(redis, config.REDIS_KEY_PREFIX),
+      mysql,
+      deadLetter: createDeadLetterSink(producer, config.KAFKA_DLQ_TOPIC),
+      now: Date.now,
+    },
+    metrics,
+    log,
+    onFatal,
+  });
+  const sweeper = createLivenessSweeper({
+    redis,
+    prefix: config.REDIS_KEY_PREFIX,
+    mysql,
+    metrics,
+    log,
+    intervalMs: config.SWEEP_INTERVAL_MS,
+    shardsPerTick: config.SWEEP_SHARDS_PER_TICK,
+    limit: config.SWEEP_LIMIT,
+  });
+  if (config.SWEEP_ENABLED) sweeper.start();
+  const ops = await startOpsServer(config.METRICS_HOST, config.METRICS_PORT, metrics.registry, consumer.isHealthy);
+
+  return {
+    metrics,
+    metricsPort: ops.port,
+    async stop() {
+      await sweeper.stop();
+      await consumer.stop();
+      await producer.disconnect();
+      await Promise.allSettled([pool.end(), redis.quit()]);
+      await new Promise((resolve) => ops.server.close(resolve));
+    },
+  };
+}
