@@ -19,11 +19,13 @@ export function createApp(config: EdgeEnv): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const auth = examTokenAuth(config);
   app.use('*', init(config));
+  const allowed = new Map<string, string[]>();
   for (const { contract, handler } of [...apiRoutes, openapiRoute(apiRoutes.map((r) => r.contract))]) {
+    allowed.set(contract.path, [...(allowed.get(contract.path) ?? []), contract.method.toUpperCase()]);
     if (contract.auth) app.on(contract.method.toUpperCase(), contract.path, auth, handler);
     else app.on(contract.method.toUpperCase(), contract.path, handler);
   }
-  app.notFound(notFound);
+  app.notFound(notFound(allowed));
   app.onError(onError);
   return app;
 }

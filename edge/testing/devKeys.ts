@@ -65,3 +65,19 @@ export async function mintDevToken(claims: DevTokenClaims, options: MintOptions 
   if (audience) jwt.setAudience(audience);
   return jwt.sign(key);
 }
+
+const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/**
+ * Signs any header and payload with the dev key, bypassing jose's own refusals (unknown `crit`, odd `alg`
+ * labels): security tests need tokens a careful signer would never make.
+ */
+export async function signRawWithDevKey(
+  header: Record<string, unknown>,
+  payload: Record<string, unknown>,
+): Promise<string> {
+  const key = await importPKCS8((await devKeyPair()).privatePem, 'RS256');
+  const input = `${b64url(header)}.${b64url(payload)}`;
+  const signature = await crypto.subtle.sign('RSASSA-PKCS1-v1_5', key, new TextEncoder().encode(input));
+  return `${input}.${Buffer.from(signature).toString('base64url')}`;
+}

@@ -1,0 +1,64 @@
+// A bad environment fails loudly at start, naming each variable and never echoing a secret.
+import { describe, expect, it } from 'vitest';
+import { parseEnv } from './env.ts';
+
+const pem = '-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----\n';
+const good = {
+  UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:18079',
+  UPSTASH_REDIS_REST_TOKEN: 'secret-token-value',
+  KAFKA_REST_URL: 'http://127.0.0.1:18080',
+  JWT_PUBLIC_KEY: pem,
+};
+
+describe('parseEnv', () => {
+  it('fills documented defaults', () => {
+    expect(parseEnv(good)).toMatchObject({
+      KAFKA_REST_FLAVOR: 'v2',
+      KAFKA_TOPIC: 'proctor.events',
+      REDIS_KEY_PREFIX: 'proctor',
+      JWT_CLOCK_TOLERANCE_SECONDS: 30,
+      UPSTREAM_TIMEOUT_MS: 5000,
+    });
+  });
+
+  it('takes numbers as strings and a PEM with escaped newlines', () => {
+    const env = parseEnv({
+      ...good,
+      JWT_PUBLIC_KEY: pem.replaceAll('\n', '\\n'),
+      JWT_CLOCK_TOLERANCE_SECONDS: '5',
+      JWT_ISSUER: '',
+    });
+    expect(env.JWT_PUBLIC_KEY).toBe(pem);
+    expect(env.JWT_CLOCK_TOLERANCE_SECONDS).toBe(5);
+    expect(env.JWT_ISSUER).toBeUndefined();
+  });
+
+  it('names every problem at once and never echoes values', () => {
+    let message = '';
+    try {
+      parseEnv({
+        ...good,
+        KAFKA_REST_URL: 'not a url',
+        JWT_CLOCK_TOLERANCE_SECONDS: '9999',
+        UPSTASH_REDIS_REST_TOKEN: '',
+      });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/KAFKA_REST_URL/);
+    expect(message).toMatch(/JWT_CLOCK_TOLERANCE_SECONDS/);
+    expect(message).toMatch(/UPSTASH_REDIS_REST_TOKEN/);
+    expect(message).not.toContain('not a url');
+  });
+
+  it('requires exactly one key source, a cluster id for v3 and credentials for basic auth', () => {
+    expect(() => parseEnv({ ...good, JWT_JWKS_URL: 'https://issuer.test/jwks.json' })).toThrow(/exactly one/);
+    expect(() => parseEnv({ ...good, JWT_PUBLIC_KEY: undefined })).toThrow(/exactly one/);
+    expect(() => parseEnv({ ...good, JWT_PUBLIC_KEY: 'ssh-rsa AAAA' })).toThrow(/SPKI/);
+    expect(() => parseEnv({ ...good, KAFKA_REST_FLAVOR: 'v3' })).toThrow(/KAFKA_CLUSTER_ID/);
+    expect(() => parseEnv({ ...good, KAFKA_REST_AUTH: 'basic', KAFKA_REST_USERNAME: 'k' })).toThrow(
+      /KAFKA_REST_PASSWORD/,
+    );
+    expect(parseEnv({ ...good, KAFKA_REST_FLAVOR: 'v3', KAFKA_CLUSTER_ID: 'lkc-1' }).KAFKA_REST_FLAVOR).toBe('v3');
+  });
+});

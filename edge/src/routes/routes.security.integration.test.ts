@@ -1,0 +1,187 @@
+// Security through HTTP in real workerd: every RFC 8725 pitfall is refused with 401 and a correct
+// WWW-Authenticate, another tenant's session is never reachable, and no token ever reaches a log line.
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { candidate, noFaceEvent, post, randomIdentity } from '../../testing/client.ts';
+import { DEV_AUDIENCE, DEV_ISSUER, devPublicKeyPem, signRawWithDevKey } from '../../testing/devKeys.ts';
+import { type Harness, startHarness } from '../../testing/harness.ts';
+
+let h: Harness;
+const tokensUsed: string[] = [];
+beforeAll(async () => {
+  h = await startHarness({ env: { JWT_CLOCK_TOLERANCE_SECONDS: '30' } });
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+const now = () => Math.floor(Date.now() / 1000);
+const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+const claims = () => ({ ...randomIdentity(), iss: DEV_ISSUER, aud: DEV_AUDIENCE, iat: now(), exp: now() + 600 });
+
+async function attempt(authorization: string | undefined) {
+  if (authorization) tokensUsed.push(authorization.replace(/^Bearer /, ''));
+  const headers: Record<string, string> = authorization === undefined ? {} : { Authorization: authorization };
+  return post(h.edge.url, '/sessions/start', {}, headers);
+}
+
+describe('RFC 8725: refused tokens', () => {
+  const cases: [string, () => Promise<string | undefined>, string][] = [
+    ['no Authorization header', async () => undefined, 'UNAUTHENTICATED'],
+    ['a scheme other than Bearer', async () => `Basic ${Buffer.from('a:b').toString('base64')}`, 'TOKEN_INVALID'],
+    ['alg none', async () => `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims())}.`, 'TOKEN_INVALID'],
+    [
+      'HS256 signed with the RSA public key as the secret',
+      async () => {
+        const secret = new TextEncoder().encode(await devPublicKeyPem());
+        return `Bearer ${await new SignJWT(claims()).setProtectedHeader({ alg: 'HS256' }).sign(secret)}`;
+      },
+      'TOKEN_INVALID',
+    ],
+    [
+      'expired beyond the tolerance',
+      async () => `Bearer ${await signRawWithDevKey({ alg: 'RS256' }, { ...claims(), exp: now() - 120 })}`,
+      'TOKEN_EXPIRED',
+    ],
+    [
+      'not valid before a future nbf',
+      async () => `Bearer ${await signRawWithDevKey({ alg: 'RS256' }, { ...claims(), nbf: now() + 600 })}`,
+      'TOKEN_INVALID',
+    ],
+    [
+      'no exp',
+      async () => `Bearer ${await signRawWithDevKey({ alg: 'RS256' }, { ...claims(), exp: undefined })}`,
+      'TOKEN_INVALID',
+    ],
+    [
+      'a wrong issuer',
+      async () => `Bearer ${await signRawWithDevKey({ alg: 'RS256' }, { ...claims(), iss: 'evil' })}`,
+      'TOKEN_INVALID',
+    ],
+    [
+      'a wrong audience',
+      async () => `Bearer ${await signRawWithDevKey({ alg: 'RS256' }, { ...claims(), aud: 'other-app' })}`,
+      'TOKEN_INVALID',
+    ],
+    [
+      'an unknown crit header',
+      async () => `Bearer ${await signRawWithDevKey({ alg: 'RS256', crit: ['x-evil'], 'x-evil': true }, claims())}`,
+      'TOKEN_INVALID',
+    ],
+    [
+      'kid, jku and an embedded jwk pointing at the attacker key',
+      async () => {
+        const attacker = await generateKeyPair('RS256', { extractable: true });
+        const jwk = await exportJWK(attacker.publicKey);
+        const header = { alg: 'RS256', kid: 'attacker', jku: 'http://127.0.0.1:1/jwks.json', jwk };
+        return `Bearer ${await new SignJWT(claims()).setProtectedHeader(header).sign(attacker.privateKey)}`;
+      },
+      'TOKEN_INVALID',
+    ],
+    [
+      'signed by another RSA key',
+      async () => {
+        const other = await generateKeyPair('RS256');
+        return `Bearer ${await new SignJWT(claims()).setProtectedHeader({ alg: 'RS256' }).sign(other.privateKey)}`;
+      },
+      'TOKEN_INVALID',
+    ],
+    [
+      'a header over the size cap',
+      async () => `Bearer ${await signRawWithDevKey({ alg: 'RS256' }, { ...claims(), pad: 'x'.repeat(9000) })}`,
+      'TOKEN_TOO_LARGE',
+    ],
+    [
+      'attempt_no as a string',
+      async () => `Bearer ${await signRawWithDevKey({ alg: 'RS256' }, { ...claims(), attempt_no: '1' })}`,
+      'TOKEN_INVALID',
+    ],
+    [
+      'a tenant_id that is not an id',
+      async () => `Bearer ${await signRawWithDevKey({ alg: 'RS256' }, { ...claims(), tenant_id: 't1 {*}' })}`,
+      'TOKEN_INVALID',
+    ],
+    [
+      'a missing identity claim',
+      async () => `Bearer ${await signRawWithDevKey({ alg: 'RS256' }, { ...claims(), user_id: undefined })}`,
+      'TOKEN_INVALID',
+    ],
+    ['garbage', async () => 'Bearer not.a.jwt', 'TOKEN_INVALID'],
+  ];
+
+  for (const [name, make, code] of cases) {
+    it(`refuses ${name} with 401 ${code}`, async () => {
+      const res = await attempt(await make());
+      expect(res.status).toBe(401);
+      expect(res.json.error.code).toBe(code);
+      expect(res.json.error.requestId).toBe(res.headers.get('X-Request-Id'));
+      const challenge = res.headers.get('WWW-Authenticate') ?? '';
+      expect(challenge).toMatch(/^Bearer realm="proctor-edge"/);
+      if (code === 'UNAUTHENTICATED') expect(challenge).not.toContain('error=');
+      else expect(challenge).toContain('error="invalid_token"');
+    });
+  }
+
+  it('accepts a token that expired within the clock tolerance', async () => {
+    const token = await signRawWithDevKey({ alg: 'RS256' }, { ...claims(), exp: now() - 10 });
+    expect((await attempt(`Bearer ${token}`)).status).toBe(201);
+  });
+
+  it('guards every route but /healthz and /openapi.json', async () => {
+    for (const path of ['/sessions/start', '/sessions/heartbeat', '/sessions/end', '/events/batch']) {
+      const res = await post(h.edge.url, path, {});
+      expect(res.status, path).toBe(401);
+    }
+  });
+});
+
+describe('tenant isolation', () => {
+  it("never reads or writes another tenant's session, whatever the body says", async () => {
+    const victim = await candidate(h.edge.url);
+    expect((await victim.call('/sessions/start')).status).toBe(201);
+    // Same schedule, user and attempt in another tenant: a different session, and no way to address the victim's.
+    const attacker = await candidate(h.edge.url, { ...victim.identity, tenant_id: `${victim.identity.tenant_id}-x` });
+    tokensUsed.push(victim.token, attacker.token);
+    for (const [path, body] of [
+      ['/sessions/heartbeat', { sessionId: victim.sessionId }],
+      ['/events/batch', { sessionId: victim.sessionId, events: [noFaceEvent()] }],
+      ['/sessions/end', { sessionId: victim.sessionId }],
+    ] as const) {
+      const res = await attacker.call(path, body);
+      expect(res.status, path).toBe(403);
+      expect(res.json.error.code).toBe('SESSION_MISMATCH');
+    }
+    // The tenant comes from the token only: a body cannot name one.
+    const smuggled = await attacker.call('/sessions/start', { tenant_id: victim.identity.tenant_id });
+    expect(smuggled.status).toBe(400);
+    // The victim's session is untouched.
+    const beat = await victim.call('/sessions/heartbeat', { sessionId: victim.sessionId });
+    expect(beat.status).toBe(200);
+    const records = await h.topic.readAll(1, { key: JSON.stringify(victim.sessionId), lingerMs: 500 });
+    expect(records.map((r) => r.value.kind)).toEqual(['session_started']);
+  });
+
+  it("refuses another attempt's session within the same tenant", async () => {
+    const first = await candidate(h.edge.url);
+    const second = await candidate(h.edge.url, { ...first.identity, attempt_no: 2 });
+    expect((await first.call('/sessions/start')).status).toBe(201);
+    const res = await second.call('/events/batch', { sessionId: first.sessionId, events: [noFaceEvent()] });
+    expect(res.status).toBe(403);
+    expect(res.json.error.code).toBe('SESSION_MISMATCH');
+  });
+});
+
+describe('logs', () => {
+  it('never contain a token', async () => {
+    expect(tokensUsed.length).toBeGreaterThan(10);
+    expect(h.edge.logs.length).toBeGreaterThan(10);
+    const all = h.edge.logs.join('\n');
+    for (const token of tokensUsed) {
+      const signature = token.split('.')[2];
+      expect(all).not.toContain(token);
+      if (signature && signature.length > 20) expect(all).not.toContain(signature);
+    }
+    expect(all).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/);
+    expect(all).toContain('auth_refused');
+  });
+});
