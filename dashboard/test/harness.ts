@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deriveAlertId, deriveSessionId, type Evidence, livenessKey, livenessShard } from '@proctor/contracts';
 import { Redis } from 'ioredis';
-import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
+import { type CryptoKey, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import mysql from 'mysql2/promise';
 import { migrate } from '../../infra/migrations/migrate.ts';
 

@@ -1,0 +1,113 @@
+// Dashboard query costs on a seeded database (24k sessions, 48k alerts across 4 tenants): the indexed ranked list
+// against the same query with its indexes ignored, and the SSE change-detection tick against re-reading the
+// ranked list, which is what each connection would do without the shared live feed.
+import { changedAlertsSql, scheduleStampSql } from '../dashboard/src/server/live/liveFeed.ts';
+import { rankedSessionsSql } from '../dashboard/src/server/queries/sessions.ts';
+import { createTestDb, rand } from '../dashboard/test/harness.ts';
+
+const TENANTS = 4;
+const SCHEDULES = 3;
+const PER_SCHEDULE = 2_000;
+const ITERATIONS = 150;
+const CONNECTIONS = 50;
+const POLL_MS = 500;
+
+const db = await createTestDb();
+try {
+  const now = Date.now();
+  for (let t = 0; t < TENANTS; t++) {
+    for (let s = 0; s < SCHEDULES; s++) {
+      const sessions: unknown[][] = [];
+      const alerts: unknown[][] = [];
+      for (let i = 0; i < PER_SCHEDULE; i++) {
+        const id = rand(32);
+        sessions.push([
+          id,
+          `t${t}`,
+          `exam-${s}`,
+          `u${i}`,
+          1,
+          'active',
+          '{}',
+          new Date(now - 3_600_000),
+          Math.random() * 100,
+        ]);
+        for (const rule of ['look_away', 'no_face']) {
+          alerts.push([
+            rand(32),
+            `t${t}`,
+            id,
+            rule,
+            'high',
+            new Date(now - 60_000),
+            new Date(now - 30_000),
+            '[]',
+            0.9,
+            'x',
+            i % 3 ? 'open' : 'dismissed',
+            new Date(now - 60_000),
+          ]);
+        }
+      }
+      await db.pool.query(
+        'INSERT INTO sessions (session_id, tenant_id, exam_schedule_id, user_id, attempt_no, status, exam_config, started_at, risk_score) VALUES ?',
+        [sessions],
+      );
+      await db.pool.query(
+        'INSERT INTO alerts (alert_id, tenant_id, session_id, rule, severity, window_start, window_end, evidence, confidence, explanation, status, updated_at) VALUES ?',
+        [alerts],
+      );
+    }
+  }
+  await db.pool.query('ANALYZE TABLE sessions, alerts');
+
+  async function timeIt(sql: string, params: unknown[]): Promise<{ p50: number; p95: number }> {
+    for (let i = 0; i < 10; i++) await db.pool.query(sql, params); // warm the buffer pool and plan cache
+    const samples: number[] = [];
+    for (let i = 0; i < ITERATIONS; i++) {
+      const start = performance.now();
+      await db.pool.query(sql, params);
+      samples.push(performance.now() - start);
+    }
+    samples.sort((a, b) => a - b);
+    return {
+      p50: samples[Math.floor(samples.length / 2)] as number,
+      p95: samples[Math.floor(samples.length * 0.95)] as number,
+    };
+  }
+
+  const ranked = rankedSessionsSql('t1', 'exam-1', {});
+  const indexed = await timeIt(ranked.sql, ranked.params);
+  const noIndex = await timeIt(
+    ranked.sql.replace(
+      'FROM sessions s',
+      'FROM sessions s IGNORE INDEX (sessions_by_schedule_status, sessions_by_schedule_risk, sessions_by_schedule_updated)',
+    ),
+    ranked.params,
+  );
+  const stamp = await timeIt(scheduleStampSql, ['t1', 'exam-1']);
+  const changed = await timeIt(changedAlertsSql, ['t1', new Date(Date.now() - 2_000), 'exam-1']);
+  const tick = stamp.p50 + changed.p50;
+
+  const f = (n: number) => n.toFixed(2);
+  console.log(
+    `seeded: ${TENANTS * SCHEDULES * PER_SCHEDULE} sessions, ${TENANTS * SCHEDULES * PER_SCHEDULE * 2} alerts`,
+  );
+  console.log(
+    `ranked list (200 of ${PER_SCHEDULE}), indexed:        p50 ${f(indexed.p50)} ms  p95 ${f(indexed.p95)} ms`,
+  );
+  console.log(`ranked list, indexes ignored (full scan):     p50 ${f(noIndex.p50)} ms  p95 ${f(noIndex.p95)} ms`);
+  console.log(`  → full scan / indexed: ${f(noIndex.p50 / indexed.p50)}×`);
+  console.log(
+    `SSE tick (schedule stamp + changed alerts):   p50 ${f(tick)} ms  (stamp ${f(stamp.p50)}, alerts ${f(changed.p50)})`,
+  );
+  const sharedPerSecond = tick * (1000 / POLL_MS);
+  const naivePerSecond = CONNECTIONS * indexed.p50 * (1000 / POLL_MS);
+  console.log(
+    `${CONNECTIONS} viewers of one schedule, polling every ${POLL_MS} ms: shared feed ${f(sharedPerSecond)} ms of DB time/s ` +
+      `vs per-connection re-query ${f(naivePerSecond)} ms/s`,
+  );
+  console.log(`  → per-connection / shared: ${f(naivePerSecond / sharedPerSecond)}×`);
+} finally {
+  await db.drop();
+}
