@@ -2,7 +2,9 @@
 
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import type * as tf from '@tensorflow/tfjs-core';
-import { MediaPipeFaceDetectorTfjs } from '@tensorflow-models/face-detection';
+// The tfjs detector alone: the package's ESM entry also imports @mediapipe/face_detection, a classic script
+// with no ES exports that bundlers refuse (and the mediapipe runtime is never used here).
+import { MediaPipeFaceDetectorTfjs } from '@tensorflow-models/face-detection/dist/tfjs/detector.js';
 import type { FaceDetection } from '../derive/types.ts';
 
 export type ModelType = 'short' | 'full';

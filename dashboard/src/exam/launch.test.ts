@@ -16,7 +16,9 @@ describe('parseFragment', () => {
   });
   it('explains a bad token or edge', () => {
     expect(parseFragment('#token=nope&edge=http://x')).toMatchObject({ error: expect.stringContaining('token') });
-    expect(parseFragment(`#token=${jwt}&edge=javascript:alert(1)`)).toMatchObject({ error: expect.stringContaining('server') });
+    expect(parseFragment(`#token=${jwt}&edge=javascript:alert(1)`)).toMatchObject({
+      error: expect.stringContaining('server'),
+    });
   });
 });
 
@@ -28,7 +30,10 @@ describe('parseHostMessage', () => {
       edge: 'https://edge.example',
     });
     expect(parseHostMessage({ type: 'proctor:token', token: jwt })).toEqual({ type: 'proctor:token', token: jwt });
-    expect(parseHostMessage({ type: 'proctor:stop', reason: 'weird' })).toEqual({ type: 'proctor:stop', reason: 'submitted' });
+    expect(parseHostMessage({ type: 'proctor:stop', reason: 'weird' })).toEqual({
+      type: 'proctor:stop',
+      reason: 'submitted',
+    });
     expect(parseHostMessage({ type: 'proctor:launch', token: 'x', edge: 'https://e' })).toBeUndefined();
     expect(parseHostMessage('proctor:launch')).toBeUndefined();
   });

@@ -23,8 +23,12 @@ export function parseFragment(hash: string): Launch | { error: string } | undefi
   if (!params.has('token') && !params.has('edge')) return undefined;
   const token = params.get('token') ?? '';
   const edge = params.get('edge') ?? '';
-  if (!JWT.test(token)) return { error: 'The link has no valid exam token (#token=…). Open the exam from your exam platform again.' };
-  if (!isHttpUrl(edge)) return { error: 'The link has no valid proctoring server (#edge=https://…). Open the exam from your exam platform again.' };
+  if (!JWT.test(token))
+    return { error: 'The link has no valid exam token (#token=…). Open the exam from your exam platform again.' };
+  if (!isHttpUrl(edge))
+    return {
+      error: 'The link has no valid proctoring server (#edge=https://…). Open the exam from your exam platform again.',
+    };
   const fps = params.has('fps') ? Number(params.get('fps')) : undefined;
   return { token, edge, ...(fps && fps > 0 ? { fps } : {}) };
 }
@@ -33,10 +37,22 @@ export function parseFragment(hash: string): Launch | { error: string } | undefi
 export function parseHostMessage(data: unknown): HostMessage | undefined {
   if (!data || typeof data !== 'object') return undefined;
   const m = data as Record<string, unknown>;
-  if (m.type === 'proctor:launch' && typeof m.token === 'string' && JWT.test(m.token) && typeof m.edge === 'string' && isHttpUrl(m.edge)) {
-    return { type: 'proctor:launch', token: m.token, edge: m.edge, ...(typeof m.fps === 'number' ? { fps: m.fps } : {}) };
+  if (
+    m.type === 'proctor:launch' &&
+    typeof m.token === 'string' &&
+    JWT.test(m.token) &&
+    typeof m.edge === 'string' &&
+    isHttpUrl(m.edge)
+  ) {
+    return {
+      type: 'proctor:launch',
+      token: m.token,
+      edge: m.edge,
+      ...(typeof m.fps === 'number' ? { fps: m.fps } : {}),
+    };
   }
-  if (m.type === 'proctor:token' && typeof m.token === 'string' && JWT.test(m.token)) return { type: 'proctor:token', token: m.token };
+  if (m.type === 'proctor:token' && typeof m.token === 'string' && JWT.test(m.token))
+    return { type: 'proctor:token', token: m.token };
   if (m.type === 'proctor:stop') {
     const reason = m.reason === 'timeout' || m.reason === 'abandoned' ? m.reason : 'submitted';
     return { type: 'proctor:stop', reason };

@@ -1,0 +1,98 @@
+// Loads the models on the chosen backend and analyses frames: the part shared by the worker and the
+// main-thread fallback.
+import { type GraphModel, loadGraphModel } from '@tensorflow/tfjs-converter';
+import * as tf from '@tensorflow/tfjs-core';
+import { selectBackend } from './backends.ts';
+import { createFaceEngine, type FaceEngine, type ModelType } from './faceEngine.ts';
+import { frameLuma } from './frameLuma.ts';
+import type { DetectorInfo, DetectorOptions, FrameResult } from './protocol.ts';
+
+export interface DetectorCore {
+  info: Omit<DetectorInfo, 'thread'>;
+  analyse(source: ImageBitmap | HTMLCanvasElement | HTMLVideoElement, t: number): Promise<FrameResult>;
+  dispose(): void;
+}
+
+const modelTypes = (choice: DetectorOptions['models']): ModelType[] =>
+  choice === 'short+full' ? ['short', 'full'] : [choice];
+
+function canvas2d(width: number, height: number) {
+  const canvas =
+    typeof OffscreenCanvas !== 'undefined'
+      ? new OffscreenCanvas(width, height)
+      : Object.assign(document.createElement('canvas'), { width, height });
+  const ctx = canvas.getContext('2d', { willReadFrequently: true }) as
+    | OffscreenCanvasRenderingContext2D
+    | CanvasRenderingContext2D
+    | null;
+  if (!ctx) throw new Error('2D canvas unavailable');
+  return { canvas, ctx };
+}
+
+/** Model outputs on an all-grey input must be finite: a broken backend gives NaN or throws. */
+async function outputsFinite(models: GraphModel[]): Promise<boolean> {
+  for (const model of models) {
+    const size = model.inputs[0]?.shape?.[1] ?? 128;
+    // The full-range model has two outputs, so execute may return an array.
+    const outputs = tf.tidy(() => [model.execute(tf.zeros([1, size, size, 3]))].flat() as tf.Tensor[]);
+    for (const out of outputs) {
+      const values = await out.data();
+      out.dispose();
+      if (values.length === 0 || !values.every(Number.isFinite)) return false;
+    }
+  }
+  return true;
+}
+
+export async function createDetectorCore(options: DetectorOptions): Promise<DetectorCore> {
+  const base = options.modelBaseUrl.endsWith('/') ? options.modelBaseUrl : `${options.modelBaseUrl}/`;
+  const types = modelTypes(options.models);
+  let engine: FaceEngine | undefined;
+
+  const { backend, attempts } = await selectBackend(options.backends, base, options.allowSoftwareGpu, async () => {
+    engine?.dispose();
+    const loaded = await Promise.all(types.map((m) => loadGraphModel(`${base}facemesh-detection-${m}.json`)));
+    engine = createFaceEngine(Object.fromEntries(types.map((m, i) => [m, loaded[i]!])));
+    if (!(await outputsFinite(loaded))) return false;
+    // And the whole pipeline once, as each frame will run it.
+    const probe = new ImageData(64, 48);
+    return Array.isArray(await engine.detect(probe));
+  });
+  if (!backend || !engine) {
+    throw Object.assign(
+      new Error(`no tfjs backend worked: ${attempts.map((a) => `${a.backend}: ${a.reason}`).join('; ')}`),
+      {
+        attempts,
+      },
+    );
+  }
+  const ready = engine;
+  let threads: number | undefined;
+  if (backend === 'wasm') {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    threads = wasm.getThreadsCount();
+  }
+
+  let scratch: ReturnType<typeof canvas2d> | undefined;
+  return {
+    info: { backend, attempts, threads },
+    async analyse(source, t) {
+      // Draw at the source's intrinsic size. Never hand tfjs a <video> directly: without width/height set to
+      // videoWidth/videoHeight its boxes come back as zeros.
+      const width = 'videoWidth' in source ? source.videoWidth : source.width;
+      const height = 'videoHeight' in source ? source.videoHeight : source.height;
+      if (!scratch || scratch.canvas.width !== width || scratch.canvas.height !== height) {
+        scratch = canvas2d(width, height);
+      }
+      scratch.ctx.drawImage(source, 0, 0, width, height);
+      const image = scratch.ctx.getImageData(0, 0, width, height);
+      const t0 = performance.now();
+      const faces = await ready.detect(image);
+      const inferenceMs = performance.now() - t0;
+      return { t, faces, luma: frameLuma(image.data, width, height), width, height, inferenceMs };
+    },
+    dispose() {
+      ready.dispose();
+    },
+  };
+}

@@ -1,0 +1,50 @@
+// Messages between the page and the detector Web Worker. Only frames go in; only numbers come out.
+import type { FaceDetection } from '../derive/types.ts';
+import type { ModelChoice } from './faceEngine.ts';
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm';
+
+export interface DetectorOptions {
+  /** Where facemesh-detection-{short,full}.{json,bin} and the tfjs .wasm files are served (our own origin). */
+  modelBaseUrl: string;
+  models: ModelChoice;
+  /** Tried in order; the first that initializes AND passes a first inference wins. */
+  backends: BackendName[];
+  /** A GPU backend on a software rasterizer (SwiftShader, llvmpipe) is slower than WASM; skip it unless true. */
+  allowSoftwareGpu: boolean;
+}
+
+export interface BackendAttempt {
+  backend: BackendName;
+  ok: boolean;
+  reason?: string;
+}
+
+export interface DetectorInfo {
+  backend: BackendName;
+  attempts: BackendAttempt[];
+  /** WASM threads in use (1 without cross-origin isolation). */
+  threads?: number;
+  /** Where inference runs. */
+  thread: 'worker' | 'main';
+}
+
+export interface FrameResult {
+  t: number;
+  faces: FaceDetection[];
+  luma: { mean: number; stdDev: number };
+  width: number;
+  height: number;
+  inferenceMs: number;
+}
+
+export type ToWorker =
+  | { type: 'init'; options: DetectorOptions }
+  | { type: 'frame'; t: number; bitmap: ImageBitmap }
+  | { type: 'dispose' };
+
+export type FromWorker =
+  | { type: 'ready'; info: DetectorInfo }
+  | { type: 'init-failed'; message: string; attempts: BackendAttempt[] }
+  | { type: 'result'; result: FrameResult }
+  | { type: 'frame-failed'; t: number; message: string };

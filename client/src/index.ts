@@ -1,0 +1,9 @@
+// @proctor/client: on-device proctoring for an exam page. Only JSON events and heartbeats leave the device.
+export type { DeriveConfig } from './derive/config.ts';
+export { DERIVE_DEFAULTS } from './derive/config.ts';
+export { type CameraLostReason, createEventDeriver, type EventDeriver } from './derive/eventDeriver.ts';
+export type { FaceDetection, FrameObservation } from './derive/types.ts';
+export type { ModelChoice } from './detector/faceEngine.ts';
+export type { BackendName } from './detector/protocol.ts';
+export { CLIENT_VERSION, type ProctoringHandle, type ProctoringOptions, startProctoring } from './startProctoring.ts';
+export type { ProctoringStatus } from './status.ts';

@@ -1,0 +1,27 @@
+// What the library tells its host about itself, through onStatus: enough for a clear candidate-facing UI.
+import type { AnomalyEvent } from '@proctor/contracts';
+import type { BackendAttempt, BackendName } from './detector/protocol.ts';
+import type { ConnectionState } from './transport/eventSender.ts';
+
+export interface ProctoringStatus {
+  phase: 'starting' | 'calibrating' | 'running' | 'stopped' | 'failed';
+  camera: 'pending' | 'on' | 'lost' | 'denied';
+  detector: 'loading' | 'ready' | 'failed';
+  backend?: BackendName;
+  backendAttempts?: BackendAttempt[];
+  /** Where inference runs: a Web Worker, or the main thread where workers cannot take frames. */
+  inferenceThread?: 'worker' | 'main';
+  /** Median inference time of recent frames, ms. */
+  inferenceMs?: number;
+  /** Neutral-pose calibration progress in [0, 1]. */
+  calibration: number;
+  /** Faces in the latest analysed frame (at the presence threshold). */
+  faces: number;
+  connection: ConnectionState | 'connecting';
+  sessionId?: string;
+  /** Events waiting in the offline queue. */
+  queued: number;
+  delivered: number;
+  lastEvent?: Pick<AnomalyEvent, 'type' | 'timestamp'>;
+  error?: string;
+}

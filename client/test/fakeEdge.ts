@@ -1,0 +1,139 @@
+// A stand-in for the edge API that records every request, for tests that must not depend on the real edge:
+// it can go down (connections refused) and come back on the same port.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { AnomalyEvent } from '@proctor/contracts';
+
+export interface RecordedRequest {
+  path: string;
+  headerBytes: number;
+  bodyBytes: number;
+  body: unknown;
+}
+
+export interface FakeEdge {
+  url: string;
+  requests: RecordedRequest[];
+  /** Every event received in a batch, in arrival order, including repeats. */
+  received: AnomalyEvent[];
+  down(): Promise<void>;
+  up(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-headers': 'authorization, content-type',
+  'access-control-allow-methods': 'POST, OPTIONS',
+  'access-control-max-age': '7200',
+};
+
+export async function startFakeEdge(port = 0): Promise<FakeEdge> {
+  const requests: RecordedRequest[] = [];
+  const received: AnomalyEvent[] = [];
+  const seen = new Set<string>();
+  const sockets = new Set<Socket>();
+
+  const handler = async (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks);
+    const headerBytes =
+      req.rawHeaders.reduce((s, h) => s + Buffer.byteLength(h) + 2, 0) +
+      Buffer.byteLength(`${req.method} ${req.url} HTTP/1.1\r\n\r\n`);
+    const body = raw.length ? JSON.parse(raw.toString()) : undefined;
+    requests.push({ path: req.url ?? '', headerBytes, bodyBytes: raw.length, body });
+    const json = (status: number, value: unknown) => {
+      res.writeHead(status, { ...CORS, 'content-type': 'application/json' });
+      res.end(JSON.stringify(value));
+    };
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, CORS).end();
+      return;
+    }
+    const sessionId = (body as { sessionId?: string })?.sessionId ?? 'f'.repeat(64);
+    if (req.url === '/sessions/start') {
+      const now = Date.now();
+      return json(200, {
+        resumed: false,
+        session: {
+          sessionId,
+          tenantId: 't1',
+          examScheduleId: 's1',
+          userId: 'u1',
+          attemptNo: 1,
+          status: 'active',
+          examConfig: {
+            maxLookAwaySeconds: 5,
+            maxLookAwayWindowSeconds: 30,
+            multiPersonMinConfidence: 0.8,
+            noFaceMaxSeconds: 10,
+            noFaceWindowSeconds: 60,
+            heartbeatIntervalSeconds: 15,
+            connectionLostAfterIntervals: 3,
+          },
+          startedAt: now,
+          lastHeartbeatAt: now,
+        },
+      });
+    }
+    if (req.url === '/sessions/heartbeat') return json(200, { sessionId, serverTime: Date.now(), nextInSeconds: 15 });
+    if (req.url === '/sessions/end') return json(200, { sessionId });
+    if (req.url === '/events/batch') {
+      const events = (body as { events: unknown[] }).events;
+      let accepted = 0;
+      let duplicates = 0;
+      const rejected: unknown[] = [];
+      events.forEach((e, index) => {
+        const parsed = AnomalyEvent.safeParse(e);
+        if (!parsed.success) {
+          rejected.push({ index, code: 'INVALID_EVENT', message: parsed.error.message });
+          return;
+        }
+        received.push(parsed.data);
+        if (seen.has(parsed.data.eventId)) duplicates++;
+        else {
+          seen.add(parsed.data.eventId);
+          accepted++;
+        }
+      });
+      return json(200, { accepted, duplicates, rejected });
+    }
+    json(404, { error: { code: 'NOT_FOUND', message: 'no route', requestId: 'fake' } });
+  };
+
+  let server: Server | undefined;
+  let boundPort = port;
+  const listen = () =>
+    new Promise<void>((resolve) => {
+      server = createServer((req, res) => void handler(req, res));
+      server.on('connection', (s) => {
+        sockets.add(s);
+        s.on('close', () => sockets.delete(s));
+      });
+      server.listen(boundPort, '127.0.0.1', () => {
+        boundPort = (server!.address() as { port: number }).port;
+        resolve();
+      });
+    });
+  const down = () =>
+    new Promise<void>((resolve) => {
+      if (!server) return resolve();
+      server.close(() => resolve());
+      for (const s of sockets) s.destroy();
+      server = undefined;
+    });
+  await listen();
+  return { url: `http://127.0.0.1:${boundPort}`, requests, received, down, up: listen, close: down };
+}
+
+/** An unsigned JWT carrying exam claims: the fake edge does not verify, and the client only reads them. */
+export function fakeExamToken(claims: {
+  tenant_id: string;
+  exam_schedule_id: string;
+  user_id: string;
+  attempt_no: number;
+}): string {
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  return `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ ...claims, exp: Math.floor(Date.now() / 1000) + 3600 })}.c2ln`;
+}
