@@ -317,3 +317,77 @@ describe('validation and the API description', () => {
     ).toEqual(['acknowledge', 'dismiss']);
   });
 });
+
+describe('sign-in hand-over from the platform', () => {
+  const cookieOf = (res: Response) => res.headers.get('set-cookie') ?? '';
+
+  it('GET /login?token= sets a sealed HttpOnly, Secure, SameSite cookie that expires with the token, and drops the token from the URL', async () => {
+    const res = await fetch(`${app.url}/login?token=${await issuer.proctor(A)}`, { redirect: 'manual' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/');
+    const cookie = cookieOf(res);
+    expect(cookie).toMatch(/^__Host-proctor_session=[^;]+~[A-Za-z0-9_-]+;/);
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/Secure/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    const maxAge = Number(/Max-Age=(\d+)/i.exec(cookie)?.[1]);
+    expect(maxAge).toBeGreaterThan(3500);
+    expect(maxAge).toBeLessThanOrEqual(3600);
+    const page = await fetch(`${app.url}/schedules/exam-a`, { headers: { cookie: cookie.split(';')[0] as string } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('cand-1');
+  });
+
+  it('an LMS launch POSTs the token cross-site and lands on the requested page', async () => {
+    const res = await fetch(`${app.url}/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://lms.example' },
+      body: new URLSearchParams({ token: await issuer.proctor(A), next: '/schedules/exam-a' }),
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/schedules/exam-a');
+    expect(cookieOf(res)).toMatch(/^__Host-proctor_session=/);
+  });
+
+  it.each(['//evil.test/x', 'https://evil.test/', '/\\evil.test'])(
+    'never redirects off-site after login (next=%s)',
+    async (next) => {
+      const res = await fetch(`${app.url}/login?token=${await issuer.proctor(A)}&next=${encodeURIComponent(next)}`, {
+        redirect: 'manual',
+      });
+      expect(res.headers.get('location')).toBe('/');
+    },
+  );
+
+  it('refuses an expired or wrong-role token at login with a reason and no cookie', async () => {
+    const expired = await issuer.sign(
+      { tenant_id: A, sub: 'x', role: 'proctor' },
+      { expiresIn: Math.floor(Date.now() / 1000) - 120 },
+    );
+    const candidate = await issuer.sign({ tenant_id: A, sub: 'x', role: 'candidate' });
+    for (const [token, reason] of [
+      [expired, /expired/],
+      [candidate, /role/],
+    ] as const) {
+      const res = await fetch(`${app.url}/login?token=${token}`, { redirect: 'manual' });
+      expect(res.status).toBe(401);
+      expect(cookieOf(res)).not.toMatch(/proctor_session=[^;]/);
+      expect(await res.text()).toMatch(reason);
+    }
+  });
+
+  it('a page without a session redirects to sign-in, keeping where the proctor was going', async () => {
+    const res = await fetch(`${app.url}/schedules/exam-a?status=flagged`, { redirect: 'manual' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(
+      `/login?reason=signin&next=${encodeURIComponent('/schedules/exam-a?status=flagged')}`,
+    );
+  });
+
+  it('sign-out clears the cookie', async () => {
+    const res = await fetch(`${app.url}/logout`, { method: 'POST', redirect: 'manual' });
+    expect(res.status).toBe(303);
+    expect(cookieOf(res)).toMatch(/^__Host-proctor_session=(deleted)?;.*(Max-Age=0|Expires=Thu, 01 Jan 1970)/i);
+  });
+});

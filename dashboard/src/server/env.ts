@@ -2,7 +2,10 @@
 import { z } from 'zod';
 
 const Url = (scheme: RegExp, example: string) =>
-  z.string().refine((v) => URL.canParse(v) && scheme.test(v), `must be a URL such as ${example}`);
+  z
+    .string({ error: `is required: a URL such as ${example}` })
+    .refine((v) => URL.canParse(v) && scheme.test(v), `must be a URL such as ${example}`);
+const Required = (hint: string) => z.string({ error: `is required: ${hint}` }).min(1, `must not be empty: ${hint}`);
 
 export const DashboardEnv = z
   .object({
@@ -12,12 +15,15 @@ export const DashboardEnv = z
       .transform((v) => v.replaceAll('\\n', '\n'))
       .optional(),
     JWT_JWKS_URL: Url(/^https?:/, 'https://issuer.example/.well-known/jwks.json').optional(),
-    JWT_ISSUER: z.string().min(1, 'set JWT_ISSUER to the platform issuer (the iss claim)'),
-    JWT_AUDIENCE: z.string().min(1, 'set JWT_AUDIENCE to the dashboard audience (the aud claim)'),
+    JWT_ISSUER: Required('the platform issuer, as in the tokens’ iss claim'),
+    JWT_AUDIENCE: Required('the dashboard’s audience, as in the tokens’ aud claim'),
     MYSQL_URL: Url(/^mysql:/, 'mysql://user:pass@127.0.0.1:3306/proctor'),
     REDIS_URL: Url(/^rediss?:/, 'redis://127.0.0.1:6379'),
     /** Keys the session cookie's HMAC; 32+ characters of randomness (e.g. `openssl rand -base64 48`). */
-    COOKIE_SECRET: z.string().min(32, 'COOKIE_SECRET must be at least 32 characters (openssl rand -base64 48)'),
+    COOKIE_SECRET: Required('32+ random characters (openssl rand -base64 48)').min(
+      32,
+      'must be at least 32 characters (openssl rand -base64 48)',
+    ),
     /** Redis key prefix shared with the edge and processor (contracts REDIS_PREFIX by default). */
     REDIS_PREFIX: z
       .string()

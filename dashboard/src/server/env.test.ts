@@ -1,0 +1,32 @@
+// The env parser fails with every variable to fix named, and takes exactly one of a PEM or a JWKS URL.
+import { describe, expect, it } from 'vitest';
+import { parseEnv } from './env.ts';
+
+const good = {
+  JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\\nAAAA\\n-----END PUBLIC KEY-----',
+  JWT_ISSUER: 'https://platform.test',
+  JWT_AUDIENCE: 'proctor-dashboard',
+  MYSQL_URL: 'mysql://root@127.0.0.1:3306/proctor',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  COOKIE_SECRET: 'c'.repeat(40),
+};
+
+describe('parseEnv', () => {
+  it('accepts a complete env, unescapes one-line PEMs and fills defaults', () => {
+    const env = parseEnv(good);
+    expect(env.JWT_PUBLIC_KEY).toContain('\nAAAA\n');
+    expect(env).toMatchObject({ REDIS_PREFIX: 'proctor', LIVE_POLL_MS: 500 });
+  });
+  it('lists every problem at once, each saying how to fix it', () => {
+    expect(() => parseEnv({ ...good, MYSQL_URL: 'localhost', COOKIE_SECRET: 'short', JWT_ISSUER: undefined })).toThrow(
+      /JWT_ISSUER: is required: the platform issuer[\s\S]*MYSQL_URL: must be a URL such as mysql:\/\/[\s\S]*COOKIE_SECRET: .*at least 32/,
+    );
+  });
+  it('needs exactly one of JWT_PUBLIC_KEY or JWT_JWKS_URL', () => {
+    expect(() => parseEnv({ ...good, JWT_PUBLIC_KEY: undefined })).toThrow(/exactly one of JWT_PUBLIC_KEY/);
+    expect(() => parseEnv({ ...good, JWT_JWKS_URL: 'https://issuer.test/jwks.json' })).toThrow(/exactly one/);
+    expect(
+      parseEnv({ ...good, JWT_PUBLIC_KEY: undefined, JWT_JWKS_URL: 'https://issuer.test/jwks.json' }).JWT_JWKS_URL,
+    ).toBe('https://issuer.test/jwks.json');
+  });
+});
