@@ -7,16 +7,9 @@ import { authenticate, SESSION_COOKIE, toPrincipal } from './server/auth/princip
 import { ApiFailure, apiError } from './server/http/respond.ts';
 import { services } from './server/services.ts';
 
-/** Routes that need no proctor token: login/logout, the API description, and the candidate's exam page. */
+/** Routes that need no proctor token: sign-in/out and the API description (it holds no data). */
 function isPublic(path: string): boolean {
-  return (
-    path === '/login' ||
-    path === '/logout' ||
-    path === '/api/openapi.json' ||
-    path === '/exam' ||
-    path.startsWith('/exam/') ||
-    path.startsWith('/models/')
-  );
+  return path === '/login' || path === '/logout' || path === '/api/openapi.json';
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -40,7 +33,10 @@ export const onRequest = defineMiddleware(async (context, next) => {
   const requestId = request.headers.get('x-request-id')?.slice(0, 64) || randomUUID();
   context.locals.requestId = requestId;
   const path = url.pathname;
-  if (context.isPrerendered || path.startsWith('/exam') || path.startsWith('/models/')) return next();
+  // The candidate's exam page has its own auth (the exam token, at the edge) and its own headers.
+  if (context.isPrerendered || path === '/exam' || path.startsWith('/exam/') || path.startsWith('/models/')) {
+    return next();
+  }
 
   const isApi = path.startsWith('/api/');
   const secure = (response: Response) => {

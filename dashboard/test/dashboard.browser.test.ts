@@ -4,7 +4,7 @@
 // test-output/dashboard/.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildDashboard,
@@ -14,6 +14,7 @@ import {
   DASHBOARD_DIR,
   dashboardEnv,
   type Issuer,
+  launchChromium,
   markLive,
   type RunningDashboard,
   rand,
@@ -73,20 +74,7 @@ beforeAll(async () => {
   });
   await seedSnapshots(db, A, sessionsA['cand-high'] as string, [0, 20, 45, 70, 81]);
   sessionB = await seedSession(db, { tenantId: B, scheduleId: 'biology-midterm', userId: 'cand-b', risk: 30 });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {

@@ -9,6 +9,7 @@ import { deriveAlertId, deriveSessionId, type Evidence, livenessKey, livenessSha
 import { Redis } from 'ioredis';
 import { type CryptoKey, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import mysql from 'mysql2/promise';
+import { type Browser, chromium } from 'playwright-core';
 import { migrate } from '../../infra/migrations/migrate.ts';
 
 export const DASHBOARD_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -260,4 +261,22 @@ export async function seedSnapshots(db: TestDb, tenantId: string, sessionId: str
 /** Marks a session live in Redis the way the edge does: its deadline in the liveness shard. */
 export async function markLive(redis: Redis, prefix: string, sessionId: string, deadline = Date.now() + 60_000) {
   await redis.zadd(livenessKey(livenessShard(sessionId), prefix), deadline, sessionId);
+}
+
+/** Headless Chromium as the team runs it (Debian's /usr/bin/chromium, flags from TOOLCHAIN.md). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
 }
