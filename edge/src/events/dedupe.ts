@@ -14,16 +14,22 @@ export const PENDING_TTL_SECONDS = 120;
  */
 export type Claim = 'claimed' | 'pending' | 'done';
 
-type Pipeline = ReturnType<Redis['pipeline']>;
-
-/** Queues `SET mark 'pending' NX EX 120 GET` per event; each reply is the mark's previous value. */
-export function queueClaims(pipeline: Pipeline, prefix: string, sessionId: string, eventIds: string[]): void {
-  for (const id of eventIds) {
-    pipeline.set(eventMarkKey(sessionId, id, prefix), 'pending', { nx: true, ex: PENDING_TTL_SECONDS, get: true });
-  }
+/**
+ * `SET mark 'pending' NX EX 120 GET` per event; each reply is the mark's previous value. The commands are issued
+ * in one tick, so the auto-pipelining client sends them (with whatever else the caller issued in that tick) as one
+ * pipeline: one round trip for the whole batch.
+ */
+export function claimEvents(redis: Redis, prefix: string, sessionId: string, eventIds: string[]): Promise<Claim[]> {
+  return Promise.all(
+    eventIds.map((id) =>
+      redis
+        .set(eventMarkKey(sessionId, id, prefix), 'pending', { nx: true, ex: PENDING_TTL_SECONDS, get: true })
+        .then(parseClaim),
+    ),
+  );
 }
 
-export function parseClaim(reply: unknown): Claim {
+function parseClaim(reply: unknown): Claim {
   if (reply === null || reply === undefined) return 'claimed';
   return reply === 'done' ? 'done' : 'pending';
 }

@@ -8,7 +8,7 @@ import {
   KAFKA_SCHEMA_VERSION,
 } from '@proctor/contracts';
 import { ApiError, unavailable, validationFailed } from '../errors.ts';
-import { type Claim, markDone, parseClaim, queueClaims, releaseClaims } from '../events/dedupe.ts';
+import { claimEvents, markDone, releaseClaims } from '../events/dedupe.ts';
 import { createRateLimits } from '../events/rateLimit.ts';
 import { validateEvents } from '../events/validateEvents.ts';
 import { readJsonBody } from '../http/readJsonBody.ts';
@@ -48,23 +48,20 @@ export const eventsBatch: Route = {
     const { valid, rejected, repeats } = validateEvents(body.data.events, now);
     const ids = valid.map((e) => e.eventId);
 
-    // One round trip: the rate limits and one pipeline (session check + liveness bump, then a claim per event)
-    // run concurrently. A refused request releases its claims afterwards, off the response path.
-    const pipeline = redis.pipeline();
-    pipeline.eval(...touchCommand(prefix, sessionId, now));
-    queueClaims(pipeline, prefix, sessionId, ids);
+    // One round trip: both rate-limit scripts, the session check (which also bumps liveness) and a claim per
+    // event are issued in the same tick and leave as one pipeline (the client auto-pipelines). A refused request
+    // releases its claims afterwards, off the response path.
     const checkRateLimits = createRateLimits(redis, config);
-    const [limits, replies] = await Promise.all([
+    const [limits, touch, marks] = await Promise.all([
       checkRateLimits(sessionId, claims.tenant_id, valid.length, now),
-      pipeline.exec<unknown[]>(),
+      redis.eval(...touchCommand(prefix, sessionId, now)),
+      claimEvents(redis, prefix, sessionId, ids),
     ]).catch((err: unknown) => {
       logger.warn('redis_failed', { op: 'events_claim', error: String(err) });
       throw unavailable('session store');
     });
     c.executionCtx.waitUntil(limits.pending.catch(() => {}));
-    const [touch, ...claimReplies] = replies;
-    const claims_ = claimReplies.map(parseClaim);
-    const claimed = ids.filter((_, i) => claims_[i] === 'claimed');
+    const claimed = ids.filter((_, i) => marks[i] === 'claimed');
     const release = () =>
       c.executionCtx.waitUntil(
         releaseClaims(redis, prefix, sessionId, claimed).catch((err: unknown) =>
@@ -90,7 +87,7 @@ export const eventsBatch: Route = {
     }
     if (limits.failedOpen) logger.warn('rate_limit_failed_open', { sessionId });
 
-    const toProduce = valid.filter((_, i) => (claims_[i] as Claim) !== 'done');
+    const toProduce = valid.filter((_, i) => marks[i] !== 'done');
     const duplicates = repeats + (valid.length - toProduce.length);
     if (toProduce.length > 0) {
       const records = toProduce.map((event) => {
