@@ -35,7 +35,9 @@ async function serveWithWorkerd(env: Record<string, string>): Promise<{ url: str
   // The config sits next to the bundle: workerd resolves `embed` relative to the config and refuses "..".
   const dir = dirname(bundle);
   const bindings = Object.entries(env).map(([k, v]) => `(name = ${capnpString(k)}, text = ${capnpString(v)})`);
-  const compatibilityDate = /^compatibility_date\s*=\s*"([0-9-]+)"/m.exec(readFileSync('wrangler.toml', 'utf8'))?.[1];
+  const compatibilityDate = /^compatibility_date\s*=\s*"([0-9-]+)"/m.exec(
+    readFileSync(join(import.meta.dirname, '..', 'wrangler.toml'), 'utf8'),
+  )?.[1];
   writeFileSync(
     join(dir, 'edge.capnp'),
     `using Workerd = import "/workerd/workerd.capnp";
@@ -53,9 +55,13 @@ const config :Workerd.Config = (
 );
 `,
   );
-  const child = spawn(join('node_modules', '.bin', 'workerd'), ['serve', join(dir, 'edge.capnp')], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    join(import.meta.dirname, '..', 'node_modules', '.bin', 'workerd'),
+    ['serve', join(dir, 'edge.capnp')],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     if (child.exitCode !== null) throw new Error(`workerd exited with ${child.exitCode}`);

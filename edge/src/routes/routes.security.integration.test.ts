@@ -1,10 +1,14 @@
 // Security through HTTP in real workerd: every RFC 8725 pitfall is refused with 401 and a correct
 // WWW-Authenticate, another tenant's session is never reachable, and no token ever reaches a log line.
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, importSPKI, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { candidate, noFaceEvent, post, randomIdentity } from '../../testing/client.ts';
 import { DEV_AUDIENCE, DEV_ISSUER, devPublicKeyPem, signRawWithDevKey } from '../../testing/devKeys.ts';
 import { type Harness, startHarness } from '../../testing/harness.ts';
+import type { StartedEdge } from '../../testing/startEdge.ts';
+import { startEdge } from '../../testing/startEdge.ts';
 
 let h: Harness;
 const tokensUsed: string[] = [];
@@ -168,6 +172,58 @@ describe('tenant isolation', () => {
     const res = await second.call('/events/batch', { sessionId: first.sessionId, events: [noFaceEvent()] });
     expect(res.status).toBe(403);
     expect(res.json.error.code).toBe('SESSION_MISMATCH');
+  });
+});
+
+describe('keys from a JWKS URL', () => {
+  let fetches = 0;
+  let jwksEdge: StartedEdge | undefined;
+  const server = createServer(async (_req, res) => {
+    fetches++;
+    const jwk = await exportJWK(await importSPKI(await devPublicKeyPem(), 'RS256'));
+    res
+      .writeHead(200, { 'Content-Type': 'application/json' })
+      .end(JSON.stringify({ keys: [{ ...jwk, kid: 'dev-1', alg: 'RS256', use: 'sig' }] }));
+  });
+  beforeAll(async () => {
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const jwksUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`;
+    jwksEdge = await startEdge({
+      env: { JWT_PUBLIC_KEY: '', JWT_JWKS_URL: jwksUrl, KAFKA_TOPIC: h.topic.name, REDIS_KEY_PREFIX: h.prefix },
+    });
+  });
+  afterAll(async () => {
+    await jwksEdge?.stop();
+    server.close();
+  });
+  const withKid = (kid: string) => signRawWithDevKey({ alg: 'RS256', kid }, claims());
+
+  it('verifies by kid against the issuer set, fetched once and cached per isolate', async () => {
+    for (let i = 0; i < 3; i++) {
+      const res = await post(
+        jwksEdge!.url,
+        '/sessions/start',
+        {},
+        { Authorization: `Bearer ${await withKid('dev-1')}` },
+      );
+      expect(res.status).toBe(201);
+    }
+    expect(fetches).toBe(1);
+  });
+
+  it('refuses an unknown kid, refetching at most once per cooldown', async () => {
+    const before = fetches;
+    for (let i = 0; i < 3; i++) {
+      const res = await post(
+        jwksEdge!.url,
+        '/sessions/start',
+        {},
+        { Authorization: `Bearer ${await withKid('rotated-away')}` },
+      );
+      expect(res.status).toBe(401);
+      expect(res.json.error.code).toBe('TOKEN_INVALID');
+    }
+    expect(fetches - before).toBeLessThanOrEqual(1);
   });
 });
 
