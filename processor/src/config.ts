@@ -34,14 +34,19 @@ export const ProcessorEnv = z.object({
     .regex(/^[A-Za-z0-9._-]+$/)
     .default(REDIS_PREFIX),
   MYSQL_URL: z.string().url().default('mysql://root@127.0.0.1:3306/proctor'),
-  MYSQL_POOL_SIZE: int(4, 1),
+  /** One connection per partition applied at once (each chunk writes in one transaction). */
+  MYSQL_POOL_SIZE: int(12, 1),
   /** 0 picks a free port (tests). */
   METRICS_PORT: int(19464),
   METRICS_HOST: z.string().default('127.0.0.1'),
-  /** Partitions applied at once: with CHUNK_SIZE it caps the messages in flight (back-pressure on a slow sink). */
-  PROCESSOR_CONCURRENCY: int(3, 1),
-  /** Messages applied (and committed) together: one Redis pipeline and one MySQL transaction each. */
-  PROCESSOR_CHUNK_SIZE: int(1000, 1),
+  /**
+   * Partitions applied at once. With CHUNK_SIZE it caps the messages in flight (12 × 3000 ≈ 14 MB of records):
+   * the next fetch waits for these, so a slow sink pushes back on consumption instead of growing memory.
+   * The work is I/O-bound (Redis and MySQL round trips), so more partitions at once, not more CPU, is the lever.
+   */
+  PROCESSOR_CONCURRENCY: int(12, 1),
+  /** Messages applied (and committed) together: one Redis pipeline each way and one MySQL transaction. */
+  PROCESSOR_CHUNK_SIZE: int(3000, 1),
   /** Liveness sweep: how often, how many of the 64 shards per tick, and at most how many sessions per shard. */
   SWEEP_INTERVAL_MS: int(1000, 10),
   SWEEP_SHARDS_PER_TICK: int(4, 1),

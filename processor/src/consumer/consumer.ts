@@ -34,6 +34,9 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
     groupId: opts.groupId,
     sessionTimeout: opts.sessionTimeoutMs,
     heartbeatInterval: Math.min(3_000, Math.floor(opts.sessionTimeoutMs / 3)),
+    // Big enough for a full chunk per partition per fetch (about 350 B per record).
+    maxBytesPerPartition: 2 * 1024 * 1024,
+    maxBytes: 24 * 1024 * 1024,
   });
   const tracker = createOffsetTracker();
   let stopping = false;
@@ -54,8 +57,9 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
     const { batch } = p;
     const partition = batch.partition;
     metrics.consumed.inc({ topic: batch.topic }, batch.messages.length);
-    const retry = <T>(step: string, fn: () => Promise<T>) =>
-      withRetry(fn, {
+    const retry = <T>(step: string, fn: () => Promise<T>) => {
+      const end = metrics.stepLatency.startTimer({ step });
+      return withRetry(fn, {
         step,
         shouldAbort: () => stopping || !p.isRunning() || p.isStale(),
         onRetry: async (attempt, err, delayMs) => {
@@ -63,7 +67,8 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
           log.warn('sink_retry', { step, attempt, delayMs, partition, ...errorContext(err) });
           await p.heartbeat().catch(() => undefined);
         },
-      });
+      }).finally(() => end());
+    };
     for (let i = 0; i < batch.messages.length; i += opts.chunkSize) {
       if (stopping || !p.isRunning() || p.isStale()) return;
       const chunk = batch.messages.slice(i, i + opts.chunkSize);
@@ -91,7 +96,9 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
       const offset = tracker.committable(partition);
       if (offset !== undefined) {
         // Commit offset+1 of the newest finished message: Kafka's committed offset is the next one to read.
+        const end = metrics.stepLatency.startTimer({ step: 'kafka_commit' });
         await p.commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition, offset }] }] });
+        end();
         tracker.markCommitted(partition, offset);
       }
       p.resolveOffset(chunk.at(-1)!.offset);

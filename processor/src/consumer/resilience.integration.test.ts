@@ -111,7 +111,8 @@ describe('processor resilience', () => {
     await env.db.pool.query('DROP TABLE risk_snapshots'); // a schema bug: ER_NO_SUCH_TABLE is not retriable
     const records = sessionRecords(randomSessionId(), 0);
     await produceRecords(env.producer, env.topic, records);
-    const p = await run();
+    const p = await startProcessor({ ...env.env, ...fast }, false); // it may crash before it reports ready
+    procs.push(p);
     expect(await p.exited).toBe(1);
     expect(p.logs.some((l) => l.event === 'processor_crashed')).toBe(true);
     expect(await committedTotal(env.groupId, env.topic)).toBe(0);

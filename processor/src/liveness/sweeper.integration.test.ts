@@ -34,7 +34,9 @@ describe('liveness sweep', () => {
     const shard = 7;
     const [known, alive, unknown] = [idInShard(shard), idInShard(shard), idInShard(shard)];
     const start = startedRecord(undefined, known, 'tenant-sweep');
-    await store.save([{ sessionId: known, state: applyRecord(undefined, start).state, position: { partition: 0, offset: 0 } }]);
+    await store.save([
+      { sessionId: known, state: applyRecord(undefined, start).state, position: { partition: 0, offset: 0 } },
+    ]);
     const now = Date.now();
     const key = livenessKey(shard, env.prefix);
     await env.redis.zadd(key, now - 5000, known);

@@ -42,6 +42,13 @@ export function createMetrics(registry = new Registry()) {
       buckets: [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 10000],
       registers: [registry],
     }),
+    stepLatency: new Histogram({
+      name: 'processor_step_duration_ms',
+      help: 'Wall time of one side-effect step of a chunk (redis_load, dead_letter, mysql_write, redis_save), retries included',
+      labelNames: ['step'] as const,
+      buckets: [0.5, 1, 2, 5, 10, 25, 50, 100, 250, 1000, 5000],
+      registers: [registry],
+    }),
     lag: new Gauge({
       name: 'processor_consumer_lag_ms',
       help: 'Age (edge receivedAt to now) of the newest record applied, per partition',

@@ -101,14 +101,27 @@ async function upsertSnapshots(conn: PoolConnection, rows: RiskSnapshot[]) {
 
 async function updateSessions(conn: PoolConnection, rows: SessionUpdateRow[]) {
   if (!rows.length) return;
-  // One statement for many rows: join a derived table of (id, seen, score, ended). Sessions whose start record
-  // was never seen have no row (their identity is unknown), so they are not invented here.
-  const values = rows.map(() => 'SELECT ? AS id, ? AS seen, ? AS score, ? AS ended').join(' UNION ALL ');
+  // One statement for many rows: CASE per column and a primary-key IN list, so InnoDB locks exactly these rows
+  // (a join against a derived table scanned and locked the whole table, serialising concurrent chunks).
+  // Sessions whose start record was never seen have no row (their identity is unknown) and are not invented.
+  const cases = (col: string) => `CASE session_id ${rows.map(() => 'WHEN ? THEN ?').join(' ')} ELSE ${col} END`;
+  const ended = rows.filter((r) => r.endedAt);
+  const endedCase = ended.length
+    ? `CASE session_id ${ended.map(() => 'WHEN ? THEN ?').join(' ')} ELSE ended_at END`
+    : 'ended_at';
+  const seenCase = cases('last_seen_at');
   await conn.query(
-    `UPDATE sessions s JOIN (${values}) v ON s.session_id = v.id
-     SET s.last_seen_at = GREATEST(COALESCE(s.last_seen_at, v.seen), v.seen), s.risk_score = v.score,
-       s.ended_at = COALESCE(v.ended, s.ended_at), s.status = IF(v.ended IS NULL, s.status, 'ended')`,
-    rows.flatMap((r) => [r.sessionId, d(r.lastSeenAt), r.riskScore, r.endedAt ? d(r.endedAt) : null]),
+    `UPDATE sessions SET last_seen_at = GREATEST(COALESCE(last_seen_at, ${seenCase}), ${seenCase}),
+       risk_score = ${cases('risk_score')}, ended_at = ${endedCase},
+       status = IF(ended_at IS NULL, status, 'ended')
+     WHERE session_id IN (${rows.map(() => '?').join(',')})`,
+    [
+      ...rows.flatMap((r) => [r.sessionId, d(r.lastSeenAt)]),
+      ...rows.flatMap((r) => [r.sessionId, d(r.lastSeenAt)]),
+      ...rows.flatMap((r) => [r.sessionId, r.riskScore]),
+      ...ended.flatMap((r) => [r.sessionId, d(r.endedAt!)]),
+      ...rows.map((r) => r.sessionId),
+    ],
   );
 }
 

@@ -133,7 +133,7 @@ export interface ProcessorChild {
 type ProcessorChildProcess = ChildProcess;
 
 /** Runs `node processor/src/main.ts` as a child with the given env; resolves once it logged processor_ready. */
-export async function startProcessor(env: Record<string, string>): Promise<ProcessorChild> {
+export async function startProcessor(env: Record<string, string>, waitReady = true): Promise<ProcessorChild> {
   const child = spawn(process.execPath, [MAIN], {
     env: { ...process.env, METRICS_PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -154,18 +154,22 @@ export async function startProcessor(env: Record<string, string>): Promise<Proce
   });
   child.stderr!.on('data', (chunk: Buffer) => logs.push({ event: 'stderr', line: chunk.toString() }));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const waitLog = (event: string, timeoutMs = 30_000, pred: (l: Record<string, unknown>) => boolean = () => true) =>
-    waitFor(
-      `log ${event}`,
-      async () => {
-        if (child.exitCode !== null)
-          throw new Error(`processor exited ${child.exitCode}: ${JSON.stringify(logs.slice(-5))}`);
-        return logs.find((l) => l.event === event && pred(l));
-      },
-      timeoutMs,
-    );
-  const ready = await waitLog('processor_ready', 60_000);
-  const port = Number(ready.metricsPort);
+  const waitLog = async (
+    event: string,
+    timeoutMs = 30_000,
+    pred: (l: Record<string, unknown>) => boolean = () => true,
+  ) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = logs.find((l) => l.event === event && pred(l));
+      if (found) return found;
+      if (child.exitCode !== null)
+        throw new Error(`processor exited ${child.exitCode}: ${JSON.stringify(logs.slice(-5))}`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for log ${event}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const port = waitReady ? Number((await waitLog('processor_ready', 60_000)).metricsPort) : 0;
   return {
     child,
     logs,

@@ -73,3 +73,25 @@ export async function expectedOutcome(records: ProctorRecord[]): Promise<Expecte
   }
   return { alertIds, finalScores, sessions: states.size };
 }
+
+/**
+ * A busy candidate for benchmarks: one event every 2 s of event time, mostly short look-aways that stay under
+ * the limit, a two-person sighting every 40th event (an alert) and a short no-face every 25th.
+ */
+export function busySessionRecords(sessionId: string, events: number, tenantId = 'tenant-bench'): ProctorRecord[] {
+  const base = sessionRecords(sessionId, 1, tenantId);
+  const start = base[0]!;
+  const common = { schemaVersion: 1 as const, tenantId, sessionId };
+  const out: ProctorRecord[] = [start];
+  for (let k = 0; k < events; k++) {
+    const at = T0 + 1000 + k * 2000;
+    const event =
+      k % 40 === 39
+        ? ev('MULTI_PERSON', at, { details: { faceCount: 2 } })
+        : k % 25 === 24
+          ? ev('NO_FACE', at, { details: { durationMillis: 2000 } })
+          : ev('LOOK_AWAY', at, { details: { durationMillis: 300, direction: 'LEFT' } });
+    out.push({ ...common, kind: 'event', receivedAt: at + 300, event });
+  }
+  return out;
+}

@@ -1,0 +1,121 @@
+// Processor throughput on one core: Kafka → rules → Redis → MySQL, against a consume-only kafkajs baseline
+// reading the same topic in the same run. Prints events/s for both, their ratio, and CPU per event.
+import { randomBytes } from 'node:crypto';
+import { runProcessor } from '../processor/src/app.ts';
+import { loadConfig } from '../processor/src/config.ts';
+import { createLogger } from '../processor/src/ops/log.ts';
+import {
+  createTopics,
+  deleteTopics,
+  dropPrefix,
+  freshDatabase,
+  kafka,
+  newRedis,
+  produceRecords,
+  randomName,
+} from '../processor/src/testing/stack.ts';
+import { busySessionRecords, interleave } from '../processor/src/testing/workload.ts';
+
+const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 2000);
+const EVENTS_PER_SESSION = Number(process.env.BENCH_EVENTS_PER_SESSION ?? 60);
+const PARTITIONS = 12;
+
+const topic = randomName('bench.processor');
+const records = interleave(
+  Array.from({ length: SESSIONS }, () => busySessionRecords(randomBytes(32).toString('hex'), EVENTS_PER_SESSION)),
+);
+const total = records.length;
+
+await createTopics([topic, `${topic}.dlq`], PARTITIONS);
+const producer = kafka().producer();
+await producer.connect();
+let t = performance.now();
+await produceRecords(producer, topic, records);
+await producer.disconnect();
+console.log(`produced ${total} records (${SESSIONS} sessions) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+/** Consume-only: kafkajs eachBatch that counts and resolves, nothing else. Timed from the first message. */
+async function consumeOnly(): Promise<{ seconds: number; cpuMs: number }> {
+  const consumer = kafka().consumer({ groupId: randomName('bench-baseline') });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  let seen = 0;
+  let first = 0;
+  let cpu0 = process.cpuUsage();
+  const done = new Promise<number>((resolve) => {
+    void consumer.run({
+      partitionsConsumedConcurrently: 3,
+      eachBatch: async ({ batch }) => {
+        if (!first) {
+          first = performance.now();
+          cpu0 = process.cpuUsage();
+        }
+        seen += batch.messages.length;
+        if (seen >= total) resolve(performance.now());
+      },
+    });
+  });
+  const end = await done;
+  const cpu = process.cpuUsage(cpu0);
+  await consumer.disconnect();
+  return { seconds: (end - first) / 1000, cpuMs: (cpu.user + cpu.system) / 1000 };
+}
+
+/** The real pipeline in this process, as main.ts wires it. Timed from the first message to the last outcome. */
+async function pipeline(): Promise<{ seconds: number; cpuMs: number; alerts: number }> {
+  const db = await freshDatabase();
+  const prefix = randomName('pbench');
+  const config = loadConfig({
+    KAFKA_EVENTS_TOPIC: topic,
+    KAFKA_DLQ_TOPIC: `${topic}.dlq`,
+    KAFKA_GROUP_ID: randomName('bench-pipeline'),
+    REDIS_KEY_PREFIX: prefix,
+    MYSQL_URL: db.url,
+    METRICS_PORT: '0',
+    SWEEP_ENABLED: 'false',
+    LOG_LEVEL: 'warn',
+  });
+  const processor = await runProcessor(config, createLogger('warn'), (err) => {
+    console.error('bench: processor failed', err);
+    process.exit(1);
+  });
+  const count = async (name: 'consumed' | 'processed') =>
+    (await processor.metrics[name].get()).values.reduce((s, v) => s + v.value, 0);
+  let first = 0;
+  let cpu0 = process.cpuUsage();
+  for (;;) {
+    if (!first && (await count('consumed')) > 0) {
+      first = performance.now();
+      cpu0 = process.cpuUsage();
+    }
+    if ((await count('processed')) >= total) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const end = performance.now();
+  const cpu = process.cpuUsage(cpu0);
+  const alerts = (await processor.metrics.alerts.get()).values.reduce((s, v) => s + v.value, 0);
+  await processor.stop();
+  const redis = newRedis();
+  await dropPrefix(redis, prefix);
+  redis.disconnect();
+  await db.drop();
+  return { seconds: (end - first) / 1000, cpuMs: (cpu.user + cpu.system) / 1000, alerts };
+}
+
+t = performance.now();
+const base = await consumeOnly();
+const full = await pipeline();
+await deleteTopics([topic, `${topic}.dlq`]);
+
+const rate = (s: number) => Math.round(total / s);
+console.log(
+  `consume-only (kafkajs): ${rate(base.seconds)} events/s, ${((base.cpuMs * 1000) / total).toFixed(1)} µs CPU/event`,
+);
+console.log(
+  `full pipeline:         ${rate(full.seconds)} events/s, ${((full.cpuMs * 1000) / total).toFixed(1)} µs CPU/event, ` +
+    `${full.alerts} alerts`,
+);
+console.log(
+  `ratio pipeline/consume-only: ${(rate(full.seconds) / rate(base.seconds)).toFixed(2)} (goal ≥ 0.5; events/s goal ≥ 40000)`,
+);
+process.exit(0);
