@@ -3,6 +3,7 @@ import { type ErrorCode, type ErrorEnvelope, statusOf } from '@proctor/contracts
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from './context.ts';
+import type { Logger } from './services/logger.ts';
 
 export class ApiError extends Error {
   readonly code: ErrorCode;
@@ -21,6 +22,14 @@ export class ApiError extends Error {
 export function unavailable(what: string, retryAfterSeconds = 2): ApiError {
   return new ApiError('SERVICE_UNAVAILABLE', `${what} is unavailable; retry later`, {
     headers: { 'Retry-After': String(retryAfterSeconds) },
+  });
+}
+
+/** Runs a session-store (Redis) call; a failure is logged and becomes a 503 the client may retry. */
+export function fromStore<T>(logger: Logger, op: string, work: Promise<T>): Promise<T> {
+  return work.catch((err: unknown) => {
+    logger.warn('redis_failed', { op, error: String(err) });
+    throw unavailable('session store');
   });
 }
 

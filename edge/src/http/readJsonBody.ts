@@ -1,6 +1,16 @@
 // Reads a JSON request body under a byte cap: Content-Length is checked first, then bytes are counted as they
 // arrive, so neither a lying header nor a chunked body can make the Worker buffer more than the cap.
-import { ApiError } from '../errors.ts';
+import type { ErrorCode } from '@proctor/contracts';
+import type { z } from 'zod';
+import { ApiError, validationFailed } from '../errors.ts';
+
+/** What any route that reads a JSON body can answer with. */
+export const BODY_ERRORS: ErrorCode[] = [
+  'MALFORMED_JSON',
+  'VALIDATION_FAILED',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+];
 
 export interface ReadJsonOptions {
   maxBytes: number;
@@ -30,6 +40,17 @@ export async function readJsonBody(request: Request, options: ReadJsonOptions): 
     const detail = err instanceof SyntaxError ? `: ${err.message.slice(0, 120)}` : '';
     throw new ApiError('MALFORMED_JSON', `body is not valid JSON${detail}`);
   }
+}
+
+/** Reads the body under the cap and parses it with `schema`; `what` names the body in validation messages. */
+export async function parseJsonBody<S extends z.ZodType>(
+  request: Request,
+  schema: S,
+  options: ReadJsonOptions & { what: string },
+): Promise<z.output<S>> {
+  const parsed = schema.safeParse(await readJsonBody(request, options));
+  if (!parsed.success) throw validationFailed(parsed.error, options.what);
+  return parsed.data;
 }
 
 async function readCapped(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<Uint8Array> {

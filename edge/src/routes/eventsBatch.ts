@@ -7,11 +7,11 @@ import {
   type EventRecord,
   KAFKA_SCHEMA_VERSION,
 } from '@proctor/contracts';
-import { ApiError, unavailable, validationFailed } from '../errors.ts';
+import { ApiError, fromStore, unavailable } from '../errors.ts';
 import { claimEvents, markDone, releaseClaims } from '../events/dedupe.ts';
 import { createRateLimits } from '../events/rateLimit.ts';
 import { validateEvents } from '../events/validateEvents.ts';
-import { readJsonBody } from '../http/readJsonBody.ts';
+import { BODY_ERRORS, parseJsonBody } from '../http/readJsonBody.ts';
 import type { Route } from '../openapi/contract.ts';
 import { assertActive, assertOwnSession } from '../sessions/requireSession.ts';
 import { parseTouch, touchCommand } from '../sessions/sessionStore.ts';
@@ -26,10 +26,7 @@ export const eventsBatch: Route = {
     request: EventBatchBody,
     responses: { 200: { description: 'Every accepted event is durable in Kafka', schema: EventBatchResponse } },
     errors: [
-      'MALFORMED_JSON',
-      'VALIDATION_FAILED',
-      'PAYLOAD_TOO_LARGE',
-      'UNSUPPORTED_MEDIA_TYPE',
+      ...BODY_ERRORS,
       'SESSION_MISMATCH',
       'SESSION_NOT_FOUND',
       'SESSION_ENDED',
@@ -41,25 +38,28 @@ export const eventsBatch: Route = {
     const { claims, sessionId } = c.get('caller');
     const { redis, producer, clock, config, logger } = c.var;
     const prefix = config.REDIS_KEY_PREFIX;
-    const body = EventBatchBody.safeParse(await readJsonBody(c.req.raw, { maxBytes: EVENT_LIMITS.maxBodyBytes }));
-    if (!body.success) throw validationFailed(body.error, 'batch body');
-    assertOwnSession(body.data.sessionId, sessionId);
+    const body = await parseJsonBody(c.req.raw, EventBatchBody, {
+      maxBytes: EVENT_LIMITS.maxBodyBytes,
+      what: 'batch body',
+    });
+    assertOwnSession(body.sessionId, sessionId);
     const now = clock.now();
-    const { valid, rejected, repeats } = validateEvents(body.data.events, now);
+    const { valid, rejected, repeats } = validateEvents(body.events, now);
     const ids = valid.map((e) => e.eventId);
 
     // One round trip: both rate-limit scripts, the session check (which also bumps liveness) and a claim per
     // event are issued in the same tick and leave as one pipeline (the client auto-pipelines). A refused request
     // releases its claims afterwards, off the response path.
     const checkRateLimits = createRateLimits(redis, config);
-    const [limits, touch, marks] = await Promise.all([
-      checkRateLimits(sessionId, claims.tenant_id, valid.length, now),
-      redis.eval(...touchCommand(prefix, sessionId, now)),
-      claimEvents(redis, prefix, sessionId, ids),
-    ]).catch((err: unknown) => {
-      logger.warn('redis_failed', { op: 'events_claim', error: String(err) });
-      throw unavailable('session store');
-    });
+    const [limits, touch, marks] = await fromStore(
+      logger,
+      'events_claim',
+      Promise.all([
+        checkRateLimits(sessionId, claims.tenant_id, valid.length, now),
+        redis.eval(...touchCommand(prefix, sessionId, now)),
+        claimEvents(redis, prefix, sessionId, ids),
+      ]),
+    );
     c.executionCtx.waitUntil(limits.pending.catch(() => {}));
     const claimed = ids.filter((_, i) => marks[i] === 'claimed');
     const release = () =>

@@ -1,8 +1,8 @@
 // POST /sessions/end: closes the session (later events get 409), drops it from liveness and announces the end.
 import { KAFKA_SCHEMA_VERSION, SessionEndBody, type SessionEndedRecord, SessionView } from '@proctor/contracts';
 import { z } from 'zod';
-import { ApiError, unavailable, validationFailed } from '../errors.ts';
-import { readJsonBody } from '../http/readJsonBody.ts';
+import { ApiError, fromStore, unavailable } from '../errors.ts';
+import { BODY_ERRORS, parseJsonBody } from '../http/readJsonBody.ts';
 import type { Route } from '../openapi/contract.ts';
 import { assertOwnSession } from '../sessions/requireSession.ts';
 import { endSession } from '../sessions/sessionStore.ts';
@@ -18,29 +18,19 @@ export const sessionsEnd: Route = {
     auth: true,
     request: SessionEndBody,
     responses: { 200: { description: 'Session ended', schema: SessionEndResponse } },
-    errors: [
-      'MALFORMED_JSON',
-      'VALIDATION_FAILED',
-      'PAYLOAD_TOO_LARGE',
-      'UNSUPPORTED_MEDIA_TYPE',
-      'SESSION_MISMATCH',
-      'SESSION_NOT_FOUND',
-      'SERVICE_UNAVAILABLE',
-    ],
+    errors: [...BODY_ERRORS, 'SESSION_MISMATCH', 'SESSION_NOT_FOUND', 'SERVICE_UNAVAILABLE'],
   },
   async handler(c) {
     const { claims, sessionId } = c.get('caller');
     const { redis, producer, clock, config, logger } = c.var;
-    const body = SessionEndBody.safeParse(await readJsonBody(c.req.raw, { maxBytes: 1024 }));
-    if (!body.success) throw validationFailed(body.error, 'end body');
-    assertOwnSession(body.data.sessionId, sessionId);
+    const body = await parseJsonBody(c.req.raw, SessionEndBody, { maxBytes: 1024, what: 'end body' });
+    assertOwnSession(body.sessionId, sessionId);
     const now = clock.now();
     // Marked ended before it is announced, so no event slips in after the record that closes the session.
-    const session = await endSession(redis, config.REDIS_KEY_PREFIX, sessionId, body.data.reason, now).catch(
-      (err: unknown) => {
-        logger.warn('redis_failed', { op: 'session_end', error: String(err) });
-        throw unavailable('session store');
-      },
+    const session = await fromStore(
+      logger,
+      'session_end',
+      endSession(redis, config.REDIS_KEY_PREFIX, sessionId, body.reason, now),
     );
     if (!session) throw new ApiError('SESSION_NOT_FOUND', 'no such session (expired or never started)');
     if (session.tenantId !== claims.tenant_id) throw new ApiError('FORBIDDEN', 'session belongs to another tenant');
@@ -53,7 +43,7 @@ export const sessionsEnd: Route = {
       sessionId,
       receivedAt: now,
       endedAt: session.endedAt ?? now,
-      reason: session.endReason ?? body.data.reason,
+      reason: session.endReason ?? body.reason,
     };
     const produced = await producer.produce(config.KAFKA_TOPIC, [{ key: sessionId, value: record }]);
     if (!produced.ok) {

@@ -1,7 +1,7 @@
 // POST /sessions/heartbeat: keeps the session and its liveness deadline alive, in one Redis round trip.
 import { HeartbeatResponse, SessionRefBody } from '@proctor/contracts';
-import { unavailable, validationFailed } from '../errors.ts';
-import { readJsonBody } from '../http/readJsonBody.ts';
+import { fromStore } from '../errors.ts';
+import { BODY_ERRORS, parseJsonBody } from '../http/readJsonBody.ts';
 import type { Route } from '../openapi/contract.ts';
 import { assertActive, assertOwnSession } from '../sessions/requireSession.ts';
 import { touchSession } from '../sessions/sessionStore.ts';
@@ -14,28 +14,15 @@ export const sessionsHeartbeat: Route = {
     auth: true,
     request: SessionRefBody,
     responses: { 200: { description: 'Alive; send the next heartbeat in nextInSeconds', schema: HeartbeatResponse } },
-    errors: [
-      'MALFORMED_JSON',
-      'VALIDATION_FAILED',
-      'PAYLOAD_TOO_LARGE',
-      'UNSUPPORTED_MEDIA_TYPE',
-      'SESSION_MISMATCH',
-      'SESSION_NOT_FOUND',
-      'SESSION_ENDED',
-      'SERVICE_UNAVAILABLE',
-    ],
+    errors: [...BODY_ERRORS, 'SESSION_MISMATCH', 'SESSION_NOT_FOUND', 'SESSION_ENDED', 'SERVICE_UNAVAILABLE'],
   },
   async handler(c) {
     const { claims, sessionId } = c.get('caller');
     const { redis, clock, config, logger } = c.var;
-    const body = SessionRefBody.safeParse(await readJsonBody(c.req.raw, { maxBytes: 1024 }));
-    if (!body.success) throw validationFailed(body.error, 'heartbeat body');
-    assertOwnSession(body.data.sessionId, sessionId);
+    const body = await parseJsonBody(c.req.raw, SessionRefBody, { maxBytes: 1024, what: 'heartbeat body' });
+    assertOwnSession(body.sessionId, sessionId);
     const now = clock.now();
-    const state = await touchSession(redis, config.REDIS_KEY_PREFIX, sessionId, now).catch((err: unknown) => {
-      logger.warn('redis_failed', { op: 'heartbeat', error: String(err) });
-      throw unavailable('session store');
-    });
+    const state = await fromStore(logger, 'heartbeat', touchSession(redis, config.REDIS_KEY_PREFIX, sessionId, now));
     assertActive(state, claims.tenant_id);
     const response: HeartbeatResponse = { sessionId, serverTime: now, nextInSeconds: state.heartbeatIntervalSeconds };
     return c.json(response);

@@ -7,8 +7,8 @@ import {
   SessionStartResponse,
 } from '@proctor/contracts';
 import { z } from 'zod';
-import { ApiError, unavailable, validationFailed } from '../errors.ts';
-import { readJsonBody } from '../http/readJsonBody.ts';
+import { ApiError, fromStore, unavailable, validationFailed } from '../errors.ts';
+import { BODY_ERRORS, parseJsonBody } from '../http/readJsonBody.ts';
 import type { Route } from '../openapi/contract.ts';
 import { startSession } from '../sessions/sessionStore.ts';
 
@@ -26,24 +26,19 @@ export const sessionsStart: Route = {
       201: { description: 'Session started', schema: SessionStartResponse },
       200: { description: 'Session was already active and is resumed unchanged', schema: SessionStartResponse },
     },
-    errors: [
-      'MALFORMED_JSON',
-      'VALIDATION_FAILED',
-      'PAYLOAD_TOO_LARGE',
-      'UNSUPPORTED_MEDIA_TYPE',
-      'SESSION_ENDED',
-      'SERVICE_UNAVAILABLE',
-    ],
+    errors: [...BODY_ERRORS, 'SESSION_ENDED', 'SERVICE_UNAVAILABLE'],
   },
   async handler(c) {
     const { claims, sessionId } = c.get('caller');
     const { redis, producer, clock, config, logger } = c.var;
-    const raw = await readJsonBody(c.req.raw, { maxBytes: MAX_START_BODY_BYTES, emptyValue: {} });
-    const body = SessionStartBody.safeParse(raw);
-    if (!body.success) throw validationFailed(body.error, 'start body');
+    const body = await parseJsonBody(c.req.raw, SessionStartBody, {
+      maxBytes: MAX_START_BODY_BYTES,
+      emptyValue: {},
+      what: 'start body',
+    });
     let examConfig: ReturnType<typeof resolveExamConfig>;
     try {
-      examConfig = resolveExamConfig(body.data.examConfig, body.data.accommodations);
+      examConfig = resolveExamConfig(body.examConfig, body.accommodations);
     } catch (err) {
       if (err instanceof z.ZodError) throw validationFailed(err, 'exam config with accommodations');
       throw err;
@@ -51,17 +46,11 @@ export const sessionsStart: Route = {
 
     // The tenant and identity come from the verified token only, never from the body.
     const now = clock.now();
-    const { created, session } = await startSession(
-      redis,
-      config.REDIS_KEY_PREFIX,
-      sessionId,
-      claims,
-      examConfig,
-      now,
-    ).catch((err: unknown) => {
-      logger.warn('redis_failed', { op: 'session_start', error: String(err) });
-      throw unavailable('session store');
-    });
+    const { created, session } = await fromStore(
+      logger,
+      'session_start',
+      startSession(redis, config.REDIS_KEY_PREFIX, sessionId, claims, examConfig, now),
+    );
     if (session.status === 'ended')
       throw new ApiError('SESSION_ENDED', 'this session has ended; a new attempt needs a new token');
 
