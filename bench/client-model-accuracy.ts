@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // Face detector model choice by measurement: short-range vs full-range vs both, on real photos at desk distance
 // and further back. Prints recall/false positives per scenario and the full/short recall ratio for distant faces.
 import * as tf from '@tensorflow/tfjs-core';

@@ -54,7 +54,7 @@ describe('exam page in Chromium with a fake camera', () => {
       await page.waitForTimeout(8000);
       await page.screenshot({ path: join(OUT, 'exam-page.png'), fullPage: true });
       expect(edge.received).toEqual([]);
-      const start = edge.requests.find((r) => r.path === '/sessions/start');
+      const start = edge.requests.find((r) => r.method === 'POST' && r.path === '/sessions/start');
       expect(start?.body).toMatchObject({ client: { backend: 'wasm' } });
       // Only our two origins, and to the edge only JSON POSTs (plus CORS preflights).
       const edgeOrigin = new URL(edge.url).origin;
@@ -105,7 +105,8 @@ describe('exam page in Chromium with a fake camera', () => {
       );
       const beforeReload = await loggedEventIds(page);
 
-      // Reload: the queue lives in IndexedDB, the fragment launches the same session again.
+      // A fresh page load: the queue lives in IndexedDB, the fragment launches the same session again.
+      await page.goto('about:blank');
       await launchExam(page, url);
       await until('queue restored after reload', async () => Number((await bodyData(page)).queued) >= 2, 20_000);
       await edge.up();

@@ -18,6 +18,7 @@ import { backoffDelayMs } from './transport/backoff.ts';
 import { createEdgeApi } from './transport/edgeApi.ts';
 import { createMemoryQueue, type EventQueue, openIndexedDbQueue } from './transport/eventQueue.ts';
 import { createEventSender } from './transport/eventSender.ts';
+import { heartbeatDue } from './transport/heartbeat.ts';
 import { sessionIdFromToken } from './transport/sessionIdentity.ts';
 
 export const CLIENT_VERSION = '0.1.0';
@@ -215,16 +216,19 @@ export async function startProctoring(options: ProctoringOptions): Promise<Proct
   };
   void startSession(0);
 
+  let heartbeatBusy = false;
   // Heartbeats: skipped when an event batch reached the edge within the interval (that counts as contact).
   timers.push(
     setInterval(async () => {
-      if (!sessionStarted || Date.now() - lastContact < heartbeatSeconds * 900) return;
+      if (!sessionStarted || heartbeatBusy || !heartbeatDue(Date.now(), lastContact, heartbeatSeconds)) return;
+      heartbeatBusy = true;
       const res = await api.post('/sessions/heartbeat', { sessionId }, HeartbeatResponse);
       if (res.ok) {
         lastContact = Date.now();
         update({ connection: 'online' });
         void sender.flush();
       } else update({ connection: res.error.kind === 'network' ? 'offline' : 'retrying' });
+      heartbeatBusy = false;
     }, 1000),
   );
   timers.push(setInterval(() => void sender.flush(), flushIntervalMs));

@@ -17,6 +17,8 @@ export const CHROMIUM_FLAGS = [
 
 export interface Chromium {
   context: BrowserContext;
+  /** The fresh --user-data-dir: unique on the command line, so it finds this browser's processes in /proc. */
+  userDataDir: string;
   close(): Promise<void>;
 }
 
@@ -39,6 +41,7 @@ export async function launchChromium(options: { fakeVideo?: string; extraArgs?: 
   await context.grantPermissions(['camera']);
   return {
     context,
+    userDataDir,
     async close() {
       await context.close();
       rmSync(userDataDir, { recursive: true, force: true });

@@ -5,6 +5,7 @@ import type { Socket } from 'node:net';
 import { AnomalyEvent } from '@proctor/contracts';
 
 export interface RecordedRequest {
+  method: string;
   path: string;
   headerBytes: number;
   bodyBytes: number;
@@ -42,7 +43,7 @@ export async function startFakeEdge(port = 0): Promise<FakeEdge> {
       req.rawHeaders.reduce((s, h) => s + Buffer.byteLength(h) + 2, 0) +
       Buffer.byteLength(`${req.method} ${req.url} HTTP/1.1\r\n\r\n`);
     const body = raw.length ? JSON.parse(raw.toString()) : undefined;
-    requests.push({ path: req.url ?? '', headerBytes, bodyBytes: raw.length, body });
+    requests.push({ method: req.method ?? '', path: req.url ?? '', headerBytes, bodyBytes: raw.length, body });
     const json = (status: number, value: unknown) => {
       res.writeHead(status, { ...CORS, 'content-type': 'application/json' });
       res.end(JSON.stringify(value));

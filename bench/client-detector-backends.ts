@@ -1,0 +1,90 @@
+/// <reference lib="dom" />
+// Detector speed per tfjs backend in headless Chromium (fake camera, real photo), through the library's worker.
+// Prints median ms per 640×480 frame for every backend that initializes, and the webgl/wasm ratio.
+import { launchChromium } from '../client/test/chromium.ts';
+import { writeFakeCamera } from '../client/test/fakeCamera.ts';
+import { buildHarness, serveHarness } from '../client/test/harness.ts';
+
+const FRAMES = Number(process.env.FRAMES ?? 15);
+const runs = [
+  {
+    label: 'webgpu (SwiftShader)',
+    backends: ['webgpu'],
+    models: 'short+full',
+    allowSoftwareGpu: true,
+    isolated: false,
+  },
+  { label: 'webgl (SwiftShader)', backends: ['webgl'], models: 'short+full', allowSoftwareGpu: true, isolated: false },
+  { label: 'wasm simd', backends: ['wasm'], models: 'short+full', allowSoftwareGpu: false, isolated: false },
+  {
+    label: 'wasm simd+threads (COOP/COEP)',
+    backends: ['wasm'],
+    models: 'short+full',
+    allowSoftwareGpu: false,
+    isolated: true,
+  },
+  { label: 'wasm simd, short only', backends: ['wasm'], models: 'short', allowSoftwareGpu: false, isolated: false },
+  { label: 'wasm simd, full only', backends: ['wasm'], models: 'full', allowSoftwareGpu: false, isolated: false },
+  {
+    label: 'default order, no software GPU',
+    backends: ['webgpu', 'webgl', 'wasm'],
+    models: 'short+full',
+    allowSoftwareGpu: false,
+    isolated: false,
+  },
+] as const;
+
+const dir = await buildHarness();
+const plain = await serveHarness(dir, false);
+const isolated = await serveHarness(dir, true);
+const video = writeFakeCamera(`${import.meta.dirname}/../test-output/client`, 'bench-single', [['single', 5]]);
+const chromium = await launchChromium({ fakeVideo: video, extraArgs: ['--enable-unsafe-webgpu'] });
+const results: Record<string, number | undefined> = {};
+try {
+  const page = await chromium.context.newPage();
+  console.log('| run | backend used | threads | median ms/frame | faces | note |');
+  console.log('|---|---|---|---|---|---|');
+  for (const run of runs) {
+    await page.goto((run.isolated ? isolated : plain).url);
+    await page.waitForFunction(() => 'benchDetector' in window);
+    const r = await page
+      .evaluate((o) => (window as unknown as { benchDetector: (o: unknown) => Promise<unknown> }).benchDetector(o), {
+        backends: [...run.backends],
+        models: run.models,
+        allowSoftwareGpu: run.allowSoftwareGpu,
+        frames: FRAMES,
+      })
+      .then(
+        (v) =>
+          v as {
+            info: { backend: string; threads?: number; attempts: Array<{ backend: string; reason?: string }> };
+            medianMs: number;
+            faces: number;
+            crossOriginIsolated: boolean;
+          },
+        (err: Error) => ({ error: err.message.split('\n')[0] }),
+      );
+    if ('error' in r) {
+      console.log(`| ${run.label} | — | — | — | — | did not initialize: ${r.error?.slice(0, 160)} |`);
+      continue;
+    }
+    results[run.label] = r.medianMs;
+    const skipped = r.info.attempts
+      .filter((a) => a.reason)
+      .map((a) => `${a.backend}: ${a.reason}`)
+      .join('; ');
+    console.log(
+      `| ${run.label} | ${r.info.backend} | ${r.info.threads ?? '—'} | ${r.medianMs.toFixed(1)} | ${r.faces} | ${skipped.slice(0, 140)} |`,
+    );
+  }
+} finally {
+  await chromium.close();
+  await plain.close();
+  await isolated.close();
+}
+const webgl = results['webgl (SwiftShader)'];
+const wasm = results['wasm simd'];
+if (webgl && wasm)
+  console.log(`ratio webgl/wasm: ${(webgl / wasm).toFixed(2)} (why the software-GPU check skips webgl here)`);
+const threads = results['wasm simd+threads (COOP/COEP)'];
+if (threads && wasm) console.log(`ratio wasm threads/single: ${(threads / wasm).toFixed(2)}`);

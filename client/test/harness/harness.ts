@@ -1,0 +1,34 @@
+// Bench harness page: runs the library's detector (worker) on the fake camera with a forced backend and model.
+import { startDetector } from '../../src/detector/detectorClient.ts';
+import type { ModelChoice } from '../../src/detector/faceEngine.ts';
+import type { BackendName } from '../../src/detector/protocol.ts';
+
+async function benchDetector(o: {
+  backends: BackendName[];
+  models: ModelChoice;
+  allowSoftwareGpu: boolean;
+  frames: number;
+}) {
+  const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
+  const video = document.createElement('video');
+  video.muted = true;
+  video.srcObject = stream;
+  await video.play();
+  const detector = await startDetector({ modelBaseUrl: '/models/', ...o });
+  try {
+    const times: number[] = [];
+    let faces = 0;
+    for (let i = 0; i < o.frames + 3; i++) {
+      const r = await detector.analyse(video, Date.now());
+      if (r && i >= 3) times.push(r.inferenceMs); // the first frames compile kernels / warm caches
+      faces = r?.faces.length ?? faces;
+    }
+    times.sort((a, b) => a - b);
+    return { info: detector.info, medianMs: times[Math.floor(times.length / 2)], faces, crossOriginIsolated };
+  } finally {
+    detector.dispose();
+    for (const t of stream.getTracks()) t.stop();
+  }
+}
+
+Object.assign(window, { benchDetector });
