@@ -76,7 +76,10 @@ export function buildDashboard(): string {
     encoding: 'utf8',
     timeout: 170_000,
   });
-  if (r.status !== 0) throw new Error(`astro build failed:\n${r.stdout}\n${r.stderr}`);
+  if (r.status !== 0) {
+    rmSync(outDir, { recursive: true, force: true });
+    throw new Error(`astro build failed:\n${r.stdout}\n${r.stderr}`);
+  }
   return outDir;
 }
 
@@ -105,15 +108,20 @@ export async function startDashboard(opts: {
   });
   const url = `http://127.0.0.1:${opts.port}`;
   const deadline = Date.now() + 30_000;
+  const fail = (message: string) => {
+    child.kill('SIGKILL');
+    rmSync(opts.outDir, { recursive: true, force: true });
+    return new Error(message);
+  };
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`dashboard exited (${child.exitCode}):\n${logs}`);
+    if (child.exitCode !== null) throw fail(`dashboard exited (${child.exitCode}):\n${logs}`);
     try {
       const res = await fetch(`${url}/api/openapi.json`);
       if (res.ok) break;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`dashboard did not start on ${url}:\n${logs}`);
+    if (Date.now() > deadline) throw fail(`dashboard did not start on ${url}:\n${logs}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
