@@ -12,6 +12,15 @@ function isPublic(path: string): boolean {
   return path === '/login' || path === '/logout' || path === '/api/openapi.json';
 }
 
+/** A dependency that cannot be reached is a 503 (retry later), not a bug in the request or in us. */
+function isUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return (
+    typeof code === 'string' &&
+    ['ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'PROTOCOL_CONNECTION_LOST', 'ER_CON_COUNT_ERROR'].includes(code)
+  );
+}
+
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** A cookie-authenticated write must come from our own origin (CSRF); bearer-token API calls carry no ambient auth. */
@@ -75,6 +84,9 @@ export const onRequest = defineMiddleware(async (context, next) => {
     if (!isApi) throw err;
     if (err instanceof ApiFailure) return secure(apiError(err.code, err.message, requestId, { details: err.details }));
     console.error('dashboard_api_failed', { requestId, path, error: err instanceof Error ? err.message : String(err) });
+    if (isUnavailable(err)) {
+      return secure(apiError('SERVICE_UNAVAILABLE', 'the database is unavailable; try again shortly', requestId));
+    }
     return secure(apiError('INTERNAL', 'the dashboard could not answer; try again shortly', requestId));
   }
 });
