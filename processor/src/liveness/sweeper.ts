@@ -50,7 +50,7 @@ export function createLivenessSweeper(opts: SweeperOptions) {
       const snapshots: RiskSnapshot[] = [];
       const updates: SessionUpdateRow[] = [];
       for (const [i, c] of claimed.entries()) {
-        const found = states[i] as [string | null, string] | null;
+        const found = states[i] as [string, string] | null;
         if (!found?.[0]) {
           log.debug('connection_lost_unknown_session', { sessionId: c.sessionId });
           continue; // never saw a record of it: no tenant to alert under

@@ -38,6 +38,10 @@ export function findWindowOverLimit(
   windowMs: number,
   limitMs: number,
 ): WindowHit | null {
+  // Fast path (the common case): if all remembered time after alertedUntil fits the limit, no window can exceed it.
+  let upperBound = 0;
+  for (const e of state.entries) upperBound += Math.max(0, end(e) - Math.max(e.start, state.alertedUntil));
+  if (upperBound <= limitMs) return null;
   const candidates = new Set<number>();
   for (const e of state.entries) {
     candidates.add(Math.max(e.start, state.alertedUntil));

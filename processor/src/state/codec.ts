@@ -42,16 +42,20 @@ function unpackWindow(p: PackedWindow, base: number): WindowState {
 const packBuckets = (b: BucketState): number[] => [b.count, ...b.buckets];
 const unpackBuckets = ([count = 0, ...buckets]: number[]): BucketState => ({ count, buckets });
 
-const packRisk = (r: RiskState): [number, ...number[]] => [
-  r.asOf,
+// Times are stored as offsets from the newest event time (short numbers); 0 stays 0 ("never").
+const rel = (base: number, t: number) => (t ? base - t : null);
+const abs = (base: number, d: number | null) => (d === null ? 0 : base - d);
+
+const packRisk = (r: RiskState, base: number): [number | null, ...number[]] => [
+  rel(base, r.asOf),
   ...ALERT_RULES.map((rule) => Math.round((r.points[rule] ?? 0) * 1000) / 1000),
 ];
-function unpackRisk([asOf, ...pts]: number[]): RiskState {
+function unpackRisk([asOf, ...pts]: (number | null)[], base: number): RiskState {
   const points: RiskState['points'] = {};
   ALERT_RULES.forEach((rule: AlertRule, i) => {
-    if (pts[i]) points[rule] = pts[i];
+    if (pts[i]) points[rule] = pts[i]!;
   });
-  return { asOf: asOf ?? 0, points };
+  return { asOf: abs(base, asOf ?? null), points };
 }
 
 export function encodeState(s: SessionState): string {
@@ -60,18 +64,18 @@ export function encodeState(s: SessionState): string {
     VERSION,
     s.tenantId,
     s.configFromStart ? CONFIG_KEYS.map((k) => s.config[k]) : 0,
-    s.startedAt,
-    s.endedAt,
-    s.lastSeenAt,
+    rel(base, s.startedAt),
+    rel(base, s.endedAt),
+    rel(base, s.lastSeenAt),
     base,
     packWindow(s.rules.lookAway, base),
     packWindow(s.rules.noFace, base),
     packBuckets(s.rules.multiPerson),
     packBuckets(s.rules.cameraBlocked),
     packBuckets(s.rules.cameraLost),
-    packRisk(s.risk),
-    s.lastSnapshot ? [s.lastSnapshot.bucketStart, s.lastSnapshot.score] : 0,
-    s.connectionLostMerged,
+    packRisk(s.risk, base),
+    s.lastSnapshot ? [rel(base, s.lastSnapshot.bucketStart), s.lastSnapshot.score] : 0,
+    rel(base, s.connectionLostMerged),
   ]);
 }
 
@@ -87,9 +91,9 @@ export function decodeState(text: string): SessionState {
   }
   return {
     ...s,
-    startedAt,
-    endedAt,
-    lastSeenAt,
+    startedAt: abs(base, startedAt),
+    endedAt: abs(base, endedAt),
+    lastSeenAt: abs(base, lastSeenAt),
     rules: {
       maxEventTs: base,
       lookAway: unpackWindow(la, base),
@@ -98,8 +102,8 @@ export function decodeState(text: string): SessionState {
       cameraBlocked: unpackBuckets(cb),
       cameraLost: unpackBuckets(cl),
     },
-    risk: unpackRisk(risk),
-    lastSnapshot: Array.isArray(snap) ? { bucketStart: snap[0], score: snap[1] } : undefined,
-    connectionLostMerged: clMerged,
+    risk: unpackRisk(risk, base),
+    lastSnapshot: Array.isArray(snap) ? { bucketStart: abs(base, snap[0]), score: snap[1] } : undefined,
+    connectionLostMerged: abs(base, clMerged),
   };
 }

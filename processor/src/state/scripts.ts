@@ -46,21 +46,33 @@ export async function runScriptPipeline(
   }
 }
 
+// A session's processing state is one string key, `<partition>:<offset>|<deadlines>|<state>`: a string keeps a
+// few hundred bytes compact (a hash with a value over 64 bytes leaves listpack encoding and costs ~2×).
+const SPLIT_STATE = `
+local function split(v)
+  local a = string.find(v, '|', 1, true)
+  local b = string.find(v, '|', a + 1, true)
+  return string.sub(v, 1, a - 1), string.sub(v, a + 1, b - 1), string.sub(v, b + 1)
+end
+`;
+
 /**
  * Saves a session's rule state unless a newer position of the same partition is already stored: a redelivered
- * (older) chunk can never overwrite state that already counts later records.
- * KEYS[1] state hash · ARGV partition, offset, state, ttlSeconds. Returns 1 if written, 0 if skipped.
+ * (older) chunk can never overwrite state that already counts later records. Keeps the sweep's deadlines.
+ * KEYS[1] state key · ARGV partition, offset, state, ttlSeconds. Returns 1 if written, 0 if skipped.
  */
-export const SAVE_STATE = luaScript(`
-local cur = redis.call('HGET', KEYS[1], 'p')
+export const SAVE_STATE = luaScript(`${SPLIT_STATE}
+local cur = redis.call('GET', KEYS[1])
+local deadlines = ''
 if cur then
-  local sep = string.find(cur, ':', 1, true)
-  if tonumber(string.sub(cur, 1, sep - 1)) == tonumber(ARGV[1]) and tonumber(string.sub(cur, sep + 1)) >= tonumber(ARGV[2]) then
+  local pos
+  pos, deadlines = split(cur)
+  local sep = string.find(pos, ':', 1, true)
+  if tonumber(string.sub(pos, 1, sep - 1)) == tonumber(ARGV[1]) and tonumber(string.sub(pos, sep + 1)) >= tonumber(ARGV[2]) then
     return 0
   end
 end
-redis.call('HSET', KEYS[1], 's', ARGV[3], 'p', ARGV[1] .. ':' .. ARGV[2])
-redis.call('EXPIRE', KEYS[1], ARGV[4])
+redis.call('SET', KEYS[1], ARGV[1] .. ':' .. ARGV[2] .. '|' .. deadlines .. '|' .. ARGV[3], 'EX', ARGV[4])
 return 1
 `);
 
@@ -76,21 +88,20 @@ return m
 `);
 
 /**
- * Records a connection-lost deadline beside the session's state (field c, the newest ARGV[2] kept) and returns
- * [state, deadlines], or nil when the processor never saw the session. KEYS[1] state hash · ARGV deadline, keep.
+ * Records a connection-lost deadline beside the session's state (the newest ARGV[2] kept) and returns
+ * [state, deadlines], or nil when the processor never saw the session. KEYS[1] state key · ARGV deadline, keep.
  */
-export const RECORD_CONNECTION_LOST = luaScript(`
-if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+export const RECORD_CONNECTION_LOST = luaScript(`${SPLIT_STATE}
+local cur = redis.call('GET', KEYS[1])
+if not cur then return false end
+local pos, deadlines, state = split(cur)
 local list = {}
-local c = redis.call('HGET', KEYS[1], 'c')
-if c then
-  for d in string.gmatch(c, '[^,]+') do
-    if d ~= ARGV[1] then table.insert(list, d) end
-  end
+for d in string.gmatch(deadlines, '[^,]+') do
+  if d ~= ARGV[1] then table.insert(list, d) end
 end
 table.insert(list, ARGV[1])
 while #list > tonumber(ARGV[2]) do table.remove(list, 1) end
 local joined = table.concat(list, ',')
-redis.call('HSET', KEYS[1], 'c', joined)
-return {redis.call('HGET', KEYS[1], 's'), joined}
+redis.call('SET', KEYS[1], pos .. '|' .. joined .. '|' .. state, 'KEEPTTL')
+return {state, joined}
 `);

@@ -1,4 +1,4 @@
-// Per-session processing state in Redis: one small hash per session under its hash tag, with a TTL.
+// Per-session processing state in Redis: one small string key per session under its hash tag, with a TTL.
 import { SESSION_STATE_TTL_SECONDS, sessionKey } from '@proctor/contracts';
 import type { Redis } from 'ioredis';
 import type { SessionState } from '../rules/session.ts';
@@ -25,32 +25,38 @@ export interface StoredSession {
 
 export const stateKey = (sessionId: string, prefix: string) => sessionKey(sessionId, 'proc', prefix);
 
-function parsePosition(p: string | null): Position | undefined {
-  if (!p) return undefined;
-  const [partition, offset] = p.split(':').map(Number);
-  return partition === undefined || offset === undefined ? undefined : { partition, offset };
+/** Splits `<partition>:<offset>|<deadlines>|<state>` (see SAVE_STATE). */
+function parseStored(raw: string): StoredSession {
+  const a = raw.indexOf('|');
+  const b = raw.indexOf('|', a + 1);
+  const [partition, offset] = raw.slice(0, a).split(':').map(Number);
+  const deadlines = raw.slice(a + 1, b);
+  const connectionLost = deadlines ? deadlines.split(',').map(Number) : [];
+  try {
+    return {
+      state: decodeState(raw.slice(b + 1)),
+      position: { partition: partition!, offset: offset! },
+      connectionLost,
+      corrupt: false,
+    };
+  } catch {
+    return { state: undefined, position: undefined, connectionLost, corrupt: true };
+  }
 }
+
+const EMPTY: StoredSession = { state: undefined, position: undefined, connectionLost: [], corrupt: false };
 
 export function createSessionStore(redis: Redis, prefix: string) {
   return {
     async load(sessionIds: string[]): Promise<Map<string, StoredSession>> {
       const pipeline = redis.pipeline();
-      for (const id of sessionIds) pipeline.hmget(stateKey(id, prefix), 's', 'p', 'c');
+      for (const id of sessionIds) pipeline.get(stateKey(id, prefix));
       const results = (await pipeline.exec()) ?? [];
       const out = new Map<string, StoredSession>();
       sessionIds.forEach((id, i) => {
         const [err, value] = results[i] ?? [new Error('missing pipeline result')];
         if (err) throw err;
-        const [s, p, c] = value as (string | null)[];
-        let state: SessionState | undefined;
-        let corrupt = false;
-        try {
-          state = s ? decodeState(s) : undefined;
-        } catch {
-          corrupt = true;
-        }
-        const connectionLost = c ? c.split(',').map(Number) : [];
-        out.set(id, { state, position: corrupt ? undefined : parsePosition(p ?? null), connectionLost, corrupt });
+        out.set(id, typeof value === 'string' ? parseStored(value) : EMPTY);
       });
       return out;
     },

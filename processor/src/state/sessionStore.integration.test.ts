@@ -1,0 +1,71 @@
+// The Redis state layer against real Redis: guarded saves, kept deadlines, TTLs, and the NOSCRIPT fallback.
+import { randomUUID } from 'node:crypto';
+import { SESSION_STATE_TTL_SECONDS } from '@proctor/contracts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { applyRecord } from '../rules/session.ts';
+import { eventRecord, lookAway, startedRecord } from '../testing/events.ts';
+import { dropPrefix, newRedis, randomName } from '../testing/stack.ts';
+import { randomSessionId } from '../testing/workload.ts';
+import { luaScript, RECORD_CONNECTION_LOST, runScript, runScriptPipeline } from './scripts.ts';
+import { createSessionStore, ENDED_STATE_TTL_SECONDS, stateKey } from './sessionStore.ts';
+
+const redis = newRedis();
+const prefix = randomName('pstore');
+const store = createSessionStore(redis, prefix);
+afterAll(async () => {
+  await dropPrefix(redis, prefix);
+  redis.disconnect();
+});
+
+describe('session store', () => {
+  it('never lets an older position of the same partition overwrite newer state', async () => {
+    const id = randomSessionId();
+    const s1 = applyRecord(undefined, startedRecord(undefined, id)).state;
+    const s2 = applyRecord(s1, eventRecord(lookAway(1, 2), id)).state;
+    await store.save([{ sessionId: id, state: s2, position: { partition: 3, offset: 10 } }]);
+    await store.save([{ sessionId: id, state: s1, position: { partition: 3, offset: 5 } }]);
+    let got = (await store.load([id])).get(id)!;
+    expect(got.position).toEqual({ partition: 3, offset: 10 });
+    expect(got.state!.rules.lookAway.entries).toHaveLength(1);
+    // Another partition (the topic was repartitioned) is not comparable: the newer write wins.
+    await store.save([{ sessionId: id, state: s1, position: { partition: 4, offset: 1 } }]);
+    got = (await store.load([id])).get(id)!;
+    expect(got.position).toEqual({ partition: 4, offset: 1 });
+    expect(await redis.ttl(stateKey(id, prefix))).toBeGreaterThan(SESSION_STATE_TTL_SECONDS - 10);
+  });
+
+  it('keeps the sweep deadlines across saves and shortens the TTL once the session ended', async () => {
+    const id = randomSessionId();
+    const s = applyRecord(undefined, startedRecord(undefined, id)).state;
+    await store.save([{ sessionId: id, state: s, position: { partition: 0, offset: 1 } }]);
+    await runScript(redis, RECORD_CONNECTION_LOST, [stateKey(id, prefix)], [1_767_225_700_000, 8]);
+    await store.save([
+      { sessionId: id, state: { ...s, endedAt: 1_767_225_800_000 }, position: { partition: 0, offset: 2 } },
+    ]);
+    const got = (await store.load([id])).get(id)!;
+    expect(got.connectionLost).toEqual([1_767_225_700_000]);
+    expect(got.state!.endedAt).toBe(1_767_225_800_000);
+    expect(await redis.ttl(stateKey(id, prefix))).toBeLessThanOrEqual(ENDED_STATE_TTL_SECONDS);
+  });
+
+  it('reports an unknown session as empty and a corrupt one as corrupt', async () => {
+    const [fresh, bad] = [randomSessionId(), randomSessionId()];
+    await redis.set(stateKey(bad, prefix), '0:1||[99]');
+    const got = await store.load([fresh, bad]);
+    expect(got.get(fresh)).toMatchObject({ state: undefined, corrupt: false });
+    expect(got.get(bad)).toMatchObject({ state: undefined, corrupt: true });
+  });
+
+  it('falls back from EVALSHA to EVAL (and to SCRIPT LOAD in a pipeline) when Redis answers NOSCRIPT', async () => {
+    // A script body Redis has never seen: EVALSHA must fail with NOSCRIPT first.
+    const script = luaScript(`-- ${randomUUID()}\nreturn ARGV[1]`);
+    expect(await redis.script('EXISTS', script.sha)).toEqual([0]);
+    expect(await runScript(redis, script, [], ['one'])).toBe('one');
+    const fresh = luaScript(`-- ${randomUUID()}\nreturn ARGV[1]`);
+    const out = await runScriptPipeline(redis, [fresh], (p) => {
+      p.evalsha(fresh.sha, 0, 'a');
+      p.evalsha(fresh.sha, 0, 'b');
+    });
+    expect(out).toEqual(['a', 'b']);
+  });
+});
