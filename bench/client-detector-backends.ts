@@ -41,19 +41,27 @@ const video = writeFakeCamera(`${import.meta.dirname}/../test-output/client`, 'b
 const chromium = await launchChromium({ fakeVideo: video, extraArgs: ['--enable-unsafe-webgpu'] });
 const results: Record<string, number | undefined> = {};
 try {
-  const page = await chromium.context.newPage();
   console.log('| run | backend used | threads | median ms/frame | faces | note |');
   console.log('|---|---|---|---|---|---|');
   for (const run of runs) {
+    const page = await chromium.context.newPage(); // a fresh page per run: a hung worker stays behind
     await page.goto((run.isolated ? isolated : plain).url);
     await page.waitForFunction(() => 'benchDetector' in window);
     const r = await page
-      .evaluate((o) => (window as unknown as { benchDetector: (o: unknown) => Promise<unknown> }).benchDetector(o), {
-        backends: [...run.backends],
-        models: run.models,
-        allowSoftwareGpu: run.allowSoftwareGpu,
-        frames: FRAMES,
-      })
+      .evaluate(
+        (o) =>
+          Promise.race([
+            (window as unknown as { benchDetector: (o: unknown) => Promise<unknown> }).benchDetector(o),
+            new Promise((_, fail) => setTimeout(() => fail(new Error(`no result within ${o.limitMs} ms`)), o.limitMs)),
+          ]),
+        {
+          backends: [...run.backends],
+          models: run.models,
+          allowSoftwareGpu: run.allowSoftwareGpu,
+          frames: FRAMES,
+          limitMs: 120_000,
+        },
+      )
       .then(
         (v) =>
           v as {
@@ -66,6 +74,7 @@ try {
       );
     if ('error' in r) {
       console.log(`| ${run.label} | — | — | — | — | did not initialize: ${r.error?.slice(0, 160)} |`);
+      await page.close().catch(() => undefined);
       continue;
     }
     results[run.label] = r.medianMs;

@@ -2,7 +2,7 @@
 // it can go down (connections refused) and come back on the same port.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { AnomalyEvent } from '@proctor/contracts';
+import { AnomalyEvent, EXAM_CONFIG_DEFAULTS } from '@proctor/contracts';
 
 export interface RecordedRequest {
   method: string;
@@ -64,15 +64,7 @@ export async function startFakeEdge(port = 0): Promise<FakeEdge> {
           userId: 'u1',
           attemptNo: 1,
           status: 'active',
-          examConfig: {
-            maxLookAwaySeconds: 5,
-            maxLookAwayWindowSeconds: 30,
-            multiPersonMinConfidence: 0.8,
-            noFaceMaxSeconds: 10,
-            noFaceWindowSeconds: 60,
-            heartbeatIntervalSeconds: 15,
-            connectionLostAfterIntervals: 3,
-          },
+          examConfig: { ...EXAM_CONFIG_DEFAULTS },
           startedAt: now,
           lastHeartbeatAt: now,
         },

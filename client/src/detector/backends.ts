@@ -4,6 +4,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendAttempt, BackendName } from './protocol.ts';
 
 const SOFTWARE_GPU = /swiftshader|llvmpipe|software|basic render/i;
+/** Loading both models and one inference takes ~1–5 s on a slow CPU; far longer means the backend is stuck. */
+const FIRST_INFERENCE_TIMEOUT_MS = 45_000;
 
 /** Registers a backend's kernels; each is a separate chunk so an unused backend is never downloaded. */
 async function register(name: BackendName, wasmBaseUrl: string): Promise<void> {
@@ -70,7 +72,14 @@ export async function selectBackend(
         continue;
       }
       await tf.ready();
-      if (!(await firstInference())) {
+      // A backend can also hang instead of failing (seen: threaded WASM in a worker); give up and move on.
+      const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), FIRST_INFERENCE_TIMEOUT_MS));
+      const verdict = await Promise.race([firstInference(), timeout]);
+      if (verdict === 'timeout') {
+        attempts.push({ backend, ok: false, reason: `no first inference within ${FIRST_INFERENCE_TIMEOUT_MS} ms` });
+        continue;
+      }
+      if (!verdict) {
         attempts.push({ backend, ok: false, reason: 'first inference returned non-finite output' });
         continue;
       }
