@@ -1,29 +1,12 @@
 // Consumer client choice for the processor: kafkajs vs @platformatic/kafka reading the same topic in one run,
 // consume-only (count messages, no processing), alternating runs. Prints msgs/s, CPU per message and the ratio.
-import { randomBytes } from 'node:crypto';
 import { Consumer as PlatformaticConsumer } from '@platformatic/kafka';
-import {
-  BROKERS,
-  createTopics,
-  deleteTopics,
-  kafka,
-  produceRecords,
-  randomName,
-} from '../processor/src/testing/stack.ts';
-import { busySessionRecords, interleave } from '../processor/src/testing/workload.ts';
+import { BROKERS, deleteTopics, kafka, randomName } from '../processor/src/testing/stack.ts';
+import { produceBusyTopic } from '../processor/src/testing/workload.ts';
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 2000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
-const topic = randomName('bench.clients');
-const records = interleave(
-  Array.from({ length: SESSIONS }, () => busySessionRecords(randomBytes(32).toString('hex'), 60)),
-);
-const total = records.length;
-await createTopics([topic], 12);
-const producer = kafka().producer();
-await producer.connect();
-await produceRecords(producer, topic, records);
-await producer.disconnect();
+const { topic, total } = await produceBusyTopic(SESSIONS, 60, 12);
 
 interface Run {
   seconds: number;

@@ -1,38 +1,24 @@
 // Processor throughput on one core: Kafka → rules → Redis → MySQL, against a consume-only kafkajs baseline
 // reading the same topic in the same run. Prints events/s for both, their ratio, and CPU per event.
-import { randomBytes } from 'node:crypto';
 import { runProcessor } from '../processor/src/app.ts';
 import { loadConfig } from '../processor/src/config.ts';
 import { createLogger } from '../processor/src/ops/log.ts';
 import {
-  createTopics,
   deleteTopics,
   dropPrefix,
   freshDatabase,
   kafka,
   newRedis,
-  produceRecords,
   randomName,
 } from '../processor/src/testing/stack.ts';
-import { busySessionRecords, interleave } from '../processor/src/testing/workload.ts';
+import { produceBusyTopic } from '../processor/src/testing/workload.ts';
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 2000);
 const EVENTS_PER_SESSION = Number(process.env.BENCH_EVENTS_PER_SESSION ?? 60);
 const PARTITIONS = 12;
 
-const topic = randomName('bench.processor');
-const records = interleave(
-  Array.from({ length: SESSIONS }, () => busySessionRecords(randomBytes(32).toString('hex'), EVENTS_PER_SESSION)),
-);
-const total = records.length;
-
-await createTopics([topic, `${topic}.dlq`], PARTITIONS);
-const producer = kafka().producer();
-await producer.connect();
-let t = performance.now();
-await produceRecords(producer, topic, records);
-await producer.disconnect();
-console.log(`produced ${total} records (${SESSIONS} sessions) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+const { topic, total, seconds } = await produceBusyTopic(SESSIONS, EVENTS_PER_SESSION, PARTITIONS, (t) => [`${t}.dlq`]);
+console.log(`produced ${total} records (${SESSIONS} sessions) in ${seconds.toFixed(1)} s`);
 
 /** Consume-only: kafkajs eachBatch that counts and resolves, nothing else. Timed from the first message. */
 async function consumeOnly(): Promise<{ seconds: number; cpuMs: number }> {
@@ -102,7 +88,6 @@ async function pipeline(): Promise<{ seconds: number; cpuMs: number; alerts: num
   return { seconds: (end - first) / 1000, cpuMs: (cpu.user + cpu.system) / 1000, alerts };
 }
 
-t = performance.now();
 const base = await consumeOnly();
 const full = await pipeline();
 await deleteTopics([topic, `${topic}.dlq`]);

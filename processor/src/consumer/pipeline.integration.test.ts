@@ -1,38 +1,25 @@
 // Kafka → rules → Redis → MySQL against the real stack: alerts, snapshots, redelivery, poison records.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eventRecord, multiPerson } from '../testing/events.ts';
+import { processorHarness } from '../testing/harness.ts';
 import {
   alertIds,
   committedTotal,
   endedSessions,
   kafka,
-  type ProcessorChild,
   produceRecords,
-  startProcessor,
   type TestEnv,
-  testEnv,
   waitFor,
 } from '../testing/stack.ts';
 import { expectedOutcome, interleave, randomSessionId, sessionRecords } from '../testing/workload.ts';
 
+const h = processorHarness();
+const run = (extra: Record<string, string> = {}) => h.run(extra);
 let env: TestEnv | undefined;
-let procs: ProcessorChild[] = [];
-afterEach(async () => {
-  for (const p of procs) await p.stop('SIGKILL');
-  procs = [];
-  await env?.cleanup();
-  env = undefined;
-});
-
-async function run(extra: Record<string, string> = {}) {
-  const p = await startProcessor({ ...env!.env, ...extra });
-  procs.push(p);
-  return p;
-}
 
 describe('processor pipeline', () => {
   it('turns produced events into the expected alerts, snapshots and session rows', async () => {
-    env = await testEnv(3);
+    env = await h.setup(3);
     const records = interleave(Array.from({ length: 12 }, (_, i) => sessionRecords(randomSessionId(), i)));
     const want = await expectedOutcome(records);
     await produceRecords(env.producer, env.topic, records);
@@ -65,7 +52,7 @@ describe('processor pipeline', () => {
   });
 
   it('gives exactly one alert when the same batch is delivered twice, and keeps an acknowledgement', async () => {
-    env = await testEnv(2);
+    env = await h.setup(2);
     const records = interleave(Array.from({ length: 6 }, (_, i) => sessionRecords(randomSessionId(), i)));
     const want = await expectedOutcome(records);
     await produceRecords(env.producer, env.topic, records);
@@ -114,7 +101,7 @@ describe('processor pipeline', () => {
   });
 
   it('dead-letters poison records with a reason and does not stall the partition', async () => {
-    env = await testEnv(1);
+    env = await h.setup(1);
     const sessionId = randomSessionId();
     const good = sessionRecords(sessionId, 0);
     const poison = [

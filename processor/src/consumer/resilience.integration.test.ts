@@ -1,37 +1,21 @@
 // Failure behaviour against the real stack: SIGKILL mid-batch, a MySQL outage, two processors in one group.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { processorHarness } from '../testing/harness.ts';
 import {
   alertIds,
   committedTotal,
   endedSessions,
   type ProcessorChild,
   produceRecords,
-  startProcessor,
   type TestEnv,
-  testEnv,
   waitFor,
 } from '../testing/stack.ts';
-import { startTcpProxy, type TcpProxy } from '../testing/tcpProxy.ts';
+import { startTcpProxy } from '../testing/tcpProxy.ts';
 import { expectedOutcome, interleave, randomSessionId, sessionRecords } from '../testing/workload.ts';
 
+const h = processorHarness({ KAFKA_SESSION_TIMEOUT_MS: '6000' });
+const run = (extra: Record<string, string> = {}) => h.run(extra);
 let env: TestEnv | undefined;
-let procs: ProcessorChild[] = [];
-let proxy: TcpProxy | undefined;
-afterEach(async () => {
-  for (const p of procs) await p.stop('SIGKILL');
-  procs = [];
-  await proxy?.close();
-  proxy = undefined;
-  await env?.cleanup();
-  env = undefined;
-});
-
-const fast = { KAFKA_SESSION_TIMEOUT_MS: '6000' };
-async function run(extra: Record<string, string> = {}) {
-  const p = await startProcessor({ ...env!.env, ...fast, ...extra });
-  procs.push(p);
-  return p;
-}
 
 async function expectExactly(records: Parameters<typeof expectedOutcome>[0], sessions: number) {
   const want = await expectedOutcome(records);
@@ -47,7 +31,7 @@ async function expectExactly(records: Parameters<typeof expectedOutcome>[0], ses
 
 describe('processor resilience', () => {
   it('loses and doubles nothing when killed with SIGKILL mid-batch and restarted', { timeout: 120_000 }, async () => {
-    env = await testEnv(3);
+    env = await h.setup(3);
     const n = 1500;
     const records = interleave(Array.from({ length: n }, (_, i) => sessionRecords(randomSessionId(), i)));
     await produceRecords(env.producer, env.topic, records);
@@ -74,8 +58,9 @@ describe('processor resilience', () => {
   });
 
   it('pauses while MySQL is unreachable, then catches up with no loss', { timeout: 120_000 }, async () => {
-    env = await testEnv(2);
-    proxy = await startTcpProxy('127.0.0.1', 3306);
+    env = await h.setup(2);
+    const proxy = await startTcpProxy('127.0.0.1', 3306);
+    h.onCleanup(() => proxy.close());
     const url = new URL(env.db.url);
     url.port = String(proxy.port);
     const p = await run({ MYSQL_URL: url.toString() });
@@ -107,19 +92,18 @@ describe('processor resilience', () => {
   });
 
   it('crashes cleanly (exit 1, nothing committed) on an error that is not retriable', { timeout: 60_000 }, async () => {
-    env = await testEnv(1);
+    env = await h.setup(1);
     await env.db.pool.query('DROP TABLE risk_snapshots'); // a schema bug: ER_NO_SUCH_TABLE is not retriable
     const records = sessionRecords(randomSessionId(), 0);
     await produceRecords(env.producer, env.topic, records);
-    const p = await startProcessor({ ...env.env, ...fast }, false); // it may crash before it reports ready
-    procs.push(p);
+    const p = await h.run({}, false); // it may crash before it reports ready
     expect(await p.exited).toBe(1);
     expect(p.logs.some((l) => l.event === 'processor_crashed')).toBe(true);
     expect(await committedTotal(env.groupId, env.topic)).toBe(0);
   });
 
   it('splits the partitions between two processors in one group', { timeout: 120_000 }, async () => {
-    env = await testEnv(4);
+    env = await h.setup(4);
     const a = await run();
     const b = await run();
     const assignment = (p: ProcessorChild) =>

@@ -1,19 +1,8 @@
 import type { AnomalyEvent } from '@proctor/contracts';
 import { describe, expect, it } from 'vitest';
-import { cameraBlocked, cameraLost, config } from '../testing/events.ts';
-import { applyEvent } from './index.ts';
-import { type AlertDraft, emptyRuleState } from './types.ts';
+import { cameraBlocked, cameraLost, runRules } from '../testing/events.ts';
 
-function alertsOf(events: AnomalyEvent[]): AlertDraft[] {
-  let state = emptyRuleState();
-  const out: AlertDraft[] = [];
-  for (const e of events) {
-    const r = applyEvent(state, e, config());
-    state = r.state;
-    out.push(...r.alerts);
-  }
-  return out;
-}
+const alertsOf = (events: AnomalyEvent[], overrides = {}) => runRules(events, overrides).alerts;
 
 const cases: { name: string; events: AnomalyEvent[]; alerts: [string, string][] }[] = [
   { name: 'blocked', events: [cameraBlocked(0, 3)], alerts: [['camera_blocked', 'high']] },

@@ -1,19 +1,8 @@
 import type { AnomalyEvent } from '@proctor/contracts';
 import { describe, expect, it } from 'vitest';
-import { config, lookAway, T0 } from '../testing/events.ts';
-import { applyEvent } from './index.ts';
-import { type AlertDraft, emptyRuleState } from './types.ts';
+import { lookAway, runRules, T0 } from '../testing/events.ts';
 
-function run(events: AnomalyEvent[], overrides = {}) {
-  let state = emptyRuleState();
-  const alerts: AlertDraft[] = [];
-  for (const e of events) {
-    const r = applyEvent(state, e, config(overrides));
-    state = r.state;
-    alerts.push(...r.alerts);
-  }
-  return { state, alerts };
-}
+const run = runRules;
 
 // Times and durations in seconds after T0; the default limit is more than 5 s inside a 30 s window.
 const cases: {

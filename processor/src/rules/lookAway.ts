@@ -1,7 +1,7 @@
 // Look-away: cumulative look-away time inside a sliding event-time window exceeds maxLookAwaySeconds.
 import type { AnomalyEventOf, ExamConfig } from '@proctor/contracts';
 import type { RuleResult, WindowState } from './types.ts';
-import { applyWindowRule, doubledIsHigh } from './windowRule.ts';
+import { applyWindowRule, doubledIsHigh, intervalOf } from './windowRule.ts';
 
 export function lookAwayRule(
   state: WindowState,
@@ -9,13 +9,7 @@ export function lookAwayRule(
   config: ExamConfig,
   newestTs: number,
 ): RuleResult<WindowState> {
-  const item = {
-    eventId: event.eventId,
-    start: event.timestamp,
-    durationMs: event.details.durationMillis,
-    confidence: event.confidence,
-  };
-  return applyWindowRule(state, item, newestTs, {
+  return applyWindowRule(state, intervalOf(event), newestTs, {
     rule: 'look_away',
     windowMs: config.maxLookAwayWindowSeconds * 1000,
     limitMs: config.maxLookAwaySeconds * 1000,

@@ -1,19 +1,8 @@
 import type { AnomalyEvent } from '@proctor/contracts';
 import { describe, expect, it } from 'vitest';
-import { config, multiPerson } from '../testing/events.ts';
-import { applyEvent } from './index.ts';
-import { type AlertDraft, emptyRuleState } from './types.ts';
+import { multiPerson, runRules } from '../testing/events.ts';
 
-function alertsOf(events: AnomalyEvent[], overrides = {}): AlertDraft[] {
-  let state = emptyRuleState();
-  const out: AlertDraft[] = [];
-  for (const e of events) {
-    const r = applyEvent(state, e, config(overrides));
-    state = r.state;
-    out.push(...r.alerts);
-  }
-  return out;
-}
+const alertsOf = (events: AnomalyEvent[], overrides = {}) => runRules(events, overrides).alerts;
 
 // Default minimum confidence 0.8; one alert per 60 s bucket; the second alert of a session is critical.
 const cases: { name: string; events: AnomalyEvent[]; overrides?: Record<string, number>; severities: string[] }[] = [

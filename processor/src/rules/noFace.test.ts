@@ -1,19 +1,8 @@
 import type { AnomalyEvent } from '@proctor/contracts';
 import { describe, expect, it } from 'vitest';
-import { config, noFace, T0 } from '../testing/events.ts';
-import { applyEvent } from './index.ts';
-import { type AlertDraft, emptyRuleState } from './types.ts';
+import { noFace, runRules, T0 } from '../testing/events.ts';
 
-function alertsOf(events: AnomalyEvent[], overrides = {}): AlertDraft[] {
-  let state = emptyRuleState();
-  const out: AlertDraft[] = [];
-  for (const e of events) {
-    const r = applyEvent(state, e, config(overrides));
-    state = r.state;
-    out.push(...r.alerts);
-  }
-  return out;
-}
+const alertsOf = (events: AnomalyEvent[], overrides = {}) => runRules(events, overrides).alerts;
 
 // Defaults: more than 10 s without a face, in one stretch or summed inside 60 s.
 const cases: {

@@ -1,7 +1,7 @@
 // No face: one NO_FACE stretch, or the sum inside the no-face window, exceeds noFaceMaxSeconds.
 import type { AnomalyEventOf, ExamConfig } from '@proctor/contracts';
 import type { RuleResult, WindowState } from './types.ts';
-import { applyWindowRule, doubledIsHigh } from './windowRule.ts';
+import { applyWindowRule, doubledIsHigh, intervalOf } from './windowRule.ts';
 
 export function noFaceRule(
   state: WindowState,
@@ -9,13 +9,7 @@ export function noFaceRule(
   config: ExamConfig,
   newestTs: number,
 ): RuleResult<WindowState> {
-  const item = {
-    eventId: event.eventId,
-    start: event.timestamp,
-    durationMs: event.details.durationMillis,
-    confidence: event.confidence,
-  };
-  return applyWindowRule(state, item, newestTs, {
+  return applyWindowRule(state, intervalOf(event), newestTs, {
     rule: 'no_face',
     windowMs: config.noFaceWindowSeconds * 1000,
     limitMs: config.noFaceMaxSeconds * 1000,

@@ -14,6 +14,19 @@ export interface WindowRuleSpec {
   singleIntervalCounts: boolean;
 }
 
+/** The interval a duration event occupies in event time. */
+export const intervalOf = (event: {
+  eventId: string;
+  timestamp: number;
+  confidence: number;
+  details: { durationMillis: number };
+}): Interval => ({
+  eventId: event.eventId,
+  start: event.timestamp,
+  durationMs: event.details.durationMillis,
+  confidence: event.confidence,
+});
+
 export function applyWindowRule(
   state: WindowState,
   item: Interval,

@@ -1,4 +1,5 @@
 // Builders for anomaly events and records in tests: deterministic ids, readable times.
+
 import {
   type AnomalyEvent,
   EXAM_CONFIG_DEFAULTS,
@@ -7,6 +8,8 @@ import {
   type ProctorRecord,
   resolveExamConfig,
 } from '@proctor/contracts';
+import { applyEvent } from '../rules/index.ts';
+import { type AlertDraft, emptyRuleState } from '../rules/types.ts';
 
 /** t0 of every test clock: 2026-01-01T00:00:00Z. */
 export const T0 = 1_767_225_600_000;
@@ -94,3 +97,15 @@ export const endedRecord = (atS: number, sessionId = SESSION, tenantId = TENANT)
   endedAt: T0 + atS * 1000,
   reason: 'submitted',
 });
+
+/** Runs events, in the given (arrival) order, through the rules under a config with these overrides. */
+export function runRules(events: AnomalyEvent[], overrides: ExamConfigOverrides = {}) {
+  let state = emptyRuleState();
+  const alerts: AlertDraft[] = [];
+  for (const e of events) {
+    const r = applyEvent(state, e, config(overrides));
+    state = r.state;
+    alerts.push(...r.alerts);
+  }
+  return { state, alerts };
+}

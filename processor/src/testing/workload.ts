@@ -95,3 +95,24 @@ export function busySessionRecords(sessionId: string, events: number, tenantId =
   }
   return out;
 }
+
+/** Produces `sessions` busy sessions, interleaved, to a new random topic; returns it and the record count. */
+export async function produceBusyTopic(
+  sessions: number,
+  eventsPerSession: number,
+  partitions: number,
+  extraTopics: (topic: string) => string[] = () => [],
+): Promise<{ topic: string; total: number; seconds: number }> {
+  const { createTopics, kafka, produceRecords, randomName } = await import('./stack.ts');
+  const topic = randomName('bench.processor');
+  const records = interleave(
+    Array.from({ length: sessions }, () => busySessionRecords(randomSessionId(), eventsPerSession)),
+  );
+  await createTopics([topic, ...extraTopics(topic)], partitions);
+  const producer = kafka().producer();
+  await producer.connect();
+  const t = performance.now();
+  await produceRecords(producer, topic, records);
+  await producer.disconnect();
+  return { topic, total: records.length, seconds: (performance.now() - t) / 1000 };
+}
