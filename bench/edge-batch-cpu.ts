@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { basename, dirname, join } from 'node:path';
 import { candidate, noFaceEvent } from '../edge/testing/client.ts';
+import { deleteByPrefix, stackRedis } from '../edge/testing/harness.ts';
 import { createTestTopic } from '../edge/testing/kafkaTopic.ts';
 import { bundleEdge, localStackEnv } from '../edge/testing/startEdge.ts';
 
@@ -98,10 +99,11 @@ async function measure(pid: number, requests: number, send: (i: number) => Promi
 }
 
 const topic = await createTestTopic(12);
+const prefix = `bench-${randomUUID().slice(0, 8)}`;
 const edge = await serveWithWorkerd({
   ...(await localStackEnv()),
   KAFKA_TOPIC: topic.name,
-  REDIS_KEY_PREFIX: `bench-${randomUUID().slice(0, 8)}`,
+  REDIS_KEY_PREFIX: prefix,
   RATE_LIMIT_SESSION_BATCHES_PER_MINUTE: '1000000',
   RATE_LIMIT_TENANT_EVENTS_PER_MINUTE: '100000000',
 });
@@ -164,4 +166,5 @@ try {
 } finally {
   edge.child.kill();
   await topic.delete();
+  await deleteByPrefix(stackRedis(), prefix);
 }

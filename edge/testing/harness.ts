@@ -43,7 +43,8 @@ export async function startHarness(options: StartEdgeOptions = {}): Promise<Harn
   };
 }
 
-async function deleteByPrefix(redis: Redis, prefix: string): Promise<void> {
+/** Deletes every key under `prefix:` (tests and benchmarks clean up after themselves). */
+export async function deleteByPrefix(redis: Redis, prefix: string): Promise<void> {
   let cursor = '0';
   do {
     const [next, keys] = await redis.scan(cursor, { match: `${prefix}:*`, count: 500 });

@@ -66,8 +66,13 @@ export async function createTestTopic(partitions = 3): Promise<TestTopic> {
       return records;
     },
     async delete() {
-      await admin.deleteTopics({ topics: [name] }).catch(() => {});
-      await admin.disconnect();
+      try {
+        await admin.deleteTopics({ topics: [name], timeout: 30_000 });
+      } catch (err) {
+        console.warn(`edge tests: could not delete topic ${name}: ${err}`);
+      } finally {
+        await admin.disconnect();
+      }
     },
   };
 }
