@@ -19,7 +19,6 @@ function step(label: string, cmd: string, args: string[]): void {
 
 step('dependencies', 'scripts/ensure-deps.sh', []);
 step('local stack (Kafka, bridge, Redis + Upstash shim, MySQL migrations)', 'node', ['infra/stack/up.ts']);
-step('dev key pair and edge .dev.vars', 'node', ['edge/scripts/devVars.ts']);
 step('dashboard build', 'npm', ['run', 'build', '-w', '@proctor/dashboard']);
 
 const services: { name: string; url: string; cmd: string; args: string[] }[] = [
