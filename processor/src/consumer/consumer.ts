@@ -6,6 +6,12 @@ import { applyChunk, type ChunkDeps } from './applyChunk.ts';
 import { createOffsetTracker } from './offsetTracker.ts';
 import { isRetriable, RetryAborted, withRetry } from './retry.ts';
 
+/** prom-client's startTimer observes seconds; our histograms are in milliseconds. */
+function msTimer(h: Metrics['stepLatency'], step: string) {
+  const t0 = performance.now();
+  return () => h.observe({ step }, performance.now() - t0);
+}
+
 export interface ConsumerOptions {
   kafka: Kafka;
   topic: string;
@@ -58,7 +64,7 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
     const partition = batch.partition;
     metrics.consumed.inc({ topic: batch.topic }, batch.messages.length);
     const retry = <T>(step: string, fn: () => Promise<T>) => {
-      const end = metrics.stepLatency.startTimer({ step });
+      const end = msTimer(metrics.stepLatency, step);
       return withRetry(fn, {
         step,
         shouldAbort: () => stopping || !p.isRunning() || p.isStale(),
@@ -96,7 +102,7 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
       const offset = tracker.committable(partition);
       if (offset !== undefined) {
         // Commit offset+1 of the newest finished message: Kafka's committed offset is the next one to read.
-        const end = metrics.stepLatency.startTimer({ step: 'kafka_commit' });
+        const end = msTimer(metrics.stepLatency, 'kafka_commit');
         await p.commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition, offset }] }] });
         end();
         tracker.markCommitted(partition, offset);

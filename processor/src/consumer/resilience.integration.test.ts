@@ -1,15 +1,8 @@
 // Failure behaviour against the real stack: SIGKILL mid-batch, a MySQL outage, two processors in one group.
 import { describe, expect, it } from 'vitest';
 import { processorHarness } from '../testing/harness.ts';
-import {
-  alertIds,
-  committedTotal,
-  endedSessions,
-  type ProcessorChild,
-  produceRecords,
-  type TestEnv,
-  waitFor,
-} from '../testing/stack.ts';
+import type { ProcessorChild } from '../testing/processorChild.ts';
+import { alertIds, committedTotal, endedSessions, produceRecords, type TestEnv, waitFor } from '../testing/stack.ts';
 import { startTcpProxy } from '../testing/tcpProxy.ts';
 import { expectedOutcome, interleave, randomSessionId, sessionRecords } from '../testing/workload.ts';
 

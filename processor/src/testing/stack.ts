@@ -1,5 +1,5 @@
 // Integration-test helpers over the real local stack: random topics, groups, Redis prefixes and MySQL databases.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -11,7 +11,6 @@ import mysql from 'mysql2/promise';
 export const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const MYSQL_SERVER = process.env.MYSQL_SERVER_URL ?? 'mysql://root@127.0.0.1:3306/';
-const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
 // Run as a program (its CLI), not imported: the infra workspace type-checks it under its own settings.
 const MIGRATE = fileURLToPath(new URL('../../../infra/migrations/migrate.ts', import.meta.url));
 
@@ -115,85 +114,6 @@ export async function dropPrefix(redis: Redis, prefix: string): Promise<void> {
 }
 
 export const newRedis = () => new Redis(REDIS_URL);
-
-export interface ProcessorChild {
-  child: ProcessorChildProcess;
-  logs: Record<string, unknown>[];
-  metricsPort: () => number;
-  waitLog: (
-    event: string,
-    timeoutMs?: number,
-    pred?: (l: Record<string, unknown>) => boolean,
-  ) => Promise<Record<string, unknown>>;
-  metric: (name: string, labels?: Record<string, string>) => Promise<number>;
-  stop: (signal?: NodeJS.Signals) => Promise<number | null>;
-  /** Resolves with the exit code once the child exits on its own (or was stopped). */
-  exited: Promise<number | null>;
-}
-type ProcessorChildProcess = ChildProcess;
-
-/** Runs `node processor/src/main.ts` as a child with the given env; resolves once it logged processor_ready. */
-export async function startProcessor(env: Record<string, string>, waitReady = true): Promise<ProcessorChild> {
-  const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, METRICS_PORT: '0', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const logs: Record<string, unknown>[] = [];
-  let buffered = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString();
-    const lines = buffered.split('\n');
-    buffered = lines.pop()!;
-    for (const line of lines) {
-      try {
-        logs.push(JSON.parse(line));
-      } catch {
-        logs.push({ event: 'unparsed', line });
-      }
-    }
-  });
-  child.stderr!.on('data', (chunk: Buffer) => logs.push({ event: 'stderr', line: chunk.toString() }));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const waitLog = async (
-    event: string,
-    timeoutMs = 30_000,
-    pred: (l: Record<string, unknown>) => boolean = () => true,
-  ) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = logs.find((l) => l.event === event && pred(l));
-      if (found) return found;
-      if (child.exitCode !== null)
-        throw new Error(`processor exited ${child.exitCode}: ${JSON.stringify(logs.slice(-5))}`);
-      if (Date.now() > deadline) throw new Error(`timed out waiting for log ${event}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
-  const port = waitReady ? Number((await waitLog('processor_ready', 60_000)).metricsPort) : 0;
-  return {
-    child,
-    logs,
-    exited,
-    metricsPort: () => port,
-    waitLog,
-    async metric(name, labels = {}) {
-      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-      let sum = 0;
-      for (const line of text.split('\n')) {
-        if (!line.startsWith(name)) continue;
-        const m = /^([a-z_]+)(\{[^}]*\})? ([0-9.e+-]+)$/.exec(line);
-        if (!m || m[1] !== name) continue;
-        const labelText = m[2] ?? '';
-        if (Object.entries(labels).every(([k, v]) => labelText.includes(`${k}="${v}"`))) sum += Number(m[3]);
-      }
-      return sum;
-    },
-    async stop(signal = 'SIGTERM') {
-      if (child.exitCode === null) child.kill(signal);
-      return exited;
-    },
-  };
-}
 
 export interface TestEnv {
   topic: string;
