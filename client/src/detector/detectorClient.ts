@@ -1,6 +1,13 @@
 // The page's handle on the detector: a Web Worker fed ImageBitmaps when the browser supports it, otherwise the
 // same core on the main thread.
-import type { DetectorInfo, DetectorOptions, FrameResult, FromWorker, ToWorker } from './protocol.ts';
+import {
+  analysisSize,
+  type DetectorInfo,
+  type DetectorOptions,
+  type FrameResult,
+  type FromWorker,
+  type ToWorker,
+} from './protocol.ts';
 
 export interface Detector {
   readonly info: DetectorInfo;
@@ -48,7 +55,8 @@ function startWorkerDetector(options: DetectorOptions): Promise<Detector> {
           info: msg.info,
           async analyse(video, t) {
             if (pending) return undefined; // one frame in flight: the loop skips rather than queues
-            const bitmap = await createImageBitmap(video);
+            const size = analysisSize(video.videoWidth, video.videoHeight);
+            const bitmap = await createImageBitmap(video, { resizeWidth: size.width, resizeHeight: size.height });
             return new Promise((res) => {
               pending = { t, resolve: res };
               send({ type: 'frame', t, bitmap }, [bitmap]);

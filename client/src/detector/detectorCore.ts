@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from './backends.ts';
 import { createFaceEngine, type FaceEngine, type ModelType } from './faceEngine.ts';
 import { frameLuma } from './frameLuma.ts';
-import type { DetectorInfo, DetectorOptions, FrameResult } from './protocol.ts';
+import { analysisSize, type DetectorInfo, type DetectorOptions, type FrameResult } from './protocol.ts';
 
 export interface DetectorCore {
   info: Omit<DetectorInfo, 'thread'>;
@@ -77,10 +77,12 @@ export async function createDetectorCore(options: DetectorOptions): Promise<Dete
   return {
     info: { backend, attempts, threads },
     async analyse(source, t) {
-      // Draw at the source's intrinsic size. Never hand tfjs a <video> directly: without width/height set to
+      // Draw from the source's intrinsic size (scaled to the analysis size). Never hand tfjs a <video> directly: without width/height set to
       // videoWidth/videoHeight its boxes come back as zeros.
-      const width = 'videoWidth' in source ? source.videoWidth : source.width;
-      const height = 'videoHeight' in source ? source.videoHeight : source.height;
+      const { width, height } = analysisSize(
+        'videoWidth' in source ? source.videoWidth : source.width,
+        'videoHeight' in source ? source.videoHeight : source.height,
+      );
       if (!scratch || scratch.canvas.width !== width || scratch.canvas.height !== height) {
         scratch = canvas2d(width, height);
       }
