@@ -25,7 +25,8 @@ const factor = (dtMs: number) => 2 ** (-dtMs / RISK_HALF_LIFE_MS);
 /** The state decayed forward to `t`; never backwards (an older t leaves it as it is). */
 export function decayTo(state: RiskState, t: number): RiskState {
   if (t <= state.asOf) return state;
-  if (state.asOf === 0) return { asOf: t, points: { ...state.points } };
+  // Nothing to decay (the common case): move the clock, share the (empty) points.
+  if (state.asOf === 0 || Object.keys(state.points).length === 0) return { asOf: t, points: state.points };
   const f = factor(t - state.asOf);
   const points: RiskState['points'] = {};
   for (const [rule, p] of Object.entries(state.points) as [AlertRule, number][]) {

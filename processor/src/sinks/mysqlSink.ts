@@ -24,11 +24,19 @@ export interface ChunkWrites {
 }
 
 const d = (ms: number) => new Date(ms);
+const byKey = <T>(rows: T[], key: (r: T) => string) => [...rows].sort((a, b) => (key(a) < key(b) ? -1 : 1));
 const isEmpty = (w: ChunkWrites) => !w.starts.length && !w.alerts.length && !w.snapshots.length && !w.updates.length;
 
-/** A pool that writes DATETIME(3) as UTC: every time column holds UTC wall-clock time. */
+/**
+ * A pool that writes DATETIME(3) as UTC (every time column holds UTC wall-clock time). READ COMMITTED: these
+ * transactions only upsert by primary key, and without gap locks concurrent chunks deadlock far less often.
+ */
 export function createMysqlPool(url: string, connectionLimit: number): Pool {
-  return mysql.createPool({ uri: url, connectionLimit, timezone: 'Z', dateStrings: false, connectTimeout: 5000 });
+  const pool = mysql.createPool({ uri: url, connectionLimit, timezone: 'Z', dateStrings: false, connectTimeout: 5000 });
+  pool.pool.on('connection', (conn) => {
+    conn.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED', () => undefined);
+  });
+  return pool;
 }
 
 async function insertStarts(conn: PoolConnection, rows: SessionStartRow[]) {
@@ -132,11 +140,25 @@ export function createMysqlSink(pool: Pool) {
       const conn = await pool.getConnection();
       let broken = false;
       try {
+        // Rows in key order: concurrent chunks then lock in one order, which rules out most deadlocks (the rest
+        // are retried: ER_LOCK_DEADLOCK is retriable).
         await conn.beginTransaction();
-        await insertStarts(conn, w.starts);
-        await upsertAlerts(conn, w.alerts);
-        await upsertSnapshots(conn, w.snapshots);
-        await updateSessions(conn, w.updates);
+        await insertStarts(
+          conn,
+          byKey(w.starts, (r) => r.sessionId),
+        );
+        await upsertAlerts(
+          conn,
+          byKey(w.alerts, (r) => r.alertId),
+        );
+        await upsertSnapshots(
+          conn,
+          byKey(w.snapshots, (r) => `${r.sessionId}${r.bucketStart}`),
+        );
+        await updateSessions(
+          conn,
+          byKey(w.updates, (r) => r.sessionId),
+        );
         await conn.commit();
       } catch (err) {
         await conn.rollback().catch(() => undefined);
