@@ -1,5 +1,6 @@
 // The edge API: middleware order, the route table and the single error exit.
 import { Hono } from 'hono';
+import { cors } from 'hono/cors';
 import type { AppEnv } from './context.ts';
 import type { EdgeEnv } from './env.ts';
 import { notFound, onError } from './errors.ts';
@@ -18,6 +19,18 @@ const apiRoutes: Route[] = [sessionsStart, sessionsHeartbeat, sessionsEnd, event
 export function createApp(config: EdgeEnv): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const auth = examTokenAuth(config);
+  // CORS first, so a browser's preflight is answered before auth and routing see it.
+  const origins = config.CORS_ALLOWED_ORIGINS;
+  app.use(
+    '*',
+    cors({
+      origin: origins.includes('*') ? '*' : origins,
+      allowMethods: ['GET', 'POST', 'OPTIONS'],
+      allowHeaders: ['authorization', 'content-type', 'x-request-id'],
+      exposeHeaders: ['retry-after', 'x-request-id', 'www-authenticate'],
+      maxAge: 86_400,
+    }),
+  );
   app.use('*', init(config));
   const allowed = new Map<string, string[]>();
   for (const { contract, handler } of [...apiRoutes, openapiRoute(apiRoutes.map((r) => r.contract))]) {

@@ -41,6 +41,19 @@ export const EdgeEnvSchema = z
     RATE_LIMIT_TENANT_EVENTS_PER_MINUTE: withDefault(positiveInt, 600_000),
     /** Timeout of each Redis or Kafka REST call, ms. Default 5000. */
     UPSTREAM_TIMEOUT_MS: withDefault(positiveInt.max(30_000), 5000),
+    /**
+     * Origins whose pages may call the edge from the browser, comma-separated, or "*". Default "*": the exam
+     * token is a bearer header, never an ambient cookie, so a foreign origin gains nothing it does not hold.
+     */
+    CORS_ALLOWED_ORIGINS: withDefault(
+      z.string().transform((v) =>
+        v
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean),
+      ),
+      '*',
+    ),
     LOG_LEVEL: withDefault(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
   })
   .superRefine((env, ctx) => {

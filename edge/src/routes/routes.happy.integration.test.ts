@@ -36,6 +36,34 @@ describe('public routes', () => {
   });
 });
 
+describe('browser access (CORS)', () => {
+  it('answers a preflight from an exam page on another origin', async () => {
+    const res = await fetch(`${h.edge.url}/events/batch`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://exam.example.edu',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type',
+      },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-allow-headers')).toMatch(/authorization/);
+    expect(res.headers.get('access-control-allow-methods')).toMatch(/POST/);
+  });
+
+  it('exposes Retry-After to scripts on error responses', async () => {
+    const res = await fetch(`${h.edge.url}/sessions/heartbeat`, {
+      method: 'POST',
+      headers: { origin: 'https://exam.example.edu', 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-expose-headers')).toMatch(/retry-after/);
+  });
+});
+
 describe('session lifecycle', () => {
   it('starts, resumes, heartbeats, takes events, survives a token refresh and ends', async () => {
     const c = await candidate(h.edge.url);
