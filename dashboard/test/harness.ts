@@ -147,7 +147,7 @@ export function dashboardEnv(db: TestDb, issuer: Issuer, redisPrefix: string): R
     JWT_AUDIENCE: AUDIENCE,
     MYSQL_URL: db.url,
     REDIS_URL,
-    REDIS_PREFIX: redisPrefix,
+    REDIS_KEY_PREFIX: redisPrefix,
     COOKIE_SECRET: rand(32),
     LIVE_POLL_MS: '500',
   };

@@ -24,8 +24,8 @@ export const DashboardEnv = z
       32,
       'must be at least 32 characters (openssl rand -base64 48)',
     ),
-    /** Redis key prefix shared with the edge and processor (contracts REDIS_PREFIX by default). */
-    REDIS_PREFIX: z
+    /** Redis key prefix shared with the edge and processor (contracts REDIS_PREFIX, "proctor", by default). */
+    REDIS_KEY_PREFIX: z
       .string()
       .regex(/^[A-Za-z0-9:_-]+$/)
       .default('proctor'),

@@ -17,9 +17,9 @@ export function services(): Services {
   live ??= createLiveFeed({
     db: db(),
     redis: redisClient(),
-    redisPrefix: e.REDIS_PREFIX,
+    redisPrefix: e.REDIS_KEY_PREFIX,
     pollMs: e.LIVE_POLL_MS,
     onError: (err) => console.error('live_feed_tick_failed', { error: String(err) }),
   });
-  return { db: db(), redis: redisClient(), redisPrefix: e.REDIS_PREFIX, live };
+  return { db: db(), redis: redisClient(), redisPrefix: e.REDIS_KEY_PREFIX, live };
 }
