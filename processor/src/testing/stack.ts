@@ -60,6 +60,13 @@ export async function deleteTopics(names: string[]): Promise<void> {
   await admin.disconnect();
 }
 
+export async function deleteGroups(groupIds: string[]): Promise<void> {
+  const admin = kafka().admin();
+  await admin.connect();
+  await admin.deleteGroups(groupIds).catch(() => undefined); // a group that never formed is not an error here
+  await admin.disconnect();
+}
+
 /** Committed offsets of a group on a topic, summed over partitions (−1 for "none" counts as 0). */
 export async function committedTotal(groupId: string, topic: string): Promise<number> {
   const admin = kafka().admin();
@@ -163,6 +170,7 @@ export async function testEnv(partitions = 3): Promise<TestEnv> {
       redis.disconnect();
       await db.drop();
       await deleteTopics([topic, dlqTopic]);
+      await deleteGroups([groupId, `${groupId}-dlq-reader`]);
     },
   };
 }
