@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import type { ChunkWrites } from '../sinks/mysqlSink.ts';
+import type { Position, StoredSession } from '../state/sessionStore.ts';
+import { endedRecord, eventRecord, lookAway, SESSION, startedRecord } from '../testing/events.ts';
+import { applyChunk, type ChunkDeps, type ChunkMessage } from './applyChunk.ts';
+
+/** In-memory stand-ins that record the order of side effects; the store keeps what was saved. */
+function fakes(opts: { failMysql?: boolean } = {}) {
+  const steps: string[] = [];
+  const saved = new Map<string, StoredSession>();
+  const writes: ChunkWrites[] = [];
+  const deps: ChunkDeps = {
+    store: {
+      load: async (ids) =>
+        new Map(
+          ids.map((id) => [
+            id,
+            saved.get(id) ?? { state: undefined, position: undefined, connectionLost: [], corrupt: false },
+          ]),
+        ),
+      save: async (entries: { sessionId: string; state: StoredSession['state']; position: Position }[]) => {
+        steps.push('redis_save');
+        for (const e of entries)
+          saved.set(e.sessionId, { state: e.state, position: e.position, connectionLost: [], corrupt: false });
+        return entries.map(() => 100);
+      },
+    },
+    mysql: {
+      write: async (w) => {
+        steps.push('mysql_write');
+        if (opts.failMysql) throw new Error('boom');
+        writes.push(w);
+      },
+    },
+    deadLetter: { send: async (r) => void (r.length && steps.push(`dead_letter:${r.length}`)) },
+    retry: (_step, fn) => fn(),
+    now: () => 1_767_300_000_000,
+  };
+  return { deps, steps, saved, writes };
+}
+
+const msg = (offset: number, value: unknown, key: string | null = SESSION): ChunkMessage => ({
+  offset: String(offset),
+  key: key === null ? null : Buffer.from(key),
+  value: Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)),
+});
+
+const records = [startedRecord(), eventRecord(lookAway(1, 3)), eventRecord(lookAway(10, 3)), endedRecord(60)];
+
+describe('applyChunk', () => {
+  it('gives every message an outcome and writes DLQ, then MySQL, then Redis', async () => {
+    const f = fakes();
+    const out = await applyChunk(f.deps, 't', 0, [
+      msg(0, records[0]),
+      msg(1, '{bad'),
+      ...records.slice(1).map((r, i) => msg(i + 2, r)),
+    ]);
+    expect(out.outcomes.map((o) => `${o.offset}:${o.outcome}:${o.reason}`)).toEqual([
+      '0:ok:session_started',
+      '1:dlq:invalid_json',
+      '2:ok:applied',
+      '3:ok:alerted',
+      '4:ok:session_ended',
+    ]);
+    expect(f.steps).toEqual(['dead_letter:1', 'mysql_write', 'redis_save']);
+    const w = f.writes[0]!;
+    expect(w.starts).toHaveLength(1);
+    expect(w.alerts.map((a) => a.rule)).toEqual(['look_away']);
+    expect(w.updates[0]).toMatchObject({ sessionId: SESSION, endedAt: records[3]!.receivedAt });
+    expect(w.snapshots[0]!.score).toBeGreaterThan(0);
+    expect(f.saved.get(SESSION)!.position).toEqual({ partition: 0, offset: 4 });
+  });
+
+  it('drops a redelivery of what the stored state already counts, and applies what is new', async () => {
+    const f = fakes();
+    const messages = records.map((r, i) => msg(i, r));
+    await applyChunk(f.deps, 't', 0, messages.slice(0, 3));
+    const again = await applyChunk(f.deps, 't', 0, messages);
+    expect(again.outcomes.map((o) => o.outcome)).toEqual(['drop', 'drop', 'drop', 'ok']);
+    expect(again.alerts).toEqual([]);
+  });
+
+  it('saves no state when MySQL fails, so the redelivered chunk recomputes the same alerts', async () => {
+    const failing = fakes({ failMysql: true });
+    const messages = records.map((r, i) => msg(i, r));
+    await expect(applyChunk(failing.deps, 't', 0, messages)).rejects.toThrow('boom');
+    expect(failing.steps).toEqual(['mysql_write']);
+    expect(failing.saved.size).toBe(0);
+    const ok = fakes();
+    const first = await applyChunk(ok.deps, 't', 0, messages);
+    const replay = await applyChunk(fakes().deps, 't', 0, messages); // as after the failure: nothing saved
+    expect(replay.alerts.map((a) => a.alertId)).toEqual(first.alerts.map((a) => a.alertId));
+  });
+
+  it('dead-letters a record keyed by another session instead of applying it out of order', async () => {
+    const f = fakes();
+    const out = await applyChunk(f.deps, 't', 0, [msg(0, records[1], 'b'.repeat(64))]);
+    expect(out.outcomes).toEqual([{ offset: '0', outcome: 'dlq', reason: 'key_mismatch' }]);
+    expect(f.steps).toEqual(['dead_letter:1', 'mysql_write']);
+    expect(f.writes).toEqual([{ starts: [], alerts: [], snapshots: [], updates: [] }]);
+    expect(f.saved.size).toBe(0);
+  });
+});
