@@ -45,6 +45,11 @@ describe('processor pipeline', () => {
     const snapRows = snaps as { session_id: string; score: string; contributions: { rule: string }[] }[];
     expect(new Set(snapRows.map((s) => s.session_id)).size).toBe(12);
     expect(snapRows.some((s) => Number(s.score) > 0 && s.contributions.length > 0)).toBe(true);
+    // Outcome metrics move right after the MySQL commit the queries above saw: wait for them, then compare.
+    await waitFor(
+      'outcomes counted',
+      async () => (await p.metric('processor_messages_processed_total')) >= records.length,
+    );
     expect(await p.metric('processor_messages_processed_total', { outcome: 'ok' })).toBe(records.length);
     expect(await p.metric('processor_alerts_total')).toBe(want.alertIds.size);
     const health = await fetch(`http://127.0.0.1:${p.metricsPort()}/healthz`);

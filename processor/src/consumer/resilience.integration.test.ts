@@ -114,6 +114,11 @@ describe('processor resilience', () => {
     const records = interleave(Array.from({ length: 60 }, (_, i) => sessionRecords(randomSessionId(), i)));
     await produceRecords(env.producer, env.topic, records);
     await waitFor('all sessions ended', async () => (await endedSessions(env!.db.pool)) === 60, 60_000);
+    await waitFor('outcomes counted', async () => {
+      const sum =
+        (await a.metric('processor_messages_processed_total')) + (await b.metric('processor_messages_processed_total'));
+      return sum >= records.length;
+    });
     const byA = await a.metric('processor_messages_processed_total');
     const byB = await b.metric('processor_messages_processed_total');
     expect(byA).toBeGreaterThan(0);
