@@ -6,6 +6,15 @@ import { ExamConfig, SessionId } from './session.ts';
 
 export const KAFKA_SCHEMA_VERSION = 1;
 
+/**
+ * The record key is the sessionId, so one session's records share a partition and stay in order. Through the
+ * Kafka REST JSON formats (v2 `vnd.kafka.json.v2+json`, v3 `JSON`) the key is itself serialized as JSON, so its
+ * bytes are `"<sessionId>"` with the quotes; a native producer may write the bare id. Consumers accept both.
+ */
+export function keyMatchesSession(key: string, sessionId: string): boolean {
+  return key === sessionId || key === JSON.stringify(sessionId);
+}
+
 export const KAFKA_TOPICS = {
   events: 'proctor.events',
   deadLetter: 'proctor.events.dlq',

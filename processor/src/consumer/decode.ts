@@ -1,5 +1,5 @@
 // Kafka message → ProctorRecord, or the reason it is poison. Parsed once here; past this point types are trusted.
-import { ProctorRecord } from '@proctor/contracts';
+import { keyMatchesSession, ProctorRecord } from '@proctor/contracts';
 
 export type Decoded =
   | { ok: true; record: ProctorRecord }
@@ -22,7 +22,7 @@ export function decodeRecord(key: Buffer | null, value: Buffer | null): Decoded 
     return { ok: false, reason: 'schema_invalid', detail };
   }
   // Records are keyed by sessionId so one session stays in one partition, in order; another key breaks that.
-  if (key && key.length > 0 && key.toString('utf8') !== parsed.data.sessionId) {
+  if (key && key.length > 0 && !keyMatchesSession(key.toString('utf8'), parsed.data.sessionId)) {
     return { ok: false, reason: 'key_mismatch', detail: 'message key is not the record sessionId' };
   }
   return { ok: true, record: parsed.data };
