@@ -27,9 +27,18 @@ describe('decodeRecord', () => {
     }
   });
 
-  it('accepts a valid record keyed by its session', () => {
-    const d = decodeRecord(buf(SESSION), buf(good));
-    expect(d).toEqual({ ok: true, record: good });
+  it.each([
+    { name: 'raw sessionId (kafkajs producers)', key: SESSION },
+    { name: 'JSON-encoded sessionId (the REST v2 bridge, as the edge produces)', key: JSON.stringify(SESSION) },
+  ])('accepts a valid record keyed by its session: $name', ({ key }) => {
+    expect(decodeRecord(buf(key), buf(good))).toEqual({ ok: true, record: good });
+  });
+
+  it('still refuses a JSON-encoded key of another session', () => {
+    expect(decodeRecord(buf(JSON.stringify('b'.repeat(64))), buf(good))).toMatchObject({
+      ok: false,
+      reason: 'key_mismatch',
+    });
   });
 
   it('accepts the JSON-encoded key the Kafka REST JSON formats write', () => {

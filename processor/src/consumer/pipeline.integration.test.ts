@@ -137,4 +137,24 @@ describe('processor pipeline', () => {
     expect(await p.metric('processor_messages_dead_lettered_total')).toBe(2);
     expect(await alertIds(env.db.pool)).toHaveLength((await expectedOutcome([...good, tail])).alertIds.size);
   });
+
+  it('applies records produced through the REST v2 bridge the edge uses (JSON-encoded keys)', async () => {
+    env = await h.setup(2);
+    const bridge = process.env.KAFKA_BRIDGE_URL ?? 'http://127.0.0.1:18080';
+    const records = sessionRecords(randomSessionId(), 0);
+    const res = await fetch(`${bridge}/topics/${env.topic}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/vnd.kafka.json.v2+json' },
+      body: JSON.stringify({ records: records.map((r) => ({ key: r.sessionId, value: r })) }),
+    });
+    expect(res.status).toBe(200);
+    const p = await run();
+    await waitFor('session ended', async () => (await endedSessions(env!.db.pool)) === 1);
+    await waitFor(
+      'outcomes counted',
+      async () => (await p.metric('processor_messages_processed_total')) >= records.length,
+    );
+    expect(await p.metric('processor_messages_processed_total', { outcome: 'ok' })).toBe(records.length);
+    expect(new Set(await alertIds(env.db.pool))).toEqual((await expectedOutcome(records)).alertIds);
+  });
 });

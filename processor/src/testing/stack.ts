@@ -8,6 +8,9 @@ import { Redis } from 'ioredis';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import mysql from 'mysql2/promise';
 
+// The dashboard's live test imports the child-process helper from here.
+export { type ProcessorChild, startProcessor } from './processorChild.ts';
+
 export const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const MYSQL_SERVER = process.env.MYSQL_SERVER_URL ?? 'mysql://root@127.0.0.1:3306/';
