@@ -40,10 +40,4 @@ describe('decodeRecord', () => {
       reason: 'key_mismatch',
     });
   });
-
-  it('accepts the JSON-encoded key the Kafka REST JSON formats write', () => {
-    expect(decodeRecord(buf(JSON.stringify(SESSION)), buf(good))).toEqual({ ok: true, record: good });
-    const other = decodeRecord(buf(JSON.stringify('b'.repeat(64))), buf(good));
-    expect(other.ok ? 'ok' : other.reason).toBe('key_mismatch');
-  });
 });
