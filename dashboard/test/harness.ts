@@ -10,6 +10,7 @@ import { Redis } from 'ioredis';
 import { type CryptoKey, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import mysql from 'mysql2/promise';
 import { type Browser, chromium } from 'playwright-core';
+import { CHROMIUM_FLAGS } from '../../client/test/chromium.ts';
 import { migrate } from '../../infra/migrations/migrate.ts';
 
 export const DASHBOARD_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -271,20 +272,7 @@ export async function markLive(redis: Redis, prefix: string, sessionId: string, 
   await redis.zadd(livenessKey(livenessShard(sessionId), prefix), deadline, sessionId);
 }
 
-/** Headless Chromium as the team runs it (Debian's /usr/bin/chromium, flags from TOOLCHAIN.md). */
+/** Headless Chromium as the team runs it: Debian's /usr/bin/chromium with the one shared flag list. */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS });
 }
