@@ -71,6 +71,12 @@ describe('exam token claims', () => {
     const m = messages(ExamTokenClaims.safeParse({ ...identity, attempt_no: '1', exp: 2_000_000_000 }));
     expect(m.join()).toMatch(/^attempt_no: .*number/);
   });
+  it('takes an optional platform-signed proctoring claim, bounds-checked', () => {
+    const signed = { ...identity, exp: 2_000_000_000, proctoring: { examConfig: { maxLookAwaySeconds: 8 } } };
+    expect(ExamTokenClaims.parse(signed).proctoring?.examConfig?.maxLookAwaySeconds).toBe(8);
+    const m = messages(ExamTokenClaims.safeParse({ ...signed, proctoring: { examConfig: { maxLookAwaySeconds: 0 } } }));
+    expect(m.join()).toMatch(/^proctoring\.examConfig\.maxLookAwaySeconds:/);
+  });
   it('requires exp', () => {
     expect(messages(ExamTokenClaims.safeParse(identity)).join()).toMatch(/^exp:/);
   });

@@ -1,6 +1,7 @@
 // Claims of the candidate's existing exam JWT (we verify it, we never issue it) and of proctor tokens.
 import { z } from 'zod';
 import { ExternalId } from './ids.ts';
+import { Accommodations, ExamConfigOverrides } from './session.ts';
 
 const NumericDate = z.number().int().nonnegative();
 
@@ -23,6 +24,14 @@ export const ExamTokenClaims = z.object({
   exam_schedule_id: ExternalId,
   user_id: ExternalId,
   attempt_no: z.number().int().min(1).max(1000),
+  /**
+   * Optional thresholds and accommodations signed by the exam platform. Thresholds are a fairness decision: when
+   * this claim is present it is authoritative and the start body's examConfig/accommodations are ignored.
+   */
+  proctoring: z
+    .object({ examConfig: ExamConfigOverrides.optional(), accommodations: Accommodations.optional() })
+    .strict()
+    .optional(),
   ...Registered,
 });
 export type ExamTokenClaims = z.infer<typeof ExamTokenClaims>;

@@ -42,6 +42,12 @@ export const EdgeEnvSchema = z
     /** Timeout of each Redis or Kafka REST call, ms. Default 5000. */
     UPSTREAM_TIMEOUT_MS: withDefault(positiveInt.max(30_000), 5000),
     /**
+     * Whether the candidate's start body may set thresholds and accommodations when the token carries no signed
+     * `proctoring` claim. `allow` (default) keeps the body contract; `deny` refuses such a body with 403, so
+     * only the platform decides what is fair. A signed claim always wins over the body.
+     */
+    EXAM_CONFIG_FROM_BODY: withDefault(z.enum(['allow', 'deny']), 'allow'),
+    /**
      * Origins whose pages may call the edge from the browser, comma-separated, or "*". Default "*": the exam
      * token is a bearer header, never an ambient cookie, so a foreign origin gains nothing it does not hold.
      */

@@ -175,6 +175,41 @@ describe('tenant isolation', () => {
   });
 });
 
+describe('who decides the thresholds', () => {
+  it('takes a platform-signed proctoring claim over the thresholds in the body', async () => {
+    const c = await candidate(h.edge.url, {
+      ...randomIdentity(),
+      proctoring: { examConfig: { maxLookAwaySeconds: 8 }, accommodations: { overrides: { noFaceMaxSeconds: 20 } } },
+    });
+    const res = await c.call('/sessions/start', {
+      examConfig: { maxLookAwaySeconds: 600, maxLookAwayWindowSeconds: 600 },
+    });
+    expect(res.status).toBe(201);
+    expect(res.json.session.examConfig).toMatchObject({
+      maxLookAwaySeconds: 8,
+      maxLookAwayWindowSeconds: 30,
+      noFaceMaxSeconds: 20,
+    });
+  });
+
+  it('refuses body thresholds with 403 when the edge is set to trust only the platform', async () => {
+    const strict = await startEdge({
+      env: { EXAM_CONFIG_FROM_BODY: 'deny', REDIS_KEY_PREFIX: h.prefix, KAFKA_TOPIC: h.topic.name },
+    });
+    try {
+      const c = await candidate(strict.url);
+      const refused = await c.call('/sessions/start', { examConfig: { maxLookAwaySeconds: 600 } });
+      expect(refused.status).toBe(403);
+      expect(refused.json.error.code).toBe('FORBIDDEN');
+      const plain = await c.callRetrying('/sessions/start', { client: { version: '1.0.0' } });
+      expect(plain.status).toBe(201);
+      expect(plain.json.session.examConfig.maxLookAwaySeconds).toBe(5);
+    } finally {
+      await strict.stop();
+    }
+  });
+});
+
 describe('keys from a JWKS URL', () => {
   let fetches = 0;
   let jwksEdge: StartedEdge | undefined;

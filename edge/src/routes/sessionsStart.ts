@@ -26,7 +26,7 @@ export const sessionsStart: Route = {
       201: { description: 'Session started', schema: SessionStartResponse },
       200: { description: 'Session was already active and is resumed unchanged', schema: SessionStartResponse },
     },
-    errors: [...BODY_ERRORS, 'SESSION_ENDED', 'SERVICE_UNAVAILABLE'],
+    errors: [...BODY_ERRORS, 'FORBIDDEN', 'SESSION_ENDED', 'SERVICE_UNAVAILABLE'],
   },
   async handler(c) {
     const { claims, sessionId } = c.get('caller');
@@ -36,9 +36,17 @@ export const sessionsStart: Route = {
       emptyValue: {},
       what: 'start body',
     });
+    // Thresholds decide what counts as cheating: a platform-signed `proctoring` claim wins over the browser's body.
+    const bodySetsConfig = Object.keys(body.examConfig).length > 0 || body.accommodations !== undefined;
+    const signed = claims.proctoring;
+    if (!signed && bodySetsConfig && config.EXAM_CONFIG_FROM_BODY === 'deny') {
+      throw new ApiError('FORBIDDEN', "exam config and accommodations must come from the token's proctoring claim");
+    }
+    if (signed && bodySetsConfig) logger.info('exam_config_from_token', { sessionId, bodyIgnored: true });
+    const source = signed ?? body;
     let examConfig: ReturnType<typeof resolveExamConfig>;
     try {
-      examConfig = resolveExamConfig(body.examConfig, body.accommodations);
+      examConfig = resolveExamConfig(source.examConfig ?? {}, source.accommodations);
     } catch (err) {
       if (err instanceof z.ZodError) throw validationFailed(err, 'exam config with accommodations');
       throw err;
