@@ -11,9 +11,12 @@ export function sessionKey(sessionId: string, part: string, prefix = REDIS_PREFI
 /** The edge's session state hash (status, tenant, identity, config, startedAt, lastHeartbeatAt, endedAt). */
 export const sessionStateKey = (sessionId: string, prefix?: string) => sessionKey(sessionId, 'session', prefix);
 
-/** One dedupe mark per accepted event: 'pending' while its produce is in flight, 'done' once durable. */
-export const eventMarkKey = (sessionId: string, eventId: string, prefix?: string) =>
-  sessionKey(sessionId, `ev:${eventId}`, prefix);
+/**
+ * The session's dedupe marks: one hash, field = eventId, value 'p' while its produce is in flight (or after a
+ * crashed attempt) and 'd' once durable. About 40 bytes an event instead of ~180 for a key per event, and one
+ * DEL when the session ends, since an ended session accepts no more events.
+ */
+export const eventMarksKey = (sessionId: string, prefix?: string) => sessionKey(sessionId, 'ev', prefix);
 
 /**
  * Liveness is sharded into sorted sets scored by each session's deadline (last seen + N × heartbeat interval).
@@ -32,5 +35,5 @@ export const livenessKey = (shard: number, prefix = REDIS_PREFIX) => `${prefix}:
 /** TTL of a session's edge state: refreshed by every heartbeat, so only abandoned sessions expire. */
 export const SESSION_STATE_TTL_SECONDS = 8 * 60 * 60;
 
-/** TTL of a 'done' dedupe mark: longer than the oldest timestamp the edge accepts (EVENT_LIMITS.maxEventAgeMs). */
+/** TTL of the marks hash, refreshed by every batch: longer than the oldest timestamp the edge accepts. */
 export const EVENT_MARK_TTL_SECONDS = 7 * 60 * 60;

@@ -1,44 +1,66 @@
-// Exactly-once at the edge's door: one mark per eventId, 'pending' while a produce is in flight, 'done' once the
-// event is durable. A mark becomes 'done' only after Kafka acknowledged, so a failure never loses an event.
-import { EVENT_MARK_TTL_SECONDS, eventMarkKey } from '@proctor/contracts';
+// Exactly-once at the edge's door: one mark per eventId in the session's marks hash, 'p' (pending) while a produce
+// is in flight and 'd' (done) once the event is durable. A mark becomes 'd' only after Kafka acknowledged, so a
+// failure never loses an event. Each operation is one script or pipeline: one round trip for the whole batch.
+import { EVENT_MARK_TTL_SECONDS, eventMarksKey } from '@proctor/contracts';
 import type { Redis } from '@upstash/redis/cloudflare';
 
-/** A 'pending' mark outlives any produce attempt (timeouts are seconds), then frees the event for a retry. */
-export const PENDING_TTL_SECONDS = 120;
-
 /**
- * What SET … NX GET said about one event:
- * - claimed: no mark existed, we set 'pending': ours to produce (and to release if the produce fails);
+ * What a claim found for one event:
+ * - claimed: no mark existed and we set 'p': ours to produce (and to release if the produce fails);
  * - pending: another attempt is in flight or crashed: produce it again (downstream is idempotent by eventId);
  * - done: already durable: a duplicate.
  */
 export type Claim = 'claimed' | 'pending' | 'done';
 
-/**
- * `SET mark 'pending' NX EX 120 GET` per event; each reply is the mark's previous value. The commands are issued
- * in one tick, so the auto-pipelining client sends them (with whatever else the caller issued in that tick) as one
- * pipeline: one round trip for the whole batch.
- */
-export function claimEvents(redis: Redis, prefix: string, sessionId: string, eventIds: string[]): Promise<Claim[]> {
-  return Promise.all(
-    eventIds.map((id) =>
-      redis
-        .set(eventMarkKey(sessionId, id, prefix), 'pending', { nx: true, ex: PENDING_TTL_SECONDS, get: true })
-        .then(parseClaim),
-    ),
+// KEYS: marks. ARGV: ttl, eventIds… Returns, per event, its previous mark or 'c' when this call claimed it.
+// (A Lua table cannot hold nil, so "no mark" comes back as 'c'.)
+const CLAIM = `
+local out = {}
+for i = 2, #ARGV do
+  local v = redis.call('HGET', KEYS[1], ARGV[i])
+  if v then out[i - 1] = v else redis.call('HSET', KEYS[1], ARGV[i], 'p'); out[i - 1] = 'c' end
+end
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+return out
+`;
+
+// KEYS: marks. ARGV: eventIds… Deletes only marks still pending: one another request made 'd' meanwhile stays.
+const RELEASE = `
+local n = 0
+for i = 1, #ARGV do
+  if redis.call('HGET', KEYS[1], ARGV[i]) == 'p' then n = n + redis.call('HDEL', KEYS[1], ARGV[i]) end
+end
+return n
+`;
+
+/** Claims every event in one script. Issued in the caller's tick, so it joins that tick's auto-pipeline. */
+export async function claimEvents(
+  redis: Redis,
+  prefix: string,
+  sessionId: string,
+  eventIds: string[],
+): Promise<Claim[]> {
+  if (eventIds.length === 0) return [];
+  const reply = await redis.eval<string[], string[]>(
+    CLAIM,
+    [eventMarksKey(sessionId, prefix)],
+    [String(EVENT_MARK_TTL_SECONDS), ...eventIds],
   );
+  return eventIds.map((_, i) => parseClaim(reply[i]));
 }
 
-function parseClaim(reply: unknown): Claim {
-  if (reply === null || reply === undefined) return 'claimed';
-  return reply === 'done' ? 'done' : 'pending';
+function parseClaim(mark: unknown): Claim {
+  if (mark === 'c') return 'claimed';
+  return mark === 'd' ? 'done' : 'pending';
 }
 
-/** After a successful produce: every produced event's mark becomes final. One pipeline. */
+/** After a successful produce: every produced event's mark becomes final, and the hash's TTL is refreshed. */
 export async function markDone(redis: Redis, prefix: string, sessionId: string, eventIds: string[]): Promise<void> {
   if (eventIds.length === 0) return;
+  const key = eventMarksKey(sessionId, prefix);
   const p = redis.pipeline();
-  for (const id of eventIds) p.set(eventMarkKey(sessionId, id, prefix), 'done', { ex: EVENT_MARK_TTL_SECONDS });
+  p.hset(key, Object.fromEntries(eventIds.map((id) => [id, 'd'])));
+  p.expire(key, EVENT_MARK_TTL_SECONDS);
   await p.exec();
 }
 
@@ -50,5 +72,5 @@ export async function releaseClaims(
   eventIds: string[],
 ): Promise<void> {
   if (eventIds.length === 0) return;
-  await redis.del(...eventIds.map((id) => eventMarkKey(sessionId, id, prefix)));
+  await redis.eval(RELEASE, [eventMarksKey(sessionId, prefix)], eventIds);
 }

@@ -1,7 +1,7 @@
 // /events/batch delivery guarantees against the real stack: every accepted event reaches Kafka exactly once (per
 // successful attempt), keyed by session; duplicates are dropped without loss; failures answer 503 and a retry of
 // the same batch is then fully accepted; rate limits answer 429 with Retry-After.
-import { eventMarkKey } from '@proctor/contracts';
+import { eventMarksKey } from '@proctor/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Candidate, candidate, noFaceEvent } from '../../testing/client.ts';
 import { type FaultyProxy, startFaultyProxy } from '../../testing/faultyProxy.ts';
@@ -70,17 +70,33 @@ describe('exactly once', () => {
     expect([...a, ...b].every((e) => counts.get(e.eventId) === 1)).toBe(true);
     // Per-session order: batch a before batch b.
     expect(ids.slice(0, 20)).toEqual(a.map((e) => e.eventId));
-    expect(await h.redis.get(eventMarkKey(c.sessionId, a[0]!.eventId, h.prefix))).toBe('done');
+    expect(await h.redis.hget(eventMarksKey(c.sessionId, h.prefix), a[0]!.eventId)).toBe('d');
   });
 
   it('re-produces an event whose mark was left pending by a crashed attempt', async () => {
     const c = await startedCandidate();
     const e = noFaceEvent();
-    await h.redis.set(eventMarkKey(c.sessionId, e.eventId, h.prefix), 'pending', { ex: 120 });
+    await h.redis.hset(eventMarksKey(c.sessionId, h.prefix), { [e.eventId]: 'p' });
     const res = await c.callRetrying('/events/batch', { sessionId: c.sessionId, events: [e] });
     expect(res.json).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
-    expect(await h.redis.get(eventMarkKey(c.sessionId, e.eventId, h.prefix))).toBe('done');
+    expect(await h.redis.hget(eventMarksKey(c.sessionId, h.prefix), e.eventId)).toBe('d');
     expect(await eventsInKafka(c, 1)).toEqual([e.eventId]);
+  });
+});
+
+describe('dedupe memory', () => {
+  it('keeps one small hash of marks per session and drops it when the session ends', async () => {
+    const c = await startedCandidate();
+    const events = Array.from({ length: 50 }, () => noFaceEvent());
+    const res = await c.callRetrying('/events/batch', { sessionId: c.sessionId, events });
+    expect(res.json.accepted).toBe(50);
+    const key = eventMarksKey(c.sessionId, h.prefix);
+    expect(await h.redis.hlen(key)).toBe(50);
+    const bytes = Number(await h.redis.eval('return redis.call("MEMORY", "USAGE", KEYS[1])', [key], []));
+    expect(bytes / 50).toBeLessThan(64);
+
+    expect((await c.callRetrying('/sessions/end', { sessionId: c.sessionId })).status).toBe(200);
+    expect(await h.redis.exists(key)).toBe(0);
   });
 });
 
@@ -95,7 +111,7 @@ describe('produce failures', () => {
       expect(failed.json.error.code).toBe('SERVICE_UNAVAILABLE');
       expect(Number(failed.headers.get('Retry-After'))).toBeGreaterThan(0);
       const marks = await Promise.all(
-        batch.events.map((e) => h.redis.get(eventMarkKey(c.sessionId, e.eventId, h.prefix))),
+        batch.events.map((e) => h.redis.hget(eventMarksKey(c.sessionId, h.prefix), e.eventId)),
       );
       expect(marks.every((m) => m === null)).toBe(true);
     } finally {

@@ -4,6 +4,7 @@
 // that is fine on Upstash and a single Redis, which do not split keys across nodes.
 import {
   type ExamConfig,
+  eventMarksKey,
   livenessKey,
   livenessShard,
   SESSION_STATE_TTL_SECONDS,
@@ -54,7 +55,8 @@ end
 return s
 `;
 
-// KEYS: state, liveness. ARGV: now, ttl, sessionId, reason. Ending twice keeps the first end. Returns HGETALL.
+// KEYS: state, liveness, event marks. ARGV: now, ttl, sessionId, reason. Ending twice keeps the first end.
+// An ended session refuses every batch, so its dedupe marks are dropped with it. Returns HGETALL.
 const END = `
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return {} end
@@ -63,6 +65,7 @@ if status == 'active' then
   redis.call('EXPIRE', KEYS[1], ARGV[2])
 end
 redis.call('ZREM', KEYS[2], ARGV[3])
+redis.call('DEL', KEYS[3])
 return redis.call('HGETALL', KEYS[1])
 `;
 
@@ -156,7 +159,7 @@ export async function endSession(
   now: number,
 ): Promise<StoredSession | null> {
   const args = [String(now), String(SESSION_STATE_TTL_SECONDS), sessionId, reason];
-  const flat = await redis.eval(END, sessionKeys(sessionId, prefix), args);
+  const flat = await redis.eval(END, [...sessionKeys(sessionId, prefix), eventMarksKey(sessionId, prefix)], args);
   const h = toObject(flat);
   return h.status ? toSession(sessionId, h) : null;
 }
