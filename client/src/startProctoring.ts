@@ -217,7 +217,8 @@ export async function startProctoring(options: ProctoringOptions): Promise<Proct
   void startSession(0);
 
   let heartbeatBusy = false;
-  // Heartbeats: skipped when an event batch reached the edge within the interval (that counts as contact).
+  // Heartbeats: one per interval without contact; skipped when an event batch reached the edge within the interval
+  // (the edge bumps the liveness deadline on every accepted batch, as on a heartbeat).
   timers.push(
     setInterval(async () => {
       if (!sessionStarted || heartbeatBusy || !heartbeatDue(Date.now(), lastContact, heartbeatSeconds)) return;

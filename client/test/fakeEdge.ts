@@ -1,6 +1,9 @@
 // A stand-in for the edge API that records every request, for tests that must not depend on the real edge:
-// it can go down (connections refused) and come back on the same port.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+// it can go down (connections refused) and come back on the same port. Plain HTTP/1.1 by default; given a
+// certificate it serves HTTP/2 over TLS only (as Cloudflare does to browsers) and counts the bytes read on the
+// TCP sockets under TLS, i.e. what the candidate's uplink really carries.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createSecureServer, type Http2ServerRequest } from 'node:http2';
 import type { Socket } from 'node:net';
 import { AnomalyEvent, EXAM_CONFIG_DEFAULTS } from '@proctor/contracts';
 
@@ -17,6 +20,8 @@ export interface FakeEdge {
   requests: RecordedRequest[];
   /** Every event received in a batch, in arrival order, including repeats. */
   received: AnomalyEvent[];
+  /** Bytes read so far on every TCP connection (TLS records, handshakes and HTTP/2 frames included). */
+  wireBytesIn(): number;
   down(): Promise<void>;
   up(): Promise<void>;
   close(): Promise<void>;
@@ -29,13 +34,23 @@ const CORS = {
   'access-control-max-age': '7200',
 };
 
-export async function startFakeEdge(port = 0): Promise<FakeEdge> {
+export interface FakeEdgeOptions {
+  port?: number;
+  /** PEM key and certificate: serve HTTP/2 over TLS (no HTTP/1.1 fallback) on https://127.0.0.1. */
+  tls?: { key: string; cert: string };
+}
+
+export async function startFakeEdge(options: FakeEdgeOptions | number = {}): Promise<FakeEdge> {
+  const { port = 0, tls } = typeof options === 'number' ? { port: options } : options;
   const requests: RecordedRequest[] = [];
   const received: AnomalyEvent[] = [];
   const seen = new Set<string>();
   const sockets = new Set<Socket>();
+  let closedSocketBytes = 0;
 
-  const handler = async (req: IncomingMessage, res: ServerResponse) => {
+  // The part of the HTTP/1.1 and HTTP/2 compatibility responses this handler uses.
+  type Res = { writeHead(status: number, headers: Record<string, string>): unknown; end(body: string): unknown };
+  const handler = async (req: IncomingMessage | Http2ServerRequest, res: Res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks);
@@ -49,7 +64,8 @@ export async function startFakeEdge(port = 0): Promise<FakeEdge> {
       res.end(JSON.stringify(value));
     };
     if (req.method === 'OPTIONS') {
-      res.writeHead(204, CORS).end();
+      res.writeHead(204, CORS);
+      res.end('');
       return;
     }
     const sessionId = (body as { sessionId?: string })?.sessionId ?? 'f'.repeat(64);
@@ -95,14 +111,20 @@ export async function startFakeEdge(port = 0): Promise<FakeEdge> {
     json(404, { error: { code: 'NOT_FOUND', message: 'no route', requestId: 'fake' } });
   };
 
-  let server: Server | undefined;
+  let server: Server | ReturnType<typeof createSecureServer> | undefined;
   let boundPort = port;
   const listen = () =>
     new Promise<void>((resolve) => {
-      server = createServer((req, res) => void handler(req, res));
-      server.on('connection', (s) => {
+      server = tls
+        ? createSecureServer({ ...tls, allowHTTP1: false }, (req, res) => void handler(req, res))
+        : createServer((req, res) => void handler(req, res));
+      // 'connection' carries the raw TCP socket (for TLS, before the handshake), so bytesRead is wire bytes.
+      server.on('connection', (s: Socket) => {
         sockets.add(s);
-        s.on('close', () => sockets.delete(s));
+        s.on('close', () => {
+          closedSocketBytes += s.bytesRead;
+          sockets.delete(s);
+        });
       });
       server.listen(boundPort, '127.0.0.1', () => {
         boundPort = (server!.address() as { port: number }).port;
@@ -117,7 +139,9 @@ export async function startFakeEdge(port = 0): Promise<FakeEdge> {
       server = undefined;
     });
   await listen();
-  return { url: `http://127.0.0.1:${boundPort}`, requests, received, down, up: listen, close: down };
+  const wireBytesIn = () => closedSocketBytes + [...sockets].reduce((sum, s) => sum + s.bytesRead, 0);
+  const url = `${tls ? 'https' : 'http'}://127.0.0.1:${boundPort}`;
+  return { url, requests, received, wireBytesIn, down, up: listen, close: down };
 }
 
 /** An unsigned JWT carrying exam claims: the fake edge does not verify, and the client only reads them. */
