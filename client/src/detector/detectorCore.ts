@@ -3,7 +3,7 @@
 import { type GraphModel, loadGraphModel } from '@tensorflow/tfjs-converter';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from './backends.ts';
-import { createFaceEngine, type FaceEngine, type ModelType } from './faceEngine.ts';
+import { createFaceEngine, type FaceEngine, modelTypes } from './faceEngine.ts';
 import { frameLuma } from './frameLuma.ts';
 import { analysisSize, type DetectorInfo, type DetectorOptions, type FrameResult } from './protocol.ts';
 
@@ -12,9 +12,6 @@ export interface DetectorCore {
   analyse(source: ImageBitmap | HTMLCanvasElement | HTMLVideoElement, t: number): Promise<FrameResult>;
   dispose(): void;
 }
-
-const modelTypes = (choice: DetectorOptions['models']): ModelType[] =>
-  choice === 'short+full' ? ['short', 'full'] : [choice];
 
 function canvas2d(width: number, height: number) {
   const canvas =
@@ -52,7 +49,7 @@ export async function createDetectorCore(options: DetectorOptions): Promise<Dete
   const { backend, attempts } = await selectBackend(options.backends, base, options.allowSoftwareGpu, async () => {
     engine?.dispose();
     const loaded = await Promise.all(types.map((m) => loadGraphModel(`${base}facemesh-detection-${m}.json`)));
-    engine = createFaceEngine(Object.fromEntries(types.map((m, i) => [m, loaded[i]!])));
+    engine = createFaceEngine(Object.fromEntries(types.map((m, i) => [m, loaded[i]!])), options.models);
     if (!(await outputsFinite(loaded))) return false;
     // And the whole pipeline once, as each frame will run it.
     const probe = new ImageData(64, 48);

@@ -8,8 +8,19 @@ import { MediaPipeFaceDetectorTfjs } from '@tensorflow-models/face-detection/dis
 import type { FaceDetection } from '../derive/types.ts';
 
 export type ModelType = 'short' | 'full';
-/** Which detectors run on each frame: one model, or both with their detections merged. */
-export type ModelChoice = ModelType | 'short+full';
+/**
+ * Which detectors run on each frame: one model; both with their detections merged ('short+full'); or the
+ * full-range model on every frame and the short-range one only on frames where full-range finds no face
+ * ('full>short', the default: see client/MODEL_CHOICE.md).
+ */
+export type ModelChoice = ModelType | 'short+full' | 'full>short';
+
+/** The models a choice needs, in the order they run. */
+export function modelTypes(choice: ModelChoice): ModelType[] {
+  if (choice === 'short+full') return ['short', 'full'];
+  if (choice === 'full>short') return ['full', 'short'];
+  return [choice];
+}
 
 /** Faces overlapping more than this (intersection over union) are one face seen by two models. */
 const MERGE_IOU = 0.3;
@@ -25,15 +36,24 @@ export interface FaceEngine {
  * Wraps loaded graph models. `detectFaces` (the lower-level call) is used instead of `estimateFaces`
  * because only it returns each face's score, which MULTI_PERSON thresholds on.
  */
-export function createFaceEngine(models: Partial<Record<ModelType, GraphModel>>): FaceEngine {
-  const detectors = (Object.entries(models) as Array<[ModelType, GraphModel]>).map(
-    ([type, model]) => new MediaPipeFaceDetectorTfjs(type, model, MAX_FACES),
-  );
-  if (detectors.length === 0) throw new Error('createFaceEngine needs at least one model');
+export function createFaceEngine(
+  models: Partial<Record<ModelType, GraphModel>>,
+  choice: ModelChoice = 'short+full',
+): FaceEngine {
+  const detectors = modelTypes(choice).map((type) => {
+    const model = models[type];
+    if (!model) throw new Error(`createFaceEngine: model choice '${choice}' needs the ${type}-range model`);
+    return new MediaPipeFaceDetectorTfjs(type, model, MAX_FACES);
+  });
+  // 'full>short': the short-range detector is a fallback, run only when full-range returns nothing. Full-range
+  // drops faces under score 0.6 itself, so an empty result means "no face MULTI_PERSON would count"; the short
+  // model then gets its chance at the desk-distance candidate full-range misses (a false NO_FACE otherwise).
+  const fallbackOnly = choice === 'full>short';
   return {
     async detect(image) {
       const perModel: FaceDetection[][] = [];
       for (const detector of detectors) {
+        if (fallbackOnly && perModel.some((faces) => faces.length > 0)) break;
         const raw = await detector.detectFaces(image as never, false);
         perModel.push(raw.map(toFaceDetection));
       }
