@@ -138,6 +138,21 @@ describe('processor pipeline', () => {
     expect(await alertIds(env.db.pool)).toHaveLength((await expectedOutcome([...good, tail])).alertIds.size);
   });
 
+  it('dead-letters a flood of large poison records without exceeding the broker batch limit', async () => {
+    env = await h.setup(1);
+    const sessionId = randomSessionId();
+    // 3000 records of 1 KB: one produce of them all would be a ~3.5 MB batch, which the broker refuses outright.
+    const flood = Array.from({ length: 3000 }, (_, n) => ({
+      key: sessionId,
+      value: JSON.stringify({ kind: 'event', n, pad: 'x'.repeat(1000) }),
+    }));
+    const tail = sessionRecords(sessionId, 0);
+    await produceRecords(env.producer, env.topic, [...flood, ...tail]);
+    const p = await run();
+    await waitFor('session after the flood ended', async () => (await endedSessions(env!.db.pool)) === 1, 60_000);
+    expect(await p.metric('processor_messages_dead_lettered_total')).toBe(3000);
+  });
+
   it('applies records produced through the REST v2 bridge the edge uses (JSON-encoded keys)', async () => {
     env = await h.setup(2);
     const bridge = process.env.KAFKA_BRIDGE_URL ?? 'http://127.0.0.1:18080';
