@@ -29,7 +29,8 @@ const services: { name: string; url: string; cmd: string; args: string[] }[] = [
 
 const children: ChildProcess[] = [];
 for (const s of services) {
-  const child = spawn(s.cmd, s.args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: `npm run dev` → sh → wrangler → workerd must all stop with it, not just npm.
+  const child = spawn(s.cmd, s.args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const prefix = `[${s.name}] `;
   for (const stream of [child.stdout, child.stderr]) {
     stream?.on('data', (chunk: Buffer) => {
@@ -52,7 +53,13 @@ let stopping = false;
 function shutdown(code: number): void {
   if (stopping) return;
   stopping = true;
-  for (const c of children) c.kill('SIGTERM');
+  for (const c of children) {
+    try {
+      if (c.pid && c.exitCode === null) process.kill(-c.pid, 'SIGTERM');
+    } catch {
+      // Already gone.
+    }
+  }
   setTimeout(() => process.exit(code), 5_000).unref();
 }
 process.on('SIGINT', () => shutdown(0));
