@@ -11,8 +11,8 @@ import { candidate, noFaceEvent } from '../edge/testing/client.ts';
 import { deleteByPrefix, stackRedis } from '../edge/testing/harness.ts';
 import { createTestTopic } from '../edge/testing/kafkaTopic.ts';
 import { localStackEnv } from '../edge/testing/startEdge.ts';
-import { connectInspector, type ProfileSummary, profileWhile, summarise } from './edge-v8-profiler.ts';
-import { CPU_TICK_MS, cpuMs, runQueueWaitMs, type ServedEdge, serveWithWorkerd } from './edge-workerd.ts';
+import { connectInspector, type ProfileSummary, profileWhile, summarise } from './lib/edge-v8-profiler.ts';
+import { CPU_TICK_MS, cpuMs, runQueueWaitMs, type ServedEdge, serveWithWorkerd } from './lib/edge-workerd.ts';
 
 const HELLO_REQUESTS = Number(process.env.BENCH_HELLO ?? 3000);
 const BATCH_REQUESTS = Number(process.env.BENCH_BATCHES ?? 400);

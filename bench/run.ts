@@ -1,5 +1,6 @@
 // `npm run bench`: runs every bench/*.ts (or those named on the command line) one after another, so that two
-// benchmarks never compete for the machine's cores, and prints each one's own numbers.
+// benchmarks never compete for the machine's cores, and prints each one's own numbers. Shared helpers live in
+// bench/lib/ and are never run on their own.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { basename } from 'node:path';

@@ -6,7 +6,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { basename, dirname, join } from 'node:path';
-import { bundleEdge } from '../edge/testing/startEdge.ts';
+import { bundleEdge } from '../../edge/testing/startEdge.ts';
 
 export const CPU_TICK_MS = 1000 / Number(spawnSync('getconf', ['CLK_TCK']).stdout.toString().trim() || 100);
 
@@ -40,7 +40,7 @@ export async function serveWithWorkerd(
   const dir = dirname(bundle);
   const bindings = Object.entries(env).map(([k, v]) => `(name = ${capnpString(k)}, text = ${capnpString(v)})`);
   const compatibilityDate = /^compatibility_date\s*=\s*"([0-9-]+)"/m.exec(
-    readFileSync(join(import.meta.dirname, '..', 'wrangler.toml'), 'utf8'),
+    readFileSync(join(import.meta.dirname, '..', '..', 'wrangler.toml'), 'utf8'),
   )?.[1];
   const config = join(dir, `edge-${port}.capnp`);
   writeFileSync(
@@ -63,7 +63,7 @@ const config :Workerd.Config = (
   // An explicit free port: a fixed one may be another engineer's inspector (wrangler dev listens on 9229+).
   const inspectorAddr = options.inspector ? `127.0.0.1:${await freePort()}` : undefined;
   const args = ['serve', config, ...(inspectorAddr ? [`--inspector-addr=${inspectorAddr}`] : [])];
-  const child = spawn(join(import.meta.dirname, '..', 'node_modules', '.bin', 'workerd'), args, {
+  const child = spawn(join(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'workerd'), args, {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
