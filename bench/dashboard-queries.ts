@@ -3,7 +3,8 @@
 // ranked list, which is what each connection would do without the shared live feed.
 import { changedAlertsSql, scheduleStampSql } from '../dashboard/src/server/live/liveFeed.ts';
 import { rankedSessionsSql } from '../dashboard/src/server/queries/sessions.ts';
-import { createTestDb, rand } from '../dashboard/test/harness.ts';
+import { createTestDb } from '../dashboard/test/harness.ts';
+import { seedBulk } from '../dashboard/test/seedBulk.ts';
 
 const TENANTS = 4;
 const SCHEDULES = 3;
@@ -14,52 +15,12 @@ const POLL_MS = 500;
 
 const db = await createTestDb();
 try {
-  const now = Date.now();
-  for (let t = 0; t < TENANTS; t++) {
-    for (let s = 0; s < SCHEDULES; s++) {
-      const sessions: unknown[][] = [];
-      const alerts: unknown[][] = [];
-      for (let i = 0; i < PER_SCHEDULE; i++) {
-        const id = rand(32);
-        sessions.push([
-          id,
-          `t${t}`,
-          `exam-${s}`,
-          `u${i}`,
-          1,
-          'active',
-          '{}',
-          new Date(now - 3_600_000),
-          Math.random() * 100,
-        ]);
-        for (const rule of ['look_away', 'no_face']) {
-          alerts.push([
-            rand(32),
-            `t${t}`,
-            id,
-            rule,
-            'high',
-            new Date(now - 60_000),
-            new Date(now - 30_000),
-            '[]',
-            0.9,
-            'x',
-            i % 3 ? 'open' : 'dismissed',
-            new Date(now - 60_000),
-          ]);
-        }
-      }
-      await db.pool.query(
-        'INSERT INTO sessions (session_id, tenant_id, exam_schedule_id, user_id, attempt_no, status, exam_config, started_at, risk_score) VALUES ?',
-        [sessions],
-      );
-      await db.pool.query(
-        'INSERT INTO alerts (alert_id, tenant_id, session_id, rule, severity, window_start, window_end, evidence, confidence, explanation, status, updated_at) VALUES ?',
-        [alerts],
-      );
-    }
-  }
-  await db.pool.query('ANALYZE TABLE sessions, alerts');
+  await seedBulk(db, {
+    tenants: Array.from({ length: TENANTS }, (_, t) => `t${t}`),
+    schedules: Array.from({ length: SCHEDULES }, (_, s) => `exam-${s}`),
+    sessionsPerSchedule: PER_SCHEDULE,
+    history: false,
+  });
 
   async function timeIt(sql: string, params: unknown[]): Promise<{ p50: number; p95: number }> {
     for (let i = 0; i < 10; i++) await db.pool.query(sql, params); // warm the buffer pool and plan cache

@@ -1,7 +1,8 @@
 // Every query the dashboard runs on its hot pages and live feed uses an index: EXPLAIN on a seeded database
 // (several tenants, thousands of rows) shows no full table scan and no full index scan for any table it reads.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, rand, type TestDb } from '../../../test/harness.ts';
+import { createTestDb, type TestDb } from '../../../test/harness.ts';
+import { seedBulk } from '../../../test/seedBulk.ts';
 import { changedAlertsSql, scheduleStampSql } from '../live/liveFeed.ts';
 import { sessionAlertsSql } from './alerts.ts';
 import { auditSql, riskSnapshotsSql } from './history.ts';
@@ -32,62 +33,7 @@ function fullScans(plan: ExplainRow[]): ExplainRow[] {
 
 beforeAll(async () => {
   db = await createTestDb();
-  const sessions: unknown[][] = [];
-  const alerts: unknown[][] = [];
-  const snapshots: unknown[][] = [];
-  const audit: unknown[][] = [];
-  const now = Date.now();
-  for (const tenant of TENANTS) {
-    for (const schedule of SCHEDULES) {
-      for (let i = 0; i < 250; i++) {
-        const id = rand(32);
-        sampleSession ||= id;
-        sessions.push([
-          id,
-          tenant,
-          schedule,
-          `u${i}`,
-          1,
-          i % 5 ? 'active' : 'ended',
-          '{}',
-          new Date(now - 3_600_000),
-          Math.random() * 100,
-        ]);
-        for (const rule of ['look_away', 'no_face']) {
-          alerts.push([
-            rand(32),
-            tenant,
-            id,
-            rule,
-            'high',
-            new Date(now - 60_000),
-            new Date(now - 30_000),
-            '[]',
-            0.9,
-            'x',
-            i % 3 ? 'open' : 'dismissed',
-            new Date(now - (i % 50) * 1000),
-          ]);
-        }
-        for (let b = 0; b < 4; b++) snapshots.push([id, new Date(now - b * 10_000), tenant, 10 * b, '[]']);
-        if (i % 10 === 0) audit.push([tenant, id, null, 'p1', 'acknowledge', null]);
-      }
-    }
-  }
-  await db.pool.query(
-    'INSERT INTO sessions (session_id, tenant_id, exam_schedule_id, user_id, attempt_no, status, exam_config, started_at, risk_score) VALUES ?',
-    [sessions],
-  );
-  await db.pool.query(
-    'INSERT INTO alerts (alert_id, tenant_id, session_id, rule, severity, window_start, window_end, evidence, confidence, explanation, status, updated_at) VALUES ?',
-    [alerts],
-  );
-  await db.pool.query(
-    'INSERT INTO risk_snapshots (session_id, bucket_start, tenant_id, score, contributions) VALUES ?',
-    [snapshots],
-  );
-  await db.pool.query('INSERT INTO audit_log (tenant_id, session_id, alert_id, actor, action, note) VALUES ?', [audit]);
-  await db.pool.query('ANALYZE TABLE sessions, alerts, risk_snapshots, audit_log');
+  sampleSession = await seedBulk(db, { tenants: TENANTS, schedules: SCHEDULES, sessionsPerSchedule: 250 });
 }, 120_000);
 
 afterAll(async () => {
