@@ -10,7 +10,8 @@ import { randomUUID } from 'node:crypto';
 import { candidate, noFaceEvent } from '../edge/testing/client.ts';
 import { deleteByPrefix, stackRedis } from '../edge/testing/harness.ts';
 import { createTestTopic } from '../edge/testing/kafkaTopic.ts';
-import { localStackEnv } from '../edge/testing/startEdge.ts';
+import { bundleEdge, localStackEnv } from '../edge/testing/startEdge.ts';
+import { bundleModules, printSelfTime, SelfTime } from './lib/edge-profile-breakdown.ts';
 import { connectInspector, type ProfileSummary, profileWhile, summarise } from './lib/edge-v8-profiler.ts';
 import { CPU_TICK_MS, cpuMs, runQueueWaitMs, type ServedEdge, serveWithWorkerd } from './lib/edge-workerd.ts';
 
@@ -18,6 +19,8 @@ const HELLO_REQUESTS = Number(process.env.BENCH_HELLO ?? 3000);
 const BATCH_REQUESTS = Number(process.env.BENCH_BATCHES ?? 400);
 const EVENTS_PER_BATCH = 20;
 const CONCURRENCY = 8;
+/** Rows of the per-function self-time table per route. */
+const TOP_FUNCTIONS = Number(process.env.BENCH_TOP ?? 15);
 const SAMPLING_INTERVAL_US = 100;
 /** A coarser interval for one more profiled pass: if samples x period is unbiased, both intervals agree. */
 const CROSS_CHECK_INTERVAL_US = 1000;
@@ -129,12 +132,21 @@ async function isolateCpu(env: Record<string, string>, processRatio: number) {
   try {
     const r = await routes(edge);
     await inspector.send('Profiler.enable');
-    const profiled = async (requests: number, send: Send, intervalUs = SAMPLING_INTERVAL_US): Promise<Profiled> => {
+    const moduleOf = bundleModules(await bundleEdge());
+    const self = { hello: new SelfTime(), batch: new SelfTime(), duplicates: new SelfTime() };
+    const profiled = async (
+      requests: number,
+      send: Send,
+      intervalUs = SAMPLING_INTERVAL_US,
+      selfTime?: SelfTime,
+    ): Promise<Profiled> => {
       let process: Measured | undefined;
       const { profile, wallUs } = await profileWhile(inspector, intervalUs, async () => {
         process = await measure(r.pid, requests, send);
       });
-      return { requests, process: process as Measured, wallUs, summary: summarise(profile, intervalUs) };
+      const summary = summarise(profile, intervalUs);
+      selfTime?.add(profile, summary.periodUs, moduleOf);
+      return { requests, process: process as Measured, wallUs, summary };
     };
     const plain: { hello: Measured; batch: Measured }[] = [];
     const rounds: { hello: Profiled; batch: Profiled; duplicates: Profiled }[] = [];
@@ -144,9 +156,9 @@ async function isolateCpu(env: Record<string, string>, processRatio: number) {
         batch: await measure(r.pid, BATCH_REQUESTS / 2, r.batch),
       });
       rounds.push({
-        hello: await profiled(HELLO_REQUESTS / 2, r.hello),
-        batch: await profiled(BATCH_REQUESTS / 2, r.batch),
-        duplicates: await profiled(BATCH_REQUESTS / 2, r.duplicateBatch),
+        hello: await profiled(HELLO_REQUESTS / 2, r.hello, SAMPLING_INTERVAL_US, self.hello),
+        batch: await profiled(BATCH_REQUESTS / 2, r.batch, SAMPLING_INTERVAL_US, self.batch),
+        duplicates: await profiled(BATCH_REQUESTS / 2, r.duplicateBatch, SAMPLING_INTERVAL_US, self.duplicates),
       });
     }
     const coarse = {
@@ -154,6 +166,11 @@ async function isolateCpu(env: Record<string, string>, processRatio: number) {
       batch: await profiled(BATCH_REQUESTS, r.batch, CROSS_CHECK_INTERVAL_US),
     };
     report(plain, rounds, processRatio);
+    // Where the time goes: self time (the leaf frame of each sample) per function, over both profiled rounds.
+    const profiledRequests = (kind: keyof typeof self) => rounds.reduce((n, x) => n + x[kind].requests, 0);
+    printSelfTime('GET /healthz', self.hello, profiledRequests('hello'), TOP_FUNCTIONS);
+    printSelfTime('POST /events/batch x20', self.batch, profiledRequests('batch'), TOP_FUNCTIONS);
+    printSelfTime('  all duplicates', self.duplicates, profiledRequests('duplicates'), TOP_FUNCTIONS);
     const coarseBusy = (x: Profiled) =>
       (x.summary.isolateUs.js + x.summary.isolateUs['(program)'] + x.summary.isolateUs['(garbage collector)']) /
       x.requests;

@@ -10,7 +10,7 @@
 // period P of isolate time, so isolate time = samples x P. P is measured from the profile (see periodUs).
 
 export interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string } }[];
+  nodes: { id: number; callFrame: { functionName: string; url?: string; lineNumber?: number } }[];
   startTime: number;
   endTime: number;
   samples: number[];
