@@ -3,6 +3,7 @@
 // failure never loses an event. Each operation is one script or pipeline: one round trip for the whole batch.
 import { EVENT_MARK_TTL_SECONDS, eventMarksKey } from '@proctor/contracts';
 import type { Redis } from '@upstash/redis/cloudflare';
+import { evalScript, luaScript } from '../services/luaScript.ts';
 
 /**
  * What a claim found for one event:
@@ -14,7 +15,7 @@ export type Claim = 'claimed' | 'pending' | 'done';
 
 // KEYS: marks. ARGV: ttl, eventIds… Returns, per event, its previous mark or 'c' when this call claimed it.
 // (A Lua table cannot hold nil, so "no mark" comes back as 'c'.)
-const CLAIM = `
+const CLAIM = luaScript(`
 local out = {}
 for i = 2, #ARGV do
   local v = redis.call('HGET', KEYS[1], ARGV[i])
@@ -22,16 +23,16 @@ for i = 2, #ARGV do
 end
 redis.call('EXPIRE', KEYS[1], ARGV[1])
 return out
-`;
+`);
 
 // KEYS: marks. ARGV: eventIds… Deletes only marks still pending: one another request made 'd' meanwhile stays.
-const RELEASE = `
+const RELEASE = luaScript(`
 local n = 0
 for i = 1, #ARGV do
   if redis.call('HGET', KEYS[1], ARGV[i]) == 'p' then n = n + redis.call('HDEL', KEYS[1], ARGV[i]) end
 end
 return n
-`;
+`);
 
 /** Claims every event in one script. Issued in the caller's tick, so it joins that tick's auto-pipeline. */
 export async function claimEvents(
@@ -41,7 +42,8 @@ export async function claimEvents(
   eventIds: string[],
 ): Promise<Claim[]> {
   if (eventIds.length === 0) return [];
-  const reply = await redis.eval<string[], string[]>(
+  const reply = await evalScript<string[]>(
+    redis,
     CLAIM,
     [eventMarksKey(sessionId, prefix)],
     [String(EVENT_MARK_TTL_SECONDS), ...eventIds],
@@ -72,5 +74,5 @@ export async function releaseClaims(
   eventIds: string[],
 ): Promise<void> {
   if (eventIds.length === 0) return;
-  await redis.eval(RELEASE, [eventMarksKey(sessionId, prefix)], eventIds);
+  await evalScript(redis, RELEASE, [eventMarksKey(sessionId, prefix)], eventIds);
 }

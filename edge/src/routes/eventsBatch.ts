@@ -13,6 +13,7 @@ import { createRateLimits } from '../events/rateLimit.ts';
 import { validateEvents } from '../events/validateEvents.ts';
 import { BODY_ERRORS, parseJsonBody } from '../http/readJsonBody.ts';
 import type { Route } from '../openapi/contract.ts';
+import { evalScript } from '../services/luaScript.ts';
 import { assertActive, assertOwnSession } from '../sessions/requireSession.ts';
 import { parseTouch, touchCommand } from '../sessions/sessionStore.ts';
 
@@ -56,7 +57,7 @@ export const eventsBatch: Route = {
       'events_claim',
       Promise.all([
         checkRateLimits(sessionId, claims.tenant_id, valid.length, now),
-        redis.eval(...touchCommand(prefix, sessionId, now)),
+        evalScript(redis, ...touchCommand(prefix, sessionId, now)),
         claimEvents(redis, prefix, sessionId, ids),
       ]),
     );

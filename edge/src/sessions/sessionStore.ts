@@ -13,6 +13,7 @@ import {
   sessionStateKey,
 } from '@proctor/contracts';
 import type { Redis } from '@upstash/redis/cloudflare';
+import { evalScript, type LuaScript, luaScript } from '../services/luaScript.ts';
 
 /** The keys of one session under a prefix (tests use a random prefix). */
 export function sessionKeys(sessionId: string, prefix: string): [state: string, liveness: string] {
@@ -26,7 +27,7 @@ export function livenessWindowMs(config: ExamConfig): number {
 
 // KEYS: state, liveness. ARGV: now, ttl, sessionId, windowMs, then field/value pairs of a new session.
 // Returns {created (0|1), HGETALL}.
-const START = `
+const START = luaScript(`
 local status = redis.call('HGET', KEYS[1], 'status')
 local now = tonumber(ARGV[1])
 if not status then
@@ -41,11 +42,11 @@ if status == 'active' then
   redis.call('ZADD', KEYS[2], now + tonumber(redis.call('HGET', KEYS[1], 'livenessWindowMs')), ARGV[3])
 end
 return {0, redis.call('HGETALL', KEYS[1])}
-`;
+`);
 
 // KEYS: state, liveness. ARGV: now, ttl, sessionId.
 // An active session gets its TTL, lastHeartbeatAt and liveness deadline refreshed. Returns HMGET of the fields.
-const TOUCH = `
+const TOUCH = luaScript(`
 local s = redis.call('HMGET', KEYS[1], 'status', 'tenantId', 'heartbeatIntervalSeconds', 'livenessWindowMs')
 if s[1] == 'active' then
   redis.call('HSET', KEYS[1], 'lastHeartbeatAt', ARGV[1])
@@ -53,11 +54,11 @@ if s[1] == 'active' then
   redis.call('ZADD', KEYS[2], tonumber(ARGV[1]) + tonumber(s[4]), ARGV[3])
 end
 return s
-`;
+`);
 
 // KEYS: state, liveness, event marks. ARGV: now, ttl, sessionId, reason. Ending twice keeps the first end.
 // An ended session refuses every batch, so its dedupe marks are dropped with it. Returns HGETALL.
-const END = `
+const END = luaScript(`
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return {} end
 if status == 'active' then
@@ -67,7 +68,7 @@ end
 redis.call('ZREM', KEYS[2], ARGV[3])
 redis.call('DEL', KEYS[3])
 return redis.call('HGETALL', KEYS[1])
-`;
+`);
 
 export interface StoredSession extends SessionView {
   endReason?: 'submitted' | 'timeout' | 'abandoned';
@@ -125,7 +126,7 @@ export async function startSession(
     String(window),
     ...Object.entries(fields).flat(),
   ];
-  const [created, flat] = (await redis.eval(START, sessionKeys(sessionId, prefix), args)) as [number, unknown];
+  const [created, flat] = (await evalScript(redis, START, sessionKeys(sessionId, prefix), args)) as [number, unknown];
   return { created: created === 1, session: toSession(sessionId, toObject(flat)) };
 }
 
@@ -136,7 +137,7 @@ export type TouchResult =
   | { status: 'ended'; tenantId: string; heartbeatIntervalSeconds: number };
 
 /** The TOUCH script as a command for a pipeline (events/batch sends it with its dedupe claims). */
-export function touchCommand(prefix: string, sessionId: string, now: number): [string, string[], string[]] {
+export function touchCommand(prefix: string, sessionId: string, now: number): [LuaScript, string[], string[]] {
   return [TOUCH, sessionKeys(sessionId, prefix), [String(now), String(SESSION_STATE_TTL_SECONDS), sessionId]];
 }
 
@@ -148,7 +149,7 @@ export function parseTouch(reply: unknown): TouchResult {
 
 export async function touchSession(redis: Redis, prefix: string, sessionId: string, now: number): Promise<TouchResult> {
   const [script, keys, args] = touchCommand(prefix, sessionId, now);
-  return parseTouch(await redis.eval(script, keys, args));
+  return parseTouch(await evalScript(redis, script, keys, args));
 }
 
 export async function endSession(
@@ -159,7 +160,12 @@ export async function endSession(
   now: number,
 ): Promise<StoredSession | null> {
   const args = [String(now), String(SESSION_STATE_TTL_SECONDS), sessionId, reason];
-  const flat = await redis.eval(END, [...sessionKeys(sessionId, prefix), eventMarksKey(sessionId, prefix)], args);
+  const flat = await evalScript(
+    redis,
+    END,
+    [...sessionKeys(sessionId, prefix), eventMarksKey(sessionId, prefix)],
+    args,
+  );
   const h = toObject(flat);
   return h.status ? toSession(sessionId, h) : null;
 }
