@@ -21,6 +21,8 @@ export function init(config: EdgeEnv): MiddlewareHandler<AppEnv> {
     c.set('clock', systemClock);
     c.set('redis', createRedis(config));
     c.set('producer', createProducer(config));
+    const requestLog: Record<string, unknown> = {};
+    c.set('requestLog', requestLog);
     const started = Date.now();
     await next();
     c.header('X-Request-Id', requestId);
@@ -29,6 +31,7 @@ export function init(config: EdgeEnv): MiddlewareHandler<AppEnv> {
       path: new URL(c.req.url).pathname,
       status: c.res.status,
       durationMs: Date.now() - started,
+      ...requestLog,
     });
   };
 }

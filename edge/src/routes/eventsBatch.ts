@@ -118,7 +118,13 @@ export const eventsBatch: Route = {
       ).catch((err: unknown) => logger.warn('redis_mark_done_failed', { error: String(err) }));
     }
     const response: EventBatchResponse = { accepted: toProduce.length, duplicates, rejected };
-    logger.info('events_accepted', { sessionId, accepted: response.accepted, duplicates, rejected: rejected.length });
+    // The outcome rides on the request's http_request line (init middleware): one console.log per batch, not two.
+    Object.assign(c.var.requestLog, {
+      sessionId,
+      accepted: response.accepted,
+      duplicates,
+      rejected: rejected.length,
+    });
     return c.json(response);
   },
 };

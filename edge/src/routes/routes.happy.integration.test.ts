@@ -152,6 +152,31 @@ describe('session lifecycle', () => {
     expect(ends).toEqual([ended.json.session.endedAt, ended.json.session.endedAt]);
   });
 
+  it('logs one line per batch request: the http_request line carries the batch outcome', async () => {
+    const c = await candidate(h.edge.url);
+    expect((await c.callRetrying('/sessions/start')).status).toBe(201);
+    const requestId = `log-test-${crypto.randomUUID()}`;
+    const e = noFaceEvent();
+    const res = await c.call(
+      '/events/batch',
+      { sessionId: c.sessionId, events: [e, e] },
+      { 'X-Request-Id': requestId },
+    );
+    expect(res.status).toBe(200);
+    await expect.poll(() => h.edge.logs.filter((l) => l.includes(requestId)).length).toBeGreaterThan(0);
+    const lines = h.edge.logs.filter((l) => l.includes(requestId)).map((l) => JSON.parse(l) as Loose);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      event: 'http_request',
+      path: '/events/batch',
+      status: 200,
+      sessionId: c.sessionId,
+      accepted: 1,
+      duplicates: 1,
+      rejected: 0,
+    });
+  });
+
   it('gives each tenant its own session for the same user, schedule and attempt', async () => {
     const identity = randomIdentity();
     const a = await candidate(h.edge.url, identity);
