@@ -22,11 +22,13 @@ export default defineConfig({
           '**/*.stack.test.ts',
         ],
       }),
-      nodeProject('integration', ['**/*.integration.test.ts'], { testTimeout: 60_000, hookTimeout: 120_000 }),
+      // One retry for suites that share a loaded 2-core box with real servers: a broken test still fails twice.
+      nodeProject('integration', ['**/*.integration.test.ts'], { testTimeout: 60_000, hookTimeout: 120_000, retry: 1 }),
       nodeProject('browser', ['**/*.browser.test.ts'], {
         testTimeout: 120_000,
         hookTimeout: 180_000,
         fileParallelism: false,
+        retry: 1,
       }),
       nodeProject('stack', ['**/*.stack.test.ts'], { testTimeout: 300_000, hookTimeout: 300_000 }),
       ...(existsSync('edge/vitest.config.ts') ? ['edge/vitest.config.ts'] : []),
