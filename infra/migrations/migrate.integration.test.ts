@@ -4,6 +4,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ProctorTokenClaims } from '@proctor/contracts';
 import mysql from 'mysql2/promise';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stackConfig } from '../stack/config.ts';
@@ -86,6 +87,17 @@ describe('migrate', () => {
     expect(evidence).toEqual([{ eventId: 'e1', timestamp: 1, confidence: 0.9 }]);
     expect(row.window_start.getMilliseconds()).toBe(123);
     expect(row.status).toBe('open');
+  });
+
+  it('records an audit actor as long as the longest proctor subject the contracts allow', async () => {
+    const actor = 's'.repeat(ProctorTokenClaims.shape.sub.maxLength ?? 0);
+    expect(actor.length).toBe(256);
+    await query("INSERT INTO audit_log (tenant_id, session_id, actor, action) VALUES ('t1', ?, ?, 'acknowledge')", [
+      'c'.repeat(64),
+      actor,
+    ]);
+    const [row] = await query<{ actor: string }>('SELECT actor FROM audit_log WHERE session_id = ?', ['c'.repeat(64)]);
+    expect(row?.actor).toBe(actor);
   });
 
   it('refuses to run when an applied file was edited', async () => {
