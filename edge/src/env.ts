@@ -39,6 +39,8 @@ export const EdgeEnvSchema = z
     RATE_LIMIT_SESSION_BATCHES_PER_MINUTE: withDefault(positiveInt, 120),
     /** Events one tenant may send per minute across its sessions (sliding window). Default 600 000. */
     RATE_LIMIT_TENANT_EVENTS_PER_MINUTE: withDefault(positiveInt, 600_000),
+    /** Start, heartbeat and end calls one session may make per minute (sliding window). Default 30. */
+    RATE_LIMIT_SESSION_CONTROL_PER_MINUTE: withDefault(positiveInt, 30),
     /** Timeout of each Redis or Kafka REST call, ms. Default 5000. */
     UPSTREAM_TIMEOUT_MS: withDefault(positiveInt.max(30_000), 5000),
     /**

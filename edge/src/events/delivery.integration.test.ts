@@ -12,6 +12,8 @@ const SESSION_BATCHES_PER_MINUTE = 6;
 const TENANT_EVENTS_PER_MINUTE = 150;
 
 let h: Harness;
+/** Start, heartbeat and end calls per session per minute in this file's edge. */
+const CONTROL_PER_MINUTE = 8;
 let kafkaProxy: FaultyProxy;
 let redisProxy: FaultyProxy;
 
@@ -26,6 +28,7 @@ beforeAll(async () => {
       UPSTASH_REDIS_REST_URL: redisProxy.url,
       RATE_LIMIT_SESSION_BATCHES_PER_MINUTE: String(SESSION_BATCHES_PER_MINUTE),
       RATE_LIMIT_TENANT_EVENTS_PER_MINUTE: String(TENANT_EVENTS_PER_MINUTE),
+      RATE_LIMIT_SESSION_CONTROL_PER_MINUTE: String(CONTROL_PER_MINUTE),
     },
   });
 });
@@ -195,6 +198,21 @@ describe('rate limits', () => {
     expect(retryAfter).toBeLessThanOrEqual(60);
     // Refused events were not produced: only the first batches' events are in Kafka.
     expect(await eventsInKafka(c, SESSION_BATCHES_PER_MINUTE)).toHaveLength(SESSION_BATCHES_PER_MINUTE);
+  });
+
+  it('limits start, heartbeat and end per session, refusing before acting', async () => {
+    const c = await startedCandidate(); // one of the budget
+    const statuses: number[] = [];
+    for (let i = 0; i < CONTROL_PER_MINUTE + 1; i++) {
+      statuses.push((await c.call('/sessions/heartbeat', { sessionId: c.sessionId })).status);
+    }
+    expect(statuses).toEqual([...Array(CONTROL_PER_MINUTE - 1).fill(200), 429, 429]);
+    const end = await c.call('/sessions/end', { sessionId: c.sessionId });
+    expect(end.status).toBe(429);
+    expect(Number(end.headers.get('Retry-After'))).toBeGreaterThanOrEqual(1);
+    // The refused end changed nothing: the session still takes events.
+    const batch = await c.call('/events/batch', { sessionId: c.sessionId, events: [noFaceEvent()] });
+    expect(batch.status).toBe(200);
   });
 
   it('limits events per tenant across its sessions', async () => {

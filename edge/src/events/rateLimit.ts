@@ -1,8 +1,10 @@
-// Per-session and per-tenant limits on /events/batch, each a sliding window in Redis (@upstash/ratelimit 2.0.x:
-// 2.1+ opens its scripts with a shebang that open-source Redis 7.0 refuses).
+// Per-session and per-tenant limits on /events/batch, and a per-session limit on the session routes, each a sliding
+// window in Redis (@upstash/ratelimit 2.0.x: 2.1+ opens its scripts with a shebang that open-source Redis 7.0
+// refuses).
 import { Ratelimit } from '@upstash/ratelimit';
 import type { Redis } from '@upstash/redis/cloudflare';
 import type { EdgeEnv } from '../env.ts';
+import { ApiError } from '../errors.ts';
 
 export type RateLimitDecision =
   | { ok: true; pending: Promise<unknown>; failedOpen: boolean }
@@ -14,15 +16,55 @@ export type RateLimitDecision =
  */
 const blockedCache = new Map<string, number>();
 
-export function createRateLimits(redis: Redis, config: EdgeEnv) {
-  const common = { redis, analytics: false, ephemeralCache: blockedCache, timeout: config.UPSTREAM_TIMEOUT_MS };
+const common = (redis: Redis, config: EdgeEnv) => ({
+  redis,
+  analytics: false,
+  ephemeralCache: blockedCache,
+  timeout: config.UPSTREAM_TIMEOUT_MS,
+});
+
+/** The 429 every limited route answers, with Retry-After. */
+export function rateLimited(decision: Extract<RateLimitDecision, { ok: false }>): ApiError {
+  return new ApiError(
+    'RATE_LIMITED',
+    `too many requests for this ${decision.scope}; retry after ${decision.retryAfterSeconds} s`,
+    { headers: { 'Retry-After': String(decision.retryAfterSeconds) } },
+  );
+}
+
+/**
+ * Start, heartbeat and end share one per-session budget: a client heartbeats at most every 5 s (12 a minute),
+ * so the default of 30 leaves room for starts, ends and retries while a runaway loop is cut off.
+ */
+export function createControlLimit(redis: Redis, config: EdgeEnv) {
   const perSession = new Ratelimit({
-    ...common,
+    ...common(redis, config),
+    prefix: `${config.REDIS_KEY_PREFIX}:rl:control`,
+    limiter: Ratelimit.slidingWindow(config.RATE_LIMIT_SESSION_CONTROL_PER_MINUTE, '60 s'),
+  });
+  return async function checkControlLimit(sessionId: string, now: number): Promise<RateLimitDecision> {
+    const r = await perSession.limit(sessionId);
+    if (!r.success) {
+      return {
+        ok: false,
+        scope: 'session',
+        retryAfterSeconds: Math.max(1, Math.ceil((r.reset - now) / 1000)),
+        pending: r.pending,
+      };
+    }
+    return { ok: true, pending: r.pending, failedOpen: r.reason === 'timeout' };
+  };
+}
+
+export function createRateLimits(redis: Redis, config: EdgeEnv) {
+  const shared = common(redis, config);
+  const perSession = new Ratelimit({
+    ...shared,
     prefix: `${config.REDIS_KEY_PREFIX}:rl:session`,
     limiter: Ratelimit.slidingWindow(config.RATE_LIMIT_SESSION_BATCHES_PER_MINUTE, '60 s'),
   });
   const perTenant = new Ratelimit({
-    ...common,
+    ...shared,
     prefix: `${config.REDIS_KEY_PREFIX}:rl:tenant`,
     limiter: Ratelimit.slidingWindow(config.RATE_LIMIT_TENANT_EVENTS_PER_MINUTE, '60 s'),
   });

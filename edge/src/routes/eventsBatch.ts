@@ -7,9 +7,9 @@ import {
   type EventRecord,
   KAFKA_SCHEMA_VERSION,
 } from '@proctor/contracts';
-import { ApiError, fromStore, unavailable } from '../errors.ts';
+import { fromStore, unavailable } from '../errors.ts';
 import { claimEvents, markDone, releaseClaims } from '../events/dedupe.ts';
-import { createRateLimits } from '../events/rateLimit.ts';
+import { createRateLimits, rateLimited } from '../events/rateLimit.ts';
 import { validateEvents } from '../events/validateEvents.ts';
 import { BODY_ERRORS, parseJsonBody } from '../http/readJsonBody.ts';
 import type { Route } from '../openapi/contract.ts';
@@ -78,13 +78,7 @@ export const eventsBatch: Route = {
     }
     if (!limits.ok) {
       release();
-      throw new ApiError(
-        'RATE_LIMITED',
-        `too many requests for this ${limits.scope}; retry after ${limits.retryAfterSeconds} s`,
-        {
-          headers: { 'Retry-After': String(limits.retryAfterSeconds) },
-        },
-      );
+      throw rateLimited(limits);
     }
     if (limits.failedOpen) logger.warn('rate_limit_failed_open', { sessionId });
 

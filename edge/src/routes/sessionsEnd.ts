@@ -2,6 +2,7 @@
 import { KAFKA_SCHEMA_VERSION, SessionEndBody, type SessionEndedRecord, SessionView } from '@proctor/contracts';
 import { z } from 'zod';
 import { ApiError, fromStore, unavailable } from '../errors.ts';
+import { createControlLimit, rateLimited } from '../events/rateLimit.ts';
 import { BODY_ERRORS, parseJsonBody } from '../http/readJsonBody.ts';
 import type { Route } from '../openapi/contract.ts';
 import { assertOwnSession } from '../sessions/requireSession.ts';
@@ -18,7 +19,7 @@ export const sessionsEnd: Route = {
     auth: true,
     request: SessionEndBody,
     responses: { 200: { description: 'Session ended', schema: SessionEndResponse } },
-    errors: [...BODY_ERRORS, 'SESSION_MISMATCH', 'SESSION_NOT_FOUND', 'SERVICE_UNAVAILABLE'],
+    errors: [...BODY_ERRORS, 'SESSION_MISMATCH', 'SESSION_NOT_FOUND', 'RATE_LIMITED', 'SERVICE_UNAVAILABLE'],
   },
   async handler(c) {
     const { claims, sessionId } = c.get('caller');
@@ -26,6 +27,10 @@ export const sessionsEnd: Route = {
     const body = await parseJsonBody(c.req.raw, SessionEndBody, { maxBytes: 1024, what: 'end body' });
     assertOwnSession(body.sessionId, sessionId);
     const now = clock.now();
+    // Checked before acting, so a refused call changes nothing.
+    const limit = await fromStore(logger, 'session_end_limit', createControlLimit(redis, config)(sessionId, now));
+    c.executionCtx.waitUntil(limit.pending.catch(() => {}));
+    if (!limit.ok) throw rateLimited(limit);
     // Marked ended before it is announced, so no event slips in after the record that closes the session.
     const session = await fromStore(
       logger,

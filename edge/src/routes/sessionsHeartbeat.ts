@@ -1,6 +1,7 @@
 // POST /sessions/heartbeat: keeps the session and its liveness deadline alive, in one Redis round trip.
 import { HeartbeatResponse, SessionRefBody } from '@proctor/contracts';
 import { fromStore } from '../errors.ts';
+import { createControlLimit, rateLimited } from '../events/rateLimit.ts';
 import { BODY_ERRORS, parseJsonBody } from '../http/readJsonBody.ts';
 import type { Route } from '../openapi/contract.ts';
 import { assertActive, assertOwnSession } from '../sessions/requireSession.ts';
@@ -14,7 +15,14 @@ export const sessionsHeartbeat: Route = {
     auth: true,
     request: SessionRefBody,
     responses: { 200: { description: 'Alive; send the next heartbeat in nextInSeconds', schema: HeartbeatResponse } },
-    errors: [...BODY_ERRORS, 'SESSION_MISMATCH', 'SESSION_NOT_FOUND', 'SESSION_ENDED', 'SERVICE_UNAVAILABLE'],
+    errors: [
+      ...BODY_ERRORS,
+      'SESSION_MISMATCH',
+      'SESSION_NOT_FOUND',
+      'SESSION_ENDED',
+      'RATE_LIMITED',
+      'SERVICE_UNAVAILABLE',
+    ],
   },
   async handler(c) {
     const { claims, sessionId } = c.get('caller');
@@ -22,7 +30,17 @@ export const sessionsHeartbeat: Route = {
     const body = await parseJsonBody(c.req.raw, SessionRefBody, { maxBytes: 1024, what: 'heartbeat body' });
     assertOwnSession(body.sessionId, sessionId);
     const now = clock.now();
-    const state = await fromStore(logger, 'heartbeat', touchSession(redis, config.REDIS_KEY_PREFIX, sessionId, now));
+    // Issued in one tick, so the touch and the limit leave as one pipeline: still one round trip.
+    const [state, limit] = await fromStore(
+      logger,
+      'heartbeat',
+      Promise.all([
+        touchSession(redis, config.REDIS_KEY_PREFIX, sessionId, now),
+        createControlLimit(redis, config)(sessionId, now),
+      ]),
+    );
+    c.executionCtx.waitUntil(limit.pending.catch(() => {}));
+    if (!limit.ok) throw rateLimited(limit);
     assertActive(state, claims.tenant_id);
     const response: HeartbeatResponse = { sessionId, serverTime: now, nextInSeconds: state.heartbeatIntervalSeconds };
     return c.json(response);

@@ -8,6 +8,7 @@ import {
 } from '@proctor/contracts';
 import { z } from 'zod';
 import { ApiError, fromStore, unavailable, validationFailed } from '../errors.ts';
+import { createControlLimit, rateLimited } from '../events/rateLimit.ts';
 import { BODY_ERRORS, parseJsonBody } from '../http/readJsonBody.ts';
 import type { Route } from '../openapi/contract.ts';
 import { startSession } from '../sessions/sessionStore.ts';
@@ -26,7 +27,7 @@ export const sessionsStart: Route = {
       201: { description: 'Session started', schema: SessionStartResponse },
       200: { description: 'Session was already active and is resumed unchanged', schema: SessionStartResponse },
     },
-    errors: [...BODY_ERRORS, 'FORBIDDEN', 'SESSION_ENDED', 'SERVICE_UNAVAILABLE'],
+    errors: [...BODY_ERRORS, 'FORBIDDEN', 'SESSION_ENDED', 'RATE_LIMITED', 'SERVICE_UNAVAILABLE'],
   },
   async handler(c) {
     const { claims, sessionId } = c.get('caller');
@@ -54,6 +55,10 @@ export const sessionsStart: Route = {
 
     // The tenant and identity come from the verified token only, never from the body.
     const now = clock.now();
+    // Checked before acting, so a refused call changes nothing.
+    const limit = await fromStore(logger, 'session_start_limit', createControlLimit(redis, config)(sessionId, now));
+    c.executionCtx.waitUntil(limit.pending.catch(() => {}));
+    if (!limit.ok) throw rateLimited(limit);
     const { created, session } = await fromStore(
       logger,
       'session_start',
