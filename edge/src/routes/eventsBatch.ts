@@ -14,7 +14,7 @@ import { validateEvents } from '../events/validateEvents.ts';
 import { BODY_ERRORS, parseJsonBody } from '../http/readJsonBody.ts';
 import type { Route } from '../openapi/contract.ts';
 import { evalScript } from '../services/luaScript.ts';
-import { assertActive, assertOwnSession } from '../sessions/requireSession.ts';
+import { ACTIVE_SESSION_ERRORS, assertActive, assertOwnSession } from '../sessions/requireSession.ts';
 import { parseTouch, touchCommand } from '../sessions/sessionStore.ts';
 
 export const eventsBatch: Route = {
@@ -26,14 +26,7 @@ export const eventsBatch: Route = {
     auth: true,
     request: EventBatchBody,
     responses: { 200: { description: 'Every accepted event is durable in Kafka', schema: EventBatchResponse } },
-    errors: [
-      ...BODY_ERRORS,
-      'SESSION_MISMATCH',
-      'SESSION_NOT_FOUND',
-      'SESSION_ENDED',
-      'RATE_LIMITED',
-      'SERVICE_UNAVAILABLE',
-    ],
+    errors: [...BODY_ERRORS, ...ACTIVE_SESSION_ERRORS],
   },
   async handler(c) {
     const { claims, sessionId } = c.get('caller');

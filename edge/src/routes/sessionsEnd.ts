@@ -19,7 +19,14 @@ export const sessionsEnd: Route = {
     auth: true,
     request: SessionEndBody,
     responses: { 200: { description: 'Session ended', schema: SessionEndResponse } },
-    errors: [...BODY_ERRORS, 'SESSION_MISMATCH', 'SESSION_NOT_FOUND', 'RATE_LIMITED', 'SERVICE_UNAVAILABLE'],
+    errors: [
+      ...BODY_ERRORS,
+      'SESSION_MISMATCH',
+      'SESSION_NOT_FOUND',
+      'FORBIDDEN',
+      'RATE_LIMITED',
+      'SERVICE_UNAVAILABLE',
+    ],
   },
   async handler(c) {
     const { claims, sessionId } = c.get('caller');

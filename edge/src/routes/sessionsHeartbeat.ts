@@ -4,7 +4,7 @@ import { fromStore } from '../errors.ts';
 import { createControlLimit, rateLimited } from '../events/rateLimit.ts';
 import { BODY_ERRORS, parseJsonBody } from '../http/readJsonBody.ts';
 import type { Route } from '../openapi/contract.ts';
-import { assertActive, assertOwnSession } from '../sessions/requireSession.ts';
+import { ACTIVE_SESSION_ERRORS, assertActive, assertOwnSession } from '../sessions/requireSession.ts';
 import { touchSession } from '../sessions/sessionStore.ts';
 
 export const sessionsHeartbeat: Route = {
@@ -15,14 +15,7 @@ export const sessionsHeartbeat: Route = {
     auth: true,
     request: SessionRefBody,
     responses: { 200: { description: 'Alive; send the next heartbeat in nextInSeconds', schema: HeartbeatResponse } },
-    errors: [
-      ...BODY_ERRORS,
-      'SESSION_MISMATCH',
-      'SESSION_NOT_FOUND',
-      'SESSION_ENDED',
-      'RATE_LIMITED',
-      'SERVICE_UNAVAILABLE',
-    ],
+    errors: [...BODY_ERRORS, ...ACTIVE_SESSION_ERRORS],
   },
   async handler(c) {
     const { claims, sessionId } = c.get('caller');

@@ -1,7 +1,16 @@
 // Guards shared by the routes that act on an existing session: the body's sessionId must be the token's.
-import type { SessionId } from '@proctor/contracts';
+import type { ErrorCode, SessionId } from '@proctor/contracts';
 import { ApiError } from '../errors.ts';
 import type { ActiveTouch, TouchResult } from './sessionStore.ts';
+
+/** What a route acting on an active session may answer besides body errors (for its OpenAPI contract). */
+export const ACTIVE_SESSION_ERRORS: ErrorCode[] = [
+  'SESSION_MISMATCH',
+  'SESSION_NOT_FOUND',
+  'SESSION_ENDED',
+  'RATE_LIMITED',
+  'SERVICE_UNAVAILABLE',
+];
 
 /**
  * The sessionId in a body is never an authority: the token's four claims name the session. A different id is
