@@ -123,6 +123,7 @@ export async function startProctoring(options: ProctoringOptions): Promise<Proct
     queue,
     sessionId,
     ready: () => sessionStarted,
+    onSessionLost: () => reopenSession(),
     onState: (connection, stats, failure) => {
       if (connection === 'online') lastContact = Date.now();
       update({
@@ -215,6 +216,12 @@ export async function startProctoring(options: ProctoringOptions): Promise<Proct
     setTimeout(() => void startSession(attempt + 1), backoffDelayMs(attempt, res.error.retryAfterMs));
   };
   void startSession(0);
+  // The edge lost the session (its state expired): start again, then the sender's queue drains into it.
+  const reopenSession = () => {
+    if (!sessionStarted || stopped) return;
+    sessionStarted = false;
+    void startSession(0);
+  };
 
   let heartbeatBusy = false;
   // Heartbeats: one per interval without contact; skipped when an event batch reached the edge within the interval
@@ -228,7 +235,10 @@ export async function startProctoring(options: ProctoringOptions): Promise<Proct
         lastContact = Date.now();
         update({ connection: 'online' });
         void sender.flush();
-      } else update({ connection: res.error.kind === 'network' ? 'offline' : 'retrying' });
+      } else {
+        update({ connection: res.error.kind === 'network' ? 'offline' : 'retrying' });
+        if (res.error.code === 'SESSION_NOT_FOUND') reopenSession();
+      }
       heartbeatBusy = false;
     }, 1000),
   );

@@ -29,7 +29,7 @@ function scriptedApi(script: Array<ApiResult<unknown> | 'accept'>) {
   return { api, calls };
 }
 
-function harness(script: Parameters<typeof scriptedApi>[0]) {
+function harness(script: Parameters<typeof scriptedApi>[0], onSessionLost?: () => void) {
   let clock = 1_000_000;
   const timers: Array<{ at: number; fn: () => void }> = [];
   const { api, calls } = scriptedApi(script);
@@ -43,6 +43,7 @@ function harness(script: Parameters<typeof scriptedApi>[0]) {
     setTimer: (fn, ms) => timers.push({ at: clock + ms, fn }),
     random: () => 1,
     onState: (s) => states.push(s),
+    ...(onSessionLost ? { onSessionLost } : {}),
   });
   const advance = async (ms: number) => {
     clock += ms;
@@ -105,6 +106,25 @@ describe('eventSender', () => {
     await h.sender.enqueue([event(4)], true);
     expect(h.states.at(-1)).toBe('rejected');
     expect(await h.queue.count(SESSION)).toBe(1);
+  });
+
+  it('keeps events and asks for the session to be re-opened when the edge no longer knows it', async () => {
+    const lost = {
+      ok: false,
+      error: { kind: 'fatal', status: 404, code: 'SESSION_NOT_FOUND', message: 'no such session' },
+    } as const;
+    let reopened = 0;
+    const h = harness([lost, 'accept'], () => reopened++);
+    await h.sender.enqueue([event(1), event(2)], true);
+    expect(reopened).toBe(1);
+    expect(await h.queue.count(SESSION)).toBe(2);
+    expect(h.states).toEqual(['retrying']);
+    await h.sender.flush(); // what the re-opened session's start does
+    expect(await h.queue.count(SESSION)).toBe(0);
+    expect(h.calls.map((c) => c.eventIds)).toEqual([
+      [event(1).eventId, event(2).eventId],
+      [event(1).eventId, event(2).eventId],
+    ]);
   });
 
   it('splits more than 100 queued events into batches within the edge limits', async () => {

@@ -22,6 +22,11 @@ export interface EventSenderOptions {
   onState?: (state: ConnectionState, stats: DeliveryStats, failure?: ApiFailure) => void;
   /** False until the session exists at the edge (/sessions/start answered); flushes wait for it. */
   ready?: () => boolean;
+  /**
+   * The edge no longer knows the session (SESSION_NOT_FOUND: its state expired or was lost). The events stay
+   * queued; the owner re-opens the session (start is idempotent, the id comes from the token) and flushes again.
+   */
+  onSessionLost?: () => void;
   now?: () => number;
   setTimer?: (fn: () => void, ms: number) => unknown;
   random?: () => number;
@@ -101,6 +106,9 @@ export function createEventSender(o: EventSenderOptions): EventSender {
         failures++;
         scheduleRetry(failure);
         report(failure.kind === 'network' ? 'offline' : 'retrying', failure);
+      } else if (failure.code === 'SESSION_NOT_FOUND' && o.onSessionLost) {
+        report('retrying', failure);
+        o.onSessionLost();
       } else {
         // auth/fatal: retrying the same request cannot help. Keep the events; a new token or reload may.
         report('rejected', failure);
