@@ -33,13 +33,15 @@ run_suite() {
   [ "$rc" -eq 0 ] || { status=1; [ -f "$report" ] || failed=$((failed + 1)); }
 }
 
-has_files() { git ls-files --cached --others --exclude-standard | grep -qE "$1"; }
+# Asks git for the pathspec itself: piping into `grep -q` under pipefail fails at random (SIGPIPE on git) and
+# silently skipped whole suites.
+has_files() { [ -n "$(git ls-files --cached --others --exclude-standard -- "$1")" ]; }
 
 run_suite unit --project unit
-has_files '\.stack\.test\.ts$' && run_suite stack --project stack
-has_files '\.integration\.test\.ts$' && run_suite integration --project integration
+has_files '*.stack.test.ts' && run_suite stack --project stack
+has_files '*.integration.test.ts' && run_suite integration --project integration
 [ -f edge/vitest.config.ts ] && run_suite edge --project edge
-has_files '\.browser\.test\.ts$' && run_suite browser --project browser
+has_files '*.browser.test.ts' && run_suite browser --project browser
 
 echo "$passed passed, $failed failed"
 exit $status
