@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createSecureServer, type Http2ServerRequest } from 'node:http2';
 import type { Socket } from 'node:net';
-import { AnomalyEvent, EXAM_CONFIG_DEFAULTS } from '@proctor/contracts';
+import { AnomalyEvent, EXAM_CONFIG_DEFAULTS, POLICY_DEFAULTS } from '@proctor/contracts';
 
 export interface RecordedRequest {
   method: string;
@@ -83,6 +83,13 @@ export async function startFakeEdge(options: FakeEdgeOptions | number = {}): Pro
           examConfig: { ...EXAM_CONFIG_DEFAULTS },
           startedAt: now,
           lastHeartbeatAt: now,
+        },
+        config: {
+          examConfig: { ...EXAM_CONFIG_DEFAULTS },
+          thumbnails: POLICY_DEFAULTS.thumbnails,
+          browserSignals: POLICY_DEFAULTS.browserSignals,
+          policyVersions: {},
+          tightenedByBody: [],
         },
       });
     }
