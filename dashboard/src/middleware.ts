@@ -4,6 +4,7 @@
 import { defineMiddleware } from 'astro:middleware';
 import { randomUUID } from 'node:crypto';
 import { authenticate, SESSION_COOKIE, toPrincipal } from './server/auth/principal.ts';
+import { mayAccess } from './server/auth/roles.ts';
 import { ApiFailure, apiError } from './server/http/respond.ts';
 import { services } from './server/services.ts';
 
@@ -72,6 +73,11 @@ export const onRequest = defineMiddleware(async (context, next) => {
         return secure(context.redirect(`/login?reason=${reason}&next=${encodeURIComponent(nextPath)}`, 303));
       }
       context.locals.principal = toPrincipal(result.claims, via);
+      // Roles on the server, for every page and route (server/auth/roles.ts): a proctor never reaches admin code.
+      if (!mayAccess(context.locals.principal.role, path)) {
+        const message = `this needs the admin role; you are signed in as ${context.locals.principal.role}`;
+        return secure(isApi ? apiError('FORBIDDEN', message, requestId) : new Response(message, { status: 403 }));
+      }
       if (via === 'cookie' && !SAFE_METHODS.has(request.method) && !sameOrigin(request, url)) {
         return secure(
           apiError('FORBIDDEN', 'cross-origin request refused: send it from the dashboard itself', requestId),

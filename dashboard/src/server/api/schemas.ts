@@ -5,6 +5,7 @@ import {
   AlertStatus,
   ExternalId,
   ProctorRole,
+  ResolvedAccommodation,
   RiskSnapshot,
   SessionId,
   SessionStatus,
@@ -61,7 +62,11 @@ export const RankedSessionList = z.object({
 export type RankedSessionList = z.infer<typeof RankedSessionList>;
 
 export const SessionDetail = z.object({
-  session: RankedSession.extend({ examConfig: z.record(z.string(), z.unknown()) }),
+  session: RankedSession.extend({
+    examConfig: z.record(z.string(), z.unknown()),
+    /** The candidate's accommodation and its reason, for the proctors (null: none). */
+    accommodation: ResolvedAccommodation.nullable(),
+  }),
   alerts: z.array(Alert),
   liveStateDegraded: z.boolean(),
 });
