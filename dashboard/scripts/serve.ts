@@ -4,10 +4,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DEV_ISSUER, devPublicKeyPem, signRawWithDevKey } from '../../edge/testing/devKeys.ts';
+import { DEV_DASHBOARD_AUDIENCE, DEV_ISSUER, devPublicKeyPem, signRawWithDevKey } from '../../edge/testing/devKeys.ts';
 import { stackConfig } from '../../infra/stack/config.ts';
 
-const DEV_DASHBOARD_AUDIENCE = 'proctor-dashboard';
 const entry = new URL('../dist/server/entry.mjs', import.meta.url);
 if (!existsSync(entry)) {
   console.error('dashboard is not built: run `npm run build -w @proctor/dashboard` first');

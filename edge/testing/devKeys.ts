@@ -8,6 +8,8 @@ import { exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, SignJWT } from '
 export const DEV_KEYS_DIR = join(import.meta.dirname, '..', '.dev-keys');
 export const DEV_ISSUER = 'proctor-dev';
 export const DEV_AUDIENCE = 'proctor-edge';
+/** Audience of dev proctor/admin tokens for the dashboard (dashboard/scripts/serve.ts trusts it). */
+export const DEV_DASHBOARD_AUDIENCE = 'proctor-dashboard';
 
 let pair: Promise<{ privatePem: string; publicPem: string }> | undefined;
 
