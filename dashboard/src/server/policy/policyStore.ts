@@ -2,7 +2,7 @@
 // the same transaction, the policy audit list, and erasure requests with their tombstone.
 import type { Policy } from '@proctor/contracts';
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { type Db, jsonColumn, ms } from '../queries/sql.ts';
+import { type Db, inTransaction, jsonColumn, ms } from '../queries/sql.ts';
 
 export interface StoredPolicy {
   version: number;
@@ -39,18 +39,14 @@ export async function savePolicy(
   db: Pool,
   input: { tenantId: string; scheduleId: string; policy: Policy; expectedVersion: number; actor: string },
 ): Promise<SaveOutcome> {
-  const conn = await db.getConnection();
-  try {
-    await conn.beginTransaction();
+  return inTransaction(db, async (conn): Promise<SaveOutcome> => {
     const [rows] = await conn.query<RowDataPacket[]>(
       'SELECT version, policy FROM policies WHERE tenant_id = ? AND exam_schedule_id = ? FOR UPDATE',
       [input.tenantId, input.scheduleId],
     );
     const current = rows[0] ? Number(rows[0].version) : 0;
-    if (current !== input.expectedVersion) {
-      await conn.rollback();
-      return { ok: false, currentVersion: current };
-    }
+    // Nothing written yet: returning commits an empty transaction, which releases the row lock.
+    if (current !== input.expectedVersion) return { ok: false, currentVersion: current };
     const version = current + 1;
     const after = JSON.stringify(input.policy);
     await conn.query(
@@ -58,26 +54,14 @@ export async function savePolicy(
        ON DUPLICATE KEY UPDATE version = VALUES(version), policy = VALUES(policy), updated_by = VALUES(updated_by)`,
       [input.tenantId, input.scheduleId, version, after, input.actor],
     );
+    const before = rows[0] ? JSON.stringify(jsonColumn(rows[0].policy)) : null;
     await conn.query(
       `INSERT INTO policy_audit (tenant_id, exam_schedule_id, actor, action, version, before_value, after_value)
        VALUES (?, ?, ?, 'policy_saved', ?, ?, ?)`,
-      [
-        input.tenantId,
-        input.scheduleId,
-        input.actor,
-        version,
-        rows[0] ? JSON.stringify(jsonColumn(rows[0].policy)) : null,
-        after,
-      ],
+      [input.tenantId, input.scheduleId, input.actor, version, before, after],
     );
-    await conn.commit();
     return { ok: true, version };
-  } catch (err) {
-    await conn.rollback().catch(() => {});
-    throw err;
-  } finally {
-    conn.release();
-  }
+  });
 }
 
 export interface PolicyAuditEntry {
@@ -115,9 +99,7 @@ export async function listPolicyAudit(db: Db, tenantId: string, limit = 200): Pr
  * docs/decisions.md). The audit row is the tombstone: who, when, which request, never the candidate's id.
  */
 export async function requestErasure(db: Pool, tenantId: string, userId: string, actor: string): Promise<number> {
-  const conn = await db.getConnection();
-  try {
-    await conn.beginTransaction();
+  return inTransaction(db, async (conn) => {
     const [res] = await conn.query<ResultSetHeader>(
       'INSERT INTO erasure_requests (tenant_id, user_id, requested_by) VALUES (?, ?, ?)',
       [tenantId, userId, actor],
@@ -126,14 +108,8 @@ export async function requestErasure(db: Pool, tenantId: string, userId: string,
       `INSERT INTO policy_audit (tenant_id, actor, action, after_value) VALUES (?, ?, 'erasure_requested', ?)`,
       [tenantId, actor, JSON.stringify({ requestId: res.insertId })],
     );
-    await conn.commit();
     return res.insertId;
-  } catch (err) {
-    await conn.rollback().catch(() => {});
-    throw err;
-  } finally {
-    conn.release();
-  }
+  });
 }
 
 export interface ErasureStatus {
