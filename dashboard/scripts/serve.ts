@@ -4,10 +4,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DEV_ISSUER, devPublicKeyPem, signRawWithDevKey } from '../../edge/testing/devKeys.ts';
+import {
+  DEV_DASHBOARD_AUDIENCE,
+  DEV_ISSUER,
+  devPublicKeyPem,
+  mintDevProctorToken,
+} from '../../edge/testing/devKeys.ts';
 import { stackConfig } from '../../infra/stack/config.ts';
 
-const DEV_DASHBOARD_AUDIENCE = 'proctor-dashboard';
 const entry = new URL('../dist/server/entry.mjs', import.meta.url);
 if (!existsSync(entry)) {
   console.error('dashboard is not built: run `npm run build -w @proctor/dashboard` first');
@@ -31,20 +35,10 @@ const defaults: Record<string, string> = {
 };
 for (const [key, value] of Object.entries(defaults)) process.env[key] ??= value;
 
-const now = Math.floor(Date.now() / 1000);
-const token = await signRawWithDevKey(
-  { alg: 'RS256', typ: 'JWT' },
-  {
-    tenant_id: values.tenant,
-    sub: `dev-${values.role}`,
-    role: values.role,
-    name: `Dev ${values.role}`,
-    iss: process.env.JWT_ISSUER,
-    aud: process.env.JWT_AUDIENCE,
-    iat: now,
-    exp: now + 8 * 3600,
-  },
-);
+const token = await mintDevProctorToken(values.tenant, values.role as 'proctor' | 'admin', {
+  issuer: process.env.JWT_ISSUER,
+  audience: process.env.JWT_AUDIENCE,
+});
 await import(entry.href);
 console.log(`dashboard: sign in as ${values.role} of tenant ${values.tenant}:`);
 console.log(`  http://${process.env.HOST}:${process.env.PORT}/login?token=${token}`);
