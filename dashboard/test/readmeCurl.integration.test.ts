@@ -136,7 +136,10 @@ describe('README: Try it with curl', () => {
       .join('; ');
     const page = await fetch(new URL(login.headers.get('location')!, dashboard.url), { headers: { cookie } });
     const html = await page.text();
-    expect({ status: page.status, logs: page.status === 200 ? '' : dashboard.logs() }).toEqual({ status: 200, logs: '' });
+    expect({ status: page.status, logs: page.status === 200 ? '' : dashboard.logs() }).toEqual({
+      status: 200,
+      logs: '',
+    });
     expect(html).toContain('More than one person');
     expect(html).toContain('2 or more people at 99% confidence (minimum 80%); 1st multi-person alert this session');
     expect(html).toContain('>evt-2</code>');

@@ -47,7 +47,9 @@ export function walkthroughVariant(variant: Variant, sessionId: string, now = Da
   if (variant === 'as written') return base;
   const parsed = JSON.parse(base.body) as { events: { eventId: string; timestamp: unknown }[] };
   let { times, eventIds } = base;
-  if (variant === 'epoch ms') parsed.events.forEach((e, i) => (e.timestamp = times[i]));
+  if (variant === 'epoch ms') {
+    for (const [i, e] of parsed.events.entries()) e.timestamp = times[i];
+  }
   if (variant === 'offsets and fractional seconds') {
     // 250 ms and 123.456789 ms past the second; digits past the millisecond are truncated.
     parsed.events[0]!.timestamp = withOffset(times[0] + 250, 330, '250');
@@ -56,7 +58,7 @@ export function walkthroughVariant(variant: Variant, sessionId: string, now = Da
   }
   if (variant === 'UUIDs') {
     eventIds = [randomUUID(), randomUUID()];
-    parsed.events.forEach((e, i) => (e.eventId = eventIds[i]!));
+    for (const [i, e] of parsed.events.entries()) e.eventId = eventIds[i]!;
   }
   return { body: JSON.stringify({ ...parsed, sessionId }), times, eventIds };
 }

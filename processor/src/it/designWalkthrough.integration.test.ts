@@ -28,7 +28,7 @@ interface AlertRow {
   rule: string;
   severity: string;
   explanation: string;
-  evidence: string | { eventId: string; timestamp: number; confidence: number }[];
+  evidence: { eventId: string; timestamp: number; confidence: number }[];
 }
 
 async function alertsOf(sessionId: string): Promise<AlertRow[]> {
@@ -36,7 +36,8 @@ async function alertsOf(sessionId: string): Promise<AlertRow[]> {
     'SELECT rule, severity, explanation, evidence FROM alerts WHERE session_id = ? ORDER BY rule',
     [sessionId],
   );
-  return (rows as AlertRow[]).map((r) => ({
+  // mysql2 returns a JSON column parsed on MySQL and as text on MariaDB.
+  return (rows as (Omit<AlertRow, 'evidence'> & { evidence: string | AlertRow['evidence'] })[]).map((r) => ({
     ...r,
     evidence: typeof r.evidence === 'string' ? JSON.parse(r.evidence) : r.evidence,
   }));
