@@ -1,28 +1,13 @@
 // The specification's own walkthrough through every real part (edge in workerd, Kafka, the processor, MariaDB):
 // the example batch as written (dates moved to now) and the same batch in the other accepted forms each end in an
 // explained multi-person alert whose evidence is the event the client named, exactly once.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type Candidate, candidate } from '../../../edge/testing/client.ts';
-import { type StartedEdge, startEdge } from '../../../edge/testing/startEdge.ts';
 import { WALKTHROUGH_START, WALKTHROUGH_VARIANTS, walkthroughVariant } from '../../../edge/testing/walkthrough.ts';
-import { type ProcessorChild, startProcessor } from '../testing/processorChild.ts';
-import { type TestEnv, testEnv, waitFor } from '../testing/stack.ts';
+import { waitFor } from '../testing/stack.ts';
+import { writePathPerFile } from '../testing/writePath.ts';
 
-let env: TestEnv;
-let edge: StartedEdge;
-let processor: ProcessorChild;
-
-beforeAll(async () => {
-  env = await testEnv(3);
-  edge = await startEdge({ env: { KAFKA_TOPIC: env.topic, REDIS_KEY_PREFIX: env.prefix } });
-  processor = await startProcessor(env.env);
-}, 180_000);
-
-afterAll(async () => {
-  await processor?.stop('SIGTERM');
-  await edge?.stop();
-  await env?.cleanup();
-}, 60_000);
+const w = writePathPerFile(3);
 
 interface AlertRow {
   rule: string;
@@ -32,7 +17,7 @@ interface AlertRow {
 }
 
 async function alertsOf(sessionId: string): Promise<AlertRow[]> {
-  const [rows] = await env.db.pool.query(
+  const [rows] = await w.env.db.pool.query(
     'SELECT rule, severity, explanation, evidence FROM alerts WHERE session_id = ? ORDER BY rule',
     [sessionId],
   );
@@ -48,7 +33,7 @@ describe('the design walkthrough, end to end', () => {
 
   it('accepts the walkthrough batch in every form: as written, epoch ms, offsets with fractions, UUIDs', async () => {
     for (const variant of WALKTHROUGH_VARIANTS) {
-      const c = await candidate(edge.url);
+      const c = await candidate(w.edge.url);
       const start = await c.callRetrying('/sessions/start', WALKTHROUGH_START);
       expect(start.status).toBe(201);
       const batch = walkthroughVariant(variant, c.sessionId);
@@ -76,7 +61,7 @@ describe('the design walkthrough, end to end', () => {
       );
       expect(rows[0]!.evidence).toEqual([{ eventId: batch.eventIds[1], timestamp: batch.times[1], confidence: 0.99 }]);
     }
-    expect(await processor.metric('processor_messages_dead_lettered_total')).toBe(0);
+    expect(await w.processor.metric('processor_messages_dead_lettered_total')).toBe(0);
   }, 90_000);
 
   it('dedupes a retry of the free-form ids at the edge, and the alert stays one', async () => {
