@@ -23,7 +23,12 @@ export function isoToEpochMillis(iso: string): number {
 const IsoTimestamp = z.iso
   .datetime({ offset: true })
   // No lower bound here: a date-time before 2020 is simply too old, which the edge's age check reports as such.
-  .transform(isoToEpochMillis)
+  .transform((iso, ctx) => {
+    const ms = isoToEpochMillis(iso);
+    if (Number.isFinite(ms)) return ms;
+    ctx.issues.push({ code: 'custom', message: `must be ${TIMESTAMP_FORMS}`, input: iso });
+    return z.NEVER;
+  })
   .meta({ description: 'ISO-8601 date-time with Z or an offset; read as epoch ms' });
 
 // Epoch ms, after 2020-01-01 so a seconds value (10 digits) is caught; each refusal names both forms.

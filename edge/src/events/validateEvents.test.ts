@@ -48,6 +48,12 @@ describe('validateEvents', () => {
     expect(r.rejected[1]?.message).toMatch(/more than 60 s ahead/);
   });
 
+  it('refuses a timestamp past the range of Date as out of range, never throwing', () => {
+    const r = validateEvents([event(1, { timestamp: Number.MAX_SAFE_INTEGER })], now);
+    expect(r.rejected.map((x) => x.code)).toEqual(['TIMESTAMP_OUT_OF_RANGE']);
+    expect(r.rejected[0]?.message).toContain(`${Number.MAX_SAFE_INTEGER} ms`);
+  });
+
   it('accepts the skew boundaries exactly', () => {
     const r = validateEvents(
       [

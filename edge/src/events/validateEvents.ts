@@ -39,7 +39,8 @@ function schemaRejection(issues: z.core.$ZodIssue[]): Refusal {
   return { code, message: message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 1)}…` : message };
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
+// A valid epoch-ms number can lie past Date's range (±8.64e15), where toISOString throws: show the number then.
+const iso = (ms: number) => (Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : `${ms} ms`);
 
 function ageRejection(timestamp: number, now: number): Refusal | undefined {
   const verdict = timestampVerdict(timestamp, now);

@@ -110,6 +110,8 @@ describe('refused forms', () => {
     ['just past the accepted age', { timestamp: now - EVENT_LIMITS.maxEventAgeMs - 60_000 }, 'EVENT_TOO_OLD', '6 h'],
     ['an ISO date-time before 2020', { timestamp: '2019-06-01T00:00:00Z' }, 'EVENT_TOO_OLD', '6 h'],
     ['ahead of the clock', { timestamp: now + 10 * 60_000 }, 'TIMESTAMP_OUT_OF_RANGE', '60 s ahead'],
+    ['past the range of Date', { timestamp: Number.MAX_SAFE_INTEGER }, 'TIMESTAMP_OUT_OF_RANGE', '60 s ahead'],
+    ['the year 9999', { timestamp: '9999-12-31T23:59:59Z' }, 'TIMESTAMP_OUT_OF_RANGE', '60 s ahead'],
     ['a date-time without a zone', { timestamp: '2026-01-28T10:00:00' }, 'INVALID_TIMESTAMP', TIMESTAMP_FORMS],
     ['a date only', { timestamp: '2026-01-28' }, 'INVALID_TIMESTAMP', TIMESTAMP_FORMS],
     ['a day that does not exist', { timestamp: '2026-02-30T10:00:00Z' }, 'INVALID_TIMESTAMP', TIMESTAMP_FORMS],
