@@ -303,13 +303,27 @@ export async function signIn(appUrl: string, token: string, next?: string): Prom
   return { res, cookie };
 }
 
+/** A platform's launch page: a form that POSTs the token (and `next`) to the dashboard's /login when submitted. */
+export function launchPageHtml(appUrl: string, token: string, next = '/', autoSubmit = false): string {
+  const attr = (v: string) => v.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;');
+  return (
+    `<!doctype html><form method="post" action="${attr(appUrl)}/login">` +
+    `<input type="hidden" name="token" value="${attr(token)}"><input type="hidden" name="next" value="${attr(next)}">` +
+    `</form>${autoSubmit ? '<script>document.forms[0].submit()</script>' : ''}`
+  );
+}
+
+/** Stops what a dashboard test file started and removes its data. */
+export async function stopAll(t: { app?: RunningDashboard; db?: TestDb; redis: Redis; prefix: string }) {
+  await t.app?.stop();
+  await t.db?.drop();
+  await cleanRedis(t.redis, t.prefix);
+  t.redis.disconnect();
+}
+
 /** The same launch in a browser: a page that is not the dashboard submits a form with the token to /login. */
 export async function launchInBrowser(page: Page, appUrl: string, token: string, next = '/'): Promise<void> {
-  const attr = (v: string) => v.replaceAll('&', '&amp;').replaceAll('"', '&quot;');
-  await page.setContent(
-    `<form method="post" action="${attr(appUrl)}/login"><input type="hidden" name="token" value="${attr(token)}">` +
-      `<input type="hidden" name="next" value="${attr(next)}"></form>`,
-  );
+  await page.setContent(launchPageHtml(appUrl, token, next));
   await Promise.all([
     page.waitForURL((u) => !u.href.startsWith('about:')),
     page.evaluate(() => document.forms[0]?.submit()),

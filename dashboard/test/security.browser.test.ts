@@ -13,12 +13,12 @@ import { CHROMIUM_FLAGS } from '../../client/test/chromium.ts';
 import { SESSION_COOKIE } from '../src/server/auth/sessionCookie.ts';
 import {
   buildDashboard,
-  cleanRedis,
   createIssuer,
   createTestDb,
   dashboardEnv,
   freePort,
   type Issuer,
+  launchPageHtml,
   markLive,
   type RunningDashboard,
   rand,
@@ -26,6 +26,7 @@ import {
   seedSession,
   seedSnapshots,
   startDashboard,
+  stopAll,
   type TestDb,
   testRedis,
 } from './harness.ts';
@@ -57,12 +58,8 @@ beforeAll(async () => {
   await seedSnapshots(db, T, sessionId, [10, 30, 64]);
   // The exam platform: another origin whose launch page POSTs the token to /login, as an LTI launch does.
   platform = createServer((_req, res) => {
-    const attr = (v: string) => v.replaceAll('&', '&amp;').replaceAll('"', '&quot;');
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(
-      `<!doctype html><form method="post" action="${app.url}/login"><input type="hidden" name="token" value="${attr(launch.token)}">` +
-        `<input type="hidden" name="next" value="${attr(launch.next)}"></form><script>document.forms[0].submit()</script>`,
-    );
+    res.end(launchPageHtml(app.url, launch.token, launch.next, true));
   });
   await new Promise<void>((resolve) => platform.listen(0, '127.0.0.1', resolve));
   platformUrl = `http://127.0.0.1:${(platform.address() as AddressInfo).port}/launch`;
@@ -70,10 +67,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((resolve) => platform?.close(resolve));
-  await app?.stop();
-  await db?.drop();
-  await cleanRedis(redis, prefix);
-  redis.disconnect();
+  await stopAll({ app, db, redis, prefix });
 });
 
 /** A browser with its own profile on disk, so its History database can be read afterwards. */

@@ -7,7 +7,6 @@ import { SESSION_COOKIE, sealSession } from '../src/server/auth/sessionCookie.ts
 import { sessionKey } from '../src/server/auth/sessionStore.ts';
 import {
   buildDashboard,
-  cleanRedis,
   createIssuer,
   createTestDb,
   dashboardEnv,
@@ -19,6 +18,7 @@ import {
   seedSession,
   signIn,
   startDashboard,
+  stopAll,
   type TestDb,
   testRedis,
 } from './harness.ts';
@@ -48,12 +48,7 @@ beforeAll(async () => {
   alertId = await seedAlert(db, { tenantId: T, sessionId: session });
 }, 180_000);
 
-afterAll(async () => {
-  await app?.stop();
-  await db?.drop();
-  await cleanRedis(redis, prefix);
-  redis.disconnect();
-});
+afterAll(() => stopAll({ app, db, redis, prefix }));
 
 const form = (fields: Record<string, string>) => ({
   method: 'POST',
