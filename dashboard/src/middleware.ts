@@ -5,7 +5,7 @@
 import { defineMiddleware } from 'astro:middleware';
 import { authenticate, SESSION_COOKIE } from './server/auth/principal.ts';
 import { clearSessionCookie } from './server/auth/sessionCookie.ts';
-import { env } from './server/env.ts';
+import { platformOrigins } from './server/env.ts';
 import { bodyLimitFor, declaredTooLarge } from './server/http/bodyLimit.ts';
 import { isUnavailable, sameOrigin } from './server/http/requestChecks.ts';
 import { ApiFailure, apiError } from './server/http/respond.ts';
@@ -28,7 +28,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
   if (context.isPrerendered || path.startsWith('/models/')) return next();
   if (path === '/exam' || path.startsWith('/exam/')) {
     const response = await next();
-    examFrameAncestors(response, env().PLATFORM_ORIGINS);
+    examFrameAncestors(response, platformOrigins());
     return response;
   }
 

@@ -73,6 +73,18 @@ redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]))
 return 1
 `;
 
+const LEASE_SHA = createHash('sha1').update(LEASE_SCRIPT).digest('hex');
+
+/** EVALSHA, and EVAL once when this Redis has not seen the script yet (NOSCRIPT). */
+async function runLease(redis: Redis, keys: [string, string], args: (string | number)[]): Promise<unknown> {
+  try {
+    return await redis.evalsha(LEASE_SHA, 2, ...keys, ...args);
+  } catch (err) {
+    if (!String(err).includes('NOSCRIPT')) throw err;
+    return redis.eval(LEASE_SCRIPT, 2, ...keys, ...args);
+  }
+}
+
 export type LeaseResult = 'ok' | 'full' | 'ended';
 
 export interface StreamLease {
@@ -92,7 +104,7 @@ export function streamLease(
   const streamId = randomBytes(12).toString('base64url');
   return {
     async claim(mode) {
-      const r = await redis.eval(LEASE_SCRIPT, 2, key, session, Date.now(), opts.leaseMs, opts.cap, streamId, mode);
+      const r = await runLease(redis, [key, session], [Date.now(), opts.leaseMs, opts.cap, streamId, mode]);
       return r === 1 ? 'ok' : r === 0 ? 'full' : 'ended';
     },
     async release() {
