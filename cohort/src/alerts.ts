@@ -28,12 +28,12 @@ export function watchAlerts(
 
   async function poll(): Promise<void> {
     const [rows] = await pool.query(
-      `SELECT alert_id, session_id, evidence, FLOOR(UNIX_TIMESTAMP(created_at) * 1000) AS created_ms FROM alerts
+      `SELECT alert_id, session_id, rule, evidence, FLOOR(UNIX_TIMESTAMP(created_at) * 1000) AS created_ms FROM alerts
        WHERE created_at >= FROM_UNIXTIME(?) ORDER BY created_at LIMIT 20000`,
       [(since - 2000) / 1000],
     );
     const ours = sessionIds();
-    for (const row of rows as Array<AlertRow & { session_id: string }>) {
+    for (const row of rows as Array<AlertRow & { session_id: string; rule: string }>) {
       if (seen.has(row.alert_id) || !ours.has(row.session_id)) continue;
       seen.add(row.alert_id);
       metrics.alerts++;
@@ -42,7 +42,12 @@ export function watchAlerts(
       const sent = (evidence as Array<{ eventId: string }>)
         .map((e) => metrics.sentAt.get(e.eventId))
         .filter((t): t is number => t !== undefined);
-      if (sent.length) metrics.alertLatencies.push(Math.max(0, Number(row.created_ms) - Math.max(...sent)));
+      if (!sent.length) continue;
+      const latency = Math.max(0, Number(row.created_ms) - Math.max(...sent));
+      metrics.alertLatencies.push(latency);
+      metrics.latencyByRule.set(row.rule, [...(metrics.latencyByRule.get(row.rule) ?? []), latency]);
+      if (latency > (metrics.slowestAlert?.ms ?? -1))
+        metrics.slowestAlert = { ms: latency, rule: row.rule, sessionId: row.session_id };
     }
   }
 

@@ -21,6 +21,9 @@ export function createMetrics() {
     alerts: 0,
     /** Milliseconds from the batch carrying an alert's last evidence event to the alert's created_at. */
     alertLatencies: [] as number[],
+    /** The same latencies by alert rule. */
+    latencyByRule: new Map<string, number[]>(),
+    slowestAlert: undefined as { ms: number; rule: string; sessionId: string } | undefined,
     response(path: string, res: ApiResult<unknown>) {
       this.requests++;
       this.byPath.set(path, (this.byPath.get(path) ?? 0) + 1);

@@ -86,6 +86,8 @@ export interface PlanOptions {
   joinSpreadMs?: number;
   /** Honest glances per minute, on average. Default 0.7. */
   glancesPerMinute?: number;
+  /** When the incident happens, ms after joining: [from, to]. Default 25–55 % of the exam (a load test wants it early). */
+  incidentWindowMs?: readonly [number, number];
 }
 
 /** Exact counts per behaviour (largest remainder), so a 200-candidate mix is the same 200 every time. */
@@ -136,7 +138,7 @@ export function planCohort(o: PlanOptions): CandidatePlan[] {
       scheduleId,
       userId: `cand-${o.runId}-${index}`,
       joinAt,
-      ...behave(behaviour, random, o.examMs, o.glancesPerMinute ?? 0.7),
+      ...behave(behaviour, random, o.examMs, o.glancesPerMinute ?? 0.7, o.incidentWindowMs),
     };
   });
 }
@@ -146,6 +148,7 @@ function behave(
   random: () => number,
   examMs: number,
   glancesPerMinute: number,
+  incidentWindow: readonly [number, number] = [examMs * 0.25, examMs * 0.55],
 ): Pick<CandidatePlan, 'actions' | 'leaveAt' | 'ends' | 'tokenExpiresAt'> {
   const ev = (at: number, type: AnomalyEvent['type'], details: Record<string, unknown>, confidence = 0.9) => ({
     at: Math.round(at),
@@ -164,7 +167,8 @@ function behave(
     actions.push(ev(at, 'LOOK_AWAY', { durationMillis: between(random, 800, 2000), direction }, 0.8));
   }
   // The incident sits somewhere in the middle of the exam, clear of the honest glances' own window.
-  const incident = examMs * (0.25 + random() * 0.3);
+  const [from, to] = incidentWindow;
+  const incident = from + random() * (to - from);
   let ends = true;
   let tokenExpiresAt: number | undefined;
   switch (behaviour) {

@@ -29,6 +29,11 @@ export function summary(m: CohortMetrics, total: number, elapsedMs: number): str
     `  requests: ${m.requests} (${[...m.byPath].map(([p, n]) => `${p} ${n}`).join(', ')})`,
     `  simulated network drops: ${m.networkDrops} failed requests; page reloads: ${m.reloads}`,
     `  alerts: ${m.alerts}; event→alert p50 ${ms(percentile(m.alertLatencies, 50))}, p99 ${ms(percentile(m.alertLatencies, 99))}`,
+    ...(m.slowestAlert
+      ? [
+          `  slowest alert: ${m.slowestAlert.rule} ${ms(m.slowestAlert.ms)} (session ${m.slowestAlert.sessionId.slice(0, 12)}…)`,
+        ]
+      : []),
     `  failures: ${failures}; 5xx: ${m.status5xx}`,
   ].join('\n');
 }
