@@ -5,7 +5,8 @@
 // end) and prints: candidates sustained and per core, CPU by process per step, per candidate-hour figures (edge
 // requests, edge CPU-ms, Redis commands, Kafka bytes, MySQL rows), and every accepted event counted back out of
 // Kafka, Redis and MySQL. The box's 2 cores are shared with other engineers' work: absolute numbers are noisy.
-//   BENCH_COHORT_SECONDS (240) bounds the ramp; BENCH_COHORT_HOLD (25) s per step; BENCH_COHORT_STEPS; BENCH_COHORT_SEED.
+//   BENCH_COHORT_SECONDS (240) bounds the ramp; BENCH_COHORT_HOLD (25) s per step; BENCH_COHORT_STEPS; BENCH_COHORT_SEED;
+//   BENCH_COHORT_KEEP_GOING=1 ramps past latency and lag breaks (not 5xx), for CPU per candidate at higher counts.
 
 import { readFileSync } from 'node:fs';
 import { type CandidateOutcome, createMetrics, percentile, type RunningCohort, startCohort } from '@proctor/cohort';
@@ -148,7 +149,8 @@ for (const [k, target] of STEPS.entries()) {
       .map(([n, c]) => `${n} ${f(c, 2)}`)
       .join(', ')}  (load ${load})${why ? `  ← breaks: ${why}` : ''}`,
   );
-  if (why) break;
+  // BENCH_COHORT_KEEP_GOING=1: on a box others load, latency breaks first; keep ramping to measure CPU per candidate.
+  if (why && !(process.env.BENCH_COHORT_KEEP_GOING === '1' && !fivexx)) break;
 }
 
 // Stop the candidates (queued events that never got a 2xx are not "accepted"), then let the processor drain.
@@ -174,7 +176,8 @@ const inKafka = new Map<string, number>();
 let kafkaBytes = 0;
 let holdKafkaBytes = 0;
 // Steady state: the hold of the largest step that passed (or the first step when none did).
-const steady = steps.filter((x) => x.ok).at(-1) ?? steps[0];
+const steady =
+  process.env.BENCH_COHORT_KEEP_GOING === '1' ? steps.at(-1) : (steps.filter((x) => x.ok).at(-1) ?? steps[0]);
 let records = 0;
 const consumer = kafka.consumer({ groupId: `${stack.topic}-countback` });
 await consumer.connect();
