@@ -3,7 +3,7 @@
 // Chromium. Prints how long the live page takes to load, and event → screen latency: from the batch that carried an
 // alert's last evidence event to the moment its toast appeared in the page (a MutationObserver's clock; same host).
 // The page must show every candidate and the alerts; the latencies are printed, not asserted (a shared 2-core box).
-import { percentile, startCohort } from '@proctor/cohort';
+import { percentile, startCohort, summary } from '@proctor/cohort';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_FLAGS } from '../client/test/chromium.ts';
 import { mintDevToken } from '../edge/testing/devKeys.ts';
@@ -11,10 +11,13 @@ import { startCohortStack, startDashboard } from './lib/cohort-stack.ts';
 
 const CANDIDATES = Number(process.env.BENCH_DASHBOARD_CANDIDATES ?? 2000);
 const JOIN_MS = 40_000;
-const WATCH_MS = Number(process.env.BENCH_DASHBOARD_WATCH_SECONDS ?? 60) * 1000;
+const WATCH_MS = Number(process.env.BENCH_DASHBOARD_WATCH_SECONDS ?? 120) * 1000;
+/** The schedule page ranks the top 200 (dashboard RANKED_LIMIT). */
+const RANKED_LIMIT = 200;
 const f = (n: number | undefined) => (n === undefined || !Number.isFinite(n) ? '–' : n.toFixed(0));
 
 const stack = await startCohortStack();
+const t0 = Date.now();
 const dashboard = await startDashboard(stack, 'tenant-1');
 const cohort = startCohort({
   candidates: CANDIDATES,
@@ -24,8 +27,8 @@ const cohort = startCohort({
   tenants: 1,
   schedulesPerTenant: 1,
   joinSpreadMs: JOIN_MS,
-  // Incidents after everyone joined, while the page watches.
-  incidentWindowMs: [JOIN_MS + 10_000, JOIN_MS + WATCH_MS - 10_000],
+  // Incidents after everyone joined and the page is open (it may take 30 s to load on a loaded box).
+  incidentWindowMs: [JOIN_MS + 40_000, JOIN_MS + 40_000 + (WATCH_MS - 60_000)],
   mintToken: (claims, expSeconds) => mintDevToken(claims, { expSeconds }),
   mysqlUrl: stack.mysqlUrl,
   edgeUrl: stack.edge.url,
@@ -36,10 +39,11 @@ console.log(`dashboard bench: ${cohort.metrics.live} live candidates on exam-1-1
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS });
 const page = await browser.newPage();
 const loads: number[] = [];
-for (let i = 0; i < 3; i++) {
+page.setDefaultTimeout(120_000); // a starved shared box: slow, not wrong
+for (let i = 0; i < 2; i++) {
   const t = Date.now();
   await page.goto(`${dashboard.url}/login?token=${dashboard.token}&next=/schedules/exam-1-1`, { waitUntil: 'load' });
-  await page.waitForSelector('#live[data-state="live"]', { timeout: 30_000 });
+  await page.waitForSelector('#live[data-state="live"]');
   loads.push(Date.now() - t);
 }
 const rows = await page.locator('#session-rows tr').count();
@@ -66,7 +70,8 @@ if (ids.length) {
     if (sent.length) latencies.push(toasts[r.alert_id]! - Math.max(...sent));
   }
 }
-console.log(`  page rows: ${rows} of ${CANDIDATES} candidates (the ranked list shows every live session)`);
+console.log(summary(cohort.metrics, CANDIDATES, Date.now() - t0));
+console.log(`  page rows: ${rows} (the ranked list shows the top ${RANKED_LIMIT} of ${CANDIDATES} live sessions)`);
 console.log(
   `  page load until live: ${loads.map((l) => `${l} ms`).join(', ')} (login + schedule page + SSE connected)`,
 );
@@ -76,7 +81,7 @@ console.log(
 console.log(
   `  event → alert row (MySQL): p50 ${f(percentile(cohort.metrics.alertLatencies, 50))} ms, p99 ${f(percentile(cohort.metrics.alertLatencies, 99))} ms; load average ${(await import('node:fs')).readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
 );
-const ok = rows >= Math.min(CANDIDATES, 1) && latencies.length > 0;
+const ok = rows === Math.min(CANDIDATES, RANKED_LIMIT) && latencies.length > 0;
 if (!ok) console.log('  FAILED: the page did not show the sessions or no alert reached the screen');
 dashboard.child.kill();
 await stack.stop();
