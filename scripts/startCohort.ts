@@ -54,6 +54,8 @@ export function planOptions(o: LiveCohortOptions) {
     tenants: o.tenants,
     schedulesPerTenant: o.schedulesPerTenant,
     runId: o.runId,
+    // Incidents from 15 s after joining, so a new user sees alerts on the dashboard within the first two minutes.
+    incidentWindowMs: [15_000, Math.max(20_000, o.examMinutes * 60_000 * 0.5)] as const,
   };
 }
 
@@ -97,7 +99,9 @@ export function runLiveCohort(o: LiveCohortOptions, edgeUrl: string, mysqlUrl: s
     if (tty) process.stdout.write('\n');
     console.log(summary(cohort.metrics, o.candidates, Date.now() - t0));
   };
+  let stopped = false;
   const ended = cohort.done.then(() => {
+    if (stopped) return;
     report();
     console.log('cohort: the exam is over; the services keep running (Ctrl-C stops them).');
   });
@@ -105,6 +109,7 @@ export function runLiveCohort(o: LiveCohortOptions, edgeUrl: string, mysqlUrl: s
     cohort,
     ended,
     async finish() {
+      stopped = true;
       await cohort.stop();
       report();
     },
