@@ -8,4 +8,5 @@ export * from './kafka.ts';
 export * from './policy.ts';
 export * from './redisKeys.ts';
 export * from './session.ts';
+export * from './timestamps.ts';
 export * from './token.ts';
