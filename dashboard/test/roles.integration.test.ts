@@ -7,17 +7,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../src/server/api/routes.ts';
 import {
   buildDashboard,
-  cleanRedis,
   createIssuer,
   createTestDb,
   DASHBOARD_DIR,
   dashboardEnv,
+  freePort,
   type Issuer,
   type RunningDashboard,
   rand,
   seedAlert,
   seedSession,
   startDashboard,
+  stopAll,
   type TestDb,
   testRedis,
 } from './harness.ts';
@@ -93,19 +94,14 @@ beforeAll(async () => {
   [db, issuer] = await Promise.all([createTestDb(), createIssuer()]);
   app = await startDashboard({
     outDir: buildDashboard(),
-    port: 14500 + Math.floor(Math.random() * 400),
+    port: await freePort(),
     env: dashboardEnv(db, issuer, prefix),
   });
   ids.session = await seedSession(db, { tenantId: T, scheduleId: ids.schedule, userId: 'cand-1', risk: 40 });
   ids.alert = await seedAlert(db, { tenantId: T, sessionId: ids.session });
 }, 180_000);
 
-afterAll(async () => {
-  await app?.stop();
-  await db?.drop();
-  await cleanRedis(redis, prefix);
-  redis.disconnect();
-});
+afterAll(() => stopAll({ app, db, redis, prefix }));
 
 describe('role matrix: every page', () => {
   it('covers every page file', () => {
