@@ -19,8 +19,10 @@ import {
   createIssuer,
   DASHBOARD_DIR,
   dashboardEnv,
+  freePort,
   type Issuer,
   launchChromium,
+  launchInBrowser,
   type RunningDashboard,
   rand,
   startDashboard,
@@ -42,7 +44,7 @@ let browser: Browser;
 async function signIn(role: 'proctor' | 'admin'): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
   const page = await context.newPage();
-  await page.goto(`${app.url}/login?token=${await issuer.proctor(TENANT, `${role}-1`, role)}`);
+  await launchInBrowser(page, app.url, await issuer.proctor(TENANT, `${role}-1`, role));
   return page;
 }
 
@@ -55,7 +57,7 @@ beforeAll(async () => {
     startProcessor(stack.env),
     startDashboard({
       outDir,
-      port: 14900 + Math.floor(Math.random() * 90),
+      port: await freePort(),
       env: dashboardEnv(stack.db, issuer, stack.prefix),
     }),
     startEdge({ env: { REDIS_KEY_PREFIX: stack.prefix, KAFKA_TOPIC: stack.topic } }),

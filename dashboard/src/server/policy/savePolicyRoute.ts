@@ -2,6 +2,7 @@
 import { PolicySchema, type PublishedPolicy, resolveSessionConfig, SchedulePolicySchema } from '@proctor/contracts';
 import type { APIContext } from 'astro';
 import { PolicySaveBody } from '../api/policySchemas.ts';
+import { BODY_LIMITS, readLimitedBody, readLimitedForm } from '../http/bodyLimit.ts';
 import { apiError, describeIssues, json } from '../http/respond.ts';
 import { policyFromForm } from './policyForm.ts';
 import { getPolicy, savePolicy, TENANT_LAYER } from './policyStore.ts';
@@ -32,12 +33,14 @@ export async function handlePolicySave(ctx: APIContext, scheduleId: string): Pro
 
   let raw: unknown;
   if (form) {
-    const data = await request.formData();
+    const data = await readLimitedForm(request, BODY_LIMITS.policy);
+    if (!data) return apiError('VALIDATION_FAILED', 'the form body could not be read', requestId);
     raw = { policy: policyFromForm(data, { tenantLayer }), expectedVersion: Number(data.get('version') ?? 0) };
   } else if (type.startsWith('application/json')) {
     try {
-      raw = await request.json();
-    } catch {
+      raw = JSON.parse(new TextDecoder().decode(await readLimitedBody(request, BODY_LIMITS.policy)));
+    } catch (err) {
+      if (!(err instanceof SyntaxError)) throw err;
       return apiError('MALFORMED_JSON', 'the body must be JSON: {"policy":{…},"expectedVersion":N}', requestId);
     }
   } else {

@@ -2,6 +2,7 @@
 // lifecycle job; the audit keeps a tombstone without the candidate's id. JSON or the audit page's form.
 import type { APIRoute } from 'astro';
 import { ErasureBody } from '../../../server/api/policySchemas.ts';
+import { BODY_LIMITS, readLimitedBody, readLimitedForm } from '../../../server/http/bodyLimit.ts';
 import { apiError, describeIssues, json } from '../../../server/http/respond.ts';
 import { requestErasure } from '../../../server/policy/policyStore.ts';
 
@@ -10,11 +11,14 @@ export const POST: APIRoute = async ({ locals, request, redirect }) => {
   const type = request.headers.get('content-type') ?? '';
   const form = type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data');
   let raw: unknown;
-  if (form) raw = { userId: String((await request.formData()).get('userId') ?? '').trim() };
-  else {
+  if (form) {
+    const data = await readLimitedForm(request, BODY_LIMITS.other);
+    raw = { userId: String(data?.get('userId') ?? '').trim() };
+  } else {
     try {
-      raw = await request.json();
-    } catch {
+      raw = JSON.parse(new TextDecoder().decode(await readLimitedBody(request, BODY_LIMITS.other)));
+    } catch (err) {
+      if (!(err instanceof SyntaxError)) throw err;
       return apiError('MALFORMED_JSON', 'the body must be JSON: {"userId":"…"}', requestId);
     }
   }
