@@ -7,4 +7,5 @@ export * from './ids.ts';
 export * from './kafka.ts';
 export * from './redisKeys.ts';
 export * from './session.ts';
+export * from './thumbnails.ts';
 export * from './token.ts';
