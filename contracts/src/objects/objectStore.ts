@@ -42,8 +42,8 @@ export interface ObjectStore {
   /** null when there is no such object. */
   get(key: string): Promise<StoredObject | null>;
   exists(key: string): Promise<boolean>;
-  /** Every object under `prefix`, following continuation tokens. */
-  list(prefix: string): Promise<ListedObject[]>;
+  /** Every object under `prefix`, following continuation tokens (`pageSize` keys per request, at most 1000). */
+  list(prefix: string, pageSize?: number): Promise<ListedObject[]>;
   /** Deleting a missing key is not an error (S3 answers 204 either way). */
   delete(key: string): Promise<void>;
 }
@@ -137,11 +137,11 @@ export function createObjectStore(config: ObjectStoreConfig): ObjectStore {
       if (!res.ok) throw new ObjectStoreError('head', `HTTP ${res.status}`);
       return true;
     },
-    async list(prefix) {
+    async list(prefix, pageSize = 1000) {
       const out: ListedObject[] = [];
       let token: string | undefined;
       do {
-        const q = new URLSearchParams({ 'list-type': '2', prefix });
+        const q = new URLSearchParams({ 'list-type': '2', prefix, 'max-keys': String(pageSize) });
         if (token) q.set('continuation-token', token);
         const res = await call('list', `${base}?${q}`);
         if (!res.ok) await fail('list', res);
