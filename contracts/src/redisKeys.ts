@@ -37,3 +37,12 @@ export const SESSION_STATE_TTL_SECONDS = 8 * 60 * 60;
 
 /** TTL of the marks hash, refreshed by every batch: longer than the oldest timestamp the edge accepts. */
 export const EVENT_MARK_TTL_SECONDS = 7 * 60 * 60;
+
+/**
+ * Published policies, hash-tagged per tenant (`{policy:<tenantId>}`) so that the edge reads a tenant's policy and a
+ * schedule's in one MGET on one slot. `v1` is the value format (contracts PublishedPolicy): a new format gets new
+ * keys, so an old edge never misreads a new value.
+ */
+export const tenantPolicyKey = (tenantId: string, prefix = REDIS_PREFIX) => `${prefix}:{policy:${tenantId}}:v1:tenant`;
+export const schedulePolicyKey = (tenantId: string, scheduleId: string, prefix = REDIS_PREFIX) =>
+  `${prefix}:{policy:${tenantId}}:v1:schedule:${scheduleId}`;

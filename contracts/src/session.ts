@@ -117,8 +117,7 @@ export const SessionView = z.object({
 });
 export type SessionView = z.infer<typeof SessionView>;
 
-export const SessionStartResponse = z.object({ session: SessionView, resumed: z.boolean() });
-export type SessionStartResponse = z.infer<typeof SessionStartResponse>;
+// SessionStartResponse lives in policy.ts: it carries the resolved config, which is built on this file's schemas.
 
 export const SessionRefBody = z.object({ sessionId: SessionId }).strict();
 export type SessionRefBody = z.infer<typeof SessionRefBody>;
