@@ -1,6 +1,7 @@
 // Optional alert thumbnails: the hard limits, the tenant-scoped object key layout and the upload API's shapes.
 import { z } from 'zod';
 import { EpochMillis, EventId, ExternalId } from './ids.ts';
+import { type ThumbnailsPolicy, ThumbnailType } from './policy.ts';
 import { sessionKey } from './redisKeys.ts';
 import { SessionId } from './session.ts';
 
@@ -25,24 +26,11 @@ export const thumbnailSessionPrefix = (tenantId: string, sessionId: string) =>
 export const thumbnailKey = (tenantId: string, sessionId: string, eventId: string) =>
   `${thumbnailSessionPrefix(tenantId, sessionId)}${eventId}`;
 
-/**
- * The session's thumbnails opt-in, as the session's resolved config carries it (`config.thumbnails`, agreed names
- * with the tenant-policy work): off unless the tenant turned it on.
- */
-export const SessionThumbnails = z.object({
-  enabled: z.boolean().default(false),
-  types: z
-    .array(z.enum(['MULTI_PERSON', 'NO_FACE', 'CAMERA_BLOCKED']))
-    .default(['MULTI_PERSON', 'NO_FACE', 'CAMERA_BLOCKED']),
-  maxPerHour: z.number().int().min(0).max(60).default(6),
-});
-export type SessionThumbnails = z.infer<typeof SessionThumbnails>;
-export const THUMBNAILS_OFF: SessionThumbnails = { enabled: false, types: [], maxPerHour: 0 };
+/** Thumbnails are off for a session whose resolved config carries no opt-in (started before policies existed). */
+export const THUMBNAILS_OFF: ThumbnailsPolicy = { enabled: false, types: [], maxPerHour: 0 };
 
 /** Query of POST /thumbnails: the body is the image bytes themselves (Content-Type image/jpeg or image/webp). */
-export const ThumbnailUploadQuery = z
-  .object({ sessionId: SessionId, eventId: EventId, type: z.enum(['MULTI_PERSON', 'NO_FACE', 'CAMERA_BLOCKED']) })
-  .strict();
+export const ThumbnailUploadQuery = z.object({ sessionId: SessionId, eventId: EventId, type: ThumbnailType }).strict();
 export type ThumbnailUploadQuery = z.infer<typeof ThumbnailUploadQuery>;
 
 export const ThumbnailUploadResponse = z.object({

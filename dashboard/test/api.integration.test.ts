@@ -17,6 +17,7 @@ import {
   seedAlert,
   seedSession,
   seedSnapshots,
+  seedThumbnail,
   startDashboard,
   type TestDb,
   testRedis,
@@ -55,6 +56,7 @@ const CALLS = {
     path: `/api/alerts/${i.alert}/review`,
     body: { action: 'acknowledge', note: 'matrix' },
   }),
+  thumbnail: (i: Ids) => ({ method: 'GET', path: `/api/alerts/${i.alert}/thumbnail` }),
 } satisfies Record<keyof typeof ROUTES, (i: Ids) => Call>;
 const ROUTE_IDS = Object.keys(CALLS) as (keyof typeof CALLS)[];
 /** Routes that name a tenant's resource by id: another tenant's id must be a 404. */
@@ -98,7 +100,13 @@ beforeAll(async () => {
     [B, ids.B],
   ] as const) {
     i.session = await seedSession(db, { tenantId: tenant, scheduleId: i.schedule, userId: 'cand-1', risk: 50 });
-    i.alert = await seedAlert(db, { tenantId: tenant, sessionId: i.session });
+    const eventId = crypto.randomUUID();
+    i.alert = await seedAlert(db, {
+      tenantId: tenant,
+      sessionId: i.session,
+      evidence: [{ eventId, timestamp: Date.now() - 20_000, confidence: 0.9, durationMillis: 3000 }],
+    });
+    await seedThumbnail(tenant, i.session, eventId);
     await seedSnapshots(db, tenant, i.session, [10, 50]);
   }
 }, 180_000);

@@ -14,7 +14,7 @@ export interface ObjectStoreConfig {
 }
 
 export interface StoredObject {
-  bytes: Uint8Array;
+  bytes: Uint8Array<ArrayBuffer>;
   contentType: string;
 }
 

@@ -1,25 +1,25 @@
 // What POST /thumbnails needs from Redis: the session's status, tenant and opt-in, then an hourly slot per eventId.
 import {
   SESSION_STATE_TTL_SECONDS,
-  SessionThumbnails,
   sessionStateKey,
   THUMBNAILS_OFF,
+  ThumbnailsPolicy,
   thumbnailSlotsKey,
 } from '@proctor/contracts';
 import type { Redis } from '@upstash/redis/cloudflare';
 import { evalScript, luaScript } from '../services/luaScript.ts';
 import type { TouchResult } from '../sessions/sessionStore.ts';
 
-export type ThumbnailSession = { state: TouchResult; thumbnails: SessionThumbnails };
+export type ThumbnailSession = { state: TouchResult; thumbnails: ThumbnailsPolicy };
 
 /**
  * The opt-in comes from the config the session was started with (`config.thumbnails`), never from the request:
  * a session without it (started before policies, or by a tenant that never opted in) has thumbnails off.
  */
-export function thumbnailsOf(configJson: string | null | undefined): SessionThumbnails {
+export function thumbnailsOf(configJson: string | null | undefined): ThumbnailsPolicy {
   if (!configJson) return THUMBNAILS_OFF;
   try {
-    const parsed = SessionThumbnails.safeParse((JSON.parse(configJson) as { thumbnails?: unknown }).thumbnails);
+    const parsed = ThumbnailsPolicy.safeParse((JSON.parse(configJson) as { thumbnails?: unknown }).thumbnails);
     return parsed.success ? parsed.data : THUMBNAILS_OFF;
   } catch {
     return THUMBNAILS_OFF;

@@ -3,6 +3,7 @@ import {
   Alert,
   AlertRule,
   AlertStatus,
+  EventId,
   ExternalId,
   ProctorRole,
   RiskSnapshot,
@@ -63,6 +64,8 @@ export type RankedSessionList = z.infer<typeof RankedSessionList>;
 export const SessionDetail = z.object({
   session: RankedSession.extend({ examConfig: z.record(z.string(), z.unknown()) }),
   alerts: z.array(Alert),
+  /** Evidence events with a stored thumbnail (empty unless the tenant opted in); view them through /thumbnail. */
+  thumbnailEventIds: z.array(EventId),
   liveStateDegraded: z.boolean(),
 });
 export type SessionDetail = z.infer<typeof SessionDetail>;
