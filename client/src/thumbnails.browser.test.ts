@@ -2,7 +2,6 @@
 // exam page during a multi-person scene; with the opt-in exactly the allowed thumbnails leave, each <=5 KB and
 // <=96 px, each naming the event it illustrates. Both consent screens are screenshotted into test-output/client.
 import { mkdirSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { THUMBNAIL_LIMITS, type ThumbnailsPolicy } from '@proctor/contracts';
 import type { Page } from 'playwright-core';
@@ -10,20 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readImageHeader } from '../../edge/src/thumbnails/imageHeader.ts';
 import { launchChromium } from '../test/chromium.ts';
 import { examUrl, until } from '../test/examFlow.ts';
-import { buildExamSite, type ExamSite, serveExamSite } from '../test/examSite.ts';
+import { buildExamSite, type ExamSite, freePort, serveExamSite } from '../test/examSite.ts';
 import { writeFakeCamera } from '../test/fakeCamera.ts';
 import { type FakeEdge, fakeExamToken, startFakeEdge } from '../test/fakeEdge.ts';
 
 const OUT = join(import.meta.dirname, '..', '..', 'test-output', 'client');
 let site: ExamSite;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 beforeAll(async () => {
   mkdirSync(OUT, { recursive: true });

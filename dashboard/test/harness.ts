@@ -13,7 +13,6 @@ import {
   livenessShard,
   thumbnailKey,
 } from '@proctor/contracts';
-import { createObjectStore } from '@proctor/contracts/objects';
 import { Redis } from 'ioredis';
 import { type CryptoKey, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import mysql from 'mysql2/promise';
@@ -21,6 +20,7 @@ import { type Browser, chromium } from 'playwright-core';
 import { CHROMIUM_FLAGS } from '../../client/test/chromium.ts';
 import { migrate } from '../../infra/migrations/migrate.ts';
 import { stackConfig } from '../../infra/stack/config.ts';
+import { stackObjectStore } from '../../infra/stack/health.ts';
 
 export const DASHBOARD_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 const MYSQL_SERVER = process.env.TEST_MYSQL_SERVER ?? 'mysql://root@127.0.0.1:3306';
@@ -170,13 +170,7 @@ export function dashboardEnv(db: TestDb, issuer: Issuer, redisPrefix: string): R
 
 const { s3 } = stackConfig();
 /** The stack's thumbnails bucket (S3Proxy), as the edge writes to it. */
-export const testObjects = createObjectStore({
-  endpoint: s3.url,
-  bucket: s3.bucket,
-  accessKeyId: s3.accessKeyId,
-  secretAccessKey: s3.secretAccessKey,
-  region: 'us-east-1',
-});
+export const testObjects = stackObjectStore(stackConfig());
 
 /** A tiny valid JPEG (SOI, a 1×1 frame header, EOI): what the edge would have stored for one event. */
 export const TINY_JPEG = new Uint8Array([

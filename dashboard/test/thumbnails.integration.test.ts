@@ -1,9 +1,9 @@
 // Alert thumbnails in the built dashboard against S3Proxy and MariaDB: served to the tenant's proctors only, every
 // view audited before the bytes leave, never cached, absent after erasure; another tenant gets the same 404 as none.
 import { randomUUID } from 'node:crypto';
-import { type AddressInfo, createServer } from 'node:net';
 import { eraseSessionThumbnails } from '@proctor/contracts/objects';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../client/test/examSite.ts';
 import {
   buildDashboard,
   cleanRedis,
@@ -32,15 +32,6 @@ let issuer: Issuer;
 let app: RunningDashboard;
 const a = { session: '', withThumb: '', without: '', eventId: randomUUID() };
 const b = { session: '', alert: '' };
-
-/** Other engineers run the same suites on this box: a fixed port would collide. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 beforeAll(async () => {
   [db, issuer] = await Promise.all([createTestDb(), createIssuer()]);

@@ -3,18 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { stackConfig } from '../../../infra/stack/config.ts';
+import { stackObjectStore } from '../../../infra/stack/health.ts';
 import { thumbnailKey, thumbnailTenantPrefix } from '../thumbnails.ts';
-import { createObjectStore } from './objectStore.ts';
 import { eraseSessionThumbnails, eraseTenantThumbnails, expireThumbnails } from './thumbnailObjects.ts';
 
-const { s3 } = stackConfig();
-const store = createObjectStore({
-  endpoint: s3.url,
-  bucket: s3.bucket,
-  accessKeyId: s3.accessKeyId,
-  secretAccessKey: s3.secretAccessKey,
-  region: 'us-east-1',
-});
+const store = stackObjectStore(stackConfig());
 const DAY = 86_400_000;
 const bytes = new Uint8Array([0xff, 0xd8, 0xff, 0xd9]);
 

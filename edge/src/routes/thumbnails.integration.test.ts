@@ -4,9 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sessionStateKey, thumbnailKey, thumbnailTenantPrefix } from '@proctor/contracts';
-import { createObjectStore } from '@proctor/contracts/objects';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stackConfig } from '../../../infra/stack/config.ts';
+import { stackObjectStore } from '../../../infra/stack/health.ts';
 import { type Candidate, candidate } from '../../testing/client.ts';
 import { type Harness, startHarness } from '../../testing/harness.ts';
 
@@ -14,14 +14,7 @@ const fixture = (name: string) =>
   new Uint8Array(readFileSync(join(import.meta.dirname, '..', 'thumbnails', 'fixtures', name)));
 const JPEG = fixture('ok-96.jpg');
 const WEBP = fixture('ok-96.webp');
-const { s3 } = stackConfig();
-const store = createObjectStore({
-  endpoint: s3.url,
-  bucket: s3.bucket,
-  accessKeyId: s3.accessKeyId,
-  secretAccessKey: s3.secretAccessKey,
-  region: 'us-east-1',
-});
+const store = stackObjectStore(stackConfig());
 
 let h: Harness;
 beforeAll(async () => {
