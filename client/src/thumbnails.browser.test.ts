@@ -6,10 +6,11 @@ import { join } from 'node:path';
 import { THUMBNAIL_LIMITS, type ThumbnailsPolicy } from '@proctor/contracts';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../dashboard/test/harness.ts';
 import { readImageHeader } from '../../edge/src/thumbnails/imageHeader.ts';
 import { launchChromium } from '../test/chromium.ts';
 import { examUrl, until } from '../test/examFlow.ts';
-import { buildExamSite, type ExamSite, freePort, serveExamSite } from '../test/examSite.ts';
+import { buildExamSite, type ExamSite, serveExamSite } from '../test/examSite.ts';
 import { writeFakeCamera } from '../test/fakeCamera.ts';
 import { type FakeEdge, fakeExamToken, startFakeEdge } from '../test/fakeEdge.ts';
 

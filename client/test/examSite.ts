@@ -1,7 +1,6 @@
 // Builds the Astro site (dashboard/) into test-output with our models copied in, and serves /exam from it.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { copyModels } from '../scripts/copy-models.ts';
 
@@ -55,13 +54,4 @@ export async function serveExamSite(outDir: string, port: number): Promise<ExamS
   }
   child.kill('SIGKILL');
   throw new Error(`exam site did not start on ${origin}:\n${log}`);
-}
-
-/** A port free right now: other engineers run the same suites on this box, so fixed ports collide. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
 }

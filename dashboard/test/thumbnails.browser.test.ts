@@ -7,15 +7,16 @@ import { thumbnailKey } from '@proctor/contracts';
 import { eraseSessionThumbnails } from '@proctor/contracts/objects';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { freePort } from '../../client/test/examSite.ts';
 import {
   buildDashboard,
   cleanRedis,
   createIssuer,
   createTestDb,
   dashboardEnv,
+  freePort,
   type Issuer,
   launchChromium,
+  launchInBrowser,
   type RunningDashboard,
   rand,
   seedAlert,
@@ -76,8 +77,7 @@ it('loads the thumbnail only when the proctor opens it, and audits that view', a
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const thumbnailRequests: string[] = [];
   page.on('request', (r) => r.url().includes('/thumbnail') && thumbnailRequests.push(r.url()));
-  await page.goto(`${app.url}/login?token=${await issuer.proctor(tenant, 'alice')}`);
-  await page.goto(`${app.url}/sessions/${sessionId}`);
+  await launchInBrowser(page, app.url, await issuer.proctor(tenant, 'alice'), `/sessions/${sessionId}`);
   await page.waitForSelector(`#alert-${alertId} details.thumbnail`);
   await page.waitForTimeout(500);
   expect(thumbnailRequests).toEqual([]);

@@ -18,8 +18,9 @@ export const GET: APIRoute = async ({ locals, params }) => {
   return new Response(view.object.bytes, {
     headers: {
       'content-type': view.object.contentType,
-      // A candidate's face: never cached by a browser or proxy, so every look comes back here and is audited.
-      'cache-control': 'private, no-store',
+      // A candidate's face: never cached by a browser or proxy, so every look comes back here and is audited (the
+      // middleware sets the same no-store on every authenticated answer).
+      'cache-control': 'no-store',
       'content-security-policy': "default-src 'none'",
       'x-thumbnail-event-id': view.eventId,
     },
