@@ -30,7 +30,15 @@ export const thumbnailKey = (tenantId: string, sessionId: string, eventId: strin
 export const THUMBNAILS_OFF: ThumbnailsPolicy = { enabled: false, types: [], maxPerHour: 0 };
 
 /** Query of POST /thumbnails: the body is the image bytes themselves (Content-Type image/jpeg or image/webp). */
-export const ThumbnailUploadQuery = z.object({ sessionId: SessionId, eventId: EventId, type: ThumbnailType }).strict();
+export const ThumbnailUploadQuery = z
+  .object({
+    sessionId: SessionId,
+    // The id becomes the last segment of an object key: starting alphanumeric rules out "." and ".." segments,
+    // which a filesystem-backed store could resolve outside the session's prefix.
+    eventId: EventId.regex(/^[A-Za-z0-9]/, 'must start with a letter or digit'),
+    type: ThumbnailType,
+  })
+  .strict();
 export type ThumbnailUploadQuery = z.infer<typeof ThumbnailUploadQuery>;
 
 export const ThumbnailUploadResponse = z.object({

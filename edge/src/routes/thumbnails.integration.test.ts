@@ -111,7 +111,8 @@ describe('POST /thumbnails', () => {
       ['type says WebP, bytes are JPEG', upload(c, JPEG, { contentType: 'image/webp' }), 415, 'THUMBNAIL_NOT_IMAGE'],
       ['truncated JPEG', upload(c, JPEG.subarray(0, 600)), 415, 'THUMBNAIL_NOT_IMAGE'],
       ['128 px wide', upload(c, fixture('wide-128.jpg')), 422, 'THUMBNAIL_TOO_LARGE'],
-      ['eventId not a UUID', upload(c, JPEG, { eventId: 'x' }), 400, 'VALIDATION_FAILED'],
+      ['eventId a path segment', upload(c, JPEG, { eventId: '..' }), 400, 'VALIDATION_FAILED'],
+      ['eventId with a slash', upload(c, JPEG, { eventId: 'a/b' }), 400, 'VALIDATION_FAILED'],
       ['unknown type', upload(c, JPEG, { type: 'LOOK_AWAY' }), 400, 'VALIDATION_FAILED'],
       ["another session's id", upload(c, JPEG, { sessionId: 'a'.repeat(64) }), 403, 'SESSION_MISMATCH'],
     ];
