@@ -9,7 +9,6 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   buildDashboard,
-  cleanRedis,
   createIssuer,
   createTestDb,
   dashboardEnv,
@@ -22,6 +21,7 @@ import {
   seedAlert,
   seedSession,
   startDashboard,
+  stopAll,
   type TestDb,
   testObjects,
   testRedis,
@@ -66,10 +66,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await app?.stop();
-  await db?.drop();
-  await cleanRedis(redis, prefix);
-  redis.disconnect();
+  await stopAll({ app, db, redis, prefix });
   await eraseSessionThumbnails(testObjects, tenant, sessionId).catch(() => 0);
 });
 

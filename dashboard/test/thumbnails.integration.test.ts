@@ -5,7 +5,6 @@ import { eraseSessionThumbnails } from '@proctor/contracts/objects';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildDashboard,
-  cleanRedis,
   createIssuer,
   createTestDb,
   dashboardEnv,
@@ -17,6 +16,7 @@ import {
   seedSession,
   seedThumbnail,
   startDashboard,
+  stopAll,
   type TestDb,
   TINY_JPEG,
   testObjects,
@@ -63,10 +63,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await app?.stop();
-  await db?.drop();
-  await cleanRedis(redis, prefix);
-  redis.disconnect();
+  await stopAll({ app, db, redis, prefix });
   await eraseSessionThumbnails(testObjects, A, a.session).catch(() => 0);
   await eraseSessionThumbnails(testObjects, B, b.session).catch(() => 0);
 });
