@@ -18,6 +18,7 @@ import {
   seedAlert,
   seedSession,
   seedSnapshots,
+  seedThumbnail,
   signIn,
   startDashboard,
   type TestDb,
@@ -67,6 +68,7 @@ const CALLS = {
   }),
   policyAudit: () => ({ method: 'GET', path: '/api/admin/audit' }),
   erasure: () => ({ method: 'POST', path: '/api/admin/erasure', body: { userId: 'nobody' } }),
+  thumbnail: (i: Ids) => ({ method: 'GET', path: `/api/alerts/${i.alert}/thumbnail` }),
 } satisfies Record<keyof typeof ROUTES, (i: Ids) => Call>;
 const ROUTE_IDS = Object.keys(CALLS) as (keyof typeof CALLS)[];
 /** Routes that name a tenant's resource by id: another tenant's id must be a 404. (Admin routes are tenant-scoped
@@ -113,7 +115,13 @@ beforeAll(async () => {
     [B, ids.B],
   ] as const) {
     i.session = await seedSession(db, { tenantId: tenant, scheduleId: i.schedule, userId: 'cand-1', risk: 50 });
-    i.alert = await seedAlert(db, { tenantId: tenant, sessionId: i.session });
+    const eventId = crypto.randomUUID();
+    i.alert = await seedAlert(db, {
+      tenantId: tenant,
+      sessionId: i.session,
+      evidence: [{ eventId, timestamp: Date.now() - 20_000, confidence: 0.9, durationMillis: 3000 }],
+    });
+    await seedThumbnail(tenant, i.session, eventId);
     await seedSnapshots(db, tenant, i.session, [10, 50]);
   }
 }, 180_000);

@@ -25,7 +25,15 @@ describe('public routes', () => {
     const doc = (await (await fetch(`${h.edge.url}/openapi.json`)).json()) as Loose;
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ['/events/batch', '/healthz', '/openapi.json', '/sessions/end', '/sessions/heartbeat', '/sessions/start'].sort(),
+      [
+        '/events/batch',
+        '/healthz',
+        '/openapi.json',
+        '/sessions/end',
+        '/sessions/heartbeat',
+        '/sessions/start',
+        '/thumbnails',
+      ].sort(),
     );
     const batch = doc.paths['/events/batch'].post;
     expect(batch.security).toEqual([{ examToken: [] }]);

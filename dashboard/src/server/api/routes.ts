@@ -143,6 +143,16 @@ export const ROUTES = {
     response: ErasureResult,
     status: 202,
   },
+  thumbnail: {
+    method: 'get',
+    path: '/api/alerts/{alertId}/thumbnail',
+    summary:
+      "The alert's thumbnail (JPEG or WebP, at most 96 px wide), when the tenant opted in and one was taken; " +
+      'every view is written to the audit log (action view_thumbnail)',
+    params: AlertParams,
+    response: z.string().describe('image bytes'),
+    mediaType: 'image/jpeg',
+  },
 } as const satisfies Record<string, RouteContract>;
 
 export const ERROR_RESPONSE = ErrorEnvelope;

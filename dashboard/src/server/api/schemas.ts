@@ -3,6 +3,7 @@ import {
   Alert,
   AlertRule,
   AlertStatus,
+  EventId,
   ExternalId,
   ProctorRole,
   ResolvedAccommodation,
@@ -68,6 +69,8 @@ export const SessionDetail = z.object({
     accommodation: ResolvedAccommodation.nullable(),
   }),
   alerts: z.array(Alert),
+  /** Evidence events with a stored thumbnail (empty unless the tenant opted in); view them through /thumbnail. */
+  thumbnailEventIds: z.array(EventId),
   liveStateDegraded: z.boolean(),
 });
 export type SessionDetail = z.infer<typeof SessionDetail>;
