@@ -1,4 +1,6 @@
 // Wires one processor: Kafka consumer and DLQ producer, Redis state, MySQL sink, liveness sweep, ops server.
+
+import { createObjectStore } from '@proctor/contracts/objects';
 import { Redis } from 'ioredis';
 import { collectDefaultMetrics } from 'prom-client';
 import type { ProcessorConfig } from './config.ts';
@@ -77,6 +79,15 @@ export async function runProcessor(
     prefix: config.REDIS_KEY_PREFIX,
     log,
     intervalMs: config.LIFECYCLE_INTERVAL_MS,
+    objects: config.S3_ENDPOINT
+      ? createObjectStore({
+          endpoint: config.S3_ENDPOINT,
+          bucket: config.S3_BUCKET,
+          accessKeyId: config.S3_ACCESS_KEY_ID ?? '',
+          secretAccessKey: config.S3_SECRET_ACCESS_KEY ?? '',
+          region: config.S3_REGION,
+        })
+      : undefined,
   });
   if (config.LIFECYCLE_ENABLED) lifecycle.start();
   const ops = await startOpsServer(config.METRICS_HOST, config.METRICS_PORT, metrics.registry, consumer.isHealthy);
