@@ -32,6 +32,12 @@ export function livenessShard(sessionId: string): number {
 
 export const livenessKey = (shard: number, prefix = REDIS_PREFIX) => `${prefix}:liveness:${shard}`;
 
+/**
+ * The processor's claimed lapses of one liveness shard (`sessionId:deadline`, scored by lease end): a claim stays
+ * here until Kafka acknowledged its connection_lost record, so a sweeper that dies mid-claim loses nothing.
+ */
+export const livenessClaimsKey = (shard: number, prefix = REDIS_PREFIX) => `${livenessKey(shard, prefix)}:claims`;
+
 /** TTL of a session's edge state: refreshed by every heartbeat, so only abandoned sessions expire. */
 export const SESSION_STATE_TTL_SECONDS = 8 * 60 * 60;
 

@@ -69,6 +69,11 @@ export const ExamConfig = z
     path: ['noFaceMaxSeconds'],
   });
 export type ExamConfig = z.infer<typeof ExamConfig>;
+
+/** How long a session may stay silent (no heartbeat, no event) before its connection counts as lost. */
+export function livenessWindowMs(config: ExamConfig): number {
+  return config.connectionLostAfterIntervals * config.heartbeatIntervalSeconds * 1000;
+}
 export type ExamConfigInput = ExamConfigOverrides;
 
 /** Per-candidate accommodations: any threshold may be overridden, with a reason kept for audit. */

@@ -4,6 +4,7 @@ import { collectDefaultMetrics } from 'prom-client';
 import type { ProcessorConfig } from './config.ts';
 import { startConsumer } from './consumer/consumer.ts';
 import { createKafka } from './consumer/kafka.ts';
+import { createRecordPublisher } from './liveness/publish.ts';
 import { createLivenessSweeper } from './liveness/sweeper.ts';
 import type { Logger } from './ops/log.ts';
 import { createMetrics, type Metrics } from './ops/metrics.ts';
@@ -31,7 +32,8 @@ export async function runProcessor(
   const pool = createMysqlPool(config.MYSQL_URL, config.MYSQL_POOL_SIZE);
   const mysql = createMysqlSink(pool);
   const kafka = createKafka(config.KAFKA_BROKERS, config.KAFKA_CLIENT_ID, log);
-  // Not idempotent: a DLQ duplicate after a retry is harmless (at-least-once), and kafkajs warns when retries are capped.
+  // Not idempotent: a DLQ or connection_lost duplicate after a retry is harmless (at-least-once; the consumer dedupes
+  // a lapse by its deadline), and kafkajs warns when retries are capped.
   const producer = kafka.producer();
   await producer.connect();
 
@@ -56,12 +58,13 @@ export async function runProcessor(
   const sweeper = createLivenessSweeper({
     redis,
     prefix: config.REDIS_KEY_PREFIX,
-    mysql,
+    publish: createRecordPublisher(producer, config.KAFKA_EVENTS_TOPIC),
     metrics,
     log,
     intervalMs: config.SWEEP_INTERVAL_MS,
     shardsPerTick: config.SWEEP_SHARDS_PER_TICK,
     limit: config.SWEEP_LIMIT,
+    leaseMs: config.SWEEP_LEASE_MS,
   });
   if (config.SWEEP_ENABLED) sweeper.start();
   const ops = await startOpsServer(config.METRICS_HOST, config.METRICS_PORT, metrics.registry, consumer.isHealthy);

@@ -51,6 +51,8 @@ export const ProcessorEnv = z.object({
   SWEEP_INTERVAL_MS: int(1000, 10),
   SWEEP_SHARDS_PER_TICK: int(4, 1),
   SWEEP_LIMIT: int(500, 1),
+  /** A claimed lapse not acknowledged by Kafka within this long (its sweeper died) is claimed again. */
+  SWEEP_LEASE_MS: int(30_000, 1000),
   SWEEP_ENABLED: bool(true),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
