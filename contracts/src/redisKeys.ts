@@ -1,7 +1,15 @@
 // The Redis key layout shared by the edge and the processor. Per-session keys carry the Redis Cluster hash tag
 // `{sessionId}` so that everything of one session lives in one slot and scripts over it stay single-slot.
 
+import { z } from 'zod';
+
 export const REDIS_PREFIX = 'proctor';
+
+/**
+ * A deployment's key prefix (REDIS_KEY_PREFIX in every service; tests use a random one). No braces: a brace would
+ * start a Cluster hash tag and move keys between slots.
+ */
+export const RedisKeyPrefix = z.string().regex(/^[A-Za-z0-9:._-]{1,64}$/, 'must be 1-64 of A-Z a-z 0-9 : . _ -');
 
 /** Per-session key: `proctor:{<sessionId>}:<part>`. */
 export function sessionKey(sessionId: string, part: string, prefix = REDIS_PREFIX): string {

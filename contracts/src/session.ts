@@ -132,5 +132,9 @@ export const SessionEndBody = z
   .strict();
 export type SessionEndBody = z.infer<typeof SessionEndBody>;
 
+/** POST /sessions/end's answer: the ended session (ending again answers the first end). */
+export const SessionEndResponse = z.object({ session: SessionView });
+export type SessionEndResponse = z.infer<typeof SessionEndResponse>;
+
 export const HeartbeatResponse = z.object({ sessionId: SessionId, serverTime: EpochMillis, nextInSeconds: z.number() });
 export type HeartbeatResponse = z.infer<typeof HeartbeatResponse>;

@@ -3,8 +3,10 @@
 
 import { defineMiddleware } from 'astro:middleware';
 import { randomUUID } from 'node:crypto';
+import { errorContext } from '@proctor/contracts';
 import { authenticate, SESSION_COOKIE, toPrincipal } from './server/auth/principal.ts';
 import { ApiFailure, apiError } from './server/http/respond.ts';
+import { log } from './server/log.ts';
 import { services } from './server/services.ts';
 
 /** Routes that need no proctor token: sign-in/out and the API description (it holds no data). */
@@ -83,7 +85,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
   } catch (err) {
     if (!isApi) throw err;
     if (err instanceof ApiFailure) return secure(apiError(err.code, err.message, requestId, { details: err.details }));
-    console.error('dashboard_api_failed', { requestId, path, error: err instanceof Error ? err.message : String(err) });
+    log.error('dashboard_api_failed', { requestId, path, ...errorContext(err) });
     if (isUnavailable(err)) {
       return secure(apiError('SERVICE_UNAVAILABLE', 'the database is unavailable; try again shortly', requestId));
     }

@@ -1,4 +1,6 @@
 // Wires one processor: Kafka consumer and DLQ producer, Redis state, MySQL sink, liveness sweep, ops server.
+
+import type { Logger } from '@proctor/contracts';
 import { Redis } from 'ioredis';
 import { collectDefaultMetrics } from 'prom-client';
 import type { ProcessorConfig } from './config.ts';
@@ -6,7 +8,6 @@ import { startConsumer } from './consumer/consumer.ts';
 import { createKafka } from './consumer/kafka.ts';
 import { createRecordPublisher } from './liveness/publish.ts';
 import { createLivenessSweeper } from './liveness/sweeper.ts';
-import type { Logger } from './ops/log.ts';
 import { createMetrics, type Metrics } from './ops/metrics.ts';
 import { startOpsServer } from './ops/server.ts';
 import { createDeadLetterSink } from './sinks/deadLetter.ts';

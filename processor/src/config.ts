@@ -1,5 +1,5 @@
 // The processor's environment, parsed once at start-up: a bad value fails loudly before anything connects.
-import { KAFKA_TOPICS, REDIS_PREFIX } from '@proctor/contracts';
+import { KAFKA_TOPICS, REDIS_PREFIX, RedisKeyPrefix } from '@proctor/contracts';
 import { z } from 'zod';
 
 const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
@@ -29,10 +29,7 @@ export const ProcessorEnv = z.object({
   KAFKA_FROM_BEGINNING: bool(true),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   /** Prefix of every Redis key (contracts' REDIS_PREFIX); tests use a random one. */
-  REDIS_KEY_PREFIX: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]+$/)
-    .default(REDIS_PREFIX),
+  REDIS_KEY_PREFIX: RedisKeyPrefix.default(REDIS_PREFIX),
   MYSQL_URL: z.string().url().default('mysql://root@127.0.0.1:3306/proctor'),
   /** One connection per partition applied at once (each chunk writes in one transaction). */
   MYSQL_POOL_SIZE: int(12, 1),

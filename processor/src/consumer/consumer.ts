@@ -1,6 +1,7 @@
 // The consumer loop: eachBatch in chunks, outcomes and metrics per message, ordered commits per partition (kafkajs').
+
+import { errorContext, type Logger } from '@proctor/contracts';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import { errorContext, type Logger } from '../ops/log.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import { applyChunk, type ChunkDeps } from './applyChunk.ts';
 import { isRetriable, RetryAborted, withRetry } from './retry.ts';

@@ -2,10 +2,9 @@
 // alerted once by the consumer, even when a sweeper is killed between its claim and its produce.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { LIVENESS_SHARDS, livenessClaimsKey, livenessKey, livenessShard } from '@proctor/contracts';
+import { createLogger, LIVENESS_SHARDS, livenessClaimsKey, livenessKey, livenessShard } from '@proctor/contracts';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../ops/log.ts';
 import { createMetrics } from '../ops/metrics.ts';
 import { startedRecord } from '../testing/events.ts';
 import { processorHarness } from '../testing/harness.ts';

@@ -1,13 +1,14 @@
 // Connection-lost detection without full scans: claim a few liveness shards' lapses per tick, publish each as a record.
 import {
   type ConnectionLostRecord,
+  errorContext,
   KAFKA_SCHEMA_VERSION,
   LIVENESS_SHARDS,
+  type Logger,
   livenessClaimsKey,
   livenessKey,
 } from '@proctor/contracts';
 import type { Redis } from 'ioredis';
-import { errorContext, type Logger } from '../ops/log.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import { CLAIM_EXPIRED, runScript } from '../state/scripts.ts';
 

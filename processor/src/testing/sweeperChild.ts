@@ -1,6 +1,7 @@
 // A sweeper process that dies (SIGKILL) right after its claim, before any produce: the crash the lease covers.
+
+import { createLogger } from '@proctor/contracts';
 import { createLivenessSweeper } from '../liveness/sweeper.ts';
-import { createLogger } from '../ops/log.ts';
 import { createMetrics } from '../ops/metrics.ts';
 import { newRedis } from './stack.ts';
 

@@ -30,7 +30,7 @@ export function sessionCookieOptions(expSeconds: number, nowMs = Date.now()) {
     httpOnly: true,
     secure: true,
     // Lax, not Strict: the platform launches us with a cross-site link, and the redirect after login must carry it.
-    // Cross-site POSTs are refused by Astro's checkOrigin, and every mutation is JSON or origin-checked.
+    // Cross-site cookie writes are refused by the middleware's own origin check (Astro's checkOrigin is off).
     sameSite: 'lax' as const,
     path: '/',
     maxAge: Math.max(0, Math.floor(expSeconds - nowMs / 1000)),
