@@ -13,12 +13,7 @@ export default defineConfig({
     outputFile: { junit: 'test-output/junit.xml' },
     projects: [
       nodeProject('unit', ['**/*.test.ts'], {
-        exclude: [
-          ...ignored,
-          '**/*.integration.test.ts',
-          '**/*.browser.test.ts',
-          '**/*.stack.test.ts',
-        ],
+        exclude: [...ignored, '**/*.integration.test.ts', '**/*.browser.test.ts', '**/*.stack.test.ts'],
       }),
       // One retry for suites that share a loaded 2-core box with real servers: a broken test still fails twice.
       nodeProject('integration', ['**/*.integration.test.ts'], { testTimeout: 60_000, hookTimeout: 120_000, retry: 1 }),

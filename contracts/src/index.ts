@@ -9,4 +9,5 @@ export * from './log.ts';
 export * from './policy.ts';
 export * from './redisKeys.ts';
 export * from './session.ts';
+export * from './timestamps.ts';
 export * from './token.ts';
