@@ -1,0 +1,3 @@
+// Test and dev tooling shared by every workspace, imported by name (@proctor/testkit); nothing in src/ imports it.
+export * from './mysql.ts';
+export * from './redis.ts';
