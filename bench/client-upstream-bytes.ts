@@ -14,6 +14,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AnomalyEvent } from '@proctor/contracts';
 import { HeartbeatResponse } from '@proctor/contracts';
+import { mintDevToken } from '@proctor/testkit';
 import { createEdgeApi } from '../client/src/transport/edgeApi.ts';
 import { createMemoryQueue } from '../client/src/transport/eventQueue.ts';
 import { createEventSender } from '../client/src/transport/eventSender.ts';
@@ -21,7 +22,6 @@ import { heartbeatDue } from '../client/src/transport/heartbeat.ts';
 import { type Chromium, launchChromium } from '../client/test/chromium.ts';
 import { type FakeEdge, startFakeEdge } from '../client/test/fakeEdge.ts';
 import { buildHarness, serveHarness } from '../client/test/harness.ts';
-import { mintDevToken } from '../edge/testing/devKeys.ts';
 
 const HOUR_S = 3600;
 const HEARTBEAT_S = 15;
