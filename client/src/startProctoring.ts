@@ -5,6 +5,7 @@ import {
   type ExamConfigOverrides,
   HeartbeatResponse,
   SessionStartResponse,
+  type ThumbnailsPolicy,
 } from '@proctor/contracts';
 import { type Camera, openCamera } from './camera/camera.ts';
 import type { DeriveConfig } from './derive/config.ts';
@@ -14,6 +15,8 @@ import { type Detector, startDetector } from './detector/detectorClient.ts';
 import type { ModelChoice } from './detector/faceEngine.ts';
 import type { BackendName } from './detector/protocol.ts';
 import type { ProctoringStatus } from './status.ts';
+import { captureThumbnail } from './thumbnails/captureThumbnail.ts';
+import { createThumbnailUploader } from './thumbnails/thumbnailUploader.ts';
 import { backoffDelayMs } from './transport/backoff.ts';
 import { createEdgeApi } from './transport/edgeApi.ts';
 import { createMemoryQueue, type EventQueue, openIndexedDbQueue } from './transport/eventQueue.ts';
@@ -50,6 +53,12 @@ export interface ProctoringOptions {
   derive?: Partial<DeriveConfig>;
   /** 'indexeddb' (default) survives reloads; 'memory' does not. */
   queue?: 'indexeddb' | 'memory';
+  /**
+   * True only when the host's consent screen told the candidate, before the camera started, that tiny alert
+   * thumbnails may be taken (see readSessionConfig). Both this and the session's resolved policy must say yes;
+   * otherwise no still is ever captured. Default false.
+   */
+  thumbnailConsent?: boolean;
 }
 
 export interface ProctoringHandle {
@@ -137,7 +146,18 @@ export async function startProctoring(options: ProctoringOptions): Promise<Proct
 
   const timers: Array<ReturnType<typeof setInterval>> = [];
   let stopped = false;
-  const deriver = createEventDeriver(options.derive);
+  // Thumbnails: the policy arrives with /sessions/start; until then, and without consent, it counts as off.
+  let thumbnailsPolicy: ThumbnailsPolicy | undefined;
+  const video = options.video ?? document.createElement('video');
+  const thumbnails = createThumbnailUploader({
+    api,
+    sessionId,
+    policy: () => (options.thumbnailConsent === true ? thumbnailsPolicy : undefined),
+    capture: () => captureThumbnail(video),
+  });
+  const deriver = createEventDeriver(options.derive, undefined, undefined, {
+    onAnomalyBegin: (begin) => void thumbnails.onAnomalyBegin(begin),
+  });
   const emit = async (events: AnomalyEvent[]) => {
     if (events.length === 0) return;
     for (const e of events) options.onEvent?.(e);
@@ -150,7 +170,6 @@ export async function startProctoring(options: ProctoringOptions): Promise<Proct
     update({ queued: sender.stats.queued });
   };
 
-  const video = options.video ?? document.createElement('video');
   const opened = await openCamera(video, (reason) => {
     update({ camera: 'lost' });
     void emit(deriver.cameraLost(Date.now(), reason));
@@ -203,6 +222,7 @@ export async function startProctoring(options: ProctoringOptions): Promise<Proct
     if (res.ok) {
       sessionStarted = true;
       heartbeatSeconds = res.value.session.examConfig.heartbeatIntervalSeconds;
+      thumbnailsPolicy = res.value.config?.thumbnails;
       lastContact = Date.now();
       update({ connection: 'online' });
       void sender.flush(); // including events an earlier page load of this session left queued

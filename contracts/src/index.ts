@@ -9,5 +9,6 @@ export * from './log.ts';
 export * from './policy.ts';
 export * from './redisKeys.ts';
 export * from './session.ts';
+export * from './thumbnails.ts';
 export * from './timestamps.ts';
 export * from './token.ts';

@@ -6,6 +6,7 @@ import { collectDefaultMetrics } from 'prom-client';
 import type { ProcessorConfig } from './config.ts';
 import { startConsumer } from './consumer/consumer.ts';
 import { createKafka } from './consumer/kafka.ts';
+import { createLifecycleJob } from './lifecycle/lifecycleJob.ts';
 import { createRecordPublisher } from './liveness/publish.ts';
 import { createLivenessSweeper } from './liveness/sweeper.ts';
 import { createMetrics, type Metrics } from './ops/metrics.ts';
@@ -73,6 +74,15 @@ export async function runProcessor(
     leaseMs: config.SWEEP_LEASE_MS,
   });
   if (config.SWEEP_ENABLED) sweeper.start();
+  // Retention and erasure run here because this process writes the rows they delete (see docs/decisions.md).
+  const lifecycle = createLifecycleJob({
+    pool,
+    redis,
+    prefix: config.REDIS_KEY_PREFIX,
+    log,
+    intervalMs: config.LIFECYCLE_INTERVAL_MS,
+  });
+  if (config.LIFECYCLE_ENABLED) lifecycle.start();
   const ops = await startOpsServer(config.METRICS_HOST, config.METRICS_PORT, metrics.registry, consumer.isHealthy);
 
   return {
@@ -80,6 +90,7 @@ export async function runProcessor(
     metricsPort: ops.port,
     async stop() {
       await sweeper.stop();
+      await lifecycle.stop();
       await consumer.stop();
       await producer.disconnect();
       await Promise.allSettled([pool.end(), redis.quit()]);

@@ -58,6 +58,9 @@ export const ProcessorEnv = z.object({
   /** A claimed lapse not acknowledged by Kafka within this long (its sweeper died) is claimed again. */
   SWEEP_LEASE_MS: int(30_000, 1000),
   SWEEP_ENABLED: bool(true),
+  /** Retention and erasure (src/lifecycle): how often a pass runs, and whether this process runs it at all. */
+  LIFECYCLE_INTERVAL_MS: int(60_000, 100),
+  LIFECYCLE_ENABLED: bool(true),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 export type ProcessorConfig = z.infer<typeof ProcessorEnv>;

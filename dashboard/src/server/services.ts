@@ -1,6 +1,6 @@
 // Services every route reads from Astro.locals; built from process-lifetime clients by the middleware.
 import { errorContext } from '@proctor/contracts';
-import { db, redisClient } from './db/clients.ts';
+import { db, objectStore, redisClient } from './db/clients.ts';
 import { env } from './env.ts';
 import { createLiveFeed, type LiveFeed } from './live/liveFeed.ts';
 import { log } from './log.ts';
@@ -10,6 +10,8 @@ export interface Services {
   redis: ReturnType<typeof redisClient>;
   redisPrefix: string;
   live: LiveFeed;
+  /** The thumbnails bucket; undefined when S3 is not configured. */
+  objects: ReturnType<typeof objectStore>;
 }
 
 let live: LiveFeed | undefined;
@@ -23,5 +25,5 @@ export function services(): Services {
     pollMs: e.LIVE_POLL_MS,
     onError: (err) => log.error('live_feed_tick_failed', errorContext(err)),
   });
-  return { db: db(), redis: redisClient(), redisPrefix: e.REDIS_KEY_PREFIX, live };
+  return { db: db(), redis: redisClient(), redisPrefix: e.REDIS_KEY_PREFIX, live, objects: objectStore() };
 }
