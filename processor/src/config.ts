@@ -1,5 +1,5 @@
 // The processor's environment, parsed once at start-up: a bad value fails loudly before anything connects.
-import { KAFKA_TOPICS, REDIS_PREFIX } from '@proctor/contracts';
+import { KAFKA_TOPICS, REDIS_PREFIX, RedisKeyPrefix } from '@proctor/contracts';
 import { z } from 'zod';
 
 const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
@@ -30,10 +30,7 @@ export const ProcessorEnv = z
     KAFKA_FROM_BEGINNING: bool(true),
     REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
     /** Prefix of every Redis key (contracts' REDIS_PREFIX); tests use a random one. */
-    REDIS_KEY_PREFIX: z
-      .string()
-      .regex(/^[A-Za-z0-9._-]+$/)
-      .default(REDIS_PREFIX),
+    REDIS_KEY_PREFIX: RedisKeyPrefix.default(REDIS_PREFIX),
     MYSQL_URL: z.string().url().default('mysql://root@127.0.0.1:3306/proctor'),
     /**
      * Longest a MySQL statement may go unanswered. A server that accepts the connection and never answers would
@@ -59,6 +56,8 @@ export const ProcessorEnv = z
     SWEEP_INTERVAL_MS: int(1000, 10),
     SWEEP_SHARDS_PER_TICK: int(4, 1),
     SWEEP_LIMIT: int(500, 1),
+    /** A claimed lapse not acknowledged by Kafka within this long (its sweeper died) is claimed again. */
+    SWEEP_LEASE_MS: int(30_000, 1000),
     SWEEP_ENABLED: bool(true),
     /** Retention and erasure (src/lifecycle): how often a pass runs, and whether this process runs it at all. */
     LIFECYCLE_INTERVAL_MS: int(60_000, 100),

@@ -1,8 +1,9 @@
 // The data-lifecycle job: pending erasures first, then one bounded retention pass, every interval.
+
+import { errorContext, type Logger } from '@proctor/contracts';
 import type { ObjectStore } from '@proctor/contracts/objects';
 import type { Redis } from 'ioredis';
 import type { Pool } from 'mysql2/promise';
-import { errorContext, type Logger } from '../ops/log.ts';
 import { runPendingErasures } from './erasure.ts';
 import { runRetention } from './retention.ts';
 
