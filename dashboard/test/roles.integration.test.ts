@@ -17,6 +17,7 @@ import {
   rand,
   seedAlert,
   seedSession,
+  seedThumbnail,
   startDashboard,
   stopAll,
   type TestDb,
@@ -98,7 +99,16 @@ beforeAll(async () => {
     env: dashboardEnv(db, issuer, prefix),
   });
   ids.session = await seedSession(db, { tenantId: T, scheduleId: ids.schedule, userId: 'cand-1', risk: 40 });
-  ids.alert = await seedAlert(db, { tenantId: T, sessionId: ids.session });
+  // The alert illustrated by a thumbnail, so the thumbnail route has something to serve to an allowed role.
+  const at = Date.now() - 60_000;
+  ids.alert = await seedAlert(db, {
+    tenantId: T,
+    sessionId: ids.session,
+    rule: 'multi_person',
+    windowStart: at,
+    evidence: [{ eventId: 'evt-roles-1', timestamp: at + 1000, confidence: 0.93 }],
+  });
+  await seedThumbnail(T, ids.session, 'evt-roles-1');
 }, 180_000);
 
 afterAll(() => stopAll({ app, db, redis, prefix }));

@@ -13,6 +13,15 @@ export function toJsonReply(value: RespValue, base64: boolean, topLevel = true):
   if (Array.isArray(value)) {
     return value.map((item) => (item instanceof RedisReplyError ? null : toJsonReply(item, base64, false)));
   }
+  if (!Buffer.isBuffer(value)) {
+    // ioredis' reply transformer turns HGETALL into an object even through callBuffer; the REST protocol (and
+    // @upstash/redis) wants Redis' own flat [field, value, …] array back.
+    return toJsonReply(
+      Object.entries(value as Record<string, Buffer>).flatMap(([f, v]) => [Buffer.from(f), v]),
+      base64,
+      false,
+    );
+  }
   if (!base64) return value.toString('utf8');
   if (topLevel && value.length === 2 && value[0] === 0x4f && value[1] === 0x4b) return 'OK';
   return value.toString('base64');

@@ -109,6 +109,19 @@ describe('single commands and encoding', () => {
   });
 });
 
+describe('hashes', () => {
+  it('answers HGETALL as the flat [field, value, …] array Upstash sends, alone and in a pipeline', async () => {
+    await call('/', ['HSET', k('h'), 'evt-1', 'd', 'EVT-1', 'p']);
+    const one = await call('/', ['HGETALL', k('h')]);
+    expect(one.body).toEqual({ result: ['evt-1', 'd', 'EVT-1', 'p'] });
+    const piped = await call('/pipeline', [
+      ['HGETALL', k('h')],
+      ['hgetall', k('h')],
+    ]);
+    expect(piped.body).toEqual([{ result: ['evt-1', 'd', 'EVT-1', 'p'] }, { result: ['evt-1', 'd', 'EVT-1', 'p'] }]);
+  });
+});
+
 describe('pipeline', () => {
   it('returns one {result}|{error} per command, not atomically', async () => {
     const res = await call('/pipeline', [
