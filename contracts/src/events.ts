@@ -1,8 +1,16 @@
 // Anomaly events the candidate's browser derives on-device: the only thing about the camera that leaves it.
 import { z } from 'zod';
 import { EpochMillis, EventId } from './ids.ts';
+import { ON_DEVICE_EVENT_TYPES, onDeviceEvents } from './onDeviceEvents.ts';
 
-export const EVENT_TYPES = ['LOOK_AWAY', 'MULTI_PERSON', 'NO_FACE', 'CAMERA_BLOCKED', 'CAMERA_LOST'] as const;
+export const EVENT_TYPES = [
+  'LOOK_AWAY',
+  'MULTI_PERSON',
+  'NO_FACE',
+  'CAMERA_BLOCKED',
+  'CAMERA_LOST',
+  ...ON_DEVICE_EVENT_TYPES,
+] as const;
 export const EventType = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventType>;
 
@@ -65,6 +73,7 @@ export const AnomalyEvent = z.discriminatedUnion('type', [
   z.object({ ...common, type: z.literal('NO_FACE'), details: NoFaceDetails }).strict(),
   z.object({ ...common, type: z.literal('CAMERA_BLOCKED'), details: CameraBlockedDetails }).strict(),
   z.object({ ...common, type: z.literal('CAMERA_LOST'), details: CameraLostDetails }).strict(),
+  ...onDeviceEvents(common, DurationMillis),
 ]);
 export type AnomalyEvent = z.infer<typeof AnomalyEvent>;
 export type AnomalyEventOf<T extends EventType> = Extract<AnomalyEvent, { type: T }>;
