@@ -1,9 +1,12 @@
 // The library's entry point: camera → detector (worker) → event state machine → offline queue → edge.
 import {
   type AnomalyEvent,
+  type BrowserSignalsPolicy,
   EXAM_CONFIG_DEFAULTS,
   type ExamConfigOverrides,
   HeartbeatResponse,
+  POLICY_DEFAULTS,
+  type Receipt,
   SessionStartResponse,
 } from '@proctor/contracts';
 import { type Camera, openCamera } from './camera/camera.ts';
@@ -13,6 +16,10 @@ import { median } from './derive/headPose.ts';
 import { type Detector, startDetector } from './detector/detectorClient.ts';
 import type { ModelChoice } from './detector/faceEngine.ts';
 import type { BackendName } from './detector/protocol.ts';
+import { DEFAULT_EMBEDDING_MODEL } from './identity/embedding.ts';
+import { createIdentityTracker, IDENTITY_DEFAULTS, type IdentityConfig } from './identity/identityTracker.ts';
+import { createReceiptChain } from './receiptChain.ts';
+import { watchBrowserSignals } from './signals/watchSignals.ts';
 import type { ProctoringStatus } from './status.ts';
 import { backoffDelayMs } from './transport/backoff.ts';
 import { createEdgeApi } from './transport/edgeApi.ts';
@@ -50,6 +57,8 @@ export interface ProctoringOptions {
   derive?: Partial<DeriveConfig>;
   /** 'indexeddb' (default) survives reloads; 'memory' does not. */
   queue?: 'indexeddb' | 'memory';
+  /** Identity continuity (on by default; the embedding never leaves the detector). `false` turns it off. */
+  identity?: false | Partial<IdentityConfig>;
 }
 
 export interface ProctoringHandle {
@@ -57,10 +66,24 @@ export interface ProctoringHandle {
   readonly sessionId: string;
   /** Ends the session: closes open anomalies, flushes the queue, tells the edge, releases the camera. */
   stop(reason?: 'submitted' | 'timeout' | 'abandoned'): Promise<void>;
+  /** The candidate's receipt: every event queued for the edge and the hash chain over them. */
+  receipt(): Promise<Receipt>;
 }
 
+/**
+ * Browser signals are opt-in per tenant: the session's resolved config (sessions/start response `config`) says
+ * whether they run. An edge that answers no config means the default, off. This is the one place that reads it.
+ */
+export const browserSignalsOf = (start: SessionStartResponse): BrowserSignalsPolicy =>
+  start.config?.browserSignals ?? POLICY_DEFAULTS.browserSignals;
+
 /** High severity: sent at once rather than on the next flush tick. */
-const URGENT: ReadonlySet<AnomalyEvent['type']> = new Set(['MULTI_PERSON', 'CAMERA_LOST', 'CAMERA_BLOCKED']);
+const URGENT: ReadonlySet<AnomalyEvent['type']> = new Set([
+  'MULTI_PERSON',
+  'CAMERA_LOST',
+  'CAMERA_BLOCKED',
+  'IDENTITY_CHANGED',
+]);
 
 function validate(o: ProctoringOptions): Required<Pick<ProctoringOptions, 'fps' | 'flushIntervalMs'>> {
   if (typeof o.getToken !== 'function')
@@ -138,8 +161,13 @@ export async function startProctoring(options: ProctoringOptions): Promise<Proct
   const timers: Array<ReturnType<typeof setInterval>> = [];
   let stopped = false;
   const deriver = createEventDeriver(options.derive);
+  const identityConfig = options.identity === false ? undefined : { ...IDENTITY_DEFAULTS, ...options.identity };
+  const identity = identityConfig ? createIdentityTracker(identityConfig) : undefined;
+  const receipt = createReceiptChain(sessionId);
+  let stopSignals: (() => AnomalyEvent[]) | undefined;
   const emit = async (events: AnomalyEvent[]) => {
     if (events.length === 0) return;
+    void receipt.add(events);
     for (const e of events) options.onEvent?.(e);
     const last = events.at(-1)!;
     update({ lastEvent: { type: last.type, timestamp: last.timestamp } });
@@ -171,6 +199,14 @@ export async function startProctoring(options: ProctoringOptions): Promise<Proct
       models: options.models ?? 'short+full',
       backends: options.backends ?? ['webgpu', 'webgl', 'wasm'],
       allowSoftwareGpu: options.allowSoftwareGpu ?? false,
+      ...(identityConfig && {
+        identity: {
+          model: DEFAULT_EMBEDDING_MODEL,
+          intervalMs: identityConfig.checkIntervalMs,
+          calibrationChecks: identityConfig.calibrationChecks,
+          minScore: options.derive?.multiPersonScore ?? 0.6,
+        },
+      }),
     });
     update({
       detector: 'ready',
@@ -203,6 +239,7 @@ export async function startProctoring(options: ProctoringOptions): Promise<Proct
     if (res.ok) {
       sessionStarted = true;
       heartbeatSeconds = res.value.session.examConfig.heartbeatIntervalSeconds;
+      stopSignals ??= watchBrowserSignals(browserSignalsOf(res.value), (events) => void emit(events));
       lastContact = Date.now();
       update({ connection: 'online' });
       void sender.flush(); // including events an earlier page load of this session left queued
@@ -261,6 +298,8 @@ export async function startProctoring(options: ProctoringOptions): Promise<Proct
           recentMs.push(result.inferenceMs);
           if (recentMs.length > 20) recentMs.shift();
           const events = deriver.observe(result);
+          if (identity && result.identity && 'similarity' in result.identity)
+            events.push(...identity.observe(result.t, result.identity.similarity));
           update({
             faces: result.faces.filter((f) => f.score >= (options.derive?.presenceScore ?? 0.5)).length,
             inferenceMs: Math.round(median(recentMs)),
@@ -285,7 +324,7 @@ export async function startProctoring(options: ProctoringOptions): Promise<Proct
       stopped = true;
       for (const t of timers) clearInterval(t);
       removeEventListener('online', onOnline);
-      await emit(deriver.close(Date.now()));
+      await emit([...deriver.close(Date.now()), ...(stopSignals?.() ?? [])]);
       await sender.flush();
       await api.post(
         '/sessions/end',
@@ -297,5 +336,6 @@ export async function startProctoring(options: ProctoringOptions): Promise<Proct
       camera?.stop();
       update({ phase: 'stopped' });
     },
+    receipt: () => receipt.receipt(),
   };
 }

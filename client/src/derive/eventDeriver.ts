@@ -44,6 +44,13 @@ export function createEventDeriver(
     minFrames: c.lookAwayFrames,
     ...exit,
   });
+  const lowLight = createAnomalyTracker<Sample & { luma: number }>({
+    minMs: c.lowLightMinMs,
+    minFrames: c.lowLightFrames,
+    exitMs: c.exitMs,
+    exitFrames: c.exitFrames,
+    maxSegmentMs: c.lowLightSegmentMs,
+  });
   // MULTI_PERSON is high severity: reported as soon as N consecutive frames confirm it. minMs 0: frames decide.
   const multi = createAnomalyTracker<Sample & { faces: number }>(
     { minMs: 0, minFrames: c.multiPersonFrames, ...exit },
@@ -90,6 +97,13 @@ export function createEventDeriver(
       details: { durationMillis: duration(s), meanLuma: Math.round(mean(s.samples.map((x) => x.luma)) * 10) / 10 },
     }));
 
+  const lowLightEvents = (segs: Segment<Sample & { luma: number }>[]): AnomalyEvent[] =>
+    segs.map((s) => ({
+      ...base(s),
+      type: 'LOW_LIGHT',
+      details: { durationMillis: duration(s), meanLuma: Math.round(mean(s.samples.map((x) => x.luma)) * 10) / 10 },
+    }));
+
   const multiEvents = (segs: Segment<Sample & { faces: number }>[]): AnomalyEvent[] =>
     segs.map((s) => ({
       ...base(s),
@@ -103,6 +117,7 @@ export function createEventDeriver(
       ...blockedEvents(blocked.close(t)),
       ...noFaceEvents(noFace.close(t)),
       ...lookAwayEvents(lookAway.close(t)),
+      ...lowLightEvents(lowLight.close(t)),
     ];
   }
 
@@ -129,6 +144,11 @@ export function createEventDeriver(
             luma: frame.luma.mean,
           }
         : undefined;
+      // Low light: dim but not blocked; evidence is how far below the threshold the frame is.
+      const lowLightSample =
+        !isBlocked && frame.luma.mean < c.lowLightMeanLuma
+          ? { evidence: Math.max(0.5, 1 - frame.luma.mean / (2 * c.lowLightMeanLuma)), luma: frame.luma.mean }
+          : undefined;
       // No face: the best face score is the doubt that the candidate is really gone.
       const noFaceSample =
         !isBlocked && !primary ? { evidence: 1 - Math.max(0, ...frame.faces.map((f) => f.score)) } : undefined;
@@ -157,6 +177,7 @@ export function createEventDeriver(
         ...blockedEvents(blocked.observe(t, blockedSample)),
         ...noFaceEvents(noFace.observe(t, noFaceSample)),
         ...lookAwayEvents(lookAway.observe(t, lookSample)),
+        ...lowLightEvents(lowLight.observe(t, lowLightSample)),
       ];
     },
     cameraLost(t, reason) {

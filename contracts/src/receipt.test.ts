@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import type { AnomalyEvent } from './events.ts';
+import { canonicalJson, receiptHead } from './receipt.ts';
+
+const S = 'a'.repeat(64);
+const ev = (n: number, durationMillis = 3000): AnomalyEvent => ({
+  eventId: `00000000-0000-4000-8000-00000000000${n}`,
+  type: 'NO_FACE',
+  timestamp: 1_767_225_600_000 + n * 1000,
+  confidence: 0.9,
+  details: { durationMillis },
+});
+
+describe('receipt hash chain', () => {
+  it('is the same for the same events whatever their key order, and bound to the session', async () => {
+    const a = await receiptHead(S, [ev(1), ev(2)]);
+    const reordered = JSON.parse(canonicalJson(ev(1))) as AnomalyEvent;
+    expect(await receiptHead(S, [{ ...reordered }, ev(2)])).toBe(a);
+    expect(await receiptHead('b'.repeat(64), [ev(1), ev(2)])).not.toBe(a);
+  });
+
+  it('changes with any changed, dropped or reordered event', async () => {
+    const a = await receiptHead(S, [ev(1), ev(2), ev(3)]);
+    expect(await receiptHead(S, [ev(1), ev(2, 3001), ev(3)])).not.toBe(a);
+    expect(await receiptHead(S, [ev(1), ev(3)])).not.toBe(a);
+    expect(await receiptHead(S, [ev(2), ev(1), ev(3)])).not.toBe(a);
+  });
+});
