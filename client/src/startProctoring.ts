@@ -214,6 +214,10 @@ export async function startProctoring(options: ProctoringOptions): Promise<Proct
       backendAttempts: detector.info.attempts,
       inferenceThread: detector.info.thread,
       phase: 'calibrating',
+      identity:
+        detector.info.identity === 'on'
+          ? { state: 'calibrating', checks: 0 }
+          : { state: 'off', checks: 0, reason: detector.info.identity?.off ?? 'turned off by the host' },
     });
   } catch (err) {
     update({ detector: 'failed', backendAttempts: (err as { attempts?: [] }).attempts, error: (err as Error).message });
@@ -298,8 +302,13 @@ export async function startProctoring(options: ProctoringOptions): Promise<Proct
           recentMs.push(result.inferenceMs);
           if (recentMs.length > 20) recentMs.shift();
           const events = deriver.observe(result);
-          if (identity && result.identity && 'similarity' in result.identity)
-            events.push(...identity.observe(result.t, result.identity.similarity));
+          const check = result.identity;
+          if (identity && check) {
+            const checking = 'similarity' in check;
+            if (checking) events.push(...identity.observe(result.t, check.similarity));
+            const checks = (status.identity?.checks ?? 0) + (checking ? 1 : 0);
+            update({ identity: { state: checking ? 'checking' : 'calibrating', checks } });
+          }
           update({
             faces: result.faces.filter((f) => f.score >= (options.derive?.presenceScore ?? 0.5)).length,
             inferenceMs: Math.round(median(recentMs)),

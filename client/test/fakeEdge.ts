@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createSecureServer, type Http2ServerRequest } from 'node:http2';
 import type { Socket } from 'node:net';
-import { AnomalyEvent, EXAM_CONFIG_DEFAULTS } from '@proctor/contracts';
+import { AnomalyEvent, EXAM_CONFIG_DEFAULTS, type ResolvedSessionConfig } from '@proctor/contracts';
 
 export interface RecordedRequest {
   method: string;
@@ -38,10 +38,12 @@ export interface FakeEdgeOptions {
   port?: number;
   /** PEM key and certificate: serve HTTP/2 over TLS (no HTTP/1.1 fallback) on https://127.0.0.1. */
   tls?: { key: string; cert: string };
+  /** The session's resolved config to answer sessions/start with (absent: none, as an older edge answers). */
+  startConfig?: ResolvedSessionConfig;
 }
 
 export async function startFakeEdge(options: FakeEdgeOptions | number = {}): Promise<FakeEdge> {
-  const { port = 0, tls } = typeof options === 'number' ? { port: options } : options;
+  const { port = 0, tls, startConfig } = typeof options === 'number' ? { port: options } : options;
   const requests: RecordedRequest[] = [];
   const received: AnomalyEvent[] = [];
   const seen = new Set<string>();
@@ -72,6 +74,7 @@ export async function startFakeEdge(options: FakeEdgeOptions | number = {}): Pro
     if (req.url === '/sessions/start') {
       const now = Date.now();
       return json(200, {
+        ...(startConfig && { config: startConfig }),
         resumed: false,
         session: {
           sessionId,

@@ -38,3 +38,37 @@ export async function receiptHead(sessionId: string, events: AnomalyEvent[]): Pr
   for (const e of events) h = await receiptStep(h, e);
   return h;
 }
+
+/** What the system holds about one event of the session (alert evidence today; see docs/decisions.md). */
+export interface HeldEvent {
+  eventId: string;
+  timestamp: number;
+  confidence: number;
+  durationMillis?: number;
+}
+
+export type ReceiptVerdict = { ok: true; checkedEvents: number } | { ok: false; problems: string[] };
+
+/**
+ * A receipt verifies when its chain recomputes to its head, it is for this session, and every event the system
+ * holds for the session is in it with the same time, confidence and duration.
+ */
+export async function verifyReceipt(sessionId: string, receipt: Receipt, held: HeldEvent[]): Promise<ReceiptVerdict> {
+  const problems: string[] = [];
+  if (receipt.sessionId !== sessionId) problems.push('the receipt is for another session');
+  if ((await receiptHead(receipt.sessionId, receipt.events)) !== receipt.head)
+    problems.push('the hash chain does not match its head: an event was changed, dropped or reordered');
+  const byId = new Map(receipt.events.map((e) => [e.eventId, e]));
+  for (const h of held) {
+    const e = byId.get(h.eventId);
+    const duration = e && 'durationMillis' in e.details ? e.details.durationMillis : undefined;
+    if (!e) problems.push(`event ${h.eventId} is held by the system but missing from the receipt`);
+    else if (
+      e.timestamp !== h.timestamp ||
+      Math.abs(e.confidence - h.confidence) > 1e-9 ||
+      (h.durationMillis !== undefined && duration !== h.durationMillis)
+    )
+      problems.push(`event ${h.eventId} differs from what the system holds`);
+  }
+  return problems.length ? { ok: false, problems } : { ok: true, checkedEvents: held.length };
+}

@@ -18,8 +18,8 @@ export interface IdentityConfig {
 }
 
 export const IDENTITY_DEFAULTS: IdentityConfig = {
-  checkIntervalMs: 5000,
-  threshold: 0.5,
+  checkIntervalMs: 3000,
+  threshold: 0.4,
   checksToChange: 3,
   minChangeMs: 4000,
   checksToRecover: 2,

@@ -82,6 +82,7 @@ async function begin() {
       baseUrl: launch.edge,
       getToken,
       fps: launch.fps,
+      ...(launch.identity === false && { identity: false as const }),
       video: $('preview') as HTMLVideoElement,
       onStatus: renderStatus,
       onEvent: (e) => logEvent(e as never),
@@ -129,7 +130,16 @@ $('consent-decline').addEventListener('click', () => {
   show('step-declined');
   toHost({ type: 'proctor:declined' });
 });
+/** After the end: the candidate's receipt as a file they keep (built in memory, nothing fetched). */
+async function offerReceipt() {
+  if (!handle) return;
+  const link = $('receipt-download') as HTMLAnchorElement;
+  const receipt = await handle.receipt();
+  link.href = URL.createObjectURL(new Blob([JSON.stringify(receipt, null, 2)], { type: 'application/json' }));
+  link.hidden = false;
+}
 $('end-exam').addEventListener('click', async () => {
   await handle?.stop('submitted');
   show('step-ended');
+  await offerReceipt();
 });
