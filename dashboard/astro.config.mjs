@@ -8,14 +8,31 @@ const mediapipeShim = fileURLToPath(new URL('./build/mediapipeFaceDetectionShim.
 
 export default defineConfig({
   output: 'server',
-  adapter: node({ mode: 'standalone' }),
+  // A backstop above every route's own limit (src/server/http/bodyLimit.ts, checked in the middleware): the
+  // adapter's default would read up to 1 GiB.
+  adapter: node({ mode: 'standalone', bodySizeLimit: 64 * 1024 }),
   // Tests build into their own directory so that parallel test files never share one dist/.
   outDir: process.env.DASHBOARD_OUT_DIR || './dist',
-  // The Node adapter would otherwise turn on filesystem sessions; our auth is a signed cookie (src/server/auth).
+  // The Node adapter would otherwise turn on filesystem sessions; ours are in Redis (src/server/auth/sessionStore.ts).
   session: false,
   // Off on purpose: the platform's LMS launch may POST a token to /login from its own origin. The middleware
   // instead refuses every cookie-authenticated write whose Origin is not ours (src/middleware.ts).
-  security: { checkOrigin: false },
+  // CSP: Astro hashes every script and style it emits and sends the policy as a header on rendered pages; the
+  // middleware adds frame-ancestors (the exam page gets its own, from PLATFORM_ORIGINS).
+  security: {
+    checkOrigin: false,
+    csp: {
+      algorithm: 'SHA-256',
+      directives: [
+        "default-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+      ],
+    },
+  },
   server: { host: '127.0.0.1', port: 14321 },
   devToolbar: { enabled: false },
   vite: { resolve: { alias: [{ find: /^@mediapipe\/face_detection$/, replacement: mediapipeShim }] } },

@@ -1,7 +1,7 @@
 // POST /events/batch: request and response bodies.
 import { z } from 'zod';
 import { EventRejectionCode } from './errors.ts';
-import { EVENT_LIMITS } from './events.ts';
+import { AnomalyEvent, EVENT_LIMITS } from './events.ts';
 import { SessionId } from './session.ts';
 
 /**
@@ -15,6 +15,57 @@ export const EventBatchBody = z
   })
   .strict();
 export type EventBatchBody = z.infer<typeof EventBatchBody>;
+
+/** ISO-8601 to the second with Z, as people write it by hand: 2026-01-28T10:00:00Z. */
+const isoSeconds = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+
+/**
+ * The design's own walkthrough batch, with its dates moved to `now` (10 s and 5 s ago): a look-away carrying only
+ * its length and a multi-person sighting with empty details. The documented example, and what the tests send.
+ */
+export function exampleEventBatch(sessionId: string, now: number) {
+  return {
+    sessionId,
+    events: [
+      {
+        eventId: 'evt-1',
+        type: 'LOOK_AWAY',
+        timestamp: isoSeconds(now - 10_000),
+        confidence: 0.93,
+        details: { durationMillis: 2000 },
+      },
+      { eventId: 'evt-2', type: 'MULTI_PERSON', timestamp: isoSeconds(now - 5_000), confidence: 0.99, details: {} },
+    ],
+  };
+}
+
+const EXAMPLE_SESSION_ID = '5b2d0f7c9e4a41b38c6d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b';
+
+/**
+ * The batch as documented: each event's full schema (the handler parses them one by one, see above). The examples
+ * (the walkthrough with ISO-8601 dates, then the same with UUIDs and epoch ms) are computed each time they are
+ * read, so a generated document's example is always inside the accepted age. zod drops `examples` from an
+ * input-side JSON Schema with transforms, so a generator reads them with `z.globalRegistry.get(schema)`.
+ */
+export const DocumentedEventBatchBody = EventBatchBody.extend({
+  events: z.array(AnomalyEvent).min(1).max(EVENT_LIMITS.maxEventsPerBatch),
+}).meta({
+  description: 'Up to 100 events of one session. Each event is accepted or rejected on its own.',
+  get examples() {
+    const now = Date.now();
+    const iso = exampleEventBatch(EXAMPLE_SESSION_ID, now);
+    // The same batch in the form our client sends: UUIDs and epoch milliseconds.
+    const epoch = {
+      ...iso,
+      events: iso.events.map((e, i) => ({
+        ...e,
+        eventId: ['0f8e2c4a-6b1d-4e3f-9a7c-5d2b8e1f0a36', '7c3a9e1b-2d4f-4a6c-8e0b-1f3d5a7c9e24'][i],
+        timestamp: Date.parse(e.timestamp),
+      })),
+    };
+    return [iso, epoch];
+  },
+});
 
 export const RejectedEvent = z.object({
   index: z.number().int().nonnegative(),

@@ -13,7 +13,7 @@ import {
   resolveExamConfig,
   SessionStartBody,
   statusOf,
-  timestampInRange,
+  timestampVerdict,
 } from './index.ts';
 
 const identity = { tenant_id: 't1', exam_schedule_id: 's1', user_id: 'u1', attempt_no: 1 };
@@ -122,13 +122,15 @@ describe('events', () => {
   });
   it('rejects confidence outside [0,1], bad ids and second timestamps', () => {
     expect(messages(AnomalyEvent.safeParse({ ...event, confidence: 1.5 })).join()).toMatch(/confidence/);
-    expect(messages(AnomalyEvent.safeParse({ ...event, eventId: 'abc' })).join()).toMatch(/eventId: must be/);
+    expect(messages(AnomalyEvent.safeParse({ ...event, eventId: 'a b' })).join()).toMatch(/eventId: must be/);
     expect(messages(AnomalyEvent.safeParse({ ...event, timestamp: 1_764_000_000 })).join()).toMatch(/seconds/);
   });
   it('checks timestamp skew both ways', () => {
-    expect(timestampInRange(now, now)).toBe(true);
-    expect(timestampInRange(now + EVENT_LIMITS.maxFutureSkewMs + 1, now)).toBe(false);
-    expect(timestampInRange(now - EVENT_LIMITS.maxEventAgeMs - 1, now)).toBe(false);
+    expect(timestampVerdict(now, now)).toBe('ok');
+    expect(timestampVerdict(now + EVENT_LIMITS.maxFutureSkewMs, now)).toBe('ok');
+    expect(timestampVerdict(now - EVENT_LIMITS.maxEventAgeMs, now)).toBe('ok');
+    expect(timestampVerdict(now + EVENT_LIMITS.maxFutureSkewMs + 1, now)).toBe('future');
+    expect(timestampVerdict(now - EVENT_LIMITS.maxEventAgeMs - 1, now)).toBe('too_old');
   });
   it('caps a batch at the documented size', () => {
     const sessionId = 'a'.repeat(64);

@@ -42,6 +42,20 @@ export const ErrorEnvelope = z.object({
 });
 export type ErrorEnvelope = z.infer<typeof ErrorEnvelope>;
 
-/** Codes used for one rejected event inside an otherwise accepted batch (reported per eventId). */
-export const EventRejectionCode = z.enum(['INVALID_EVENT', 'TIMESTAMP_OUT_OF_RANGE']);
+/**
+ * Codes used for one rejected event inside an otherwise accepted batch (reported per index and eventId, with a
+ * message that names the accepted form or the limit). One code a line.
+ */
+export const EventRejectionCode = z.enum([
+  /** The event's shape or a details field is wrong (type, confidence, durationMillis, …). */
+  'INVALID_EVENT',
+  /** eventId is not 1–128 characters of A-Za-z0-9 . _ : - */
+  'INVALID_EVENT_ID',
+  /** timestamp is neither ISO-8601 with Z or an offset nor epoch milliseconds. */
+  'INVALID_TIMESTAMP',
+  /** timestamp is further ahead of the edge's clock than EVENT_LIMITS.maxFutureSkewMs. */
+  'TIMESTAMP_OUT_OF_RANGE',
+  /** timestamp is older than EVENT_LIMITS.maxEventAgeMs: the edge no longer accepts it. */
+  'EVENT_TOO_OLD',
+]);
 export type EventRejectionCode = z.infer<typeof EventRejectionCode>;

@@ -1,7 +1,8 @@
 // Anomaly events the candidate's browser derives on-device: the only thing about the camera that leaves it.
 import { z } from 'zod';
-import { EpochMillis, EventId } from './ids.ts';
+import { EventId } from './ids.ts';
 import { ON_DEVICE_EVENT_TYPES, onDeviceEvents } from './onDeviceEvents.ts';
+import { EventTimestamp } from './timestamps.ts';
 
 export const EVENT_TYPES = [
   'LOOK_AWAY',
@@ -36,49 +37,68 @@ const DurationMillis = z.number().int().min(0).max(3_600_000);
 
 const common = {
   eventId: EventId,
-  /** When the anomaly began, epoch ms on the candidate's clock. Windows use this, not arrival time. */
-  timestamp: EpochMillis,
+  timestamp: EventTimestamp,
   /** The detector's confidence that the anomaly is real, in [0, 1]. */
   confidence: z.number().min(0).max(1),
 };
 
-export const LookAwayDetails = z
-  .object({
-    durationMillis: DurationMillis,
-    direction: z.enum(['LEFT', 'RIGHT', 'UP', 'DOWN']),
-    /** Head yaw and pitch relative to the calibrated neutral pose, degrees. */
-    yawDegrees: z.number().min(-180).max(180).optional(),
-    pitchDegrees: z.number().min(-180).max(180).optional(),
-  })
-  .strict();
+// Details are read tolerantly: what a rule needs is required, the rest optional, unknown keys dropped (z.object
+// strips them), so an integrator's extra fields never reach Kafka or MySQL. What a missing field means:
+// - LOOK_AWAY, NO_FACE: durationMillis is required: their rules add up time, and an event without a length
+//   would count as zero while looking like evidence. No direction: the alert simply names none.
+// - MULTI_PERSON: `{}` is a sighting of 2 or more people; faceCount, when given, is at least 2.
+// - CAMERA_BLOCKED: without durationMillis the alert says the length was not reported.
+// - CAMERA_LOST: without reason it is treated as a track that ended (not as a revoked permission).
+// Types whose details are all optional may omit `details` altogether.
 
-export const MultiPersonDetails = z
-  .object({ faceCount: z.number().int().min(2).max(50), durationMillis: DurationMillis.optional() })
-  .strict();
+export const LookAwayDetails = z.object({
+  durationMillis: DurationMillis,
+  direction: z.enum(['LEFT', 'RIGHT', 'UP', 'DOWN']).optional(),
+  /** Head yaw and pitch relative to the calibrated neutral pose, degrees. */
+  yawDegrees: z.number().min(-180).max(180).optional(),
+  pitchDegrees: z.number().min(-180).max(180).optional(),
+});
 
-export const NoFaceDetails = z.object({ durationMillis: DurationMillis }).strict();
+export const MultiPersonDetails = z.object({
+  faceCount: z.number().int().min(2).max(50).optional(),
+  durationMillis: DurationMillis.optional(),
+});
 
-export const CameraBlockedDetails = z
-  .object({ durationMillis: DurationMillis, meanLuma: z.number().min(0).max(255).optional() })
-  .strict();
+export const NoFaceDetails = z.object({ durationMillis: DurationMillis });
 
-export const CameraLostDetails = z
-  .object({ reason: z.enum(['TRACK_ENDED', 'PERMISSION_REVOKED', 'DEVICE_ERROR']) })
-  .strict();
+export const CameraBlockedDetails = z.object({
+  durationMillis: DurationMillis.optional(),
+  meanLuma: z.number().min(0).max(255).optional(),
+});
 
-/** An event: common fields plus `details` typed by `type`. */
-export const AnomalyEvent = z.discriminatedUnion('type', [
-  z.object({ ...common, type: z.literal('LOOK_AWAY'), details: LookAwayDetails }).strict(),
-  z.object({ ...common, type: z.literal('MULTI_PERSON'), details: MultiPersonDetails }).strict(),
-  z.object({ ...common, type: z.literal('NO_FACE'), details: NoFaceDetails }).strict(),
-  z.object({ ...common, type: z.literal('CAMERA_BLOCKED'), details: CameraBlockedDetails }).strict(),
-  z.object({ ...common, type: z.literal('CAMERA_LOST'), details: CameraLostDetails }).strict(),
-  ...onDeviceEvents(common, DurationMillis),
-]);
+export const CameraLostDetails = z.object({
+  reason: z.enum(['TRACK_ENDED', 'PERMISSION_REVOKED', 'DEVICE_ERROR']).optional(),
+});
+
+/**
+ * An event: common fields plus `details` typed by `type`. The input is tolerant (timestamp as ISO-8601 or epoch
+ * ms, unknown keys dropped); the output, which the edge writes to Kafka, is the one canonical shape: epoch ms and
+ * only the typed fields. The processor parses records with the same schema, so it never sees a second form.
+ */
+export const AnomalyEvent = z
+  .discriminatedUnion('type', [
+    z.object({ ...common, type: z.literal('LOOK_AWAY'), details: LookAwayDetails }),
+    z.object({ ...common, type: z.literal('MULTI_PERSON'), details: MultiPersonDetails.default({}) }),
+    z.object({ ...common, type: z.literal('NO_FACE'), details: NoFaceDetails }),
+    z.object({ ...common, type: z.literal('CAMERA_BLOCKED'), details: CameraBlockedDetails.default({}) }),
+    z.object({ ...common, type: z.literal('CAMERA_LOST'), details: CameraLostDetails.default({}) }),
+    ...onDeviceEvents(common, DurationMillis),
+  ])
+  .meta({
+    description: 'One anomaly. `timestamp` may be ISO-8601 or epoch ms; unknown keys are dropped, never stored.',
+  });
 export type AnomalyEvent = z.infer<typeof AnomalyEvent>;
+/** What a client may send: the input side of AnomalyEvent (e.g. an ISO-8601 timestamp). */
+export type AnomalyEventInput = z.input<typeof AnomalyEvent>;
 export type AnomalyEventOf<T extends EventType> = Extract<AnomalyEvent, { type: T }>;
 
-/** Is the event's timestamp inside the accepted skew of `now`? */
-export function timestampInRange(timestamp: number, now: number): boolean {
-  return timestamp <= now + EVENT_LIMITS.maxFutureSkewMs && timestamp >= now - EVENT_LIMITS.maxEventAgeMs;
+/** Where an event's timestamp stands against the edge's clock `now`. */
+export function timestampVerdict(timestamp: number, now: number): 'ok' | 'future' | 'too_old' {
+  if (timestamp > now + EVENT_LIMITS.maxFutureSkewMs) return 'future';
+  return timestamp < now - EVENT_LIMITS.maxEventAgeMs ? 'too_old' : 'ok';
 }

@@ -15,19 +15,25 @@ export const ExternalId = z
 /** Derived ids (session, alert) are lower-case hex SHA-256: 64 characters. */
 export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex characters');
 
-/** eventId: a UUID in canonical lower-case 8-4-4-4-12 form, made by the client (`crypto.randomUUID()`). */
+/**
+ * eventId: chosen by the client, unique within its session: 1–128 characters from `A-Za-z0-9 . _ : -`, compared
+ * exactly (case-sensitive). The charset keeps ids safe as Redis hash fields, in log lines and in SQL JSON without
+ * escaping. A UUID (`crypto.randomUUID()`) is the recommendation and what our client sends.
+ */
 export const EventId = z
   .string()
-  .regex(
-    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
-    'must be a lower-case UUID such as crypto.randomUUID() returns',
-  );
+  .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1–128 characters: letters, digits and . _ : -')
+  .meta({
+    description: 'Unique within the session: 1–128 of A-Za-z0-9 . _ : - (a UUID is recommended)',
+    examples: ['evt-1', '3f0c2a6e-5b1d-4c8e-9a7f-2d4e6b8c0a13'],
+  });
 
 /** Epoch milliseconds (integer, after 2020-01-01 so a seconds value is caught). */
+export const EPOCH_MILLIS_MIN = 1_577_836_800_000;
 export const EpochMillis = z
   .number()
   .int()
-  .min(1_577_836_800_000, 'must be epoch milliseconds (looks like seconds or too old)');
+  .min(EPOCH_MILLIS_MIN, 'must be epoch milliseconds (looks like seconds or too old)');
 
 const encoder = new TextEncoder();
 

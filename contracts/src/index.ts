@@ -10,4 +10,5 @@ export * from './policy.ts';
 export * from './receipt.ts';
 export * from './redisKeys.ts';
 export * from './session.ts';
+export * from './timestamps.ts';
 export * from './token.ts';

@@ -18,16 +18,24 @@ describe('on-device events', () => {
     for (const e of ok) expect(AnomalyEvent.safeParse({ ...base, ...e }).success, e.type).toBe(true);
   });
 
-  it('refuse an embedding, clipboard content or out-of-range values', () => {
+  it('drop an embedding or clipboard content (never stored) and refuse out-of-range values', () => {
+    const withVector = AnomalyEvent.parse({
+      ...base,
+      type: 'IDENTITY_CHANGED',
+      details: { durationMillis: 6000, similarity: 0.2, threshold: 0.45, embedding: [0.1, 0.2] },
+    });
+    expect(Object.keys(withVector.details).sort()).toEqual(['durationMillis', 'similarity', 'threshold']);
+    const withText = AnomalyEvent.parse({
+      ...base,
+      type: 'CLIPBOARD',
+      details: { durationMillis: 1, copies: 1, cuts: 0, pastes: 0, text: 'answer' },
+    });
+    expect(JSON.stringify(withText)).not.toContain('answer');
     const bad = [
-      {
-        type: 'IDENTITY_CHANGED',
-        details: { durationMillis: 6000, similarity: 0.2, threshold: 0.45, embedding: [0.1] },
-      },
       { type: 'IDENTITY_CHANGED', details: { durationMillis: 6000, similarity: 1.5, threshold: 0.45 } },
-      { type: 'CLIPBOARD', details: { durationMillis: 1, copies: 1, cuts: 0, pastes: 0, text: 'answer' } },
       { type: 'FOCUS_LOST', details: { durationMillis: 7_200_000, cause: 'HIDDEN' } },
       { type: 'LOW_LIGHT', details: { durationMillis: 1000, meanLuma: 300 } },
+      { type: 'CLIPBOARD', details: { durationMillis: 1000, copies: -1, cuts: 0, pastes: 0 } },
     ];
     for (const e of bad) expect(AnomalyEvent.safeParse({ ...base, ...e }).success, e.type).toBe(false);
   });

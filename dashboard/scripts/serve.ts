@@ -1,13 +1,19 @@
 // Dev-only: serves the built dashboard (`npm run build -w @proctor/dashboard` first) on 127.0.0.1:14321 against
-// the local stack, trusting the edge's dev key, and prints a proctor sign-in link. `npm start` runs this.
-//   node dashboard/scripts/serve.ts [--tenant t1] [--role proctor|admin]
+// the local stack, trusting the edge's dev key, and a dev sign-in page on 127.0.0.1:14322 that POSTs a proctor token
+// to /login the way a platform launch does (the token never appears in a URL). `npm start` runs this.
+//   node dashboard/scripts/serve.ts [--tenant t1] [--role proctor|admin] [--signin-port 14322]
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
-import { DEV_ISSUER, devPublicKeyPem, signRawWithDevKey } from '../../edge/testing/devKeys.ts';
+import {
+  DEV_DASHBOARD_AUDIENCE,
+  DEV_ISSUER,
+  devPublicKeyPem,
+  mintDevProctorToken,
+} from '../../edge/testing/devKeys.ts';
 import { stackConfig } from '../../infra/stack/config.ts';
 
-const DEV_DASHBOARD_AUDIENCE = 'proctor-dashboard';
 const entry = new URL('../dist/server/entry.mjs', import.meta.url);
 if (!existsSync(entry)) {
   console.error('dashboard is not built: run `npm run build -w @proctor/dashboard` first');
@@ -15,7 +21,11 @@ if (!existsSync(entry)) {
 }
 
 const { values } = parseArgs({
-  options: { tenant: { type: 'string', default: 't1' }, role: { type: 'string', default: 'admin' } },
+  options: {
+    tenant: { type: 'string', default: 't1' },
+    role: { type: 'string', default: 'admin' },
+    'signin-port': { type: 'string', default: '14322' },
+  },
 });
 const stack = stackConfig();
 const defaults: Record<string, string> = {
@@ -31,20 +41,27 @@ const defaults: Record<string, string> = {
 };
 for (const [key, value] of Object.entries(defaults)) process.env[key] ??= value;
 
-const now = Math.floor(Date.now() / 1000);
-const token = await signRawWithDevKey(
-  { alg: 'RS256', typ: 'JWT' },
-  {
-    tenant_id: values.tenant,
-    sub: `dev-${values.role}`,
-    role: values.role,
-    name: `Dev ${values.role}`,
-    iss: process.env.JWT_ISSUER,
-    aud: process.env.JWT_AUDIENCE,
-    iat: now,
-    exp: now + 8 * 3600,
-  },
-);
+const token = await mintDevProctorToken(values.tenant, values.role as 'proctor' | 'admin', {
+  issuer: process.env.JWT_ISSUER,
+  audience: process.env.JWT_AUDIENCE,
+});
 await import(entry.href);
+
+const dashboardUrl = `http://${process.env.HOST}:${process.env.PORT}`;
+const attr = (v: string) => v.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;');
+// A stand-in for the platform's launch: a page on another origin whose form POSTs the token to /login.
+const signInPage = `<!doctype html><meta charset="utf-8"><title>Dev sign-in</title>
+<form method="post" action="${attr(dashboardUrl)}/login">
+  <input type="hidden" name="token" value="${attr(token)}"><input type="hidden" name="next" value="/">
+  <p>Dev sign-in as ${attr(values.role)} of tenant ${attr(values.tenant)}.</p><button type="submit">Sign in</button>
+</form>
+<script>document.forms[0].submit()</script>`;
+const signin = createServer((_req, res) => {
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(signInPage);
+});
+signin.listen(Number(values['signin-port']), process.env.HOST);
 console.log(`dashboard: sign in as ${values.role} of tenant ${values.tenant}:`);
-console.log(`  http://${process.env.HOST}:${process.env.PORT}/login?token=${token}`);
+console.log(
+  `  http://${process.env.HOST}:${values['signin-port']}/  (a dev page that POSTs the token to ${dashboardUrl}/login)`,
+);

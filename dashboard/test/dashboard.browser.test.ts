@@ -15,6 +15,7 @@ import {
   dashboardEnv,
   type Issuer,
   launchChromium,
+  launchInBrowser,
   markLive,
   type RunningDashboard,
   rand,
@@ -45,8 +46,8 @@ async function signIn(tenant: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
   const page = await context.newPage();
   const token = await issuer.proctor(tenant);
-  await page.goto(`${app.url}/login?token=${token}`);
-  // The launch URL with the token must not stay in the address bar.
+  await launchInBrowser(page, app.url, token);
+  // The launch lands on a clean URL of the dashboard.
   expect(new URL(page.url()).pathname).toBe('/');
   expect(page.url()).not.toContain('token=');
   return page;

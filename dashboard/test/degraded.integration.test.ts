@@ -10,6 +10,7 @@ import {
   type RunningDashboard,
   rand,
   seedSession,
+  signIn,
   startDashboard,
   type TestDb,
 } from './harness.ts';
@@ -59,12 +60,17 @@ describe('Redis down', () => {
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
-  it('says so on the page', async () => {
-    const login = await fetch(`${noRedis.url}/login?token=${await issuer.proctor(tenant)}`, { redirect: 'manual' });
-    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
-    const page = await fetch(`${noRedis.url}/schedules/exam-d`, { headers: { cookie } });
+  it('says so on the page (a bearer token: browser sessions live in Redis)', async () => {
+    const page = await fetch(`${noRedis.url}/schedules/exam-d`, { headers: await auth() });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Live connection state is unavailable right now');
+  });
+
+  it('sign-in answers 503 with a message, not a crash, and sets no cookie', async () => {
+    const { res, cookie } = await signIn(noRedis.url, await issuer.proctor(tenant));
+    expect(res.status).toBe(503);
+    expect(cookie).toBe('');
+    expect(await res.text()).toContain('Sign-in is unavailable right now');
   });
 });
 
@@ -78,8 +84,7 @@ describe('MySQL down', () => {
   });
 
   it('the overview page shows an error state with a reference instead of crashing', async () => {
-    const login = await fetch(`${noMysql.url}/login?token=${await issuer.proctor(tenant)}`, { redirect: 'manual' });
-    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
+    const { cookie } = await signIn(noMysql.url, await issuer.proctor(tenant));
     const page = await fetch(`${noMysql.url}/`, { headers: { cookie } });
     expect(page.status).toBe(503);
     const html = await page.text();

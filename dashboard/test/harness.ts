@@ -3,13 +3,14 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deriveAlertId, deriveSessionId, type Evidence, livenessKey, livenessShard } from '@proctor/contracts';
 import { Redis } from 'ioredis';
 import { type CryptoKey, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import mysql from 'mysql2/promise';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { CHROMIUM_FLAGS } from '../../client/test/chromium.ts';
 import { migrate } from '../../infra/migrations/migrate.ts';
 
@@ -20,6 +21,15 @@ export const ISSUER = 'https://platform.test';
 export const AUDIENCE = 'proctor-dashboard';
 
 export const rand = (n = 6) => randomBytes(n).toString('hex');
+
+/** A port nothing listens on right now (the OS picks it), for servers a test starts. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 export interface TestDb {
   url: string;
@@ -275,4 +285,47 @@ export async function markLive(redis: Redis, prefix: string, sessionId: string, 
 /** Headless Chromium as the team runs it: Debian's /usr/bin/chromium with the one shared flag list. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS });
+}
+
+/**
+ * Signs in the way a platform launch does: a form POST of the token to /login (from another origin). Returns the
+ * response and the `name=value` of the session cookie it set ('' when none).
+ */
+export async function signIn(appUrl: string, token: string, next?: string): Promise<{ res: Response; cookie: string }> {
+  const res = await fetch(`${appUrl}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://platform.test' },
+    body: new URLSearchParams({ token, ...(next === undefined ? {} : { next }) }),
+  });
+  const setCookie = res.headers.get('set-cookie') ?? '';
+  const cookie = /^__Host-proctor_session=[^;]+/.exec(setCookie)?.[0] ?? '';
+  return { res, cookie };
+}
+
+/** A platform's launch page: a form that POSTs the token (and `next`) to the dashboard's /login when submitted. */
+export function launchPageHtml(appUrl: string, token: string, next = '/', autoSubmit = false): string {
+  const attr = (v: string) => v.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;');
+  return (
+    `<!doctype html><form method="post" action="${attr(appUrl)}/login">` +
+    `<input type="hidden" name="token" value="${attr(token)}"><input type="hidden" name="next" value="${attr(next)}">` +
+    `</form>${autoSubmit ? '<script>document.forms[0].submit()</script>' : ''}`
+  );
+}
+
+/** Stops what a dashboard test file started and removes its data. */
+export async function stopAll(t: { app?: RunningDashboard; db?: TestDb; redis: Redis; prefix: string }) {
+  await t.app?.stop();
+  await t.db?.drop();
+  await cleanRedis(t.redis, t.prefix);
+  t.redis.disconnect();
+}
+
+/** The same launch in a browser: a page that is not the dashboard submits a form with the token to /login. */
+export async function launchInBrowser(page: Page, appUrl: string, token: string, next = '/'): Promise<void> {
+  await page.setContent(launchPageHtml(appUrl, token, next));
+  await Promise.all([
+    page.waitForURL((u) => !u.href.startsWith('about:')),
+    page.evaluate(() => document.forms[0]?.submit()),
+  ]);
 }

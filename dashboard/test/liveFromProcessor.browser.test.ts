@@ -22,6 +22,7 @@ import {
   dashboardEnv,
   type Issuer,
   launchChromium,
+  launchInBrowser,
   type RunningDashboard,
   rand,
   startDashboard,
@@ -80,7 +81,7 @@ it('an alert raised by the running processor appears on the open dashboard withi
   await produceRecords(stack.producer, stack.topic, [started]);
 
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-  await page.goto(`${app.url}/login?token=${await issuer.proctor(identity.tenant_id)}`);
+  await launchInBrowser(page, app.url, await issuer.proctor(identity.tenant_id));
   // The schedule exists once the processor has written the session row from session_started.
   await expect
     .poll(async () => (await page.goto(`${app.url}/schedules/${identity.exam_schedule_id}`))?.status(), {

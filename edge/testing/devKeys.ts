@@ -8,6 +8,8 @@ import { exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, SignJWT } from '
 export const DEV_KEYS_DIR = join(import.meta.dirname, '..', '.dev-keys');
 export const DEV_ISSUER = 'proctor-dev';
 export const DEV_AUDIENCE = 'proctor-edge';
+/** The audience the dev dashboard (dashboard/scripts/serve.ts, `npm start`) expects of proctor tokens. */
+export const DEV_DASHBOARD_AUDIENCE = 'proctor-dashboard';
 
 let pair: Promise<{ privatePem: string; publicPem: string }> | undefined;
 
@@ -80,4 +82,26 @@ export async function signRawWithDevKey(
   const input = `${b64url(header)}.${b64url(payload)}`;
   const signature = await crypto.subtle.sign('RSASSA-PKCS1-v1_5', key, new TextEncoder().encode(input));
   return `${input}.${Buffer.from(signature).toString('base64url')}`;
+}
+
+/** A dashboard token (proctor or admin of one tenant) signed with the dev key, as the dev dashboard expects. */
+export async function mintDevProctorToken(
+  tenantId: string,
+  role: 'proctor' | 'admin',
+  options: { expSeconds?: number; issuer?: string; audience?: string } = {},
+): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return signRawWithDevKey(
+    { alg: 'RS256', typ: 'JWT' },
+    {
+      tenant_id: tenantId,
+      sub: `dev-${role}`,
+      role,
+      name: `Dev ${role}`,
+      iss: options.issuer ?? DEV_ISSUER,
+      aud: options.audience ?? DEV_DASHBOARD_AUDIENCE,
+      iat: now,
+      exp: now + (options.expSeconds ?? 8 * 3600),
+    },
+  );
 }

@@ -10,6 +10,7 @@ import { createMetrics, type Metrics } from './ops/metrics.ts';
 import { startOpsServer } from './ops/server.ts';
 import { createDeadLetterSink } from './sinks/deadLetter.ts';
 import { createMysqlPool, createMysqlSink } from './sinks/mysqlSink.ts';
+import { reconnectOnTimeout } from './state/reconnectOnTimeout.ts';
 import { createSessionStore } from './state/sessionStore.ts';
 
 export interface RunningProcessor {
@@ -26,10 +27,14 @@ export async function runProcessor(
 ): Promise<RunningProcessor> {
   const metrics = createMetrics();
   collectDefaultMetrics({ register: metrics.registry, prefix: 'processor_' });
-  // maxRetriesPerRequest: a command fails (retriably) instead of queueing forever while Redis is away.
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
-  const pool = createMysqlPool(config.MYSQL_URL, config.MYSQL_POOL_SIZE);
-  const mysql = createMysqlSink(pool);
+  // maxRetriesPerRequest: a command fails (retriably) instead of queueing forever while Redis is away;
+  // commandTimeout: the same for a Redis that accepts the connection and never answers.
+  const redis = new Redis(config.REDIS_URL, {
+    maxRetriesPerRequest: 3,
+    commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS,
+  });
+  const pool = createMysqlPool(config.MYSQL_URL, config.MYSQL_POOL_SIZE, config.MYSQL_QUERY_TIMEOUT_MS);
+  const mysql = createMysqlSink(pool, config.MYSQL_QUERY_TIMEOUT_MS);
   const kafka = createKafka(config.KAFKA_BROKERS, config.KAFKA_CLIENT_ID, log);
   // Not idempotent: a DLQ duplicate after a retry is harmless (at-least-once), and kafkajs warns when retries are capped.
   const producer = kafka.producer();
@@ -44,7 +49,7 @@ export async function runProcessor(
     concurrency: config.PROCESSOR_CONCURRENCY,
     chunkSize: config.PROCESSOR_CHUNK_SIZE,
     deps: {
-      store: createSessionStore(redis, config.REDIS_KEY_PREFIX),
+      store: reconnectOnTimeout(createSessionStore(redis, config.REDIS_KEY_PREFIX), redis),
       mysql,
       deadLetter: createDeadLetterSink(producer, config.KAFKA_DLQ_TOPIC),
       now: Date.now,

@@ -34,6 +34,13 @@ export const ProcessorEnv = z.object({
     .regex(/^[A-Za-z0-9._-]+$/)
     .default(REDIS_PREFIX),
   MYSQL_URL: z.string().url().default('mysql://root@127.0.0.1:3306/proctor'),
+  /**
+   * Longest a MySQL statement may go unanswered. A server that accepts the connection and never answers would
+   * otherwise hold a partition forever without a sign; on timeout the connection is destroyed and the chunk retried.
+   */
+  MYSQL_QUERY_TIMEOUT_MS: int(15_000, 100),
+  /** Longest a Redis command may go unanswered; then it fails retriably and the connection is rebuilt. */
+  REDIS_COMMAND_TIMEOUT_MS: int(5_000, 50),
   /** One connection per partition applied at once (each chunk writes in one transaction). */
   MYSQL_POOL_SIZE: int(12, 1),
   /** 0 picks a free port (tests). */

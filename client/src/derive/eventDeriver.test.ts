@@ -28,7 +28,8 @@ function run(
   const events = trace.frames.flatMap((f) => deriver.observe(f));
   const end = trace.frames.at(-1)!.t + trace.frameMs;
   events.push(...extra(deriver, end), ...deriver.close(end));
-  for (const e of events) AnomalyEvent.parse(e); // exactly the contract, strict
+  // The client sends the canonical form itself: reading it at the edge changes nothing (no key dropped or added).
+  for (const e of events) expect(AnomalyEvent.parse(e)).toEqual(e);
   return { events, deriver };
 }
 
@@ -120,6 +121,6 @@ describe('eventDeriver segments and endings', () => {
     expect(events.map((e) => e.type)).toEqual(['NO_FACE', 'CAMERA_LOST']);
     expect(events[1]).toMatchObject({ confidence: 1, details: { reason: 'PERMISSION_REVOKED' }, timestamp: at(8) });
     expect(deriver.observe({ ...steady, t: at(9), faces: [] })).toEqual([]);
-    for (const e of events) AnomalyEvent.parse(e);
+    for (const e of events) expect(AnomalyEvent.parse(e)).toEqual(e);
   });
 });

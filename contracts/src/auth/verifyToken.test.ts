@@ -2,7 +2,7 @@
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ExamTokenClaims } from '../token.ts';
-import { createTokenVerifier } from './verifyToken.ts';
+import { createTokenVerifier, headerSafe } from './verifyToken.ts';
 
 type Keys = Awaited<ReturnType<typeof generateKeyPair>>;
 let issuer: Keys;
@@ -31,6 +31,17 @@ const verifier = (extra = {}) =>
 const good = () => ({ ...claims, iss: 'lms', aud: 'proctor', exp: now() + 600 });
 
 describe('createTokenVerifier', () => {
+  it('puts only printable ASCII into WWW-Authenticate, whatever the message says', async () => {
+    // The tenant id's format message says "1–128" (an en dash): Node refuses such a header, so this was a 500.
+    const r = await verifier()(`Bearer ${await sign({ ...good(), tenant_id: 'bad tenant!' })}`);
+    expect(r).toMatchObject({ ok: false, code: 'TOKEN_INVALID', message: expect.stringMatching(/tenant_id: .*–/) });
+    if (r.ok) return;
+    expect(r.wwwAuthenticate).toMatch(/^[\x20-\x7E]+$/);
+    expect(r.wwwAuthenticate).toContain('error_description="claim tenant_id: must be 1-128 characters');
+    expect(() => new Headers({ 'www-authenticate': r.wwwAuthenticate })).not.toThrow();
+    expect(headerSafe('a “quoted” \\ token’s value…\u00e9\n')).toBe("a 'quoted' ' token's value...??");
+  });
+
   it('validates its options at construction', () => {
     expect(() => createTokenVerifier(ExamTokenClaims, {})).toThrow(/exactly one/);
     expect(() => createTokenVerifier(ExamTokenClaims, { publicKeyPem: 'nope' })).toThrow(/SPKI/);

@@ -83,7 +83,7 @@ export function createTokenVerifier<S extends z.ZodType>(schema: S, options: Ver
     wwwAuthenticate:
       code === 'UNAUTHENTICATED'
         ? `Bearer realm="${realm}"`
-        : `Bearer realm="${realm}", error="invalid_token", error_description="${message.replaceAll('"', "'")}"`,
+        : `Bearer realm="${realm}", error="invalid_token", error_description="${headerSafe(message)}"`,
   });
 
   return async function verifyBearerToken(authorization: string | null | undefined): Promise<TokenResult<z.infer<S>>> {
@@ -114,6 +114,20 @@ export function createTokenVerifier<S extends z.ZodType>(schema: S, options: Ver
     }
     return { ok: true, claims: parsed.data };
   };
+}
+
+/**
+ * A message as an RFC 6750 error_description: printable ASCII without `"` or `\`. Messages reach here from zod
+ * schemas and jose, which may say "1–128" or "token’s"; Node and workerd refuse a header with such a character, so
+ * a refused token would answer 500 instead of 401. Typographic dashes and quotes become ASCII, anything else `?`.
+ */
+export function headerSafe(message: string): string {
+  return message
+    .replace(/[\u2010-\u2015\u2212]/g, '-')
+    .replace(/[\u2018\u2019\u201A\u201B\u2032]/g, "'")
+    .replace(/["\\\u201C\u201D\u201E]/g, "'")
+    .replace(/\u2026/g, '...')
+    .replace(/[^\x20-\x7E]/g, '?');
 }
 
 /** Maps jose's errors to a stable code and a message safe to show (it never echoes the token). */

@@ -29,4 +29,12 @@ describe('parseEnv', () => {
       parseEnv({ ...good, JWT_PUBLIC_KEY: undefined, JWT_JWKS_URL: 'https://issuer.test/jwks.json' }).JWT_JWKS_URL,
     ).toBe('https://issuer.test/jwks.json');
   });
+
+  it('takes platform origins for the exam page as a list and refuses anything that is not an origin', () => {
+    expect(
+      parseEnv({ ...good, PLATFORM_ORIGINS: 'https://lms.example.edu, https://x.example:8443' }).PLATFORM_ORIGINS,
+    ).toEqual(['https://lms.example.edu', 'https://x.example:8443']);
+    expect(parseEnv(good).PLATFORM_ORIGINS).toEqual([]);
+    expect(() => parseEnv({ ...good, PLATFORM_ORIGINS: 'https://lms.example.edu/path' })).toThrow(/PLATFORM_ORIGINS/);
+  });
 });

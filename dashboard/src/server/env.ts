@@ -7,6 +7,24 @@ const Url = (scheme: RegExp, example: string) =>
     .refine((v) => URL.canParse(v) && scheme.test(v), `must be a URL such as ${example}`);
 const Required = (hint: string) => z.string({ error: `is required: ${hint}` }).min(1, `must not be empty: ${hint}`);
 
+/**
+ * Origins of the exam platforms allowed to frame the candidate exam page (CSP frame-ancestors), comma-separated,
+ * e.g. `https://lms.example.edu,https://exams.example.com`. Empty: only this site may frame it.
+ */
+const PlatformOrigins = z
+  .string()
+  .default('')
+  .transform((v) =>
+    v
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+  )
+  .refine(
+    (list) => list.every((o) => URL.canParse(o) && new URL(o).origin === o),
+    'must be comma-separated origins such as https://lms.example.edu (scheme, host, optional port; no path)',
+  );
+
 export const DashboardEnv = z
   .object({
     /** SPKI PEM of the issuer's RS256 key ("\n" escapes allowed, for one-line env files). */
@@ -19,7 +37,7 @@ export const DashboardEnv = z
     JWT_AUDIENCE: Required('the dashboard’s audience, as in the tokens’ aud claim'),
     MYSQL_URL: Url(/^mysql:/, 'mysql://user:pass@127.0.0.1:3306/proctor'),
     REDIS_URL: Url(/^rediss?:/, 'redis://127.0.0.1:6379'),
-    /** Keys the session cookie's HMAC; 32+ characters of randomness (e.g. `openssl rand -base64 48`). */
+    /** Keys the session cookie's HMAC (rotating it ends every session); 32+ random characters. */
     COOKIE_SECRET: Required('32+ random characters (openssl rand -base64 48)').min(
       32,
       'must be at least 32 characters (openssl rand -base64 48)',
@@ -31,6 +49,11 @@ export const DashboardEnv = z
       .default('proctor'),
     /** How often the shared live poller looks for changes, ms. */
     LIVE_POLL_MS: z.coerce.number().int().min(100).max(10_000).default(500),
+    PLATFORM_ORIGINS: PlatformOrigins,
+    /** Live streams one proctor may hold open at once (tabs); one more answers 429. */
+    MAX_STREAMS_PER_PROCTOR: z.coerce.number().int().min(1).max(100).default(6),
+    /** How often an open live stream checks that its session still exists (logout ends it within this), ms. */
+    SESSION_CHECK_MS: z.coerce.number().int().min(200).max(60_000).default(2_000),
   })
   .refine((e) => Boolean(e.JWT_PUBLIC_KEY) !== Boolean(e.JWT_JWKS_URL), {
     message: 'set exactly one of JWT_PUBLIC_KEY (SPKI PEM) or JWT_JWKS_URL',
@@ -52,4 +75,19 @@ let cached: DashboardEnv | undefined;
 export function env(): DashboardEnv {
   cached ??= parseEnv(process.env);
   return cached;
+}
+
+let origins: string[] | undefined;
+
+/**
+ * The exam page's only setting. It is served without the dashboard's env (no issuer key, no database), so it
+ * parses just this variable; a bad value still fails loudly.
+ */
+export function platformOrigins(): string[] {
+  if (origins) return origins;
+  const parsed = PlatformOrigins.safeParse(process.env.PLATFORM_ORIGINS);
+  if (!parsed.success)
+    throw new Error(`dashboard environment is invalid:\n  PLATFORM_ORIGINS: ${parsed.error.issues[0]?.message}`);
+  origins = parsed.data;
+  return origins;
 }

@@ -53,6 +53,17 @@ export function duration(ms: number): string {
   return s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * An event id short enough for a table cell: a UUID by its first 8 characters (as git shows commits), a free-form
+ * id as sent (`evt-2`) unless it is long. The full id is always in the cell's title.
+ */
+export function shortEventId(eventId: string): string {
+  if (UUID.test(eventId)) return eventId.slice(0, 8);
+  return eventId.length <= 16 ? eventId : `${eventId.slice(0, 15)}…`;
+}
+
 /** A <time> element: ISO in the attribute, UTC text first; the page's script rewrites it in the viewer's zone. */
 export function timeHtml(epochMs: number, withDate = false): string {
   const iso = new Date(epochMs).toISOString();

@@ -237,4 +237,32 @@ describe('rate limits', () => {
     // A different tenant is unaffected.
     expect((await two.callRetrying('/events/batch', { sessionId: two.sessionId, events: twenty() })).status).toBe(200);
   });
+
+  it("charges the tenant only for events past the session's own checks: one session never throttles another", async () => {
+    const hammer = await startedCandidate();
+    const tenant = hammer.identity.tenant_id;
+    const neighbour = await candidate(h.edge.url, { ...hammer.identity, user_id: `n-${hammer.identity.user_id}` });
+    expect((await neighbour.callRetrying('/sessions/start')).status).toBe(201);
+    const many = (n: number) => Array.from({ length: n }, () => noFaceEvent());
+    // The hammering session uses its own batch budget with one event each...
+    for (let i = 0; i < SESSION_BATCHES_PER_MINUTE; i++) {
+      expect((await hammer.call('/events/batch', { sessionId: hammer.sessionId, events: many(1) })).status).toBe(200);
+    }
+    // ...then keeps sending full batches its own limit refuses: 1,000 events that must not count for the tenant.
+    for (let i = 0; i < 10; i++) {
+      const res = await hammer.call('/events/batch', { sessionId: hammer.sessionId, events: many(100) });
+      expect(res.status).toBe(429);
+      expect(res.json.error.message).toContain('session');
+    }
+    // A session of the same tenant that was never started is refused too, and charges nothing either.
+    const ghost = await candidate(h.edge.url, { ...hammer.identity, user_id: `g-${hammer.identity.user_id}` });
+    for (let i = 0; i < 3; i++) {
+      expect((await ghost.call('/events/batch', { sessionId: ghost.sessionId, events: many(100) })).status).toBe(404);
+    }
+    // 6 of the tenant's 150 are used: the neighbour's 100 events are accepted.
+    const res = await neighbour.call('/events/batch', { sessionId: neighbour.sessionId, events: many(100) });
+    expect(res.status).toBe(200);
+    expect(res.json.accepted).toBe(100);
+    expect(neighbour.identity.tenant_id).toBe(tenant);
+  });
 });

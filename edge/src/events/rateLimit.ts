@@ -43,19 +43,28 @@ export function createControlLimit(redis: Redis, config: EdgeEnv) {
     limiter: Ratelimit.slidingWindow(config.RATE_LIMIT_SESSION_CONTROL_PER_MINUTE, '60 s'),
   });
   return async function checkControlLimit(sessionId: string, now: number): Promise<RateLimitDecision> {
-    const r = await perSession.limit(sessionId);
-    if (!r.success) {
-      return {
-        ok: false,
-        scope: 'session',
-        retryAfterSeconds: Math.max(1, Math.ceil((r.reset - now) / 1000)),
-        pending: r.pending,
-      };
-    }
-    return { ok: true, pending: r.pending, failedOpen: r.reason === 'timeout' };
+    return decide('session', await perSession.limit(sessionId), now);
   };
 }
 
+/** The decision of one limiter call; on a Redis timeout the library lets the request through and says so. */
+function decide(
+  scope: 'session' | 'tenant',
+  r: Awaited<ReturnType<Ratelimit['limit']>>,
+  now: number,
+): RateLimitDecision {
+  if (!r.success) {
+    return { ok: false, scope, retryAfterSeconds: Math.max(1, Math.ceil((r.reset - now) / 1000)), pending: r.pending };
+  }
+  return { ok: true, pending: r.pending, failedOpen: r.reason === 'timeout' };
+}
+
+/**
+ * Two limits on /events/batch, checked in order: one batch for the session, then the events it really produces for
+ * the tenant. The tenant's budget is charged only for a batch that passed the session's own checks (session
+ * exists, is active, is this caller's, within its own limit), so one candidate hammering their own limit (or a
+ * session that does not exist) can never spend the budget of everyone else in the tenant.
+ */
 export function createRateLimits(redis: Redis, config: EdgeEnv) {
   const shared = common(redis, config);
   const perSession = new Ratelimit({
@@ -68,27 +77,9 @@ export function createRateLimits(redis: Redis, config: EdgeEnv) {
     prefix: `${config.REDIS_KEY_PREFIX}:rl:tenant`,
     limiter: Ratelimit.slidingWindow(config.RATE_LIMIT_TENANT_EVENTS_PER_MINUTE, '60 s'),
   });
-
-  /** One batch for the session, `events` events for the tenant. Both run concurrently: one round trip. */
-  return async function checkRateLimits(
-    sessionId: string,
-    tenantId: string,
-    events: number,
-    now: number,
-  ): Promise<RateLimitDecision> {
-    const [session, tenant] = await Promise.all([
-      perSession.limit(sessionId),
-      perTenant.limit(tenantId, { rate: Math.max(1, events) }),
-    ]);
-    const pending = Promise.all([session.pending, tenant.pending]);
-    for (const [scope, r] of [
-      ['session', session],
-      ['tenant', tenant],
-    ] as const) {
-      if (!r.success)
-        return { ok: false, scope, retryAfterSeconds: Math.max(1, Math.ceil((r.reset - now) / 1000)), pending };
-    }
-    // On a Redis timeout the library lets the request through and says so; the caller logs it.
-    return { ok: true, pending, failedOpen: session.reason === 'timeout' || tenant.reason === 'timeout' };
+  return {
+    session: async (sessionId: string, now: number) => decide('session', await perSession.limit(sessionId), now),
+    tenant: async (tenantId: string, events: number, now: number) =>
+      decide('tenant', await perTenant.limit(tenantId, { rate: Math.max(1, events) }), now),
   };
 }

@@ -36,14 +36,22 @@ describe('validateEvents', () => {
     expect(r.rejected.map((x) => [x.index, x.code])).toEqual([
       [0, 'INVALID_EVENT'],
       [1, 'TIMESTAMP_OUT_OF_RANGE'],
-      [2, 'TIMESTAMP_OUT_OF_RANGE'],
+      [2, 'EVENT_TOO_OLD'],
       [3, 'INVALID_EVENT'],
-      [4, 'INVALID_EVENT'],
+      [4, 'INVALID_EVENT_ID'],
     ]);
     expect(r.rejected[0]?.message).toMatch(/^confidence/);
     expect(r.rejected[1]?.eventId).toBe(event(2).eventId);
     expect(r.rejected[3]?.eventId).toBeUndefined();
-    expect(r.rejected[4]?.eventId?.length).toBe(64);
+    expect(r.rejected[4]?.eventId?.length).toBe(128);
+    expect(r.rejected[2]?.message).toMatch(/older than the accepted age of 6 h/);
+    expect(r.rejected[1]?.message).toMatch(/more than 60 s ahead/);
+  });
+
+  it('refuses a timestamp past the range of Date as out of range, never throwing', () => {
+    const r = validateEvents([event(1, { timestamp: Number.MAX_SAFE_INTEGER })], now);
+    expect(r.rejected.map((x) => x.code)).toEqual(['TIMESTAMP_OUT_OF_RANGE']);
+    expect(r.rejected[0]?.message).toContain(`${Number.MAX_SAFE_INTEGER} ms`);
   });
 
   it('accepts the skew boundaries exactly', () => {

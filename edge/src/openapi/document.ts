@@ -1,14 +1,30 @@
 // Builds the OpenAPI 3.1 document from the routes' zod contracts (zod 4's own JSON Schema output, draft 2020-12,
 // which OpenAPI 3.1 uses as is): the document cannot drift from what the handlers parse.
-import { AnomalyEvent, ERROR_STATUS, type ErrorCode, ErrorEnvelope, EventBatchBody } from '@proctor/contracts';
+import {
+  DocumentedEventBatchBody,
+  ERROR_STATUS,
+  type ErrorCode,
+  ErrorEnvelope,
+  EventBatchBody,
+} from '@proctor/contracts';
 import { z } from 'zod';
 import type { RouteContract } from './contract.ts';
 
 const AUTH_ERRORS: ErrorCode[] = ['UNAUTHENTICATED', 'TOKEN_INVALID', 'TOKEN_EXPIRED', 'TOKEN_TOO_LARGE'];
 
 /** The batch contract keeps events `unknown` so each is parsed alone; the document shows what each must be. */
-const documentedRequest = (schema: z.ZodType) =>
-  schema === EventBatchBody ? EventBatchBody.extend({ events: z.array(AnomalyEvent).min(1).max(100) }) : schema;
+const documentedRequest = (schema: z.ZodType) => (schema === EventBatchBody ? DocumentedEventBatchBody : schema);
+
+/**
+ * A request schema's own examples (zod `.meta()` in contracts) as the media type's named examples. zod leaves
+ * `examples` out of an input-side JSON Schema that has transforms (they describe output there), so the request's
+ * examples are carried here, where OpenAPI puts request examples anyway.
+ */
+function mediaExamples(schema: z.ZodType) {
+  const examples = z.globalRegistry.get(schema)?.examples;
+  if (!Array.isArray(examples) || examples.length === 0) return {};
+  return { examples: Object.fromEntries(examples.map((value, i) => [`example${i + 1}`, { value }])) };
+}
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output') {
   const { $schema: _drop, ...rest } = z.toJSONSchema(schema, {
@@ -52,7 +68,12 @@ export function buildOpenApiDocument(routes: RouteContract[]) {
           ? {
               requestBody: {
                 required: true,
-                content: { 'application/json': { schema: jsonSchema(documentedRequest(route.request), 'input') } },
+                content: {
+                  'application/json': {
+                    schema: jsonSchema(documentedRequest(route.request), 'input'),
+                    ...mediaExamples(documentedRequest(route.request)),
+                  },
+                },
               },
             }
           : {}),

@@ -41,20 +41,20 @@ export const eventsBatch: Route = {
     const { valid, rejected, repeats } = validateEvents(body.events, now);
     const ids = valid.map((e) => e.eventId);
 
-    // One round trip: both rate-limit scripts, the session check (which also bumps liveness) and a claim per
-    // event are issued in the same tick and leave as one pipeline (the client auto-pipelines). A refused request
-    // releases its claims afterwards, off the response path.
-    const checkRateLimits = createRateLimits(redis, config);
-    const [limits, touch, marks] = await fromStore(
+    // One round trip for the session's own checks: its rate limit, the session check (which also bumps liveness)
+    // and a claim per event are issued in the same tick and leave as one pipeline (the client auto-pipelines). A
+    // refused request releases its claims afterwards, off the response path.
+    const limits = createRateLimits(redis, config);
+    const [sessionLimit, touch, marks] = await fromStore(
       logger,
       'events_claim',
       Promise.all([
-        checkRateLimits(sessionId, claims.tenant_id, valid.length, now),
+        limits.session(sessionId, now),
         evalScript(redis, ...touchCommand(prefix, sessionId, now)),
         claimEvents(redis, prefix, sessionId, ids),
       ]),
     );
-    c.executionCtx.waitUntil(limits.pending.catch(() => {}));
+    c.executionCtx.waitUntil(sessionLimit.pending.catch(() => {}));
     const claimed = ids.filter((_, i) => marks[i] === 'claimed');
     const release = () =>
       c.executionCtx.waitUntil(
@@ -69,14 +69,26 @@ export const eventsBatch: Route = {
       release();
       throw err;
     }
-    if (!limits.ok) {
+    if (!sessionLimit.ok) {
       release();
-      throw rateLimited(limits);
+      throw rateLimited(sessionLimit);
     }
-    if (limits.failedOpen) logger.warn('rate_limit_failed_open', { sessionId });
 
     const toProduce = valid.filter((_, i) => marks[i] !== 'done');
     const duplicates = repeats + (valid.length - toProduce.length);
+    // Only now, past the session's own checks, is the tenant charged, and only for the events it will produce: a
+    // second round trip, the price of one candidate never throttling the rest of their tenant.
+    const tenantLimit = toProduce.length
+      ? await fromStore(logger, 'events_tenant_limit', limits.tenant(claims.tenant_id, toProduce.length, now))
+      : undefined;
+    if (tenantLimit) c.executionCtx.waitUntil(tenantLimit.pending.catch(() => {}));
+    if (tenantLimit && !tenantLimit.ok) {
+      release();
+      throw rateLimited(tenantLimit);
+    }
+    if ((sessionLimit.ok && sessionLimit.failedOpen) || (tenantLimit?.ok && tenantLimit.failedOpen)) {
+      logger.warn('rate_limit_failed_open', { sessionId });
+    }
     if (toProduce.length > 0) {
       const records = toProduce.map((event) => {
         const value: EventRecord = {

@@ -122,7 +122,7 @@ describe('per-event rejections', () => {
     expect(res.json.duplicates).toBe(0);
     expect(res.json.rejected).toEqual([
       expect.objectContaining({ index: 1, eventId: future.eventId, code: 'TIMESTAMP_OUT_OF_RANGE' }),
-      expect.objectContaining({ index: 2, eventId: old.eventId, code: 'TIMESTAMP_OUT_OF_RANGE' }),
+      expect.objectContaining({ index: 2, eventId: old.eventId, code: 'EVENT_TOO_OLD' }),
       expect.objectContaining({ index: 3, eventId: badConfidence.eventId, code: 'INVALID_EVENT' }),
       expect.objectContaining({ index: 4, eventId: wrongDetails.eventId, code: 'INVALID_EVENT' }),
       { index: 5, code: 'INVALID_EVENT', message: expect.any(String) },

@@ -121,6 +121,8 @@ describe('RFC 8725: refused tokens', () => {
       expect(res.json.error.requestId).toBe(res.headers.get('X-Request-Id'));
       const challenge = res.headers.get('WWW-Authenticate') ?? '';
       expect(challenge).toMatch(/^Bearer realm="proctor-edge"/);
+      // RFC 7235/6750: a header value of printable ASCII only (the tenant id's message has an en dash).
+      expect(challenge).toMatch(/^[\x20-\x7E]+$/);
       if (code === 'UNAUTHENTICATED') expect(challenge).not.toContain('error=');
       else expect(challenge).toContain('error="invalid_token"');
     });

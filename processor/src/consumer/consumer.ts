@@ -4,7 +4,7 @@ import { errorContext, type Logger } from '../ops/log.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import { applyChunk, type ChunkDeps } from './applyChunk.ts';
 import { createOffsetTracker } from './offsetTracker.ts';
-import { isRetriable, RetryAborted, withRetry } from './retry.ts';
+import { isRetriable, RetryAborted, timeoutKind, withRetry } from './retry.ts';
 
 /** prom-client's startTimer observes seconds; our histograms are in milliseconds. */
 function msTimer(h: Metrics['stepLatency'], step: string) {
@@ -70,6 +70,8 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
         shouldAbort: () => stopping || !p.isRunning() || p.isStale(),
         onRetry: async (attempt, err, delayMs) => {
           metrics.retries.inc({ step });
+          const kind = timeoutKind(err);
+          if (kind) metrics.dependencyTimeouts.inc({ kind, step });
           log.warn('sink_retry', { step, attempt, delayMs, partition, ...errorContext(err) });
           await p.heartbeat().catch(() => undefined);
         },

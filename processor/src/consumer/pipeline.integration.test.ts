@@ -1,6 +1,6 @@
 // Kafka → rules → Redis → MySQL against the real stack: alerts, snapshots, redelivery, poison records.
 import { describe, expect, it } from 'vitest';
-import { eventRecord, multiPerson } from '../testing/events.ts';
+import { endedRecord, eventRecord, multiPerson, startedRecord } from '../testing/events.ts';
 import { processorHarness } from '../testing/harness.ts';
 import {
   alertIds,
@@ -103,6 +103,35 @@ describe('processor pipeline', () => {
     expect(new Set(ids)).toEqual(want.alertIds);
     const [statuses] = await env.db.pool.query('SELECT DISTINCT status FROM alerts');
     expect(statuses).toEqual([{ status: 'acknowledged' }]);
+  });
+
+  it('never re-raises, escalates or re-scores an alert when its event is redelivered after newer alerts', async () => {
+    env = await h.setup(1);
+    const sessionId = randomSessionId();
+    const first = multiPerson(10, 0.9);
+    // Six newer alerts: more than the rule remembers, so the first alert's bucket is forgotten by then.
+    const newer = Array.from({ length: 6 }, (_, i) => eventRecord(multiPerson(70 + 60 * i, 0.9), sessionId));
+    const clean = [startedRecord(undefined, sessionId), eventRecord(first, sessionId), ...newer];
+    const want = await expectedOutcome([...clean, endedRecord(500, sessionId)]);
+    // The edge retried the first batch: the same event arrives again, as a new record, after all of them.
+    await produceRecords(env.producer, env.topic, [
+      ...clean,
+      eventRecord(first, sessionId),
+      endedRecord(500, sessionId),
+    ]);
+    await run();
+    await waitFor('session ended', async () => (await endedSessions(env!.db.pool)) === 1);
+
+    const [rows] = await env.db.pool.query('SELECT severity FROM alerts ORDER BY window_start');
+    const severities = (rows as { severity: string }[]).map((r) => r.severity);
+    expect(severities).toHaveLength(7);
+    expect(severities[0]).toBe('high'); // the first multi-person alert stays high, not "critical, 8th alert"
+    expect(new Set(await alertIds(env.db.pool))).toEqual(want.alertIds);
+    const [sessions] = await env.db.pool.query('SELECT risk_score FROM sessions');
+    expect(Number((sessions as { risk_score: string }[])[0]!.risk_score)).toBeCloseTo(
+      want.finalScores.get(sessionId)!,
+      1,
+    );
   });
 
   it('dead-letters poison records with a reason and does not stall the partition', async () => {

@@ -1,4 +1,5 @@
-// Failure behaviour against the real stack: SIGKILL mid-batch, a MySQL outage, two processors in one group.
+// Failure behaviour against the real stack: SIGKILL mid-batch, a MySQL outage, a MySQL or Redis that hangs, two
+// processors in one group.
 import { describe, expect, it } from 'vitest';
 import { processorHarness } from '../testing/harness.ts';
 import type { ProcessorChild } from '../testing/processorChild.ts';
@@ -83,6 +84,55 @@ describe('processor resilience', () => {
     );
     await expectExactly([...early, ...late], 25);
   });
+
+  // A dependency that accepts connections and never answers: without timeouts the partition stalls with no sign.
+  it.each([
+    { dependency: 'mysql', step: 'mysql_write', kind: 'query', port: 3306 },
+    { dependency: 'redis', step: 'redis_load', kind: 'command', port: 6379 },
+  ] as const)(
+    'times out and retries a $dependency that hangs, with metrics, and then catches up with no loss',
+    {
+      timeout: 120_000,
+    },
+    async ({ dependency, step, kind, port }) => {
+      env = await h.setup(2);
+      const proxy = await startTcpProxy('127.0.0.1', port);
+      h.onCleanup(() => proxy.close());
+      const url = new URL(dependency === 'mysql' ? env.db.url : env.env.REDIS_URL!);
+      url.port = String(proxy.port);
+      const p = await run({
+        [dependency === 'mysql' ? 'MYSQL_URL' : 'REDIS_URL']: url.toString(),
+        MYSQL_QUERY_TIMEOUT_MS: '500',
+        REDIS_COMMAND_TIMEOUT_MS: '300',
+      });
+
+      const early = interleave(Array.from({ length: 4 }, (_, i) => sessionRecords(randomSessionId(), i)));
+      await produceRecords(env.producer, env.topic, early);
+      await waitFor('early batch', async () => (await endedSessions(env!.db.pool)) === 4);
+      await waitFor('early committed', async () => (await committedTotal(env!.groupId, env!.topic)) === early.length);
+
+      proxy.stall();
+      const late = interleave(Array.from({ length: 12 }, (_, i) => sessionRecords(randomSessionId(), i + 4)));
+      await produceRecords(env.producer, env.topic, late);
+      await waitFor(
+        'timeouts counted and retried',
+        async () => (await p.metric('processor_dependency_timeouts_total', { step, kind })) >= 2,
+        60_000,
+      );
+      expect(await p.metric('processor_retries_total', { step })).toBeGreaterThanOrEqual(2);
+      // Held, not skipped: nothing past the hang was committed, and the process is alive and retrying.
+      expect(await committedTotal(env.groupId, env.topic)).toBe(early.length);
+      expect(p.child.exitCode).toBeNull();
+
+      proxy.unstall();
+      await waitFor('caught up', async () => (await endedSessions(env!.db.pool)) === 16, 60_000);
+      await waitFor(
+        'all committed',
+        async () => (await committedTotal(env!.groupId, env!.topic)) === early.length + late.length,
+      );
+      await expectExactly([...early, ...late], 16);
+    },
+  );
 
   it('crashes cleanly (exit 1, nothing committed) on an error that is not retriable', { timeout: 60_000 }, async () => {
     env = await h.setup(1);

@@ -16,7 +16,20 @@ const RETRIABLE_CODES = new Set([
   'ER_QUERY_INTERRUPTED',
 ]);
 const RETRIABLE_REDIS =
-  /^(LOADING|BUSY|TRYAGAIN|CLUSTERDOWN|MASTERDOWN|READONLY)\b|Connection is closed|Stream isn't writeable/;
+  /^(LOADING|BUSY|TRYAGAIN|CLUSTERDOWN|MASTERDOWN|READONLY)\b|Connection is closed|Stream isn't writeable|^Command timed out/;
+
+/**
+ * What kind of timeout an error is: mysql2's query timeout, ioredis' commandTimeout, or a connect timeout (of
+ * either); undefined for other errors. The retry step names the dependency.
+ */
+export function timeoutKind(err: unknown): 'query' | 'command' | 'connect' | undefined {
+  if (!(err instanceof Error)) return undefined;
+  const code = (err as { code?: unknown }).code;
+  if (code === 'PROTOCOL_SEQUENCE_TIMEOUT') return 'query';
+  if (code === 'ETIMEDOUT') return 'connect';
+  if (/^Command timed out/.test(err.message)) return 'command';
+  return undefined;
+}
 
 /**
  * An error is retriable when it says so (kafkajs sets `retriable`), carries a transient network or lock code

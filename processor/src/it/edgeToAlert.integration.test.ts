@@ -2,27 +2,12 @@
 // the Kafka REST bridge, Kafka, the processor as its own process, Redis and MariaDB — ending in explained alerts.
 import { randomUUID } from 'node:crypto';
 import type { AnomalyEvent } from '@proctor/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type Candidate, candidate } from '../../../edge/testing/client.ts';
-import { type StartedEdge, startEdge } from '../../../edge/testing/startEdge.ts';
-import { type ProcessorChild, startProcessor } from '../testing/processorChild.ts';
-import { type TestEnv, testEnv, waitFor } from '../testing/stack.ts';
+import { waitFor } from '../testing/stack.ts';
+import { writePathPerFile } from '../testing/writePath.ts';
 
-let env: TestEnv;
-let edge: StartedEdge;
-let processor: ProcessorChild;
-
-beforeAll(async () => {
-  env = await testEnv(3);
-  edge = await startEdge({ env: { KAFKA_TOPIC: env.topic, REDIS_KEY_PREFIX: env.prefix } });
-  processor = await startProcessor(env.env);
-}, 180_000);
-
-afterAll(async () => {
-  await processor?.stop('SIGTERM');
-  await edge?.stop();
-  await env?.cleanup();
-}, 60_000);
+const w = writePathPerFile(3);
 
 const event = (type: AnomalyEvent['type'], at: number, details: object, confidence = 0.9) =>
   ({ eventId: randomUUID(), type, timestamp: at, confidence, details }) as AnomalyEvent;
@@ -38,7 +23,7 @@ interface AlertRow {
 }
 
 async function alertsOf(sessionId: string): Promise<AlertRow[]> {
-  const [rows] = await env.db.pool.query('SELECT * FROM alerts WHERE session_id = ? ORDER BY rule', [sessionId]);
+  const [rows] = await w.env.db.pool.query('SELECT * FROM alerts WHERE session_id = ? ORDER BY rule', [sessionId]);
   return rows as AlertRow[];
 }
 
@@ -46,7 +31,7 @@ describe('candidate → edge → Kafka → processor → MySQL', () => {
   let c: Candidate;
 
   it('turns one batch of anomalies into one explained alert per rule, exactly once across a retry', async () => {
-    c = await candidate(edge.url);
+    c = await candidate(w.edge.url);
     const start = await c.callRetrying('/sessions/start', { examConfig: { noFaceMaxSeconds: 10 } });
     expect(start.status).toBe(201);
 
@@ -85,16 +70,18 @@ describe('candidate → edge → Kafka → processor → MySQL', () => {
     expect(evidence(rows[1]!)).toEqual([events[2]!.eventId]);
     expect(evidence(rows[2]!)).toEqual([events[3]!.eventId]);
 
-    const [snapshots] = await env.db.pool.query('SELECT score FROM risk_snapshots WHERE session_id = ?', [c.sessionId]);
+    const [snapshots] = await w.env.db.pool.query('SELECT score FROM risk_snapshots WHERE session_id = ?', [
+      c.sessionId,
+    ]);
     expect((snapshots as { score: number }[]).some((s) => Number(s.score) > 0)).toBe(true);
-    expect(await processor.metric('processor_messages_dead_lettered_total')).toBe(0);
+    expect(await w.processor.metric('processor_messages_dead_lettered_total')).toBe(0);
   }, 120_000);
 
   it('records the session lifecycle the edge published', async () => {
     const end = await c.callRetrying('/sessions/end', { sessionId: c.sessionId });
     expect(end.status).toBe(200);
     const row = await waitFor('the session row to be ended', async () => {
-      const [rows] = await env.db.pool.query('SELECT status, tenant_id, user_id FROM sessions WHERE session_id = ?', [
+      const [rows] = await w.env.db.pool.query('SELECT status, tenant_id, user_id FROM sessions WHERE session_id = ?', [
         c.sessionId,
       ]);
       const r = (rows as { status: string; tenant_id: string; user_id: string }[])[0];

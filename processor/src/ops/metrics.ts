@@ -36,6 +36,12 @@ export function createMetrics(registry = new Registry()) {
       labelNames: ['step'] as const,
       registers: [registry],
     }),
+    dependencyTimeouts: new Counter({
+      name: 'processor_dependency_timeouts_total',
+      help: 'MySQL queries, Redis commands or connects unanswered past their timeout (then retried), by step and kind',
+      labelNames: ['step', 'kind'] as const,
+      registers: [registry],
+    }),
     chunkLatency: new Histogram({
       name: 'processor_chunk_duration_ms',
       help: 'Wall time to apply one chunk of a batch (decode, rules, Redis, MySQL, commit)',

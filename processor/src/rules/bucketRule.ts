@@ -22,6 +22,10 @@ export function applyBucketRule(
 ): RuleResult<BucketState> {
   const bucket = Math.floor(event.timestamp / ALERT_BUCKET_MS);
   if (state.buckets.includes(bucket)) return { state, alerts: [] };
+  // Older than every remembered bucket while the memory is full: this bucket may have alerted and been forgotten,
+  // so raising it again could re-raise an existing alert with an escalated severity and add its risk twice. A
+  // redelivery must never do that; a genuinely new event this late loses at most one alert.
+  if (state.buckets.length >= REMEMBERED_BUCKETS && bucket < (state.buckets[0] ?? 0)) return { state, alerts: [] };
   const nth = state.count + 1;
   const buckets = [...state.buckets, bucket].sort((a, b) => a - b).slice(-REMEMBERED_BUCKETS);
   const evidence = {

@@ -10,16 +10,20 @@ export function cameraBlockedRule(
 ): RuleResult<BucketState> {
   const { durationMillis, meanLuma } = event.details;
   const luma = meanLuma === undefined ? '' : ` (mean luma ${Math.round(meanLuma)})`;
+  const length = durationMillis === undefined ? ' (length not reported)' : ` for ${seconds(durationMillis)}`;
   return applyBucketRule(
     state,
-    { ...event, durationMillis },
+    { ...event, ...(durationMillis === undefined ? {} : { durationMillis }) },
     'camera_blocked',
     (nth) => (nth >= 3 ? 'critical' : 'high'),
-    (nth) => `camera blocked for ${seconds(durationMillis)}${luma}; ${ordinal(nth)} time this session`,
+    (nth) => `camera blocked${length}${luma}; ${ordinal(nth)} time this session`,
   );
 }
 
-/** A revoked permission is deliberate: high, critical on repeat. A track ending or device error starts medium. */
+/**
+ * A revoked permission is deliberate: high, critical on repeat. A track ending, a device error or no reason given
+ * starts medium: only a reported revocation is treated as deliberate.
+ */
 export function cameraLostSeverity(reason: AnomalyEventOf<'CAMERA_LOST'>['details']['reason'], nth: number): Severity {
   if (reason === 'PERMISSION_REVOKED') return nth >= 2 ? 'critical' : 'high';
   return nth >= 3 ? 'high' : 'medium';
@@ -32,6 +36,7 @@ export function cameraLostRule(state: BucketState, event: AnomalyEventOf<'CAMERA
     event,
     'camera_lost',
     (nth) => cameraLostSeverity(reason, nth),
-    (nth) => `camera lost (${reason.toLowerCase().replaceAll('_', ' ')}); ${ordinal(nth)} time this session`,
+    (nth) =>
+      `camera lost (${reason ? reason.toLowerCase().replaceAll('_', ' ') : 'reason not given'}); ${ordinal(nth)} time this session`,
   );
 }

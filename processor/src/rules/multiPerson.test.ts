@@ -51,3 +51,14 @@ describe('multi-person rule', () => {
     expect(a!.windowBucket).toBe(b!.windowBucket);
   });
 });
+
+describe('late duplicates of bucketed rules', () => {
+  it('the same event redelivered after more newer alerts than the rule remembers raises nothing', () => {
+    const first = multiPerson(0, 0.9);
+    const newer = Array.from({ length: 6 }, (_, i) => multiPerson(61 * (i + 1), 0.9));
+    const { alerts } = runRules([first, ...newer, first, multiPerson(5, 0.9)]);
+    expect(alerts).toHaveLength(7);
+    expect(alerts[0]!.severity).toBe('high');
+    expect(new Set(alerts.map((a) => a.windowBucket)).size).toBe(7);
+  });
+});

@@ -3,10 +3,17 @@ import type { AnomalyEventOf, ExamConfig, Severity } from '@proctor/contracts';
 import { applyBucketRule, ordinal, percent } from './bucketRule.ts';
 import type { BucketState, RuleResult } from './types.ts';
 
-/** The first alert is high; a second one in the session, or three or more faces, is critical. */
-export function multiPersonSeverity(nth: number, faceCount: number): Severity {
-  return nth >= 2 || faceCount >= 3 ? 'critical' : 'high';
+/**
+ * The first alert is high; a second one in the session, or three or more faces, is critical. Without a faceCount
+ * (the event only says "more than one") it counts as two: the least the event claims.
+ */
+export function multiPersonSeverity(nth: number, faceCount: number | undefined): Severity {
+  return nth >= 2 || (faceCount ?? 2) >= 3 ? 'critical' : 'high';
 }
+
+/** "3 faces", or "2 or more people" when the client did not count them. */
+export const peopleSeen = (faceCount: number | undefined) =>
+  faceCount === undefined ? '2 or more people' : `${faceCount} faces`;
 
 export function multiPersonRule(
   state: BucketState,
@@ -21,7 +28,7 @@ export function multiPersonRule(
     'multi_person',
     (nth) => multiPersonSeverity(nth, faceCount),
     (nth) =>
-      `${faceCount} faces at ${percent(event.confidence)} confidence (minimum ${percent(config.multiPersonMinConfidence)}); ` +
+      `${peopleSeen(faceCount)} at ${percent(event.confidence)} confidence (minimum ${percent(config.multiPersonMinConfidence)}); ` +
       `${ordinal(nth)} multi-person alert this session`,
   );
 }

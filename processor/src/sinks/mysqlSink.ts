@@ -1,6 +1,6 @@
 // MySQL writes of one chunk in one transaction: batched multi-row upserts that are safe to replay.
 import type { Alert, RiskSnapshot, SessionStartedRecord } from '@proctor/contracts';
-import mysql, { type Pool, type PoolConnection } from 'mysql2/promise';
+import mysql, { type Pool, type PoolConnection, type QueryValues } from 'mysql2/promise';
 
 export interface SessionStartRow {
   sessionId: string;
@@ -24,6 +24,14 @@ export interface ChunkWrites {
 }
 
 const d = (ms: number) => new Date(ms);
+
+/** A connection whose every statement carries the query timeout (mysql2 has no connection-wide default). */
+interface Statements {
+  query(sql: string, values?: QueryValues): Promise<unknown>;
+}
+const withTimeout = (conn: PoolConnection, timeout: number): Statements => ({
+  query: (sql, values) => conn.query({ sql, timeout }, values),
+});
 const byKey = <T>(rows: T[], key: (r: T) => string) => [...rows].sort((a, b) => (key(a) < key(b) ? -1 : 1));
 const isEmpty = (w: ChunkWrites) => !w.starts.length && !w.alerts.length && !w.snapshots.length && !w.updates.length;
 
@@ -31,15 +39,19 @@ const isEmpty = (w: ChunkWrites) => !w.starts.length && !w.alerts.length && !w.s
  * A pool that writes DATETIME(3) as UTC (every time column holds UTC wall-clock time). READ COMMITTED: these
  * transactions only upsert by primary key, and without gap locks concurrent chunks deadlock far less often.
  */
-export function createMysqlPool(url: string, connectionLimit: number): Pool {
+export function createMysqlPool(url: string, connectionLimit: number, queryTimeoutMs = 15_000): Pool {
   const pool = mysql.createPool({ uri: url, connectionLimit, timezone: 'Z', dateStrings: false, connectTimeout: 5000 });
   pool.pool.on('connection', (conn) => {
-    conn.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED', () => undefined);
+    // With a timeout too: a statement queued behind an unanswered one would never start its own timer.
+    conn.query(
+      { sql: 'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED', timeout: queryTimeoutMs },
+      () => undefined,
+    );
   });
   return pool;
 }
 
-async function insertStarts(conn: PoolConnection, rows: SessionStartRow[]) {
+async function insertStarts(conn: Statements, rows: SessionStartRow[]) {
   if (!rows.length) return;
   // A replayed start refreshes identity and config but never reopens an ended session or rewinds last_seen_at.
   await conn.query(
@@ -62,7 +74,7 @@ async function insertStarts(conn: PoolConnection, rows: SessionStartRow[]) {
   );
 }
 
-async function upsertAlerts(conn: PoolConnection, rows: Alert[]) {
+async function upsertAlerts(conn: Statements, rows: Alert[]) {
   if (!rows.length) return;
   // alert_id is deterministic: a replay updates the same row. status and created_at are never touched here, so a
   // proctor's acknowledge or dismiss survives any redelivery.
@@ -89,7 +101,7 @@ async function upsertAlerts(conn: PoolConnection, rows: Alert[]) {
   );
 }
 
-async function upsertSnapshots(conn: PoolConnection, rows: RiskSnapshot[]) {
+async function upsertSnapshots(conn: Statements, rows: RiskSnapshot[]) {
   if (!rows.length) return;
   await conn.query(
     `INSERT INTO risk_snapshots (session_id, bucket_start, tenant_id, score, contributions, created_at) VALUES ?
@@ -107,7 +119,7 @@ async function upsertSnapshots(conn: PoolConnection, rows: RiskSnapshot[]) {
   );
 }
 
-async function updateSessions(conn: PoolConnection, rows: SessionUpdateRow[]) {
+async function updateSessions(conn: Statements, rows: SessionUpdateRow[]) {
   if (!rows.length) return;
   // One statement for many rows: CASE per column and a primary-key IN list, so InnoDB locks exactly these rows
   // (a join against a derived table scanned and locked the whole table, serialising concurrent chunks).
@@ -133,16 +145,17 @@ async function updateSessions(conn: PoolConnection, rows: SessionUpdateRow[]) {
   );
 }
 
-export function createMysqlSink(pool: Pool) {
+export function createMysqlSink(pool: Pool, queryTimeoutMs = 15_000) {
   return {
     async write(w: ChunkWrites): Promise<void> {
       if (isEmpty(w)) return;
-      const conn = await pool.getConnection();
+      const raw = await pool.getConnection();
+      const conn = withTimeout(raw, queryTimeoutMs);
       let broken = false;
       try {
         // Rows in key order: concurrent chunks then lock in one order, which rules out most deadlocks (the rest
         // are retried: ER_LOCK_DEADLOCK is retriable).
-        await conn.beginTransaction();
+        await conn.query('START TRANSACTION');
         await insertStarts(
           conn,
           byKey(w.starts, (r) => r.sessionId),
@@ -159,15 +172,19 @@ export function createMysqlSink(pool: Pool) {
           conn,
           byKey(w.updates, (r) => r.sessionId),
         );
-        await conn.commit();
+        await conn.query('COMMIT');
       } catch (err) {
-        await conn.rollback().catch(() => undefined);
+        // After a timeout the server may never answer: a ROLLBACK would wait forever. Destroying the connection
+        // rolls the transaction back on the server's side anyway.
+        if ((err as { code?: unknown }).code !== 'PROTOCOL_SEQUENCE_TIMEOUT') {
+          await conn.query('ROLLBACK').catch(() => undefined);
+        }
         // A connection that failed mid-transaction is not trusted again.
         broken = true;
-        conn.destroy();
+        raw.destroy();
         throw err;
       } finally {
-        if (!broken) conn.release();
+        if (!broken) raw.release();
       }
     },
   };

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { applyRecord, type SessionState } from '../rules/session.ts';
-import { config, endedRecord, eventRecord, lookAway, multiPerson, noFace, startedRecord } from '../testing/events.ts';
+import {
+  config,
+  endedRecord,
+  eventRecord,
+  lookAway,
+  multiPerson,
+  noFace,
+  startedRecord,
+  uuid,
+} from '../testing/events.ts';
 import { decodeState, encodeState } from './codec.ts';
 
 function busySession(): SessionState {
@@ -41,6 +50,21 @@ describe('session state codec', () => {
   it('stays under 1 KB even with both windows full', () => {
     const bytes = Buffer.byteLength(encodeState(busySession()));
     expect(bytes).toBeLessThan(1024);
+  });
+
+  it('round-trips free-form event ids exactly, beside packed UUIDs', () => {
+    const ids = ['evt-1', 'EVT-1', 'a.b:c_d-e', 'x'.repeat(128), '0F8E2C4A-6B1D-4E3F-9A7C-5D2B8E1F0A36', uuid(7)];
+    let s: SessionState | undefined;
+    ids.forEach((id, i) => {
+      s = applyRecord(s, eventRecord(lookAway(i * 2, 1, 0.9, id))).state;
+      s = applyRecord(s, eventRecord(noFace(i * 2, 1, 0.9, `nf-${id}`.slice(0, 128)))).state;
+    });
+    const back = decodeState(encodeState(s!));
+    expect(back.rules.lookAway.entries.map((e) => e.eventId).sort()).toEqual([...ids].sort());
+    expect(back).toEqual(s);
+    // Only a canonical lower-case UUID is packed (22 chars); anything else is kept verbatim.
+    expect(encodeState(s!)).toContain(`"=${'x'.repeat(128)}"`);
+    expect(encodeState(s!)).not.toContain(`"${uuid(7)}"`);
   });
 
   it('refuses what it did not write', () => {

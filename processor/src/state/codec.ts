@@ -1,4 +1,4 @@
-// Compact text form of SessionState for Redis: positional JSON, relative times, 22-char event ids (goal ≤ 1 KB).
+// Compact text form of SessionState for Redis: positional JSON, relative times, 22-char UUID event ids (goal ≤ 1 KB).
 import { ALERT_RULES, type AlertRule, EXAM_CONFIG_DEFAULTS, type ExamConfig } from '@proctor/contracts';
 import type { RiskState } from '../risk/riskScore.ts';
 import { newSessionState, type SessionState } from '../rules/session.ts';
@@ -7,9 +7,17 @@ import type { BucketState, Interval, OnDeviceState, WindowState } from '../rules
 const VERSION = 1;
 const CONFIG_KEYS = Object.keys(EXAM_CONFIG_DEFAULTS) as (keyof ExamConfig)[];
 
-// UUID ↔ base64url of its 16 bytes.
-const packId = (uuid: string) => Buffer.from(uuid.replaceAll('-', ''), 'hex').toString('base64url');
+// A lower-case UUID (what our client sends) ↔ base64url of its 16 bytes (22 chars). Any other eventId (free-form,
+// up to 128 chars of A-Za-z0-9._:-, an upper-case UUID included) is kept as is behind '=', a character neither
+// base64url nor the eventId charset uses, so the two forms never collide and state written before stays readable.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const RAW = '=';
+function packId(eventId: string): string {
+  if (!UUID.test(eventId)) return RAW + eventId;
+  return Buffer.from(eventId.replaceAll('-', ''), 'hex').toString('base64url');
+}
 function unpackId(packed: string): string {
+  if (packed.startsWith(RAW)) return packed.slice(RAW.length);
   const h = Buffer.from(packed, 'base64url').toString('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }

@@ -1,8 +1,11 @@
-// Who is asking: the verified proctor token, reduced to what routes need. The tenant comes only from here.
+// Who is asking: a server-side session (browsers) or a verified bearer token (API clients), reduced to what routes
+// need. The tenant comes only from here. Role checks (admin vs proctor) read `role`.
 import type { ProctorRole, ProctorTokenClaims } from '@proctor/contracts';
-import type { TokenResult } from '@proctor/contracts/auth';
+import { headerSafe, type TokenFailure, type TokenResult } from '@proctor/contracts/auth';
+import type { Redis } from 'ioredis';
 import { env } from '../env.ts';
 import { SESSION_COOKIE, unsealSession } from './sessionCookie.ts';
+import { readSession, type StoredSession } from './sessionStore.ts';
 import { proctorVerifier } from './verifier.ts';
 
 export interface Principal {
@@ -14,10 +17,19 @@ export interface Principal {
   exp: number;
   /** How the request authenticated: a browser cookie needs an origin check on writes, a bearer header does not. */
   via: 'cookie' | 'bearer';
+  /** The server-side session a cookie named (undefined for bearer tokens): streams end when it does. */
+  sessionId?: string | undefined;
 }
 
-export function toPrincipal(claims: ProctorTokenClaims, via: Principal['via']): Principal {
+export function toPrincipal(
+  claims: Pick<ProctorTokenClaims, 'tenant_id' | 'sub' | 'role' | 'name' | 'exp'>,
+  via: Principal['via'],
+): Principal {
   return { tenantId: claims.tenant_id, sub: claims.sub, role: claims.role, name: claims.name, exp: claims.exp, via };
+}
+
+function fromSession(s: StoredSession, sessionId: string): Principal {
+  return { tenantId: s.tenantId, sub: s.sub, role: s.role, name: s.name, exp: s.exp, via: 'cookie', sessionId };
 }
 
 /** Verifies a raw compact token, e.g. one handed over by the platform at login. */
@@ -25,18 +37,39 @@ export function verifyRawToken(token: string): Promise<TokenResult<ProctorTokenC
   return proctorVerifier()(`Bearer ${token}`);
 }
 
+const REALM = 'proctor-dashboard';
+
+function refused(code: TokenFailure['code'], message: string): TokenFailure {
+  const wwwAuthenticate =
+    code === 'UNAUTHENTICATED'
+      ? `Bearer realm="${REALM}"`
+      : `Bearer realm="${REALM}", error="invalid_token", error_description="${headerSafe(message)}"`;
+  return { ok: false, code, message, wwwAuthenticate };
+}
+
+export type AuthResult = { ok: true; principal: Principal } | TokenFailure;
+
 /**
  * An `Authorization: Bearer` header (API clients) wins over the session cookie (browsers). A cookie whose HMAC
- * fails is treated as absent; a sealed token is still re-verified, so expiry and issuer keys apply on every request.
+ * fails, or whose session ended (logout, expiry), is refused; the middleware then deletes it.
  */
 export async function authenticate(
   request: Request,
   cookieValue: string | undefined,
-): Promise<{ result: TokenResult<ProctorTokenClaims>; via: Principal['via'] }> {
+  redis: Redis,
+  prefix: string,
+): Promise<AuthResult> {
   const header = request.headers.get('authorization');
-  if (header) return { result: await proctorVerifier()(header), via: 'bearer' };
-  const token = unsealSession(cookieValue, env().COOKIE_SECRET);
-  return { result: await proctorVerifier()(token ? `Bearer ${token}` : null), via: 'cookie' };
+  if (header) {
+    const result = await proctorVerifier()(header);
+    return result.ok ? { ok: true, principal: toPrincipal(result.claims, 'bearer') } : result;
+  }
+  if (!cookieValue) return refused('UNAUTHENTICATED', 'sign in, or send Authorization: Bearer <token>');
+  const sessionId = unsealSession(cookieValue, env().COOKIE_SECRET);
+  const session = sessionId ? await readSession(redis, prefix, sessionId) : null;
+  if (!sessionId || !session) return refused('TOKEN_INVALID', 'the session has ended; sign in again');
+  if (session.exp * 1000 <= Date.now()) return refused('TOKEN_EXPIRED', 'the session has expired; sign in again');
+  return { ok: true, principal: fromSession(session, sessionId) };
 }
 
 export { SESSION_COOKIE };

@@ -3,6 +3,7 @@
 import { Sha256Hex } from '@proctor/contracts';
 import type { APIRoute } from 'astro';
 import { ReviewBody, type ReviewResult } from '../../../../server/api/schemas.ts';
+import { BODY_LIMITS, readLimitedBody, readLimitedForm } from '../../../../server/http/bodyLimit.ts';
 import { apiError, describeIssues, json } from '../../../../server/http/respond.ts';
 import { reviewAlert } from '../../../../server/queries/alerts.ts';
 
@@ -14,12 +15,14 @@ export const POST: APIRoute = async ({ locals, params, request, redirect }) => {
 
   let raw: unknown;
   if (isForm) {
-    const form = await request.formData();
-    raw = { action: form.get('action'), note: form.get('note') ?? '' };
+    // Read within the limit: a body without a Content-Length stops there too (the middleware checked the length).
+    const form = await readLimitedForm(request, BODY_LIMITS.review);
+    raw = { action: form?.get('action'), note: form?.get('note') ?? '' };
   } else if (type.startsWith('application/json')) {
     try {
-      raw = await request.json();
-    } catch {
+      raw = JSON.parse(new TextDecoder().decode(await readLimitedBody(request, BODY_LIMITS.review)));
+    } catch (err) {
+      if (!(err instanceof SyntaxError)) throw err;
       return apiError('MALFORMED_JSON', 'the body must be JSON such as {"action":"acknowledge","note":"…"}', requestId);
     }
   } else {

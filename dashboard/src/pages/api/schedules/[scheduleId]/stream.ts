@@ -1,7 +1,10 @@
 // GET /api/schedules/:scheduleId/stream: Server-Sent Events from the shared per-schedule live feed.
-// The stream ends when the client goes away (request.signal) or when the proctor's token expires.
+// The stream ends when the client goes away (request.signal), when the proctor's token expires, or when the
+// session it was opened with ends (logout). Each proctor may hold MAX_STREAMS_PER_PROCTOR streams at once.
 import type { APIRoute } from 'astro';
 import { parseFilter } from '../../../../server/api/params.ts';
+import { streamLease } from '../../../../server/auth/sessionStore.ts';
+import { env } from '../../../../server/env.ts';
 import { apiError } from '../../../../server/http/respond.ts';
 import { scheduleExists } from '../../../../server/queries/sessions.ts';
 
@@ -16,6 +19,20 @@ export const GET: APIRoute = async ({ locals, params, url, request }) => {
   if (!(await scheduleExists(services.db, principal.tenantId, scheduleId))) {
     return apiError('NOT_FOUND', 'no such exam schedule in your tenant', requestId);
   }
+
+  // A lease per stream, renewed while it runs: a crashed server's streams free their places when the lease lapses.
+  const { MAX_STREAMS_PER_PROCTOR: cap, SESSION_CHECK_MS: checkMs } = env();
+  const lease = streamLease(services.redis, services.redisPrefix, principal, { cap, leaseMs: checkMs * 3 });
+  const opened = await lease.claim('open');
+  if (opened === 'full') {
+    return apiError(
+      'RATE_LIMITED',
+      `at most ${cap} live streams per proctor are open at once: close another dashboard tab`,
+      requestId,
+      { headers: { 'retry-after': String(Math.ceil((checkMs * 3) / 1000)) } },
+    );
+  }
+  if (opened === 'ended') return apiError('TOKEN_INVALID', 'the session has ended; sign in again', requestId);
 
   const encoder = new TextEncoder();
   const cleanups: (() => void)[] = [];
@@ -46,11 +63,22 @@ export const GET: APIRoute = async ({ locals, params, url, request }) => {
         ),
       );
       const keepAlive = setInterval(() => write(': keep-alive\n\n'), KEEP_ALIVE_MS);
+      // Logout deletes the session: the next check ends the stream. A Redis hiccup keeps it (the lease may lapse).
+      const check = setInterval(() => {
+        lease.claim('renew').then(
+          (r) => {
+            if (r === 'ended') end();
+          },
+          () => undefined,
+        );
+      }, checkMs);
       // The cookie never outlives the token, and neither does a stream opened with it.
       const expiry = setTimeout(end, Math.max(0, principal.exp * 1000 - Date.now()));
       cleanups.push(
         () => clearInterval(keepAlive),
+        () => clearInterval(check),
         () => clearTimeout(expiry),
+        () => void lease.release().catch(() => undefined),
       );
       request.signal.addEventListener('abort', end, { once: true });
     },

@@ -1,0 +1,63 @@
+// Request body limits per route: a declared length over the limit is a 413 before anything is read, and a body
+// without a length (chunked) is read only up to the limit.
+import { ApiFailure } from './respond.ts';
+
+/** Login carries one token (under 8 KiB) and `next`; a review a note of at most 500 characters. */
+export const BODY_LIMITS = { login: 16 * 1024, review: 8 * 1024, logout: 1024, other: 16 * 1024 } as const;
+
+export function bodyLimitFor(path: string): number {
+  if (path === '/login') return BODY_LIMITS.login;
+  if (path === '/logout') return BODY_LIMITS.logout;
+  if (/^\/api\/alerts\/[^/]+\/review$/.test(path)) return BODY_LIMITS.review;
+  return BODY_LIMITS.other;
+}
+
+/** True when the request says its body is longer than `limit` (or says something that is not a length). */
+export function declaredTooLarge(request: Request, limit: number): boolean {
+  const length = request.headers.get('content-length');
+  if (length === null) return false;
+  return !/^\d{1,15}$/.test(length) || Number(length) > limit;
+}
+
+/** Reads the body, stopping (and cancelling the upload) as soon as it passes `limit` bytes. */
+export async function readLimitedBody(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer>> {
+  if (declaredTooLarge(request, limit)) throw tooLarge(limit);
+  if (!request.body) return new Uint8Array(new ArrayBuffer(0));
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch (err) {
+      // The adapter's own cap (astro.config.mjs, 64 KiB) may fire first while undici reads ahead of us.
+      if (err instanceof Error && /Body size limit exceeded/.test(err.message)) throw tooLarge(limit);
+      throw err;
+    }
+    const { done, value } = chunk;
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+/** A form body (urlencoded or multipart) read within `limit`; null when it does not parse as one. */
+export async function readLimitedForm(request: Request, limit: number): Promise<FormData | null> {
+  const bytes = await readLimitedBody(request, limit);
+  const type = request.headers.get('content-type') ?? '';
+  try {
+    return await new Response(bytes, { headers: { 'content-type': type } }).formData();
+  } catch {
+    return null;
+  }
+}
+
+export function tooLarge(limit: number): ApiFailure {
+  return new ApiFailure('PAYLOAD_TOO_LARGE', `the request body must be at most ${limit} bytes`);
+}

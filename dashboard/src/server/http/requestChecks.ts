@@ -1,0 +1,29 @@
+// Two questions the middleware and the sign-in routes ask of a request or an error.
+
+/**
+ * A cookie-authenticated write must come from our own origin (CSRF); bearer-token API calls carry no ambient auth.
+ * Browsers send Origin on every POST; without one, Sec-Fetch-Site must say same-origin.
+ */
+export function sameOrigin(request: Request, url: URL): boolean {
+  const origin = request.headers.get('origin');
+  if (origin) return origin === url.origin;
+  return request.headers.get('sec-fetch-site') === 'same-origin';
+}
+
+const UNAVAILABLE_CODES = [
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'PROTOCOL_CONNECTION_LOST',
+  'ER_CON_COUNT_ERROR',
+];
+/** ioredis' messages when Redis cannot be reached (it gives them no code). */
+const REDIS_UNAVAILABLE = /Connection is closed|Stream isn't writeable|Reached the max retries|Command timed out/;
+
+/** A dependency that cannot be reached is a 503 (retry later), not a bug in the request or in us. */
+export function isUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; name?: unknown; message?: unknown } | null;
+  if (typeof e?.code === 'string' && UNAVAILABLE_CODES.includes(e.code)) return true;
+  if (e?.name === 'MaxRetriesPerRequestError') return true;
+  return typeof e?.message === 'string' && REDIS_UNAVAILABLE.test(e.message);
+}

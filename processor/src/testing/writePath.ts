@@ -1,0 +1,28 @@
+// Per-file lifecycle of end-to-end tests: the real edge in workerd feeding a processor child through this file's
+// own topic, Redis prefix and database, started before the file's tests and removed after them.
+import { afterAll, beforeAll } from 'vitest';
+import { type StartedEdge, startEdge } from '../../../edge/testing/startEdge.ts';
+import { type ProcessorChild, startProcessor } from './processorChild.ts';
+import { type TestEnv, testEnv } from './stack.ts';
+
+export interface WritePath {
+  env: TestEnv;
+  edge: StartedEdge;
+  processor: ProcessorChild;
+}
+
+/** Registers beforeAll/afterAll; the returned object is filled in once beforeAll has run. */
+export function writePathPerFile(partitions = 3): WritePath {
+  const path = {} as WritePath;
+  beforeAll(async () => {
+    path.env = await testEnv(partitions);
+    path.edge = await startEdge({ env: { KAFKA_TOPIC: path.env.topic, REDIS_KEY_PREFIX: path.env.prefix } });
+    path.processor = await startProcessor(path.env.env);
+  }, 180_000);
+  afterAll(async () => {
+    await path.processor?.stop('SIGTERM');
+    await path.edge?.stop();
+    await path.env?.cleanup();
+  }, 60_000);
+  return path;
+}
