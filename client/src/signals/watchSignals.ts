@@ -29,26 +29,23 @@ export function watchBrowserSignals(
   const scr = screen as Screen & { isExtended?: boolean } & EventTarget;
   const onScreen = () => emit(tracker.displays(Date.now(), scr.isExtended));
 
-  document.addEventListener('visibilitychange', onFocus);
-  window.addEventListener('blur', onFocus);
-  window.addEventListener('focus', onFocus);
-  document.addEventListener('fullscreenchange', onFullscreen);
-  document.addEventListener('copy', onCopy);
-  document.addEventListener('cut', onCut);
-  document.addEventListener('paste', onPaste);
-  scr.addEventListener?.('change', onScreen);
+  const listeners: Array<[EventTarget, string, (e?: Event) => void]> = [
+    [document, 'visibilitychange', onFocus],
+    [window, 'blur', onFocus],
+    [window, 'focus', onFocus],
+    [document, 'fullscreenchange', onFullscreen],
+    [document, 'copy', onCopy],
+    [document, 'cut', onCut],
+    [document, 'paste', onPaste],
+    // screen 'change' (multi-screen window placement) exists only where isExtended does.
+    ...('addEventListener' in scr ? [[scr, 'change', onScreen] as [EventTarget, string, () => void]] : []),
+  ];
+  for (const [target, type, fn] of listeners) target.addEventListener(type, fn);
   onFullscreen();
   onScreen();
   onFocus();
   return () => {
-    document.removeEventListener('visibilitychange', onFocus);
-    window.removeEventListener('blur', onFocus);
-    window.removeEventListener('focus', onFocus);
-    document.removeEventListener('fullscreenchange', onFullscreen);
-    document.removeEventListener('copy', onCopy);
-    document.removeEventListener('cut', onCut);
-    document.removeEventListener('paste', onPaste);
-    scr.removeEventListener?.('change', onScreen);
+    for (const [target, type, fn] of listeners) target.removeEventListener(type, fn);
     return tracker.close(Date.now());
   };
 }
