@@ -1,5 +1,6 @@
 // The offline queue: events wait here until the edge has made them durable. IndexedDB keeps them across network
-// drops and page reloads; the memory queue is for runtimes without it.
+// drops and page reloads; the memory queue is for runtimes without it (Node: the simulated cohort), and takes the
+// Map it stores into so that a simulated reload can open a new queue over what the last page left.
 import type { AnomalyEvent } from '@proctor/contracts';
 
 export interface QueuedEvent {
@@ -22,8 +23,10 @@ export interface EventQueue {
 let seqCounter = 0;
 const nextSeq = () => Date.now() * 1000 + (seqCounter++ % 1000);
 
-export function createMemoryQueue(): EventQueue {
-  const items = new Map<string, QueuedEvent>();
+/** What a memory queue keeps; pass the same one to a later createMemoryQueue to survive a (simulated) reload. */
+export type MemoryQueueStore = Map<string, QueuedEvent>;
+
+export function createMemoryQueue(items: MemoryQueueStore = new Map()): EventQueue {
   return {
     async put(sessionId, events) {
       for (const event of events) {

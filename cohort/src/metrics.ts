@@ -1,0 +1,58 @@
+// Counters a cohort run keeps: candidates live, requests and failures by kind, what was delivered when (for the
+// event → alert latency), and the latencies the alert watcher measured.
+import type { ApiResult } from '@proctor/client/transport';
+
+export function createMetrics() {
+  return {
+    live: 0,
+    ended: 0,
+    reloads: 0,
+    eventsGenerated: 0,
+    eventsDelivered: 0,
+    requests: 0,
+    byPath: new Map<string, number>(),
+    /** 5xx answers from the edge (the transport retries them; a load test counts each as a failure). */
+    status5xx: 0,
+    /** Failures other than simulated network drops, by error code (429s included: they are retried). */
+    failures: new Map<string, number>(),
+    networkDrops: 0,
+    /** eventId → when the batch that made it durable was sent. */
+    sentAt: new Map<string, number>(),
+    alerts: 0,
+    /** Milliseconds from the batch carrying an alert's last evidence event to the alert's created_at. */
+    alertLatencies: [] as number[],
+    /** The same latencies by alert rule. */
+    latencyByRule: new Map<string, number[]>(),
+    slowestAlert: undefined as { ms: number; rule: string; sessionId: string } | undefined,
+    response(path: string, res: ApiResult<unknown>) {
+      this.requests++;
+      this.byPath.set(path, (this.byPath.get(path) ?? 0) + 1);
+      if (res.ok) return;
+      if (res.error.kind === 'network') {
+        this.networkDrops++;
+        return;
+      }
+      if ((res.error.status ?? 0) >= 500) this.status5xx++;
+      const key = res.error.code ?? `HTTP_${res.error.status ?? res.error.kind}`;
+      this.failures.set(key, (this.failures.get(key) ?? 0) + 1);
+    },
+    delivered(eventId: string, sentAt: number) {
+      this.eventsDelivered++;
+      this.sentAt.set(eventId, sentAt);
+    },
+    errorCount(): number {
+      let n = 0;
+      for (const [code, count] of this.failures) if (code !== 'RATE_LIMITED' && code !== 'TOKEN_EXPIRED') n += count;
+      return n;
+    },
+  };
+}
+export type CohortMetrics = ReturnType<typeof createMetrics>;
+
+/** The p-th percentile (0–100) by nearest rank; undefined for no samples. */
+export function percentile(samples: readonly number[], p: number): number | undefined {
+  if (samples.length === 0) return undefined;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank];
+}

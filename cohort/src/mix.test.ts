@@ -1,0 +1,105 @@
+// The behaviour mix and seeding: exact shares, repeatable plans, and plans that do what each behaviour promises.
+import { describe, expect, it } from 'vitest';
+import { BEHAVIOURS, behaviourCounts, type CandidatePlan, planCohort, plannedEventIds } from './mix.ts';
+import { seededRandom, seededUuid } from './rng.ts';
+
+const base = { candidates: 200, seed: 7, examMs: 10 * 60_000, tenants: 2, schedulesPerTenant: 2, runId: 'r1' };
+
+/** Largest look-away total inside any 30 s window of a plan (the default look-away rule). */
+function worstLookAwayWindow(plan: CandidatePlan): number {
+  const looks = plan.actions.flatMap((a) =>
+    a.kind === 'event' && a.event.type === 'LOOK_AWAY'
+      ? [{ at: a.at, ms: Number(a.event.details.durationMillis) }]
+      : [],
+  );
+  let worst = 0;
+  for (const l of looks) {
+    const inWindow = looks.filter((o) => o.at >= l.at - 30_000 && o.at <= l.at);
+    worst = Math.max(
+      worst,
+      inWindow.reduce((s, o) => s + o.ms, 0),
+    );
+  }
+  return worst;
+}
+
+describe('behaviourCounts', () => {
+  it('splits a cohort exactly by the mix, the remainders going to the largest fractions', () => {
+    const c = behaviourCounts(200);
+    expect(Object.values(c).reduce((a, b) => a + b, 0)).toBe(200);
+    expect(c).toMatchObject({ honest: 120, lookAway: 20, secondPerson: 10, cameraBlocked: 10, networkDrop: 16 });
+    expect(behaviourCounts(3, { honest: 1, neverEnds: 1 })).toEqual(
+      expect.objectContaining({ honest: 2, neverEnds: 1, lookAway: 0 }),
+    );
+  });
+  it('refuses a mix with nothing in it', () => {
+    expect(() => behaviourCounts(10, { honest: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('planCohort', () => {
+  it('is a pure function of the seed: same seed, same plans; another seed, other plans', () => {
+    expect(planCohort(base)).toEqual(planCohort(base));
+    const other = planCohort({ ...base, seed: 8 });
+    expect(other.map((p) => p.behaviour)).not.toEqual(planCohort(base).map((p) => p.behaviour));
+  });
+
+  it('gives every candidate a distinct identity and globally unique event ids', () => {
+    const plans = planCohort(base);
+    expect(new Set(plans.map((p) => p.userId)).size).toBe(200);
+    const ids = plans.flatMap(plannedEventIds);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('spreads candidates over both tenants and every schedule, the first schedule the busiest', () => {
+    const plans = planCohort(base);
+    const per = new Map<string, number>();
+    for (const p of plans) per.set(p.scheduleId, (per.get(p.scheduleId) ?? 0) + 1);
+    expect(new Set(plans.map((p) => p.tenantId))).toEqual(new Set(['tenant-1', 'tenant-2']));
+    expect(per.size).toBe(4);
+    const busiest = [...per].sort((a, b) => b[1] - a[1])[0]![0];
+    expect(busiest).toBe('exam-1-1');
+  });
+
+  it('keeps honest candidates under the look-away limit and gives each behaviour its incident', () => {
+    const plans = planCohort({ ...base, candidates: 400 });
+    for (const b of BEHAVIOURS) expect(plans.some((p) => p.behaviour === b)).toBe(true);
+    for (const p of plans) {
+      const types = p.actions.map((a) => (a.kind === 'event' ? a.event.type : a.kind));
+      if (p.behaviour === 'honest') {
+        expect(worstLookAwayWindow(p)).toBeLessThanOrEqual(4000);
+        expect(types.every((t) => t === 'LOOK_AWAY')).toBe(true);
+      }
+      if (p.behaviour === 'lookAway') expect(worstLookAwayWindow(p)).toBeGreaterThan(5000);
+      if (p.behaviour === 'secondPerson') expect(types).toContain('MULTI_PERSON');
+      if (p.behaviour === 'cameraBlocked') expect(types).toContain('CAMERA_BLOCKED');
+      if (p.behaviour === 'networkDrop') {
+        const off = p.actions.find((a) => a.kind === 'offline')!;
+        const noFace = p.actions.find((a) => a.kind === 'event' && a.event.type === 'NO_FACE')!;
+        expect(off.kind === 'offline' && noFace.at > off.at && noFace.at < off.at + off.durationMs).toBe(true);
+      }
+      if (p.behaviour === 'reload') expect(types).toContain('reload');
+      expect(p.tokenExpiresAt !== undefined).toBe(p.behaviour === 'tokenRefresh');
+      expect(p.ends).toBe(p.behaviour !== 'neverEnds');
+      expect(p.actions.every((a, i) => i === 0 || a.at >= p.actions[i - 1]!.at)).toBe(true);
+      expect(p.actions.every((a) => a.at < p.leaveAt)).toBe(true);
+    }
+  });
+
+  it('spreads joins over the join window', () => {
+    const plans = planCohort({ ...base, joinSpreadMs: 10_000 });
+    expect(plans[0]!.joinAt).toBe(0);
+    expect(plans.at(-1)!.joinAt).toBe(10_000);
+  });
+});
+
+describe('seeded helpers', () => {
+  it('repeat per seed', () => {
+    const a = seededRandom(42);
+    const b = seededRandom(42);
+    expect([a(), a(), a()]).toEqual([b(), b(), b()]);
+    expect(seededUuid(seededRandom(1))).toBe(seededUuid(seededRandom(1)));
+    expect(seededUuid(seededRandom(1))).not.toBe(seededUuid(seededRandom(2)));
+  });
+});
