@@ -8,12 +8,16 @@
 // The hour runs in compressed time; Chromium checks an HTTP/2 connection idle for ≥ 10 s with a PING before
 // reusing it, which compressed time never triggers, so a few requests are then sent after real 12 s pauses
 // and their extra cost is charged to every request of the hour. Goal: ≤ 200 KB (judged on HTTP/2, see README).
+// A third hour runs with the thumbnails opt-in on (the default policy: MULTI_PERSON, NO_FACE, CAMERA_BLOCKED, at
+// most 6 an hour) through the library's own uploader, each still a real 96 px WebP of a face photo, and prints
+// the bytes thumbnails add per candidate-hour against the same hour without them.
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AnomalyEvent } from '@proctor/contracts';
-import { HeartbeatResponse } from '@proctor/contracts';
+import type { AnomalyEvent, ThumbnailsPolicy } from '@proctor/contracts';
+import { HeartbeatResponse, POLICY_DEFAULTS } from '@proctor/contracts';
+import { createThumbnailUploader } from '../client/src/thumbnails/thumbnailUploader.ts';
 import { createEdgeApi } from '../client/src/transport/edgeApi.ts';
 import { createMemoryQueue } from '../client/src/transport/eventQueue.ts';
 import { createEventSender } from '../client/src/transport/eventSender.ts';
@@ -96,13 +100,29 @@ interface HourResult {
  * One candidate-hour through the library's edge client and sender. `measure(path, fn)` returns the upstream bytes
  * `fn` caused (the requests are strictly sequential, so the difference of a counter around each is exact).
  */
-async function runHour(chromium: Chromium, pageUrl: string, edge: FakeEdge, count: () => number): Promise<HourResult> {
+/** A 96×64 WebP of a real face photo (ffmpeg, quality 40), as the edge's header tests use. */
+const THUMBNAIL = readFileSync(join(import.meta.dirname, '..', 'edge', 'src', 'thumbnails', 'fixtures', 'ok-96.webp'));
+
+async function runHour(
+  chromium: Chromium,
+  pageUrl: string,
+  edge: FakeEdge,
+  count: () => number,
+  thumbnails?: ThumbnailsPolicy,
+): Promise<HourResult> {
   const page = await chromium.context.newPage();
   await page.goto(pageUrl); // the page's origin differs from the edge's, as in production
   const browserFetch: typeof fetch = async (url, init) => {
+    // A Blob (a thumbnail) crosses into the page as its bytes and type, and is sent there as a Blob again.
+    const body =
+      init?.body instanceof Blob
+        ? { bytes: [...new Uint8Array(await init.body.arrayBuffer())], type: init.body.type }
+        : init?.body;
     const r = await page.evaluate(
       async ([u, i]) => {
-        const res = await fetch(u, i as RequestInit);
+        const b = i.body as { bytes: number[]; type: string } | string | undefined;
+        const sent = typeof b === 'object' && b ? new Blob([new Uint8Array(b.bytes)], { type: b.type }) : b;
+        const res = await fetch(u, { ...(i as RequestInit), body: sent });
         return { status: res.status, headers: [...res.headers.entries()], body: await res.text() };
       },
       [
@@ -110,7 +130,7 @@ async function runHour(chromium: Chromium, pageUrl: string, edge: FakeEdge, coun
         {
           method: init?.method,
           headers: init?.headers,
-          body: init?.body,
+          body,
           credentials: init?.credentials,
           referrerPolicy: init?.referrerPolicy,
         },
@@ -145,6 +165,13 @@ async function runHour(chromium: Chromium, pageUrl: string, edge: FakeEdge, coun
     },
   });
   const anyBody = { safeParse: (v: unknown) => ({ success: true as const, data: v }) };
+  const uploader = createThumbnailUploader({
+    api,
+    sessionId,
+    policy: () => thumbnails,
+    capture: async () => new Blob([THUMBNAIL], { type: 'image/webp' }),
+    now: () => clock,
+  });
 
   await api.post(
     '/sessions/start',
@@ -162,6 +189,11 @@ async function runHour(chromium: Chromium, pageUrl: string, edge: FakeEdge, coun
   for (let s = 0; s < HOUR_S; s++) {
     clock = t0 + s * 1000;
     const due = schedule.filter((e) => e.at === s).map((e) => makeEvent(e.type, e.at));
+    // The still is taken when the anomaly is confirmed, before its event is queued.
+    for (const e of due) {
+      if (e.type === 'LOOK_AWAY' || e.type === 'MULTI_PERSON' || e.type === 'NO_FACE' || e.type === 'CAMERA_BLOCKED')
+        await uploader.onAnomalyBegin({ type: e.type, eventId: e.eventId, t: clock });
+    }
     if (due.length)
       await sender.enqueue(
         due,
@@ -238,6 +270,12 @@ try {
     return rs.reduce((s, q) => s + q.headerBytes + q.bodyBytes, 0);
   });
   const h2 = await runHour(chromium, harness.url, edge2, edge2.wireBytesIn);
+  const edge3 = await startFakeEdge({ tls: selfSignedCert() });
+  const h3 = await runHour(chromium, harness.url, edge3, edge3.wireBytesIn, {
+    ...POLICY_DEFAULTS.thumbnails,
+    enabled: true,
+  });
+  await edge3.close();
   const surcharge = await idleSurcharge(chromium, harness.url, edge2);
   const preflights = edge1.requests.filter((q) => q.method === 'OPTIONS').length;
   console.log(
@@ -251,6 +289,14 @@ try {
   );
   const b = report('HTTP/2 over TLS, wire bytes', h2, surcharge);
   console.log(`HTTP/2 / HTTP/1.1 ratio: ${(b / a).toFixed(2)}`);
+  const thumbs = h3.perRequest.filter((q) => q.path === '/thumbnails');
+  const c = report('HTTP/2 over TLS with thumbnails on, wire bytes', h3, surcharge);
+  console.log(
+    `thumbnails on: ${thumbs.length} thumbnails of ${THUMBNAIL.length} B (policy maxPerHour ${POLICY_DEFAULTS.thumbnails.maxPerHour}) ` +
+      `add ${((c - b) / 1024).toFixed(1)} KB per candidate-hour (${Math.round((c - b) / Math.max(1, thumbs.length))} B each on the wire); ` +
+      `with / without ratio ${(c / b).toFixed(2)}; at the 5 KB cap the most they can add is ` +
+      `${((POLICY_DEFAULTS.thumbnails.maxPerHour * 5120) / 1024).toFixed(0)} KB plus headers`,
+  );
 } finally {
   await chromium.close();
   await harness.close();

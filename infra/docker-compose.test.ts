@@ -48,6 +48,7 @@ describe('docker-compose.yml', () => {
         'kafka-init',
         'migrate',
         'minio',
+        'minio-init',
         'mysql',
         'processor',
         'redis',
@@ -64,6 +65,7 @@ describe('docker-compose.yml', () => {
     expect(service('serverless-redis-http').image).toBe(versions.serverlessRedisHttpImage);
     expect(service('mysql').image).toBe(versions.mysqlImage);
     expect(service('minio').image).toBe(versions.minioImage);
+    expect(service('minio-init').image).toBe(versions.minioImage);
     expect(versions.kafkaImage).toBe(`apache/kafka:${versions.kafka}`);
     expect(versions.bridgeImage.endsWith(`:${versions.bridge}`)).toBe(true);
   });
@@ -87,6 +89,7 @@ describe('docker-compose.yml', () => {
     expect(hostPorts(service('serverless-redis-http'))).toContain(c.shim.port);
     expect(hostPorts(service('redis'))).toContain(c.redis.port);
     expect(hostPorts(service('mysql'))).toContain(3306);
+    expect(hostPorts(service('minio'))).toContain(c.s3.port);
     const all = Object.values(compose.services).flatMap(hostPorts);
     expect(all).not.toContain(8787);
     expect(new Set(all).size).toBe(all.length);
@@ -97,6 +100,19 @@ describe('docker-compose.yml', () => {
     const props = readFileSync(join(dir, mount.split(':')[0] ?? ''), 'utf8');
     expect(props).toMatch(/^kafka\.producer\.acks=all$/m);
     expect(props).toMatch(/^http\.producer\.enabled=true$/m);
+  });
+
+  it('creates the same thumbnails bucket with the same keys as stack:up, and points edge and dashboard at it', () => {
+    const c = stackConfig({});
+    const init = service('minio-init');
+    expect((init.command ?? []).join(' ')).toContain('mc mb --ignore-existing local/$${S3_BUCKET}');
+    expect(init.environment?.S3_BUCKET).toBe(`\${S3_BUCKET:-${c.s3.bucket}}`);
+    expect(init.environment?.S3_ACCESS_KEY_ID).toBe(`\${S3_ACCESS_KEY_ID:-${c.s3.accessKeyId}}`);
+    expect(service('minio').environment?.MINIO_ROOT_PASSWORD).toBe(`\${S3_SECRET_ACCESS_KEY:-${c.s3.secretAccessKey}}`);
+    for (const name of ['edge', 'dashboard']) {
+      expect(service(name).environment?.S3_ENDPOINT, name).toBe('http://minio:9000');
+      expect(service(name).environment?.S3_BUCKET, name).toBe(`\${S3_BUCKET:-${c.s3.bucket}}`);
+    }
   });
 
   it('creates the same topics with the same partition counts as stack:up', () => {

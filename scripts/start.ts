@@ -19,6 +19,7 @@ const ports = {
   inspector: port('EDGE_INSPECTOR_PORT', 19229),
   processor: port('PROCESSOR_METRICS_PORT', 19464),
   dashboard: port('DASHBOARD_PORT', 14321),
+  signin: port('DASHBOARD_SIGNIN_PORT', 14322),
 };
 const env: NodeJS.ProcessEnv = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' };
 
@@ -74,7 +75,12 @@ const services: { name: string; url: string; health: string; cmd: string; args: 
       url: `http://127.0.0.1:${ports.dashboard}`,
       health: `http://127.0.0.1:${ports.dashboard}/login`,
       cmd: 'node',
-      args: ['dashboard/scripts/serve.ts', ...(busiest ? ['--tenant', busiest.tenantId] : [])],
+      args: [
+        'dashboard/scripts/serve.ts',
+        '--signin-port',
+        String(ports.signin),
+        ...(busiest ? ['--tenant', busiest.tenantId] : []),
+      ],
       env: { PORT: ports.dashboard },
     },
   ];
@@ -102,8 +108,9 @@ for (const s of services) {
         if (!line) continue;
         tail.push(line);
         if (tail.length > 15) tail.shift();
-        const m = /https?:\/\/\S+\/login\?token=\S+/.exec(line);
-        if (m) signIn = m[0];
+        // The dev sign-in page POSTs the token to /login; no token ever goes into a URL.
+        const m = /dev sign-in: (https?:\/\/\S+)/.exec(line);
+        if (m) signIn = m[1];
       }
     });
   }
@@ -169,7 +176,7 @@ if (busiest && signIn) {
   console.log(
     `\nProctor sign-in for the busiest schedule (${busiest.scheduleId} of ${busiest.tenantId}, ${busiest.count} candidates):`,
   );
-  console.log(`  ${signIn}&next=${encodeURIComponent(`/schedules/${busiest.scheduleId}`)}`);
+  console.log(`  ${signIn}?next=${encodeURIComponent(`/schedules/${busiest.scheduleId}`)}`);
 } else if (signIn) console.log(`\nProctor sign-in: ${signIn}`);
 console.log(`  candidate  ${services[2]!.url}/exam   (token: npm run token -- --tenant t1 --schedule s1 --user u1)`);
 const stackNote = stackWasUp ? 'the stack was already up and keeps running' : 'and the local stack';

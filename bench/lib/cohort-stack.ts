@@ -176,7 +176,7 @@ export { cpuMs };
 
 export interface BenchDashboard {
   url: string;
-  /** A proctor (admin) token of `tenant`, for Bearer API calls and /login?token=. */
+  /** A proctor (admin) token of `tenant`, for Bearer API calls and the POST to /login. */
   token: string;
   child: ChildProcess;
 }

@@ -1,4 +1,5 @@
-// @proctor/client: on-device proctoring for an exam page. Only JSON events and heartbeats leave the device.
+// @proctor/client: on-device proctoring for an exam page. Only JSON events and heartbeats leave the device, plus
+// tiny alert thumbnails when the session's policy and the candidate's consent both allow them.
 export type { DeriveConfig } from './derive/config.ts';
 export { DERIVE_DEFAULTS } from './derive/config.ts';
 export { type CameraLostReason, createEventDeriver, type EventDeriver } from './derive/eventDeriver.ts';
@@ -7,3 +8,4 @@ export type { ModelChoice } from './detector/faceEngine.ts';
 export type { BackendName } from './detector/protocol.ts';
 export { CLIENT_VERSION, type ProctoringHandle, type ProctoringOptions, startProctoring } from './startProctoring.ts';
 export type { ProctoringStatus } from './status.ts';
+export { abandonSession, readSessionConfig } from './transport/readSessionConfig.ts';

@@ -2,14 +2,7 @@
 // signals on and off, low light, no embedding on the wire, and the candidate's receipt.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  type AnomalyEvent,
-  EXAM_CONFIG_DEFAULTS,
-  POLICY_DEFAULTS,
-  type Receipt,
-  type ResolvedSessionConfig,
-  receiptHead,
-} from '@proctor/contracts';
+import { type AnomalyEvent, type BrowserSignalsPolicy, type Receipt, receiptHead } from '@proctor/contracts';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../test/chromium.ts';
@@ -27,20 +20,12 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => harness?.close());
 
-const config = (browserSignals: ResolvedSessionConfig['browserSignals']): ResolvedSessionConfig => ({
-  examConfig: { ...EXAM_CONFIG_DEFAULTS },
-  thumbnails: POLICY_DEFAULTS.thumbnails,
-  browserSignals,
-  policyVersions: {},
-  tightenedByBody: [],
-});
-
 async function withProctoring(
   video: string,
-  startConfig: ResolvedSessionConfig | undefined,
+  browserSignals: BrowserSignalsPolicy | undefined,
   fn: (ctx: { page: Page; edge: FakeEdge; bodies: string[] }) => Promise<void>,
 ) {
-  const edge = await startFakeEdge({ startConfig });
+  const edge = await startFakeEdge({ browserSignals });
   const chromium = await launchChromium({ fakeVideo: video });
   const bodies: string[] = [];
   chromium.context.on('request', (r) => bodies.push(r.postData() ?? ''));
@@ -131,7 +116,7 @@ describe('on-device checks in Chromium', () => {
   for (const enabled of [true, false]) {
     it(`tab hidden and fullscreen exit ${enabled ? 'arrive as events when enabled' : 'send nothing when disabled'}`, async () => {
       const video = writeFakeCamera(OUT, 'single-signals', [['single', 30]]);
-      const cfg = config({ enabled, requireFullscreen: true });
+      const cfg = { enabled, requireFullscreen: true };
       await withProctoring(video, cfg, async ({ page, edge }) => {
         await until('session started', () => edge.requests.find((r) => r.path === '/sessions/start'));
         await page.waitForTimeout(1000);

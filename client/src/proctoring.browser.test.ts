@@ -54,7 +54,8 @@ describe('exam page in Chromium with a fake camera', () => {
       await page.waitForTimeout(8000);
       await page.screenshot({ path: join(OUT, 'exam-page.png'), fullPage: true });
       expect(edge.received).toEqual([]);
-      const start = edge.requests.find((r) => r.method === 'POST' && r.path === '/sessions/start');
+      // The page reads the session's config before consent (readSessionConfig); the library's own start follows.
+      const start = edge.requests.findLast((r) => r.method === 'POST' && r.path === '/sessions/start');
       expect(start?.body).toMatchObject({ client: { backend: 'wasm' } });
       // Only our two origins, and to the edge only JSON POSTs (plus CORS preflights).
       const edgeOrigin = new URL(edge.url).origin;

@@ -8,6 +8,7 @@ import {
   POLICY_DEFAULTS,
   type Receipt,
   SessionStartResponse,
+  type ThumbnailsPolicy,
 } from '@proctor/contracts';
 import { type Camera, openCamera } from './camera/camera.ts';
 import type { DeriveConfig } from './derive/config.ts';
@@ -21,6 +22,8 @@ import { createIdentityTracker, IDENTITY_DEFAULTS, type IdentityConfig } from '.
 import { createReceiptChain } from './receiptChain.ts';
 import { watchBrowserSignals } from './signals/watchSignals.ts';
 import type { ProctoringStatus } from './status.ts';
+import { captureThumbnail } from './thumbnails/captureThumbnail.ts';
+import { createThumbnailUploader } from './thumbnails/thumbnailUploader.ts';
 import { backoffDelayMs } from './transport/backoff.ts';
 import { createEdgeApi } from './transport/edgeApi.ts';
 import { createMemoryQueue, type EventQueue, openIndexedDbQueue } from './transport/eventQueue.ts';
@@ -59,6 +62,12 @@ export interface ProctoringOptions {
   queue?: 'indexeddb' | 'memory';
   /** Identity continuity (on by default; the embedding never leaves the detector). `false` turns it off. */
   identity?: false | Partial<IdentityConfig>;
+  /**
+   * True only when the host's consent screen told the candidate, before the camera started, that tiny alert
+   * thumbnails may be taken (see readSessionConfig). Both this and the session's resolved policy must say yes;
+   * otherwise no still is ever captured. Default false.
+   */
+  thumbnailConsent?: boolean;
 }
 
 export interface ProctoringHandle {
@@ -160,7 +169,18 @@ export async function startProctoring(options: ProctoringOptions): Promise<Proct
 
   const timers: Array<ReturnType<typeof setInterval>> = [];
   let stopped = false;
-  const deriver = createEventDeriver(options.derive);
+  // Thumbnails: the policy arrives with /sessions/start; until then, and without consent, it counts as off.
+  let thumbnailsPolicy: ThumbnailsPolicy | undefined;
+  const video = options.video ?? document.createElement('video');
+  const thumbnails = createThumbnailUploader({
+    api,
+    sessionId,
+    policy: () => (options.thumbnailConsent === true ? thumbnailsPolicy : undefined),
+    capture: () => captureThumbnail(video),
+  });
+  const deriver = createEventDeriver(options.derive, undefined, undefined, {
+    onAnomalyBegin: (begin) => void thumbnails.onAnomalyBegin(begin),
+  });
   const identityConfig = options.identity === false ? undefined : { ...IDENTITY_DEFAULTS, ...options.identity };
   const identity = identityConfig ? createIdentityTracker(identityConfig) : undefined;
   const receipt = createReceiptChain(sessionId);
@@ -178,7 +198,6 @@ export async function startProctoring(options: ProctoringOptions): Promise<Proct
     update({ queued: sender.stats.queued });
   };
 
-  const video = options.video ?? document.createElement('video');
   const opened = await openCamera(video, (reason) => {
     update({ camera: 'lost' });
     void emit(deriver.cameraLost(Date.now(), reason));
@@ -244,6 +263,7 @@ export async function startProctoring(options: ProctoringOptions): Promise<Proct
       sessionStarted = true;
       heartbeatSeconds = res.value.session.examConfig.heartbeatIntervalSeconds;
       stopSignals ??= watchBrowserSignals(browserSignalsOf(res.value), (events) => void emit(events));
+      thumbnailsPolicy = res.value.config?.thumbnails;
       lastContact = Date.now();
       update({ connection: 'online' });
       void sender.flush(); // including events an earlier page load of this session left queued

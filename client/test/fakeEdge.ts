@@ -5,7 +5,13 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createSecureServer, type Http2ServerRequest } from 'node:http2';
 import type { Socket } from 'node:net';
-import { AnomalyEvent, EXAM_CONFIG_DEFAULTS, type ResolvedSessionConfig } from '@proctor/contracts';
+import {
+  AnomalyEvent,
+  type BrowserSignalsPolicy,
+  EXAM_CONFIG_DEFAULTS,
+  POLICY_DEFAULTS,
+  type ThumbnailsPolicy,
+} from '@proctor/contracts';
 
 export interface RecordedRequest {
   method: string;
@@ -13,6 +19,9 @@ export interface RecordedRequest {
   headerBytes: number;
   bodyBytes: number;
   body: unknown;
+  /** The body exactly as received. */
+  raw: Buffer;
+  contentType: string;
 }
 
 export interface FakeEdge {
@@ -20,6 +29,8 @@ export interface FakeEdge {
   requests: RecordedRequest[];
   /** Every event received in a batch, in arrival order, including repeats. */
   received: AnomalyEvent[];
+  /** Every POST /thumbnails, with its raw bytes. */
+  thumbnails: { eventId: string; type: string; contentType: string; bytes: Buffer }[];
   /** Bytes read so far on every TCP connection (TLS records, handshakes and HTTP/2 frames included). */
   wireBytesIn(): number;
   down(): Promise<void>;
@@ -38,13 +49,21 @@ export interface FakeEdgeOptions {
   port?: number;
   /** PEM key and certificate: serve HTTP/2 over TLS (no HTTP/1.1 fallback) on https://127.0.0.1. */
   tls?: { key: string; cert: string };
-  /** The session's resolved config to answer sessions/start with (absent: none, as an older edge answers). */
-  startConfig?: ResolvedSessionConfig;
+  /** The session's thumbnails opt-in, answered in the start response's resolved config; absent: none (off). */
+  thumbnails?: ThumbnailsPolicy;
+  /** The session's browser-signals opt-in, answered the same way; absent: the default (off). */
+  browserSignals?: BrowserSignalsPolicy;
 }
 
 export async function startFakeEdge(options: FakeEdgeOptions | number = {}): Promise<FakeEdge> {
-  const { port = 0, tls, startConfig } = typeof options === 'number' ? { port: options } : options;
+  const {
+    port = 0,
+    tls,
+    thumbnails: optIn,
+    browserSignals,
+  } = typeof options === 'number' ? { port: options } : options;
   const requests: RecordedRequest[] = [];
+  const thumbnails: FakeEdge['thumbnails'] = [];
   const received: AnomalyEvent[] = [];
   const seen = new Set<string>();
   const sockets = new Set<Socket>();
@@ -56,11 +75,21 @@ export async function startFakeEdge(options: FakeEdgeOptions | number = {}): Pro
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks);
+    const contentType = String(req.headers['content-type'] ?? '');
+    const isJson = contentType.startsWith('application/json');
+    const body = raw.length && isJson ? JSON.parse(raw.toString()) : raw.length ? raw : undefined;
     const headerBytes =
       req.rawHeaders.reduce((s, h) => s + Buffer.byteLength(h) + 2, 0) +
       Buffer.byteLength(`${req.method} ${req.url} HTTP/1.1\r\n\r\n`);
-    const body = raw.length ? JSON.parse(raw.toString()) : undefined;
-    requests.push({ method: req.method ?? '', path: req.url ?? '', headerBytes, bodyBytes: raw.length, body });
+    requests.push({
+      method: req.method ?? '',
+      path: req.url ?? '',
+      headerBytes,
+      bodyBytes: raw.length,
+      body,
+      raw,
+      contentType,
+    });
     const json = (status: number, value: unknown) => {
       res.writeHead(status, { ...CORS, 'content-type': 'application/json' });
       res.end(JSON.stringify(value));
@@ -70,11 +99,24 @@ export async function startFakeEdge(options: FakeEdgeOptions | number = {}): Pro
       res.end('');
       return;
     }
-    const sessionId = (body as { sessionId?: string })?.sessionId ?? 'f'.repeat(64);
+    const sessionId = (isJson && (body as { sessionId?: string })?.sessionId) || 'f'.repeat(64);
+    if (req.url?.startsWith('/thumbnails?')) {
+      const q = new URL(req.url, 'http://fake').searchParams;
+      thumbnails.push({ eventId: q.get('eventId') ?? '', type: q.get('type') ?? '', contentType, bytes: raw });
+      return json(201, {
+        sessionId: q.get('sessionId'),
+        eventId: q.get('eventId'),
+        tenantId: 't1',
+        bytes: raw.length,
+        width: 96,
+        height: 72,
+        contentType,
+        storedAt: Date.now(),
+      });
+    }
     if (req.url === '/sessions/start') {
       const now = Date.now();
       return json(200, {
-        ...(startConfig && { config: startConfig }),
         resumed: false,
         session: {
           sessionId,
@@ -86,6 +128,13 @@ export async function startFakeEdge(options: FakeEdgeOptions | number = {}): Pro
           examConfig: { ...EXAM_CONFIG_DEFAULTS },
           startedAt: now,
           lastHeartbeatAt: now,
+        },
+        config: {
+          examConfig: { ...EXAM_CONFIG_DEFAULTS },
+          thumbnails: optIn ?? POLICY_DEFAULTS.thumbnails,
+          browserSignals: browserSignals ?? POLICY_DEFAULTS.browserSignals,
+          policyVersions: {},
+          tightenedByBody: [],
         },
       });
     }
@@ -144,7 +193,7 @@ export async function startFakeEdge(options: FakeEdgeOptions | number = {}): Pro
   await listen();
   const wireBytesIn = () => closedSocketBytes + [...sockets].reduce((sum, s) => sum + s.bytesRead, 0);
   const url = `${tls ? 'https' : 'http'}://127.0.0.1:${boundPort}`;
-  return { url, requests, received, wireBytesIn, down, up: listen, close: down };
+  return { url, requests, received, thumbnails, wireBytesIn, down, up: listen, close: down };
 }
 
 /** An unsigned JWT carrying exam claims: the fake edge does not verify, and the client only reads them. */

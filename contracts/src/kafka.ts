@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { AnomalyEvent } from './events.ts';
 import { EpochMillis, ExternalId } from './ids.ts';
+import { ResolvedAccommodation } from './policy.ts';
 import { ExamConfig, SessionId } from './session.ts';
 
 export const KAFKA_SCHEMA_VERSION = 1;
@@ -39,6 +40,8 @@ export const SessionStartedRecord = z.object({
     userId: ExternalId,
     attemptNo: z.number().int(),
     examConfig: ExamConfig,
+    /** The accommodation applied (its reason is shown to the candidate's proctors), if any. */
+    accommodation: ResolvedAccommodation.optional(),
     startedAt: EpochMillis,
   }),
 });

@@ -107,12 +107,18 @@ export type PublishedPolicy = z.infer<typeof PublishedPolicy>;
 /** Where the resolved accommodation came from, shown with its reason on the session. */
 export const AccommodationSource = z.enum(['claim', 'schedule', 'tenant']);
 
+/** The accommodation a session runs with. */
+export const ResolvedAccommodation = z.object({
+  source: AccommodationSource,
+  reason: z.string(),
+  thresholds: AccommodationThresholds,
+});
+export type ResolvedAccommodation = z.infer<typeof ResolvedAccommodation>;
+
 /** The config a session runs with: stored by the edge at sessions/start and returned in its response. */
 export const ResolvedSessionConfig = z.object({
   examConfig: ExamConfig,
-  accommodation: z
-    .object({ source: AccommodationSource, reason: z.string(), thresholds: AccommodationThresholds })
-    .optional(),
+  accommodation: ResolvedAccommodation.optional(),
   thumbnails: ThumbnailsPolicy,
   browserSignals: BrowserSignalsPolicy,
   /** Versions of the published policies used (absent: that layer had none). */
@@ -126,7 +132,7 @@ export type ResolvedSessionConfig = z.infer<typeof ResolvedSessionConfig>;
 export const SessionStartResponse = z.object({
   session: SessionView,
   resumed: z.boolean(),
-  config: ResolvedSessionConfig.optional(),
+  config: ResolvedSessionConfig,
 });
 export type SessionStartResponse = z.infer<typeof SessionStartResponse>;
 

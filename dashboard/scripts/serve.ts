@@ -49,19 +49,19 @@ await import(entry.href);
 
 const dashboardUrl = `http://${process.env.HOST}:${process.env.PORT}`;
 const attr = (v: string) => v.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;');
-// A stand-in for the platform's launch: a page on another origin whose form POSTs the token to /login.
-const signInPage = `<!doctype html><meta charset="utf-8"><title>Dev sign-in</title>
+// A stand-in for the platform's launch: a page on another origin whose form POSTs the token to /login. Its own
+// `?next=/path` (a path, never the token) says where the dashboard should land.
+const signInPage = (next: string) => `<!doctype html><meta charset="utf-8"><title>Dev sign-in</title>
 <form method="post" action="${attr(dashboardUrl)}/login">
-  <input type="hidden" name="token" value="${attr(token)}"><input type="hidden" name="next" value="/">
+  <input type="hidden" name="token" value="${attr(token)}"><input type="hidden" name="next" value="${attr(next)}">
   <p>Dev sign-in as ${attr(values.role)} of tenant ${attr(values.tenant)}.</p><button type="submit">Sign in</button>
 </form>
 <script>document.forms[0].submit()</script>`;
-const signin = createServer((_req, res) => {
+const signin = createServer((req, res) => {
+  const next = new URL(req.url ?? '/', 'http://dev.invalid').searchParams.get('next') ?? '/';
   res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(signInPage);
+  res.end(signInPage(next));
 });
 signin.listen(Number(values['signin-port']), process.env.HOST);
-console.log(`dashboard: sign in as ${values.role} of tenant ${values.tenant}:`);
-console.log(
-  `  http://${process.env.HOST}:${values['signin-port']}/  (a dev page that POSTs the token to ${dashboardUrl}/login)`,
-);
+console.log(`dashboard: sign in as ${values.role} of tenant ${values.tenant} (a dev page that POSTs the token):`);
+console.log(`  dev sign-in: http://${process.env.HOST}:${values['signin-port']}/`);

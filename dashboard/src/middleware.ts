@@ -4,6 +4,7 @@
 
 import { defineMiddleware } from 'astro:middleware';
 import { authenticate, SESSION_COOKIE } from './server/auth/principal.ts';
+import { mayAccess } from './server/auth/roles.ts';
 import { clearSessionCookie } from './server/auth/sessionCookie.ts';
 import { platformOrigins } from './server/env.ts';
 import { bodyLimitFor, declaredTooLarge } from './server/http/bodyLimit.ts';
@@ -73,6 +74,11 @@ export const onRequest = defineMiddleware(async (context, next) => {
       }
       authenticated = true;
       context.locals.principal = result.principal;
+      // Roles on the server, for every page and route (server/auth/roles.ts): a proctor never reaches admin code.
+      if (!mayAccess(result.principal.role, path)) {
+        const message = `this needs the admin role; you are signed in as ${result.principal.role}`;
+        return secure(isApi ? apiError('FORBIDDEN', message, requestId) : new Response(message, { status: 403 }));
+      }
       if (result.principal.via === 'cookie' && !SAFE_METHODS.has(request.method) && !sameOrigin(request, url)) {
         return secure(
           apiError('FORBIDDEN', 'cross-origin request refused: send it from the dashboard itself', requestId),

@@ -6,13 +6,22 @@ import { rmSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deriveAlertId, deriveSessionId, type Evidence, livenessKey, livenessShard } from '@proctor/contracts';
+import {
+  deriveAlertId,
+  deriveSessionId,
+  type Evidence,
+  livenessKey,
+  livenessShard,
+  thumbnailKey,
+} from '@proctor/contracts';
 import { Redis } from 'ioredis';
 import { type CryptoKey, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import mysql from 'mysql2/promise';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { CHROMIUM_FLAGS } from '../../client/test/chromium.ts';
 import { migrate } from '../../infra/migrations/migrate.ts';
+import { stackConfig } from '../../infra/stack/config.ts';
+import { stackObjectStore } from '../../infra/stack/health.ts';
 
 export const DASHBOARD_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 const MYSQL_SERVER = process.env.TEST_MYSQL_SERVER ?? 'mysql://root@127.0.0.1:3306';
@@ -161,7 +170,25 @@ export function dashboardEnv(db: TestDb, issuer: Issuer, redisPrefix: string): R
     REDIS_KEY_PREFIX: redisPrefix,
     COOKIE_SECRET: rand(32),
     LIVE_POLL_MS: '500',
+    S3_ENDPOINT: s3.url,
+    S3_BUCKET: s3.bucket,
+    S3_ACCESS_KEY_ID: s3.accessKeyId,
+    S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    S3_REGION: 'us-east-1',
   };
+}
+
+const { s3 } = stackConfig();
+/** The stack's thumbnails bucket (S3Proxy), as the edge writes to it. */
+export const testObjects = stackObjectStore(stackConfig());
+
+/** A tiny valid JPEG (SOI, a 1×1 frame header, EOI): what the edge would have stored for one event. */
+export const TINY_JPEG = new Uint8Array([
+  0xff, 0xd8, 0xff, 0xc0, 0x00, 0x0b, 0x08, 0x00, 0x01, 0x00, 0x01, 0x01, 0x01, 0x11, 0x00, 0xff, 0xd9,
+]);
+
+export async function seedThumbnail(tenantId: string, sessionId: string, eventId: string): Promise<void> {
+  await testObjects.put(thumbnailKey(tenantId, sessionId, eventId), TINY_JPEG, 'image/jpeg');
 }
 
 export function testRedis(): Redis {

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_DASHBOARD_AUDIENCE, DEV_ISSUER, devPublicKeyPem } from '../../edge/testing/devKeys.ts';
 import { type StartedEdge, startEdge } from '../../edge/testing/startEdge.ts';
@@ -125,10 +126,17 @@ describe('README: Try it with curl', () => {
       rmSync(dir, { recursive: true, force: true });
     }
 
-    // The last block printed the sign-in link: follow it like a browser (cookie, redirect) to the session page.
-    const link = new URL(last);
-    expect(link.origin).toBe(dashboard.url);
-    const login = await fetch(link, { redirect: 'manual' });
+    // The last block wrote a platform-style launch page: submit its form like a browser (cookie, redirect).
+    const launch = readFileSync(fileURLToPath(new URL(last)), 'utf8');
+    const action = /action="([^"]+)"/.exec(launch)?.[1] ?? '';
+    const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(launch)?.[1] ?? '';
+    expect(new URL(action).origin).toBe(dashboard.url);
+    const login = await fetch(action, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'null' },
+      body: new URLSearchParams({ token: field('token'), next: field('next') }),
+    });
     expect(login.status).toBe(303);
     const cookie = login.headers
       .getSetCookie()

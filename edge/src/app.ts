@@ -13,8 +13,9 @@ import { openapiRoute } from './routes/openapi.ts';
 import { sessionsEnd } from './routes/sessionsEnd.ts';
 import { sessionsHeartbeat } from './routes/sessionsHeartbeat.ts';
 import { sessionsStart } from './routes/sessionsStart.ts';
+import { thumbnails } from './routes/thumbnails.ts';
 
-const apiRoutes: Route[] = [sessionsStart, sessionsHeartbeat, sessionsEnd, eventsBatch, healthz];
+const apiRoutes: Route[] = [sessionsStart, sessionsHeartbeat, sessionsEnd, eventsBatch, thumbnails, healthz];
 
 export function createApp(config: EdgeEnv): Hono<AppEnv> {
   const app = new Hono<AppEnv>();

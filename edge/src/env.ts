@@ -63,8 +63,23 @@ export const EdgeEnvSchema = z
       '*',
     ),
     LOG_LEVEL: withDefault(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
+
+    /** S3 API of the thumbnails bucket (R2, S3; locally S3Proxy or MinIO). Unset: POST /thumbnails answers 503. */
+    S3_ENDPOINT: optional(z.url()),
+    S3_BUCKET: withDefault(z.string().regex(/^[a-z0-9][a-z0-9.-]{2,62}$/), 'proctor-thumbnails'),
+    S3_ACCESS_KEY_ID: optional(z.string().min(1)),
+    S3_SECRET_ACCESS_KEY: optional(z.string().min(1)),
+    /** `auto` for R2. */
+    S3_REGION: withDefault(z.string().min(1), 'auto'),
   })
   .superRefine((env, ctx) => {
+    if (env.S3_ENDPOINT && !(env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['S3_ACCESS_KEY_ID'],
+        message: 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are required when S3_ENDPOINT is set',
+      });
+    }
     if (Boolean(env.JWT_PUBLIC_KEY) === Boolean(env.JWT_JWKS_URL)) {
       ctx.addIssue({
         code: 'custom',

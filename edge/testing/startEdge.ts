@@ -104,6 +104,11 @@ export async function localStackEnv(): Promise<Record<string, string>> {
     JWT_ISSUER: DEV_ISSUER,
     JWT_AUDIENCE: DEV_AUDIENCE,
     LOG_LEVEL: 'info',
+    S3_ENDPOINT: stack.s3.url,
+    S3_BUCKET: stack.s3.bucket,
+    S3_ACCESS_KEY_ID: stack.s3.accessKeyId,
+    S3_SECRET_ACCESS_KEY: stack.s3.secretAccessKey,
+    S3_REGION: 'us-east-1',
   };
 }
 

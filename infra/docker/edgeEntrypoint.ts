@@ -8,6 +8,10 @@ const SECRETS = [
   'KAFKA_REST_URL',
   'JWT_PUBLIC_KEY',
   'JWT_JWKS_URL',
+  'S3_ENDPOINT',
+  'S3_BUCKET',
+  'S3_ACCESS_KEY_ID',
+  'S3_SECRET_ACCESS_KEY',
 ];
 // JSON quoting keeps a PEM key's newlines intact in the dotenv format wrangler reads.
 const lines = SECRETS.filter((k) => process.env[k]).map((k) => `${k}=${JSON.stringify(process.env[k])}`);

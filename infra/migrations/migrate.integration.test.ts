@@ -49,7 +49,16 @@ describe('migrate', () => {
         database,
       ])
     ).map((r) => r.t);
-    expect(tables.sort()).toEqual(['alerts', 'audit_log', 'risk_snapshots', 'schema_migrations', 'sessions']);
+    expect(tables.sort()).toEqual([
+      'alerts',
+      'audit_log',
+      'erasure_requests',
+      'policies',
+      'policy_audit',
+      'risk_snapshots',
+      'schema_migrations',
+      'sessions',
+    ]);
     const recorded = await query<{ version: number; checksum: string }>(
       'SELECT version, checksum FROM schema_migrations ORDER BY version',
     );

@@ -19,6 +19,8 @@ describe('stackConfig', () => {
       dlqPartitions: 3,
     });
     expect(c.stateDir.endsWith('infra/.stack')).toBe(true);
+    expect(c.s3).toMatchObject({ url: 'http://127.0.0.1:9000', bucket: 'proctor-thumbnails', port: 9000 });
+    expect(c.s3.dataDir.endsWith('infra/.stack/s3-data')).toBe(true);
   });
 
   it('takes every address from the environment', () => {
@@ -32,7 +34,11 @@ describe('stackConfig', () => {
       KAFKA_EVENTS_TOPIC: 'ev',
       KAFKA_DLQ_TOPIC: 'dlq',
       XDG_CACHE_HOME: '/tmp/c',
+      S3_PORT: '19678',
+      S3_BUCKET: 'b',
     });
+    expect(c.s3.url).toBe('http://127.0.0.1:19678');
+    expect(c.s3.bucket).toBe('b');
     expect(c.kafka.bootstrap).toBe('127.0.0.1:19092');
     expect(c.bridge.url).toBe('http://127.0.0.1:28080');
     expect(c.shim.url).toBe('http://127.0.0.1:28079');

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KAFKA_TOPICS } from '@proctor/contracts';
 
-export type ServiceName = 'kafka' | 'bridge' | 'shim' | 'redis';
+export type ServiceName = 'kafka' | 'bridge' | 'shim' | 'redis' | 's3';
 
 export interface StackConfig {
   infraDir: string;
@@ -17,6 +17,17 @@ export interface StackConfig {
   bridge: { host: string; port: number; url: string; heapMb: number };
   shim: { host: string; port: number; url: string; token: string };
   redis: { url: string; host: string; port: number };
+  /** S3Proxy on a filesystem directory: the thumbnails bucket (MinIO in docker-compose, R2/S3 in production). */
+  s3: {
+    host: string;
+    port: number;
+    url: string;
+    bucket: string;
+    accessKeyId: string;
+    secretAccessKey: string;
+    heapMb: number;
+    dataDir: string;
+  };
   mysqlUrl: string;
   topics: { events: string; dlq: string; eventsPartitions: number; dlqPartitions: number };
   /** How long up.ts waits for one service to become healthy. */
@@ -44,6 +55,8 @@ export function stackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
   const shimPort = int(env, 'SHIM_PORT', 18079);
   const redisUrl = env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const redis = new URL(redisUrl);
+  const s3Host = env.S3_HOST ?? '127.0.0.1';
+  const s3Port = int(env, 'S3_PORT', 9000);
   return {
     infraDir,
     stateDir,
@@ -70,6 +83,16 @@ export function stackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
       token: env.UPSTASH_REDIS_REST_TOKEN ?? 'local-dev-token',
     },
     redis: { url: redisUrl, host: redis.hostname, port: Number(redis.port || 6379) },
+    s3: {
+      host: s3Host,
+      port: s3Port,
+      url: env.S3_ENDPOINT ?? `http://${s3Host}:${s3Port}`,
+      bucket: env.S3_BUCKET ?? 'proctor-thumbnails',
+      accessKeyId: env.S3_ACCESS_KEY_ID ?? 'local-s3-key',
+      secretAccessKey: env.S3_SECRET_ACCESS_KEY ?? 'local-s3-secret',
+      heapMb: int(env, 'S3_HEAP_MB', 128),
+      dataDir: join(stateDir, 's3-data'),
+    },
     mysqlUrl: env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/proctor',
     topics: {
       events: env.KAFKA_EVENTS_TOPIC ?? KAFKA_TOPICS.events,

@@ -3,7 +3,7 @@ import { type ServiceName, type StackConfig, stackConfig } from './config.ts';
 import { stopService } from './control.ts';
 
 /** Producers first, so nothing writes into a broker that is going away. */
-const STOP_ORDER: ServiceName[] = ['bridge', 'shim', 'kafka', 'redis'];
+const STOP_ORDER: ServiceName[] = ['bridge', 'shim', 'kafka', 'redis', 's3'];
 
 export async function stackDown(config: StackConfig = stackConfig()): Promise<void> {
   for (const name of STOP_ORDER) {

@@ -1,4 +1,5 @@
 // Health probes for each service, plus a poll-until-healthy helper with a timeout that says what it waited for.
+import { createObjectStore } from '@proctor/contracts/objects';
 import { Kafka, logLevel } from 'kafkajs';
 import { RespConnection } from '../shim/resp.ts';
 import type { StackConfig } from './config.ts';
@@ -42,6 +43,23 @@ export async function bridgeHealthy(config: StackConfig): Promise<boolean> {
 
 export async function shimHealthy(config: StackConfig): Promise<boolean> {
   return (await httpStatus(`${config.shim.url}/healthz`)) === 200;
+}
+
+/** S3Proxy answers a signed ListBuckets with 200 once its HTTP server and credentials are up. */
+export async function s3Healthy(config: StackConfig): Promise<boolean> {
+  return stackObjectStore(config).ping();
+}
+
+export function stackObjectStore(config: StackConfig) {
+  const { url, bucket, accessKeyId, secretAccessKey } = config.s3;
+  return createObjectStore({
+    endpoint: url,
+    bucket,
+    accessKeyId,
+    secretAccessKey,
+    region: 'us-east-1',
+    timeoutMs: 2000,
+  });
 }
 
 export async function redisHealthy(config: StackConfig): Promise<boolean> {

@@ -66,6 +66,25 @@ export function ensureKafkaLibs(config: StackConfig): string {
   return join(dir, 'libs');
 }
 
+/** infra/s3proxy/pom.xml → <cache>/s3proxy-<version>/libs (S3Proxy and its jclouds filesystem backend). */
+export function ensureS3ProxyLibs(config: StackConfig): string {
+  const v = readVersions(config);
+  const dir = cached(join(config.cacheDir, `s3proxy-${v.s3proxy}`), (tmp) => {
+    mvn(
+      [
+        '-f',
+        join(config.infraDir, 's3proxy', 'pom.xml'),
+        `-Ds3proxy.version=${v.s3proxy}`,
+        'dependency:copy-dependencies',
+        `-DoutputDirectory=${join(tmp, 'libs')}`,
+        '-DincludeScope=runtime',
+      ],
+      `S3Proxy ${v.s3proxy}`,
+    );
+  });
+  return join(dir, 'libs');
+}
+
 /** The bridge is compiled from infra/bridge; its cache key covers the sources, so an edit rebuilds it. */
 export function ensureBridgeLibs(config: StackConfig): string {
   const v = readVersions(config);

@@ -7,13 +7,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stackConfig } from './config.ts';
 import { serviceStatus, startService } from './control.ts';
+import { stackObjectStore } from './health.ts';
 import { isAlive, portOpen, readPidFile, stopProcess } from './processes.ts';
 import { serviceControlSuite } from './serviceControl.suite.ts';
 import { pidFileOf } from './services.ts';
 
 const config = stackConfig();
-const OURS = ['kafka', 'bridge', 'shim'] as const;
-const PORTS = [config.kafka.port, config.kafka.controllerPort, config.bridge.port, config.shim.port];
+const OURS = ['kafka', 'bridge', 'shim', 's3'] as const;
+const PORTS = [config.kafka.port, config.kafka.controllerPort, config.bridge.port, config.shim.port, config.s3.port];
 
 /**
  * Runs a stack CLI with piped stdio and resolves on 'close', which fires only once every holder of the pipes
@@ -61,6 +62,10 @@ async function expectHealthy() {
   expect(produce.status).toBe(200);
   expect(body.offsets[0]?.error_code).toBeUndefined();
   expect(typeof body.offsets[0]?.offset).toBe('number');
+  // The thumbnails bucket exists and keeps what it is given across restarts (filesystem backend in the state dir).
+  const store = stackObjectStore(config);
+  await store.put('lifecycle/probe', new Uint8Array([1, 2, 3]), 'application/octet-stream');
+  expect((await store.get('lifecycle/probe'))?.bytes).toEqual(new Uint8Array([1, 2, 3]));
 }
 
 describe('stack lifecycle', () => {

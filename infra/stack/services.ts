@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServiceName, StackConfig } from './config.ts';
-import { bridgeHealthy, kafkaHealthy, redisHealthy, shimHealthy } from './health.ts';
-import { ensureBridgeLibs, ensureKafkaLibs } from './jars.ts';
+import { bridgeHealthy, kafkaHealthy, redisHealthy, s3Healthy, shimHealthy } from './health.ts';
+import { ensureBridgeLibs, ensureKafkaLibs, ensureS3ProxyLibs } from './jars.ts';
 import { runJava } from './java.ts';
 import { type PidRecord, spawnDetached } from './processes.ts';
 
@@ -240,6 +240,70 @@ function redisSpec(config: StackConfig): ServiceSpec {
   };
 }
 
+function s3Spec(config: StackConfig): ServiceSpec {
+  const { s3, stateDir, logDir } = config;
+  const logFile = join(logDir, 's3.log');
+  return {
+    name: 's3',
+    host: s3.host,
+    port: s3.port,
+    extraPorts: [],
+    url: s3.url,
+    logFile,
+    pidFile: pidFileOf(config, 's3'),
+    healthy: () => s3Healthy(config),
+    start() {
+      const libs = ensureS3ProxyLibs(config);
+      mkdirSync(s3.dataDir, { recursive: true });
+      const props = join(stateDir, 's3proxy.properties');
+      writeFileSync(
+        props,
+        [
+          `s3proxy.endpoint=http://${s3.host}:${s3.port}`,
+          // Signed requests only: an anonymous GET of a thumbnail is refused, as on R2 and S3.
+          's3proxy.authorization=aws-v2-or-v4',
+          `s3proxy.identity=${s3.accessKeyId}`,
+          `s3proxy.credential=${s3.secretAccessKey}`,
+          'jclouds.provider=filesystem-nio2',
+          `jclouds.identity=${s3.accessKeyId}`,
+          `jclouds.credential=${s3.secretAccessKey}`,
+          `jclouds.filesystem.basedir=${s3.dataDir}`,
+          '',
+        ].join('\n'),
+      );
+      // S3Proxy logs every request at DEBUG without a logback configuration.
+      const logback = join(stateDir, 's3proxy-logback.xml');
+      writeFileSync(
+        logback,
+        [
+          '<configuration>',
+          '  <appender name="out" class="ch.qos.logback.core.ConsoleAppender">',
+          '    <encoder><pattern>[%d] %level %msg (%logger{20})%n</pattern></encoder>',
+          '  </appender>',
+          '  <root level="WARN"><appender-ref ref="out"/></root>',
+          '</configuration>',
+          '',
+        ].join('\n'),
+      );
+      return spawnDetached({
+        command: 'java',
+        args: [
+          ...javaOpts('s3', s3.heapMb),
+          `-Dlogback.configurationFile=${logback}`,
+          '-cp',
+          `${libs}/*`,
+          'org.gaul.s3proxy.Main',
+          '--properties',
+          props,
+        ],
+        logFile,
+        pidFile: pidFileOf(config, 's3'),
+        marker: '-Dproctor.service=s3',
+      });
+    },
+  };
+}
+
 export function serviceSpec(config: StackConfig, name: ServiceName): ServiceSpec {
   switch (name) {
     case 'kafka':
@@ -250,5 +314,7 @@ export function serviceSpec(config: StackConfig, name: ServiceName): ServiceSpec
       return shimSpec(config);
     case 'redis':
       return redisSpec(config);
+    case 's3':
+      return s3Spec(config);
   }
 }

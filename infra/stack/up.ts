@@ -1,10 +1,12 @@
-// `npm run stack:up`: Redis (if none answers), Kafka (KRaft), the REST bridge, the Upstash shim, topics, migrations.
+// `npm run stack:up`: Redis (if none answers), Kafka (KRaft), the REST bridge, the Upstash shim, S3Proxy and its
+// bucket, topics, migrations.
 import { mkdirSync } from 'node:fs';
 import { relative } from 'node:path';
 import { migrate } from '../migrations/migrate.ts';
 import { type ServiceName, type StackConfig, stackConfig } from './config.ts';
 import { type StartOutcome, startService } from './control.ts';
-import { ensureBridgeLibs, ensureKafkaLibs } from './jars.ts';
+import { stackObjectStore } from './health.ts';
+import { ensureBridgeLibs, ensureKafkaLibs, ensureS3ProxyLibs } from './jars.ts';
 import { assertJava } from './java.ts';
 import { serviceSpec } from './services.ts';
 import { ensureTopics, stackTopics } from './topics.ts';
@@ -25,6 +27,7 @@ export async function stackUp(config: StackConfig = stackConfig()): Promise<void
   const [, jarMs] = await timed(async () => {
     ensureKafkaLibs(config);
     ensureBridgeLibs(config);
+    ensureS3ProxyLibs(config);
   });
   if (jarMs > 1000) console.log(`stack: jars resolved with Maven in ${secs(jarMs)} (cached in ${config.cacheDir})`);
 
@@ -42,6 +45,10 @@ export async function stackUp(config: StackConfig = stackConfig()): Promise<void
   const kafkaReady = start('kafka');
   await Promise.all([
     start('redis').then(() => start('shim')),
+    start('s3').then(async () => {
+      await stackObjectStore(config).ensureBucket();
+      console.log(`stack: bucket ${config.s3.bucket} present at ${config.s3.url}`);
+    }),
     kafkaReady.then(async () => {
       const [created, ms] = await timed(() => ensureTopics(config.kafka.bootstrap, stackTopics(config)));
       const topics = stackTopics(config)

@@ -4,6 +4,7 @@ import { collectDefaultMetrics } from 'prom-client';
 import type { ProcessorConfig } from './config.ts';
 import { startConsumer } from './consumer/consumer.ts';
 import { createKafka } from './consumer/kafka.ts';
+import { createLifecycleJob } from './lifecycle/lifecycleJob.ts';
 import { createLivenessSweeper } from './liveness/sweeper.ts';
 import type { Logger } from './ops/log.ts';
 import { createMetrics, type Metrics } from './ops/metrics.ts';
@@ -69,6 +70,15 @@ export async function runProcessor(
     limit: config.SWEEP_LIMIT,
   });
   if (config.SWEEP_ENABLED) sweeper.start();
+  // Retention and erasure run here because this process writes the rows they delete (see docs/decisions.md).
+  const lifecycle = createLifecycleJob({
+    pool,
+    redis,
+    prefix: config.REDIS_KEY_PREFIX,
+    log,
+    intervalMs: config.LIFECYCLE_INTERVAL_MS,
+  });
+  if (config.LIFECYCLE_ENABLED) lifecycle.start();
   const ops = await startOpsServer(config.METRICS_HOST, config.METRICS_PORT, metrics.registry, consumer.isHealthy);
 
   return {
@@ -76,6 +86,7 @@ export async function runProcessor(
     metricsPort: ops.port,
     async stop() {
       await sweeper.stop();
+      await lifecycle.stop();
       await consumer.stop();
       await producer.disconnect();
       await Promise.allSettled([pool.end(), redis.quit()]);

@@ -59,6 +59,9 @@ export const ProcessorEnv = z.object({
   SWEEP_SHARDS_PER_TICK: int(4, 1),
   SWEEP_LIMIT: int(500, 1),
   SWEEP_ENABLED: bool(true),
+  /** Retention and erasure (src/lifecycle): how often a pass runs, and whether this process runs it at all. */
+  LIFECYCLE_INTERVAL_MS: int(60_000, 100),
+  LIFECYCLE_ENABLED: bool(true),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 export type ProcessorConfig = z.infer<typeof ProcessorEnv>;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AnomalyEvent } from '@proctor/contracts';
 import { describe, expect, it } from 'vitest';
-import { createEventDeriver } from './eventDeriver.ts';
+import { type AnomalyBegin, createEventDeriver } from './eventDeriver.ts';
 import type { FrameObservation } from './types.ts';
 
 interface Trace {
@@ -122,5 +122,41 @@ describe('eventDeriver segments and endings', () => {
     expect(events[1]).toMatchObject({ confidence: 1, details: { reason: 'PERMISSION_REVOKED' }, timestamp: at(8) });
     expect(deriver.observe({ ...steady, t: at(9), faces: [] })).toEqual([]);
     for (const e of events) expect(AnomalyEvent.parse(e)).toEqual(e);
+  });
+});
+
+describe('eventDeriver anomaly begins (the moment a thumbnail may be taken)', () => {
+  function withBegins(name: string) {
+    const trace = load(name);
+    let n = 0;
+    const begins: AnomalyBegin[] = [];
+    const deriver = createEventDeriver(
+      {},
+      () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
+      trace.aspect,
+      { onAnomalyBegin: (b) => begins.push(b) },
+    );
+    const events = trace.frames.flatMap((f) => deriver.observe(f));
+    events.push(...deriver.close(trace.frames.at(-1)!.t + trace.frameMs));
+    return { trace, begins, events };
+  }
+
+  it('never begins on single bad frames', () => {
+    expect(withBegins('flicker').begins).toEqual([]);
+    expect(withBegins('steady-real').begins).toEqual([]);
+  });
+
+  it('begins MULTI_PERSON once, on the confirming frame, naming the event it reports', () => {
+    const { trace, begins, events } = withBegins('two-faces');
+    expect(begins).toEqual([{ type: 'MULTI_PERSON', eventId: events[0]?.eventId, t: trace.frames[10]!.t }]);
+  });
+
+  it('begins NO_FACE and CAMERA_BLOCKED when confirmed, long before their events, with those events’ ids', () => {
+    const { trace, begins, events } = withBegins('no-face-then-blocked');
+    expect(begins.map((b) => b.type)).toEqual(['NO_FACE', 'CAMERA_BLOCKED']);
+    expect(begins.map((b) => b.eventId)).toEqual(events.map((e) => e.eventId));
+    // Confirmed after the hysteresis, not at the first frame and not at the end of the anomaly.
+    expect(begins[0]!.t).toBeGreaterThan(trace.frames[8]!.t);
+    expect(begins[0]!.t).toBeLessThan(events[0]!.timestamp + 5000);
   });
 });

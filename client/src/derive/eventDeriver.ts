@@ -7,6 +7,20 @@ import type { FaceDetection, FrameObservation } from './types.ts';
 
 export type CameraLostReason = 'TRACK_ENDED' | 'PERMISSION_REVOKED' | 'DEVICE_ERROR';
 
+type TrackedType = 'LOOK_AWAY' | 'MULTI_PERSON' | 'NO_FACE' | 'CAMERA_BLOCKED';
+
+/** An anomaly passed its hysteresis (it is real, not one bad frame); `eventId` is the id its first event will carry. */
+export interface AnomalyBegin {
+  type: TrackedType;
+  eventId: string;
+  t: number;
+}
+
+export interface DeriverHooks {
+  /** Called once per anomaly, on the frame that confirms it (before its first event, which may come much later). */
+  onAnomalyBegin?: (begin: AnomalyBegin) => void;
+}
+
 export interface EventDeriver {
   /** One analysed frame in, zero or more finished events out. Frames must come in time order. */
   observe(frame: FrameObservation): AnomalyEvent[];
@@ -30,6 +44,7 @@ export function createEventDeriver(
   overrides: Partial<DeriveConfig> = {},
   newId: () => string = () => crypto.randomUUID(),
   aspect = 4 / 3,
+  hooks: DeriverHooks = {},
 ): EventDeriver {
   const c: DeriveConfig = { ...DERIVE_DEFAULTS, ...overrides };
   const exit = { exitMs: c.exitMs, exitFrames: c.exitFrames, maxSegmentMs: c.maxSegmentMs };
@@ -61,8 +76,31 @@ export function createEventDeriver(
   let neutral: HeadPose | undefined;
   let lost = false;
 
-  const base = (s: Segment) => ({
-    eventId: newId(),
+  // The id of each confirmed anomaly's first event, handed out at confirmation so a thumbnail can name it.
+  const begun: Partial<Record<TrackedType, string>> = {};
+  function observeTracked<S extends Sample>(
+    type: TrackedType,
+    tracker: { active: boolean; observe(t: number, s: S | undefined): Segment<S>[] },
+    t: number,
+    sample: S | undefined,
+  ): Segment<S>[] {
+    const wasActive = tracker.active;
+    const segs = tracker.observe(t, sample);
+    if (!wasActive && tracker.active) {
+      const eventId = newId();
+      begun[type] = eventId;
+      hooks.onAnomalyBegin?.({ type, eventId, t });
+    }
+    return segs;
+  }
+  const idFor = (type: TrackedType, s: Segment) => {
+    const id = s.first ? begun[type] : undefined;
+    if (id) delete begun[type];
+    return id ?? newId();
+  };
+
+  const base = (s: Segment, type: TrackedType) => ({
+    eventId: idFor(type, s),
     timestamp: Math.round(s.start),
     confidence: round2(mean(s.samples.map((x) => x.evidence))),
   });
@@ -75,7 +113,7 @@ export function createEventDeriver(
       // Unmirrored camera: the nose moving to the image's right means the candidate turned to their LEFT.
       const direction = horizontal ? (yaw > 0 ? 'LEFT' : 'RIGHT') : pitch > 0 ? 'DOWN' : 'UP';
       return {
-        ...base(s),
+        ...base(s, 'LOOK_AWAY'),
         type: 'LOOK_AWAY',
         details: {
           durationMillis: duration(s),
@@ -88,25 +126,28 @@ export function createEventDeriver(
   }
 
   const noFaceEvents = (segs: Segment[]): AnomalyEvent[] =>
-    segs.map((s) => ({ ...base(s), type: 'NO_FACE', details: { durationMillis: duration(s) } }));
+    segs.map((s) => ({ ...base(s, 'NO_FACE'), type: 'NO_FACE', details: { durationMillis: duration(s) } }));
 
   const blockedEvents = (segs: Segment<Sample & { luma: number }>[]): AnomalyEvent[] =>
     segs.map((s) => ({
-      ...base(s),
+      ...base(s, 'CAMERA_BLOCKED'),
       type: 'CAMERA_BLOCKED',
       details: { durationMillis: duration(s), meanLuma: Math.round(mean(s.samples.map((x) => x.luma)) * 10) / 10 },
     }));
 
   const lowLightEvents = (segs: Segment<Sample & { luma: number }>[]): AnomalyEvent[] =>
     segs.map((s) => ({
-      ...base(s),
+      // Not a thumbnail type (a condition, not an incident): a fresh id, no begin hook.
+      eventId: newId(),
+      timestamp: Math.round(s.start),
+      confidence: round2(mean(s.samples.map((x) => x.evidence))),
       type: 'LOW_LIGHT',
       details: { durationMillis: duration(s), meanLuma: Math.round(mean(s.samples.map((x) => x.luma)) * 10) / 10 },
     }));
 
   const multiEvents = (segs: Segment<Sample & { faces: number }>[]): AnomalyEvent[] =>
     segs.map((s) => ({
-      ...base(s),
+      ...base(s, 'MULTI_PERSON'),
       type: 'MULTI_PERSON',
       details: { faceCount: Math.min(50, Math.max(2, ...s.samples.map((x) => x.faces))), durationMillis: duration(s) },
     }));
@@ -173,10 +214,10 @@ export function createEventDeriver(
         pose && primary && excess > 1 ? { evidence: Math.min(1, excess / 1.5) * primary.score, ...pose } : undefined;
 
       return [
-        ...multiEvents(multi.observe(t, multiSample)),
-        ...blockedEvents(blocked.observe(t, blockedSample)),
-        ...noFaceEvents(noFace.observe(t, noFaceSample)),
-        ...lookAwayEvents(lookAway.observe(t, lookSample)),
+        ...multiEvents(observeTracked('MULTI_PERSON', multi, t, multiSample)),
+        ...blockedEvents(observeTracked('CAMERA_BLOCKED', blocked, t, blockedSample)),
+        ...noFaceEvents(observeTracked('NO_FACE', noFace, t, noFaceSample)),
+        ...lookAwayEvents(observeTracked('LOOK_AWAY', lookAway, t, lookSample)),
         ...lowLightEvents(lowLight.observe(t, lowLightSample)),
       ];
     },

@@ -32,6 +32,7 @@ export interface EdgeApi {
     path: string,
     body: unknown,
     schema: ResponseSchema<T>,
+    /** A Blob body is sent as is with its own type (thumbnails); anything else as JSON. */
     init?: { keepalive?: boolean },
   ): Promise<ApiResult<T>>;
 }
@@ -46,12 +47,13 @@ export function createEdgeApi(options: EdgeApiOptions): EdgeApi {
   const now = options.now ?? Date.now;
   let token: string | undefined;
 
-  async function send(path: string, body: string, keepalive: boolean): Promise<Response | ApiFailure> {
+  async function send(path: string, body: string | Blob, keepalive: boolean): Promise<Response | ApiFailure> {
     token ??= await options.getToken();
+    const type = typeof body === 'string' ? 'application/json' : body.type;
     try {
       return await doFetch(`${base}${path}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        headers: { 'content-type': type, authorization: `Bearer ${token}` },
         body,
         keepalive,
         credentials: 'omit',
@@ -73,7 +75,7 @@ export function createEdgeApi(options: EdgeApiOptions): EdgeApi {
 
   return {
     async post(path, body, schema, init = {}) {
-      const json = JSON.stringify(body);
+      const json = body instanceof Blob ? body : JSON.stringify(body);
       let res = await send(path, json, init.keepalive ?? false);
       if (!(res instanceof Response)) return { ok: false, error: res };
       if (res.status === 401) {

@@ -1,5 +1,11 @@
 // The candidate exam page's browser script: consent, camera preview, calibration and status, then the library.
-import { type ProctoringHandle, type ProctoringStatus, startProctoring } from '@proctor/client';
+import {
+  abandonSession,
+  type ProctoringHandle,
+  type ProctoringStatus,
+  readSessionConfig,
+  startProctoring,
+} from '@proctor/client';
 import { type HostMessage, type Launch, parseFragment, parseHostMessage } from './launch.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -10,6 +16,8 @@ const show = (id: string) => {
 let launch: Launch | undefined;
 let handle: ProctoringHandle | undefined;
 let pendingToken: ((token: string) => void) | undefined;
+/** True only once the consent screen has told the candidate that thumbnails may be taken. */
+let thumbnailsShown = false;
 
 /** Status messages go only to the host that launched us, never to '*'. */
 function toHost(message: unknown) {
@@ -86,16 +94,41 @@ async function begin() {
       video: $('preview') as HTMLVideoElement,
       onStatus: renderStatus,
       onEvent: (e) => logEvent(e as never),
+      thumbnailConsent: thumbnailsShown,
     });
   } catch (err) {
     $('st-error').textContent = (err as Error).message;
   }
 }
 
+const TYPE_WORDS: Record<string, string> = {
+  MULTI_PERSON: 'more than one person',
+  NO_FACE: 'no face visible',
+  CAMERA_BLOCKED: 'the camera covered',
+};
+
+/** The consent text follows the session's own policy, read before the camera is on. */
+async function prepareConsent(l: Launch) {
+  const config = await readSessionConfig({ baseUrl: l.edge, getToken }).catch(() => undefined);
+  const t = config?.thumbnails;
+  if (t?.enabled && t.maxPerHour > 0 && t.types.length > 0) {
+    thumbnailsShown = true;
+    $('consent-no-images').hidden = true;
+    $('consent-thumbnails').hidden = false;
+    $('consent-thumbnail-item').hidden = false;
+    $('consent-thumbnail-types').textContent = t.types.map((x) => TYPE_WORDS[x] ?? x).join(', ');
+    $('consent-thumbnail-max').textContent = String(t.maxPerHour);
+  }
+  document.body.dataset.thumbnails = thumbnailsShown ? 'on' : 'off';
+  $('consent-checking').hidden = true;
+  ($('consent-accept') as HTMLButtonElement).disabled = false;
+}
+
 function launched(l: Launch) {
   launch = l;
   $('edge-origin').textContent = new URL(l.edge).origin;
   show('step-consent');
+  void prepareConsent(l);
 }
 
 function onHostMessage(e: MessageEvent) {
@@ -129,6 +162,7 @@ $('consent-accept').addEventListener('click', () => void begin());
 $('consent-decline').addEventListener('click', () => {
   show('step-declined');
   toHost({ type: 'proctor:declined' });
+  if (launch) void abandonSession({ baseUrl: launch.edge, getToken }).catch(() => {});
 });
 /** After the end: the candidate's receipt as a file they keep (built in memory, nothing fetched). */
 async function offerReceipt() {

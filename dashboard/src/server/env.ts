@@ -54,6 +54,16 @@ export const DashboardEnv = z
     MAX_STREAMS_PER_PROCTOR: z.coerce.number().int().min(1).max(100).default(6),
     /** How often an open live stream checks that its session still exists (logout ends it within this), ms. */
     SESSION_CHECK_MS: z.coerce.number().int().min(200).max(60_000).default(2_000),
+    /** The thumbnails bucket's S3 API (the edge's S3_* values). Unset: alert cards show no thumbnails. */
+    S3_ENDPOINT: Url(/^https?:/, 'http://127.0.0.1:9000').optional(),
+    S3_BUCKET: z.string().min(3).default('proctor-thumbnails'),
+    S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+    S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+    S3_REGION: z.string().min(1).default('auto'),
+  })
+  .refine((e) => !e.S3_ENDPOINT || Boolean(e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY), {
+    message: 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are required when S3_ENDPOINT is set',
+    path: ['S3_ACCESS_KEY_ID'],
   })
   .refine((e) => Boolean(e.JWT_PUBLIC_KEY) !== Boolean(e.JWT_JWKS_URL), {
     message: 'set exactly one of JWT_PUBLIC_KEY (SPKI PEM) or JWT_JWKS_URL',

@@ -1,5 +1,5 @@
 // Services every route reads from Astro.locals; built from process-lifetime clients by the middleware.
-import { db, redisClient } from './db/clients.ts';
+import { db, objectStore, redisClient } from './db/clients.ts';
 import { env } from './env.ts';
 import { createLiveFeed, type LiveFeed } from './live/liveFeed.ts';
 
@@ -8,6 +8,8 @@ export interface Services {
   redis: ReturnType<typeof redisClient>;
   redisPrefix: string;
   live: LiveFeed;
+  /** The thumbnails bucket; undefined when S3 is not configured. */
+  objects: ReturnType<typeof objectStore>;
 }
 
 let live: LiveFeed | undefined;
@@ -21,5 +23,5 @@ export function services(): Services {
     pollMs: e.LIVE_POLL_MS,
     onError: (err) => console.error('live_feed_tick_failed', { error: String(err) }),
   });
-  return { db: db(), redis: redisClient(), redisPrefix: e.REDIS_KEY_PREFIX, live };
+  return { db: db(), redis: redisClient(), redisPrefix: e.REDIS_KEY_PREFIX, live, objects: objectStore() };
 }

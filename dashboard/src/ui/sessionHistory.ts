@@ -3,7 +3,16 @@ import type { Alert, AlertRule } from '@proctor/contracts';
 import type { AuditEntry, SessionDetail } from '../server/api/schemas.ts';
 import { duration, escapeHtml, percent, RULE_LABEL, timeHtml } from './format.ts';
 
-const ACTION_LABEL: Record<string, string> = { acknowledge: 'Acknowledged', dismiss: 'Dismissed' };
+const ACTION_LABEL: Record<string, string> = {
+  acknowledge: 'Acknowledged',
+  dismiss: 'Dismissed',
+  view_thumbnail: 'Viewed thumbnail',
+};
+const ACTION_VERB: Record<string, string> = {
+  acknowledge: 'acknowledged',
+  dismiss: 'dismissed',
+  view_thumbnail: 'viewed the thumbnail of',
+};
 
 export function renderAuditRows(entries: AuditEntry[], rules: Record<string, AlertRule>): string {
   return entries
@@ -51,7 +60,7 @@ export function renderTimeline(session: SessionDetail['session'], alerts: Alert[
     items.push({
       at: e.createdAt,
       kind: 'review',
-      html: `${escapeHtml(e.actor)} ${e.action === 'dismiss' ? 'dismissed' : 'acknowledged'} ${rule ? escapeHtml(RULE_LABEL[rule]) : 'an alert'}${e.note ? `: “${escapeHtml(e.note)}”` : ''}`,
+      html: `${escapeHtml(e.actor)} ${escapeHtml(ACTION_VERB[e.action] ?? e.action)} ${rule ? escapeHtml(RULE_LABEL[rule]) : 'an alert'}${e.note ? `: “${escapeHtml(e.note)}”` : ''}`,
     });
   }
   if (session.endedAt) items.push({ at: session.endedAt, kind: 'session', html: 'Session ended' });

@@ -1,4 +1,5 @@
-// Client script of the session page: draws the risk chart with uPlot and sends reviews without a reload.
+// Client script of the session page: draws the risk chart with uPlot, sends reviews without a reload, and loads an
+// alert's thumbnail only when the proctor opens it (each load is an audited view).
 import type { AlertRule } from '@proctor/contracts';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
@@ -122,9 +123,20 @@ function wireReceiptForm() {
   });
 }
 
+/** The image is fetched on first open only: a page load alone never counts as looking at a candidate. */
+function wireThumbnails() {
+  for (const details of document.querySelectorAll<HTMLDetailsElement>('details[data-thumbnail-src]')) {
+    details.addEventListener('toggle', () => {
+      const img = details.querySelector('img');
+      if (details.open && img && !img.getAttribute('src')) img.src = details.dataset.thumbnailSrc as string;
+    });
+  }
+}
+
 export function startSessionPage(): void {
   wireReceiptForm();
   const chart = document.querySelector<HTMLElement>('#risk-chart');
   if (chart) void drawRiskChart(chart);
   wireReviewForms();
+  wireThumbnails();
 }

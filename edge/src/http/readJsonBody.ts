@@ -53,7 +53,8 @@ export async function parseJsonBody<S extends z.ZodType>(
   return parsed.data;
 }
 
-async function readCapped(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<Uint8Array> {
+/** The body's bytes, never buffering more than `maxBytes` (413 past it). */
+export async function readCapped(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<Uint8Array> {
   if (!body) return new Uint8Array(0);
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];

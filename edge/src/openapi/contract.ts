@@ -11,6 +11,10 @@ export interface RouteContract {
   /** Bearer exam token required. */
   auth: boolean;
   request?: z.ZodType;
+  /** Query parameters (a route whose body is not JSON, such as an image upload). */
+  query?: z.ZodObject;
+  /** A raw (non-JSON) body in one of these media types. */
+  binaryBody?: readonly string[];
   responses: Record<number, { description: string; schema?: z.ZodType }>;
   /** Error codes this route can answer with, besides the auth ones. */
   errors: ErrorCode[];

@@ -64,6 +64,26 @@ export function buildOpenApiDocument(routes: RouteContract[]) {
       [route.method]: {
         summary: route.summary,
         ...(route.auth ? { security: [{ examToken: [] }] } : { security: [] }),
+        ...(route.query
+          ? {
+              parameters: Object.entries(route.query.shape).map(([name, schema]) => ({
+                name,
+                in: 'query',
+                required: true,
+                schema: jsonSchema(schema as z.ZodType, 'input'),
+              })),
+            }
+          : {}),
+        ...(route.binaryBody
+          ? {
+              requestBody: {
+                required: true,
+                content: Object.fromEntries(
+                  route.binaryBody.map((type) => [type, { schema: { type: 'string', contentMediaType: type } }]),
+                ),
+              },
+            }
+          : {}),
         ...(route.request
           ? {
               requestBody: {

@@ -2,7 +2,7 @@
 import { request } from 'node:http';
 import { EVENT_LIMITS } from '@proctor/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Candidate, candidate, noFaceEvent, type Reply } from '../../testing/client.ts';
+import { type Candidate, candidate, noFaceEvent, type Reply, randomIdentity } from '../../testing/client.ts';
 import { type Harness, startHarness } from '../../testing/harness.ts';
 
 let h: Harness;
@@ -98,11 +98,21 @@ describe('request bodies', () => {
     expect(JSON.stringify(extra.json.error.details)).toContain('tenantId');
   });
 
-  it('refuses an exam config whose accommodations break a cross-field rule', async () => {
-    const other = await candidate(h.edge.url);
-    const res = await other.call('/sessions/start', { accommodations: { overrides: { maxLookAwaySeconds: 45 } } });
+  it('refuses a signed config whose accommodations break a cross-field rule', async () => {
+    const other = await candidate(h.edge.url, {
+      ...randomIdentity(),
+      proctoring: { accommodations: { overrides: { maxLookAwaySeconds: 45 } } },
+    });
+    const res = await other.call('/sessions/start');
     expectError(res, 400, 'VALIDATION_FAILED');
     expect(res.json.error.message).toContain('must not exceed maxLookAwayWindowSeconds');
+  });
+
+  it('refuses an accommodation in the body, naming the field', async () => {
+    const other = await candidate(h.edge.url);
+    const res = await other.call('/sessions/start', { accommodations: { overrides: { maxLookAwaySeconds: 20 } } });
+    expectError(res, 403, 'ACCOMMODATION_NOT_ALLOWED');
+    expect(res.json.error.details).toEqual({ field: 'accommodations' });
   });
 });
 

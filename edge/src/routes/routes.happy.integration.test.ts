@@ -25,7 +25,15 @@ describe('public routes', () => {
     const doc = (await (await fetch(`${h.edge.url}/openapi.json`)).json()) as Loose;
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ['/events/batch', '/healthz', '/openapi.json', '/sessions/end', '/sessions/heartbeat', '/sessions/start'].sort(),
+      [
+        '/events/batch',
+        '/healthz',
+        '/openapi.json',
+        '/sessions/end',
+        '/sessions/heartbeat',
+        '/sessions/start',
+        '/thumbnails',
+      ].sort(),
     );
     const batch = doc.paths['/events/batch'].post;
     expect(batch.security).toEqual([{ examToken: [] }]);
@@ -66,11 +74,14 @@ describe('browser access (CORS)', () => {
 
 describe('session lifecycle', () => {
   it('starts, resumes, heartbeats, takes events, survives a token refresh and ends', async () => {
-    const c = await candidate(h.edge.url);
-    const started = await c.call('/sessions/start', {
-      examConfig: { maxLookAwaySeconds: 4 },
-      accommodations: { reason: 'extra time', overrides: { maxLookAwaySeconds: 9, connectionLostAfterIntervals: 4 } },
+    // The accommodation is signed by the platform (a body may not grant one); the body may still tighten.
+    const c = await candidate(h.edge.url, {
+      ...randomIdentity(),
+      proctoring: {
+        accommodations: { reason: 'extra time', overrides: { maxLookAwaySeconds: 9, connectionLostAfterIntervals: 4 } },
+      },
     });
+    const started = await c.call('/sessions/start', { examConfig: { noFaceMaxSeconds: 8 } });
     expect(started.status).toBe(201);
     expect(started.json.resumed).toBe(false);
     const session = started.json.session;
@@ -79,7 +90,18 @@ describe('session lifecycle', () => {
       tenantId: c.identity.tenant_id,
       userId: c.identity.user_id,
       status: 'active',
-      examConfig: { maxLookAwaySeconds: 9, connectionLostAfterIntervals: 4, heartbeatIntervalSeconds: 15 },
+      examConfig: {
+        maxLookAwaySeconds: 9,
+        connectionLostAfterIntervals: 4,
+        heartbeatIntervalSeconds: 15,
+        noFaceMaxSeconds: 8,
+      },
+    });
+    expect(started.json.config).toMatchObject({
+      accommodation: { source: 'claim', reason: 'extra time' },
+      thumbnails: { enabled: false },
+      browserSignals: { enabled: false },
+      tightenedByBody: ['noFaceMaxSeconds'],
     });
 
     // State in Redis with a TTL, and a liveness deadline of now + 4 intervals x 15 s.
@@ -91,6 +113,7 @@ describe('session lifecycle', () => {
     expect(Number(await liveness(c.sessionId))).toBe(session.startedAt + 4 * 15 * 1000);
 
     const again = await c.call('/sessions/start', { examConfig: { maxLookAwaySeconds: 2 } });
+    expect(again.json.config).toEqual(started.json.config);
     expect(again.status).toBe(200);
     expect(again.json.resumed).toBe(true);
     expect(again.json.session.startedAt).toBe(session.startedAt);

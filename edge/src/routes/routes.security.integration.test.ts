@@ -178,18 +178,20 @@ describe('tenant isolation', () => {
 });
 
 describe('who decides the thresholds', () => {
-  it('takes a platform-signed proctoring claim over the thresholds in the body', async () => {
+  it('takes a platform-signed proctoring claim and refuses a body that would loosen it', async () => {
     const c = await candidate(h.edge.url, {
       ...randomIdentity(),
       proctoring: { examConfig: { maxLookAwaySeconds: 8 }, accommodations: { overrides: { noFaceMaxSeconds: 20 } } },
     });
-    const res = await c.call('/sessions/start', {
-      examConfig: { maxLookAwaySeconds: 600, maxLookAwayWindowSeconds: 600 },
-    });
+    const loose = await c.call('/sessions/start', { examConfig: { maxLookAwaySeconds: 600 } });
+    expect(loose.status).toBe(403);
+    expect(loose.json.error.code).toBe('EXAM_CONFIG_LOOSENED');
+    expect(loose.json.error.details).toMatchObject({ field: 'examConfig.maxLookAwaySeconds', limit: 8 });
+    const res = await c.call('/sessions/start', { examConfig: { maxLookAwayWindowSeconds: 600 } });
     expect(res.status).toBe(201);
     expect(res.json.session.examConfig).toMatchObject({
       maxLookAwaySeconds: 8,
-      maxLookAwayWindowSeconds: 30,
+      maxLookAwayWindowSeconds: 600,
       noFaceMaxSeconds: 20,
     });
   });

@@ -1,16 +1,16 @@
 // POST /sessions/start: opens (or resumes) the session the token names and announces it on Kafka.
 import {
   KAFKA_SCHEMA_VERSION,
-  resolveExamConfig,
+  resolveSessionConfig,
   SessionStartBody,
   type SessionStartedRecord,
   SessionStartResponse,
 } from '@proctor/contracts';
-import { z } from 'zod';
-import { ApiError, fromStore, unavailable, validationFailed } from '../errors.ts';
+import { ApiError, fromStore, unavailable } from '../errors.ts';
 import { createControlLimit, rateLimited } from '../events/rateLimit.ts';
 import { BODY_ERRORS, parseJsonBody } from '../http/readJsonBody.ts';
 import type { Route } from '../openapi/contract.ts';
+import { readPolicies } from '../sessions/policyStore.ts';
 import { startSession } from '../sessions/sessionStore.ts';
 
 /** A start body is a config and a few client facts: 16 KiB is generous. */
@@ -27,7 +27,15 @@ export const sessionsStart: Route = {
       201: { description: 'Session started', schema: SessionStartResponse },
       200: { description: 'Session was already active and is resumed unchanged', schema: SessionStartResponse },
     },
-    errors: [...BODY_ERRORS, 'FORBIDDEN', 'SESSION_ENDED', 'RATE_LIMITED', 'SERVICE_UNAVAILABLE'],
+    errors: [
+      ...BODY_ERRORS,
+      'FORBIDDEN',
+      'EXAM_CONFIG_LOOSENED',
+      'ACCOMMODATION_NOT_ALLOWED',
+      'SESSION_ENDED',
+      'RATE_LIMITED',
+      'SERVICE_UNAVAILABLE',
+    ],
   },
   async handler(c) {
     const { claims, sessionId } = c.get('caller');
@@ -37,32 +45,42 @@ export const sessionsStart: Route = {
       emptyValue: {},
       what: 'start body',
     });
-    // Thresholds decide what counts as cheating: a platform-signed `proctoring` claim wins over the browser's body.
+    // Thresholds decide what counts as cheating: `deny` keeps every threshold out of the browser's hands.
     const bodySetsConfig = Object.keys(body.examConfig).length > 0 || body.accommodations !== undefined;
-    const signed = claims.proctoring;
-    if (!signed && bodySetsConfig && config.EXAM_CONFIG_FROM_BODY === 'deny') {
+    if (bodySetsConfig && config.EXAM_CONFIG_FROM_BODY === 'deny') {
       throw new ApiError('FORBIDDEN', "exam config and accommodations must come from the token's proctoring claim");
-    }
-    if (signed && bodySetsConfig) logger.info('exam_config_from_token', { sessionId, bodyIgnored: true });
-    const source = signed ?? body;
-    let examConfig: ReturnType<typeof resolveExamConfig>;
-    try {
-      examConfig = resolveExamConfig(source.examConfig ?? {}, source.accommodations);
-    } catch (err) {
-      if (err instanceof z.ZodError) throw validationFailed(err, 'exam config with accommodations');
-      throw err;
     }
 
     // The tenant and identity come from the verified token only, never from the body.
     const now = clock.now();
-    // Checked before acting, so a refused call changes nothing.
-    const limit = await fromStore(logger, 'session_start_limit', createControlLimit(redis, config)(sessionId, now));
+    // The rate limit and the published policies are issued in one tick: auto-pipelining sends them as one round
+    // trip. Checked before acting, so a refused call changes nothing.
+    const [limit, policies] = await fromStore(
+      logger,
+      'session_start_limit',
+      Promise.all([
+        createControlLimit(redis, config)(sessionId, now),
+        readPolicies(redis, config.REDIS_KEY_PREFIX, claims.tenant_id, claims.exam_schedule_id),
+      ]),
+    );
     c.executionCtx.waitUntil(limit.pending.catch(() => {}));
     if (!limit.ok) throw rateLimited(limit);
+    // Signed claim > schedule policy > tenant policy > defaults; the body may only tighten (refused otherwise).
+    const resolved = resolveSessionConfig({
+      userId: claims.user_id,
+      claim: claims.proctoring,
+      schedule: policies.schedule,
+      tenant: policies.tenant,
+      body,
+    });
+    if (!resolved.ok) {
+      logger.info('exam_config_refused', { sessionId, code: resolved.code, field: resolved.field });
+      throw new ApiError(resolved.code, resolved.message, { details: resolved.details ?? { field: resolved.field } });
+    }
     const { created, session } = await fromStore(
       logger,
       'session_start',
-      startSession(redis, config.REDIS_KEY_PREFIX, sessionId, claims, examConfig, now),
+      startSession(redis, config.REDIS_KEY_PREFIX, sessionId, claims, resolved.config, now),
     );
     if (session.status === 'ended')
       throw new ApiError('SESSION_ENDED', 'this session has ended; a new attempt needs a new token');
@@ -80,6 +98,7 @@ export const sessionsStart: Route = {
         userId: session.userId,
         attemptNo: session.attemptNo,
         examConfig: session.examConfig,
+        ...(session.config.accommodation ? { accommodation: session.config.accommodation } : {}),
         startedAt: session.startedAt,
       },
     };
@@ -90,6 +109,9 @@ export const sessionsStart: Route = {
     }
     logger.info(created ? 'session_started' : 'session_resumed', { sessionId, tenantId: session.tenantId });
     // Parsing strips the store's extra fields (endReason) from the view.
-    return c.json(SessionStartResponse.parse({ session, resumed: !created }), created ? 201 : 200);
+    return c.json(
+      SessionStartResponse.parse({ session, resumed: !created, config: session.config }),
+      created ? 201 : 200,
+    );
   },
 };

@@ -7,6 +7,8 @@ import {
   eventMarksKey,
   livenessKey,
   livenessShard,
+  POLICY_DEFAULTS,
+  type ResolvedSessionConfig,
   SESSION_STATE_TTL_SECONDS,
   type SessionIdentity,
   type SessionView,
@@ -72,6 +74,8 @@ return redis.call('HGETALL', KEYS[1])
 
 export interface StoredSession extends SessionView {
   endReason?: 'submitted' | 'timeout' | 'abandoned';
+  /** The resolved config the session started with (thresholds, accommodation, opt-ins). */
+  config: ResolvedSessionConfig;
 }
 
 function toObject(flat: unknown): Record<string, string> {
@@ -83,6 +87,17 @@ function toObject(flat: unknown): Record<string, string> {
 
 /** Redis holds only what this module wrote, so the shape is trusted here (the hash is never client-written). */
 function toSession(sessionId: string, h: Record<string, string>): StoredSession {
+  const examConfig = JSON.parse(h.examConfig ?? '{}') as ExamConfig;
+  // A session started before policies existed has no stored config: it ran with the defaults' opt-ins.
+  const config: ResolvedSessionConfig = h.config
+    ? (JSON.parse(h.config) as ResolvedSessionConfig)
+    : {
+        examConfig,
+        thumbnails: POLICY_DEFAULTS.thumbnails,
+        browserSignals: POLICY_DEFAULTS.browserSignals,
+        policyVersions: {},
+        tightenedByBody: [],
+      };
   return {
     sessionId,
     tenantId: h.tenantId as string,
@@ -90,7 +105,8 @@ function toSession(sessionId: string, h: Record<string, string>): StoredSession 
     userId: h.userId as string,
     attemptNo: Number(h.attemptNo),
     status: h.status === 'ended' ? 'ended' : 'active',
-    examConfig: JSON.parse(h.examConfig ?? '{}') as ExamConfig,
+    examConfig,
+    config,
     startedAt: Number(h.startedAt),
     lastHeartbeatAt: Number(h.lastHeartbeatAt),
     ...(h.endedAt ? { endedAt: Number(h.endedAt) } : {}),
@@ -103,9 +119,10 @@ export async function startSession(
   prefix: string,
   sessionId: string,
   identity: SessionIdentity,
-  examConfig: ExamConfig,
+  config: ResolvedSessionConfig,
   now: number,
 ): Promise<{ created: boolean; session: StoredSession }> {
+  const { examConfig } = config;
   const window = livenessWindowMs(examConfig);
   const fields = {
     status: 'active',
@@ -114,6 +131,7 @@ export async function startSession(
     userId: identity.user_id,
     attemptNo: String(identity.attempt_no),
     examConfig: JSON.stringify(examConfig),
+    config: JSON.stringify(config),
     startedAt: String(now),
     lastHeartbeatAt: String(now),
     heartbeatIntervalSeconds: String(examConfig.heartbeatIntervalSeconds),

@@ -55,9 +55,10 @@ async function insertStarts(conn: Statements, rows: SessionStartRow[]) {
   if (!rows.length) return;
   // A replayed start refreshes identity and config but never reopens an ended session or rewinds last_seen_at.
   await conn.query(
-    `INSERT INTO sessions (session_id, tenant_id, exam_schedule_id, user_id, attempt_no, exam_config, started_at, last_seen_at)
+    `INSERT INTO sessions (session_id, tenant_id, exam_schedule_id, user_id, attempt_no, exam_config, accommodation, started_at, last_seen_at)
      VALUES ? ON DUPLICATE KEY UPDATE tenant_id = VALUES(tenant_id), exam_schedule_id = VALUES(exam_schedule_id),
        user_id = VALUES(user_id), attempt_no = VALUES(attempt_no), exam_config = VALUES(exam_config),
+       accommodation = VALUES(accommodation),
        started_at = VALUES(started_at), last_seen_at = GREATEST(COALESCE(last_seen_at, VALUES(last_seen_at)), VALUES(last_seen_at))`,
     [
       rows.map((r) => [
@@ -67,6 +68,7 @@ async function insertStarts(conn: Statements, rows: SessionStartRow[]) {
         r.session.userId,
         r.session.attemptNo,
         JSON.stringify(r.session.examConfig),
+        r.session.accommodation ? JSON.stringify(r.session.accommodation) : null,
         d(r.session.startedAt),
         d(r.receivedAt),
       ]),

@@ -5,6 +5,7 @@ import { listSessionAlerts } from '../queries/alerts.ts';
 import { listAudit, listRiskSnapshots } from '../queries/history.ts';
 import { listSchedules } from '../queries/schedules.ts';
 import { getSession, listRankedSessions, scheduleExists, sessionBelongsTo } from '../queries/sessions.ts';
+import { thumbnailEventIds } from '../queries/thumbnails.ts';
 import type {
   AuditEntry,
   RankedSessionList,
@@ -45,12 +46,21 @@ export async function loadSessionDetail(
   if (!SessionId.safeParse(sessionId).success) return null;
   const session = await getSession(services.db, principal.tenantId, sessionId);
   if (!session) return null;
-  const [alerts, live] = await Promise.all([
+  const [alerts, live, thumbnails] = await Promise.all([
     listSessionAlerts(services.db, principal.tenantId, sessionId),
     withPresence(services.redis, [session], services.redisPrefix),
+    // Thumbnails are an extra: an unreachable bucket shows the alerts without them rather than failing the page.
+    services.objects
+      ? thumbnailEventIds(services.objects, principal.tenantId, sessionId).catch(() => [])
+      : Promise.resolve([]),
   ]);
   const presence = live.sessions[0]?.presence ?? 'unknown';
-  return { session: { ...session, presence }, alerts, liveStateDegraded: live.degraded };
+  return {
+    session: { ...session, presence },
+    alerts,
+    thumbnailEventIds: thumbnails,
+    liveStateDegraded: live.degraded,
+  };
 }
 
 /** Session-scoped history: the session must be this tenant's, checked by primary key before the history query. */

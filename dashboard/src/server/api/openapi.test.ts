@@ -11,7 +11,10 @@ describe('buildOpenApi', () => {
         doc.paths[route.path] as Record<string, { operationId: string; responses: object; security: unknown[] }>
       )[route.method];
       expect(op?.operationId).toBe(id);
-      expect(Object.keys(op?.responses ?? {})).toEqual(expect.arrayContaining(['200', '401', '404']));
+      expect(Object.keys(op?.responses ?? {})).toEqual(
+        expect.arrayContaining([String(('status' in route && route.status) || 200), '401', '404']),
+      );
+      if (route.path.startsWith('/api/admin/')) expect(Object.keys(op?.responses ?? {})).toContain('403');
       expect(op?.security.length).toBeGreaterThan(0);
     }
   });

@@ -1,6 +1,7 @@
 // Builds the OpenAPI 3.1 document from the route table: every schema comes from zod via z.toJSONSchema.
 import { ERROR_STATUS } from '@proctor/contracts';
 import { z } from 'zod';
+import { requiredRole } from '../auth/roles.ts';
 import { ERROR_RESPONSE, ROUTES, type RouteContract } from './routes.ts';
 
 const schema = (s: z.ZodType, io: 'input' | 'output' = 'output') =>
@@ -43,16 +44,23 @@ export function buildOpenApi() {
         ? { requestBody: { required: true, content: { 'application/json': { schema: schema(route.body, 'input') } } } }
         : {}),
       responses: {
-        200: {
-          description: 'OK',
+        [route.status ?? 200]: {
+          description: route.status === 202 ? 'Accepted' : 'OK',
           content: { [route.mediaType ?? 'application/json']: { schema: schema(route.response) } },
         },
         ...(route.body
           ? { 400: errorResponse('VALIDATION_FAILED or MALFORMED_JSON: the message says how to fix it') }
           : {}),
         401: errorResponse('UNAUTHENTICATED, TOKEN_INVALID (also a wrong role) or TOKEN_EXPIRED'),
-        ...(route.method === 'post'
-          ? { 403: errorResponse('FORBIDDEN: a cookie-authenticated write from another origin') }
+        ...(route.method === 'post' || requiredRole(route.path) === 'admin'
+          ? {
+              403: errorResponse(
+                `FORBIDDEN: ${requiredRole(route.path) === 'admin' ? 'needs role admin; or ' : ''}a cookie-authenticated write from another origin`,
+              ),
+            }
+          : {}),
+        ...(route.path.includes('/policy') && route.method === 'post'
+          ? { 409: errorResponse('POLICY_VERSION_CONFLICT: someone saved a newer version; reload and edit again') }
           : {}),
         404: errorResponse(
           'NOT_FOUND: no such id in your tenant (another tenant’s ids look exactly like missing ones)',

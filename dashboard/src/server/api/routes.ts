@@ -3,6 +3,14 @@
 import { ErrorEnvelope } from '@proctor/contracts';
 import { z } from 'zod';
 import {
+  ErasureBody,
+  ErasureResult,
+  PolicyAuditList,
+  PolicySaveBody,
+  PolicySaveResult,
+  PolicyView,
+} from './policySchemas.ts';
+import {
   AuditList,
   Me,
   RankedSessionList,
@@ -24,6 +32,8 @@ export interface RouteContract {
   response: z.ZodType;
   /** Media type of the success response; JSON unless said. */
   mediaType?: string;
+  /** Status of the success response; 200 unless said. */
+  status?: number;
 }
 
 const ScheduleParams = z.object({ scheduleId: z.string().describe('Exam schedule id (exam_schedule_id claim)') });
@@ -89,6 +99,59 @@ export const ROUTES = {
     params: AlertParams,
     body: ReviewBody,
     response: ReviewResult,
+  },
+  policy: {
+    method: 'get',
+    path: '/api/admin/policy',
+    summary: 'Admin: the tenant policy (thresholds, accommodations, retentionDays, thumbnails, browserSignals)',
+    response: PolicyView,
+  },
+  policySave: {
+    method: 'post',
+    path: '/api/admin/policy',
+    summary: 'Admin: save the tenant policy (optimistic version, audited, published to the edge through Redis)',
+    body: PolicySaveBody,
+    response: PolicySaveResult,
+  },
+  schedulePolicy: {
+    method: 'get',
+    path: '/api/admin/schedules/{scheduleId}/policy',
+    summary: 'Admin: one exam schedule’s policy (fields left out inherit from the tenant policy)',
+    params: ScheduleParams,
+    response: PolicyView,
+  },
+  schedulePolicySave: {
+    method: 'post',
+    path: '/api/admin/schedules/{scheduleId}/policy',
+    summary: 'Admin: save a schedule policy (no retentionDays: retention is per tenant)',
+    params: ScheduleParams,
+    body: PolicySaveBody,
+    response: PolicySaveResult,
+  },
+  policyAudit: {
+    method: 'get',
+    path: '/api/admin/audit',
+    summary: 'Admin: every policy change (who, when, before, after) and erasure request, newest first',
+    response: PolicyAuditList,
+  },
+  erasure: {
+    method: 'post',
+    path: '/api/admin/erasure',
+    summary:
+      'Admin: erase one candidate (sessions, alerts, snapshots, audit entries, Redis keys); 202, done by the lifecycle job',
+    body: ErasureBody,
+    response: ErasureResult,
+    status: 202,
+  },
+  thumbnail: {
+    method: 'get',
+    path: '/api/alerts/{alertId}/thumbnail',
+    summary:
+      "The alert's thumbnail (JPEG or WebP, at most 96 px wide), when the tenant opted in and one was taken; " +
+      'every view is written to the audit log (action view_thumbnail)',
+    params: AlertParams,
+    response: z.string().describe('image bytes'),
+    mediaType: 'image/jpeg',
   },
 } as const satisfies Record<string, RouteContract>;
 

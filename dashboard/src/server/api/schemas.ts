@@ -3,8 +3,10 @@ import {
   Alert,
   AlertRule,
   AlertStatus,
+  EventId,
   ExternalId,
   ProctorRole,
+  ResolvedAccommodation,
   RiskSnapshot,
   SessionId,
   SessionStatus,
@@ -61,8 +63,14 @@ export const RankedSessionList = z.object({
 export type RankedSessionList = z.infer<typeof RankedSessionList>;
 
 export const SessionDetail = z.object({
-  session: RankedSession.extend({ examConfig: z.record(z.string(), z.unknown()) }),
+  session: RankedSession.extend({
+    examConfig: z.record(z.string(), z.unknown()),
+    /** The candidate's accommodation and its reason, for the proctors (null: none). */
+    accommodation: ResolvedAccommodation.nullable(),
+  }),
   alerts: z.array(Alert),
+  /** Evidence events with a stored thumbnail (empty unless the tenant opted in); view them through /thumbnail. */
+  thumbnailEventIds: z.array(EventId),
   liveStateDegraded: z.boolean(),
 });
 export type SessionDetail = z.infer<typeof SessionDetail>;

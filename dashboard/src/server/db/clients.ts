@@ -1,4 +1,5 @@
-// Process-lifetime MySQL pool and Redis client, created on first use from the parsed env.
+// Process-lifetime MySQL pool, Redis client and object store, created on first use from the parsed env.
+import { createObjectStore, type ObjectStore } from '@proctor/contracts/objects';
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 import { env } from '../env.ts';
@@ -31,4 +32,19 @@ export function redisClient(): Redis {
     redis.on('error', () => {});
   }
   return redis;
+}
+
+let objects: ObjectStore | undefined;
+
+export function objectStore(): ObjectStore | undefined {
+  const e = env();
+  if (!e.S3_ENDPOINT || !e.S3_ACCESS_KEY_ID || !e.S3_SECRET_ACCESS_KEY) return undefined;
+  objects ??= createObjectStore({
+    endpoint: e.S3_ENDPOINT,
+    bucket: e.S3_BUCKET,
+    accessKeyId: e.S3_ACCESS_KEY_ID,
+    secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+    region: e.S3_REGION,
+  });
+  return objects;
 }

@@ -3,12 +3,20 @@
 import { ApiFailure } from './respond.ts';
 
 /** Login carries one token (under 8 KiB) and `next`; a review a note of at most 500 characters. */
-export const BODY_LIMITS = { login: 16 * 1024, review: 8 * 1024, logout: 1024, other: 16 * 1024 } as const;
+export const BODY_LIMITS = {
+  login: 16 * 1024,
+  review: 8 * 1024,
+  logout: 1024,
+  other: 16 * 1024,
+  /** A policy with a few hundred accommodations; under the adapter's 64 KiB backstop. */
+  policy: 60 * 1024,
+} as const;
 
 export function bodyLimitFor(path: string): number {
   if (path === '/login') return BODY_LIMITS.login;
   if (path === '/logout') return BODY_LIMITS.logout;
   if (/^\/api\/alerts\/[^/]+\/review$/.test(path)) return BODY_LIMITS.review;
+  if (/^\/api\/admin\/(schedules\/[^/]+\/)?policy$/.test(path)) return BODY_LIMITS.policy;
   return BODY_LIMITS.other;
 }
 

@@ -6,7 +6,8 @@
  */
 export function sameOrigin(request: Request, url: URL): boolean {
   const origin = request.headers.get('origin');
-  if (origin) return origin === url.origin;
+  // Under our Referrer-Policy no-referrer a browser sends `Origin: null` on a plain form post; Sec-Fetch-Site decides.
+  if (origin && origin !== 'null') return origin === url.origin;
   return request.headers.get('sec-fetch-site') === 'same-origin';
 }
 

@@ -1,5 +1,5 @@
 // Sessions of one tenant: the risk-ranked list of a schedule, and one session by id (always tenant-scoped).
-import type { AlertRule, SessionStatus } from '@proctor/contracts';
+import type { AlertRule, ResolvedAccommodation, SessionStatus } from '@proctor/contracts';
 import type { RankedSession, SessionFilter } from '../api/schemas.ts';
 import { type Db, jsonColumn, ms, msOrNull, rows } from './sql.ts';
 
@@ -20,6 +20,7 @@ interface SessionRow {
   ended_at: Date | null;
   last_seen_at: Date | null;
   exam_config?: unknown;
+  accommodation?: unknown;
 }
 
 // Per-session alert counts are dependent subqueries on alerts_by_session (tenant_id, session_id, …):
@@ -93,15 +94,23 @@ export async function scheduleExists(db: Db, tenantId: string, scheduleId: strin
   return (await rows(db, scheduleExistsSql, [tenantId, scheduleId])).length > 0;
 }
 
-export const sessionByIdSql = `SELECT ${COLUMNS}, s.exam_config FROM sessions s WHERE s.session_id = ? AND s.tenant_id = ?`;
+export const sessionByIdSql = `SELECT ${COLUMNS}, s.exam_config, s.accommodation FROM sessions s WHERE s.session_id = ? AND s.tenant_id = ?`;
 
 export async function getSession(
   db: Db,
   tenantId: string,
   sessionId: string,
-): Promise<(SessionBase & { examConfig: Record<string, unknown> }) | null> {
+): Promise<
+  (SessionBase & { examConfig: Record<string, unknown>; accommodation: ResolvedAccommodation | null }) | null
+> {
   const [row] = await rows<SessionRow>(db, sessionByIdSql, [sessionId, tenantId]);
-  return row ? { ...toSession(row), examConfig: jsonColumn<Record<string, unknown>>(row.exam_config) } : null;
+  if (!row) return null;
+  return {
+    ...toSession(row),
+    examConfig: jsonColumn<Record<string, unknown>>(row.exam_config),
+    // Written by the processor from session_started (migration 222); null when no accommodation applies.
+    accommodation: row.accommodation ? jsonColumn<ResolvedAccommodation>(row.accommodation) : null,
+  };
 }
 
 /** Primary-key check that a session is this tenant's, before any of its history is read. */

@@ -1,0 +1,38 @@
+// POST /api/admin/erasure: erase one candidate's data (admin only). Recorded here, carried out by the processor's
+// lifecycle job; the audit keeps a tombstone without the candidate's id. JSON or the audit page's form.
+import type { APIRoute } from 'astro';
+import { ErasureBody } from '../../../server/api/policySchemas.ts';
+import { BODY_LIMITS, readLimitedBody, readLimitedForm } from '../../../server/http/bodyLimit.ts';
+import { apiError, describeIssues, json } from '../../../server/http/respond.ts';
+import { requestErasure } from '../../../server/policy/policyStore.ts';
+
+export const POST: APIRoute = async ({ locals, request, redirect }) => {
+  const { principal, services, requestId } = locals;
+  const type = request.headers.get('content-type') ?? '';
+  const form = type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data');
+  let raw: unknown;
+  if (form) {
+    const data = await readLimitedForm(request, BODY_LIMITS.other);
+    raw = { userId: String(data?.get('userId') ?? '').trim() };
+  } else {
+    try {
+      raw = JSON.parse(new TextDecoder().decode(await readLimitedBody(request, BODY_LIMITS.other)));
+    } catch (err) {
+      if (!(err instanceof SyntaxError)) throw err;
+      return apiError('MALFORMED_JSON', 'the body must be JSON: {"userId":"…"}', requestId);
+    }
+  }
+  const body = ErasureBody.safeParse(raw);
+  if (!body.success) {
+    const message = describeIssues(body.error.issues);
+    return form
+      ? redirect(`/admin/audit?error=${encodeURIComponent(message)}`, 303)
+      : apiError('VALIDATION_FAILED', message, requestId);
+  }
+  const requestIdNo = await requestErasure(services.db, principal.tenantId, body.data.userId, principal.sub);
+  if (form) return redirect(`/admin/audit?erasure=${requestIdNo}`, 303);
+  return json(
+    { requestId: requestIdNo, status: 'pending', message: 'the lifecycle job erases it within its next pass' },
+    202,
+  );
+};

@@ -1,0 +1,99 @@
+// The one handler behind both policy POST routes: JSON or the editor's form, validated, saved, audited, published.
+import { PolicySchema, type PublishedPolicy, resolveSessionConfig, SchedulePolicySchema } from '@proctor/contracts';
+import type { APIContext } from 'astro';
+import { PolicySaveBody } from '../api/policySchemas.ts';
+import { BODY_LIMITS, readLimitedBody, readLimitedForm } from '../http/bodyLimit.ts';
+import { apiError, describeIssues, json } from '../http/respond.ts';
+import { policyFromForm } from './policyForm.ts';
+import { getPolicy, savePolicy, TENANT_LAYER } from './policyStore.ts';
+import { publishPolicy } from './publish.ts';
+
+const isForm = (type: string) =>
+  type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data');
+
+/** A layer is saved only if it combines with the other one for everybody, accommodated users included. */
+function combinationProblem(tenant: PublishedPolicy | null, schedule: PublishedPolicy | null): string | null {
+  const users = [...(tenant?.policy.accommodations ?? []), ...(schedule?.policy.accommodations ?? [])].map(
+    (a) => a.userId,
+  );
+  for (const userId of ['', ...users]) {
+    const out = resolveSessionConfig({ userId: userId || 'no-accommodation', tenant, schedule });
+    if (!out.ok) return `${out.field}: ${out.message}${userId ? ` (accommodation of ${userId})` : ''}`;
+  }
+  return null;
+}
+
+export async function handlePolicySave(ctx: APIContext, scheduleId: string): Promise<Response> {
+  const { locals, request, redirect } = ctx;
+  const { principal, services, requestId } = locals;
+  const tenantLayer = scheduleId === TENANT_LAYER;
+  const back = tenantLayer ? '/admin/policy' : `/admin/schedules/${encodeURIComponent(scheduleId)}`;
+  const type = request.headers.get('content-type') ?? '';
+  const form = isForm(type);
+
+  let raw: unknown;
+  if (form) {
+    const data = await readLimitedForm(request, BODY_LIMITS.policy);
+    if (!data) return apiError('VALIDATION_FAILED', 'the form body could not be read', requestId);
+    raw = { policy: policyFromForm(data, { tenantLayer }), expectedVersion: Number(data.get('version') ?? 0) };
+  } else if (type.startsWith('application/json')) {
+    try {
+      raw = JSON.parse(new TextDecoder().decode(await readLimitedBody(request, BODY_LIMITS.policy)));
+    } catch (err) {
+      if (!(err instanceof SyntaxError)) throw err;
+      return apiError('MALFORMED_JSON', 'the body must be JSON: {"policy":{…},"expectedVersion":N}', requestId);
+    }
+  } else {
+    return apiError('UNSUPPORTED_MEDIA_TYPE', 'send application/json: {"policy":{…},"expectedVersion":N}', requestId);
+  }
+  const fail = (code: 'VALIDATION_FAILED' | 'POLICY_VERSION_CONFLICT', message: string, details?: unknown) =>
+    form
+      ? redirect(`${back}?error=${encodeURIComponent(message)}`, 303)
+      : apiError(code, message, requestId, { details });
+
+  const body = PolicySaveBody.safeParse(raw);
+  if (!body.success) return fail('VALIDATION_FAILED', describeIssues(body.error.issues), body.error.issues);
+  const layer = (tenantLayer ? PolicySchema : SchedulePolicySchema).safeParse(body.data.policy);
+  if (!layer.success) return fail('VALIDATION_FAILED', describeIssues(layer.error.issues), layer.error.issues);
+
+  const other = await getPolicy(services.db, principal.tenantId, tenantLayer ? scheduleId : TENANT_LAYER);
+  const mine: PublishedPolicy = { version: body.data.expectedVersion + 1, policy: layer.data };
+  const theirs = other && !tenantLayer ? { version: other.version, policy: other.policy } : null;
+  // Saving the tenant layer is checked against the defaults only: each schedule is checked when it is saved.
+  const problem = tenantLayer ? combinationProblem(mine, null) : combinationProblem(theirs, mine);
+  if (problem) return fail('VALIDATION_FAILED', `these thresholds do not combine: ${problem}`);
+
+  const saved = await savePolicy(services.db, {
+    tenantId: principal.tenantId,
+    scheduleId,
+    policy: layer.data,
+    expectedVersion: body.data.expectedVersion,
+    actor: principal.sub,
+  });
+  if (!saved.ok) {
+    return fail(
+      'POLICY_VERSION_CONFLICT',
+      `someone saved version ${saved.currentVersion} meanwhile: reload and edit again`,
+      {
+        currentVersion: saved.currentVersion,
+      },
+    );
+  }
+  // After the commit: the edge must never see a policy that MySQL does not hold.
+  const published = await publishPolicy(
+    services.redis,
+    services.redisPrefix,
+    principal.tenantId,
+    scheduleId,
+    saved.version,
+    layer.data,
+  ).then(
+    () => true,
+    (err: unknown) => {
+      console.error('policy_publish_failed', { requestId, error: String(err) });
+      return false;
+    },
+  );
+  if (form) return redirect(`${back}?saved=${saved.version}${published ? '' : '&unpublished=1'}`, 303);
+  return json({ version: saved.version, published });
+}

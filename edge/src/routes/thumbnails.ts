@@ -1,0 +1,142 @@
+// POST /thumbnails: stores one tiny still illustrating one event of the caller's session, only if its tenant opted in.
+import {
+  THUMBNAIL_LIMITS,
+  ThumbnailContentType,
+  ThumbnailUploadQuery,
+  ThumbnailUploadResponse,
+  thumbnailKey,
+} from '@proctor/contracts';
+import { createObjectStore, type ObjectStore } from '@proctor/contracts/objects';
+import type { EdgeEnv } from '../env.ts';
+import { ApiError, fromStore, unavailable, validationFailed } from '../errors.ts';
+import { readCapped } from '../http/readJsonBody.ts';
+import type { Route } from '../openapi/contract.ts';
+import { assertActive, assertOwnSession } from '../sessions/requireSession.ts';
+import { readImageHeader } from '../thumbnails/imageHeader.ts';
+import { readThumbnailSession, takeThumbnailSlot } from '../thumbnails/thumbnailSession.ts';
+
+/** One client per isolate and config: aws4fetch caches derived signing keys inside it. */
+let cached: { config: EdgeEnv; store: ObjectStore } | undefined;
+function objectStore(config: EdgeEnv): ObjectStore | undefined {
+  const { S3_ENDPOINT, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY } = config;
+  if (!S3_ENDPOINT || !S3_ACCESS_KEY_ID || !S3_SECRET_ACCESS_KEY) return undefined;
+  if (cached?.config !== config) {
+    const store = createObjectStore({
+      endpoint: S3_ENDPOINT,
+      bucket: config.S3_BUCKET,
+      accessKeyId: S3_ACCESS_KEY_ID,
+      secretAccessKey: S3_SECRET_ACCESS_KEY,
+      region: config.S3_REGION,
+      timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    });
+    cached = { config, store };
+  }
+  return cached.store;
+}
+
+export const thumbnails: Route = {
+  contract: {
+    method: 'post',
+    path: '/thumbnails',
+    summary:
+      'Store one thumbnail (image/jpeg or image/webp, at most 5 KB and 96×96 px) for one event of the session; ' +
+      'only when the tenant opted in, at most maxPerHour events per session-hour',
+    auth: true,
+    query: ThumbnailUploadQuery,
+    binaryBody: THUMBNAIL_LIMITS.contentTypes,
+    responses: {
+      201: { description: 'Stored (a retry for the same event overwrites it)', schema: ThumbnailUploadResponse },
+    },
+    errors: [
+      'VALIDATION_FAILED',
+      'UNSUPPORTED_MEDIA_TYPE',
+      'PAYLOAD_TOO_LARGE',
+      'THUMBNAIL_NOT_IMAGE',
+      'THUMBNAIL_TOO_LARGE',
+      'THUMBNAILS_DISABLED',
+      'SESSION_MISMATCH',
+      'SESSION_NOT_FOUND',
+      'SESSION_ENDED',
+      'RATE_LIMITED',
+      'SERVICE_UNAVAILABLE',
+    ],
+  },
+  async handler(c) {
+    const { sessionId } = c.get('caller');
+    const { redis, clock, config, logger } = c.var;
+    // Pure checks first, so bad input costs no Redis call, takes no slot and stores nothing.
+    const query = ThumbnailUploadQuery.safeParse(c.req.query());
+    if (!query.success) throw validationFailed(query.error, 'thumbnail query');
+    const { eventId, type } = query.data;
+    assertOwnSession(query.data.sessionId, sessionId);
+    const declared = ThumbnailContentType.safeParse(c.req.header('Content-Type')?.split(';')[0]?.trim().toLowerCase());
+    if (!declared.success)
+      throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be image/jpeg or image/webp');
+    const length = c.req.header('Content-Length');
+    if (length !== undefined && Number(length) > THUMBNAIL_LIMITS.maxBytes) {
+      throw new ApiError('PAYLOAD_TOO_LARGE', `a thumbnail is at most ${THUMBNAIL_LIMITS.maxBytes} bytes`);
+    }
+    const bytes = await readCapped(c.req.raw.body, THUMBNAIL_LIMITS.maxBytes);
+    const header = readImageHeader(bytes);
+    if (!header.ok) throw new ApiError('THUMBNAIL_NOT_IMAGE', header.reason);
+    const { image } = header;
+    if (image.contentType !== declared.data) {
+      throw new ApiError(
+        'THUMBNAIL_NOT_IMAGE',
+        `Content-Type says ${declared.data} but the bytes are ${image.contentType}`,
+      );
+    }
+    if (image.width > THUMBNAIL_LIMITS.maxWidth || image.height > THUMBNAIL_LIMITS.maxHeight) {
+      throw new ApiError(
+        'THUMBNAIL_TOO_LARGE',
+        `image is ${image.width}×${image.height} px; at most ${THUMBNAIL_LIMITS.maxWidth}×${THUMBNAIL_LIMITS.maxHeight}`,
+      );
+    }
+
+    const { state, thumbnails: optIn } = await fromStore(
+      logger,
+      'thumbnail_session',
+      readThumbnailSession(redis, config.REDIS_KEY_PREFIX, sessionId),
+    );
+    const { tenant_id } = c.get('caller').claims;
+    assertActive(state, tenant_id);
+    if (!optIn.enabled) throw new ApiError('THUMBNAILS_DISABLED', "this session's policy does not allow thumbnails");
+    if (!optIn.types.includes(type)) {
+      throw new ApiError('THUMBNAILS_DISABLED', `this session's policy does not allow thumbnails for ${type}`);
+    }
+    const store = objectStore(config);
+    if (!store) throw unavailable('thumbnail storage');
+
+    const now = clock.now();
+    const slot = await fromStore(
+      logger,
+      'thumbnail_slot',
+      takeThumbnailSlot(redis, config.REDIS_KEY_PREFIX, sessionId, eventId, optIn.maxPerHour, now),
+    );
+    if (!slot.ok) {
+      throw new ApiError('RATE_LIMITED', `at most ${optIn.maxPerHour} thumbnails per session-hour`, {
+        headers: { 'Retry-After': String(slot.retryAfterSeconds) },
+      });
+    }
+    // Keyed by tenant, session and event: listing, expiry and erasure stay inside one tenant's prefix.
+    const key = thumbnailKey(tenant_id, sessionId, eventId);
+    try {
+      await store.put(key, new Uint8Array(bytes), image.contentType);
+    } catch (err) {
+      logger.warn('thumbnail_store_failed', { sessionId, error: String(err) });
+      throw unavailable('thumbnail storage');
+    }
+    c.get('requestLog').thumbnail = { eventId, bytes: bytes.length, width: image.width, height: image.height };
+    const body: ThumbnailUploadResponse = {
+      sessionId,
+      eventId,
+      tenantId: tenant_id,
+      bytes: bytes.length,
+      width: image.width,
+      height: image.height,
+      contentType: image.contentType,
+      storedAt: now,
+    };
+    return c.json(body, 201);
+  },
+};

@@ -1,0 +1,70 @@
+// Erasure (GDPR Art. 17): carries out the admins' pending requests: every session of the candidate with its alerts,
+// snapshots, audit entries and Redis keys; then the request row keeps who asked, when and counts, not the user id.
+import { eventMarksKey, livenessKey, livenessShard, sessionStateKey } from '@proctor/contracts';
+import type { Redis } from 'ioredis';
+import type { Pool, RowDataPacket } from 'mysql2/promise';
+import { stateKey } from '../state/sessionStore.ts';
+import { addCounts, type DeletedCounts, deleteSessions, emptyCounts } from './deleteSessions.ts';
+import { RETENTION_BATCH } from './retention.ts';
+
+export interface ErasureDone {
+  requestId: number;
+  tenantId: string;
+  counts: DeletedCounts & { redisKeys: number };
+}
+
+/** The candidate's sessions, through sessions_by_tenant_user; exported for the EXPLAIN test. */
+export function candidateSessionsSql(tenantId: string, userId: string, limit = RETENTION_BATCH) {
+  return {
+    sql: 'SELECT session_id FROM sessions WHERE tenant_id = ? AND user_id = ? LIMIT ?',
+    params: [tenantId, userId, limit] as unknown[],
+  };
+}
+
+/** Every Redis key of a session: the edge's state and dedupe marks, the processor's state, its liveness entry. */
+async function deleteSessionKeys(redis: Redis, prefix: string, sessionIds: string[]): Promise<number> {
+  if (!sessionIds.length) return 0;
+  const p = redis.pipeline();
+  for (const id of sessionIds) {
+    p.del(sessionStateKey(id, prefix), eventMarksKey(id, prefix), stateKey(id, prefix));
+    p.zrem(livenessKey(livenessShard(id), prefix), id);
+  }
+  const replies = (await p.exec()) ?? [];
+  let deleted = 0;
+  replies.forEach(([err, n], i) => {
+    if (err) throw err;
+    if (i % 2 === 0) deleted += Number(n);
+  });
+  return deleted;
+}
+
+async function eraseCandidate(pool: Pool, redis: Redis, prefix: string, tenantId: string, userId: string) {
+  const counts = { ...emptyCounts(), redisKeys: 0 };
+  for (;;) {
+    const { sql, params } = candidateSessionsSql(tenantId, userId);
+    const [rows] = await pool.query<RowDataPacket[]>(sql, params);
+    const ids = rows.map((r) => String(r.session_id));
+    // Redis first: a session whose rows are gone but keys remain could not be found again to finish the job.
+    counts.redisKeys += await deleteSessionKeys(redis, prefix, ids);
+    addCounts(counts, await deleteSessions(pool, tenantId, ids));
+    if (ids.length < RETENTION_BATCH) return counts;
+  }
+}
+
+/** Runs up to `limit` pending requests, oldest first; each completes by clearing the candidate's id from its row. */
+export async function runPendingErasures(pool: Pool, redis: Redis, prefix: string, limit = 10): Promise<ErasureDone[]> {
+  const [pending] = await pool.query<RowDataPacket[]>(
+    'SELECT id, tenant_id, user_id FROM erasure_requests WHERE completed_at IS NULL ORDER BY id LIMIT ?',
+    [limit],
+  );
+  const done: ErasureDone[] = [];
+  for (const r of pending) {
+    const counts = await eraseCandidate(pool, redis, prefix, String(r.tenant_id), String(r.user_id));
+    await pool.query(
+      'UPDATE erasure_requests SET user_id = NULL, completed_at = CURRENT_TIMESTAMP(3), counts = ? WHERE id = ?',
+      [JSON.stringify(counts), r.id],
+    );
+    done.push({ requestId: Number(r.id), tenantId: String(r.tenant_id), counts });
+  }
+  return done;
+}

@@ -1,0 +1,52 @@
+// The data-lifecycle job: pending erasures first, then one bounded retention pass, every interval.
+import type { Redis } from 'ioredis';
+import type { Pool } from 'mysql2/promise';
+import { errorContext, type Logger } from '../ops/log.ts';
+import { runPendingErasures } from './erasure.ts';
+import { runRetention } from './retention.ts';
+
+export interface LifecycleOptions {
+  pool: Pool;
+  redis: Redis;
+  prefix: string;
+  log: Logger;
+  intervalMs: number;
+  now?: () => number;
+}
+
+export function createLifecycleJob(opts: LifecycleOptions) {
+  const now = opts.now ?? Date.now;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+
+  async function tick(): Promise<void> {
+    for (const e of await runPendingErasures(opts.pool, opts.redis, opts.prefix)) {
+      opts.log.info('erasure_completed', { requestId: e.requestId, tenantId: e.tenantId, ...e.counts });
+    }
+    const r = await runRetention(opts.pool, now());
+    if (r.sessions) opts.log.info('retention_deleted', { ...r });
+  }
+
+  function schedule() {
+    timer = setTimeout(() => {
+      running = tick()
+        // A failed pass is retried next interval: every step is safe to repeat.
+        .catch((err) => opts.log.warn('lifecycle_failed', errorContext(err)))
+        .finally(() => {
+          running = undefined;
+          if (timer) schedule();
+        });
+    }, opts.intervalMs);
+    timer.unref();
+  }
+
+  return {
+    tick,
+    start: schedule,
+    async stop() {
+      clearTimeout(timer);
+      timer = undefined;
+      await running;
+    },
+  };
+}
