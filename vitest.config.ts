@@ -1,11 +1,10 @@
 // One test runner for the monorepo, split by intent: pure unit tests, integration tests against the real local
-// stack, the edge in real workerd, and browser tests in real Chromium. `npm test` runs them all.
-import { existsSync } from 'node:fs';
+// stack (the edge runs in real workerd through Miniflare there), and browser tests in real Chromium.
 import { defineConfig } from 'vitest/config';
 
 const ignored = ['**/node_modules/**', '**/dist/**', '**/.astro/**', '**/.wrangler/**'];
 const nodeProject = (name: string, include: string[], extra: Record<string, unknown> = {}) => ({
-  test: { name, include, exclude: [...ignored, '**/*.workerd.test.ts'], environment: 'node', ...extra },
+  test: { name, include, exclude: ignored, environment: 'node', ...extra },
 });
 
 export default defineConfig({
@@ -14,13 +13,7 @@ export default defineConfig({
     outputFile: { junit: 'test-output/junit.xml' },
     projects: [
       nodeProject('unit', ['**/*.test.ts'], {
-        exclude: [
-          ...ignored,
-          '**/*.workerd.test.ts',
-          '**/*.integration.test.ts',
-          '**/*.browser.test.ts',
-          '**/*.stack.test.ts',
-        ],
+        exclude: [...ignored, '**/*.integration.test.ts', '**/*.browser.test.ts', '**/*.stack.test.ts'],
       }),
       // One retry for suites that share a loaded 2-core box with real servers: a broken test still fails twice.
       nodeProject('integration', ['**/*.integration.test.ts'], { testTimeout: 60_000, hookTimeout: 120_000, retry: 1 }),
@@ -31,7 +24,6 @@ export default defineConfig({
         retry: 1,
       }),
       nodeProject('stack', ['**/*.stack.test.ts'], { testTimeout: 300_000, hookTimeout: 300_000 }),
-      ...(existsSync('edge/vitest.config.ts') ? ['edge/vitest.config.ts'] : []),
     ],
   },
 });

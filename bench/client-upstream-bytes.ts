@@ -17,6 +17,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AnomalyEvent, ThumbnailsPolicy } from '@proctor/contracts';
 import { HeartbeatResponse, POLICY_DEFAULTS } from '@proctor/contracts';
+import { mintDevToken } from '@proctor/testkit';
 import { createThumbnailUploader } from '../client/src/thumbnails/thumbnailUploader.ts';
 import { createEdgeApi } from '../client/src/transport/edgeApi.ts';
 import { createMemoryQueue } from '../client/src/transport/eventQueue.ts';
@@ -25,7 +26,6 @@ import { heartbeatDue } from '../client/src/transport/heartbeat.ts';
 import { type Chromium, launchChromium } from '../client/test/chromium.ts';
 import { type FakeEdge, startFakeEdge } from '../client/test/fakeEdge.ts';
 import { buildHarness, serveHarness } from '../client/test/harness.ts';
-import { mintDevToken } from '../edge/testing/devKeys.ts';
 
 const HOUR_S = 3600;
 const HEARTBEAT_S = 15;

@@ -4,9 +4,9 @@
 // alert's last evidence event to the moment its toast appeared in the page (a MutationObserver's clock; same host).
 // The page must show every candidate and the alerts; the latencies are printed, not asserted (a shared 2-core box).
 import { percentile, startCohort, summary } from '@proctor/cohort';
+import { mintDevToken } from '@proctor/testkit';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_FLAGS } from '../client/test/chromium.ts';
-import { mintDevToken } from '../edge/testing/devKeys.ts';
 import { startCohortStack, startDashboard } from './lib/cohort-stack.ts';
 
 const CANDIDATES = Number(process.env.BENCH_DASHBOARD_CANDIDATES ?? 2000);

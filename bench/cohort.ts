@@ -10,8 +10,8 @@
 
 import { readFileSync } from 'node:fs';
 import { type CandidateOutcome, createMetrics, percentile, type RunningCohort, startCohort } from '@proctor/cohort';
+import { mintDevToken } from '@proctor/testkit';
 import { Kafka, logLevel } from 'kafkajs';
-import { mintDevToken } from '../edge/testing/devKeys.ts';
 import { stackConfig } from '../infra/stack/config.ts';
 import { cpuMeter, startCohortStack, startDashboard, watchStream } from './lib/cohort-stack.ts';
 

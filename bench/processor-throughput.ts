@@ -1,8 +1,9 @@
 // Processor throughput on one core: Kafka → rules → Redis → MySQL, against a consume-only kafkajs baseline
 // reading the same topic in the same run. Prints events/s for both, their ratio, and CPU per event.
+
+import { createLogger } from '@proctor/contracts';
 import { runProcessor } from '../processor/src/app.ts';
 import { loadConfig } from '../processor/src/config.ts';
-import { createLogger } from '../processor/src/ops/log.ts';
 import {
   deleteTopics,
   dropPrefix,

@@ -2,7 +2,7 @@
 // the edge, one updating progress line, and a summary at the end (or when stopped).
 import { parseArgs } from 'node:util';
 import { busiestSchedule, planCohort, progressLine, type RunningCohort, startCohort, summary } from '@proctor/cohort';
-import { mintDevToken } from '../edge/testing/devKeys.ts';
+import { mintDevToken } from '@proctor/testkit';
 
 export interface LiveCohortOptions {
   enabled: boolean;

@@ -40,7 +40,6 @@ has_files() { [ -n "$(git ls-files --cached --others --exclude-standard -- "$1")
 run_suite unit --project unit
 has_files '*.stack.test.ts' && run_suite stack --project stack
 has_files '*.integration.test.ts' && run_suite integration --project integration
-[ -f edge/vitest.config.ts ] && run_suite edge --project edge
 has_files '*.browser.test.ts' && run_suite browser --project browser
 
 echo "$passed passed, $failed failed"

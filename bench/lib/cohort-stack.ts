@@ -3,8 +3,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEV_AUDIENCE, DEV_ISSUER, devPublicKeyPem } from '@proctor/testkit';
 import { Redis } from 'ioredis';
-import { DEV_AUDIENCE, DEV_ISSUER, devPublicKeyPem } from '../../edge/testing/devKeys.ts';
 import { stackConfig } from '../../infra/stack/config.ts';
 import { type ProcessorChild, startProcessor } from '../../processor/src/testing/processorChild.ts';
 import { createTopics, deleteTopics, freshDatabase, randomName } from '../../processor/src/testing/stack.ts';

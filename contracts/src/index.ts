@@ -5,6 +5,7 @@ export * from './errors.ts';
 export * from './events.ts';
 export * from './ids.ts';
 export * from './kafka.ts';
+export * from './log.ts';
 export * from './onDeviceEvents.ts';
 export * from './policy.ts';
 export * from './receipt.ts';

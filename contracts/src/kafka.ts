@@ -55,8 +55,30 @@ export const SessionEndedRecord = z.object({
 });
 export type SessionEndedRecord = z.infer<typeof SessionEndedRecord>;
 
+/**
+ * The liveness sweep's finding: the session's deadline passed unrenewed. The processor's sweeper produces it onto
+ * the events topic keyed by sessionId (so it joins the session's partition, in order), and the consumer applies it
+ * like any record: one writer of alerts, snapshots and session rows. The sweeper does not know the tenant; the
+ * consumer takes it from the session's state. The deadline is the alert's bucket, so a repeat is the same alert.
+ */
+export const ConnectionLostRecord = z.object({
+  schemaVersion: z.literal(KAFKA_SCHEMA_VERSION),
+  sessionId: SessionId,
+  kind: z.literal('connection_lost'),
+  /** The liveness deadline that passed, epoch ms. */
+  deadline: EpochMillis,
+  /** Sweeper clock when it claimed the lapse, epoch ms. */
+  detectedAt: EpochMillis,
+});
+export type ConnectionLostRecord = z.infer<typeof ConnectionLostRecord>;
+
 /** Every value on the events topic. The processor parses with this once, at the boundary. */
-export const ProctorRecord = z.discriminatedUnion('kind', [EventRecord, SessionStartedRecord, SessionEndedRecord]);
+export const ProctorRecord = z.discriminatedUnion('kind', [
+  EventRecord,
+  SessionStartedRecord,
+  SessionEndedRecord,
+  ConnectionLostRecord,
+]);
 export type ProctorRecord = z.infer<typeof ProctorRecord>;
 
 /** A record the processor could not apply, as written to the dead-letter topic. */

@@ -1,7 +1,15 @@
 // The Redis key layout shared by the edge and the processor. Per-session keys carry the Redis Cluster hash tag
 // `{sessionId}` so that everything of one session lives in one slot and scripts over it stay single-slot.
 
+import { z } from 'zod';
+
 export const REDIS_PREFIX = 'proctor';
+
+/**
+ * A deployment's key prefix (REDIS_KEY_PREFIX in every service; tests use a random one). No braces: a brace would
+ * start a Cluster hash tag and move keys between slots.
+ */
+export const RedisKeyPrefix = z.string().regex(/^[A-Za-z0-9:._-]{1,64}$/, 'must be 1-64 of A-Z a-z 0-9 : . _ -');
 
 /** Per-session key: `proctor:{<sessionId>}:<part>`. */
 export function sessionKey(sessionId: string, part: string, prefix = REDIS_PREFIX): string {
@@ -31,6 +39,12 @@ export function livenessShard(sessionId: string): number {
 }
 
 export const livenessKey = (shard: number, prefix = REDIS_PREFIX) => `${prefix}:liveness:${shard}`;
+
+/**
+ * The processor's claimed lapses of one liveness shard (`sessionId:deadline`, scored by lease end): a claim stays
+ * here until Kafka acknowledged its connection_lost record, so a sweeper that dies mid-claim loses nothing.
+ */
+export const livenessClaimsKey = (shard: number, prefix = REDIS_PREFIX) => `${livenessKey(shard, prefix)}:claims`;
 
 /** TTL of a session's edge state: refreshed by every heartbeat, so only abandoned sessions expire. */
 export const SESSION_STATE_TTL_SECONDS = 8 * 60 * 60;

@@ -69,6 +69,11 @@ export const ExamConfig = z
     path: ['noFaceMaxSeconds'],
   });
 export type ExamConfig = z.infer<typeof ExamConfig>;
+
+/** How long a session may stay silent (no heartbeat, no event) before its connection counts as lost. */
+export function livenessWindowMs(config: ExamConfig): number {
+  return config.connectionLostAfterIntervals * config.heartbeatIntervalSeconds * 1000;
+}
 export type ExamConfigInput = ExamConfigOverrides;
 
 /** Per-candidate accommodations: any threshold may be overridden, with a reason kept for audit. */
@@ -126,6 +131,10 @@ export const SessionEndBody = z
   .object({ sessionId: SessionId, reason: z.enum(['submitted', 'timeout', 'abandoned']).default('submitted') })
   .strict();
 export type SessionEndBody = z.infer<typeof SessionEndBody>;
+
+/** POST /sessions/end's answer: the ended session (ending again answers the first end). */
+export const SessionEndResponse = z.object({ session: SessionView });
+export type SessionEndResponse = z.infer<typeof SessionEndResponse>;
 
 export const HeartbeatResponse = z.object({ sessionId: SessionId, serverTime: EpochMillis, nextInSeconds: z.number() });
 export type HeartbeatResponse = z.infer<typeof HeartbeatResponse>;

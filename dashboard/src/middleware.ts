@@ -3,6 +3,7 @@
 // from auth and gets its own frame-ancestors.
 
 import { defineMiddleware } from 'astro:middleware';
+import { errorContext } from '@proctor/contracts';
 import { authenticate, SESSION_COOKIE } from './server/auth/principal.ts';
 import { mayAccess } from './server/auth/roles.ts';
 import { clearSessionCookie } from './server/auth/sessionCookie.ts';
@@ -11,6 +12,7 @@ import { bodyLimitFor, declaredTooLarge } from './server/http/bodyLimit.ts';
 import { isUnavailable, sameOrigin } from './server/http/requestChecks.ts';
 import { ApiFailure, apiError } from './server/http/respond.ts';
 import { addCspDirective, examFrameAncestors, requestIdOf, SECURITY_HEADERS } from './server/http/securityHeaders.ts';
+import { log } from './server/log.ts';
 import { services } from './server/services.ts';
 
 /** Routes that need no proctor session: sign-in/out and the API description (it holds no data). */
@@ -88,11 +90,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
     return secure(await next());
   } catch (err) {
     if (err instanceof ApiFailure) return secure(apiError(err.code, err.message, requestId, { details: err.details }));
-    console.error('dashboard_request_failed', {
-      requestId,
-      path,
-      error: err instanceof Error ? err.message : String(err),
-    });
+    log.error('dashboard_request_failed', { requestId, path, ...errorContext(err) });
     if (isUnavailable(err)) {
       return secure(apiError('SERVICE_UNAVAILABLE', 'a dependency is unavailable; try again shortly', requestId));
     }

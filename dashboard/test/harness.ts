@@ -14,17 +14,15 @@ import {
   livenessShard,
   thumbnailKey,
 } from '@proctor/contracts';
+import { dropPrefix, freshDatabase, type TestDb } from '@proctor/testkit';
 import { Redis } from 'ioredis';
 import { type CryptoKey, exportSPKI, generateKeyPair, SignJWT } from 'jose';
-import mysql from 'mysql2/promise';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { CHROMIUM_FLAGS } from '../../client/test/chromium.ts';
-import { migrate } from '../../infra/migrations/migrate.ts';
 import { stackConfig } from '../../infra/stack/config.ts';
 import { stackObjectStore } from '../../infra/stack/health.ts';
 
 export const DASHBOARD_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
-const MYSQL_SERVER = process.env.TEST_MYSQL_SERVER ?? 'mysql://root@127.0.0.1:3306';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const ISSUER = 'https://platform.test';
 export const AUDIENCE = 'proctor-dashboard';
@@ -40,26 +38,10 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export interface TestDb {
-  url: string;
-  pool: mysql.Pool;
-  drop(): Promise<void>;
-}
+export type { TestDb } from '@proctor/testkit';
 
-export async function createTestDb(): Promise<TestDb> {
-  const name = `proctor_dash_${rand()}`;
-  const url = `${MYSQL_SERVER}/${name}`;
-  await migrate(url);
-  const pool = mysql.createPool({ uri: url, connectionLimit: 4, timezone: 'Z', decimalNumbers: true });
-  return {
-    url,
-    pool,
-    async drop() {
-      await pool.query(`DROP DATABASE \`${name}\``);
-      await pool.end();
-    },
-  };
-}
+/** A throwaway migrated database (the testkit's), DECIMALs as numbers as the dashboard reads them. */
+export const createTestDb = () => freshDatabase({ prefix: 'proctor_dash', connectionLimit: 4, decimalNumbers: true });
 
 export type Issuer = Awaited<ReturnType<typeof createIssuer>>;
 
@@ -195,15 +177,8 @@ export function testRedis(): Redis {
   return new Redis(REDIS_URL);
 }
 
-/** Deletes every key under a test's prefix. */
-export async function cleanRedis(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
-}
+/** Deletes every key under a test's prefix (the testkit's one copy). */
+export const cleanRedis = dropPrefix;
 
 // ——— seeding, the way the processor writes ———
 

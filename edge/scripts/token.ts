@@ -3,7 +3,7 @@
 //   npm run token -- --tenant t1 --role proctor|admin [--exp-seconds N]
 import { parseArgs } from 'node:util';
 import { deriveSessionId } from '@proctor/contracts';
-import { mintDevProctorToken, mintDevToken } from '../testing/devKeys.ts';
+import { mintDevProctorToken, mintDevToken } from '@proctor/testkit';
 
 const USAGE =
   'usage: npm run token -- --tenant t1 --schedule s1 --user u1 --attempt 1 [--exp-seconds N] [-v]\n' +

@@ -1,9 +1,8 @@
 // The typed Hono context every route and middleware shares: per-request services and the verified identity.
-import type { ExamTokenClaims, SessionId } from '@proctor/contracts';
+import type { ExamTokenClaims, Logger, SessionId } from '@proctor/contracts';
 import type { Redis } from '@upstash/redis/cloudflare';
 import type { EdgeEnv } from './env.ts';
 import type { EventProducer } from './kafka/producer.ts';
-import type { Logger } from './services/logger.ts';
 
 export interface Clock {
   now(): number;

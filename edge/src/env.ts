@@ -1,5 +1,6 @@
 // The Worker's environment, parsed once with zod when the isolate starts: a bad environment fails loudly there.
-import { KAFKA_TOPICS, REDIS_PREFIX } from '@proctor/contracts';
+import { KAFKA_TOPICS, REDIS_PREFIX, RedisKeyPrefix } from '@proctor/contracts';
+import { refineJwtKeySource } from '@proctor/contracts/auth';
 import { z } from 'zod';
 
 /** Unset and empty are the same thing in .dev.vars and dashboard secrets. */
@@ -14,7 +15,7 @@ export const EdgeEnvSchema = z
     UPSTASH_REDIS_REST_URL: z.url({ message: 'must be the Upstash REST URL, e.g. http://127.0.0.1:18079' }),
     UPSTASH_REDIS_REST_TOKEN: z.string().min(1, 'must be the Upstash REST token'),
     /** Key prefix for every Redis key the edge writes; tests use a random one. Default "proctor". */
-    REDIS_KEY_PREFIX: withDefault(z.string().regex(/^[A-Za-z0-9:._-]{1,64}$/), REDIS_PREFIX),
+    REDIS_KEY_PREFIX: withDefault(RedisKeyPrefix, REDIS_PREFIX),
 
     KAFKA_REST_URL: z.url({ message: 'must be the Kafka REST base URL, e.g. http://127.0.0.1:18080' }),
     /** v2: Strimzi bridge, Redpanda, Karapace, Confluent REST Proxy. v3: Confluent Cloud. */
@@ -80,20 +81,7 @@ export const EdgeEnvSchema = z
         message: 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are required when S3_ENDPOINT is set',
       });
     }
-    if (Boolean(env.JWT_PUBLIC_KEY) === Boolean(env.JWT_JWKS_URL)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['JWT_PUBLIC_KEY'],
-        message: 'set exactly one of JWT_PUBLIC_KEY or JWT_JWKS_URL',
-      });
-    }
-    if (env.JWT_PUBLIC_KEY && !env.JWT_PUBLIC_KEY.includes('-----BEGIN PUBLIC KEY-----')) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['JWT_PUBLIC_KEY'],
-        message: 'must be an SPKI PEM (-----BEGIN PUBLIC KEY-----)',
-      });
-    }
+    refineJwtKeySource(env, ctx);
     if (env.KAFKA_REST_FLAVOR === 'v3' && !env.KAFKA_CLUSTER_ID) {
       ctx.addIssue({ code: 'custom', path: ['KAFKA_CLUSTER_ID'], message: 'is required when KAFKA_REST_FLAVOR=v3' });
     }

@@ -1,9 +1,10 @@
 // The one way errors leave the edge: ApiError carries a contract code, onError turns anything into the envelope.
+
+import type { Logger } from '@proctor/contracts';
 import { type ErrorCode, type ErrorEnvelope, statusOf } from '@proctor/contracts';
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from './context.ts';
-import type { Logger } from './services/logger.ts';
 
 export class ApiError extends Error {
   readonly code: ErrorCode;

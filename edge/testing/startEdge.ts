@@ -10,15 +10,15 @@
 // startEdge bundles the Worker once per process (wrangler's own bundler, as `wrangler deploy` does) and serves it
 // in real workerd through Miniflare's programmatic API: no cf.json fetch (cf: false), an explicit host and port
 // (0 = ephemeral; never 8787), and the local stack's Upstash shim and Kafka REST bridge (infra/stack/config.ts)
-// unless `env` overrides them. Tokens verify against the dev public key (edge/.dev-keys/, made on first use).
+// unless `env` overrides them. Tokens verify against the dev public key (testkit/.dev-keys/, made on first use).
 // mintDevToken(claims, { expSeconds, issuer, audience, header }) signs with the matching dev private key.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { DEV_AUDIENCE, DEV_ISSUER, devPublicKeyPem } from '@proctor/testkit';
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
 import { stackConfig } from '../../infra/stack/config.ts';
-import { DEV_AUDIENCE, DEV_ISSUER, devPublicKeyPem } from './devKeys.ts';
 
 export {
   DEV_AUDIENCE,
@@ -27,7 +27,7 @@ export {
   devPublicKeyPem,
   type MintOptions,
   mintDevToken,
-} from './devKeys.ts';
+} from '@proctor/testkit';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const WRANGLER_TOML = join(ROOT, 'wrangler.toml');

@@ -1,5 +1,5 @@
 // Validates Upstash command arrays and decides which connection a command may run on.
-import type { RespArg } from './resp.ts';
+import type { RespArg } from './redisClient.ts';
 
 /** Commands that would change the state of a shared connection or never return; refused like Upstash does. */
 const REFUSED = new Set([

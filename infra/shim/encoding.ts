@@ -1,5 +1,5 @@
 // Turns RESP replies into Upstash REST JSON, honouring `Upstash-Encoding: base64` the way @upstash/redis decodes it.
-import { RedisReplyError, type RespValue } from './resp.ts';
+import { RedisReplyError, type RespValue } from './redisClient.ts';
 
 export type JsonReply = string | number | null | JsonReply[];
 

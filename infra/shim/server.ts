@@ -3,8 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { checkCommand, checkCommandList } from './commands.ts';
 import { toResultEntry } from './encoding.ts';
-import { RedisPool } from './redisPool.ts';
-import { RedisReplyError, type RespConnection, type RespValue } from './resp.ts';
+import { asReply, createRedis, RedisReplyError, type RespValue, send } from './redisClient.ts';
 
 export interface ShimOptions {
   redisHost: string;
@@ -24,9 +23,11 @@ type Reply = { status: number; body: unknown };
 /** A client error (bad body, refused command): 400 with Upstash's `{error}` envelope. */
 const badRequest = (error: string): Reply => ({ status: 400, body: { error } });
 
+const isReplyLike = (e: unknown) => e instanceof Error && e.name === 'ReplyError';
+
 export function createShim(options: ShimOptions): Shim {
   if (!options.token) throw new Error('createShim: token must be a non-empty string');
-  const pool = new RedisPool(options.redisHost, options.redisPort);
+  const redis = createRedis(options.redisHost, options.redisPort);
   const maxBody = options.maxBodyBytes ?? 16 * 1024 * 1024;
   const expected = Buffer.from(`Bearer ${options.token}`);
 
@@ -43,14 +44,15 @@ export function createShim(options: ShimOptions): Shim {
     if (!cmd.ok) return badRequest(cmd.error);
     let reply: RespValue;
     if (cmd.blocking) {
-      const conn = await pool.lease();
+      // A blocking call would stall every other request on the shared connection: it gets its own.
+      const conn = redis.duplicate();
       try {
-        reply = await conn.send(cmd.args);
+        reply = await send(conn, cmd.args);
       } finally {
-        pool.release(conn, true);
+        conn.disconnect();
       }
     } else {
-      reply = await (await pool.sharedConnection()).send(cmd.args);
+      reply = await send(redis, cmd.args);
     }
     const entry = toResultEntry(reply, base64);
     return { status: 'error' in entry ? 400 : 200, body: entry };
@@ -60,11 +62,16 @@ export function createShim(options: ShimOptions): Shim {
     const list = checkCommandList(raw);
     if (!list.ok) return badRequest(list.error);
     const checked = list.commands.map(checkCommand);
-    const conn = await pool.sharedConnection();
-    // Sent back to back without awaiting: one round trip, answered in order. Not atomic, as Upstash documents.
-    const replies = await Promise.all(
-      checked.map((c) => (c.ok ? conn.send(c.args) : Promise.resolve<RespValue>(new RedisReplyError(c.error)))),
-    );
+    const p = redis.pipeline();
+    for (const c of checked) if (c.ok) p.callBuffer(String(c.args[0]), ...c.args.slice(1));
+    // One round trip, answered in order. Not atomic, as Upstash documents.
+    const results = (await p.exec()) ?? [];
+    let i = 0;
+    const replies = checked.map((c): RespValue => {
+      if (!c.ok) return new RedisReplyError(c.error);
+      const [err, value] = results[i++]!;
+      return err ? asReply(err) : (value as RespValue);
+    });
     return { status: 200, body: replies.map((r) => toResultEntry(r, base64)) };
   }
 
@@ -74,25 +81,21 @@ export function createShim(options: ShimOptions): Shim {
     const checked = list.commands.map(checkCommand);
     const refused = checked.find((c) => !c.ok);
     if (refused && !refused.ok) return badRequest(refused.error);
-    const conn: RespConnection = await pool.lease();
-    let reusable = false;
+    // ioredis writes MULTI, the commands and EXEC as one block: no other request's command can land inside.
+    const m = redis.multi();
+    for (const c of checked) if (c.ok) m.callBuffer(String(c.args[0]), ...c.args.slice(1));
+    let results: [Error | null, unknown][];
     try {
-      const sent = [conn.send(['MULTI'])];
-      for (const c of checked) if (c.ok) sent.push(conn.send(c.args));
-      sent.push(conn.send(['EXEC']));
-      const replies = await Promise.all(sent);
-      reusable = true;
-      const exec = replies[replies.length - 1];
-      if (exec instanceof RedisReplyError) {
-        // EXECABORT: a command was rejected while queueing, so nothing ran. Report the first real cause.
-        const cause = replies.slice(1, -1).find((r) => r instanceof RedisReplyError);
-        return badRequest(cause instanceof RedisReplyError ? cause.message : exec.message);
-      }
-      if (!Array.isArray(exec)) return { status: 500, body: { error: 'ERR unexpected EXEC reply' } };
-      return { status: 200, body: exec.map((r) => toResultEntry(r, base64)) };
-    } finally {
-      pool.release(conn, reusable);
+      results = (await m.exec()) ?? [];
+    } catch (err) {
+      // EXECABORT: a command was rejected while queueing, so nothing ran. Report the first real cause.
+      const cause = (err as { previousErrors?: Error[] }).previousErrors?.find(isReplyLike);
+      return badRequest(asReply(cause ?? err).message);
     }
+    return {
+      status: 200,
+      body: results.map(([err, value]) => toResultEntry(err ? asReply(err) : (value as RespValue), base64)),
+    };
   }
 
   async function route(req: IncomingMessage, body: unknown): Promise<Reply> {
@@ -118,7 +121,7 @@ export function createShim(options: ShimOptions): Shim {
     const path = new URL(req.url ?? '/', 'http://shim').pathname;
     if (req.method === 'GET' && path === '/healthz') {
       try {
-        await (await pool.sharedConnection()).send(['PING']);
+        await redis.ping();
         return send({ status: 200, body: { status: 'ok' } });
       } catch (err) {
         return send({ status: 503, body: { status: 'redis_unavailable', error: String(err) } });
@@ -163,7 +166,7 @@ export function createShim(options: ShimOptions): Shim {
     server,
     close: () =>
       new Promise((resolve) => {
-        pool.close();
+        redis.disconnect();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

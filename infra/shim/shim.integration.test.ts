@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stackConfig } from '../stack/config.ts';
-import { RespConnection } from './resp.ts';
+import { createRedis, type RespArg, send } from './redisClient.ts';
 import { createShim, type Shim } from './server.ts';
 
 const config = stackConfig();
@@ -12,7 +12,8 @@ const prefix = `test:shim:${randomUUID()}`;
 const k = (name: string) => `${prefix}:${name}`;
 let shim: Shim;
 let url: string;
-let redis: RespConnection;
+let client: ReturnType<typeof createRedis>;
+const redis = { send: (args: RespArg[]) => send(client, args) };
 
 async function call(path: string, body: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${url}${path}`, {
@@ -28,13 +29,13 @@ beforeAll(async () => {
   shim = createShim({ redisHost: config.redis.host, redisPort: config.redis.port, token });
   await new Promise<void>((resolve) => shim.server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(shim.server.address() as AddressInfo).port}`;
-  redis = await RespConnection.open(config.redis.host, config.redis.port);
+  client = createRedis(config.redis.host, config.redis.port);
 });
 
 afterAll(async () => {
   const keys = await redis.send(['KEYS', `${prefix}:*`]);
   if (Array.isArray(keys) && keys.length > 0) await redis.send(['DEL', ...(keys as Buffer[])]);
-  redis.close();
+  client.disconnect();
   await shim.close();
 });
 
@@ -144,7 +145,8 @@ describe('multi-exec', () => {
       ...Array.from({ length: 40 }, (_, i) => ['SET', k(`pad${i}`), padding]),
       ['INCR', k('b')],
     ];
-    const reader = await RespConnection.open(config.redis.host, config.redis.port);
+    const readerClient = createRedis(config.redis.host, config.redis.port);
+    const reader = { send: (args: RespArg[]) => send(readerClient, args) };
     let writing = true;
     const torn: string[] = [];
     let reads = 0;
@@ -158,7 +160,7 @@ describe('multi-exec', () => {
     const results = await Promise.all(Array.from({ length: 30 }, () => call('/multi-exec', tx)));
     writing = false;
     await readLoop;
-    reader.close();
+    readerClient.disconnect();
     for (const r of results) {
       expect(r.status).toBe(200);
       expect(r.body).toHaveLength(tx.length);

@@ -5,12 +5,13 @@ import { build } from 'esbuild';
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stackConfig } from '../stack/config.ts';
-import { RespConnection } from './resp.ts';
+import { createRedis, type RespArg, send } from './redisClient.ts';
 
 const config = stackConfig();
 const prefix = `test:workerd:${randomUUID()}`;
 let mf: Miniflare;
-let redis: RespConnection;
+let client: ReturnType<typeof createRedis>;
+const redis = { send: (args: RespArg[]) => send(client, args) };
 
 const str = async (args: string[]) => {
   const reply = await redis.send(args);
@@ -41,14 +42,14 @@ beforeAll(async () => {
     }),
   );
   await mf.ready;
-  redis = await RespConnection.open(config.redis.host, config.redis.port);
+  client = createRedis(config.redis.host, config.redis.port);
 });
 
 afterAll(async () => {
   if (redis) {
     const keys = await redis.send(['KEYS', `${prefix}:*`]);
     if (Array.isArray(keys) && keys.length > 0) await redis.send(['DEL', ...(keys as Buffer[])]);
-    redis.close();
+    client.disconnect();
   }
   await mf?.dispose();
 });

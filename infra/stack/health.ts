@@ -1,7 +1,7 @@
 // Health probes for each service, plus a poll-until-healthy helper with a timeout that says what it waited for.
 import { createObjectStore } from '@proctor/contracts/objects';
+import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
-import { RespConnection } from '../shim/resp.ts';
 import type { StackConfig } from './config.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -63,16 +63,23 @@ export function stackObjectStore(config: StackConfig) {
 }
 
 export async function redisHealthy(config: StackConfig): Promise<boolean> {
+  // One attempt, no reconnect loop: a probe answers now or says "not yet".
+  const conn = new Redis({
+    host: config.redis.host,
+    port: config.redis.port,
+    connectTimeout: 1000,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  conn.on('error', () => undefined);
   try {
-    const conn = await RespConnection.open(config.redis.host, config.redis.port, 1000);
-    try {
-      const reply = await conn.send(['PING']);
-      return Buffer.isBuffer(reply) && reply.toString() === 'PONG';
-    } finally {
-      conn.close();
-    }
+    await conn.connect();
+    return (await conn.ping()) === 'PONG';
   } catch {
     return false;
+  } finally {
+    conn.disconnect();
   }
 }
 

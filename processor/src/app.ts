@@ -1,12 +1,15 @@
 // Wires one processor: Kafka consumer and DLQ producer, Redis state, MySQL sink, liveness sweep, ops server.
+
+import type { Logger } from '@proctor/contracts';
+import { createObjectStore } from '@proctor/contracts/objects';
 import { Redis } from 'ioredis';
 import { collectDefaultMetrics } from 'prom-client';
 import type { ProcessorConfig } from './config.ts';
 import { startConsumer } from './consumer/consumer.ts';
 import { createKafka } from './consumer/kafka.ts';
 import { createLifecycleJob } from './lifecycle/lifecycleJob.ts';
+import { createRecordPublisher } from './liveness/publish.ts';
 import { createLivenessSweeper } from './liveness/sweeper.ts';
-import type { Logger } from './ops/log.ts';
 import { createMetrics, type Metrics } from './ops/metrics.ts';
 import { startOpsServer } from './ops/server.ts';
 import { createDeadLetterSink } from './sinks/deadLetter.ts';
@@ -37,7 +40,8 @@ export async function runProcessor(
   const pool = createMysqlPool(config.MYSQL_URL, config.MYSQL_POOL_SIZE, config.MYSQL_QUERY_TIMEOUT_MS);
   const mysql = createMysqlSink(pool, config.MYSQL_QUERY_TIMEOUT_MS);
   const kafka = createKafka(config.KAFKA_BROKERS, config.KAFKA_CLIENT_ID, log);
-  // Not idempotent: a DLQ duplicate after a retry is harmless (at-least-once), and kafkajs warns when retries are capped.
+  // Not idempotent: a DLQ or connection_lost duplicate after a retry is harmless (at-least-once; the consumer dedupes
+  // a lapse by its deadline), and kafkajs warns when retries are capped.
   const producer = kafka.producer();
   await producer.connect();
 
@@ -62,12 +66,13 @@ export async function runProcessor(
   const sweeper = createLivenessSweeper({
     redis,
     prefix: config.REDIS_KEY_PREFIX,
-    mysql,
+    publish: createRecordPublisher(producer, config.KAFKA_EVENTS_TOPIC),
     metrics,
     log,
     intervalMs: config.SWEEP_INTERVAL_MS,
     shardsPerTick: config.SWEEP_SHARDS_PER_TICK,
     limit: config.SWEEP_LIMIT,
+    leaseMs: config.SWEEP_LEASE_MS,
   });
   if (config.SWEEP_ENABLED) sweeper.start();
   // Retention and erasure run here because this process writes the rows they delete (see docs/decisions.md).
@@ -77,6 +82,15 @@ export async function runProcessor(
     prefix: config.REDIS_KEY_PREFIX,
     log,
     intervalMs: config.LIFECYCLE_INTERVAL_MS,
+    objects: config.S3_ENDPOINT
+      ? createObjectStore({
+          endpoint: config.S3_ENDPOINT,
+          bucket: config.S3_BUCKET,
+          accessKeyId: config.S3_ACCESS_KEY_ID ?? '',
+          secretAccessKey: config.S3_SECRET_ACCESS_KEY ?? '',
+          region: config.S3_REGION,
+        })
+      : undefined,
   });
   if (config.LIFECYCLE_ENABLED) lifecycle.start();
   const ops = await startOpsServer(config.METRICS_HOST, config.METRICS_PORT, metrics.registry, consumer.isHealthy);

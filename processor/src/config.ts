@@ -1,5 +1,5 @@
 // The processor's environment, parsed once at start-up: a bad value fails loudly before anything connects.
-import { KAFKA_TOPICS, REDIS_PREFIX } from '@proctor/contracts';
+import { KAFKA_TOPICS, REDIS_PREFIX, RedisKeyPrefix } from '@proctor/contracts';
 import { z } from 'zod';
 
 const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
@@ -9,61 +9,74 @@ const bool = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((v) => v === 'true' || v === '1');
 
-export const ProcessorEnv = z.object({
-  KAFKA_BROKERS: z
-    .string()
-    .default('127.0.0.1:9092')
-    .transform((s) =>
-      s
-        .split(',')
-        .map((b) => b.trim())
-        .filter(Boolean),
-    ),
-  KAFKA_EVENTS_TOPIC: z.string().min(1).default(KAFKA_TOPICS.events),
-  KAFKA_DLQ_TOPIC: z.string().min(1).default(KAFKA_TOPICS.deadLetter),
-  KAFKA_GROUP_ID: z.string().min(1).default('proctor-processor'),
-  KAFKA_CLIENT_ID: z.string().min(1).default('proctor-processor'),
-  /** A member silent this long is evicted and its partitions move; lower in tests that kill processes. */
-  KAFKA_SESSION_TIMEOUT_MS: int(30_000, 6_000),
-  /** A new group starts at the earliest offset so that nothing produced before its first start is skipped. */
-  KAFKA_FROM_BEGINNING: bool(true),
-  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
-  /** Prefix of every Redis key (contracts' REDIS_PREFIX); tests use a random one. */
-  REDIS_KEY_PREFIX: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]+$/)
-    .default(REDIS_PREFIX),
-  MYSQL_URL: z.string().url().default('mysql://root@127.0.0.1:3306/proctor'),
-  /**
-   * Longest a MySQL statement may go unanswered. A server that accepts the connection and never answers would
-   * otherwise hold a partition forever without a sign; on timeout the connection is destroyed and the chunk retried.
-   */
-  MYSQL_QUERY_TIMEOUT_MS: int(15_000, 100),
-  /** Longest a Redis command may go unanswered; then it fails retriably and the connection is rebuilt. */
-  REDIS_COMMAND_TIMEOUT_MS: int(5_000, 50),
-  /** One connection per partition applied at once (each chunk writes in one transaction). */
-  MYSQL_POOL_SIZE: int(12, 1),
-  /** 0 picks a free port (tests). */
-  METRICS_PORT: int(19464),
-  METRICS_HOST: z.string().default('127.0.0.1'),
-  /**
-   * Partitions applied at once. With CHUNK_SIZE it caps the messages in flight (12 × 3000 ≈ 14 MB of records):
-   * the next fetch waits for these, so a slow sink pushes back on consumption instead of growing memory.
-   * The work is I/O-bound (Redis and MySQL round trips), so more partitions at once, not more CPU, is the lever.
-   */
-  PROCESSOR_CONCURRENCY: int(12, 1),
-  /** Messages applied (and committed) together: one Redis pipeline each way and one MySQL transaction. */
-  PROCESSOR_CHUNK_SIZE: int(3000, 1),
-  /** Liveness sweep: how often, how many of the 64 shards per tick, and at most how many sessions per shard. */
-  SWEEP_INTERVAL_MS: int(1000, 10),
-  SWEEP_SHARDS_PER_TICK: int(4, 1),
-  SWEEP_LIMIT: int(500, 1),
-  SWEEP_ENABLED: bool(true),
-  /** Retention and erasure (src/lifecycle): how often a pass runs, and whether this process runs it at all. */
-  LIFECYCLE_INTERVAL_MS: int(60_000, 100),
-  LIFECYCLE_ENABLED: bool(true),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-});
+export const ProcessorEnv = z
+  .object({
+    KAFKA_BROKERS: z
+      .string()
+      .default('127.0.0.1:9092')
+      .transform((s) =>
+        s
+          .split(',')
+          .map((b) => b.trim())
+          .filter(Boolean),
+      ),
+    KAFKA_EVENTS_TOPIC: z.string().min(1).default(KAFKA_TOPICS.events),
+    KAFKA_DLQ_TOPIC: z.string().min(1).default(KAFKA_TOPICS.deadLetter),
+    KAFKA_GROUP_ID: z.string().min(1).default('proctor-processor'),
+    KAFKA_CLIENT_ID: z.string().min(1).default('proctor-processor'),
+    /** A member silent this long is evicted and its partitions move; lower in tests that kill processes. */
+    KAFKA_SESSION_TIMEOUT_MS: int(30_000, 6_000),
+    /** A new group starts at the earliest offset so that nothing produced before its first start is skipped. */
+    KAFKA_FROM_BEGINNING: bool(true),
+    REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+    /** Prefix of every Redis key (contracts' REDIS_PREFIX); tests use a random one. */
+    REDIS_KEY_PREFIX: RedisKeyPrefix.default(REDIS_PREFIX),
+    MYSQL_URL: z.string().url().default('mysql://root@127.0.0.1:3306/proctor'),
+    /**
+     * Longest a MySQL statement may go unanswered. A server that accepts the connection and never answers would
+     * otherwise hold a partition forever without a sign; on timeout the connection is destroyed and the chunk retried.
+     */
+    MYSQL_QUERY_TIMEOUT_MS: int(15_000, 100),
+    /** Longest a Redis command may go unanswered; then it fails retriably and the connection is rebuilt. */
+    REDIS_COMMAND_TIMEOUT_MS: int(5_000, 50),
+    /** One connection per partition applied at once (each chunk writes in one transaction). */
+    MYSQL_POOL_SIZE: int(12, 1),
+    /** 0 picks a free port (tests). */
+    METRICS_PORT: int(19464),
+    METRICS_HOST: z.string().default('127.0.0.1'),
+    /**
+     * Partitions applied at once. With CHUNK_SIZE it caps the messages in flight (12 × 3000 ≈ 14 MB of records):
+     * the next fetch waits for these, so a slow sink pushes back on consumption instead of growing memory.
+     * The work is I/O-bound (Redis and MySQL round trips), so more partitions at once, not more CPU, is the lever.
+     */
+    PROCESSOR_CONCURRENCY: int(12, 1),
+    /** Messages applied (and committed) together: one Redis pipeline each way and one MySQL transaction. */
+    PROCESSOR_CHUNK_SIZE: int(3000, 1),
+    /** Liveness sweep: how often, how many of the 64 shards per tick, and at most how many sessions per shard. */
+    SWEEP_INTERVAL_MS: int(1000, 10),
+    SWEEP_SHARDS_PER_TICK: int(4, 1),
+    SWEEP_LIMIT: int(500, 1),
+    /** A claimed lapse not acknowledged by Kafka within this long (its sweeper died) is claimed again. */
+    SWEEP_LEASE_MS: int(30_000, 1000),
+    SWEEP_ENABLED: bool(true),
+    /** Retention and erasure (src/lifecycle): how often a pass runs, and whether this process runs it at all. */
+    LIFECYCLE_INTERVAL_MS: int(60_000, 100),
+    LIFECYCLE_ENABLED: bool(true),
+    /**
+     * The thumbnails bucket (S3 API: R2, S3; locally S3Proxy). Unset: no thumbnails exist to expire or erase (the
+     * tenant opt-in is off everywhere), so the lifecycle job skips object storage.
+     */
+    S3_ENDPOINT: z.string().url().optional(),
+    S3_BUCKET: z.string().min(3).default('proctor-thumbnails'),
+    S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+    S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+    S3_REGION: z.string().min(1).default('auto'),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  })
+  .refine((env) => !env.S3_ENDPOINT || (env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY), {
+    path: ['S3_ACCESS_KEY_ID'],
+    message: 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are required when S3_ENDPOINT is set',
+  });
 export type ProcessorConfig = z.infer<typeof ProcessorEnv>;
 
 /** Parses the environment; throws one readable error naming every bad variable. */

@@ -1,7 +1,8 @@
 // Processor entry point: parse env once, run the processor, drain on SIGTERM, crash loudly on a loop error.
+
+import { createLogger, errorContext } from '@proctor/contracts';
 import { runProcessor } from './app.ts';
 import { loadConfig } from './config.ts';
-import { createLogger, errorContext } from './ops/log.ts';
 
 const config = loadConfig();
 const log = createLogger(config.LOG_LEVEL, { service: 'processor', pid: process.pid });

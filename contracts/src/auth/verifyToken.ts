@@ -11,6 +11,7 @@ import {
 } from 'jose';
 import type { z } from 'zod';
 import { EVENT_LIMITS } from '../events.ts';
+import { keySourceProblem } from './keySource.ts';
 
 export type TokenFailureCode =
   | 'UNAUTHENTICATED'
@@ -54,12 +55,8 @@ const RS256 = ['RS256'];
  */
 export function createTokenVerifier<S extends z.ZodType>(schema: S, options: VerifierOptions) {
   const { publicKeyPem, jwksUrl, issuer, audience } = options;
-  if (Boolean(publicKeyPem) === Boolean(jwksUrl)) {
-    throw new Error('token verifier: set exactly one of publicKeyPem (SPKI PEM) or jwksUrl');
-  }
-  if (publicKeyPem && !publicKeyPem.includes('-----BEGIN PUBLIC KEY-----')) {
-    throw new Error('token verifier: publicKeyPem must be an SPKI PEM ("-----BEGIN PUBLIC KEY-----")');
-  }
+  const problem = keySourceProblem({ publicKeyPem, jwksUrl });
+  if (problem) throw new Error(`token verifier: ${problem}`);
   const realm = options.realm ?? 'proctor';
   const maxHeaderBytes = options.maxHeaderBytes ?? EVENT_LIMITS.maxAuthorizationBytes;
   const clockTolerance = options.clockToleranceSeconds ?? 30;

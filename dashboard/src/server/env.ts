@@ -1,4 +1,6 @@
 // The dashboard's environment, parsed once with zod: a bad environment fails loudly with every problem listed.
+import { REDIS_PREFIX, RedisKeyPrefix } from '@proctor/contracts';
+import { refineJwtKeySource } from '@proctor/contracts/auth';
 import { z } from 'zod';
 
 const Url = (scheme: RegExp, example: string) =>
@@ -43,10 +45,7 @@ export const DashboardEnv = z
       'must be at least 32 characters (openssl rand -base64 48)',
     ),
     /** Redis key prefix shared with the edge and processor (contracts REDIS_PREFIX, "proctor", by default). */
-    REDIS_KEY_PREFIX: z
-      .string()
-      .regex(/^[A-Za-z0-9:_-]+$/)
-      .default('proctor'),
+    REDIS_KEY_PREFIX: RedisKeyPrefix.default(REDIS_PREFIX),
     /** How often the shared live poller looks for changes, ms. */
     LIVE_POLL_MS: z.coerce.number().int().min(100).max(10_000).default(500),
     PLATFORM_ORIGINS: PlatformOrigins,
@@ -65,10 +64,7 @@ export const DashboardEnv = z
     message: 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are required when S3_ENDPOINT is set',
     path: ['S3_ACCESS_KEY_ID'],
   })
-  .refine((e) => Boolean(e.JWT_PUBLIC_KEY) !== Boolean(e.JWT_JWKS_URL), {
-    message: 'set exactly one of JWT_PUBLIC_KEY (SPKI PEM) or JWT_JWKS_URL',
-    path: ['JWT_PUBLIC_KEY'],
-  });
+  .superRefine(refineJwtKeySource);
 export type DashboardEnv = z.infer<typeof DashboardEnv>;
 
 /** Parses an environment, throwing one error that lists every variable to fix. */

@@ -1,7 +1,9 @@
 // Services every route reads from Astro.locals; built from process-lifetime clients by the middleware.
+import { errorContext } from '@proctor/contracts';
 import { db, objectStore, redisClient } from './db/clients.ts';
 import { env } from './env.ts';
 import { createLiveFeed, type LiveFeed } from './live/liveFeed.ts';
+import { log } from './log.ts';
 
 export interface Services {
   db: ReturnType<typeof db>;
@@ -21,7 +23,7 @@ export function services(): Services {
     redis: redisClient(),
     redisPrefix: e.REDIS_KEY_PREFIX,
     pollMs: e.LIVE_POLL_MS,
-    onError: (err) => console.error('live_feed_tick_failed', { error: String(err) }),
+    onError: (err) => log.error('live_feed_tick_failed', errorContext(err)),
   });
   return { db: db(), redis: redisClient(), redisPrefix: e.REDIS_KEY_PREFIX, live, objects: objectStore() };
 }

@@ -1,6 +1,6 @@
 // Bearer auth for exam tokens: RS256 only, through the shared verifier; a refusal is a 401 with WWW-Authenticate.
 import { deriveSessionId, ExamTokenClaims } from '@proctor/contracts';
-import { createTokenVerifier } from '@proctor/contracts/auth';
+import { createTokenVerifier, JWT_KEY_ENV, keySourceProblem } from '@proctor/contracts/auth';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../context.ts';
 import type { EdgeEnv } from '../env.ts';
@@ -22,9 +22,8 @@ export function examTokenAuth(config: EdgeEnv): MiddlewareHandler<AppEnv> {
     clockToleranceSeconds: config.JWT_CLOCK_TOLERANCE_SECONDS,
     realm: 'proctor-edge',
   };
-  if (Boolean(options.publicKeyPem) === Boolean(options.jwksUrl)) {
-    throw new Error('examTokenAuth: set exactly one of JWT_PUBLIC_KEY or JWT_JWKS_URL');
-  }
+  const problem = keySourceProblem({ publicKeyPem: options.publicKeyPem, jwksUrl: options.jwksUrl }, JWT_KEY_ENV);
+  if (problem) throw new Error(`examTokenAuth: ${problem}`);
   let verifier: Verifier | undefined;
 
   return async function verifyExamToken(c, next) {

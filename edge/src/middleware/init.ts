@@ -1,9 +1,10 @@
 // Builds the per-request services (Redis, Kafka producer, clock, logger) and the request id, and logs the outcome.
+
+import { createLogger } from '@proctor/contracts';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv, Clock } from '../context.ts';
 import type { EdgeEnv } from '../env.ts';
 import { createProducer } from '../kafka/producer.ts';
-import { createLogger } from '../services/logger.ts';
 import { createRedis } from '../services/redis.ts';
 
 const systemClock: Clock = { now: () => Date.now() };

@@ -2,10 +2,10 @@
 // WWW-Authenticate, another tenant's session is never reachable, and no token ever reaches a log line.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DEV_AUDIENCE, DEV_ISSUER, devPublicKeyPem, signRawWithDevKey } from '@proctor/testkit';
 import { exportJWK, generateKeyPair, importSPKI, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { candidate, noFaceEvent, post, randomIdentity } from '../../testing/client.ts';
-import { DEV_AUDIENCE, DEV_ISSUER, devPublicKeyPem, signRawWithDevKey } from '../../testing/devKeys.ts';
 import { type Harness, startHarness } from '../../testing/harness.ts';
 import type { StartedEdge } from '../../testing/startEdge.ts';
 import { startEdge } from '../../testing/startEdge.ts';

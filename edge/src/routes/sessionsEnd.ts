@@ -1,15 +1,11 @@
 // POST /sessions/end: closes the session (later events get 409), drops it from liveness and announces the end.
-import { KAFKA_SCHEMA_VERSION, SessionEndBody, type SessionEndedRecord, SessionView } from '@proctor/contracts';
-import { z } from 'zod';
+import { KAFKA_SCHEMA_VERSION, SessionEndBody, type SessionEndedRecord, SessionEndResponse } from '@proctor/contracts';
 import { ApiError, fromStore, unavailable } from '../errors.ts';
 import { createControlLimit, rateLimited } from '../events/rateLimit.ts';
 import { BODY_ERRORS, parseJsonBody } from '../http/readJsonBody.ts';
 import type { Route } from '../openapi/contract.ts';
 import { assertOwnSession } from '../sessions/requireSession.ts';
 import { endSession } from '../sessions/sessionStore.ts';
-
-export const SessionEndResponse = z.object({ session: SessionView });
-export type SessionEndResponse = z.infer<typeof SessionEndResponse>;
 
 export const sessionsEnd: Route = {
   contract: {

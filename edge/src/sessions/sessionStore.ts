@@ -7,6 +7,7 @@ import {
   eventMarksKey,
   livenessKey,
   livenessShard,
+  livenessWindowMs,
   POLICY_DEFAULTS,
   type ResolvedSessionConfig,
   SESSION_STATE_TTL_SECONDS,
@@ -20,11 +21,6 @@ import { evalScript, type LuaScript, luaScript } from '../services/luaScript.ts'
 /** The keys of one session under a prefix (tests use a random prefix). */
 export function sessionKeys(sessionId: string, prefix: string): [state: string, liveness: string] {
   return [sessionStateKey(sessionId, prefix), livenessKey(livenessShard(sessionId), prefix)];
-}
-
-/** Deadline after which the processor may declare the connection lost. */
-export function livenessWindowMs(config: ExamConfig): number {
-  return config.connectionLostAfterIntervals * config.heartbeatIntervalSeconds * 1000;
 }
 
 // KEYS: state, liveness. ARGV: now, ttl, sessionId, windowMs, then field/value pairs of a new session.

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { ChunkWrites } from '../sinks/mysqlSink.ts';
 import type { Position, StoredSession } from '../state/sessionStore.ts';
-import { endedRecord, eventRecord, lookAway, SESSION, startedRecord } from '../testing/events.ts';
+import {
+  connectionLostRecord,
+  endedRecord,
+  eventRecord,
+  lookAway,
+  SESSION,
+  startedRecord,
+  T0,
+  TENANT,
+} from '../testing/events.ts';
 import { applyChunk, type ChunkDeps, type ChunkMessage } from './applyChunk.ts';
 
 /** In-memory stand-ins that record the order of side effects; the store keeps what was saved. */
@@ -12,16 +21,10 @@ function fakes(opts: { failMysql?: boolean } = {}) {
   const deps: ChunkDeps = {
     store: {
       load: async (ids) =>
-        new Map(
-          ids.map((id) => [
-            id,
-            saved.get(id) ?? { state: undefined, position: undefined, connectionLost: [], corrupt: false },
-          ]),
-        ),
+        new Map(ids.map((id) => [id, saved.get(id) ?? { state: undefined, position: undefined, corrupt: false }])),
       save: async (entries: { sessionId: string; state: StoredSession['state']; position: Position }[]) => {
         steps.push('redis_save');
-        for (const e of entries)
-          saved.set(e.sessionId, { state: e.state, position: e.position, connectionLost: [], corrupt: false });
+        for (const e of entries) saved.set(e.sessionId, { state: e.state, position: e.position, corrupt: false });
         return entries.map(() => 100);
       },
     },
@@ -66,7 +69,7 @@ describe('applyChunk', () => {
     const w = f.writes[0]!;
     expect(w.starts).toHaveLength(1);
     expect(w.alerts.map((a) => a.rule)).toEqual(['look_away']);
-    expect(w.updates[0]).toMatchObject({ sessionId: SESSION, endedAt: records[3]!.receivedAt });
+    expect(w.updates[0]).toMatchObject({ sessionId: SESSION, endedAt: T0 + 60_000 });
     expect(w.snapshots[0]!.score).toBeGreaterThan(0);
     expect(f.saved.get(SESSION)!.position).toEqual({ partition: 0, offset: 4 });
   });
@@ -99,5 +102,41 @@ describe('applyChunk', () => {
     expect(f.steps).toEqual(['dead_letter:1', 'mysql_write']);
     expect(f.writes).toEqual([{ starts: [], alerts: [], snapshots: [], updates: [] }]);
     expect(f.saved.size).toBe(0);
+  });
+
+  it('turns a connection_lost record into the one alert, snapshot and session row, once per deadline', async () => {
+    const f = fakes();
+    const out = await applyChunk(f.deps, 't', 0, [
+      msg(0, connectionLostRecord(5)), // not seen yet: no tenant, nothing to write
+      msg(1, records[0]),
+      msg(2, connectionLostRecord(90)),
+      msg(3, connectionLostRecord(90)), // a sweeper died after its produce: the same lapse again
+    ]);
+    expect(out.outcomes.map((o) => `${o.outcome}:${o.reason}`)).toEqual([
+      'drop:unknown_session',
+      'ok:session_started',
+      'ok:alerted',
+      'ok:connection_lost_repeat',
+    ]);
+    const w = f.writes[0]!;
+    expect(new Set(w.alerts.map((a) => a.alertId)).size).toBe(1);
+    expect(w.alerts[0]).toMatchObject({ rule: 'connection_lost', tenantId: TENANT, windowEnd: T0 + 90_000 });
+    expect(w.snapshots).toEqual([expect.objectContaining({ score: 25 })]);
+    // A lapse is no sign of life: the session's lastSeenAt stays at its last record.
+    expect(w.updates).toEqual([expect.objectContaining({ lastSeenAt: T0, riskScore: 25 })]);
+    const again = await applyChunk(f.deps, 't', 0, [msg(4, connectionLostRecord(90))]);
+    expect(again.outcomes[0]!.reason).toBe('connection_lost_repeat');
+    expect(f.saved.get(SESSION)!.state!.risk.points.connection_lost).toBe(25);
+  });
+
+  it('raises no connection-lost alert for an ended session', async () => {
+    const f = fakes();
+    const out = await applyChunk(f.deps, 't', 0, [
+      msg(0, records[0]),
+      msg(1, records[3]),
+      msg(2, connectionLostRecord(90)),
+    ]);
+    expect(out.outcomes.at(-1)).toMatchObject({ outcome: 'ok', reason: 'session_ended' });
+    expect(out.alerts).toEqual([]);
   });
 });

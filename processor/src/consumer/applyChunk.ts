@@ -1,14 +1,8 @@
 // One chunk of one partition, start to finish: decode, rules per session in offset order, then DLQ, MySQL, Redis.
-import {
-  type Alert,
-  type DeadLetterRecord,
-  deriveAlertId,
-  type ProctorRecord,
-  type RiskSnapshot,
-} from '@proctor/contracts';
+import { type Alert, type DeadLetterRecord, deriveAlertId, type RiskSnapshot } from '@proctor/contracts';
 import { decayTo, riskContributions, riskScore, shouldSnapshot, snapshotBucket } from '../risk/riskScore.ts';
-import { applyRecord, mergeConnectionLost, type SessionState } from '../rules/session.ts';
 import type { AlertDraft } from '../rules/types.ts';
+import { applyRecord, type SessionState } from '../session/applyRecord.ts';
 import type { DeadLetterSink } from '../sinks/deadLetter.ts';
 import type { ChunkWrites, MysqlSink } from '../sinks/mysqlSink.ts';
 import type { Position, SessionStore, StoredSession } from '../state/sessionStore.ts';
@@ -87,7 +81,7 @@ export async function applyChunk(
   const outcomes: MessageOutcome[] = [];
   const dead: DeadLetterRecord[] = [];
   const writes: ChunkWrites = { starts: [], alerts: [], snapshots: [], updates: [] };
-  const drafts: { record: ProctorRecord; draft: AlertDraft }[] = [];
+  const drafts: { sessionId: string; tenantId: string; draft: AlertDraft }[] = [];
   let newestReceivedAt = 0;
 
   for (const { m, d } of decoded) {
@@ -104,12 +98,16 @@ export async function applyChunk(
       outcomes.push({ offset: m.offset, outcome: 'drop', reason: 'already_applied' });
       continue;
     }
-    const before = !w.touched && w.state ? mergeConnectionLost(w.state, w.stored.connectionLost) : w.state;
-    const r = applyRecord(before, record);
+    // A lapse of a session this processor never saw has no tenant to alert under (nor anything to alert about).
+    if (record.kind === 'connection_lost' && !w.state) {
+      outcomes.push({ offset: m.offset, outcome: 'drop', reason: 'unknown_session' });
+      continue;
+    }
+    const r = applyRecord(w.state, record);
     w.state = r.state;
     w.position = { partition, offset };
     w.touched = true;
-    newestReceivedAt = Math.max(newestReceivedAt, record.receivedAt);
+    if (record.kind !== 'connection_lost') newestReceivedAt = Math.max(newestReceivedAt, record.receivedAt);
     if (record.kind === 'session_started') {
       writes.starts.push({
         sessionId: record.sessionId,
@@ -119,16 +117,16 @@ export async function applyChunk(
       });
     }
     if (record.kind !== 'event' || r.alerts.length) w.forced = true;
-    for (const draft of r.alerts) drafts.push({ record, draft });
+    for (const draft of r.alerts) drafts.push({ sessionId: record.sessionId, tenantId: r.state.tenantId, draft });
     outcomes.push({ offset: m.offset, outcome: 'ok', reason: r.reason });
   }
 
-  for (const { record, draft } of drafts) {
+  for (const { sessionId, tenantId, draft } of drafts) {
     writes.alerts.push({
       ...draft,
-      alertId: await deriveAlertId(record.sessionId, draft.rule, draft.windowBucket),
-      tenantId: record.tenantId,
-      sessionId: record.sessionId,
+      alertId: await deriveAlertId(sessionId, draft.rule, draft.windowBucket),
+      tenantId,
+      sessionId,
       status: 'open',
       createdAt: now,
     });

@@ -1,9 +1,9 @@
-// The consumer loop: eachBatch in chunks, outcomes and metrics per message, ordered commits per partition.
+// The consumer loop: eachBatch in chunks, outcomes and metrics per message, ordered commits per partition (kafkajs').
+
+import { errorContext, type Logger } from '@proctor/contracts';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import { errorContext, type Logger } from '../ops/log.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import { applyChunk, type ChunkDeps } from './applyChunk.ts';
-import { createOffsetTracker } from './offsetTracker.ts';
 import { isRetriable, RetryAborted, timeoutKind, withRetry } from './retry.ts';
 
 /** prom-client's startTimer observes seconds; our histograms are in milliseconds. */
@@ -44,7 +44,6 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
     maxBytesPerPartition: 2 * 1024 * 1024,
     maxBytes: 24 * 1024 * 1024,
   });
-  const tracker = createOffsetTracker();
   let stopping = false;
   let crashed = false;
 
@@ -81,12 +80,10 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
       if (stopping || !p.isRunning() || p.isStale()) return;
       const chunk = batch.messages.slice(i, i + opts.chunkSize);
       const started = performance.now();
-      for (const m of chunk) tracker.begin(partition, m.offset);
       let result: Awaited<ReturnType<typeof applyChunk>>;
       try {
         result = await applyChunk({ ...opts.deps, retry }, batch.topic, partition, chunk);
       } catch (err) {
-        tracker.forget(partition);
         if (err instanceof RetryAborted) return; // not ours any more: the next owner re-reads from the commit
         if (isRetriable(err)) throw err; // kafkajs retries the batch from the last resolved offset
         log.error('chunk_failed', { partition, firstOffset: chunk[0]?.offset, ...errorContext(err) });
@@ -96,20 +93,17 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
       for (const o of result.outcomes) {
         metrics.processed.inc({ outcome: o.outcome, reason: o.reason });
         if (o.outcome === 'dlq') metrics.deadLettered.inc({ reason: o.reason });
-        tracker.finish(partition, o.offset);
       }
       for (const a of result.alerts) metrics.alerts.inc({ rule: a.rule, severity: a.severity });
       for (const b of result.stateBytes) metrics.stateBytes.observe(b);
       if (result.newestReceivedAt) metrics.lag.set({ partition }, Date.now() - result.newestReceivedAt);
-      const offset = tracker.committable(partition);
-      if (offset !== undefined) {
-        // Commit offset+1 of the newest finished message: Kafka's committed offset is the next one to read.
-        const end = msTimer(metrics.stepLatency, 'kafka_commit');
-        await p.commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition, offset }] }] });
-        end();
-        tracker.markCommitted(partition, offset);
-      }
+      // Chunks of a partition run one after another, so the whole chunk (and all before it) has an outcome here:
+      // resolve its last offset, and kafkajs commits offset+1 (Kafka's committed offset is the next one to read).
+      // An unresolved chunk (failed, aborted) is never committed; the next owner re-reads it from the commit.
       p.resolveOffset(chunk.at(-1)!.offset);
+      const end = msTimer(metrics.stepLatency, 'kafka_commit');
+      await p.commitOffsetsIfNecessary();
+      end();
       metrics.chunkLatency.observe(performance.now() - started);
       await p.heartbeat();
     }
@@ -118,7 +112,10 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: opts.fromBeginning });
   await consumer.run({
-    autoCommit: false,
+    // kafkajs' offset manager commits only resolved offsets; a threshold of 1 makes commitOffsetsIfNecessary()
+    // commit after every resolved chunk (and kafkajs commits what is resolved when a batch ends or fails).
+    autoCommit: true,
+    autoCommitThreshold: 1,
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: opts.concurrency,
     eachBatch,

@@ -1,6 +1,7 @@
 // The kafkajs client, logging through our structured logger instead of its own format.
+
+import type { Logger } from '@proctor/contracts';
 import { Kafka, logLevel as KafkaLogLevel, type LogEntry } from 'kafkajs';
-import type { Logger } from '../ops/log.ts';
 
 export function createKafka(brokers: string[], clientId: string, log: Logger): Kafka {
   const logCreator = () => (entry: LogEntry) => {

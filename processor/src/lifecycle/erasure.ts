@@ -1,16 +1,17 @@
 // Erasure (GDPR Art. 17): carries out the admins' pending requests: every session of the candidate with its alerts,
 // snapshots, audit entries and Redis keys; then the request row keeps who asked, when and counts, not the user id.
-import { eventMarksKey, livenessKey, livenessShard, sessionStateKey } from '@proctor/contracts';
+import { eventMarksKey, livenessKey, livenessShard, sessionStateKey, thumbnailSlotsKey } from '@proctor/contracts';
+import type { ObjectStore } from '@proctor/contracts/objects';
 import type { Redis } from 'ioredis';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { stateKey } from '../state/sessionStore.ts';
 import { addCounts, type DeletedCounts, deleteSessions, emptyCounts } from './deleteSessions.ts';
-import { RETENTION_BATCH } from './retention.ts';
+import { eraseThumbnailsOf, RETENTION_BATCH } from './retention.ts';
 
 export interface ErasureDone {
   requestId: number;
   tenantId: string;
-  counts: DeletedCounts & { redisKeys: number };
+  counts: DeletedCounts & { redisKeys: number; thumbnails: number };
 }
 
 /** The candidate's sessions, through sessions_by_tenant_user; exported for the EXPLAIN test. */
@@ -21,12 +22,15 @@ export function candidateSessionsSql(tenantId: string, userId: string, limit = R
   };
 }
 
-/** Every Redis key of a session: the edge's state and dedupe marks, the processor's state, its liveness entry. */
+/**
+ * Every Redis key of a session: the edge's state, dedupe marks and thumbnail slots, the processor's state, its
+ * liveness entry.
+ */
 async function deleteSessionKeys(redis: Redis, prefix: string, sessionIds: string[]): Promise<number> {
   if (!sessionIds.length) return 0;
   const p = redis.pipeline();
   for (const id of sessionIds) {
-    p.del(sessionStateKey(id, prefix), eventMarksKey(id, prefix), stateKey(id, prefix));
+    p.del(sessionStateKey(id, prefix), eventMarksKey(id, prefix), thumbnailSlotsKey(id, prefix), stateKey(id, prefix));
     p.zrem(livenessKey(livenessShard(id), prefix), id);
   }
   const replies = (await p.exec()) ?? [];
@@ -38,13 +42,22 @@ async function deleteSessionKeys(redis: Redis, prefix: string, sessionIds: strin
   return deleted;
 }
 
-async function eraseCandidate(pool: Pool, redis: Redis, prefix: string, tenantId: string, userId: string) {
-  const counts = { ...emptyCounts(), redisKeys: 0 };
+async function eraseCandidate(
+  pool: Pool,
+  redis: Redis,
+  prefix: string,
+  tenantId: string,
+  userId: string,
+  objects: ObjectStore | undefined,
+) {
+  const counts = { ...emptyCounts(), redisKeys: 0, thumbnails: 0 };
   for (;;) {
     const { sql, params } = candidateSessionsSql(tenantId, userId);
     const [rows] = await pool.query<RowDataPacket[]>(sql, params);
     const ids = rows.map((r) => String(r.session_id));
-    // Redis first: a session whose rows are gone but keys remain could not be found again to finish the job.
+    // Objects and Redis first: a session whose rows are gone but whose keys or thumbnails remain could not be found
+    // again to finish the job.
+    if (objects) counts.thumbnails += await eraseThumbnailsOf(objects, tenantId, ids);
     counts.redisKeys += await deleteSessionKeys(redis, prefix, ids);
     addCounts(counts, await deleteSessions(pool, tenantId, ids));
     if (ids.length < RETENTION_BATCH) return counts;
@@ -52,14 +65,20 @@ async function eraseCandidate(pool: Pool, redis: Redis, prefix: string, tenantId
 }
 
 /** Runs up to `limit` pending requests, oldest first; each completes by clearing the candidate's id from its row. */
-export async function runPendingErasures(pool: Pool, redis: Redis, prefix: string, limit = 10): Promise<ErasureDone[]> {
+export async function runPendingErasures(
+  pool: Pool,
+  redis: Redis,
+  prefix: string,
+  limit = 10,
+  objects?: ObjectStore,
+): Promise<ErasureDone[]> {
   const [pending] = await pool.query<RowDataPacket[]>(
     'SELECT id, tenant_id, user_id FROM erasure_requests WHERE completed_at IS NULL ORDER BY id LIMIT ?',
     [limit],
   );
   const done: ErasureDone[] = [];
   for (const r of pending) {
-    const counts = await eraseCandidate(pool, redis, prefix, String(r.tenant_id), String(r.user_id));
+    const counts = await eraseCandidate(pool, redis, prefix, String(r.tenant_id), String(r.user_id), objects);
     await pool.query(
       'UPDATE erasure_requests SET user_id = NULL, completed_at = CURRENT_TIMESTAMP(3), counts = ? WHERE id = ?',
       [JSON.stringify(counts), r.id],

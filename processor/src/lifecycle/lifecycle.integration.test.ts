@@ -1,10 +1,21 @@
 // Retention and erasure on real MariaDB and Redis: what is past the tenant's limit goes with all its rows, what is
 // inside stays, every query reads through an index (EXPLAIN), and an erased candidate leaves no row and no key.
 import { createHash } from 'node:crypto';
-import { eventMarksKey, livenessKey, livenessShard, sessionStateKey } from '@proctor/contracts';
+import {
+  eventMarksKey,
+  livenessKey,
+  livenessShard,
+  sessionStateKey,
+  thumbnailKey,
+  thumbnailSessionPrefix,
+  thumbnailSlotsKey,
+  thumbnailTenantPrefix,
+} from '@proctor/contracts';
 import type { Redis } from 'ioredis';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stackConfig } from '../../../infra/stack/config.ts';
+import { stackObjectStore } from '../../../infra/stack/health.ts';
 import { stateKey } from '../state/sessionStore.ts';
 import { dropPrefix, freshDatabase, newRedis, randomName } from '../testing/stack.ts';
 import { childDeleteSql, SESSION_CHILD_TABLES } from './deleteSessions.ts';
@@ -195,5 +206,53 @@ describe('erasure', () => {
     expect(rows[0]?.completed_at).toBeInstanceOf(Date);
     expect(JSON.stringify(rows)).not.toContain('u-erase');
     expect(await runPendingErasures(pool, redis, prefix)).toEqual([]);
+  });
+});
+
+describe('thumbnails in object storage (S3Proxy)', () => {
+  const objects = stackObjectStore(stackConfig());
+  const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xd9]);
+  const listed = async (prefix: string) => (await objects.list(prefix)).length;
+
+  it("erasure deletes the candidate's thumbnails and slot keys, and keeps everyone else's", async () => {
+    const tenant = randomName('t-thumb');
+    const [victim] = await seed(tenant, () => 'u-thumb', 1, 1, 'victim');
+    const [other] = await seed(tenant, () => 'u-stays', 1, 1, 'other');
+    for (const id of [victim!, other!]) {
+      await objects.put(thumbnailKey(tenant, id, 'evt-1'), jpeg, 'image/jpeg');
+      await redis.set(thumbnailSlotsKey(id, prefix), 'x');
+    }
+    await pool.query('INSERT INTO erasure_requests (tenant_id, user_id, requested_by) VALUES (?, ?, ?)', [
+      tenant,
+      'u-thumb',
+      'admin-1',
+    ]);
+
+    const [done] = await runPendingErasures(pool, redis, prefix, 10, objects);
+    expect(done?.counts).toMatchObject({ sessions: 1, thumbnails: 1 });
+    expect(await listed(thumbnailSessionPrefix(tenant, victim!))).toBe(0);
+    expect(await redis.exists(thumbnailSlotsKey(victim!, prefix))).toBe(0);
+    expect(await listed(thumbnailSessionPrefix(tenant, other!))).toBe(1);
+    expect(await redis.exists(thumbnailSlotsKey(other!, prefix))).toBe(1);
+  });
+
+  it("retention deletes an expired session's thumbnails with it, and by age those of a session still kept", async () => {
+    const tenant = randomName('t-thumb');
+    const [expired] = await seed(tenant, () => 'u-1', 1, 40, 'expired');
+    const [kept] = await seed(tenant, () => 'u-2', 1, 0, 'kept');
+    await objects.put(thumbnailKey(tenant, expired!, 'evt-1'), jpeg, 'image/jpeg');
+    await objects.put(thumbnailKey(tenant, kept!, 'evt-1'), jpeg, 'image/jpeg');
+
+    // The 40-day-old session is past the default 30 days: its thumbnail goes with it although the object is new.
+    expect((await runRetention(pool, NOW, 20, objects)).thumbnails).toBe(1);
+    expect(await listed(thumbnailSessionPrefix(tenant, expired!))).toBe(0);
+    expect(await listed(thumbnailSessionPrefix(tenant, kept!))).toBe(1);
+    // A thumbnail never outlives the limit by its own age either: 31 days after it was stored it is gone.
+    await pool.query('UPDATE sessions SET started_at = ? WHERE session_id = ?', [
+      new Date(Date.now() + 30 * DAY),
+      kept,
+    ]);
+    expect((await runRetention(pool, Date.now() + 31 * DAY, 20, objects)).thumbnails).toBeGreaterThanOrEqual(1);
+    expect(await listed(thumbnailTenantPrefix(tenant))).toBe(0);
   });
 });

@@ -1,7 +1,9 @@
 // The data-lifecycle job: pending erasures first, then one bounded retention pass, every interval.
+
+import { errorContext, type Logger } from '@proctor/contracts';
+import type { ObjectStore } from '@proctor/contracts/objects';
 import type { Redis } from 'ioredis';
 import type { Pool } from 'mysql2/promise';
-import { errorContext, type Logger } from '../ops/log.ts';
 import { runPendingErasures } from './erasure.ts';
 import { runRetention } from './retention.ts';
 
@@ -11,6 +13,8 @@ export interface LifecycleOptions {
   prefix: string;
   log: Logger;
   intervalMs: number;
+  /** The thumbnails bucket; absent when no object storage is configured (thumbnails cannot exist then). */
+  objects?: ObjectStore | undefined;
   now?: () => number;
 }
 
@@ -20,10 +24,10 @@ export function createLifecycleJob(opts: LifecycleOptions) {
   let running: Promise<void> | undefined;
 
   async function tick(): Promise<void> {
-    for (const e of await runPendingErasures(opts.pool, opts.redis, opts.prefix)) {
+    for (const e of await runPendingErasures(opts.pool, opts.redis, opts.prefix, 10, opts.objects)) {
       opts.log.info('erasure_completed', { requestId: e.requestId, tenantId: e.tenantId, ...e.counts });
     }
-    const r = await runRetention(opts.pool, now());
+    const r = await runRetention(opts.pool, now(), 20, opts.objects);
     if (r.sessions) opts.log.info('retention_deleted', { ...r });
   }
 

@@ -1,6 +1,7 @@
 // Retention (GDPR Art. 5(1)(e)): deletes each tenant's sessions older than its policy's retentionDays, with all
 // their alerts, snapshots and audit entries, a bounded batch of sessions at a time.
 import { POLICY_DEFAULTS, RetentionDays } from '@proctor/contracts';
+import { eraseSessionThumbnails, expireThumbnails, type ObjectStore } from '@proctor/contracts/objects';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { addCounts, type DeletedCounts, deleteSessions, emptyCounts } from './deleteSessions.ts';
 
@@ -32,16 +33,37 @@ export async function tenantRetention(pool: Pool): Promise<Map<string, number>> 
   return days;
 }
 
+/** One LIST (and its deletes) per session, 16 sessions at a time: a batch of 500 costs ~32 round trips deep. */
+export async function eraseThumbnailsOf(objects: ObjectStore, tenantId: string, sessionIds: string[]) {
+  let erased = 0;
+  for (let i = 0; i < sessionIds.length; i += 16) {
+    const group = sessionIds.slice(i, i + 16);
+    for (const n of await Promise.all(group.map((id) => eraseSessionThumbnails(objects, tenantId, id)))) erased += n;
+  }
+  return erased;
+}
+
 export interface RetentionResult extends DeletedCounts {
   /** True when a tenant still had expired sessions after maxBatches: the next run continues. */
   more: boolean;
+  /** Thumbnails deleted from object storage because they were older than the tenant's retention. */
+  thumbnails: number;
 }
 
 /** One pass: at most maxBatches batches per tenant, so one tenant's backlog never starves the others. */
-export async function runRetention(pool: Pool, now: number, maxBatches = 20): Promise<RetentionResult> {
+export async function runRetention(
+  pool: Pool,
+  now: number,
+  maxBatches = 20,
+  objects?: ObjectStore,
+): Promise<RetentionResult> {
   const total = emptyCounts();
   let more = false;
+  let thumbnails = 0;
   for (const [tenantId, days] of await tenantRetention(pool)) {
+    // By the object's own age, not its session's: a thumbnail never outlives the tenant's limit, even when its
+    // session row is gone already or was never written.
+    if (objects) thumbnails += await expireThumbnails(objects, tenantId, days, now);
     const cutoff = new Date(now - days * DAY_MS);
     for (let batch = 0; ; batch++) {
       if (batch === maxBatches) {
@@ -51,9 +73,12 @@ export async function runRetention(pool: Pool, now: number, maxBatches = 20): Pr
       const { sql, params } = expiredSessionsSql(tenantId, cutoff);
       const [rows] = await pool.query<RowDataPacket[]>(sql, params);
       const ids = rows.map((r) => String(r.session_id));
+      // A session's thumbnails go with it, before its row: once the row is gone nothing leads back to them (a
+      // tenant whose last session expired is not even listed by the next pass).
+      if (objects) thumbnails += await eraseThumbnailsOf(objects, tenantId, ids);
       addCounts(total, await deleteSessions(pool, tenantId, ids));
       if (ids.length < RETENTION_BATCH) break;
     }
   }
-  return { ...total, more };
+  return { ...total, more, thumbnails };
 }

@@ -1,72 +1,139 @@
-// The liveness sweep against real Redis and MariaDB: claims expired sessions once, alerts once, leaves the rest.
-import { LIVENESS_SHARDS, livenessKey, livenessShard } from '@proctor/contracts';
+// The liveness sweep against real Redis, Kafka and MariaDB: each lapse claimed once, published as a record, and
+// alerted once by the consumer, even when a sweeper is killed between its claim and its produce.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createLogger, LIVENESS_SHARDS, livenessClaimsKey, livenessKey, livenessShard } from '@proctor/contracts';
 import { Registry } from 'prom-client';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../ops/log.ts';
+import { describe, expect, it } from 'vitest';
 import { createMetrics } from '../ops/metrics.ts';
-import { applyRecord } from '../rules/session.ts';
-import { createMysqlPool, createMysqlSink } from '../sinks/mysqlSink.ts';
-import { createSessionStore } from '../state/sessionStore.ts';
 import { startedRecord } from '../testing/events.ts';
-import { type TestEnv, testEnv } from '../testing/stack.ts';
+import { processorHarness } from '../testing/harness.ts';
+import { produceRecords, type TestEnv, waitFor } from '../testing/stack.ts';
 import { randomSessionId } from '../testing/workload.ts';
-import { createLivenessSweeper } from './sweeper.ts';
+import { createRecordPublisher } from './publish.ts';
+import { createLivenessSweeper, type PublishRecords } from './sweeper.ts';
 
-let env: TestEnv | undefined;
-afterEach(async () => {
-  await env?.cleanup();
-  env = undefined;
-});
+const h = processorHarness();
+const SHARD = 7;
+const LEASE_MS = 30_000;
+const CHILD = fileURLToPath(new URL('../testing/sweeperChild.ts', import.meta.url));
 
-/** A session id whose liveness shard is `shard`. */
-function idInShard(shard: number): string {
+/** A session id whose liveness shard is SHARD. */
+function idInShard(): string {
   for (;;) {
     const id = randomSessionId();
-    if (livenessShard(id) === shard) return id;
+    if (livenessShard(id) === SHARD) return id;
   }
 }
 
+function sweeper(env: TestEnv, at: number, publish: PublishRecords = createRecordPublisher(env.producer, env.topic)) {
+  return createLivenessSweeper({
+    redis: env.redis,
+    prefix: env.prefix,
+    publish,
+    metrics: createMetrics(new Registry()),
+    log: createLogger('error'),
+    intervalMs: 1000,
+    shardsPerTick: LIVENESS_SHARDS,
+    limit: 100,
+    leaseMs: LEASE_MS,
+    now: () => at,
+  });
+}
+
+/** A started session the consumer has applied, and a running processor (its own sweep off). */
+async function knownSession(env: TestEnv, tenant: string) {
+  const id = idInShard();
+  await produceRecords(env.producer, env.topic, [startedRecord(undefined, id, tenant)]);
+  const p = await h.run();
+  await waitFor('session row', async () => {
+    const [rows] = await env.db.pool.query('SELECT 1 FROM sessions WHERE session_id = ?', [id]);
+    return (rows as unknown[]).length === 1;
+  });
+  return { id, p };
+}
+
+async function alertsOf(env: TestEnv) {
+  const [rows] = await env.db.pool.query('SELECT session_id, rule, tenant_id, window_end FROM alerts');
+  return rows as { session_id: string; rule: string; tenant_id: string; window_end: Date }[];
+}
+
 describe('liveness sweep', () => {
-  it('claims each expired session once across two sweepers and writes one connection-lost alert', async () => {
-    env = await testEnv(1);
-    const pool = createMysqlPool(env.db.url, 2);
-    const store = createSessionStore(env.redis, env.prefix);
-    const shard = 7;
-    const [known, alive, unknown] = [idInShard(shard), idInShard(shard), idInShard(shard)];
-    const start = startedRecord(undefined, known, 'tenant-sweep');
-    await store.save([
-      { sessionId: known, state: applyRecord(undefined, start).state, position: { partition: 0, offset: 0 } },
-    ]);
+  it('claims each lapse once across two sweepers; the consumer writes the one connection-lost alert', async () => {
+    const env = await h.setup(1);
+    const { id: known, p } = await knownSession(env, 'tenant-sweep');
+    const [alive, unknown] = [idInShard(), idInShard()];
     const now = Date.now();
-    const key = livenessKey(shard, env.prefix);
+    const key = livenessKey(SHARD, env.prefix);
     await env.redis.zadd(key, now - 5000, known);
     await env.redis.zadd(key, now + 60_000, alive);
     await env.redis.zadd(key, now - 1000, unknown);
 
-    const make = () =>
-      createLivenessSweeper({
-        redis: env!.redis,
-        prefix: env!.prefix,
-        mysql: createMysqlSink(pool),
-        metrics: createMetrics(new Registry()),
-        log: createLogger('error'),
-        intervalMs: 1000,
-        shardsPerTick: LIVENESS_SHARDS,
-        limit: 100,
-        now: () => now,
-      });
-    const claimed = await Promise.all([make().sweepShard(shard, now), make().sweepShard(shard, now)]);
+    const claimed = await Promise.all([
+      sweeper(env, now).sweepShard(SHARD, now),
+      sweeper(env, now).sweepShard(SHARD, now),
+    ]);
     expect(claimed.reduce((a, b) => a + b, 0)).toBe(2); // known + unknown, each by exactly one sweeper
     expect(await env.redis.zrange(key, '0', '-1')).toEqual([alive]);
+    expect(await env.redis.zcard(livenessClaimsKey(SHARD, env.prefix))).toBe(0); // released after the ack
 
-    const [alerts] = await env.db.pool.query('SELECT session_id, rule, tenant_id, window_end FROM alerts');
-    expect(alerts).toEqual([
+    await waitFor(
+      'unknown lapse dropped',
+      async () => (await p.metric('processor_messages_processed_total', { reason: 'unknown_session' })) === 1,
+    );
+    await waitFor('alert', async () => (await alertsOf(env)).length > 0);
+    expect(await alertsOf(env)).toEqual([
       { session_id: known, rule: 'connection_lost', tenant_id: 'tenant-sweep', window_end: new Date(now - 5000) },
     ]);
-    const [snaps] = await env.db.pool.query('SELECT score, contributions FROM risk_snapshots');
+    const [snaps] = await env.db.pool.query('SELECT score, contributions FROM risk_snapshots WHERE score > 0');
     expect(snaps).toEqual([{ score: '25.00', contributions: [{ rule: 'connection_lost', points: 25 }] }]);
-    // The consumer sees the lapse beside the state and folds it into risk once.
-    expect((await store.load([known])).get(known)!.connectionLost).toEqual([now - 5000]);
-    await pool.end();
+  });
+
+  it('loses nothing when a sweeper is killed between claim and produce, and alerts exactly once', async () => {
+    const env = await h.setup(1);
+    const { id, p } = await knownSession(env, 'tenant-crash');
+    const now = Date.now();
+    const deadline = now - 5000;
+    await env.redis.zadd(livenessKey(SHARD, env.prefix), deadline, id);
+
+    // A real process, SIGKILLed by its own publish step: after the claim, before anything reached Kafka.
+    const child = spawn(process.execPath, [CHILD], {
+      env: {
+        ...process.env,
+        ...env.env,
+        SWEEP_SHARD: String(SHARD),
+        SWEEP_AT: String(now),
+        SWEEP_LEASE_MS: String(LEASE_MS),
+      },
+      stdio: 'inherit',
+    });
+    const signal = await new Promise((resolve) => child.once('exit', (_code, sig) => resolve(sig)));
+    expect(signal).toBe('SIGKILL');
+    expect(await env.redis.zcard(livenessKey(SHARD, env.prefix))).toBe(0);
+    const claimsKey = livenessClaimsKey(SHARD, env.prefix);
+    expect(await env.redis.zrange(claimsKey, '0', '-1')).toEqual([`${id}:${deadline}`]); // the claim outlived it
+
+    // Within the lease the claim is still the dead sweeper's; after it, the next sweep takes it over.
+    expect(await sweeper(env, now + 1000).sweepShard(SHARD, now + 1000)).toBe(0);
+    const later = now + LEASE_MS + 1;
+    // This one dies right after Kafka acknowledged (before the release): the lapse is published a second time.
+    const real = createRecordPublisher(env.producer, env.topic);
+    const diesAfterAck: PublishRecords = async (r) => {
+      await real(r);
+      throw new Error('killed after the ack');
+    };
+    await expect(sweeper(env, later, diesAfterAck).sweepShard(SHARD, later)).rejects.toThrow('killed after the ack');
+    expect(await sweeper(env, later + 1).sweepShard(SHARD, later + 1)).toBe(1);
+    expect(await env.redis.zcard(claimsKey)).toBe(0);
+
+    await waitFor(
+      'both records applied',
+      async () => (await p.metric('processor_messages_processed_total', { reason: 'connection_lost_repeat' })) === 1,
+    );
+    expect(await alertsOf(env)).toEqual([
+      { session_id: id, rule: 'connection_lost', tenant_id: 'tenant-crash', window_end: new Date(deadline) },
+    ]);
+    const [sessions] = await env.db.pool.query('SELECT risk_score FROM sessions WHERE session_id = ?', [id]);
+    expect(sessions).toEqual([{ risk_score: '25.00' }]); // the repeat added no second score
   });
 });

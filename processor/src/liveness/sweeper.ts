@@ -1,29 +1,44 @@
-// Connection-lost detection without full scans: claim expired members of a few liveness shards per tick.
-import { type Alert, deriveAlertId, LIVENESS_SHARDS, livenessKey, type RiskSnapshot } from '@proctor/contracts';
+// Connection-lost detection without full scans: claim a few liveness shards' lapses per tick, publish each as a record.
+import {
+  type ConnectionLostRecord,
+  errorContext,
+  KAFKA_SCHEMA_VERSION,
+  LIVENESS_SHARDS,
+  type Logger,
+  livenessClaimsKey,
+  livenessKey,
+} from '@proctor/contracts';
 import type { Redis } from 'ioredis';
-import { errorContext, type Logger } from '../ops/log.ts';
 import type { Metrics } from '../ops/metrics.ts';
-import { decayTo, riskContributions, riskScore, snapshotBucket } from '../risk/riskScore.ts';
-import { connectionLostAlert } from '../rules/connectionLost.ts';
-import { mergeConnectionLost } from '../rules/session.ts';
-import type { MysqlSink, SessionUpdateRow } from '../sinks/mysqlSink.ts';
-import { decodeState } from '../state/codec.ts';
-import { CLAIM_EXPIRED, RECORD_CONNECTION_LOST, runScript, runScriptPipeline } from '../state/scripts.ts';
-import { stateKey } from '../state/sessionStore.ts';
+import { CLAIM_EXPIRED, runScript } from '../state/scripts.ts';
 
-/** How many connection-lost deadlines a session keeps beside its state (older ones are already in its risk). */
-const KEPT_DEADLINES = 8;
+/** Sends records to the events topic and resolves once Kafka acknowledged all of them (acks=all). */
+export type PublishRecords = (records: ConnectionLostRecord[]) => Promise<void>;
 
 export interface SweeperOptions {
   redis: Redis;
   prefix: string;
-  mysql: MysqlSink;
+  publish: PublishRecords;
   metrics: Metrics;
   log: Logger;
   intervalMs: number;
   shardsPerTick: number;
   limit: number;
+  /** How long a claim stays with its sweeper before another may take it (the sweeper died before the ack). */
+  leaseMs: number;
   now?: () => number;
+}
+
+/** `sessionId:deadline` (a claims member) → the record that reports the lapse. */
+function toRecord(claim: string, detectedAt: number): ConnectionLostRecord {
+  const sep = claim.lastIndexOf(':');
+  return {
+    schemaVersion: KAFKA_SCHEMA_VERSION,
+    kind: 'connection_lost',
+    sessionId: claim.slice(0, sep),
+    deadline: Number(claim.slice(sep + 1)),
+    detectedAt,
+  };
 }
 
 export function createLivenessSweeper(opts: SweeperOptions) {
@@ -34,67 +49,28 @@ export function createLivenessSweeper(opts: SweeperOptions) {
   let running: Promise<void> | undefined;
   let stopped = false;
 
-  /** Claims one shard's expired sessions and alerts on each; returns how many were claimed. */
+  /**
+   * Claims one shard's lapses (and any claim whose sweeper died), publishes them, then releases the claims.
+   * The sweeper writes no alert itself: the consumer is the one writer. Returns how many were claimed.
+   */
   async function sweepShard(shard: number, at: number): Promise<number> {
-    const key = livenessKey(shard, prefix);
-    const flat = (await runScript(redis, CLAIM_EXPIRED, [key], [at, opts.limit])) as string[];
-    if (!flat.length) return 0;
-    const claimed: { sessionId: string; deadline: number }[] = [];
-    for (let i = 0; i < flat.length; i += 2) claimed.push({ sessionId: flat[i]!, deadline: Number(flat[i + 1]) });
+    const claimsKey = livenessClaimsKey(shard, prefix);
+    const keys = [livenessKey(shard, prefix), claimsKey];
+    const claims = (await runScript(redis, CLAIM_EXPIRED, keys, [at, opts.limit, at + opts.leaseMs])) as string[];
+    if (!claims.length) return 0;
     try {
-      const states = await runScriptPipeline(redis, [RECORD_CONNECTION_LOST], (p) => {
-        for (const c of claimed)
-          p.evalsha(RECORD_CONNECTION_LOST.sha, 1, stateKey(c.sessionId, prefix), c.deadline, KEPT_DEADLINES);
-      });
-      const alerts: Alert[] = [];
-      const snapshots: RiskSnapshot[] = [];
-      const updates: SessionUpdateRow[] = [];
-      for (const [i, c] of claimed.entries()) {
-        const found = states[i] as [string, string] | null;
-        if (!found?.[0]) {
-          log.debug('connection_lost_unknown_session', { sessionId: c.sessionId });
-          continue; // never saw a record of it: no tenant to alert under
-        }
-        const state = mergeConnectionLost(decodeState(found[0]), found[1].split(',').map(Number));
-        if (state.endedAt) continue;
-        const draft = connectionLostAlert(c.deadline, state.config);
-        alerts.push({
-          ...draft,
-          alertId: await deriveAlertId(c.sessionId, draft.rule, draft.windowBucket),
-          tenantId: state.tenantId,
-          sessionId: c.sessionId,
-          status: 'open',
-          createdAt: at,
-        });
-        const t = Math.max(state.risk.asOf, c.deadline);
-        const risk = decayTo(state.risk, t);
-        const score = riskScore(risk);
-        snapshots.push({
-          tenantId: state.tenantId,
-          sessionId: c.sessionId,
-          bucketStart: snapshotBucket(t),
-          score,
-          contributions: riskContributions(risk),
-          createdAt: at,
-        });
-        updates.push({
-          sessionId: c.sessionId,
-          lastSeenAt: state.lastSeenAt || c.deadline,
-          riskScore: score,
-          endedAt: undefined,
-        });
-      }
-      await opts.mysql.write({ starts: [], alerts, snapshots, updates });
-      metrics.sweptSessions.inc(claimed.length);
-      for (const a of alerts) metrics.alerts.inc({ rule: a.rule, severity: a.severity });
-      return claimed.length;
+      await opts.publish(claims.map((c) => toRecord(c, at)));
     } catch (err) {
-      // Give the claims back (GT keeps a newer deadline a heartbeat may have set meanwhile); the next tick retries.
+      // Hand the claims to the next tick at once (XX: only claims still held) instead of waiting out the lease.
       const p = redis.pipeline();
-      for (const c of claimed) p.zadd(key, 'GT', c.deadline, c.sessionId);
+      for (const c of claims) p.zadd(claimsKey, 'XX', at, c);
       await p.exec().catch(() => undefined);
       throw err;
     }
+    // Released only now that Kafka holds the records: a crash before this line repeats them (same alert ids).
+    await redis.zrem(claimsKey, ...claims);
+    metrics.sweptSessions.inc(claims.length);
+    return claims.length;
   }
 
   async function tick(): Promise<void> {

@@ -1,5 +1,5 @@
 // Connection lost: the session's liveness deadline (last heartbeat or event + N × interval) passed unrenewed.
-import type { ExamConfig } from '@proctor/contracts';
+import { type ExamConfig, livenessWindowMs } from '@proctor/contracts';
 import type { AlertDraft } from './types.ts';
 
 /**
@@ -7,7 +7,7 @@ import type { AlertDraft } from './types.ts';
  * seen twice (two processors, or a retry) gives the same alert id; a later lapse after a reconnect gives another.
  */
 export function connectionLostAlert(deadlineMs: number, config: ExamConfig): AlertDraft {
-  const silenceMs = config.connectionLostAfterIntervals * config.heartbeatIntervalSeconds * 1000;
+  const silenceMs = livenessWindowMs(config);
   return {
     rule: 'connection_lost',
     severity: 'medium',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyRecord, type SessionState } from '../rules/session.ts';
+import { applyRecord, type SessionState } from '../session/applyRecord.ts';
 import {
   config,
   endedRecord,

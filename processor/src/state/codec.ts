@@ -1,8 +1,8 @@
 // Compact text form of SessionState for Redis: positional JSON, relative times, 22-char UUID event ids (goal ≤ 1 KB).
 import { ALERT_RULES, type AlertRule, EXAM_CONFIG_DEFAULTS, type ExamConfig } from '@proctor/contracts';
 import type { RiskState } from '../risk/riskScore.ts';
-import { newSessionState, type SessionState } from '../rules/session.ts';
 import type { BucketState, Interval, OnDeviceState, WindowState } from '../rules/types.ts';
+import { newSessionState, type SessionState } from '../session/applyRecord.ts';
 
 const VERSION = 1;
 const CONFIG_KEYS = Object.keys(EXAM_CONFIG_DEFAULTS) as (keyof ExamConfig)[];

@@ -46,62 +46,47 @@ export async function runScriptPipeline(
   }
 }
 
-// A session's processing state is one string key, `<partition>:<offset>|<deadlines>|<state>`: a string keeps a
-// few hundred bytes compact (a hash with a value over 64 bytes leaves listpack encoding and costs ~2×).
-const SPLIT_STATE = `
-local function split(v)
-  local a = string.find(v, '|', 1, true)
-  local b = string.find(v, '|', a + 1, true)
-  return string.sub(v, 1, a - 1), string.sub(v, a + 1, b - 1), string.sub(v, b + 1)
-end
-`;
+// A session's processing state is one string key, `<partition>:<offset>|<state>`: a string keeps a few hundred
+// bytes compact (a hash with a value over 64 bytes leaves listpack encoding and costs ~2×).
 
 /**
  * Saves a session's rule state unless a newer position of the same partition is already stored: a redelivered
- * (older) chunk can never overwrite state that already counts later records. Keeps the sweep's deadlines.
+ * (older) chunk can never overwrite state that already counts later records.
  * KEYS[1] state key · ARGV partition, offset, state, ttlSeconds. Returns 1 if written, 0 if skipped.
  */
-export const SAVE_STATE = luaScript(`${SPLIT_STATE}
+export const SAVE_STATE = luaScript(`
 local cur = redis.call('GET', KEYS[1])
-local deadlines = ''
 if cur then
-  local pos
-  pos, deadlines = split(cur)
+  local pos = string.sub(cur, 1, string.find(cur, '|', 1, true) - 1)
   local sep = string.find(pos, ':', 1, true)
   if tonumber(string.sub(pos, 1, sep - 1)) == tonumber(ARGV[1]) and tonumber(string.sub(pos, sep + 1)) >= tonumber(ARGV[2]) then
     return 0
   end
 end
-redis.call('SET', KEYS[1], ARGV[1] .. ':' .. ARGV[2] .. '|' .. deadlines .. '|' .. ARGV[3], 'EX', ARGV[4])
+redis.call('SET', KEYS[1], ARGV[1] .. ':' .. ARGV[2] .. '|' .. ARGV[3], 'EX', ARGV[4])
 return 1
 `);
 
 /**
- * Claims the sessions of one liveness shard whose deadline passed: read and remove in one step, so two
- * processors sweeping the same shard never both alert on one lapse.
- * KEYS[1] liveness ZSET · ARGV now (ms), limit. Returns [member, score, member, score, …].
+ * Claims lapsed sessions of one liveness shard. A claim moves `sessionId` from the liveness ZSET into the shard's
+ * claims ZSET as `sessionId:deadline`, scored by its lease end, in one atomic step: two sweepers never claim one
+ * lapse. The sweeper removes the claim only after Kafka acknowledged the connection_lost record; a claim whose
+ * lease ran out (its sweeper died between claim and acknowledgement) is taken again first, so nothing is lost.
+ * KEYS[1] liveness ZSET, KEYS[2] claims ZSET · ARGV now (ms), limit, lease end (ms).
+ * Returns the claims as `sessionId:deadline` strings.
  */
 export const CLAIM_EXPIRED = luaScript(`
-local m = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))
-for i = 1, #m, 2 do redis.call('ZREM', KEYS[1], m[i]) end
-return m
-`);
-
-/**
- * Records a connection-lost deadline beside the session's state (the newest ARGV[2] kept) and returns
- * [state, deadlines], or nil when the processor never saw the session. KEYS[1] state key · ARGV deadline, keep.
- */
-export const RECORD_CONNECTION_LOST = luaScript(`${SPLIT_STATE}
-local cur = redis.call('GET', KEYS[1])
-if not cur then return false end
-local pos, deadlines, state = split(cur)
-local list = {}
-for d in string.gmatch(deadlines, '[^,]+') do
-  if d ~= ARGV[1] then table.insert(list, d) end
+local limit = tonumber(ARGV[2])
+local out = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, limit)
+for _, c in ipairs(out) do redis.call('ZADD', KEYS[2], ARGV[3], c) end
+if #out < limit then
+  local m = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'WITHSCORES', 'LIMIT', 0, limit - #out)
+  for i = 1, #m, 2 do
+    local c = m[i] .. ':' .. m[i + 1]
+    redis.call('ZREM', KEYS[1], m[i])
+    redis.call('ZADD', KEYS[2], ARGV[3], c)
+    table.insert(out, c)
+  end
 end
-table.insert(list, ARGV[1])
-while #list > tonumber(ARGV[2]) do table.remove(list, 1) end
-local joined = table.concat(list, ',')
-redis.call('SET', KEYS[1], pos .. '|' .. joined .. '|' .. state, 'KEEPTTL')
-return {state, joined}
+return out
 `);

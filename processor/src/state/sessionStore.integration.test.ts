@@ -1,12 +1,13 @@
-// The Redis state layer against real Redis: guarded saves, kept deadlines, TTLs, and the NOSCRIPT fallback.
+// The Redis state layer against real Redis: guarded saves, TTLs, the old layout, and the NOSCRIPT fallback.
 import { randomUUID } from 'node:crypto';
 import { SESSION_STATE_TTL_SECONDS } from '@proctor/contracts';
 import { afterAll, describe, expect, it } from 'vitest';
-import { applyRecord } from '../rules/session.ts';
+import { applyRecord } from '../session/applyRecord.ts';
 import { eventRecord, lookAway, startedRecord } from '../testing/events.ts';
 import { dropPrefix, newRedis, randomName } from '../testing/stack.ts';
 import { randomSessionId } from '../testing/workload.ts';
-import { luaScript, RECORD_CONNECTION_LOST, runScript, runScriptPipeline } from './scripts.ts';
+import { encodeState } from './codec.ts';
+import { luaScript, runScript, runScriptPipeline } from './scripts.ts';
 import { createSessionStore, ENDED_STATE_TTL_SECONDS, stateKey } from './sessionStore.ts';
 
 const redis = newRedis();
@@ -34,23 +35,25 @@ describe('session store', () => {
     expect(await redis.ttl(stateKey(id, prefix))).toBeGreaterThan(SESSION_STATE_TTL_SECONDS - 10);
   });
 
-  it('keeps the sweep deadlines across saves and shortens the TTL once the session ended', async () => {
+  it('reads and guards the layout that still had a deadline list, and shortens the TTL once the session ended', async () => {
     const id = randomSessionId();
     const s = applyRecord(undefined, startedRecord(undefined, id)).state;
-    await store.save([{ sessionId: id, state: s, position: { partition: 0, offset: 1 } }]);
-    await runScript(redis, RECORD_CONNECTION_LOST, [stateKey(id, prefix)], [1_767_225_700_000, 8]);
+    await redis.set(stateKey(id, prefix), `0:1|1767225700000|${encodeState(s)}`);
+    expect((await store.load([id])).get(id)).toMatchObject({ position: { partition: 0, offset: 1 }, corrupt: false });
+    await store.save([{ sessionId: id, state: s, position: { partition: 0, offset: 1 } }]); // not newer: skipped
+    expect(await redis.get(stateKey(id, prefix))).toContain('|1767225700000|');
     await store.save([
       { sessionId: id, state: { ...s, endedAt: 1_767_225_800_000 }, position: { partition: 0, offset: 2 } },
     ]);
+    expect(await redis.get(stateKey(id, prefix))).toBe(`0:2|${encodeState({ ...s, endedAt: 1_767_225_800_000 })}`);
     const got = (await store.load([id])).get(id)!;
-    expect(got.connectionLost).toEqual([1_767_225_700_000]);
     expect(got.state!.endedAt).toBe(1_767_225_800_000);
     expect(await redis.ttl(stateKey(id, prefix))).toBeLessThanOrEqual(ENDED_STATE_TTL_SECONDS);
   });
 
   it('reports an unknown session as empty and a corrupt one as corrupt', async () => {
     const [fresh, bad] = [randomSessionId(), randomSessionId()];
-    await redis.set(stateKey(bad, prefix), '0:1||[99]');
+    await redis.set(stateKey(bad, prefix), '0:1|[99]');
     const got = await store.load([fresh, bad]);
     expect(got.get(fresh)).toMatchObject({ state: undefined, corrupt: false });
     expect(got.get(bad)).toMatchObject({ state: undefined, corrupt: true });

@@ -1,7 +1,7 @@
 // Per-session processing state in Redis: one small string key per session under its hash tag, with a TTL.
 import { SESSION_STATE_TTL_SECONDS, sessionKey } from '@proctor/contracts';
 import type { Redis } from 'ioredis';
-import type { SessionState } from '../rules/session.ts';
+import type { SessionState } from '../session/applyRecord.ts';
 import { decodeState, encodeState } from './codec.ts';
 import { runScriptPipeline, SAVE_STATE } from './scripts.ts';
 
@@ -17,34 +17,27 @@ export interface Position {
 export interface StoredSession {
   state: SessionState | undefined;
   position: Position | undefined;
-  /** Connection-lost deadlines the liveness sweep recorded (epoch ms). */
-  connectionLost: number[];
   /** The stored state could not be decoded (version change or corruption): the session starts over. */
   corrupt: boolean;
 }
 
 export const stateKey = (sessionId: string, prefix: string) => sessionKey(sessionId, 'proc', prefix);
 
-/** Splits `<partition>:<offset>|<deadlines>|<state>` (see SAVE_STATE). */
+/** Splits `<partition>:<offset>|<state>` (see SAVE_STATE). */
 function parseStored(raw: string): StoredSession {
   const a = raw.indexOf('|');
-  const b = raw.indexOf('|', a + 1);
   const [partition, offset] = raw.slice(0, a).split(':').map(Number);
-  const deadlines = raw.slice(a + 1, b);
-  const connectionLost = deadlines ? deadlines.split(',').map(Number) : [];
+  let state = raw.slice(a + 1);
+  // Written before connection-lost became a record: `<position>|<deadlines>|<state>`; those lapses were alerted.
+  if (!state.startsWith('[')) state = state.slice(state.indexOf('|') + 1);
   try {
-    return {
-      state: decodeState(raw.slice(b + 1)),
-      position: { partition: partition!, offset: offset! },
-      connectionLost,
-      corrupt: false,
-    };
+    return { state: decodeState(state), position: { partition: partition!, offset: offset! }, corrupt: false };
   } catch {
-    return { state: undefined, position: undefined, connectionLost, corrupt: true };
+    return { state: undefined, position: undefined, corrupt: true };
   }
 }
 
-const EMPTY: StoredSession = { state: undefined, position: undefined, connectionLost: [], corrupt: false };
+const EMPTY: StoredSession = { state: undefined, position: undefined, corrupt: false };
 
 export function createSessionStore(redis: Redis, prefix: string) {
   return {

@@ -10,7 +10,7 @@ import {
   type ProctorRecord,
   resolveExamConfig,
 } from '@proctor/contracts';
-import { applyEvent } from '../rules/index.ts';
+import { applyEvent } from '../rules/applyEvent.ts';
 import { type AlertDraft, emptyRuleState } from '../rules/types.ts';
 
 /** t0 of every test clock: 2026-01-01T00:00:00Z. */
@@ -98,6 +98,15 @@ export const endedRecord = (atS: number, sessionId = SESSION, tenantId = TENANT)
   receivedAt: T0 + atS * 1000,
   endedAt: T0 + atS * 1000,
   reason: 'submitted',
+});
+
+/** The sweeper's record of a lapse whose deadline was T0 + atS. */
+export const connectionLostRecord = (atS: number, sessionId = SESSION): ProctorRecord => ({
+  schemaVersion: 1,
+  kind: 'connection_lost',
+  sessionId,
+  deadline: T0 + atS * 1000,
+  detectedAt: T0 + atS * 1000 + 500,
 });
 
 /** Runs events, in the given (arrival) order, through the rules under a config with these overrides. */

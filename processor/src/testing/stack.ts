@@ -1,21 +1,16 @@
 // Integration-test helpers over the real local stack: random topics, groups, Redis prefixes and MySQL databases.
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import type { ProctorRecord } from '@proctor/contracts';
+import { dropPrefix, freshDatabase, type TestDb } from '@proctor/testkit';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
-import mysql from 'mysql2/promise';
+import type mysql from 'mysql2/promise';
 
 // The dashboard's live test imports the child-process helper from here.
 export { type ProcessorChild, startProcessor } from './processorChild.ts';
 
 export const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const MYSQL_SERVER = process.env.MYSQL_SERVER_URL ?? 'mysql://root@127.0.0.1:3306/';
-// Run as a program (its CLI), not imported: the infra workspace type-checks it under its own settings.
-const MIGRATE = fileURLToPath(new URL('../../../infra/migrations/migrate.ts', import.meta.url));
 
 export const randomName = (prefix: string) => `${prefix}_${randomBytes(5).toString('hex')}`;
 // Generous retries: other engineers' failure tests restart the shared broker now and then.
@@ -95,33 +90,8 @@ export async function produceRecords(
   }
 }
 
-/** A fresh database migrated with the infra runner; drop() removes it. */
-export async function freshDatabase(): Promise<{ url: string; pool: mysql.Pool; drop: () => Promise<void> }> {
-  const name = randomName('proctor_test');
-  const url = `${MYSQL_SERVER.replace(/\/?$/, '/')}${name}`;
-  await promisify(execFile)(process.execPath, [MIGRATE, url]);
-  const pool = mysql.createPool({ uri: url, connectionLimit: 2, timezone: 'Z' });
-  return {
-    url,
-    pool,
-    async drop() {
-      await pool.end();
-      const c = await mysql.createConnection(MYSQL_SERVER);
-      await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      await c.end();
-    },
-  };
-}
-
-/** Deletes every key under a random prefix (SCAN, test-only). */
-export async function dropPrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
-}
+// One copy of the database and prefix helpers for every workspace: the testkit's.
+export { dropPrefix, freshDatabase } from '@proctor/testkit';
 
 export const newRedis = () => new Redis(REDIS_URL);
 
@@ -130,7 +100,7 @@ export interface TestEnv {
   dlqTopic: string;
   groupId: string;
   prefix: string;
-  db: Awaited<ReturnType<typeof freshDatabase>>;
+  db: TestDb;
   redis: Redis;
   producer: Producer;
   /** The processor's environment for this test (random everything). */

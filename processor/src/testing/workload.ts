@@ -2,7 +2,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type AnomalyEvent, deriveAlertId, type ProctorRecord } from '@proctor/contracts';
 import { decayTo, riskScore } from '../risk/riskScore.ts';
-import { applyRecord, type SessionState } from '../rules/session.ts';
+import { applyRecord, type SessionState } from '../session/applyRecord.ts';
 import { config, T0 } from './events.ts';
 
 export const randomSessionId = () => randomBytes(32).toString('hex');

@@ -1,8 +1,9 @@
-// A session's whole processing state, and one Kafka record through it: lifecycle, rules and risk. Pure.
+// One Kafka record through a session: lifecycle, rules and risk (the session state machine). Pure.
 import { EXAM_CONFIG_DEFAULTS, type ExamConfig, type ProctorRecord } from '@proctor/contracts';
 import { addAlert, decayTo, emptyRisk, type RiskState } from '../risk/riskScore.ts';
-import { applyEvent } from './index.ts';
-import { type AlertDraft, emptyRuleState, type RuleState } from './types.ts';
+import { applyEvent } from '../rules/applyEvent.ts';
+import { connectionLostAlert } from '../rules/connectionLost.ts';
+import { type AlertDraft, emptyRuleState, type RuleState } from '../rules/types.ts';
 
 export interface SessionState {
   tenantId: string;
@@ -16,7 +17,7 @@ export interface SessionState {
   rules: RuleState;
   risk: RiskState;
   lastSnapshot: { bucketStart: number; score: number } | undefined;
-  /** Newest connection-lost deadline already folded into risk (the sweep records them beside the state). */
+  /** Newest connection-lost deadline already folded into risk: a repeated record of it adds no second score. */
   connectionLostMerged: number;
 }
 
@@ -51,7 +52,8 @@ export function withAlertRisk(risk: RiskState, alerts: AlertDraft[], at: number,
 }
 
 export function applyRecord(prev: SessionState | undefined, record: ProctorRecord): RecordResult {
-  const base = prev ?? newSessionState(record.tenantId);
+  const base = prev ?? newSessionState(record.kind === 'connection_lost' ? '' : record.tenantId);
+  if (record.kind === 'connection_lost') return applyConnectionLost(base, record.deadline);
   const state = { ...base, lastSeenAt: Math.max(base.lastSeenAt, record.receivedAt) };
   switch (record.kind) {
     case 'session_started':
@@ -80,10 +82,15 @@ export function applyRecord(prev: SessionState | undefined, record: ProctorRecor
   }
 }
 
-/** Folds connection-lost deadlines the liveness sweep recorded since the last merge into the session's risk. */
-export function mergeConnectionLost(state: SessionState, deadlines: number[]): SessionState {
-  const fresh = deadlines.filter((d) => d > state.connectionLostMerged).sort((a, b) => a - b);
-  if (!fresh.length) return state;
-  const risk = fresh.reduce((r, d) => addAlert(r, 'connection_lost', 'medium', d), state.risk);
-  return { ...state, risk, connectionLostMerged: fresh.at(-1)! };
+/**
+ * A lapse the liveness sweep found. It is no sign of life, so lastSeenAt stays. A deadline at or before the newest
+ * one merged is a repeat (a sweeper crashed after its produce) or an older lapse recovered late: its alert is
+ * raised again (same id, an idempotent upsert) but its risk is not counted twice.
+ */
+function applyConnectionLost(state: SessionState, deadline: number): RecordResult {
+  if (state.endedAt) return { state, alerts: [], reason: 'session_ended' };
+  const alerts = [connectionLostAlert(deadline, state.config)];
+  if (deadline <= state.connectionLostMerged) return { state, alerts, reason: 'connection_lost_repeat' };
+  const risk = addAlert(state.risk, 'connection_lost', 'medium', deadline);
+  return { state: { ...state, risk, connectionLostMerged: deadline }, alerts, reason: 'alerted' };
 }

@@ -1,6 +1,6 @@
 // Log lines are one JSON object each, and credentials never survive into them.
 import { describe, expect, it } from 'vitest';
-import { createLogger, redact } from './logger.ts';
+import { createLogger, errorContext, redact } from './log.ts';
 
 const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJ0ZW5hbnRfaWQiOiJ0MSJ9.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
 
@@ -30,5 +30,11 @@ describe('logger', () => {
     expect(out).not.toContain(jwt);
     expect(out).not.toContain('abc');
     expect(out).toContain('[redacted-jwt]');
+  });
+
+  it('turns errors into name, message and code', () => {
+    const err = Object.assign(new Error('refused'), { code: 'ECONNREFUSED' });
+    expect(errorContext(err)).toEqual({ name: 'Error', message: 'refused', code: 'ECONNREFUSED' });
+    expect(errorContext('plain')).toEqual({ message: 'plain' });
   });
 });

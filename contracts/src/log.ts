@@ -1,4 +1,4 @@
-// Structured JSON log lines: an event name plus a context object. Tokens never reach a log line.
+// The one logger: structured JSON lines (an event name plus a context object), redacted so tokens never reach one.
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 type Fields = Record<string, unknown>;
 
@@ -25,7 +25,19 @@ export function redact(value: unknown, depth = 0): unknown {
   return out;
 }
 
-export function createLogger(level: LogLevel, base: Fields = {}, sink: (line: string) => void = console.log): Logger {
+/** Errors become {name, message, code?} so a log line never carries a stack as an unreadable object. */
+export function errorContext(err: unknown): Fields {
+  if (!(err instanceof Error)) return { message: String(err) };
+  const code = (err as { code?: unknown }).code;
+  return { name: err.name, message: err.message, ...(code === undefined ? {} : { code }) };
+}
+
+/** console.log writes one line on Workers and in Node alike. */
+export function createLogger(
+  level: LogLevel = 'info',
+  base: Fields = {},
+  sink: (line: string) => void = console.log,
+): Logger {
   const min = ORDER[level];
   const write = (lvl: LogLevel, event: string, fields?: Fields) => {
     if (ORDER[lvl] < min) return;

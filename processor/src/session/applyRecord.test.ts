@@ -1,7 +1,7 @@
 import { EXAM_CONFIG_DEFAULTS, resolveExamConfig } from '@proctor/contracts';
 import { describe, expect, it } from 'vitest';
-import { endedRecord, eventRecord, lookAway, startedRecord, T0 } from '../testing/events.ts';
-import { applyRecord, mergeConnectionLost, type SessionState } from './session.ts';
+import { connectionLostRecord, endedRecord, eventRecord, lookAway, startedRecord, T0 } from '../testing/events.ts';
+import { applyRecord, type SessionState } from './applyRecord.ts';
 
 function run(records: Parameters<typeof applyRecord>[1][]) {
   let state: SessionState | undefined;
@@ -45,11 +45,15 @@ describe('session record reducer', () => {
     expect(state.lastSeenAt).toBe(T0 + 60_000);
   });
 
-  it('merges each connection-lost deadline into risk once', () => {
+  it('scores each connection-lost deadline into risk once and keeps lastSeenAt', () => {
     const { state } = run([eventRecord(lookAway(0, 1))]);
-    const once = mergeConnectionLost(state, [T0 + 1000]);
-    expect(once.risk.points.connection_lost).toBe(25);
-    expect(mergeConnectionLost(once, [T0 + 1000])).toBe(once);
-    expect(mergeConnectionLost(once, [T0 + 1000, T0 + 2000]).risk.points.connection_lost).toBeGreaterThan(49);
+    const once = applyRecord(state, connectionLostRecord(1));
+    expect(once.alerts.map((a) => [a.rule, a.windowBucket])).toEqual([['connection_lost', T0 + 1000]]);
+    expect(once.state.risk.points.connection_lost).toBe(25);
+    expect(once.state.lastSeenAt).toBe(state.lastSeenAt);
+    const repeat = applyRecord(once.state, connectionLostRecord(1));
+    expect(repeat.state).toBe(once.state);
+    expect(repeat.alerts.map((a) => a.windowBucket)).toEqual([T0 + 1000]); // same id: an idempotent upsert
+    expect(applyRecord(once.state, connectionLostRecord(2)).state.risk.points.connection_lost).toBeGreaterThan(49);
   });
 });

@@ -1,11 +1,11 @@
-// Dev-only RS256 key pair for local tokens: generated on first use into edge/.dev-keys/ (gitignored) and never
-// referenced by production config. Node only (the token tool, startEdge, tests).
+// Dev-only RS256 key pair for local tokens: generated on first use into testkit/.dev-keys/ (gitignored) and never
+// referenced by production config. Node only (the token tool, dev servers, startEdge, tests).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExamTokenClaims } from '@proctor/contracts';
 import { exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, SignJWT } from 'jose';
 
-export const DEV_KEYS_DIR = join(import.meta.dirname, '..', '.dev-keys');
+export const DEV_KEYS_DIR = join(import.meta.dirname, '.dev-keys');
 export const DEV_ISSUER = 'proctor-dev';
 export const DEV_AUDIENCE = 'proctor-edge';
 /** The audience the dev dashboard (dashboard/scripts/serve.ts, `npm start`) expects of proctor tokens. */
