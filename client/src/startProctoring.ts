@@ -1,9 +1,12 @@
 // The library's entry point: camera → detector (worker) → event state machine → offline queue → edge.
 import {
   type AnomalyEvent,
+  type BrowserSignalsPolicy,
   EXAM_CONFIG_DEFAULTS,
   type ExamConfigOverrides,
   HeartbeatResponse,
+  POLICY_DEFAULTS,
+  type Receipt,
   SessionStartResponse,
   type ThumbnailsPolicy,
 } from '@proctor/contracts';
@@ -14,6 +17,10 @@ import { median } from './derive/headPose.ts';
 import { type Detector, startDetector } from './detector/detectorClient.ts';
 import type { ModelChoice } from './detector/faceEngine.ts';
 import type { BackendName } from './detector/protocol.ts';
+import { DEFAULT_EMBEDDING_MODEL } from './identity/embedding.ts';
+import { createIdentityTracker, IDENTITY_DEFAULTS, type IdentityConfig } from './identity/identityTracker.ts';
+import { createReceiptChain } from './receiptChain.ts';
+import { watchBrowserSignals } from './signals/watchSignals.ts';
 import type { ProctoringStatus } from './status.ts';
 import { captureThumbnail } from './thumbnails/captureThumbnail.ts';
 import { createThumbnailUploader } from './thumbnails/thumbnailUploader.ts';
@@ -53,6 +60,8 @@ export interface ProctoringOptions {
   derive?: Partial<DeriveConfig>;
   /** 'indexeddb' (default) survives reloads; 'memory' does not. */
   queue?: 'indexeddb' | 'memory';
+  /** Identity continuity (on by default; the embedding never leaves the detector). `false` turns it off. */
+  identity?: false | Partial<IdentityConfig>;
   /**
    * True only when the host's consent screen told the candidate, before the camera started, that tiny alert
    * thumbnails may be taken (see readSessionConfig). Both this and the session's resolved policy must say yes;
@@ -66,10 +75,24 @@ export interface ProctoringHandle {
   readonly sessionId: string;
   /** Ends the session: closes open anomalies, flushes the queue, tells the edge, releases the camera. */
   stop(reason?: 'submitted' | 'timeout' | 'abandoned'): Promise<void>;
+  /** The candidate's receipt: every event queued for the edge and the hash chain over them. */
+  receipt(): Promise<Receipt>;
 }
 
+/**
+ * Browser signals are opt-in per tenant: the session's resolved config (sessions/start response `config`) says
+ * whether they run. An edge that answers no config means the default, off. This is the one place that reads it.
+ */
+export const browserSignalsOf = (start: SessionStartResponse): BrowserSignalsPolicy =>
+  start.config?.browserSignals ?? POLICY_DEFAULTS.browserSignals;
+
 /** High severity: sent at once rather than on the next flush tick. */
-const URGENT: ReadonlySet<AnomalyEvent['type']> = new Set(['MULTI_PERSON', 'CAMERA_LOST', 'CAMERA_BLOCKED']);
+const URGENT: ReadonlySet<AnomalyEvent['type']> = new Set([
+  'MULTI_PERSON',
+  'CAMERA_LOST',
+  'CAMERA_BLOCKED',
+  'IDENTITY_CHANGED',
+]);
 
 function validate(o: ProctoringOptions): Required<Pick<ProctoringOptions, 'fps' | 'flushIntervalMs'>> {
   if (typeof o.getToken !== 'function')
@@ -158,8 +181,13 @@ export async function startProctoring(options: ProctoringOptions): Promise<Proct
   const deriver = createEventDeriver(options.derive, undefined, undefined, {
     onAnomalyBegin: (begin) => void thumbnails.onAnomalyBegin(begin),
   });
+  const identityConfig = options.identity === false ? undefined : { ...IDENTITY_DEFAULTS, ...options.identity };
+  const identity = identityConfig ? createIdentityTracker(identityConfig) : undefined;
+  const receipt = createReceiptChain(sessionId);
+  let stopSignals: (() => AnomalyEvent[]) | undefined;
   const emit = async (events: AnomalyEvent[]) => {
     if (events.length === 0) return;
+    void receipt.add(events);
     for (const e of events) options.onEvent?.(e);
     const last = events.at(-1)!;
     update({ lastEvent: { type: last.type, timestamp: last.timestamp } });
@@ -190,6 +218,14 @@ export async function startProctoring(options: ProctoringOptions): Promise<Proct
       models: options.models ?? 'short+full',
       backends: options.backends ?? ['webgpu', 'webgl', 'wasm'],
       allowSoftwareGpu: options.allowSoftwareGpu ?? false,
+      ...(identityConfig && {
+        identity: {
+          model: DEFAULT_EMBEDDING_MODEL,
+          intervalMs: identityConfig.checkIntervalMs,
+          calibrationChecks: identityConfig.calibrationChecks,
+          minScore: options.derive?.multiPersonScore ?? 0.6,
+        },
+      }),
     });
     update({
       detector: 'ready',
@@ -197,6 +233,10 @@ export async function startProctoring(options: ProctoringOptions): Promise<Proct
       backendAttempts: detector.info.attempts,
       inferenceThread: detector.info.thread,
       phase: 'calibrating',
+      identity:
+        detector.info.identity === 'on'
+          ? { state: 'calibrating', checks: 0 }
+          : { state: 'off', checks: 0, reason: detector.info.identity?.off ?? 'turned off by the host' },
     });
   } catch (err) {
     update({ detector: 'failed', backendAttempts: (err as { attempts?: [] }).attempts, error: (err as Error).message });
@@ -222,6 +262,7 @@ export async function startProctoring(options: ProctoringOptions): Promise<Proct
     if (res.ok) {
       sessionStarted = true;
       heartbeatSeconds = res.value.session.examConfig.heartbeatIntervalSeconds;
+      stopSignals ??= watchBrowserSignals(browserSignalsOf(res.value), (events) => void emit(events));
       thumbnailsPolicy = res.value.config?.thumbnails;
       lastContact = Date.now();
       update({ connection: 'online' });
@@ -281,6 +322,13 @@ export async function startProctoring(options: ProctoringOptions): Promise<Proct
           recentMs.push(result.inferenceMs);
           if (recentMs.length > 20) recentMs.shift();
           const events = deriver.observe(result);
+          const check = result.identity;
+          if (identity && check) {
+            const checking = 'similarity' in check;
+            if (checking) events.push(...identity.observe(result.t, check.similarity));
+            const checks = (status.identity?.checks ?? 0) + (checking ? 1 : 0);
+            update({ identity: { state: checking ? 'checking' : 'calibrating', checks } });
+          }
           update({
             faces: result.faces.filter((f) => f.score >= (options.derive?.presenceScore ?? 0.5)).length,
             inferenceMs: Math.round(median(recentMs)),
@@ -305,7 +353,7 @@ export async function startProctoring(options: ProctoringOptions): Promise<Proct
       stopped = true;
       for (const t of timers) clearInterval(t);
       removeEventListener('online', onOnline);
-      await emit(deriver.close(Date.now()));
+      await emit([...deriver.close(Date.now()), ...(stopSignals?.() ?? [])]);
       await sender.flush();
       await api.post(
         '/sessions/end',
@@ -317,5 +365,6 @@ export async function startProctoring(options: ProctoringOptions): Promise<Proct
       camera?.stop();
       update({ phase: 'stopped' });
     },
+    receipt: () => receipt.receipt(),
   };
 }

@@ -17,6 +17,8 @@ export interface ProctoringStatus {
   calibration: number;
   /** Faces in the latest analysed frame (at the presence threshold). */
   faces: number;
+  /** Identity continuity: off (and why), calibrating, or checking; with the number of comparisons made (no values). */
+  identity?: { state: 'off' | 'calibrating' | 'checking'; checks: number; reason?: string };
   connection: ConnectionState | 'connecting';
   sessionId?: string;
   /** Events waiting in the offline queue. */

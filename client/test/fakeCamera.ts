@@ -12,6 +12,10 @@ export const SCENES = {
   single: { photo: 2, filter: `crop=640:480:880:90` },
   /** Three people (sample1) as a webcam would see them from about 1.5 m. */
   three: { photo: 0, filter: `scale=${FRAME_WIDTH}:-2,pad=${FRAME_WIDTH}:${FRAME_HEIGHT}:0:(oh-ih)/2:gray` },
+  /** Someone else at the desk (sample1, left face): a different person taking over. */
+  other: { photo: 0, filter: `crop=640:480:196:240` },
+  /** The candidate in a dim room: luma scaled to 35% (mean ~40, above CAMERA_BLOCKED's 25, below LOW_LIGHT's). */
+  dark: { photo: 2, filter: `crop=640:480:880:90,lutyuv=y=val*0.35` },
   /** The room with nobody in it: a corner of sample5 (stairs and railing, no face). */
   empty: { photo: 4, filter: `crop=640:480:0:0` },
 } as const;

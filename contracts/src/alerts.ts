@@ -10,6 +10,13 @@ export const ALERT_RULES = [
   'camera_blocked',
   'camera_lost',
   'connection_lost',
+  // On-device checks (issue 17); appended so positional encodings of earlier rules keep their places.
+  'identity_changed',
+  'focus_lost',
+  'fullscreen_exit',
+  'second_display',
+  'clipboard',
+  'low_light',
 ] as const;
 export const AlertRule = z.enum(ALERT_RULES);
 export type AlertRule = z.infer<typeof AlertRule>;
@@ -19,6 +26,12 @@ export type Severity = z.infer<typeof Severity>;
 
 /** Risk points an alert of each severity adds before decay; the score is capped at 100. */
 export const SEVERITY_POINTS: Record<Severity, number> = { low: 10, medium: 25, high: 45, critical: 70 };
+
+/**
+ * Rules that describe the candidate's environment, not their conduct (a dim room). Their alerts are shown as a
+ * condition and add no risk points, so poor light is never scored as cheating.
+ */
+export const CONDITION_RULES: ReadonlySet<AlertRule> = new Set<AlertRule>(['low_light']);
 
 export const AlertStatus = z.enum(['open', 'acknowledged', 'dismissed']);
 export type AlertStatus = z.infer<typeof AlertStatus>;

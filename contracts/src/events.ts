@@ -1,9 +1,17 @@
 // Anomaly events the candidate's browser derives on-device: the only thing about the camera that leaves it.
 import { z } from 'zod';
 import { EventId } from './ids.ts';
+import { ON_DEVICE_EVENT_TYPES, onDeviceEvents } from './onDeviceEvents.ts';
 import { EventTimestamp } from './timestamps.ts';
 
-export const EVENT_TYPES = ['LOOK_AWAY', 'MULTI_PERSON', 'NO_FACE', 'CAMERA_BLOCKED', 'CAMERA_LOST'] as const;
+export const EVENT_TYPES = [
+  'LOOK_AWAY',
+  'MULTI_PERSON',
+  'NO_FACE',
+  'CAMERA_BLOCKED',
+  'CAMERA_LOST',
+  ...ON_DEVICE_EVENT_TYPES,
+] as const;
 export const EventType = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventType>;
 
@@ -79,6 +87,7 @@ export const AnomalyEvent = z
     z.object({ ...common, type: z.literal('NO_FACE'), details: NoFaceDetails }),
     z.object({ ...common, type: z.literal('CAMERA_BLOCKED'), details: CameraBlockedDetails.default({}) }),
     z.object({ ...common, type: z.literal('CAMERA_LOST'), details: CameraLostDetails.default({}) }),
+    ...onDeviceEvents(common, DurationMillis),
   ])
   .meta({
     description: 'One anomaly. `timestamp` may be ISO-8601 or epoch ms; unknown keys are dropped, never stored.',

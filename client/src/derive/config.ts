@@ -21,6 +21,15 @@ export interface DeriveConfig {
   blockedStdDevLuma: number;
   blockedMinMs: number;
   blockedFrames: number;
+  /**
+   * A frame darker than this mean luma (but not blocked) is LOW_LIGHT: a condition of the room, reported so the
+   * proctor knows detection is less reliable, never scored. Chosen in bench/client-light.ts (docs/decisions.md).
+   */
+  lowLightMeanLuma: number;
+  lowLightMinMs: number;
+  lowLightFrames: number;
+  /** Low light is reported in segments of at most this length (a condition needs no 10 s updates). */
+  lowLightSegmentMs: number;
   /** An anomaly ends only after its condition has been false this long and for exitFrames frames (hysteresis). */
   exitMs: number;
   exitFrames: number;
@@ -47,6 +56,10 @@ export const DERIVE_DEFAULTS: DeriveConfig = {
   blockedStdDevLuma: 6,
   blockedMinMs: 2000,
   blockedFrames: 3,
+  lowLightMeanLuma: 55,
+  lowLightMinMs: 5000,
+  lowLightFrames: 5,
+  lowLightSegmentMs: 60_000,
   exitMs: 1000,
   exitFrames: 2,
   maxSegmentMs: 10_000,

@@ -59,6 +59,13 @@ export function createEventDeriver(
     minFrames: c.lookAwayFrames,
     ...exit,
   });
+  const lowLight = createAnomalyTracker<Sample & { luma: number }>({
+    minMs: c.lowLightMinMs,
+    minFrames: c.lowLightFrames,
+    exitMs: c.exitMs,
+    exitFrames: c.exitFrames,
+    maxSegmentMs: c.lowLightSegmentMs,
+  });
   // MULTI_PERSON is high severity: reported as soon as N consecutive frames confirm it. minMs 0: frames decide.
   const multi = createAnomalyTracker<Sample & { faces: number }>(
     { minMs: 0, minFrames: c.multiPersonFrames, ...exit },
@@ -128,6 +135,16 @@ export function createEventDeriver(
       details: { durationMillis: duration(s), meanLuma: Math.round(mean(s.samples.map((x) => x.luma)) * 10) / 10 },
     }));
 
+  const lowLightEvents = (segs: Segment<Sample & { luma: number }>[]): AnomalyEvent[] =>
+    segs.map((s) => ({
+      // Not a thumbnail type (a condition, not an incident): a fresh id, no begin hook.
+      eventId: newId(),
+      timestamp: Math.round(s.start),
+      confidence: round2(mean(s.samples.map((x) => x.evidence))),
+      type: 'LOW_LIGHT',
+      details: { durationMillis: duration(s), meanLuma: Math.round(mean(s.samples.map((x) => x.luma)) * 10) / 10 },
+    }));
+
   const multiEvents = (segs: Segment<Sample & { faces: number }>[]): AnomalyEvent[] =>
     segs.map((s) => ({
       ...base(s, 'MULTI_PERSON'),
@@ -141,6 +158,7 @@ export function createEventDeriver(
       ...blockedEvents(blocked.close(t)),
       ...noFaceEvents(noFace.close(t)),
       ...lookAwayEvents(lookAway.close(t)),
+      ...lowLightEvents(lowLight.close(t)),
     ];
   }
 
@@ -167,6 +185,11 @@ export function createEventDeriver(
             luma: frame.luma.mean,
           }
         : undefined;
+      // Low light: dim but not blocked; evidence is how far below the threshold the frame is.
+      const lowLightSample =
+        !isBlocked && frame.luma.mean < c.lowLightMeanLuma
+          ? { evidence: Math.max(0.5, 1 - frame.luma.mean / (2 * c.lowLightMeanLuma)), luma: frame.luma.mean }
+          : undefined;
       // No face: the best face score is the doubt that the candidate is really gone.
       const noFaceSample =
         !isBlocked && !primary ? { evidence: 1 - Math.max(0, ...frame.faces.map((f) => f.score)) } : undefined;
@@ -195,6 +218,7 @@ export function createEventDeriver(
         ...blockedEvents(observeTracked('CAMERA_BLOCKED', blocked, t, blockedSample)),
         ...noFaceEvents(observeTracked('NO_FACE', noFace, t, noFaceSample)),
         ...lookAwayEvents(observeTracked('LOOK_AWAY', lookAway, t, lookSample)),
+        ...lowLightEvents(lowLight.observe(t, lowLightSample)),
       ];
     },
     cameraLost(t, reason) {

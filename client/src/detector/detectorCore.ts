@@ -2,6 +2,7 @@
 // main-thread fallback.
 import { type GraphModel, loadGraphModel } from '@tensorflow/tfjs-converter';
 import * as tf from '@tensorflow/tfjs-core';
+import { createIdentityChecker, type IdentityChecker } from '../identity/identityChecker.ts';
 import { selectBackend } from './backends.ts';
 import { createFaceEngine, type FaceEngine, modelTypes } from './faceEngine.ts';
 import { frameLuma } from './frameLuma.ts';
@@ -70,9 +71,20 @@ export async function createDetectorCore(options: DetectorOptions): Promise<Dete
     threads = wasm.getThreadsCount();
   }
 
+  let identity: IdentityChecker | undefined;
+  let identityInfo: DetectorInfo['identity'];
+  if (options.identity) {
+    try {
+      identity = createIdentityChecker(await loadGraphModel(`${base}${options.identity.model}.json`), options.identity);
+      identityInfo = 'on';
+    } catch (err) {
+      identityInfo = { off: `embedding model did not load: ${(err as Error).message}` };
+    }
+  }
+
   let scratch: ReturnType<typeof canvas2d> | undefined;
   return {
-    info: { backend, attempts, threads },
+    info: { backend, attempts, threads, identity: identityInfo },
     async analyse(source, t) {
       // Draw from the source's intrinsic size (scaled to the analysis size). Never hand tfjs a <video> directly: without width/height set to
       // videoWidth/videoHeight its boxes come back as zeros.
@@ -87,10 +99,13 @@ export async function createDetectorCore(options: DetectorOptions): Promise<Dete
       const image = scratch.ctx.getImageData(0, 0, width, height);
       const t0 = performance.now();
       const faces = await ready.detect(image);
+      const checked = identity ? await identity.check(image, faces, t) : undefined;
       const inferenceMs = performance.now() - t0;
-      return { t, faces, luma: frameLuma(image.data, width, height), width, height, inferenceMs };
+      const result: FrameResult = { t, faces, luma: frameLuma(image.data, width, height), width, height, inferenceMs };
+      return checked ? { ...result, identity: checked } : result;
     },
     dispose() {
+      identity?.dispose();
       ready.dispose();
     },
   };

@@ -1,5 +1,6 @@
 // Messages between the page and the detector Web Worker. Only frames go in; only numbers come out.
 import type { FaceDetection } from '../derive/types.ts';
+import type { IdentityCheck, IdentityCheckOptions } from '../identity/identityChecker.ts';
 import type { ModelChoice } from './faceEngine.ts';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm';
@@ -23,6 +24,8 @@ export interface DetectorOptions {
   backends: BackendName[];
   /** A GPU backend on a software rasterizer (SwiftShader, llvmpipe) is slower than WASM; skip it unless true. */
   allowSoftwareGpu: boolean;
+  /** Identity continuity checks (the embedding model is served next to the detector's); absent: off. */
+  identity?: IdentityCheckOptions;
 }
 
 export interface BackendAttempt {
@@ -38,6 +41,8 @@ export interface DetectorInfo {
   threads?: number;
   /** Where inference runs. */
   thread: 'worker' | 'main';
+  /** Identity checks: on, or why they are off (the model did not load). */
+  identity?: 'on' | { off: string };
 }
 
 export interface FrameResult {
@@ -47,6 +52,8 @@ export interface FrameResult {
   width: number;
   height: number;
   inferenceMs: number;
+  /** This frame's identity check, if one ran: a similarity or calibration progress, never an embedding. */
+  identity?: IdentityCheck;
 }
 
 export type ToWorker =

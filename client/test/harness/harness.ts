@@ -32,3 +32,29 @@ async function benchDetector(o: {
 }
 
 Object.assign(window, { benchDetector });
+
+/** The whole library on the fake camera against a given edge, for the on-device browser tests. */
+async function runProctoring(o: {
+  baseUrl: string;
+  token: string;
+  identity?: Partial<import('../../src/identity/identityTracker.ts').IdentityConfig>;
+}) {
+  const { startProctoring } = await import('../../src/startProctoring.ts');
+  const events: unknown[] = [];
+  const statuses: unknown[] = [];
+  const handle = await startProctoring({
+    baseUrl: o.baseUrl,
+    getToken: () => o.token,
+    queue: 'memory',
+    modelBaseUrl: '/models/',
+    backends: ['wasm'],
+    flushIntervalMs: 1000,
+    identity: o.identity ?? {},
+    onEvent: (e) => events.push(e),
+    onStatus: (s) => statuses.push(s),
+  });
+  Object.assign(window, { proctor: { handle, events, statuses } });
+  return handle.sessionId;
+}
+
+Object.assign(window, { runProctoring });

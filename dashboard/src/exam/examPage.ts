@@ -90,6 +90,7 @@ async function begin() {
       baseUrl: launch.edge,
       getToken,
       fps: launch.fps,
+      ...(launch.identity === false && { identity: false as const }),
       video: $('preview') as HTMLVideoElement,
       onStatus: renderStatus,
       onEvent: (e) => logEvent(e as never),
@@ -163,7 +164,16 @@ $('consent-decline').addEventListener('click', () => {
   toHost({ type: 'proctor:declined' });
   if (launch) void abandonSession({ baseUrl: launch.edge, getToken }).catch(() => {});
 });
+/** After the end: the candidate's receipt as a file they keep (built in memory, nothing fetched). */
+async function offerReceipt() {
+  if (!handle) return;
+  const link = $('receipt-download') as HTMLAnchorElement;
+  const receipt = await handle.receipt();
+  link.href = URL.createObjectURL(new Blob([JSON.stringify(receipt, null, 2)], { type: 'application/json' }));
+  link.hidden = false;
+}
 $('end-exam').addEventListener('click', async () => {
   await handle?.stop('submitted');
   show('step-ended');
+  await offerReceipt();
 });

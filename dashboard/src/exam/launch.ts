@@ -4,6 +4,8 @@ export interface Launch {
   token: string;
   edge: string;
   fps?: number;
+  /** `#identity=0` turns identity continuity off (the CPU bench's baseline); default on. */
+  identity?: false;
   /** postMessage launches only: the host's origin, the only one status messages are posted back to. */
   hostOrigin?: string;
 }
@@ -30,7 +32,12 @@ export function parseFragment(hash: string): Launch | { error: string } | undefi
       error: 'The link has no valid proctoring server (#edge=https://…). Open the exam from your exam platform again.',
     };
   const fps = params.has('fps') ? Number(params.get('fps')) : undefined;
-  return { token, edge, ...(fps && fps > 0 ? { fps } : {}) };
+  return {
+    token,
+    edge,
+    ...(fps && fps > 0 ? { fps } : {}),
+    ...(params.get('identity') === '0' && { identity: false }),
+  };
 }
 
 /** Validates a message claiming to be from the host; anything else is ignored. */

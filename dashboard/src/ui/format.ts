@@ -9,6 +9,12 @@ export const RULE_LABEL: Record<AlertRule, string> = {
   camera_blocked: 'Camera blocked',
   camera_lost: 'Camera lost',
   connection_lost: 'Connection lost',
+  identity_changed: 'Different person',
+  focus_lost: 'Exam page left',
+  fullscreen_exit: 'Left fullscreen',
+  second_display: 'Second display',
+  clipboard: 'Clipboard used',
+  low_light: 'Condition: low light (not misconduct)',
 };
 
 export const SEVERITY_LABEL: Record<Severity, string> = {

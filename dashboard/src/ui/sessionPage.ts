@@ -97,6 +97,32 @@ function wireReviewForms() {
   }
 }
 
+/** The receipt check: the file is read here and posted as JSON; the server says whether it verifies and why not. */
+function wireReceiptForm() {
+  const form = document.querySelector<HTMLFormElement>('#receipt-form');
+  const out = document.querySelector('#receipt-result');
+  form?.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const file = form.querySelector<HTMLInputElement>('#receipt-file')?.files?.[0];
+    if (!file || !out) return;
+    const res = await fetch(form.dataset.src as string, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: await file.text(),
+    });
+    const body = (await res.json()) as {
+      ok?: boolean;
+      checkedEvents?: number;
+      problems?: string[];
+      error?: { message: string };
+    };
+    out.textContent = body.ok
+      ? `Verified: the chain is intact and matches the ${body.checkedEvents} events this system holds as evidence.`
+      : `Does not verify: ${(body.problems ?? [body.error?.message ?? `HTTP ${res.status}`]).join('; ')}`;
+    out.setAttribute('data-verified', String(body.ok === true));
+  });
+}
+
 /** The image is fetched on first open only: a page load alone never counts as looking at a candidate. */
 function wireThumbnails() {
   for (const details of document.querySelectorAll<HTMLDetailsElement>('details[data-thumbnail-src]')) {
@@ -108,6 +134,7 @@ function wireThumbnails() {
 }
 
 export function startSessionPage(): void {
+  wireReceiptForm();
   const chart = document.querySelector<HTMLElement>('#risk-chart');
   if (chart) void drawRiskChart(chart);
   wireReviewForms();

@@ -1,5 +1,11 @@
 // Per-session risk: severity points per alert (contracts' SEVERITY_POINTS), decaying with a half-life, capped at 100.
-import { type AlertRule, type RiskContribution, SEVERITY_POINTS, type Severity } from '@proctor/contracts';
+import {
+  type AlertRule,
+  CONDITION_RULES,
+  type RiskContribution,
+  SEVERITY_POINTS,
+  type Severity,
+} from '@proctor/contracts';
 
 /**
  * Half-life of an alert's points: 10 minutes. A critical alert (70) counts 35 after 10 min and under 9 after
@@ -36,9 +42,13 @@ export function decayTo(state: RiskState, t: number): RiskState {
   return { asOf: t, points };
 }
 
-/** Adds an alert raised at event time `at`; an out-of-order (older) alert adds its already-decayed points. */
+/**
+ * Adds an alert raised at event time `at`; an out-of-order (older) alert adds its already-decayed points.
+ * A condition (CONDITION_RULES, e.g. low light) adds nothing: the environment is not misconduct.
+ */
 export function addAlert(state: RiskState, rule: AlertRule, severity: Severity, at: number): RiskState {
   const now = decayTo(state, at);
+  if (CONDITION_RULES.has(rule)) return now;
   const added = SEVERITY_POINTS[severity] * (at < now.asOf ? factor(now.asOf - at) : 1);
   return { asOf: now.asOf, points: { ...now.points, [rule]: (now.points[rule] ?? 0) + added } };
 }

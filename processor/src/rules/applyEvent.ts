@@ -4,6 +4,7 @@ import { cameraBlockedRule, cameraLostRule } from './camera.ts';
 import { lookAwayRule } from './lookAway.ts';
 import { multiPersonRule } from './multiPerson.ts';
 import { noFaceRule } from './noFace.ts';
+import { onDeviceRule } from './onDevice.ts';
 import type { AlertDraft, RuleState } from './types.ts';
 
 export function applyEvent(
@@ -33,6 +34,10 @@ export function applyEvent(
     case 'CAMERA_LOST': {
       const r = cameraLostRule(state.cameraLost, event);
       return { state: { ...base, cameraLost: r.state }, alerts: r.alerts };
+    }
+    default: {
+      const r = onDeviceRule(state.onDevice, event);
+      return { state: { ...base, onDevice: r.state }, alerts: r.alerts };
     }
   }
 }

@@ -29,6 +29,8 @@ export interface RuleState {
   multiPerson: BucketState;
   cameraBlocked: BucketState;
   cameraLost: BucketState;
+  /** The on-device rules (identity, browser signals, low light), by rule; absent until one alerts. */
+  onDevice: OnDeviceState;
   /** Latest event time seen; windows prune relative to it. */
   maxEventTs: number;
 }
@@ -45,6 +47,8 @@ export interface AlertDraft {
   explanation: string;
 }
 
+export type OnDeviceState = Partial<Record<AlertRule, BucketState>>;
+
 export interface RuleResult<S> {
   state: S;
   alerts: AlertDraft[];
@@ -60,6 +64,7 @@ export const emptyRuleState = (): RuleState => ({
   multiPerson: emptyBuckets(),
   cameraBlocked: emptyBuckets(),
   cameraLost: emptyBuckets(),
+  onDevice: {},
   maxEventTs: 0,
 });
 

@@ -1,7 +1,7 @@
 // Compact text form of SessionState for Redis: positional JSON, relative times, 22-char UUID event ids (goal ≤ 1 KB).
 import { ALERT_RULES, type AlertRule, EXAM_CONFIG_DEFAULTS, type ExamConfig } from '@proctor/contracts';
 import type { RiskState } from '../risk/riskScore.ts';
-import type { BucketState, Interval, WindowState } from '../rules/types.ts';
+import type { BucketState, Interval, OnDeviceState, WindowState } from '../rules/types.ts';
 import { newSessionState, type SessionState } from '../session/applyRecord.ts';
 
 const VERSION = 1;
@@ -84,14 +84,20 @@ export function encodeState(s: SessionState): string {
     packRisk(s.risk, base),
     s.lastSnapshot ? [rel(base, s.lastSnapshot.bucketStart), s.lastSnapshot.score] : 0,
     rel(base, s.connectionLostMerged),
+    // Appended (issue 17): states written before it have 15 fields and decode with no on-device buckets.
+    Object.fromEntries(Object.entries(s.rules.onDevice).map(([rule, b]) => [rule, packBuckets(b!)])),
   ]);
 }
 
 /** Decodes what encodeState wrote; anything else (another version, corruption) is an Error. */
 export function decodeState(text: string): SessionState {
   const a = JSON.parse(text);
-  if (!Array.isArray(a) || a[0] !== VERSION || a.length !== 15) throw new Error('unknown session state encoding');
-  const [, tenantId, cfg, startedAt, endedAt, lastSeenAt, base, la, nf, mp, cb, cl, risk, snap, clMerged] = a;
+  if (!Array.isArray(a) || a[0] !== VERSION || (a.length !== 15 && a.length !== 16))
+    throw new Error('unknown session state encoding');
+  const [, tenantId, cfg, startedAt, endedAt, lastSeenAt, base, la, nf, mp, cb, cl, risk, snap, clMerged, od] = a;
+  const onDevice: OnDeviceState = {};
+  for (const [rule, b] of Object.entries((od ?? {}) as Record<string, number[]>))
+    if ((ALERT_RULES as readonly string[]).includes(rule)) onDevice[rule as AlertRule] = unpackBuckets(b);
   const s = newSessionState(tenantId);
   if (Array.isArray(cfg)) {
     s.config = Object.fromEntries(CONFIG_KEYS.map((k, i) => [k, cfg[i]])) as ExamConfig;
@@ -109,6 +115,7 @@ export function decodeState(text: string): SessionState {
       multiPerson: unpackBuckets(mp),
       cameraBlocked: unpackBuckets(cb),
       cameraLost: unpackBuckets(cl),
+      onDevice,
     },
     risk: unpackRisk(risk, base),
     lastSnapshot: Array.isArray(snap) ? { bucketStart: abs(base, snap[0]), score: snap[1] } : undefined,

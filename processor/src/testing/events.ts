@@ -2,9 +2,11 @@
 
 import {
   type AnomalyEvent,
+  type AnomalyEventOf,
   EXAM_CONFIG_DEFAULTS,
   type ExamConfig,
   type ExamConfigOverrides,
+  type OnDeviceEventType,
   type ProctorRecord,
   resolveExamConfig,
 } from '@proctor/contracts';
@@ -118,3 +120,11 @@ export function runRules(events: AnomalyEvent[], overrides: ExamConfigOverrides 
   }
   return { state, alerts };
 }
+
+/** An on-device event (identity, browser signal, low light) `atS` seconds after T0 with these details. */
+export const onDevice = <T extends OnDeviceEventType>(
+  type: T,
+  atS: number,
+  details: AnomalyEventOf<T>['details'],
+  id = nextId(),
+): AnomalyEvent => ({ eventId: id, type, timestamp: T0 + atS * 1000, confidence: 0.9, details }) as AnomalyEvent;

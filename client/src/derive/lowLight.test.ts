@@ -1,0 +1,35 @@
+// LOW_LIGHT: a dim room is a reported condition, distinct from a blocked camera, with the frame's mean luma.
+import { AnomalyEvent } from '@proctor/contracts';
+import { describe, expect, it } from 'vitest';
+import { DERIVE_DEFAULTS } from './config.ts';
+import { createEventDeriver } from './eventDeriver.ts';
+import type { FrameObservation } from './types.ts';
+
+const T = 1_767_225_600_000;
+const face = { score: 0.9, box: { x: 0.3, y: 0.2, width: 0.4, height: 0.5 }, keypoints: [] };
+const frames = (n: number, mean: number, from = 0): FrameObservation[] =>
+  Array.from({ length: n }, (_, i) => ({ t: T + (from + i) * 500, faces: [face], luma: { mean, stdDev: 30 } }));
+
+function run(fs: FrameObservation[]) {
+  const d = createEventDeriver({}, () => crypto.randomUUID());
+  const events = [...fs.flatMap((f) => d.observe(f)), ...d.close(fs.at(-1)!.t + 500)];
+  for (const e of events) AnomalyEvent.parse(e);
+  return events;
+}
+
+describe('LOW_LIGHT', () => {
+  it('a dim room for 8 s gives one LOW_LIGHT with its luma, and no CAMERA_BLOCKED', () => {
+    const events = run(frames(16, DERIVE_DEFAULTS.lowLightMeanLuma - 15));
+    expect(events.map((e) => e.type)).toEqual(['LOW_LIGHT']);
+    expect(events[0]!.details).toMatchObject({ durationMillis: 8000, meanLuma: DERIVE_DEFAULTS.lowLightMeanLuma - 15 });
+  });
+
+  it('a normally lit room, or a dim stretch under the minimum, gives nothing', () => {
+    expect(run(frames(16, 120))).toEqual([]);
+    expect(run([...frames(6, 40), ...frames(10, 120, 6)])).toEqual([]);
+  });
+
+  it('below the blocked threshold it is CAMERA_BLOCKED, not LOW_LIGHT', () => {
+    expect(run(frames(16, DERIVE_DEFAULTS.blockedMeanLuma - 10)).map((e) => e.type)).toEqual(['CAMERA_BLOCKED']);
+  });
+});
