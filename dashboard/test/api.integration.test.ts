@@ -1,6 +1,7 @@
 // Cross-tenant and token matrix over EVERY /api route of the built dashboard: forged, expired, wrong-role and
 // otherwise bad tokens are refused with 401; another tenant's ids answer 404 exactly like unknown ones; the
 // tenant never comes from the URL or body. Positive controls prove each request would succeed when allowed.
+import { type AnomalyEvent, receiptHead } from '@proctor/contracts';
 import { generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ROUTES } from '../src/server/api/routes.ts';
@@ -37,6 +38,11 @@ let app: RunningDashboard;
 let env: Record<string, string>;
 const ids = { A: { schedule: 'exam-a', session: '', alert: '' }, B: { schedule: 'exam-b', session: '', alert: '' } };
 type Ids = (typeof ids)['A'];
+/** The one evidence event each tenant's alert holds (what a receipt is checked against). */
+const held = {} as Record<
+  'A' | 'B',
+  { eventId: string; timestamp: number; confidence: number; durationMillis: number }
+>;
 
 interface Call {
   method: 'GET' | 'POST';
@@ -53,6 +59,11 @@ const CALLS = {
   session: (i: Ids) => ({ method: 'GET', path: `/api/sessions/${i.session}` }),
   risk: (i: Ids) => ({ method: 'GET', path: `/api/sessions/${i.session}/risk` }),
   audit: (i: Ids) => ({ method: 'GET', path: `/api/sessions/${i.session}/audit` }),
+  receipt: (i: Ids) => ({
+    method: 'POST',
+    path: `/api/sessions/${i.session}/receipt`,
+    body: { version: 1, sessionId: i.session, events: [], head: '0'.repeat(64) },
+  }),
   review: (i: Ids) => ({
     method: 'POST',
     path: `/api/alerts/${i.alert}/review`,
@@ -84,8 +95,8 @@ async function call(
   const controller = new AbortController();
   const res = await fetch(`${app.url}${c.path}`, {
     method: c.method,
-    headers: { ...headers, ...(c.body ? { 'content-type': 'application/json' } : {}) },
-    body: c.body ? JSON.stringify(c.body) : undefined,
+    headers: { ...headers, ...(c.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: typeof c.body === 'string' ? c.body : c.body ? JSON.stringify(c.body) : undefined,
     redirect: 'manual',
     signal: controller.signal,
   });
@@ -116,10 +127,11 @@ beforeAll(async () => {
   ] as const) {
     i.session = await seedSession(db, { tenantId: tenant, scheduleId: i.schedule, userId: 'cand-1', risk: 50 });
     const eventId = crypto.randomUUID();
+    held[tenant === A ? 'A' : 'B'] = { eventId, timestamp: Date.now() - 20_000, confidence: 0.9, durationMillis: 3000 };
     i.alert = await seedAlert(db, {
       tenantId: tenant,
       sessionId: i.session,
-      evidence: [{ eventId, timestamp: Date.now() - 20_000, confidence: 0.9, durationMillis: 3000 }],
+      evidence: [held[tenant === A ? 'A' : 'B']],
     });
     await seedThumbnail(tenant, i.session, eventId);
     await seedSnapshots(db, tenant, i.session, [10, 50]);
@@ -405,5 +417,82 @@ describe('sign-in hand-over from the platform', () => {
     expect(res.headers.get('location')).toBe(
       `/login?reason=signin&next=${encodeURIComponent('/schedules/exam-a?status=flagged')}`,
     );
+  });
+});
+
+describe('the receipt check', () => {
+  /** A receipt of `n` LOOK_AWAY events, the held evidence event among them, with its chain head. */
+  async function receiptWith(
+    n: number,
+    edit: (events: AnomalyEvent[]) => void = () => undefined,
+    sessionId = ids.A.session,
+  ) {
+    const h = held.A;
+    const events: AnomalyEvent[] = Array.from({ length: n }, (_, k) => ({
+      eventId: crypto.randomUUID(),
+      type: 'LOOK_AWAY' as const,
+      timestamp: h.timestamp - (n - k) * 1000,
+      confidence: 0.8,
+      details: { durationMillis: 1500, direction: 'LEFT' as const, yawDegrees: 31.5, pitchDegrees: -4.25 },
+    }));
+    events[n - 1] = {
+      eventId: h.eventId,
+      type: 'LOOK_AWAY',
+      timestamp: h.timestamp,
+      confidence: h.confidence,
+      details: { durationMillis: h.durationMillis },
+    };
+    const head = await receiptHead(sessionId, events);
+    edit(events);
+    return { version: 1, sessionId, events, head };
+  }
+  /** Posts A's receipt check; a string body is sent as it is (for malformed JSON). */
+  const post = async (body: unknown) =>
+    call({ method: 'POST', path: `/api/sessions/${ids.A.session}/receipt`, body }, bearer(await issuer.proctor(A)));
+
+  it('a whole exam’s receipt (over the 16 KiB default body limit) verifies when untouched', async () => {
+    const body = await receiptWith(300);
+    expect(JSON.stringify(body).length).toBeGreaterThan(16 * 1024);
+    const res = await post(body);
+    expect(res.status, res.body).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ sessionId: ids.A.session, ok: true, checkedEvents: 1 });
+  });
+
+  it('fails for a changed event, whether or not the chain was recomputed over the change', async () => {
+    const edited = await receiptWith(20, (events) => {
+      const e = events[3];
+      if (e) e.confidence = 0.1;
+    });
+    const broken = JSON.parse((await post(edited)).body);
+    expect(broken.ok).toBe(false);
+    expect(broken.problems.join(' ')).toMatch(/hash chain does not match/);
+
+    const rechained = await receiptWith(20, () => undefined);
+    const last = rechained.events.at(-1);
+    if (last) last.confidence = 0.5;
+    rechained.head = await receiptHead(ids.A.session, rechained.events);
+    const differs = JSON.parse((await post(rechained)).body);
+    expect(differs.ok).toBe(false);
+    expect(differs.problems).toEqual([`event ${held.A.eventId} differs from what the system holds`]);
+  });
+
+  it('fails for another session’s receipt, and for one that dropped the held event', async () => {
+    const other = JSON.parse((await post(await receiptWith(5, () => undefined, ids.B.session))).body);
+    expect(other.ok).toBe(false);
+    expect(other.problems).toContain('the receipt is for another session');
+    const dropped = await receiptWith(5);
+    dropped.events.pop();
+    dropped.head = await receiptHead(ids.A.session, dropped.events);
+    const missing = JSON.parse((await post(dropped)).body);
+    expect(missing.problems).toEqual([`event ${held.A.eventId} is held by the system but missing from the receipt`]);
+  });
+
+  it('answers malformed JSON 400, a non-receipt 400 and a 5 MB receipt 413, each with its code', async () => {
+    const malformed = await post('{"version":1,');
+    expect([malformed.status, JSON.parse(malformed.body).error.code]).toEqual([400, 'MALFORMED_JSON']);
+    const invalid = await post({ version: 2, events: 'none' });
+    expect([invalid.status, JSON.parse(invalid.body).error.code]).toEqual([400, 'VALIDATION_FAILED']);
+    const huge = await post(await receiptWith(20_000));
+    expect([huge.status, JSON.parse(huge.body).error.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
   });
 });

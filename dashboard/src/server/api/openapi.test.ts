@@ -1,7 +1,40 @@
 // The OpenAPI document covers every route of the table with JSON Schemas generated from zod.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildOpenApi } from './openapi.ts';
 import { ROUTES } from './routes.ts';
+
+const PAGES_API = join(import.meta.dirname, '../../pages/api');
+
+/** Every handler under src/pages/api as `method path`, the path in OpenAPI form (`[id]` → `{id}`). */
+function servedOperations(): string[] {
+  const files = readdirSync(PAGES_API, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+  return files
+    .filter((f) => f !== 'openapi.json.ts')
+    .flatMap((f) => {
+      const path = `/api/${relative('.', f)
+        .replace(/\.ts$/, '')
+        .replace(/(^|\/)index$/, '')
+        .replace(/\[(\w+)\]/g, '{$1}')}`.replace(/\/$/, '');
+      const methods = [
+        ...readFileSync(join(PAGES_API, f), 'utf8').matchAll(/export const (GET|POST|PUT|PATCH|DELETE)\b/g),
+      ];
+      return methods.map((m) => `${m[1]?.toLowerCase()} ${path}`);
+    })
+    .sort();
+}
+
+describe('the route table', () => {
+  it('lists every operation the site serves under /api, and nothing it does not serve', () => {
+    // A route missing here is missing from openapi.json and from the token and cross-tenant matrix
+    // (test/api.integration.test.ts), whose calls are keyed by this table.
+    const table = Object.values(ROUTES)
+      .map((r) => `${r.method} ${r.path}`)
+      .sort();
+    expect(servedOperations()).toEqual(table);
+  });
+});
 
 describe('buildOpenApi', () => {
   const doc = buildOpenApi();

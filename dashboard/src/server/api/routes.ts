@@ -1,6 +1,6 @@
 // The API's route table: method, path, parameters and response schema of every /api route, next to the
 // shapes they use. openapi.json is generated from this table, and each route file imports its entry.
-import { ErrorEnvelope } from '@proctor/contracts';
+import { ErrorEnvelope, Receipt } from '@proctor/contracts';
 import { z } from 'zod';
 import {
   ErasureBody,
@@ -14,6 +14,7 @@ import {
   AuditList,
   Me,
   RankedSessionList,
+  ReceiptResult,
   ReviewBody,
   ReviewResult,
   RiskSeries,
@@ -91,6 +92,16 @@ export const ROUTES = {
     summary: 'Audit log of proctor actions on this session, newest first',
     params: SessionParams,
     response: AuditList,
+  },
+  receipt: {
+    method: 'post',
+    path: '/api/sessions/{sessionId}/receipt',
+    summary:
+      "Verify a candidate's downloaded receipt against what the system holds for the session (the hash chain, and " +
+      'every event kept as alert evidence); a changed, dropped or reordered event gives ok: false with the problems',
+    params: SessionParams,
+    body: Receipt,
+    response: ReceiptResult,
   },
   review: {
     method: 'post',

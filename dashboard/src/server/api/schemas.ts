@@ -105,5 +105,14 @@ export const ReviewBody = z
   });
 export type ReviewBody = z.infer<typeof ReviewBody>;
 
+/** A receipt's verdict: the chain recomputes, it is for this session, and it holds every event the system does. */
+export const ReceiptResult = z.object({
+  sessionId: SessionId,
+  ok: z.boolean(),
+  checkedEvents: z.number().int().nonnegative().optional(),
+  problems: z.array(z.string()).optional(),
+});
+export type ReceiptResult = z.infer<typeof ReceiptResult>;
+
 export const ReviewResult = z.object({ alertId: z.string(), status: AlertStatus, audit: AuditEntry });
 export type ReviewResult = z.infer<typeof ReviewResult>;

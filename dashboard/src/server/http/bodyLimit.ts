@@ -8,8 +8,13 @@ export const BODY_LIMITS = {
   review: 8 * 1024,
   logout: 1024,
   other: 16 * 1024,
-  /** A policy with a few hundred accommodations; under the adapter's 64 KiB backstop. */
+  /** A policy with a few hundred accommodations. */
   policy: 60 * 1024,
+  /**
+   * A candidate's receipt: every event the client sent, about 300 B each in canonical JSON, so some 14,000 events;
+   * a three-hour exam sends a few hundred. The adapter's backstop (astro.config.mjs) is this size.
+   */
+  receipt: 4 * 1024 * 1024,
 } as const;
 
 export function bodyLimitFor(path: string): number {
@@ -17,6 +22,7 @@ export function bodyLimitFor(path: string): number {
   if (path === '/logout') return BODY_LIMITS.logout;
   if (/^\/api\/alerts\/[^/]+\/review$/.test(path)) return BODY_LIMITS.review;
   if (/^\/api\/admin\/(schedules\/[^/]+\/)?policy$/.test(path)) return BODY_LIMITS.policy;
+  if (/^\/api\/sessions\/[^/]+\/receipt$/.test(path)) return BODY_LIMITS.receipt;
   return BODY_LIMITS.other;
 }
 
@@ -39,7 +45,7 @@ export async function readLimitedBody(request: Request, limit: number): Promise<
     try {
       chunk = await reader.read();
     } catch (err) {
-      // The adapter's own cap (astro.config.mjs, 64 KiB) may fire first while undici reads ahead of us.
+      // The adapter's own cap (astro.config.mjs) may fire first while undici reads ahead of us.
       if (err instanceof Error && /Body size limit exceeded/.test(err.message)) throw tooLarge(limit);
       throw err;
     }

@@ -3,6 +3,8 @@
 import { Receipt, verifyReceipt } from '@proctor/contracts';
 import type { APIRoute } from 'astro';
 import { loadSessionDetail } from '../../../../server/api/load.ts';
+import type { ReceiptResult } from '../../../../server/api/schemas.ts';
+import { BODY_LIMITS, readLimitedBody } from '../../../../server/http/bodyLimit.ts';
 import { apiError, describeIssues, json } from '../../../../server/http/respond.ts';
 
 export const POST: APIRoute = async ({ locals, params, request }) => {
@@ -12,8 +14,10 @@ export const POST: APIRoute = async ({ locals, params, request }) => {
   if (!detail) return apiError('NOT_FOUND', 'no such session in your tenant', requestId);
   let raw: unknown;
   try {
-    raw = await request.json();
-  } catch {
+    // Within the receipt's own limit: a receipt lists every event the client sent (src/server/http/bodyLimit.ts).
+    raw = JSON.parse(new TextDecoder().decode(await readLimitedBody(request, BODY_LIMITS.receipt)));
+  } catch (err) {
+    if (!(err instanceof SyntaxError)) throw err;
     return apiError('MALFORMED_JSON', 'the body must be the receipt JSON the candidate downloaded', requestId);
   }
   const receipt = Receipt.safeParse(raw);
@@ -22,5 +26,6 @@ export const POST: APIRoute = async ({ locals, params, request }) => {
       details: receipt.error.issues,
     });
   const held = detail.alerts.flatMap((a) => a.evidence);
-  return json({ sessionId, ...(await verifyReceipt(sessionId, receipt.data, held)) });
+  const result: ReceiptResult = { sessionId, ...(await verifyReceipt(sessionId, receipt.data, held)) };
+  return json(result);
 };
