@@ -44,6 +44,8 @@ export async function serveExamSite(outDir: string, port: number): Promise<ExamS
         origin,
         stop: () =>
           new Promise((resolve) => {
+            // Already gone (it crashed mid-run): waiting for 'exit' would hang the caller's finally forever.
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
             child.once('exit', () => resolve());
             child.kill('SIGTERM');
           }),
