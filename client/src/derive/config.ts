@@ -23,7 +23,7 @@ export interface DeriveConfig {
   blockedFrames: number;
   /**
    * A frame darker than this mean luma (but not blocked) is LOW_LIGHT: a condition of the room, reported so the
-   * proctor knows detection is less reliable, never scored. Chosen in bench/client-light.ts (docs/decisions.md).
+   * proctor knows detection is less reliable, never scored. Checked in bench/client-thresholds.ts (docs/decisions.md).
    */
   lowLightMeanLuma: number;
   lowLightMinMs: number;

@@ -28,9 +28,9 @@ export interface PreflightThresholds {
 export const PREFLIGHT_DEFAULTS: PreflightThresholds = {
   blockedMeanLuma: DERIVE_DEFAULTS.blockedMeanLuma,
   minMeanLuma: DERIVE_DEFAULTS.lowLightMeanLuma,
-  maxMeanLuma: 220,
-  minFaceWidth: 0.12,
-  maxFaceWidth: 0.65,
+  maxMeanLuma: 200,
+  minFaceWidth: 0.15,
+  maxFaceWidth: 0.6,
   minScore: 0.75,
   presenceScore: DERIVE_DEFAULTS.presenceScore,
   multiPersonScore: DERIVE_DEFAULTS.multiPersonScore,
