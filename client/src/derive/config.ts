@@ -16,7 +16,10 @@ export interface DeriveConfig {
   /** Looking away must last this long, over at least lookAwayFrames frames, to be an event. */
   lookAwayMinMs: number;
   lookAwayFrames: number;
-  /** A frame darker than this mean luma (0–255), or flatter than this luma standard deviation, is blocked. */
+  /**
+   * A frame darker than this mean luma (0–255), or flatter than this luma standard deviation, is blocked, unless the
+   * detector still finds a face in it (then the room is dim: LOW_LIGHT; measured in bench/client-thresholds.ts).
+   */
   blockedMeanLuma: number;
   blockedStdDevLuma: number;
   blockedMinMs: number;
