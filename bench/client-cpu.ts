@@ -5,7 +5,7 @@
 // processes on a shared box slow it less than wall-clock timing would; repeat runs to see the noise.
 import { join } from 'node:path';
 import { launchChromium } from '../client/test/chromium.ts';
-import { examUrl } from '../client/test/examFlow.ts';
+import { acceptAndStart, examUrl } from '../client/test/examFlow.ts';
 import { buildExamSite, serveExamSite } from '../client/test/examSite.ts';
 import { writeFakeCamera } from '../client/test/fakeCamera.ts';
 import { fakeExamToken, startFakeEdge } from '../client/test/fakeEdge.ts';
@@ -29,8 +29,7 @@ try {
   const proctor = async (fragment: string) => {
     await page.goto('about:blank'); // a fresh document: a fragment-only change would not reload the page
     await page.goto(`${examUrl(site.origin, token, edge.url)}${fragment}`);
-    await page.waitForSelector('#consent-accept');
-    await page.click('#consent-accept');
+    await acceptAndStart(page);
     await page.waitForSelector('body[data-phase="running"]', { timeout: 90_000 });
     await page.waitForTimeout(5000); // past model warm-up
     return cpuPercentOver(chromium.userDataDir, WINDOW_MS);

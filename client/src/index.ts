@@ -6,6 +6,22 @@ export { type CameraLostReason, createEventDeriver, type EventDeriver } from './
 export type { FaceDetection, FrameObservation } from './derive/types.ts';
 export type { ModelChoice } from './detector/faceEngine.ts';
 export type { BackendName } from './detector/protocol.ts';
-export { CLIENT_VERSION, type ProctoringHandle, type ProctoringOptions, startProctoring } from './startProctoring.ts';
+export {
+  assessSetup,
+  PREFLIGHT_DEFAULTS,
+  PREFLIGHT_MESSAGES,
+  type PreflightCheck,
+  type PreflightProblem,
+  type PreflightReport,
+  type PreflightThresholds,
+} from './preflight/assessSetup.ts';
+export {
+  type PreflightHandle,
+  type PreflightOptions,
+  type PreflightStart,
+  startPreflight,
+} from './preflight/startPreflight.ts';
+export { CLIENT_VERSION } from './sessionLink.ts';
+export { type ProctoringHandle, type ProctoringOptions, startProctoring } from './startProctoring.ts';
 export type { ProctoringStatus } from './status.ts';
 export { abandonSession, readSessionConfig } from './transport/readSessionConfig.ts';

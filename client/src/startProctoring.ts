@@ -1,37 +1,32 @@
-// The library's entry point: camera → detector (worker) → event state machine → offline queue → edge.
+// The library's entry point: camera → detector (worker) → event state machine → offline queue → edge. It wires the
+// parts together; the session's link to the edge, the frame loop and the status each live in their own file.
 import {
   type AnomalyEvent,
   type BrowserSignalsPolicy,
-  EXAM_CONFIG_DEFAULTS,
   type ExamConfigOverrides,
-  HeartbeatResponse,
   POLICY_DEFAULTS,
   type Receipt,
-  SessionStartResponse,
+  type SessionStartResponse,
   type ThumbnailsPolicy,
 } from '@proctor/contracts';
 import { type Camera, openCamera } from './camera/camera.ts';
 import type { DeriveConfig } from './derive/config.ts';
 import { createEventDeriver } from './derive/eventDeriver.ts';
-import { median } from './derive/headPose.ts';
 import { type Detector, startDetector } from './detector/detectorClient.ts';
 import type { ModelChoice } from './detector/faceEngine.ts';
 import type { BackendName } from './detector/protocol.ts';
+import { startFrameLoop } from './frameLoop.ts';
 import { DEFAULT_EMBEDDING_MODEL } from './identity/embedding.ts';
 import { createIdentityTracker, IDENTITY_DEFAULTS, type IdentityConfig } from './identity/identityTracker.ts';
 import { createReceiptChain } from './receiptChain.ts';
+import { createSessionLink } from './sessionLink.ts';
 import { watchBrowserSignals } from './signals/watchSignals.ts';
-import type { ProctoringStatus } from './status.ts';
+import { createStatusStore, type ProctoringStatus } from './status.ts';
 import { captureThumbnail } from './thumbnails/captureThumbnail.ts';
 import { createThumbnailUploader } from './thumbnails/thumbnailUploader.ts';
-import { backoffDelayMs } from './transport/backoff.ts';
 import { createEdgeApi } from './transport/edgeApi.ts';
 import { createMemoryQueue, type EventQueue, openIndexedDbQueue } from './transport/eventQueue.ts';
-import { createEventSender } from './transport/eventSender.ts';
-import { heartbeatDue } from './transport/heartbeat.ts';
 import { sessionIdFromToken } from './transport/sessionIdentity.ts';
-
-export const CLIENT_VERSION = '0.1.0';
 
 export interface ProctoringOptions {
   /** The edge API origin, e.g. https://edge.example.com. */
@@ -108,27 +103,10 @@ function validate(o: ProctoringOptions): Required<Pick<ProctoringOptions, 'fps' 
 
 export async function startProctoring(options: ProctoringOptions): Promise<ProctoringHandle> {
   const { fps, flushIntervalMs } = validate(options);
-  const status: ProctoringStatus = {
-    phase: 'starting',
-    camera: 'pending',
-    detector: 'loading',
-    calibration: 0,
-    faces: 0,
-    connection: 'connecting',
-    queued: 0,
-    delivered: 0,
-  };
-  const update = (patch: Partial<ProctoringStatus>) => {
-    Object.assign(status, patch);
-    options.onStatus?.({ ...status });
-  };
-  const fail = (error: string): never => {
-    update({ phase: 'failed', error });
-    throw new Error(error);
-  };
+  const status = createStatusStore(options.onStatus);
 
   const firstToken = await options.getToken();
-  const sessionId = (await sessionIdFromToken(firstToken)) ?? fail('the exam token is not a readable exam JWT');
+  const sessionId = (await sessionIdFromToken(firstToken)) ?? status.fail('the exam token is not a readable exam JWT');
   let tokenUsed = false;
   const getToken = () => {
     // The token we already read is used for the first request; later calls (refresh) go to the host.
@@ -138,7 +116,7 @@ export async function startProctoring(options: ProctoringOptions): Promise<Proct
     }
     return options.getToken();
   };
-  update({ sessionId });
+  status.update({ sessionId });
 
   let queue: EventQueue;
   try {
@@ -146,31 +124,27 @@ export async function startProctoring(options: ProctoringOptions): Promise<Proct
   } catch {
     queue = createMemoryQueue();
   }
-  update({ queued: await queue.count(sessionId) }); // left by an earlier page load of this session
+  status.update({ queued: await queue.count(sessionId) }); // left by an earlier page load of this session
   const api = createEdgeApi({ baseUrl: options.baseUrl, getToken });
-  let lastContact = 0;
-  let sessionStarted = false;
-  const sender = createEventSender({
+
+  // Thumbnails: the policy arrives with /sessions/start; until then, and without consent, it counts as off.
+  let thumbnailsPolicy: ThumbnailsPolicy | undefined;
+  let stopSignals: (() => AnomalyEvent[]) | undefined;
+  let detector: Detector | undefined;
+  const link = createSessionLink({
     api,
     queue,
     sessionId,
-    ready: () => sessionStarted,
-    onSessionLost: () => reopenSession(),
-    onState: (connection, stats, failure) => {
-      if (connection === 'online') lastContact = Date.now();
-      update({
-        connection,
-        queued: stats.queued,
-        delivered: stats.accepted + stats.duplicates,
-        ...(failure ? { error: `${failure.code ?? failure.kind}: ${failure.message}` } : {}),
-      });
+    examConfig: options.examConfig,
+    flushIntervalMs,
+    status,
+    backend: () => detector?.info.backend,
+    onStarted: (start) => {
+      stopSignals ??= watchBrowserSignals(browserSignalsOf(start), (events) => void emit(events));
+      thumbnailsPolicy = start.config?.thumbnails;
     },
   });
 
-  const timers: Array<ReturnType<typeof setInterval>> = [];
-  let stopped = false;
-  // Thumbnails: the policy arrives with /sessions/start; until then, and without consent, it counts as off.
-  let thumbnailsPolicy: ThumbnailsPolicy | undefined;
   const video = options.video ?? document.createElement('video');
   const thumbnails = createThumbnailUploader({
     api,
@@ -182,36 +156,33 @@ export async function startProctoring(options: ProctoringOptions): Promise<Proct
     onAnomalyBegin: (begin) => void thumbnails.onAnomalyBegin(begin),
   });
   const identityConfig = options.identity === false ? undefined : { ...IDENTITY_DEFAULTS, ...options.identity };
-  const identity = identityConfig ? createIdentityTracker(identityConfig) : undefined;
   const receipt = createReceiptChain(sessionId);
-  let stopSignals: (() => AnomalyEvent[]) | undefined;
   const emit = async (events: AnomalyEvent[]) => {
     if (events.length === 0) return;
     void receipt.add(events);
     for (const e of events) options.onEvent?.(e);
     const last = events.at(-1)!;
-    update({ lastEvent: { type: last.type, timestamp: last.timestamp } });
-    await sender.enqueue(
+    status.update({ lastEvent: { type: last.type, timestamp: last.timestamp } });
+    await link.enqueue(
       events,
       events.some((e) => URGENT.has(e.type)),
     );
-    update({ queued: sender.stats.queued });
+    status.update({ queued: link.stats.queued });
   };
 
   const opened = await openCamera(video, (reason) => {
-    update({ camera: 'lost' });
+    status.update({ camera: 'lost' });
     void emit(deriver.cameraLost(Date.now(), reason));
   });
   let camera: Camera | undefined;
   if (!opened.ok) {
-    update({ camera: opened.reason === 'PERMISSION_REVOKED' ? 'denied' : 'lost' });
+    status.update({ camera: opened.reason === 'PERMISSION_REVOKED' ? 'denied' : 'lost' });
     await emit(deriver.cameraLost(Date.now(), opened.reason));
   } else {
     camera = opened.camera;
-    update({ camera: 'on' });
+    status.update({ camera: 'on' });
   }
 
-  let detector: Detector | undefined;
   try {
     detector = await startDetector({
       modelBaseUrl: options.modelBaseUrl ?? new URL('/models/', location.href).href,
@@ -227,7 +198,7 @@ export async function startProctoring(options: ProctoringOptions): Promise<Proct
         },
       }),
     });
-    update({
+    status.update({
       detector: 'ready',
       backend: detector.info.backend,
       backendAttempts: detector.info.attempts,
@@ -239,131 +210,45 @@ export async function startProctoring(options: ProctoringOptions): Promise<Proct
           : { state: 'off', checks: 0, reason: detector.info.identity?.off ?? 'turned off by the host' },
     });
   } catch (err) {
-    update({ detector: 'failed', backendAttempts: (err as { attempts?: [] }).attempts, error: (err as Error).message });
+    status.update({
+      detector: 'failed',
+      backendAttempts: (err as { attempts?: [] }).attempts,
+      error: (err as Error).message,
+    });
   }
 
   // Session start retries in the background: detection and queueing do not wait for the network.
-  let heartbeatSeconds: number =
-    options.examConfig?.heartbeatIntervalSeconds ?? EXAM_CONFIG_DEFAULTS.heartbeatIntervalSeconds;
-  const startSession = async (attempt: number): Promise<void> => {
-    if (stopped) return;
-    const res = await api.post(
-      '/sessions/start',
-      {
-        examConfig: options.examConfig ?? {},
-        client: {
-          version: CLIENT_VERSION,
-          backend: detector?.info.backend,
-          userAgent: navigator.userAgent.slice(0, 512),
-        },
-      },
-      SessionStartResponse,
-    );
-    if (res.ok) {
-      sessionStarted = true;
-      heartbeatSeconds = res.value.session.examConfig.heartbeatIntervalSeconds;
-      stopSignals ??= watchBrowserSignals(browserSignalsOf(res.value), (events) => void emit(events));
-      thumbnailsPolicy = res.value.config?.thumbnails;
-      lastContact = Date.now();
-      update({ connection: 'online' });
-      void sender.flush(); // including events an earlier page load of this session left queued
-      return;
-    }
-    update({ connection: res.error.kind === 'network' ? 'offline' : 'retrying', error: res.error.message });
-    if (res.error.kind === 'auth' || res.error.kind === 'fatal') {
-      update({ connection: 'rejected' });
-      if (res.error.code !== 'SESSION_ENDED') return;
-    }
-    setTimeout(() => void startSession(attempt + 1), backoffDelayMs(attempt, res.error.retryAfterMs));
-  };
-  void startSession(0);
-  // The edge lost the session (its state expired): start again, then the sender's queue drains into it.
-  const reopenSession = () => {
-    if (!sessionStarted || stopped) return;
-    sessionStarted = false;
-    void startSession(0);
-  };
+  link.open();
+  const stopFrames =
+    detector && camera
+      ? startFrameLoop({
+          detector,
+          video,
+          fps,
+          deriver,
+          identity: identityConfig && createIdentityTracker(identityConfig),
+          presenceScore: options.derive?.presenceScore ?? 0.5,
+          status,
+          emit,
+        })
+      : undefined;
 
-  let heartbeatBusy = false;
-  // Heartbeats: one per interval without contact; skipped when an event batch reached the edge within the interval
-  // (the edge bumps the liveness deadline on every accepted batch, as on a heartbeat).
-  timers.push(
-    setInterval(async () => {
-      if (!sessionStarted || heartbeatBusy || !heartbeatDue(Date.now(), lastContact, heartbeatSeconds)) return;
-      heartbeatBusy = true;
-      const res = await api.post('/sessions/heartbeat', { sessionId }, HeartbeatResponse);
-      if (res.ok) {
-        lastContact = Date.now();
-        update({ connection: 'online' });
-        void sender.flush();
-      } else {
-        update({ connection: res.error.kind === 'network' ? 'offline' : 'retrying' });
-        if (res.error.code === 'SESSION_NOT_FOUND') reopenSession();
-      }
-      heartbeatBusy = false;
-    }, 1000),
-  );
-  timers.push(setInterval(() => void sender.flush(), flushIntervalMs));
-  const onOnline = () => void sender.flush();
-  addEventListener('online', onOnline);
-
-  // The frame loop: one frame in flight at most; a slow frame makes the loop skip, never queue.
-  const recentMs: number[] = [];
-  let busy = false;
-  if (detector && camera) {
-    const d = detector;
-    timers.push(
-      setInterval(async () => {
-        if (busy || stopped || status.camera !== 'on') return;
-        busy = true;
-        try {
-          const result = await d.analyse(video, Date.now());
-          if (!result || stopped) return;
-          recentMs.push(result.inferenceMs);
-          if (recentMs.length > 20) recentMs.shift();
-          const events = deriver.observe(result);
-          const check = result.identity;
-          if (identity && check) {
-            const checking = 'similarity' in check;
-            if (checking) events.push(...identity.observe(result.t, check.similarity));
-            const checks = (status.identity?.checks ?? 0) + (checking ? 1 : 0);
-            update({ identity: { state: checking ? 'checking' : 'calibrating', checks } });
-          }
-          update({
-            faces: result.faces.filter((f) => f.score >= (options.derive?.presenceScore ?? 0.5)).length,
-            inferenceMs: Math.round(median(recentMs)),
-            calibration: deriver.calibration,
-            phase: deriver.calibration >= 1 ? 'running' : 'calibrating',
-          });
-          await emit(events);
-        } finally {
-          busy = false;
-        }
-      }, 1000 / fps),
-    );
-  }
-
+  let stopped = false;
   return {
     get status() {
-      return { ...status };
+      return status.current;
     },
     sessionId,
     async stop(reason = 'submitted') {
       if (stopped) return;
       stopped = true;
-      for (const t of timers) clearInterval(t);
-      removeEventListener('online', onOnline);
+      stopFrames?.();
+      link.close();
       await emit([...deriver.close(Date.now()), ...(stopSignals?.() ?? [])]);
-      await sender.flush();
-      await api.post(
-        '/sessions/end',
-        { sessionId, reason },
-        { safeParse: (v: unknown) => ({ success: true as const, data: v }) },
-        { keepalive: true },
-      );
+      await link.end(reason);
       detector?.dispose();
       camera?.stop();
-      update({ phase: 'stopped' });
+      status.update({ phase: 'stopped' });
     },
     receipt: () => receipt.receipt(),
   };

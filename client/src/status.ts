@@ -27,3 +27,39 @@ export interface ProctoringStatus {
   lastEvent?: Pick<AnomalyEvent, 'type' | 'timestamp'>;
   error?: string;
 }
+
+export interface StatusStore {
+  /** A copy of the current status. */
+  readonly current: ProctoringStatus;
+  /** Merges a patch and tells the host (a copy, so the host cannot change ours). */
+  update(patch: Partial<ProctoringStatus>): void;
+  /** Marks the start as failed and throws: for what the library cannot go on without. */
+  fail(error: string): never;
+}
+
+export function createStatusStore(onStatus?: (status: ProctoringStatus) => void): StatusStore {
+  const status: ProctoringStatus = {
+    phase: 'starting',
+    camera: 'pending',
+    detector: 'loading',
+    calibration: 0,
+    faces: 0,
+    connection: 'connecting',
+    queued: 0,
+    delivered: 0,
+  };
+  const update = (patch: Partial<ProctoringStatus>) => {
+    Object.assign(status, patch);
+    onStatus?.({ ...status });
+  };
+  return {
+    get current() {
+      return { ...status };
+    },
+    update,
+    fail(error) {
+      update({ phase: 'failed', error });
+      throw new Error(error);
+    },
+  };
+}

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../dashboard/test/harness.ts';
 import { readImageHeader } from '../../edge/src/thumbnails/imageHeader.ts';
 import { launchChromium } from '../test/chromium.ts';
-import { examUrl, until } from '../test/examFlow.ts';
+import { acceptAndStart, examUrl, until } from '../test/examFlow.ts';
 import { buildExamSite, type ExamSite, serveExamSite } from '../test/examSite.ts';
 import { writeFakeCamera } from '../test/fakeCamera.ts';
 import { type FakeEdge, fakeExamToken, startFakeEdge } from '../test/fakeEdge.ts';
@@ -75,7 +75,7 @@ async function runExam(
     await page.goto(examUrl(site.origin, token, edge.url));
     await page.waitForSelector('#consent-accept:not([disabled])');
     await page.screenshot({ path: join(OUT, opts.consentShot), fullPage: true });
-    await page.click('#consent-accept');
+    await acceptAndStart(page);
     await page.waitForSelector('body[data-phase="calibrating"], body[data-phase="running"]', { timeout: 90_000 });
     await fn({ page, edge, seen });
   } finally {

@@ -5,9 +5,16 @@ export function examUrl(site: string, token: string, edge: string): string {
   return `${site}/exam#token=${encodeURIComponent(token)}&edge=${encodeURIComponent(edge)}`;
 }
 
+/** Consent, then past the setup check (preflight.browser.test.ts tests the check itself) to the exam. */
+export async function acceptAndStart(page: Page): Promise<void> {
+  await page.waitForSelector('#consent-accept:not([disabled])');
+  await page.click('#consent-accept');
+  await page.click('#preflight-continue');
+}
+
 export async function launchExam(page: Page, url: string): Promise<void> {
   await page.goto(url);
-  await page.click('#consent-accept');
+  await acceptAndStart(page);
   await page.waitForSelector('body[data-phase="calibrating"], body[data-phase="running"]', { timeout: 90_000 });
 }
 

@@ -16,6 +16,11 @@ export const SCENES = {
   other: { photo: 0, filter: `crop=640:480:196:240` },
   /** The candidate in a dim room: luma scaled to 35% (mean ~40, above CAMERA_BLOCKED's 25, below LOW_LIGHT's). */
   dark: { photo: 2, filter: `crop=640:480:880:90,lutyuv=y=val*0.35` },
+  /**
+   * The candidate far from the camera: the `single` crop shrunk to 35% on grey, so the face (about 0.11 of the frame's
+   * width) is still detected but narrower than the preflight's minimum, 0.15 (bench/client-thresholds.ts).
+   */
+  small: { photo: 2, filter: `crop=640:480:880:90,scale=224:168,pad=640:480:208:156:gray` },
   /** The room with nobody in it: a corner of sample5 (stairs and railing, no face). */
   empty: { photo: 4, filter: `crop=640:480:0:0` },
 } as const;

@@ -104,7 +104,7 @@ export function ffmpegRgb(inputs: string[], filter: string): Uint8Array {
   );
 }
 
-function deskOrigin(photo: SamplePhoto, faceIndex: number): [number, number] {
+export function deskOrigin(photo: SamplePhoto, faceIndex: number): [number, number] {
   const [cx, cy] = photo.faces[faceIndex]!;
   return [
     Math.min(Math.max(0, cx - FRAME_WIDTH / 2), photo.width - FRAME_WIDTH),

@@ -16,14 +16,17 @@ export interface DeriveConfig {
   /** Looking away must last this long, over at least lookAwayFrames frames, to be an event. */
   lookAwayMinMs: number;
   lookAwayFrames: number;
-  /** A frame darker than this mean luma (0–255), or flatter than this luma standard deviation, is blocked. */
+  /**
+   * A frame darker than this mean luma (0–255), or flatter than this luma standard deviation, is blocked, unless the
+   * detector still finds a face in it (then the room is dim: LOW_LIGHT; measured in bench/client-thresholds.ts).
+   */
   blockedMeanLuma: number;
   blockedStdDevLuma: number;
   blockedMinMs: number;
   blockedFrames: number;
   /**
    * A frame darker than this mean luma (but not blocked) is LOW_LIGHT: a condition of the room, reported so the
-   * proctor knows detection is less reliable, never scored. Chosen in bench/client-light.ts (docs/decisions.md).
+   * proctor knows detection is less reliable, never scored. Checked in bench/client-thresholds.ts (docs/decisions.md).
    */
   lowLightMeanLuma: number;
   lowLightMinMs: number;

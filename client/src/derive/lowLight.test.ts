@@ -29,7 +29,13 @@ describe('LOW_LIGHT', () => {
     expect(run([...frames(6, 40), ...frames(10, 120, 6)])).toEqual([]);
   });
 
-  it('below the blocked threshold it is CAMERA_BLOCKED, not LOW_LIGHT', () => {
-    expect(run(frames(16, DERIVE_DEFAULTS.blockedMeanLuma - 10)).map((e) => e.type)).toEqual(['CAMERA_BLOCKED']);
+  it('below the blocked threshold with no face it is CAMERA_BLOCKED, not LOW_LIGHT', () => {
+    const covered = frames(16, DERIVE_DEFAULTS.blockedMeanLuma - 10).map((f) => ({ ...f, faces: [] }));
+    expect(run(covered).map((e) => e.type)).toEqual(['CAMERA_BLOCKED']);
+  });
+
+  it('as dark as that but the candidate still detected: a dim room, LOW_LIGHT, never CAMERA_BLOCKED', () => {
+    const events = run(frames(16, DERIVE_DEFAULTS.blockedMeanLuma - 10));
+    expect(events.map((e) => e.type)).toEqual(['LOW_LIGHT']);
   });
 });

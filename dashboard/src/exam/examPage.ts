@@ -1,4 +1,5 @@
-// The candidate exam page's browser script: consent, camera preview, calibration and status, then the library.
+// The candidate exam page's browser script: consent, setup check, camera preview, calibration and status, then the
+// library.
 import {
   abandonSession,
   type ProctoringHandle,
@@ -7,6 +8,7 @@ import {
   startProctoring,
 } from '@proctor/client';
 import { type HostMessage, type Launch, parseFragment, parseHostMessage } from './launch.ts';
+import { runPreflight } from './preflightStep.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const show = (id: string) => {
@@ -80,6 +82,14 @@ function logEvent(e: { type: string; timestamp: number; eventId: string } & Reco
   li.textContent = `${new Date(e.timestamp).toLocaleTimeString()} ${e.type} ${JSON.stringify(e.details)}`;
   $('events').prepend(li);
   toHost({ type: 'proctor:event', event: e });
+}
+
+/** Consent given: the setup check first, then the exam. */
+async function preflightThenBegin() {
+  if (!launch) return;
+  show('step-preflight');
+  await runPreflight();
+  await begin();
 }
 
 async function begin() {
@@ -158,7 +168,7 @@ if (fromFragment && 'error' in fromFragment) {
 }
 addEventListener('message', onHostMessage);
 
-$('consent-accept').addEventListener('click', () => void begin());
+$('consent-accept').addEventListener('click', () => void preflightThenBegin());
 $('consent-decline').addEventListener('click', () => {
   show('step-declined');
   toHost({ type: 'proctor:declined' });
