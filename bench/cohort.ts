@@ -333,6 +333,6 @@ console.log(
   `\ndashboard SSE (exam-1-1, Node reader): ${sse.length} alerts, event→stream p50 ${f(percentile(sse, 50) ?? Number.NaN)} ms, p99 ${f(percentile(sse, 99) ?? Number.NaN)} ms`,
 );
 
-dashboard.child.kill();
+dashboard.stop();
 await stack.stop();
 process.exit(lostInKafka || duplicatedInKafka ? 1 : 0);
