@@ -81,6 +81,29 @@ describe('live feed', () => {
     expect(feed.stats().channels).toBe(0);
   });
 
+  it('pushes the list when a row changes for the eye, not when only a session’s last contact moved', async () => {
+    const s1 = await seedSession(db, { tenantId: 'td', scheduleId: 'busy', userId: 'u1', risk: 10 });
+    await seedSession(db, { tenantId: 'td', scheduleId: 'busy', userId: 'u2', risk: 20 });
+    const sub = collect();
+    const off = feed.subscribe('td', 'busy', {}, sub.listener);
+    await sub.waitFor((e) => e.type === 'sessions');
+    await new Promise((r) => setTimeout(r, 500)); // primed
+    const pushes = () => sub.events.filter((e) => e.type === 'sessions').length;
+    const before = pushes();
+    // A batch from a listed candidate: last_seen_at (and so the schedule's updated_at stamp) moves, nothing shown does.
+    for (let i = 1; i <= 3; i++) {
+      await pool.query('UPDATE sessions SET last_seen_at = NOW(3) + INTERVAL ? SECOND WHERE session_id = ?', [i, s1]);
+      await new Promise((r) => setTimeout(r, 400));
+    }
+    expect(pushes()).toBe(before);
+    await pool.query('UPDATE sessions SET risk_score = 55 WHERE session_id = ?', [s1]);
+    const pushed = await sub.waitFor(
+      (e) => e.type === 'sessions' && e.data.sessions[0]?.sessionId === s1 && e.data.sessions[0]?.riskScore === 55,
+    );
+    expect(pushed.ms).toBeLessThan(2_000);
+    off();
+  });
+
   it('never sends another tenant’s or another schedule’s alerts', async () => {
     const mine = await seedSession(db, { tenantId: 'tb', scheduleId: 'shared-name', userId: 'u1' });
     const otherTenant = await seedSession(db, { tenantId: 'tc', scheduleId: 'shared-name', userId: 'u1' });

@@ -1,9 +1,10 @@
 // The live feed behind SSE: one poller per tenant+schedule, shared by every connection watching it.
-// Each tick runs two index-only queries; only when something changed is the ranked list re-read and pushed.
+// Each tick runs two index-only queries; only when something changed is the ranked list re-read, and it is pushed
+// only when what a proctor sees of it changed (so a busy schedule costs one push per visible change, not per tick).
 import type { AlertRule, Severity } from '@proctor/contracts';
 import type { Redis } from 'ioredis';
 import type { Pool } from 'mysql2/promise';
-import type { RankedSessionList, SessionFilter } from '../api/schemas.ts';
+import type { RankedSession, RankedSessionList, SessionFilter } from '../api/schemas.ts';
 import { listRankedSessions } from '../queries/sessions.ts';
 import { ms, rows } from '../queries/sql.ts';
 import { withPresence } from './presence.ts';
@@ -63,6 +64,16 @@ export const changedAlertsSql = `SELECT a.alert_id, a.session_id, s.user_id, a.r
   WHERE a.tenant_id = ? AND a.updated_at > ? AND s.exam_schedule_id = ?
   ORDER BY a.updated_at LIMIT 500`;
 
+/**
+ * What a proctor sees of the ranked list, as one comparable string: every field but lastSeenAt. In a busy schedule
+ * some listed session sends a batch in nearly every poll, and each batch moves its lastSeenAt; comparing that too
+ * pushed (and re-rendered) the whole list on every tick though no row changed for the eye. Presence, which the
+ * last contact does change, is compared, so a lost connection still shows within a poll.
+ */
+export function visibleState(sessions: readonly RankedSession[]): string {
+  return JSON.stringify(sessions.map(({ lastSeenAt: _, ...shown }) => shown));
+}
+
 export function createLiveFeed(options: LiveFeedOptions) {
   const { db, redis, redisPrefix, pollMs } = options;
   const refreshMs = options.refreshMs ?? 5_000;
@@ -87,7 +98,7 @@ export function createLiveFeed(options: LiveFeedOptions) {
     for (const s of targets) byFilter.set(s.filterKey, [...(byFilter.get(s.filterKey) ?? []), s]);
     for (const subs of byFilter.values()) {
       const data = await snapshot(channel, (subs[0] as Subscriber).filter);
-      const text = JSON.stringify(data.sessions);
+      const text = visibleState(data.sessions);
       for (const s of subs) {
         if (s.lastSent === text || !channel.subscribers.has(s)) continue;
         s.lastSent = text;
