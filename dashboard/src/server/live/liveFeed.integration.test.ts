@@ -13,7 +13,7 @@ import {
   seedSession,
   type TestDb,
 } from '../../../test/harness.ts';
-import { createLiveFeed, type LiveEvent, type LiveFeed } from './liveFeed.ts';
+import { CHANGED_ALERTS_PAGE, createLiveFeed, type LiveEvent, type LiveFeed } from './liveFeed.ts';
 
 let db: TestDb;
 let pool: mysql.Pool;
@@ -101,6 +101,48 @@ describe('live feed', () => {
       (e) => e.type === 'sessions' && e.data.sessions[0]?.sessionId === s1 && e.data.sessions[0]?.riskScore === 55,
     );
     expect(pushed.ms).toBeLessThan(2_000);
+    off();
+  });
+
+  it('delivers a burst of more alerts than one page inside the re-read overlap, and keeps going after it', async () => {
+    const sessions = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => seedSession(db, { tenantId: 'te', scheduleId: 'venue', userId: `u${i}` })),
+    );
+    const sub = collect();
+    const off = feed.subscribe('te', 'venue', {}, sub.listener);
+    await sub.waitFor((e) => e.type === 'sessions');
+    await new Promise((r) => setTimeout(r, 500)); // primed
+    // A venue's network drop: 40 alerts per session, all committed inside a second (more than a page of 500).
+    const burst = CHANGED_ALERTS_PAGE + 300;
+    const values = Array.from({ length: burst }, (_, i) => {
+      const sessionId = sessions[i % sessions.length]!;
+      const windowStart = new Date(Date.now() - (i + 1) * 30_000);
+      return [
+        `${rand(26)}${String(i).padStart(12, '0')}`,
+        'te',
+        sessionId,
+        'connection_lost',
+        'high',
+        windowStart,
+        windowStart,
+        '[]',
+        0.9,
+        'no heartbeat',
+        'open',
+      ];
+    });
+    await pool.query(
+      `INSERT INTO alerts (alert_id, tenant_id, session_id, rule, severity, window_start, window_end, evidence,
+         confidence, explanation, status) VALUES ?`,
+      [values],
+    );
+    const alerts = () => new Set(sub.events.flatMap((e) => (e.type === 'alert' ? [e.data.alertId] : [])));
+    const deadline = Date.now() + 5_000;
+    while (alerts().size < burst && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(alerts().size).toBe(burst);
+    // And the feed is not stuck behind the burst: the next alert still arrives.
+    const next = await seedAlert(db, { tenantId: 'te', sessionId: sessions[0]!, rule: 'multi_person' });
+    await sub.waitFor((e) => e.type === 'alert' && e.data.alertId === next);
     off();
   });
 

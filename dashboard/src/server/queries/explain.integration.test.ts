@@ -65,7 +65,11 @@ const QUERIES: [string, () => { sql: string; params: unknown[] }][] = [
   ['risk snapshots', () => ({ sql: riskSnapshotsSql, params: ['t-a', sampleSession] })],
   ['audit log', () => ({ sql: auditSql, params: ['t-a', sampleSession] })],
   ['SSE tick: schedule stamp', () => ({ sql: scheduleStampSql, params: ['t-a', 'exam-1'] })],
-  ['SSE tick: changed alerts', () => ({ sql: changedAlertsSql, params: ['t-a', recent(), 'exam-1'] })],
+  ['SSE tick: changed alerts', () => ({ sql: changedAlertsSql, params: ['t-a', recent(), recent(), '', 'exam-1'] })],
+  [
+    'SSE tick: changed alerts, next page',
+    () => ({ sql: changedAlertsSql, params: ['t-a', recent(), recent(), 'f'.repeat(64), 'exam-1'] }),
+  ],
 ];
 
 describe('EXPLAIN of every dashboard query', () => {
