@@ -87,6 +87,16 @@ export interface CohortStack {
   stop(): Promise<void>;
 }
 
+/**
+ * The stack's S3 credentials whenever an S3 endpoint is in the environment (a helper's ports file sets one): the
+ * processor and the dashboard refuse an endpoint without keys.
+ */
+function s3Env(): Record<string, string> {
+  if (!process.env.S3_ENDPOINT) return {};
+  const { s3 } = stackConfig();
+  return { S3_ACCESS_KEY_ID: s3.accessKeyId, S3_SECRET_ACCESS_KEY: s3.secretAccessKey };
+}
+
 /** Every process this bench started: killed on exit, even when the bench fails half-way. */
 const children: ChildProcess[] = [];
 process.on('exit', () => {
@@ -158,6 +168,7 @@ export async function startCohortStack(partitions = 12): Promise<CohortStack> {
       REDIS_URL: redisUrl,
       REDIS_KEY_PREFIX: prefix,
       MYSQL_URL: db.url,
+      ...s3Env(),
     }),
   );
   children.push(processor.child);
@@ -273,6 +284,7 @@ export async function startDashboard(s: CohortStack, tenant: string): Promise<Be
       REDIS_URL: s.redisUrl,
       REDIS_KEY_PREFIX: s.prefix,
       COOKIE_SECRET: randomBytes(32).toString('base64url'),
+      ...s3Env(),
       ...(process.env.BENCH_LIVE_POLL_MS ? { LIVE_POLL_MS: process.env.BENCH_LIVE_POLL_MS } : {}),
     },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -81,7 +81,7 @@ describe('live feed', () => {
     expect(feed.stats().channels).toBe(0);
   });
 
-  it('pushes the list when a row changes for the eye, not when only a session’s last contact moved', async () => {
+  it('pushes the list when a row changes for the eye, not when only the last contact or a fraction of a point moved', async () => {
     const s1 = await seedSession(db, { tenantId: 'td', scheduleId: 'busy', userId: 'u1', risk: 10 });
     await seedSession(db, { tenantId: 'td', scheduleId: 'busy', userId: 'u2', risk: 20 });
     const sub = collect();
@@ -90,9 +90,13 @@ describe('live feed', () => {
     await new Promise((r) => setTimeout(r, 500)); // primed
     const pushes = () => sub.events.filter((e) => e.type === 'sessions').length;
     const before = pushes();
-    // A batch from a listed candidate: last_seen_at (and so the schedule's updated_at stamp) moves, nothing shown does.
+    // A batch from a listed candidate: last_seen_at (and so the schedule's updated_at stamp) moves and the stored
+    // score re-decays by a fraction of a point; nothing shown changes.
     for (let i = 1; i <= 3; i++) {
-      await pool.query('UPDATE sessions SET last_seen_at = NOW(3) + INTERVAL ? SECOND WHERE session_id = ?', [i, s1]);
+      await pool.query(
+        'UPDATE sessions SET last_seen_at = NOW(3) + INTERVAL ? SECOND, risk_score = ? WHERE session_id = ?',
+        [i, 10 - i * 0.1, s1],
+      );
       await new Promise((r) => setTimeout(r, 400));
     }
     expect(pushes()).toBe(before);

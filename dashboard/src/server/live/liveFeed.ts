@@ -4,6 +4,7 @@
 import type { AlertRule, Severity } from '@proctor/contracts';
 import type { Redis } from 'ioredis';
 import type { Pool } from 'mysql2/promise';
+import { riskBand } from '../../ui/format.ts';
 import type { RankedSession, RankedSessionList, SessionFilter } from '../api/schemas.ts';
 import { listRankedSessions } from '../queries/sessions.ts';
 import { ms, rows } from '../queries/sql.ts';
@@ -84,13 +85,28 @@ interface ChangedAlertRow {
 }
 
 /**
- * What a proctor sees of the ranked list, as one comparable string: every field but lastSeenAt. In a busy schedule
- * some listed session sends a batch in nearly every poll, and each batch moves its lastSeenAt; comparing that too
- * pushed (and re-rendered) the whole list on every tick though no row changed for the eye. Presence, which the
- * last contact does change, is compared, so a lost connection still shows within a poll.
+ * What a proctor sees of the ranked list, as one comparable string: the order, and per row the fields the table shows
+ * (the score as displayed, rounded, with its band). In a busy schedule some listed session sends a batch in nearly
+ * every poll; each batch moves its lastSeenAt and re-decays its stored score by a fraction of a point, and comparing
+ * those pushed (and re-rendered) the whole list on nearly every tick though nothing changed for the eye. Presence,
+ * which the last contact does change, is compared, so a lost connection still shows within a poll.
  */
 export function visibleState(sessions: readonly RankedSession[]): string {
-  return JSON.stringify(sessions.map(({ lastSeenAt: _, ...shown }) => shown));
+  return JSON.stringify(
+    sessions.map((s) => [
+      s.sessionId,
+      s.userId,
+      s.attemptNo,
+      Math.round(s.riskScore),
+      riskBand(s.riskScore),
+      s.openAlerts,
+      s.totalAlerts,
+      s.rules,
+      s.status,
+      s.presence,
+      s.startedAt,
+    ]),
+  );
 }
 
 export function createLiveFeed(options: LiveFeedOptions) {
