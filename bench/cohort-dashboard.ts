@@ -202,7 +202,12 @@ console.log(
   `  event → alert row (MySQL): p50 ${f(percentile(m.alertLatencies, 50))} ms, p99 ${f(percentile(m.alertLatencies, 99))} ms`,
 );
 console.log(
-  `  SSE stream (a second proctor, Node): ${f(stream.counts.sessionsPushes / watchMinutes)} ranked-list pushes/min, ${f(stream.counts.bytes / 1024 / watchMinutes)} KiB/min, ${stream.counts.alertEvents} alert events`,
+  `  SSE stream (a second proctor, Node): ${f(stream.counts.sessionsPushes / watchMinutes)} ranked-list pushes/min, ${f(stream.counts.bytes / 1024 / watchMinutes)} KiB/min, ${stream.counts.alertEvents} alert events; what changed between pushes: ${
+    [...stream.causes]
+      .sort((a, b) => b[1] - a[1])
+      .map(([c, n]) => `${c} ${n}`)
+      .join(', ') || '–'
+  }`,
 );
 console.log(
   `  page: ${f(bench.renders / watchMinutes)} list re-renders/min, ${f(bench.longTaskMs / watchMinutes)} ms of long tasks/min`,

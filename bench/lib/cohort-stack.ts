@@ -311,6 +311,34 @@ export async function startDashboard(s: CohortStack, tenant: string): Promise<Be
   return { url, token, child, stop };
 }
 
+interface PushedRow {
+  sessionId: string;
+  riskScore: number;
+  presence: string;
+  openAlerts: number;
+  totalAlerts: number;
+  rules: string[];
+  status: string;
+  lastSeenAt: number | null;
+}
+
+/** What differs between two pushed lists: the order or membership, else the fields that changed in some row. */
+function pushCauses(a: PushedRow[], b: PushedRow[]): string[] {
+  if (a.length !== b.length || a.some((r, i) => r.sessionId !== b[i]!.sessionId)) return ['order'];
+  const out = new Set<string>();
+  for (const [i, r] of a.entries()) {
+    const n = b[i]!;
+    if (Math.round(r.riskScore) !== Math.round(n.riskScore)) out.add('risk');
+    else if (r.riskScore !== n.riskScore) out.add('risk (fraction)');
+    if (r.presence !== n.presence) out.add(`presence ${r.presence}→${n.presence}`);
+    if (r.openAlerts !== n.openAlerts || r.totalAlerts !== n.totalAlerts || r.rules.join() !== n.rules.join())
+      out.add('alerts');
+    if (r.status !== n.status) out.add('status');
+    if (r.lastSeenAt !== n.lastSeenAt) out.add('lastSeenAt');
+  }
+  return out.size ? [...out] : ['nothing'];
+}
+
 /**
  * Reads a schedule's SSE stream as a second proctor would: when each alert id first arrived, and how many ranked-list
  * pushes and bytes the stream carried (what every open dashboard tab receives and re-renders).
@@ -318,6 +346,9 @@ export async function startDashboard(s: CohortStack, tenant: string): Promise<Be
 export function watchStream(d: BenchDashboard, scheduleId: string) {
   const arrivals = new Map<string, number>();
   const counts = { sessionsPushes: 0, alertEvents: 0, bytes: 0, since: Date.now() };
+  /** Why consecutive ranked-list pushes differed (a push may count under several causes). */
+  const causes = new Map<string, number>();
+  let previous: PushedRow[] | undefined;
   const abort = new AbortController();
   const done = (async () => {
     const res = await fetch(`${d.url}/api/schedules/${scheduleId}/stream`, {
@@ -335,7 +366,12 @@ export function watchStream(d: BenchDashboard, scheduleId: string) {
       while (cut >= 0) {
         const block = buffer.slice(0, cut);
         buffer = buffer.slice(cut + 2);
-        if (block.startsWith('event: sessions')) counts.sessionsPushes++;
+        if (block.startsWith('event: sessions')) {
+          counts.sessionsPushes++;
+          const rows = (JSON.parse(/data: (.*)/.exec(block)?.[1] ?? '{}') as { sessions?: PushedRow[] }).sessions;
+          if (rows && previous) for (const c of pushCauses(previous, rows)) causes.set(c, (causes.get(c) ?? 0) + 1);
+          previous = rows;
+        }
         if (block.includes('event: alert')) {
           counts.alertEvents++;
           const data = /data: (.*)/.exec(block)?.[1];
@@ -349,9 +385,11 @@ export function watchStream(d: BenchDashboard, scheduleId: string) {
   return {
     arrivals,
     counts,
+    causes,
     /** Starts the push and byte counts afresh (e.g. once every candidate is live). */
     resetCounts() {
       Object.assign(counts, { sessionsPushes: 0, alertEvents: 0, bytes: 0, since: Date.now() });
+      causes.clear();
     },
     async stop() {
       abort.abort();
