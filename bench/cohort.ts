@@ -6,7 +6,9 @@
 // requests, edge CPU-ms, Redis commands, Kafka bytes, MySQL rows), and every accepted event counted back out of
 // Kafka, Redis and MySQL. The box's 2 cores are shared with other engineers' work: absolute numbers are noisy.
 //   BENCH_COHORT_SECONDS (240) bounds the ramp; BENCH_COHORT_HOLD (25) s per step; BENCH_COHORT_STEPS; BENCH_COHORT_SEED;
-//   BENCH_COHORT_KEEP_GOING=1 ramps past latency and lag breaks (not 5xx), for CPU per candidate at higher counts.
+//   BENCH_COHORT_KEEP_GOING=1 ramps past latency and lag breaks (not 5xx), for CPU per candidate at higher counts;
+//   BENCH_COHORT_HEARTBEAT=60/2 runs the ramp with that heartbeat interval / connection-lost count, signed into the
+//   exam token's proctoring claim as a platform would (bench/cohort-levers.ts compares it with the default).
 
 import { readFileSync } from 'node:fs';
 import { type CandidateOutcome, createMetrics, percentile, type RunningCohort, startCohort } from '@proctor/cohort';
@@ -24,6 +26,10 @@ const SEED = Number(process.env.BENCH_COHORT_SEED ?? 1);
 const JOIN_SPREAD_MS = 10_000;
 const P99_LIMIT_MS = 2000;
 const CORES = 2;
+const heartbeat = process.env.BENCH_COHORT_HEARTBEAT?.split('/').map(Number);
+const examConfig = heartbeat
+  ? { heartbeatIntervalSeconds: heartbeat[0]!, connectionLostAfterIntervals: heartbeat[1] ?? 2 }
+  : undefined;
 
 const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '–');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -50,7 +56,7 @@ const maxLag = async () => {
 };
 
 console.log(
-  `cohort bench: edge in workerd ${stack.edge.url}, topic ${stack.topic} (12 partitions), private Redis ${stack.redisUrl}; steps ${STEPS.join(', ')}; hold ${HOLD_MS / 1000} s; budget ${BUDGET_MS / 1000} s`,
+  `cohort bench: edge in workerd ${stack.edge.url}, topic ${stack.topic} (12 partitions), private Redis ${stack.redisUrl}; steps ${STEPS.join(', ')}; hold ${HOLD_MS / 1000} s; budget ${BUDGET_MS / 1000} s; heartbeat ${examConfig ? `${examConfig.heartbeatIntervalSeconds} s, lost after ${examConfig.connectionLostAfterIntervals}` : 'default'}`,
 );
 console.log('note: the 2 cores are shared with other engineers and with this generator; read ratios, not absolutes.\n');
 console.log(
@@ -91,7 +97,8 @@ for (const [k, target] of STEPS.entries()) {
       schedulesPerTenant: 2,
       joinSpreadMs: JOIN_SPREAD_MS,
       incidentWindowMs: [JOIN_SPREAD_MS, JOIN_SPREAD_MS + HOLD_MS * 0.7],
-      mintToken: (claims, expSeconds) => mintDevToken(claims, { expSeconds }),
+      mintToken: (claims, expSeconds) =>
+        mintDevToken(examConfig ? { ...claims, proctoring: { examConfig } } : claims, { expSeconds }),
       mysqlUrl: stack.mysqlUrl,
       metrics,
       edgeUrl: stack.edge.url,
@@ -333,6 +340,6 @@ console.log(
   `\ndashboard SSE (exam-1-1, Node reader): ${sse.length} alerts, event→stream p50 ${f(percentile(sse, 50) ?? Number.NaN)} ms, p99 ${f(percentile(sse, 99) ?? Number.NaN)} ms`,
 );
 
-dashboard.child.kill();
+dashboard.stop();
 await stack.stop();
 process.exit(lostInKafka || duplicatedInKafka ? 1 : 0);

@@ -47,7 +47,8 @@ try {
     ranked.params,
   );
   const stamp = await timeIt(scheduleStampSql, ['t1', 'exam-1']);
-  const changed = await timeIt(changedAlertsSql, ['t1', new Date(Date.now() - 2_000), 'exam-1']);
+  const since = new Date(Date.now() - 2_000);
+  const changed = await timeIt(changedAlertsSql, ['t1', since, since, '', 'exam-1']);
   const tick = stamp.p50 + changed.p50;
 
   const f = (n: number) => n.toFixed(2);

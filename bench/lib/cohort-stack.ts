@@ -1,9 +1,18 @@
 // The cohort benchmark's own parts: a private Redis and Upstash shim (so Redis commands, memory and CPU are ours
-// alone), a fresh topic and database, the edge in raw workerd, the processor; and CPU per process from /proc.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+// alone), a fresh topic and database, the edge in raw workerd, the processor, the dashboard built from the current
+// source; and CPU per process from /proc. Every wait has a deadline and says what it waited for: a bench that
+// hangs on a starved box tells nobody anything.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEV_AUDIENCE, DEV_ISSUER, devPublicKeyPem } from '@proctor/testkit';
+import {
+  DEV_AUDIENCE,
+  DEV_DASHBOARD_AUDIENCE,
+  DEV_ISSUER,
+  devPublicKeyPem,
+  mintDevProctorToken,
+} from '@proctor/testkit';
 import { Redis } from 'ioredis';
 import { stackConfig } from '../../infra/stack/config.ts';
 import { type ProcessorChild, startProcessor } from '../../processor/src/testing/processorChild.ts';
@@ -12,13 +21,34 @@ import { cpuMs, freePort, type ServedEdge, serveWithWorkerd } from './edge-worke
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-async function waitUntil(what: string, ok: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+/** How long one start-up step may take on a loaded box before the bench gives up and says which step it was. */
+const STEP_TIMEOUT_MS = Number(process.env.BENCH_STEP_TIMEOUT_SECONDS ?? 90) * 1000;
+const STACK_HINT = 'is the stack up? `source /work/ports-N.env && scripts/node24.sh node infra/stack/up.ts`';
+
+/** Rejects with `what` once `ms` passed; the underlying work is left to the exit handler's kills. */
+export function withTimeout<T>(what: string, work: Promise<T>, ms = STEP_TIMEOUT_MS): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${Math.round(ms / 1000)} s`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Polls `ok` until it holds; `dead` names a reason to stop at once (the child exited). */
+async function waitUntil(
+  what: string,
+  ok: () => Promise<boolean>,
+  timeoutMs = 20_000,
+  dead: () => string | undefined = () => undefined,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (await ok().catch(() => false)) return;
+    const why = dead();
+    if (why) throw new Error(`${what}: ${why}`);
+    if (await withTimeout(what, ok(), 5000).catch(() => false)) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`${what} did not come up`);
+  throw new Error(`${what} did not come up within ${Math.round(timeoutMs / 1000)} s`);
 }
 
 /** pid of the first process whose comm is one of `names` (the machine's MariaDB: shared, so its CPU is noisy). */
@@ -34,8 +64,14 @@ function pidByComm(names: string[]): number | undefined {
   return undefined;
 }
 
-const stackPid = (name: string) =>
-  Number(JSON.parse(readFileSync(join(stackConfig().stateDir, `${name}.pid`), 'utf8')).pid);
+function stackPid(name: string): number {
+  const file = join(stackConfig().stateDir, `${name}.pid`);
+  try {
+    return Number(JSON.parse(readFileSync(file, 'utf8')).pid);
+  } catch {
+    throw new Error(`no ${name} pid in ${file}: ${STACK_HINT}`);
+  }
+}
 
 export interface CohortStack {
   edge: ServedEdge;
@@ -51,6 +87,16 @@ export interface CohortStack {
   stop(): Promise<void>;
 }
 
+/**
+ * The stack's S3 credentials whenever an S3 endpoint is in the environment (a helper's ports file sets one): the
+ * processor and the dashboard refuse an endpoint without keys.
+ */
+function s3Env(): Record<string, string> {
+  if (!process.env.S3_ENDPOINT) return {};
+  const { s3 } = stackConfig();
+  return { S3_ACCESS_KEY_ID: s3.accessKeyId, S3_SECRET_ACCESS_KEY: s3.secretAccessKey };
+}
+
 /** Every process this bench started: killed on exit, even when the bench fails half-way. */
 const children: ChildProcess[] = [];
 process.on('exit', () => {
@@ -58,6 +104,7 @@ process.on('exit', () => {
 });
 
 export async function startCohortStack(partitions = 12): Promise<CohortStack> {
+  const stackPids = { bridge: stackPid('bridge'), kafka: stackPid('kafka') };
   const redisPort = await freePort();
   const redisUrl = `redis://127.0.0.1:${redisPort}`;
   const redisChild = spawn(
@@ -70,7 +117,7 @@ export async function startCohortStack(partitions = 12): Promise<CohortStack> {
   children.push(redisChild);
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
   redis.on('error', () => {}); // refused until redis-server listens; waitUntil retries
-  await waitUntil('private redis', async () => {
+  await waitUntil('private redis-server', async () => {
     if (redis.status !== 'ready') await redis.connect();
     return (await redis.ping()) === 'PONG';
   });
@@ -89,38 +136,47 @@ export async function startCohortStack(partitions = 12): Promise<CohortStack> {
   await waitUntil('private shim', async () => (await fetch(shimUrl)).status > 0);
 
   const topic = randomName('proctor.events.cohort');
-  await createTopics([topic, `${topic}.dlq`], partitions);
-  const db = await freshDatabase();
+  await withTimeout(`creating Kafka topic ${topic} (${STACK_HINT})`, createTopics([topic, `${topic}.dlq`], partitions));
+  const db = await withTimeout('creating the MySQL database (is MariaDB on 3306 up?)', freshDatabase());
   const prefix = randomName('pcohort');
-  const edge = await serveWithWorkerd({
-    UPSTASH_REDIS_REST_URL: shimUrl,
-    UPSTASH_REDIS_REST_TOKEN: stackConfig().shim.token,
-    KAFKA_REST_URL: stackConfig().bridge.url,
-    KAFKA_REST_FLAVOR: 'v2',
-    KAFKA_TOPIC: topic,
-    REDIS_KEY_PREFIX: prefix,
-    JWT_PUBLIC_KEY: await devPublicKeyPem(),
-    JWT_ISSUER: DEV_ISSUER,
-    JWT_AUDIENCE: DEV_AUDIENCE,
-    LOG_LEVEL: 'warn',
-    // A load test is many sessions of one tenant each minute: lift the tenant ceiling, keep the per-session ones.
-    RATE_LIMIT_TENANT_EVENTS_PER_MINUTE: '100000000',
-  });
-  const processor = await startProcessor({
-    KAFKA_BROKERS: stackConfig().kafka.bootstrap,
-    KAFKA_EVENTS_TOPIC: topic,
-    KAFKA_DLQ_TOPIC: `${topic}.dlq`,
-    KAFKA_GROUP_ID: randomName('processor-cohort'),
-    REDIS_URL: redisUrl,
-    REDIS_KEY_PREFIX: prefix,
-    MYSQL_URL: db.url,
-  });
-  children.push(edge.child, processor.child);
+  const edge = await withTimeout(
+    'the edge in workerd (bundle + /healthz)',
+    serveWithWorkerd({
+      UPSTASH_REDIS_REST_URL: shimUrl,
+      UPSTASH_REDIS_REST_TOKEN: stackConfig().shim.token,
+      KAFKA_REST_URL: stackConfig().bridge.url,
+      KAFKA_REST_FLAVOR: 'v2',
+      KAFKA_TOPIC: topic,
+      REDIS_KEY_PREFIX: prefix,
+      JWT_PUBLIC_KEY: await devPublicKeyPem(),
+      JWT_ISSUER: DEV_ISSUER,
+      JWT_AUDIENCE: DEV_AUDIENCE,
+      LOG_LEVEL: 'warn',
+      // A load test is many sessions of one tenant each minute: lift the tenant ceiling, keep the per-session ones.
+      RATE_LIMIT_TENANT_EVENTS_PER_MINUTE: '100000000',
+    }),
+  );
+  children.push(edge.child);
+  // startProcessor waits up to 60 s for processor_ready and then throws; the child is ours to kill either way.
+  const processor = await withTimeout(
+    `the processor (processor_ready; ${STACK_HINT})`,
+    startProcessor({
+      KAFKA_BROKERS: stackConfig().kafka.bootstrap,
+      KAFKA_EVENTS_TOPIC: topic,
+      KAFKA_DLQ_TOPIC: `${topic}.dlq`,
+      KAFKA_GROUP_ID: randomName('processor-cohort'),
+      REDIS_URL: redisUrl,
+      REDIS_KEY_PREFIX: prefix,
+      MYSQL_URL: db.url,
+      ...s3Env(),
+    }),
+  );
+  children.push(processor.child);
   const pids: Record<string, number> = {
     workerd: edge.child.pid!,
-    bridge: stackPid('bridge'),
+    bridge: stackPids.bridge,
     shim: shim.pid!,
-    kafka: stackPid('kafka'),
+    kafka: stackPids.kafka,
     processor: processor.child.pid!,
     redis: redisChild.pid!,
   };
@@ -137,12 +193,15 @@ export async function startCohortStack(partitions = 12): Promise<CohortStack> {
     db,
     pids,
     async stop() {
-      await processor.stop('SIGTERM');
+      // A processor that does not drain within 20 s is killed: stopping must never be the step that hangs.
+      await withTimeout('processor shutdown', processor.stop('SIGTERM'), 20_000).catch(() =>
+        processor.child.kill('SIGKILL'),
+      );
       edge.child.kill();
       redis.disconnect();
       for (const c of children) c.kill();
-      await db.drop().catch(() => {});
-      await deleteTopics([topic, `${topic}.dlq`]).catch(() => {});
+      await withTimeout('dropping the database', db.drop(), 20_000).catch(() => {});
+      await withTimeout('deleting the topics', deleteTopics([topic, `${topic}.dlq`]), 20_000).catch(() => {});
     },
   };
 }
@@ -176,42 +235,120 @@ export { cpuMs };
 
 export interface BenchDashboard {
   url: string;
-  /** A proctor (admin) token of `tenant`, for Bearer API calls and the POST to /login. */
+  /** An admin token of `tenant` (the dev key, the dashboard's audience), for Bearer API calls and the POST to /login. */
   token: string;
   child: ChildProcess;
+  stop(): void;
 }
 
-/** The built dashboard's Node server (dashboard/scripts/serve.ts) against the bench's database and Redis. */
+const DASHBOARD_DIR = join(ROOT, 'dashboard');
+
+/**
+ * Builds the dashboard from the current source into its own folder (never a stale dist/, never a folder another run
+ * uses), serialised with the tests' build lock. BENCH_DASHBOARD_DIST reuses an existing build instead.
+ */
+function buildDashboard(): { outDir: string; owned: boolean } {
+  if (process.env.BENCH_DASHBOARD_DIST) return { outDir: process.env.BENCH_DASHBOARD_DIST, owned: false };
+  const outDir = join(DASHBOARD_DIR, 'dist', `bench-${randomBytes(4).toString('hex')}`);
+  const r = spawnSync('flock', ['/tmp/proctor-dashboard-build.lock', 'npx', 'astro', 'build'], {
+    cwd: DASHBOARD_DIR,
+    env: { ...process.env, DASHBOARD_OUT_DIR: outDir, ASTRO_TELEMETRY_DISABLED: '1' },
+    encoding: 'utf8',
+    timeout: 240_000,
+  });
+  if (r.status !== 0) {
+    rmSync(outDir, { recursive: true, force: true });
+    throw new Error(`astro build failed (${r.error?.message ?? `exit ${r.status}`}):\n${r.stdout}\n${r.stderr}`);
+  }
+  return { outDir, owned: true };
+}
+
+/**
+ * The built dashboard's standalone server against the bench's database and Redis, trusting the dev key. It is
+ * started directly (not through dashboard/scripts/serve.ts, whose dev sign-in page takes a fixed port and whose
+ * output a bench would have to parse for a token), and is ready once its OpenAPI document answers.
+ */
 export async function startDashboard(s: CohortStack, tenant: string): Promise<BenchDashboard> {
+  const { outDir, owned } = buildDashboard();
   const port = await freePort();
-  const child = spawn(process.execPath, [join(ROOT, 'dashboard', 'scripts', 'serve.ts'), '--tenant', tenant], {
+  const child = spawn(process.execPath, [join(outDir, 'server', 'entry.mjs')], {
+    cwd: DASHBOARD_DIR,
     env: {
       ...process.env,
+      HOST: '127.0.0.1',
       PORT: String(port),
+      JWT_PUBLIC_KEY: await devPublicKeyPem(),
+      JWT_ISSUER: DEV_ISSUER,
+      JWT_AUDIENCE: DEV_DASHBOARD_AUDIENCE,
       MYSQL_URL: s.mysqlUrl,
       REDIS_URL: s.redisUrl,
       REDIS_KEY_PREFIX: s.prefix,
+      COOKIE_SECRET: randomBytes(32).toString('base64url'),
+      ...s3Env(),
+      ...(process.env.BENCH_LIVE_POLL_MS ? { LIVE_POLL_MS: process.env.BENCH_LIVE_POLL_MS } : {}),
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
   children.push(child);
-  const token = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d;
-      const m = /\/login\?token=(\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`dashboard exited ${code} (built? npm run build -w @proctor/dashboard)`)),
+  const stop = () => {
+    child.kill();
+    if (owned) rmSync(outDir, { recursive: true, force: true });
+  };
+  process.on('exit', stop);
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitUntil(
+      `the dashboard on ${url}`,
+      async () => (await fetch(`${url}/api/openapi.json`)).ok,
+      STEP_TIMEOUT_MS,
+      () => (child.exitCode === null ? undefined : `exited ${child.exitCode} (its stderr is above)`),
     );
-  });
-  return { url: `http://127.0.0.1:${port}`, token, child };
+  } catch (err) {
+    stop();
+    throw err;
+  }
+  const token = await mintDevProctorToken(tenant, 'admin', { issuer: DEV_ISSUER, audience: DEV_DASHBOARD_AUDIENCE });
+  return { url, token, child, stop };
 }
 
-/** Reads a schedule's SSE stream; records when each alert id first arrived. */
+interface PushedRow {
+  sessionId: string;
+  riskScore: number;
+  presence: string;
+  openAlerts: number;
+  totalAlerts: number;
+  rules: string[];
+  status: string;
+  lastSeenAt: number | null;
+}
+
+/** What differs between two pushed lists: the order or membership, else the fields that changed in some row. */
+function pushCauses(a: PushedRow[], b: PushedRow[]): string[] {
+  if (a.length !== b.length || a.some((r, i) => r.sessionId !== b[i]!.sessionId)) return ['order'];
+  const out = new Set<string>();
+  for (const [i, r] of a.entries()) {
+    const n = b[i]!;
+    if (Math.round(r.riskScore) !== Math.round(n.riskScore)) out.add('risk');
+    else if (r.riskScore !== n.riskScore) out.add('risk (fraction)');
+    if (r.presence !== n.presence) out.add(`presence ${r.presence}→${n.presence}`);
+    if (r.openAlerts !== n.openAlerts || r.totalAlerts !== n.totalAlerts || r.rules.join() !== n.rules.join())
+      out.add('alerts');
+    if (r.status !== n.status) out.add('status');
+    if (r.lastSeenAt !== n.lastSeenAt) out.add('lastSeenAt');
+  }
+  return out.size ? [...out] : ['nothing'];
+}
+
+/**
+ * Reads a schedule's SSE stream as a second proctor would: when each alert id first arrived, and how many ranked-list
+ * pushes and bytes the stream carried (what every open dashboard tab receives and re-renders).
+ */
 export function watchStream(d: BenchDashboard, scheduleId: string) {
   const arrivals = new Map<string, number>();
+  const counts = { sessionsPushes: 0, alertEvents: 0, bytes: 0, since: Date.now() };
+  /** Why consecutive ranked-list pushes differed (a push may count under several causes). */
+  const causes = new Map<string, number>();
+  let previous: PushedRow[] | undefined;
   const abort = new AbortController();
   const done = (async () => {
     const res = await fetch(`${d.url}/api/schedules/${scheduleId}/stream`, {
@@ -223,12 +360,20 @@ export function watchStream(d: BenchDashboard, scheduleId: string) {
     for (;;) {
       const { value, done: end } = await reader.read();
       if (end) return;
+      counts.bytes += Buffer.byteLength(value);
       buffer += value;
       let cut = buffer.indexOf('\n\n');
       while (cut >= 0) {
         const block = buffer.slice(0, cut);
         buffer = buffer.slice(cut + 2);
+        if (block.startsWith('event: sessions')) {
+          counts.sessionsPushes++;
+          const rows = (JSON.parse(/data: (.*)/.exec(block)?.[1] ?? '{}') as { sessions?: PushedRow[] }).sessions;
+          if (rows && previous) for (const c of pushCauses(previous, rows)) causes.set(c, (causes.get(c) ?? 0) + 1);
+          previous = rows;
+        }
         if (block.includes('event: alert')) {
+          counts.alertEvents++;
           const data = /data: (.*)/.exec(block)?.[1];
           const id = data ? (JSON.parse(data) as { alertId: string }).alertId : undefined;
           if (id && !arrivals.has(id)) arrivals.set(id, Date.now());
@@ -239,9 +384,16 @@ export function watchStream(d: BenchDashboard, scheduleId: string) {
   })().catch(() => {});
   return {
     arrivals,
+    counts,
+    causes,
+    /** Starts the push and byte counts afresh (e.g. once every candidate is live). */
+    resetCounts() {
+      Object.assign(counts, { sessionsPushes: 0, alertEvents: 0, bytes: 0, since: Date.now() });
+      causes.clear();
+    },
     async stop() {
       abort.abort();
-      await done;
+      await withTimeout('closing the SSE reader', done, 5000).catch(() => {});
     },
   };
 }

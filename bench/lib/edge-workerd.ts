@@ -3,7 +3,7 @@
 // The config is minimal (the wrangler bundle, text bindings, a plain network service for subrequests): Miniflare
 // would add its own router and an outbound JS service to every subrequest.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { basename, dirname, join } from 'node:path';
 import { bundleEdge } from '../../edge/testing/startEdge.ts';
@@ -63,8 +63,10 @@ const config :Workerd.Config = (
   // An explicit free port: a fixed one may be another engineer's inspector (wrangler dev listens on 9229+).
   const inspectorAddr = options.inspector ? `127.0.0.1:${await freePort()}` : undefined;
   const args = ['serve', config, ...(inspectorAddr ? [`--inspector-addr=${inspectorAddr}`] : [])];
+  // BENCH_EDGE_LOG=FILE keeps the Worker's log lines (console output on stdout), e.g. to see which upstream timed out.
+  const log = process.env.BENCH_EDGE_LOG ? openSync(process.env.BENCH_EDGE_LOG, 'a') : 'ignore';
   const child = spawn(join(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'workerd'), args, {
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', log, 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {

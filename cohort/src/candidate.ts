@@ -109,6 +109,7 @@ export async function runCandidate(ctx: CandidateContext, plan: CandidatePlan, t
   // One "page load": its own API client, sender and session start; a reload replaces all three, the queue stays.
   let page = 0;
   let sessionStarted = false;
+  let everStarted = false;
   let lastContact = 0;
   let heartbeatSeconds = ctx.examConfig.heartbeatIntervalSeconds ?? EXAM_CONFIG_DEFAULTS.heartbeatIntervalSeconds;
   let api!: EdgeApi;
@@ -180,6 +181,8 @@ export async function runCandidate(ctx: CandidateContext, plan: CandidatePlan, t
     );
     if (page !== mine) return;
     if (res.ok) {
+      if (!everStarted) metrics.sessionsLive++;
+      everStarted = true;
       sessionStarted = true;
       heartbeatSeconds = res.value.session.examConfig.heartbeatIntervalSeconds;
       lastContact = Date.now();
@@ -265,6 +268,7 @@ export async function runCandidate(ctx: CandidateContext, plan: CandidatePlan, t
     }
   }
   metrics.live--;
+  if (everStarted) metrics.sessionsLive--;
   if (out.ended) metrics.ended++;
   return out;
 }

@@ -4,7 +4,10 @@ import type { ApiResult } from '@proctor/client/transport';
 
 export function createMetrics() {
   return {
+    /** Candidates that joined and have not left (some may still be waiting for their first sessions/start). */
     live: 0,
+    /** Of those, the ones whose session the edge started (a 201 to sessions/start): live in the dashboard's sense. */
+    sessionsLive: 0,
     ended: 0,
     reloads: 0,
     eventsGenerated: 0,
@@ -13,6 +16,8 @@ export function createMetrics() {
     byPath: new Map<string, number>(),
     /** 5xx answers from the edge (the transport retries them; a load test counts each as a failure). */
     status5xx: 0,
+    /** Failed answers by HTTP status (503 is the edge's upstream timeout on Redis or Kafka). */
+    byStatus: new Map<number, number>(),
     /** Failures other than simulated network drops, by error code (429s included: they are retried). */
     failures: new Map<string, number>(),
     networkDrops: 0,
@@ -33,6 +38,7 @@ export function createMetrics() {
         return;
       }
       if ((res.error.status ?? 0) >= 500) this.status5xx++;
+      if (res.error.status) this.byStatus.set(res.error.status, (this.byStatus.get(res.error.status) ?? 0) + 1);
       const key = res.error.code ?? `HTTP_${res.error.status ?? res.error.kind}`;
       this.failures.set(key, (this.failures.get(key) ?? 0) + 1);
     },

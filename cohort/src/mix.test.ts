@@ -92,6 +92,26 @@ describe('planCohort', () => {
     expect(plans[0]!.joinAt).toBe(0);
     expect(plans.at(-1)!.joinAt).toBe(10_000);
   });
+
+  it('puts every incident inside one stretch of the run when the window is measured from the start', () => {
+    const window = [60_000, 90_000] as const;
+    const fromJoin = planCohort({ ...base, joinSpreadMs: 50_000, incidentWindowMs: window });
+    const fromStart = planCohort({
+      ...base,
+      joinSpreadMs: 50_000,
+      incidentWindowMs: window,
+      incidentWindowFromStart: true,
+    });
+    const alerting = (plans: CandidatePlan[]) => plans.filter((p) => p.behaviour === 'secondPerson');
+    const multiAt = (p: CandidatePlan) =>
+      p.joinAt + p.actions.find((a) => a.kind === 'event' && a.event.type === 'MULTI_PERSON')!.at;
+    for (const p of alerting(fromStart)) {
+      expect(multiAt(p)).toBeGreaterThanOrEqual(window[0]);
+      expect(multiAt(p)).toBeLessThanOrEqual(window[1]);
+    }
+    // Measured from each join (the default), late joiners' incidents fall after the stretch.
+    expect(alerting(fromJoin).some((p) => multiAt(p) > window[1])).toBe(true);
+  });
 });
 
 describe('seeded helpers', () => {

@@ -88,6 +88,11 @@ export interface PlanOptions {
   glancesPerMinute?: number;
   /** When the incident happens, ms after joining: [from, to]. Default 25–55 % of the exam (a load test wants it early). */
   incidentWindowMs?: readonly [number, number];
+  /**
+   * Measure incidentWindowMs from the cohort's start instead of each candidate's join (clamped to ≥ 1 s after the
+   * join): a bench that watches one stretch of time wants every incident inside it, whenever the candidate joined.
+   */
+  incidentWindowFromStart?: boolean;
 }
 
 /** Exact counts per behaviour (largest remainder), so a 200-candidate mix is the same 200 every time. */
@@ -138,9 +143,15 @@ export function planCohort(o: PlanOptions): CandidatePlan[] {
       scheduleId,
       userId: `cand-${o.runId}-${index}`,
       joinAt,
-      ...behave(behaviour, random, o.examMs, o.glancesPerMinute ?? 0.7, o.incidentWindowMs),
+      ...behave(behaviour, random, o.examMs, o.glancesPerMinute ?? 0.7, incidentWindow(o, joinAt)),
     };
   });
+}
+
+function incidentWindow(o: PlanOptions, joinAt: number): readonly [number, number] | undefined {
+  const w = o.incidentWindowMs;
+  if (!w || !o.incidentWindowFromStart) return w;
+  return [Math.max(1000, w[0] - joinAt), Math.max(1000, w[1] - joinAt)];
 }
 
 function behave(

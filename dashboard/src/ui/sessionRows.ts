@@ -11,7 +11,7 @@ export function renderSessionRows(sessions: RankedSession[], rank0 = 1): string 
         ? s.rules.map((r) => `<span class="chip">${escapeHtml(RULE_LABEL[r] ?? r)}</span>`).join(' ')
         : '<span class="muted">None open</span>';
       const status = s.status === 'active' ? 'Active' : 'Ended';
-      return `<tr data-session-id="${s.sessionId}" data-risk="${s.riskScore}">
+      return `<tr data-session-id="${s.sessionId}" data-risk="${Math.round(s.riskScore)}">
   <td class="num">${rank0 + i}</td>
   <td><a class="row-link" href="/sessions/${s.sessionId}">${escapeHtml(s.userId)}</a>${s.attemptNo > 1 ? ` <span class="muted">attempt ${s.attemptNo}</span>` : ''}</td>
   <td><span class="risk risk-${band}" aria-label="Risk ${Math.round(s.riskScore)} of 100, ${band}"><span class="risk-score">${Math.round(s.riskScore)}</span><span class="risk-band">${band}</span></span></td>

@@ -13,7 +13,7 @@ import {
   seedSession,
   type TestDb,
 } from '../../../test/harness.ts';
-import { createLiveFeed, type LiveEvent, type LiveFeed } from './liveFeed.ts';
+import { CHANGED_ALERTS_PAGE, createLiveFeed, type LiveEvent, type LiveFeed } from './liveFeed.ts';
 
 let db: TestDb;
 let pool: mysql.Pool;
@@ -79,6 +79,75 @@ describe('live feed', () => {
     offOne();
     offTwo();
     expect(feed.stats().channels).toBe(0);
+  });
+
+  it('pushes the list when a row changes for the eye, not when only the last contact or a fraction of a point moved', async () => {
+    const s1 = await seedSession(db, { tenantId: 'td', scheduleId: 'busy', userId: 'u1', risk: 10 });
+    await seedSession(db, { tenantId: 'td', scheduleId: 'busy', userId: 'u2', risk: 20 });
+    const sub = collect();
+    const off = feed.subscribe('td', 'busy', {}, sub.listener);
+    await sub.waitFor((e) => e.type === 'sessions');
+    await new Promise((r) => setTimeout(r, 500)); // primed
+    const pushes = () => sub.events.filter((e) => e.type === 'sessions').length;
+    const before = pushes();
+    // A batch from a listed candidate: last_seen_at (and so the schedule's updated_at stamp) moves and the stored
+    // score re-decays by a fraction of a point; nothing shown changes.
+    for (let i = 1; i <= 3; i++) {
+      await pool.query(
+        'UPDATE sessions SET last_seen_at = NOW(3) + INTERVAL ? SECOND, risk_score = ? WHERE session_id = ?',
+        [i, 10 - i * 0.1, s1],
+      );
+      await new Promise((r) => setTimeout(r, 400));
+    }
+    expect(pushes()).toBe(before);
+    await pool.query('UPDATE sessions SET risk_score = 55 WHERE session_id = ?', [s1]);
+    const pushed = await sub.waitFor(
+      (e) => e.type === 'sessions' && e.data.sessions[0]?.sessionId === s1 && e.data.sessions[0]?.riskScore === 55,
+    );
+    expect(pushed.ms).toBeLessThan(2_000);
+    off();
+  });
+
+  it('delivers a burst of more alerts than one page inside the re-read overlap, and keeps going after it', async () => {
+    const sessions = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => seedSession(db, { tenantId: 'te', scheduleId: 'venue', userId: `u${i}` })),
+    );
+    const sub = collect();
+    const off = feed.subscribe('te', 'venue', {}, sub.listener);
+    await sub.waitFor((e) => e.type === 'sessions');
+    await new Promise((r) => setTimeout(r, 500)); // primed
+    // A venue's network drop: 40 alerts per session, all committed inside a second (more than a page of 500).
+    const burst = CHANGED_ALERTS_PAGE + 300;
+    const values = Array.from({ length: burst }, (_, i) => {
+      const sessionId = sessions[i % sessions.length]!;
+      const windowStart = new Date(Date.now() - (i + 1) * 30_000);
+      return [
+        `${rand(26)}${String(i).padStart(12, '0')}`,
+        'te',
+        sessionId,
+        'connection_lost',
+        'high',
+        windowStart,
+        windowStart,
+        '[]',
+        0.9,
+        'no heartbeat',
+        'open',
+      ];
+    });
+    await pool.query(
+      `INSERT INTO alerts (alert_id, tenant_id, session_id, rule, severity, window_start, window_end, evidence,
+         confidence, explanation, status) VALUES ?`,
+      [values],
+    );
+    const alerts = () => new Set(sub.events.flatMap((e) => (e.type === 'alert' ? [e.data.alertId] : [])));
+    const deadline = Date.now() + 5_000;
+    while (alerts().size < burst && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(alerts().size).toBe(burst);
+    // And the feed is not stuck behind the burst: the next alert still arrives.
+    const next = await seedAlert(db, { tenantId: 'te', sessionId: sessions[0]!, rule: 'multi_person' });
+    await sub.waitFor((e) => e.type === 'alert' && e.data.alertId === next);
+    off();
   });
 
   it('never sends another tenant’s or another schedule’s alerts', async () => {

@@ -1,9 +1,11 @@
 // The live feed behind SSE: one poller per tenant+schedule, shared by every connection watching it.
-// Each tick runs two index-only queries; only when something changed is the ranked list re-read and pushed.
+// Each tick runs two index-only queries; only when something changed is the ranked list re-read, and it is pushed
+// only when what a proctor sees of it changed (so a busy schedule costs one push per visible change, not per tick).
 import type { AlertRule, Severity } from '@proctor/contracts';
 import type { Redis } from 'ioredis';
 import type { Pool } from 'mysql2/promise';
-import type { RankedSessionList, SessionFilter } from '../api/schemas.ts';
+import { riskBand } from '../../ui/format.ts';
+import type { RankedSession, RankedSessionList, SessionFilter } from '../api/schemas.ts';
 import { listRankedSessions } from '../queries/sessions.ts';
 import { ms, rows } from '../queries/sql.ts';
 import { withPresence } from './presence.ts';
@@ -57,11 +59,55 @@ interface Channel {
 export const scheduleStampSql =
   'SELECT MAX(updated_at) AS stamp FROM sessions WHERE tenant_id = ? AND exam_schedule_id = ?';
 
+/** Alerts read per page of one tick; a tick reads up to MAX_ALERT_PAGES pages. */
+export const CHANGED_ALERTS_PAGE = 500;
+const MAX_ALERT_PAGES = 20;
+
+// One page of alerts changed since (updated_at, alert_id), in alerts_by_tenant_updated order (tenant_id, updated_at,
+// and InnoDB's implicit primary key). The keyset matters at scale: a schedule of thousands can raise more than a page
+// of alerts inside the re-read overlap (a venue's network drop: connection_lost for everyone at once), and a plain
+// `updated_at > cursor - overlap LIMIT n` then re-reads the same n seen rows every tick and never moves again.
 export const changedAlertsSql = `SELECT a.alert_id, a.session_id, s.user_id, a.rule, a.severity, a.status,
     a.explanation, a.updated_at
   FROM alerts a JOIN sessions s ON s.session_id = a.session_id AND s.tenant_id = a.tenant_id
-  WHERE a.tenant_id = ? AND a.updated_at > ? AND s.exam_schedule_id = ?
-  ORDER BY a.updated_at LIMIT 500`;
+  WHERE a.tenant_id = ? AND a.updated_at >= ? AND (a.updated_at > ? OR a.alert_id > ?) AND s.exam_schedule_id = ?
+  ORDER BY a.updated_at, a.alert_id LIMIT ${CHANGED_ALERTS_PAGE}`;
+
+interface ChangedAlertRow {
+  alert_id: string;
+  session_id: string;
+  user_id: string;
+  rule: AlertRule;
+  severity: Severity;
+  status: string;
+  explanation: string;
+  updated_at: Date;
+}
+
+/**
+ * What a proctor sees of the ranked list, as one comparable string: the order, and per row the fields the table shows
+ * (the score as displayed, rounded, with its band). In a busy schedule some listed session sends a batch in nearly
+ * every poll; each batch moves its lastSeenAt and re-decays its stored score by a fraction of a point, and comparing
+ * those pushed (and re-rendered) the whole list on nearly every tick though nothing changed for the eye. Presence,
+ * which the last contact does change, is compared, so a lost connection still shows within a poll.
+ */
+export function visibleState(sessions: readonly RankedSession[]): string {
+  return JSON.stringify(
+    sessions.map((s) => [
+      s.sessionId,
+      s.userId,
+      s.attemptNo,
+      Math.round(s.riskScore),
+      riskBand(s.riskScore),
+      s.openAlerts,
+      s.totalAlerts,
+      s.rules,
+      s.status,
+      s.presence,
+      s.startedAt,
+    ]),
+  );
+}
 
 export function createLiveFeed(options: LiveFeedOptions) {
   const { db, redis, redisPrefix, pollMs } = options;
@@ -87,7 +133,7 @@ export function createLiveFeed(options: LiveFeedOptions) {
     for (const s of targets) byFilter.set(s.filterKey, [...(byFilter.get(s.filterKey) ?? []), s]);
     for (const subs of byFilter.values()) {
       const data = await snapshot(channel, (subs[0] as Subscriber).filter);
-      const text = JSON.stringify(data.sessions);
+      const text = visibleState(data.sessions);
       for (const s of subs) {
         if (s.lastSent === text || !channel.subscribers.has(s)) continue;
         s.lastSent = text;
@@ -101,16 +147,21 @@ export function createLiveFeed(options: LiveFeedOptions) {
     ticks++;
     const [stampRow] = await rows<{ stamp: Date | null }>(db, scheduleStampSql, [channel.tenantId, channel.scheduleId]);
     const stamp = stampRow?.stamp ? ms(stampRow.stamp) : null;
-    const changed = await rows<{
-      alert_id: string;
-      session_id: string;
-      user_id: string;
-      rule: AlertRule;
-      severity: Severity;
-      status: string;
-      explanation: string;
-      updated_at: Date;
-    }>(db, changedAlertsSql, [channel.tenantId, new Date(channel.alertCursor - CURSOR_OVERLAP_MS), channel.scheduleId]);
+    const changed: ChangedAlertRow[] = [];
+    let after = { at: new Date(channel.alertCursor - CURSOR_OVERLAP_MS), id: '' };
+    for (let page = 0; page < MAX_ALERT_PAGES; page++) {
+      const got = await rows<ChangedAlertRow>(db, changedAlertsSql, [
+        channel.tenantId,
+        after.at,
+        after.at,
+        after.id,
+        channel.scheduleId,
+      ]);
+      changed.push(...got);
+      const last = got.at(-1);
+      if (got.length < CHANGED_ALERTS_PAGE || !last) break;
+      after = { at: last.updated_at, id: last.alert_id };
+    }
 
     const fresh: LiveAlert[] = [];
     for (const a of changed) {

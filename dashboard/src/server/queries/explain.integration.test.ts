@@ -7,7 +7,13 @@ import { changedAlertsSql, scheduleStampSql } from '../live/liveFeed.ts';
 import { sessionAlertsSql } from './alerts.ts';
 import { auditSql, riskSnapshotsSql } from './history.ts';
 import { scheduleCountsSql, scheduleFlaggedSql } from './schedules.ts';
-import { rankedSessionsSql, scheduleExistsSql, sessionBelongsSql, sessionByIdSql } from './sessions.ts';
+import {
+  rankedSessionsSql,
+  scheduleExistsSql,
+  scheduleSessionCountsSql,
+  sessionBelongsSql,
+  sessionByIdSql,
+} from './sessions.ts';
 
 let db: TestDb;
 const TENANTS = ['t-a', 't-b', 't-c', 't-d'];
@@ -49,13 +55,21 @@ const QUERIES: [string, () => { sql: string; params: unknown[] }][] = [
   ['live list: status=flagged', () => rankedSessionsSql('t-a', 'exam-1', { status: 'flagged' })],
   ['live list: rule=no_face', () => rankedSessionsSql('t-a', 'exam-1', { rule: 'no_face' })],
   ['schedule exists', () => ({ sql: scheduleExistsSql, params: ['t-a', 'exam-1'] })],
+  [
+    'live list: how many sessions the schedule has',
+    () => ({ sql: scheduleSessionCountsSql, params: ['t-a', 'exam-1'] }),
+  ],
   ['session by id', () => ({ sql: sessionByIdSql, params: [sampleSession, 't-a'] })],
   ['session belongs to tenant', () => ({ sql: sessionBelongsSql, params: [sampleSession, 't-a'] })],
   ['session alerts', () => ({ sql: sessionAlertsSql, params: ['t-a', sampleSession] })],
   ['risk snapshots', () => ({ sql: riskSnapshotsSql, params: ['t-a', sampleSession] })],
   ['audit log', () => ({ sql: auditSql, params: ['t-a', sampleSession] })],
   ['SSE tick: schedule stamp', () => ({ sql: scheduleStampSql, params: ['t-a', 'exam-1'] })],
-  ['SSE tick: changed alerts', () => ({ sql: changedAlertsSql, params: ['t-a', recent(), 'exam-1'] })],
+  ['SSE tick: changed alerts', () => ({ sql: changedAlertsSql, params: ['t-a', recent(), recent(), '', 'exam-1'] })],
+  [
+    'SSE tick: changed alerts, next page',
+    () => ({ sql: changedAlertsSql, params: ['t-a', recent(), recent(), 'f'.repeat(64), 'exam-1'] }),
+  ],
 ];
 
 describe('EXPLAIN of every dashboard query', () => {

@@ -87,6 +87,21 @@ export async function listRankedSessions(
   return (await rows<SessionRow>(db, sql, params)).map(toSession);
 }
 
+// Covered by sessions_by_schedule_status (tenant_id, exam_schedule_id, status): an index range, never the rows.
+export const scheduleSessionCountsSql = `SELECT status, COUNT(*) AS n FROM sessions
+  WHERE tenant_id = ? AND exam_schedule_id = ? GROUP BY status`;
+
+/** How many sessions a schedule has, so a page that lists the top RANKED_LIMIT can say how many it left out. */
+export async function countScheduleSessions(
+  db: Db,
+  tenantId: string,
+  scheduleId: string,
+): Promise<{ total: number; active: number }> {
+  const counts = await rows<{ status: SessionStatus; n: number }>(db, scheduleSessionCountsSql, [tenantId, scheduleId]);
+  const total = counts.reduce((a, c) => a + Number(c.n), 0);
+  return { total, active: Number(counts.find((c) => c.status === 'active')?.n ?? 0) };
+}
+
 /** Does this tenant have any session in the schedule? Another tenant's schedule is indistinguishable from none. */
 export const scheduleExistsSql = 'SELECT 1 FROM sessions WHERE tenant_id = ? AND exam_schedule_id = ? LIMIT 1';
 
