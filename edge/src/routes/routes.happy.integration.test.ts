@@ -39,7 +39,8 @@ describe('public routes', () => {
     expect(batch.security).toEqual([{ examToken: [] }]);
     const events = batch.requestBody.content['application/json'].schema.properties.events;
     expect(events.maxItems).toBe(100);
-    expect(JSON.stringify(events.items)).toContain('LOOK_AWAY');
+    expect(events.items.$ref).toBe('#/components/schemas/AnomalyEvent');
+    expect(JSON.stringify(doc.components.schemas.AnomalyEvent)).toContain('LOOK_AWAY');
     expect(batch.responses['429'].description).toContain('RATE_LIMITED');
   });
 });
