@@ -57,8 +57,10 @@ export function createApp(config: EdgeEnv): OpenAPIHono<AppEnv> {
   }
   app.openapiRoutes(routes);
   app.openAPIRegistry.registerComponent('securitySchemes', 'examToken', EXAM_TOKEN_SCHEME);
-  // A batch's events are parsed one by one (see EventBatchBody), and documented by reference to this schema.
-  app.openAPIRegistry.register(ANOMALY_EVENT_COMPONENT, AnomalyEvent);
+  // A batch's events are parsed one by one (see EventBatchBody), and documented by reference to this schema. The
+  // registry names it through `.openapi()`, which @hono/zod-openapi adds to zod schemas built after it loaded: the
+  // copy made here is one, whatever order the modules were loaded in.
+  app.openAPIRegistry.register(ANOMALY_EVENT_COMPONENT, AnomalyEvent.meta({}));
   app.notFound(notFound(allowed));
   app.onError(onError);
   return app;
