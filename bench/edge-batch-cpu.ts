@@ -7,10 +7,15 @@
 //     "CPU time" (billed, and limited per request) is this one: it excludes the runtime's network I/O.
 // Goal: ratio <= 3x. Phase 2 also prints process CPU with the profiler off and on, to show what profiling distorts.
 import { randomUUID } from 'node:crypto';
-import { candidate, noFaceEvent } from '../edge/testing/client.ts';
-import { deleteByPrefix, stackRedis } from '../edge/testing/harness.ts';
-import { createTestTopic } from '../edge/testing/kafkaTopic.ts';
-import { bundleEdge, localStackEnv } from '../edge/testing/startEdge.ts';
+import {
+  bundleEdge,
+  candidate,
+  createTestTopic,
+  deleteByPrefix,
+  localStackEnv,
+  noFaceEvent,
+  stackRedis,
+} from '@proctor/testkit/edge';
 import { bundleModules, printSelfTime, SelfTime } from './lib/edge-profile-breakdown.ts';
 import { connectInspector, type ProfileSummary, profileWhile, summarise } from './lib/edge-v8-profiler.ts';
 import { CPU_TICK_MS, cpuMs, runQueueWaitMs, type ServedEdge, serveWithWorkerd } from './lib/edge-workerd.ts';

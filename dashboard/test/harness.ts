@@ -14,13 +14,13 @@ import {
   livenessShard,
   thumbnailKey,
 } from '@proctor/contracts';
+import { stackConfig } from '@proctor/infra/stack/config';
+import { stackObjectStore } from '@proctor/infra/stack/health';
 import { dropPrefix, freshDatabase, type TestDb } from '@proctor/testkit';
 import { Redis } from 'ioredis';
 import { type CryptoKey, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { CHROMIUM_FLAGS } from '../../client/test/chromium.ts';
-import { stackConfig } from '../../infra/stack/config.ts';
-import { stackObjectStore } from '../../infra/stack/health.ts';
 
 export const DASHBOARD_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

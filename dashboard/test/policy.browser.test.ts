@@ -3,10 +3,9 @@
 // processor stores the session; a proctor sees the accommodation and its reason but cannot edit the policy.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { candidate, type StartedEdge, startEdge } from '@proctor/testkit/edge';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { candidate } from '../../edge/testing/client.ts';
-import { type StartedEdge, startEdge } from '../../edge/testing/startEdge.ts';
 import {
   type ProcessorChild,
   startProcessor,

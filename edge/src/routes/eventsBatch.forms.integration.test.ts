@@ -1,10 +1,17 @@
 // POST /events/batch in real workerd against Kafka and the Upstash shim: every form the design's walkthrough and
 // integrators send becomes the one canonical Kafka record; what stays refused gets a stable code and says why.
 import { EVENT_LIMITS, eventMarksKey, TIMESTAMP_FORMS } from '@proctor/contracts';
+import {
+  type Candidate,
+  candidate,
+  type Harness,
+  type Loose,
+  startHarness,
+  WALKTHROUGH_BATCH,
+  WALKTHROUGH_VARIANTS,
+  walkthroughVariant,
+} from '@proctor/testkit/edge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Candidate, candidate, type Loose } from '../../testing/client.ts';
-import { type Harness, startHarness } from '../../testing/harness.ts';
-import { WALKTHROUGH_BATCH, WALKTHROUGH_VARIANTS, walkthroughVariant } from '../../testing/walkthrough.ts';
 
 let h: Harness;
 beforeAll(async () => {

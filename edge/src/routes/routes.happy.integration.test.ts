@@ -1,8 +1,7 @@
 // Happy paths through real workerd, the Upstash shim and the Kafka REST bridge: a session's whole life.
 import { livenessKey, livenessShard, SESSION_STATE_TTL_SECONDS, sessionStateKey } from '@proctor/contracts';
+import { candidate, type Harness, type Loose, noFaceEvent, randomIdentity, startHarness } from '@proctor/testkit/edge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { candidate, type Loose, noFaceEvent, randomIdentity } from '../../testing/client.ts';
-import { type Harness, startHarness } from '../../testing/harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
