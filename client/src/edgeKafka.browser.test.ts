@@ -1,4 +1,4 @@
-// The exam page in Chromium against the REAL edge (workerd via edge/testing/startEdge.ts) and the local stack:
+// The exam page in Chromium against the REAL edge (workerd via startEdge of @proctor/testkit/edge) and the local stack:
 // three faces in view must end as a MULTI_PERSON record in Kafka, keyed by the session id.
 // Needs the local stack (npm run stack:up).
 import { randomUUID } from 'node:crypto';

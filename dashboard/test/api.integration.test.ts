@@ -2,6 +2,7 @@
 // otherwise bad tokens are refused with 401; another tenant's ids answer 404 exactly like unknown ones; the
 // tenant never comes from the URL or body. Positive controls prove each request would succeed when allowed.
 import { type AnomalyEvent, receiptHead } from '@proctor/contracts';
+import { createIssuer, type Issuer } from '@proctor/testkit';
 import { generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ROUTES } from '../src/server/api/routes.ts';
@@ -10,10 +11,8 @@ import { SESSION_COOKIE, sealSession } from '../src/server/auth/sessionCookie.ts
 import {
   buildDashboard,
   cleanRedis,
-  createIssuer,
   createTestDb,
   dashboardEnv,
-  type Issuer,
   type RunningDashboard,
   rand,
   seedAlert,

@@ -4,16 +4,15 @@
 // test-output/dashboard/.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { createIssuer, type Issuer } from '@proctor/testkit';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildDashboard,
   cleanRedis,
-  createIssuer,
   createTestDb,
   DASHBOARD_DIR,
   dashboardEnv,
-  type Issuer,
   launchChromium,
   launchInBrowser,
   markLive,

@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { deriveSessionId, EXAM_CONFIG_DEFAULTS, type ProctorRecord } from '@proctor/contracts';
+import { createIssuer, type Issuer } from '@proctor/testkit';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
@@ -17,10 +18,8 @@ import {
 } from '../../processor/src/testing/stack.ts';
 import {
   buildDashboard,
-  createIssuer,
   DASHBOARD_DIR,
   dashboardEnv,
-  type Issuer,
   launchChromium,
   launchInBrowser,
   type RunningDashboard,

@@ -3,6 +3,7 @@
 // processor stores the session; a proctor sees the accommodation and its reason but cannot edit the policy.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { createIssuer, freePort, type Issuer } from '@proctor/testkit';
 import { candidate, type StartedEdge, startEdge } from '@proctor/testkit/edge';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,11 +16,8 @@ import {
 } from '../../processor/src/testing/stack.ts';
 import {
   buildDashboard,
-  createIssuer,
   DASHBOARD_DIR,
   dashboardEnv,
-  freePort,
-  type Issuer,
   launchChromium,
   launchInBrowser,
   type RunningDashboard,

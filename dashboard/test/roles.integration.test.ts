@@ -3,16 +3,14 @@
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { PublishedPolicy, tenantPolicyKey } from '@proctor/contracts';
+import { createIssuer, freePort, type Issuer } from '@proctor/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../src/server/api/routes.ts';
 import {
   buildDashboard,
-  createIssuer,
   createTestDb,
   DASHBOARD_DIR,
   dashboardEnv,
-  freePort,
-  type Issuer,
   type RunningDashboard,
   rand,
   seedAlert,

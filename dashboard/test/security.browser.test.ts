@@ -7,17 +7,15 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { createIssuer, freePort, type Issuer } from '@proctor/testkit';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_FLAGS } from '../../client/test/chromium.ts';
 import { SESSION_COOKIE } from '../src/server/auth/sessionCookie.ts';
 import {
   buildDashboard,
-  createIssuer,
   createTestDb,
   dashboardEnv,
-  freePort,
-  type Issuer,
   launchPageHtml,
   markLive,
   type RunningDashboard,

@@ -2,16 +2,14 @@
 // no open redirect or 5xx from login input, body limits before reading, ASCII WWW-Authenticate, server-side
 // sessions (logout, SSE streams, stream cap, cross-site logout), cookie deletion, and the security headers.
 import { request as httpRequest } from 'node:http';
+import { createIssuer, freePort, type Issuer } from '@proctor/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE, sealSession } from '../src/server/auth/sessionCookie.ts';
 import { sessionKey } from '../src/server/auth/sessionStore.ts';
 import {
   buildDashboard,
-  createIssuer,
   createTestDb,
   dashboardEnv,
-  freePort,
-  type Issuer,
   type RunningDashboard,
   rand,
   seedAlert,

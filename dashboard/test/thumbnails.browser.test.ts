@@ -5,15 +5,13 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { thumbnailKey } from '@proctor/contracts';
 import { eraseSessionThumbnails } from '@proctor/contracts/objects';
+import { createIssuer, freePort, type Issuer } from '@proctor/testkit';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   buildDashboard,
-  createIssuer,
   createTestDb,
   dashboardEnv,
-  freePort,
-  type Issuer,
   launchChromium,
   launchInBrowser,
   type RunningDashboard,

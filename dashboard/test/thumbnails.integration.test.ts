@@ -2,14 +2,12 @@
 // view audited before the bytes leave, never cached, absent after erasure; another tenant gets the same 404 as none.
 import { randomUUID } from 'node:crypto';
 import { eraseSessionThumbnails } from '@proctor/contracts/objects';
+import { createIssuer, freePort, type Issuer } from '@proctor/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildDashboard,
-  createIssuer,
   createTestDb,
   dashboardEnv,
-  freePort,
-  type Issuer,
   type RunningDashboard,
   rand,
   seedAlert,
