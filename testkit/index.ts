@@ -4,4 +4,5 @@ export * from './devKeys.ts';
 export * from './issuer.ts';
 export * from './mysql.ts';
 export * from './net.ts';
+export * from './processorChild.ts';
 export * from './redis.ts';

@@ -3,11 +3,17 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEV_AUDIENCE, DEV_ISSUER, devPublicKeyPem } from '@proctor/testkit';
+import {
+  DEV_AUDIENCE,
+  DEV_ISSUER,
+  devPublicKeyPem,
+  freshDatabase,
+  type ProcessorChild,
+  startProcessor,
+} from '@proctor/testkit';
 import { Redis } from 'ioredis';
 import { stackConfig } from '../../infra/stack/config.ts';
-import { type ProcessorChild, startProcessor } from '../../processor/src/testing/processorChild.ts';
-import { createTopics, deleteTopics, freshDatabase, randomName } from '../../processor/src/testing/stack.ts';
+import { createTopics, deleteTopics, randomName } from '../../processor/src/testing/stack.ts';
 import { cpuMs, freePort, type ServedEdge, serveWithWorkerd } from './edge-workerd.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');

@@ -6,16 +6,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { deriveSessionId, EXAM_CONFIG_DEFAULTS, type ProctorRecord } from '@proctor/contracts';
-import { createIssuer, type Issuer } from '@proctor/testkit';
+import { createIssuer, type Issuer, type ProcessorChild, startProcessor } from '@proctor/testkit';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  type ProcessorChild,
-  produceRecords,
-  startProcessor,
-  type TestEnv,
-  testEnv,
-} from '../../processor/src/testing/stack.ts';
+import { produceRecords, type TestEnv, testEnv } from '../../processor/src/testing/stack.ts';
 import {
   buildDashboard,
   DASHBOARD_DIR,

@@ -3,17 +3,11 @@
 // processor stores the session; a proctor sees the accommodation and its reason but cannot edit the policy.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createIssuer, freePort, type Issuer } from '@proctor/testkit';
+import { createIssuer, freePort, type Issuer, type ProcessorChild, startProcessor } from '@proctor/testkit';
 import { candidate, type StartedEdge, startEdge } from '@proctor/testkit/edge';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ProcessorChild,
-  startProcessor,
-  type TestEnv,
-  testEnv,
-  waitFor,
-} from '../../processor/src/testing/stack.ts';
+import { type TestEnv, testEnv, waitFor } from '../../processor/src/testing/stack.ts';
 import {
   buildDashboard,
   DASHBOARD_DIR,

@@ -6,9 +6,6 @@ import { Redis } from 'ioredis';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import type mysql from 'mysql2/promise';
 
-// The dashboard's live test imports the child-process helper from here.
-export { type ProcessorChild, startProcessor } from './processorChild.ts';
-
 export const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -91,7 +88,6 @@ export async function produceRecords(
 }
 
 // One copy of the database and prefix helpers for every workspace: the testkit's.
-export { dropPrefix, freshDatabase } from '@proctor/testkit';
 
 export const newRedis = () => new Redis(REDIS_URL);
 

@@ -1,9 +1,9 @@
 // Per-file lifecycle of end-to-end tests: the real edge in workerd feeding a processor child through this file's
 // own topic, Redis prefix and database, started before the file's tests and removed after them.
 
+import { type ProcessorChild, startProcessor } from '@proctor/testkit';
 import { type StartedEdge, startEdge } from '@proctor/testkit/edge';
 import { afterAll, beforeAll } from 'vitest';
-import { type ProcessorChild, startProcessor } from './processorChild.ts';
 import { type TestEnv, testEnv } from './stack.ts';
 
 export interface WritePath {
