@@ -32,9 +32,12 @@ export interface ServedEdge {
 /** Serves the bundled Worker with `workerd serve`; resolves once /healthz answers. */
 export async function serveWithWorkerd(
   env: Record<string, string>,
-  options: { inspector?: boolean } = {},
+  options: {
+    inspector?: boolean /** A prebuilt Worker bundle (an A/B baseline); the current edge otherwise. */;
+    bundle?: string;
+  } = {},
 ): Promise<ServedEdge> {
-  const bundle = await bundleEdge();
+  const bundle = options.bundle ?? (await bundleEdge());
   const port = await freePort();
   // The config sits next to the bundle: workerd resolves `embed` relative to the config and refuses "..".
   const dir = dirname(bundle);
