@@ -16,7 +16,9 @@ import {
 import { stackConfig } from '@proctor/infra/stack/config';
 import { stackObjectStore } from '@proctor/infra/stack/health';
 import {
+  createIssuer,
   dropPrefix,
+  freePort,
   freshDatabase,
   type Issuer,
   TEST_DASHBOARD_AUDIENCE,
@@ -281,6 +283,31 @@ export function launchPageHtml(appUrl: string, token: string, next = '/', autoSu
     `<input type="hidden" name="token" value="${attr(token)}"><input type="hidden" name="next" value="${attr(next)}">` +
     `</form>${autoSubmit ? '<script>document.forms[0].submit()</script>' : ''}`
   );
+}
+
+/** One test file's dashboard: its own database, issuer, Redis prefix and built site on a free port. */
+export interface TestDashboard {
+  app: RunningDashboard;
+  db: TestDb;
+  issuer: Issuer;
+  redis: Redis;
+  prefix: string;
+  /** The environment the dashboard was started with. */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** Starts a TestDashboard; `name` goes into the Redis prefix, `env` is laid over the usual environment. */
+export async function startTestDashboard(
+  name: string,
+  options: { port?: number; env?: Record<string, string> } = {},
+): Promise<TestDashboard> {
+  const prefix = `test-${name}-${rand()}`;
+  const redis = testRedis();
+  const [db, issuer] = await Promise.all([createTestDb(), createIssuer()]);
+  const env = { ...dashboardEnv(db, issuer, prefix), ...options.env };
+  const app = await startDashboard({ outDir: buildDashboard(), port: options.port ?? (await freePort()), env });
+  return { app, db, issuer, redis, prefix, env, stop: () => stopAll({ app, db, redis, prefix }) };
 }
 
 /** Stops what a dashboard test file started and removes its data. */
