@@ -306,16 +306,22 @@ export async function startTestDashboard(
   const redis = testRedis();
   const [db, issuer] = await Promise.all([createTestDb(), createIssuer()]);
   const env = { ...dashboardEnv(db, issuer, prefix), ...options.env };
-  const app = await startDashboard({ outDir: buildDashboard(), port: options.port ?? (await freePort()), env });
-  return { app, db, issuer, redis, prefix, env, stop: () => stopAll({ app, db, redis, prefix }) };
+  try {
+    const app = await startDashboard({ outDir: buildDashboard(), port: options.port ?? (await freePort()), env });
+    return { app, db, issuer, redis, prefix, env, stop: () => stopAll({ app, db, redis, prefix }) };
+  } catch (err) {
+    // The file's afterAll sees none of this: clean up here what a failed start leaves behind.
+    await stopAll({ db, redis, prefix });
+    throw err;
+  }
 }
 
 /** Stops what a dashboard test file started and removes its data. */
-export async function stopAll(t: { app?: RunningDashboard; db?: TestDb; redis: Redis; prefix: string }) {
+export async function stopAll(t: { app?: RunningDashboard; db?: TestDb; redis?: Redis; prefix?: string }) {
   await t.app?.stop();
   await t.db?.drop();
-  await cleanRedis(t.redis, t.prefix);
-  t.redis.disconnect();
+  if (t.redis && t.prefix) await cleanRedis(t.redis, t.prefix);
+  t.redis?.disconnect();
 }
 
 /** The same launch in a browser: a page that is not the dashboard submits a form with the token to /login. */
