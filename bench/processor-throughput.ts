@@ -3,9 +3,9 @@
 
 import { createLogger } from '@proctor/contracts';
 import { dropPrefix, freshDatabase } from '@proctor/testkit';
+import { deleteTopics, kafka, newRedis, randomName } from '@proctor/testkit/stack';
 import { runProcessor } from '../processor/src/app.ts';
 import { loadConfig } from '../processor/src/config.ts';
-import { deleteTopics, kafka, newRedis, randomName } from '../processor/src/testing/stack.ts';
 import { produceBusyTopic } from '../processor/src/testing/workload.ts';
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 2000);

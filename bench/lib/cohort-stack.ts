@@ -11,9 +11,9 @@ import {
   type ProcessorChild,
   startProcessor,
 } from '@proctor/testkit';
+import { createTopics, deleteTopics, randomName } from '@proctor/testkit/stack';
 import { Redis } from 'ioredis';
 import { stackConfig } from '../../infra/stack/config.ts';
-import { createTopics, deleteTopics, randomName } from '../../processor/src/testing/stack.ts';
 import { cpuMs, freePort, type ServedEdge, serveWithWorkerd } from './edge-workerd.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');

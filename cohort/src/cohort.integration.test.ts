@@ -3,8 +3,8 @@
 
 import { mintDevToken, type ProcessorChild, startProcessor } from '@proctor/testkit';
 import { type StartedEdge, startEdge } from '@proctor/testkit/edge';
+import { type TestEnv, testEnv, waitFor } from '@proctor/testkit/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestEnv, testEnv, waitFor } from '../../processor/src/testing/stack.ts';
 import { expectedWorkload, type FixedWorkloadResult, runFixedWorkload } from './fixedWorkload.ts';
 import type { Behaviour } from './mix.ts';
 

@@ -5,9 +5,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createIssuer, freePort, type Issuer, type ProcessorChild, startProcessor } from '@proctor/testkit';
 import { candidate, type StartedEdge, startEdge } from '@proctor/testkit/edge';
+import { type TestEnv, testEnv, waitFor } from '@proctor/testkit/stack';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestEnv, testEnv, waitFor } from '../../processor/src/testing/stack.ts';
 import {
   buildDashboard,
   DASHBOARD_DIR,

@@ -14,8 +14,8 @@ import {
   startProcessor,
 } from '@proctor/testkit';
 import { type StartedEdge, startEdge } from '@proctor/testkit/edge';
+import { type TestEnv, testEnv } from '@proctor/testkit/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestEnv, testEnv } from '../../processor/src/testing/stack.ts';
 import { buildDashboard, type RunningDashboard, rand, startDashboard } from './harness.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');

@@ -2,9 +2,9 @@
 // processors in one group.
 
 import type { ProcessorChild } from '@proctor/testkit';
+import { alertIds, committedTotal, endedSessions, produceRecords, type TestEnv, waitFor } from '@proctor/testkit/stack';
 import { describe, expect, it } from 'vitest';
 import { processorHarness } from '../testing/harness.ts';
-import { alertIds, committedTotal, endedSessions, produceRecords, type TestEnv, waitFor } from '../testing/stack.ts';
 import { startTcpProxy } from '../testing/tcpProxy.ts';
 import { expectedOutcome, interleave, randomSessionId, sessionRecords } from '../testing/workload.ts';
 

@@ -9,8 +9,8 @@ import {
   WALKTHROUGH_VARIANTS,
   walkthroughVariant,
 } from '@proctor/testkit/edge';
+import { waitFor } from '@proctor/testkit/stack';
 import { describe, expect, it } from 'vitest';
-import { waitFor } from '../testing/stack.ts';
 import { writePathPerFile } from '../testing/writePath.ts';
 
 const w = writePathPerFile(3);

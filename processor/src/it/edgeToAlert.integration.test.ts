@@ -3,8 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AnomalyEvent } from '@proctor/contracts';
 import { type Candidate, candidate } from '@proctor/testkit/edge';
+import { waitFor } from '@proctor/testkit/stack';
 import { describe, expect, it } from 'vitest';
-import { waitFor } from '../testing/stack.ts';
 import { writePathPerFile } from '../testing/writePath.ts';
 
 const w = writePathPerFile(3);

@@ -3,8 +3,8 @@
 
 import { type ProcessorChild, startProcessor } from '@proctor/testkit';
 import { type StartedEdge, startEdge } from '@proctor/testkit/edge';
+import { type TestEnv, testEnv } from '@proctor/testkit/stack';
 import { afterAll, beforeAll } from 'vitest';
-import { type TestEnv, testEnv } from './stack.ts';
 
 export interface WritePath {
   env: TestEnv;
