@@ -1,7 +1,9 @@
 // The route layer's shared parts in the form @hono/zod-openapi registers: JSON content with the schema's own
 // examples, the error responses a route can give, the exam-token security and the document's own fields.
+import { createRoute } from '@hono/zod-openapi';
 import { ERROR_STATUS, type ErrorCode, ErrorEnvelope } from '@proctor/contracts';
 import { z } from 'zod';
+import { BODY_ERRORS, jsonBody, type ReadJsonOptions } from './readJsonBody.ts';
 
 /** What the exam-token middleware can refuse with; every authenticated route answers these. */
 export const AUTH_ERRORS: ErrorCode[] = ['UNAUTHENTICATED', 'TOKEN_INVALID', 'TOKEN_EXPIRED', 'TOKEN_TOO_LARGE'];
@@ -39,6 +41,37 @@ export function errorResponses(codes: readonly ErrorCode[]) {
       { description: `Error envelope; code is one of ${list.join(', ')}`, content: jsonContent(ErrorEnvelope) },
     ]),
   );
+}
+
+/**
+ * A POST route that takes the exam token and a JSON body: the body is read under `read.maxBytes` and parsed once
+ * (jsonBody), then validated against `body`. It answers `ok.schema` with one of `ok.statuses` (status → what it
+ * means), or an error: the auth and body ones plus `errors`.
+ */
+export function examTokenJsonRoute<P extends string, B extends z.ZodType, S extends z.ZodType, C extends number>(o: {
+  path: P;
+  summary: string;
+  read: ReadJsonOptions;
+  body: B;
+  ok: { schema: S; statuses: Record<C, string> };
+  errors: readonly ErrorCode[];
+}) {
+  const ok = Object.entries<string>(o.ok.statuses).map(([status, description]) => [
+    status,
+    { description, content: jsonContent(o.ok.schema) },
+  ]);
+  return createRoute({
+    method: 'post',
+    path: o.path,
+    summary: o.summary,
+    security: EXAM_TOKEN,
+    middleware: jsonBody(o.read),
+    request: { body: { required: true, content: jsonContent(o.body) } },
+    responses: {
+      ...(Object.fromEntries(ok) as Record<C, { description: string; content: ReturnType<typeof jsonContent<S>> }>),
+      ...errorResponses([...AUTH_ERRORS, ...BODY_ERRORS, ...o.errors]),
+    },
+  });
 }
 
 /** The document's own fields (paths and components come from the registered routes). */

@@ -1,6 +1,6 @@
 // POST /events/batch: validates each event, drops duplicates, and answers 2xx only once every accepted event is
 // durable in Kafka (one produce request per batch, keyed by sessionId).
-import { createRoute, defineOpenAPIRoute } from '@hono/zod-openapi';
+import { defineOpenAPIRoute } from '@hono/zod-openapi';
 import {
   EVENT_LIMITS,
   EventBatchBody,
@@ -13,23 +13,18 @@ import { fromStore, unavailable } from '../errors.ts';
 import { claimEvents, markDone, releaseClaims } from '../events/dedupe.ts';
 import { createRateLimits, rateLimited } from '../events/rateLimit.ts';
 import { validateEvents } from '../events/validateEvents.ts';
-import { AUTH_ERRORS, EXAM_TOKEN, errorResponses, jsonContent } from '../http/openapi.ts';
-import { BODY_ERRORS, jsonBody } from '../http/readJsonBody.ts';
+import { examTokenJsonRoute } from '../http/openapi.ts';
 import { evalScript } from '../services/luaScript.ts';
 import { ACTIVE_SESSION_ERRORS, assertActive, assertOwnSession } from '../sessions/requireSession.ts';
 import { parseTouch, touchCommand } from '../sessions/sessionStore.ts';
 
-const route = createRoute({
-  method: 'post',
+const route = examTokenJsonRoute({
   path: '/events/batch',
   summary: 'Submit up to 100 anomaly events; invalid ones are rejected by eventId, repeats are reported as duplicates',
-  security: EXAM_TOKEN,
-  middleware: jsonBody({ maxBytes: EVENT_LIMITS.maxBodyBytes }),
-  request: { body: { required: true, content: jsonContent(EventBatchBody) } },
-  responses: {
-    200: { description: 'Every accepted event is durable in Kafka', content: jsonContent(EventBatchResponse) },
-    ...errorResponses([...AUTH_ERRORS, ...BODY_ERRORS, ...ACTIVE_SESSION_ERRORS]),
-  },
+  read: { maxBytes: EVENT_LIMITS.maxBodyBytes },
+  body: EventBatchBody,
+  ok: { schema: EventBatchResponse, statuses: { 200: 'Every accepted event is durable in Kafka' } },
+  errors: ACTIVE_SESSION_ERRORS,
 });
 
 export const eventsBatch = defineOpenAPIRoute<typeof route, AppEnv>({

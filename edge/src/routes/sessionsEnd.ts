@@ -1,5 +1,5 @@
 // POST /sessions/end: closes the session (later events get 409), drops it from liveness and announces the end.
-import { createRoute, defineOpenAPIRoute } from '@hono/zod-openapi';
+import { defineOpenAPIRoute } from '@hono/zod-openapi';
 import {
   ApiError,
   KAFKA_SCHEMA_VERSION,
@@ -10,30 +10,17 @@ import {
 import type { AppEnv } from '../context.ts';
 import { fromStore, unavailable } from '../errors.ts';
 import { createControlLimit, rateLimited } from '../events/rateLimit.ts';
-import { AUTH_ERRORS, EXAM_TOKEN, errorResponses, jsonContent } from '../http/openapi.ts';
-import { BODY_ERRORS, jsonBody } from '../http/readJsonBody.ts';
+import { examTokenJsonRoute } from '../http/openapi.ts';
 import { assertOwnSession } from '../sessions/requireSession.ts';
 import { endSession } from '../sessions/sessionStore.ts';
 
-const route = createRoute({
-  method: 'post',
+const route = examTokenJsonRoute({
   path: '/sessions/end',
   summary: 'End the session; idempotent (ending again answers the first end and re-announces it)',
-  security: EXAM_TOKEN,
-  middleware: jsonBody({ maxBytes: 1024 }),
-  request: { body: { required: true, content: jsonContent(SessionEndBody) } },
-  responses: {
-    200: { description: 'Session ended', content: jsonContent(SessionEndResponse) },
-    ...errorResponses([
-      ...AUTH_ERRORS,
-      ...BODY_ERRORS,
-      'SESSION_MISMATCH',
-      'SESSION_NOT_FOUND',
-      'FORBIDDEN',
-      'RATE_LIMITED',
-      'SERVICE_UNAVAILABLE',
-    ]),
-  },
+  read: { maxBytes: 1024 },
+  body: SessionEndBody,
+  ok: { schema: SessionEndResponse, statuses: { 200: 'Session ended' } },
+  errors: ['SESSION_MISMATCH', 'SESSION_NOT_FOUND', 'FORBIDDEN', 'RATE_LIMITED', 'SERVICE_UNAVAILABLE'],
 });
 
 export const sessionsEnd = defineOpenAPIRoute<typeof route, AppEnv>({

@@ -1,25 +1,20 @@
 // POST /sessions/heartbeat: keeps the session and its liveness deadline alive, in one Redis round trip.
-import { createRoute, defineOpenAPIRoute } from '@hono/zod-openapi';
+import { defineOpenAPIRoute } from '@hono/zod-openapi';
 import { HeartbeatResponse, SessionRefBody } from '@proctor/contracts';
 import type { AppEnv } from '../context.ts';
 import { fromStore } from '../errors.ts';
 import { createControlLimit, rateLimited } from '../events/rateLimit.ts';
-import { AUTH_ERRORS, EXAM_TOKEN, errorResponses, jsonContent } from '../http/openapi.ts';
-import { BODY_ERRORS, jsonBody } from '../http/readJsonBody.ts';
+import { examTokenJsonRoute } from '../http/openapi.ts';
 import { ACTIVE_SESSION_ERRORS, assertActive, assertOwnSession } from '../sessions/requireSession.ts';
 import { touchSession } from '../sessions/sessionStore.ts';
 
-const route = createRoute({
-  method: 'post',
+const route = examTokenJsonRoute({
   path: '/sessions/heartbeat',
   summary: 'Report that the candidate is still connected; refreshes the session TTL and its liveness deadline',
-  security: EXAM_TOKEN,
-  middleware: jsonBody({ maxBytes: 1024 }),
-  request: { body: { required: true, content: jsonContent(SessionRefBody) } },
-  responses: {
-    200: { description: 'Alive; send the next heartbeat in nextInSeconds', content: jsonContent(HeartbeatResponse) },
-    ...errorResponses([...AUTH_ERRORS, ...BODY_ERRORS, ...ACTIVE_SESSION_ERRORS]),
-  },
+  read: { maxBytes: 1024 },
+  body: SessionRefBody,
+  ok: { schema: HeartbeatResponse, statuses: { 200: 'Alive; send the next heartbeat in nextInSeconds' } },
+  errors: ACTIVE_SESSION_ERRORS,
 });
 
 export const sessionsHeartbeat = defineOpenAPIRoute<typeof route, AppEnv>({

@@ -1,5 +1,5 @@
 // POST /sessions/start: opens (or resumes) the session the token names and announces it on Kafka.
-import { createRoute, defineOpenAPIRoute } from '@hono/zod-openapi';
+import { defineOpenAPIRoute } from '@hono/zod-openapi';
 import {
   ApiError,
   KAFKA_SCHEMA_VERSION,
@@ -11,38 +11,30 @@ import {
 import type { AppEnv } from '../context.ts';
 import { fromStore, unavailable } from '../errors.ts';
 import { createControlLimit, rateLimited } from '../events/rateLimit.ts';
-import { AUTH_ERRORS, EXAM_TOKEN, errorResponses, jsonContent } from '../http/openapi.ts';
-import { BODY_ERRORS, jsonBody } from '../http/readJsonBody.ts';
+import { examTokenJsonRoute } from '../http/openapi.ts';
 import { readPolicies } from '../sessions/policyStore.ts';
 import { startSession } from '../sessions/sessionStore.ts';
 
 /** A start body is a config and a few client facts: 16 KiB is generous. */
 const MAX_START_BODY_BYTES = 16 * 1024;
 
-const route = createRoute({
-  method: 'post',
+const route = examTokenJsonRoute({
   path: '/sessions/start',
   summary: 'Start the proctoring session named by the token, or resume it (resumed: true) if already active',
-  security: EXAM_TOKEN,
-  middleware: jsonBody({ maxBytes: MAX_START_BODY_BYTES, emptyValue: {} }),
-  request: { body: { required: true, content: jsonContent(SessionStartBody) } },
-  responses: {
-    201: { description: 'Session started', content: jsonContent(SessionStartResponse) },
-    200: {
-      description: 'Session was already active and is resumed unchanged',
-      content: jsonContent(SessionStartResponse),
-    },
-    ...errorResponses([
-      ...AUTH_ERRORS,
-      ...BODY_ERRORS,
-      'FORBIDDEN',
-      'EXAM_CONFIG_LOOSENED',
-      'ACCOMMODATION_NOT_ALLOWED',
-      'SESSION_ENDED',
-      'RATE_LIMITED',
-      'SERVICE_UNAVAILABLE',
-    ]),
+  read: { maxBytes: MAX_START_BODY_BYTES, emptyValue: {} },
+  body: SessionStartBody,
+  ok: {
+    schema: SessionStartResponse,
+    statuses: { 201: 'Session started', 200: 'Session was already active and is resumed unchanged' },
   },
+  errors: [
+    'FORBIDDEN',
+    'EXAM_CONFIG_LOOSENED',
+    'ACCOMMODATION_NOT_ALLOWED',
+    'SESSION_ENDED',
+    'RATE_LIMITED',
+    'SERVICE_UNAVAILABLE',
+  ],
 });
 
 export const sessionsStart = defineOpenAPIRoute<typeof route, AppEnv>({
@@ -115,9 +107,7 @@ export const sessionsStart = defineOpenAPIRoute<typeof route, AppEnv>({
     }
     logger.info(created ? 'session_started' : 'session_resumed', { sessionId, tenantId: session.tenantId });
     // Parsing strips the store's extra fields (endReason) from the view.
-    return c.json(
-      SessionStartResponse.parse({ session, resumed: !created, config: session.config }),
-      created ? 201 : 200,
-    );
+    const view = SessionStartResponse.parse({ session, resumed: !created, config: session.config });
+    return created ? c.json(view, 201) : c.json(view, 200);
   },
 });
