@@ -5,8 +5,8 @@
 // The page must show every candidate and the alerts; the latencies are printed, not asserted (a shared 2-core box).
 import { percentile, startCohort, summary } from '@proctor/cohort';
 import { mintDevToken } from '@proctor/testkit';
+import { CHROMIUM_FLAGS } from '@proctor/testkit/browser';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_FLAGS } from '../client/test/chromium.ts';
 import { startCohortStack, startDashboard } from './lib/cohort-stack.ts';
 
 const CANDIDATES = Number(process.env.BENCH_DASHBOARD_CANDIDATES ?? 2000);

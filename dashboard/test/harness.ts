@@ -25,9 +25,9 @@ import {
   TEST_ISSUER,
   type TestDb,
 } from '@proctor/testkit';
+import { CHROMIUM_FLAGS } from '@proctor/testkit/browser';
 import { Redis } from 'ioredis';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { CHROMIUM_FLAGS } from '../../client/test/chromium.ts';
 
 export const DASHBOARD_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

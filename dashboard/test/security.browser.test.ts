@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { Issuer } from '@proctor/testkit';
+import { CHROMIUM_FLAGS } from '@proctor/testkit/browser';
 import type { Redis } from 'ioredis';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_FLAGS } from '../../client/test/chromium.ts';
 import { SESSION_COOKIE } from '../src/server/auth/sessionCookie.ts';
 import {
   launchPageHtml,
