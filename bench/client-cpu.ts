@@ -4,7 +4,7 @@
 // (two page loads). Goal: ≤ 15% of one core for proctoring with identity on. CPU time from /proc, so other
 // processes on a shared box slow it less than wall-clock timing would; repeat runs to see the noise.
 import { join } from 'node:path';
-import { launchChromium } from '../client/test/chromium.ts';
+import { launchChromium } from '@proctor/testkit/browser';
 import { acceptAndStart, examUrl } from '../client/test/examFlow.ts';
 import { buildExamSite, serveExamSite } from '../client/test/examSite.ts';
 import { writeFakeCamera } from '../client/test/fakeCamera.ts';

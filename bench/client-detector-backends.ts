@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 // Detector speed per tfjs backend in headless Chromium (fake camera, real photo), through the library's worker.
 // Prints median ms per 640×480 frame for every backend that initializes, and the webgl/wasm ratio.
-import { launchChromium } from '../client/test/chromium.ts';
+import { launchChromium } from '@proctor/testkit/browser';
 import { writeFakeCamera } from '../client/test/fakeCamera.ts';
 import { buildHarness, serveHarness } from '../client/test/harness.ts';
 

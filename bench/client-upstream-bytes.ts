@@ -18,12 +18,12 @@ import { join } from 'node:path';
 import type { AnomalyEvent, ThumbnailsPolicy } from '@proctor/contracts';
 import { HeartbeatResponse, POLICY_DEFAULTS } from '@proctor/contracts';
 import { mintDevToken } from '@proctor/testkit';
+import { type Chromium, launchChromium } from '@proctor/testkit/browser';
 import { createThumbnailUploader } from '../client/src/thumbnails/thumbnailUploader.ts';
 import { createEdgeApi } from '../client/src/transport/edgeApi.ts';
 import { createMemoryQueue } from '../client/src/transport/eventQueue.ts';
 import { createEventSender } from '../client/src/transport/eventSender.ts';
 import { heartbeatDue } from '../client/src/transport/heartbeat.ts';
-import { type Chromium, launchChromium } from '../client/test/chromium.ts';
 import { type FakeEdge, startFakeEdge } from '../client/test/fakeEdge.ts';
 import { buildHarness, serveHarness } from '../client/test/harness.ts';
 

@@ -15,8 +15,8 @@ import { parseArgs } from 'node:util';
 import { percentile, startCohort, summary } from '@proctor/cohort';
 import type { ExamConfigOverrides } from '@proctor/contracts';
 import { mintDevToken } from '@proctor/testkit';
+import { CHROMIUM_FLAGS } from '@proctor/testkit/browser';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_FLAGS } from '../client/test/chromium.ts';
 import { RANKED_LIMIT } from '../dashboard/src/server/queries/sessions.ts';
 import { startCohortStack, startDashboard, watchStream, withTimeout } from './lib/cohort-stack.ts';
 

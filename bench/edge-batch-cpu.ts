@@ -6,11 +6,18 @@
 //     V8's sampling profiler over the inspector, in a second workerd started with --inspector-addr. Cloudflare's
 //     "CPU time" (billed, and limited per request) is this one: it excludes the runtime's network I/O.
 // Goal: ratio <= 3x. Phase 2 also prints process CPU with the profiler off and on, to show what profiling distorts.
+// With BENCH_BASELINE_BUNDLE set, it instead compares process CPU of that bundle (another commit's edge) and the
+// current edge in one run.
 import { randomUUID } from 'node:crypto';
-import { candidate, noFaceEvent } from '../edge/testing/client.ts';
-import { deleteByPrefix, stackRedis } from '../edge/testing/harness.ts';
-import { createTestTopic } from '../edge/testing/kafkaTopic.ts';
-import { bundleEdge, localStackEnv } from '../edge/testing/startEdge.ts';
+import {
+  bundleEdge,
+  candidate,
+  createTestTopic,
+  deleteByPrefix,
+  localStackEnv,
+  noFaceEvent,
+  stackRedis,
+} from '@proctor/testkit/edge';
 import { bundleModules, printSelfTime, SelfTime } from './lib/edge-profile-breakdown.ts';
 import { connectInspector, type ProfileSummary, profileWhile, summarise } from './lib/edge-v8-profiler.ts';
 import { CPU_TICK_MS, cpuMs, runQueueWaitMs, type ServedEdge, serveWithWorkerd } from './lib/edge-workerd.ts';
@@ -116,6 +123,39 @@ async function processCpu(env: Record<string, string>) {
   } finally {
     edge.child.kill();
   }
+}
+
+/**
+ * A/B in one run (BENCH_BASELINE_BUNDLE=<a Worker bundle built from another commit>): process CPU of the baseline
+ * and the current edge, served in turn as A B B A so that drift of the shared box falls on both alike.
+ */
+async function compareWithBaseline(env: Record<string, string>, baseline: string) {
+  const runs: Record<'baseline' | 'current', { hello: number; batch: number }[]> = { baseline: [], current: [] };
+  for (const which of ['baseline', 'current', 'current', 'baseline'] as const) {
+    const edge = await serveWithWorkerd(env, which === 'baseline' ? { bundle: baseline } : {});
+    try {
+      const r = await routes(edge);
+      const hello = await measure(r.pid, HELLO_REQUESTS / 2, r.hello);
+      const batch = await measure(r.pid, BATCH_REQUESTS / 2, r.batch);
+      runs[which].push({ hello: hello.cpuUsPerRequest, batch: batch.cpuUsPerRequest });
+      console.log(
+        `[${which}] hello ${us(hello.cpuUsPerRequest)}, batch x${EVENTS_PER_BATCH} ${us(batch.cpuUsPerRequest)}`,
+      );
+    } finally {
+      edge.child.kill();
+    }
+  }
+  const mean = (which: keyof typeof runs, kind: 'hello' | 'batch') => avg(runs[which], (x) => x[kind]);
+  for (const kind of ['hello', 'batch'] as const) {
+    console.log(
+      `${kind.padEnd(5)} process CPU/req: baseline ${us(mean('baseline', kind))}, current ${us(mean('current', kind))}, ` +
+        `current/baseline ${(mean('current', kind) / mean('baseline', kind)).toFixed(3)}x`,
+    );
+  }
+  console.log(
+    `ratio batch/hello: baseline ${(mean('baseline', 'batch') / mean('baseline', 'hello')).toFixed(2)}x, ` +
+      `current ${(mean('current', 'batch') / mean('current', 'hello')).toFixed(2)}x`,
+  );
 }
 
 interface Profiled {
@@ -258,8 +298,12 @@ const env = {
   RATE_LIMIT_TENANT_EVENTS_PER_MINUTE: '100000000',
 };
 try {
-  const processRatio = await processCpu(env);
-  await isolateCpu(env, processRatio);
+  const baseline = process.env.BENCH_BASELINE_BUNDLE;
+  if (baseline) await compareWithBaseline(env, baseline);
+  else {
+    const processRatio = await processCpu(env);
+    await isolateCpu(env, processRatio);
+  }
 } finally {
   await topic.delete();
   await deleteByPrefix(stackRedis(), prefix);

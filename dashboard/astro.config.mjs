@@ -15,11 +15,11 @@ export default defineConfig({
   outDir: process.env.DASHBOARD_OUT_DIR || './dist',
   // The Node adapter would otherwise turn on filesystem sessions; ours are in Redis (src/server/auth/sessionStore.ts).
   session: false,
-  // Off on purpose: the platform's LMS launch may POST a token to /login from its own origin. The middleware
-  // instead refuses every cookie-authenticated write whose Origin is not ours (src/middleware.ts).
   // CSP: Astro hashes every script and style it emits and sends the policy as a header on rendered pages; the
   // middleware adds frame-ancestors (the exam page gets its own, from PLATFORM_ORIGINS).
   security: {
+    // Off on purpose: the platform's LMS launch may POST a token to /login from its own origin. The middleware
+    // instead refuses every cookie-authenticated write whose Origin is not ours (src/middleware.ts).
     checkOrigin: false,
     csp: {
       algorithm: 'SHA-256',

@@ -7,8 +7,8 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, createWriteStream, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stackConfig } from '../infra/stack/config.ts';
-import { bridgeHealthy } from '../infra/stack/health.ts';
+import { stackConfig } from '@proctor/infra/stack/config';
+import { bridgeHealthy } from '@proctor/infra/stack/health';
 import { busiestOf, cohortOptions, type LiveCohort, runLiveCohort } from './startCohort.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');

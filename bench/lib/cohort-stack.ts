@@ -11,12 +11,14 @@ import {
   DEV_DASHBOARD_AUDIENCE,
   DEV_ISSUER,
   devPublicKeyPem,
+  freshDatabase,
   mintDevProctorToken,
+  type ProcessorChild,
+  startProcessor,
 } from '@proctor/testkit';
+import { createTopics, deleteTopics, randomName } from '@proctor/testkit/stack';
 import { Redis } from 'ioredis';
 import { stackConfig } from '../../infra/stack/config.ts';
-import { type ProcessorChild, startProcessor } from '../../processor/src/testing/processorChild.ts';
-import { createTopics, deleteTopics, freshDatabase, randomName } from '../../processor/src/testing/stack.ts';
 import { cpuMs, freePort, type ServedEdge, serveWithWorkerd } from './edge-workerd.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');

@@ -6,7 +6,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { basename, dirname, join } from 'node:path';
-import { bundleEdge } from '../../edge/testing/startEdge.ts';
+import { bundleEdge } from '@proctor/testkit/edge';
 
 export const CPU_TICK_MS = 1000 / Number(spawnSync('getconf', ['CLK_TCK']).stdout.toString().trim() || 100);
 
@@ -32,9 +32,12 @@ export interface ServedEdge {
 /** Serves the bundled Worker with `workerd serve`; resolves once /healthz answers. */
 export async function serveWithWorkerd(
   env: Record<string, string>,
-  options: { inspector?: boolean } = {},
+  options: {
+    inspector?: boolean /** A prebuilt Worker bundle (an A/B baseline); the current edge otherwise. */;
+    bundle?: string;
+  } = {},
 ): Promise<ServedEdge> {
-  const bundle = await bundleEdge();
+  const bundle = options.bundle ?? (await bundleEdge());
   const port = await freePort();
   // The config sits next to the bundle: workerd resolves `embed` relative to the config and refuses "..".
   const dir = dirname(bundle);

@@ -1,14 +1,14 @@
-// The exam page in Chromium against the REAL edge (workerd via edge/testing/startEdge.ts) and the local stack:
+// The exam page in Chromium against the REAL edge (workerd via startEdge of @proctor/testkit/edge) and the local stack:
 // three faces in view must end as a MULTI_PERSON record in Kafka, keyed by the session id.
 // Needs the local stack (npm run stack:up).
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { deriveSessionId } from '@proctor/contracts';
+import { mintDevToken } from '@proctor/testkit';
+import { launchChromium } from '@proctor/testkit/browser';
+import { createTestTopic, type StartedEdge, startEdge, type TestTopic } from '@proctor/testkit/edge';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestTopic, type TestTopic } from '../../edge/testing/kafkaTopic.ts';
-import { mintDevToken, type StartedEdge, startEdge } from '../../edge/testing/startEdge.ts';
-import { launchChromium } from '../test/chromium.ts';
 import { startCorsProxy } from '../test/corsProxy.ts';
 import { examUrl, launchExam, until } from '../test/examFlow.ts';
 import { buildExamSite, type ExamSite, serveExamSite } from '../test/examSite.ts';

@@ -2,10 +2,10 @@
 // room is told to turn on a light, a candidate far away is told to move closer, and nothing leaves the page.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { freePort } from '@proctor/testkit';
+import { launchChromium } from '@proctor/testkit/browser';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../dashboard/test/harness.ts';
-import { launchChromium } from '../test/chromium.ts';
 import { examUrl } from '../test/examFlow.ts';
 import { buildExamSite, type ExamSite, serveExamSite } from '../test/examSite.ts';
 import { type SceneName, writeFakeCamera } from '../test/fakeCamera.ts';

@@ -2,9 +2,9 @@
 // against a recording stand-in for the edge (edge.browser.test.ts covers the real edge and Kafka).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { type Chromium, launchChromium } from '@proctor/testkit/browser';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Chromium, launchChromium } from '../test/chromium.ts';
 import { bodyData, examUrl, launchExam, loggedEventIds, until } from '../test/examFlow.ts';
 import { buildExamSite, type ExamSite, serveExamSite } from '../test/examSite.ts';
 import { writeFakeCamera } from '../test/fakeCamera.ts';

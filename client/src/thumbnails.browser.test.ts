@@ -4,11 +4,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { THUMBNAIL_LIMITS, type ThumbnailsPolicy } from '@proctor/contracts';
+import { freePort } from '@proctor/testkit';
+import { launchChromium } from '@proctor/testkit/browser';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../dashboard/test/harness.ts';
 import { readImageHeader } from '../../edge/src/thumbnails/imageHeader.ts';
-import { launchChromium } from '../test/chromium.ts';
 import { acceptAndStart, examUrl, until } from '../test/examFlow.ts';
 import { buildExamSite, type ExamSite, serveExamSite } from '../test/examSite.ts';
 import { writeFakeCamera } from '../test/fakeCamera.ts';

@@ -1,9 +1,10 @@
 // The fixed cohort through every real part: candidates on the client transport → the edge in workerd → the Upstash
 // shim and the Kafka REST bridge → Kafka → the processor (its own process) → Redis and MariaDB.
+
+import { mintDevToken, type ProcessorChild, startProcessor } from '@proctor/testkit';
+import { type StartedEdge, startEdge } from '@proctor/testkit/edge';
+import { type TestEnv, testEnv, waitFor } from '@proctor/testkit/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mintDevToken, type StartedEdge, startEdge } from '../../edge/testing/startEdge.ts';
-import { type ProcessorChild, startProcessor } from '../../processor/src/testing/processorChild.ts';
-import { type TestEnv, testEnv, waitFor } from '../../processor/src/testing/stack.ts';
 import { expectedWorkload, type FixedWorkloadResult, runFixedWorkload } from './fixedWorkload.ts';
 import type { Behaviour } from './mix.ts';
 

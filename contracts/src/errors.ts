@@ -46,6 +46,29 @@ export const ErrorEnvelope = z.object({
 });
 export type ErrorEnvelope = z.infer<typeof ErrorEnvelope>;
 
+/** The envelope for one error; `details` only when there are some. */
+export function errorEnvelope(code: ErrorCode, message: string, requestId: string, details?: unknown): ErrorEnvelope {
+  return { error: { code, message, requestId, ...(details === undefined ? {} : { details }) } };
+}
+
+/**
+ * An expected failure with a contract code, thrown where returning a value is awkward. Each service has one exit
+ * that turns it into the envelope (the edge's onError, the dashboard's middleware); `headers` ride along, such as
+ * Retry-After or WWW-Authenticate.
+ */
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly details: unknown;
+  readonly headers: Record<string, string>;
+  constructor(code: ErrorCode, message: string, options: { details?: unknown; headers?: Record<string, string> } = {}) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+    this.details = options.details;
+    this.headers = options.headers ?? {};
+  }
+}
+
 /**
  * Codes used for one rejected event inside an otherwise accepted batch (reported per index and eventId, with a
  * message that names the accepted form or the limit). One code a line.

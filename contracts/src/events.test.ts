@@ -2,7 +2,7 @@
 // into the one canonical event (epoch ms, typed details, nothing unknown), and what stays refused says why.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { AnomalyEvent, DocumentedEventBatchBody, EventId, type exampleEventBatch, TIMESTAMP_FORMS } from './index.ts';
+import { AnomalyEvent, EventBatchBody, EventId, type exampleEventBatch, TIMESTAMP_FORMS } from './index.ts';
 
 const at = Date.UTC(2026, 0, 28, 10); // 2026-01-28T10:00:00Z
 const base = { eventId: 'evt-1', type: 'MULTI_PERSON', confidence: 0.99, details: {} };
@@ -102,9 +102,7 @@ describe('details', () => {
 describe('documented example', () => {
   it('is the design walkthrough with its dates at generation time, in both timestamp forms', () => {
     const before = Date.now();
-    const examples = (z.globalRegistry.get(DocumentedEventBatchBody)?.examples ?? []) as ReturnType<
-      typeof exampleEventBatch
-    >[];
+    const examples = (z.globalRegistry.get(EventBatchBody)?.examples ?? []) as ReturnType<typeof exampleEventBatch>[];
     const [iso, epoch] = examples;
     expect(iso!.events.map((e) => [e.eventId, e.type, e.details])).toEqual([
       ['evt-1', 'LOOK_AWAY', { durationMillis: 2000 }],
@@ -115,7 +113,10 @@ describe('documented example', () => {
       expect(before - Date.parse(e.timestamp)).toBeLessThan(20_000);
     }
     expect(epoch!.events.map((e) => typeof e.timestamp)).toEqual(['number', 'number']);
-    // Both examples are valid input.
-    for (const ex of [iso, epoch]) expect(DocumentedEventBatchBody.safeParse(ex).success).toBe(true);
+    // Both examples are valid input, every event included.
+    for (const ex of [iso, epoch]) {
+      expect(EventBatchBody.safeParse(ex).success).toBe(true);
+      for (const e of ex!.events) expect(AnomalyEvent.safeParse(e).success).toBe(true);
+    }
   });
 });

@@ -6,8 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
+import { stackConfig } from '@proctor/infra/stack/config';
 import { DEV_DASHBOARD_AUDIENCE, DEV_ISSUER, devPublicKeyPem, mintDevProctorToken } from '@proctor/testkit';
-import { stackConfig } from '../../infra/stack/config.ts';
 
 const entry = new URL('../dist/server/entry.mjs', import.meta.url);
 if (!existsSync(entry)) {

@@ -3,14 +3,14 @@
 // from auth and gets its own frame-ancestors.
 
 import { defineMiddleware } from 'astro:middleware';
-import { errorContext } from '@proctor/contracts';
+import { ApiError, errorContext } from '@proctor/contracts';
 import { authenticate, SESSION_COOKIE } from './server/auth/principal.ts';
 import { mayAccess } from './server/auth/roles.ts';
 import { clearSessionCookie } from './server/auth/sessionCookie.ts';
 import { platformOrigins } from './server/env.ts';
 import { bodyLimitFor, declaredTooLarge } from './server/http/bodyLimit.ts';
 import { isUnavailable, sameOrigin } from './server/http/requestChecks.ts';
-import { ApiFailure, apiError } from './server/http/respond.ts';
+import { apiError } from './server/http/respond.ts';
 import { addCspDirective, examFrameAncestors, requestIdOf, SECURITY_HEADERS } from './server/http/securityHeaders.ts';
 import { log } from './server/log.ts';
 import { services } from './server/services.ts';
@@ -89,7 +89,9 @@ export const onRequest = defineMiddleware(async (context, next) => {
     }
     return secure(await next());
   } catch (err) {
-    if (err instanceof ApiFailure) return secure(apiError(err.code, err.message, requestId, { details: err.details }));
+    if (err instanceof ApiError) {
+      return secure(apiError(err.code, err.message, requestId, { details: err.details, headers: err.headers }));
+    }
     log.error('dashboard_request_failed', { requestId, path, ...errorContext(err) });
     if (isUnavailable(err)) {
       return secure(apiError('SERVICE_UNAVAILABLE', 'a dependency is unavailable; try again shortly', requestId));

@@ -2,18 +2,14 @@
 // otherwise bad tokens are refused with 401; another tenant's ids answer 404 exactly like unknown ones; the
 // tenant never comes from the URL or body. Positive controls prove each request would succeed when allowed.
 import { type AnomalyEvent, receiptHead } from '@proctor/contracts';
+import type { Issuer } from '@proctor/testkit';
+import type { Redis } from 'ioredis';
 import { generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ROUTES } from '../src/server/api/routes.ts';
 import { requiredRole } from '../src/server/auth/roles.ts';
 import { SESSION_COOKIE, sealSession } from '../src/server/auth/sessionCookie.ts';
 import {
-  buildDashboard,
-  cleanRedis,
-  createIssuer,
-  createTestDb,
-  dashboardEnv,
-  type Issuer,
   type RunningDashboard,
   rand,
   seedAlert,
@@ -21,21 +17,17 @@ import {
   seedSnapshots,
   seedThumbnail,
   signIn,
-  startDashboard,
+  startTestDashboard,
+  stopAll,
   type TestDb,
-  testRedis,
 } from './harness.ts';
 
 const PORT = 14402;
 const A = `tenant-a-${rand(3)}`;
 const B = `tenant-b-${rand(3)}`;
-const prefix = `test-dash-${rand()}`;
-const redis = testRedis();
 
-let db: TestDb;
-let issuer: Issuer;
-let app: RunningDashboard;
-let env: Record<string, string>;
+let app: RunningDashboard, db: TestDb, issuer: Issuer, redis: Redis, prefix: string, env: Record<string, string>;
+
 const ids = { A: { schedule: 'exam-a', session: '', alert: '' }, B: { schedule: 'exam-b', session: '', alert: '' } };
 type Ids = (typeof ids)['A'];
 /** The one evidence event each tenant's alert holds (what a receipt is checked against). */
@@ -118,9 +110,7 @@ async function readSome(res: Response): Promise<string> {
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 beforeAll(async () => {
-  [db, issuer] = await Promise.all([createTestDb(), createIssuer()]);
-  env = dashboardEnv(db, issuer, prefix);
-  app = await startDashboard({ outDir: buildDashboard(), port: PORT, env });
+  ({ app, db, issuer, redis, prefix, env } = await startTestDashboard('dash', { port: PORT }));
   for (const [tenant, i] of [
     [A, ids.A],
     [B, ids.B],
@@ -138,12 +128,7 @@ beforeAll(async () => {
   }
 }, 180_000);
 
-afterAll(async () => {
-  await app?.stop();
-  await db?.drop();
-  await cleanRedis(redis, prefix);
-  redis.disconnect();
-});
+afterAll(() => stopAll({ app, db, redis, prefix }));
 
 describe('positive control: the owner is served on every route', () => {
   it.each(ROUTE_IDS)('%s → 2xx for its own tenant', async (route) => {

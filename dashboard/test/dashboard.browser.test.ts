@@ -4,16 +4,12 @@
 // test-output/dashboard/.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Issuer } from '@proctor/testkit';
+import type { Redis } from 'ioredis';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  buildDashboard,
-  cleanRedis,
-  createIssuer,
-  createTestDb,
   DASHBOARD_DIR,
-  dashboardEnv,
-  type Issuer,
   launchChromium,
   launchInBrowser,
   markLive,
@@ -22,9 +18,9 @@ import {
   seedAlert,
   seedSession,
   seedSnapshots,
-  startDashboard,
+  startTestDashboard,
+  stopAll,
   type TestDb,
-  testRedis,
 } from './harness.ts';
 
 const PORT = 14403;
@@ -32,12 +28,8 @@ const SHOTS = join(DASHBOARD_DIR, '..', 'test-output', 'dashboard');
 const A = `tenant-a-${rand(3)}`;
 const B = `tenant-b-${rand(3)}`;
 const SCHEDULE_A = 'algebra-final';
-const prefix = `test-dash-ui-${rand()}`;
-const redis = testRedis();
 
-let db: TestDb;
-let issuer: Issuer;
-let app: RunningDashboard;
+let app: RunningDashboard, db: TestDb, issuer: Issuer, redis: Redis, prefix: string;
 let browser: Browser;
 const sessionsA: Record<string, string> = {};
 let sessionB = '';
@@ -55,8 +47,7 @@ async function signIn(tenant: string): Promise<Page> {
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  [db, issuer] = await Promise.all([createTestDb(), createIssuer()]);
-  app = await startDashboard({ outDir: buildDashboard(), port: PORT, env: dashboardEnv(db, issuer, prefix) });
+  ({ app, db, issuer, redis, prefix } = await startTestDashboard('dash-ui', { port: PORT }));
   for (const [user, risk] of [
     ['cand-low', 12],
     ['cand-high', 81],
@@ -80,10 +71,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await app?.stop();
-  await db?.drop();
-  await cleanRedis(redis, prefix);
-  redis.disconnect();
+  await stopAll({ app, db, redis, prefix });
 });
 
 describe('proctor dashboard in Chromium', () => {

@@ -1,12 +1,12 @@
 // The dashboard when a dependency is down: without Redis it still serves history and says live state is
 // unavailable; without MySQL the API answers 503 in the error envelope and pages show an error, not a crash.
+
+import { createIssuer, type Issuer } from '@proctor/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildDashboard,
-  createIssuer,
   createTestDb,
   dashboardEnv,
-  type Issuer,
   type RunningDashboard,
   rand,
   seedSession,

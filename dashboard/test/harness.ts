@@ -3,7 +3,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -14,60 +13,31 @@ import {
   livenessShard,
   thumbnailKey,
 } from '@proctor/contracts';
-import { dropPrefix, freshDatabase, type TestDb } from '@proctor/testkit';
+import { stackConfig } from '@proctor/infra/stack/config';
+import { stackObjectStore } from '@proctor/infra/stack/health';
+import {
+  createIssuer,
+  dropPrefix,
+  freePort,
+  freshDatabase,
+  type Issuer,
+  TEST_DASHBOARD_AUDIENCE,
+  TEST_ISSUER,
+  type TestDb,
+} from '@proctor/testkit';
+import { CHROMIUM_FLAGS } from '@proctor/testkit/browser';
 import { Redis } from 'ioredis';
-import { type CryptoKey, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { CHROMIUM_FLAGS } from '../../client/test/chromium.ts';
-import { stackConfig } from '../../infra/stack/config.ts';
-import { stackObjectStore } from '../../infra/stack/health.ts';
 
 export const DASHBOARD_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-export const ISSUER = 'https://platform.test';
-export const AUDIENCE = 'proctor-dashboard';
 
 export const rand = (n = 6) => randomBytes(n).toString('hex');
-
-/** A port nothing listens on right now (the OS picks it), for servers a test starts. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 export type { TestDb } from '@proctor/testkit';
 
 /** A throwaway migrated database (the testkit's), DECIMALs as numbers as the dashboard reads them. */
 export const createTestDb = () => freshDatabase({ prefix: 'proctor_dash', connectionLimit: 4, decimalNumbers: true });
-
-export type Issuer = Awaited<ReturnType<typeof createIssuer>>;
-
-/** An RS256 key pair standing in for the exam platform; `sign` makes tokens, `publicKeyPem` goes to the server. */
-export async function createIssuer() {
-  const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
-  const publicKeyPem = await exportSPKI(publicKey);
-  return {
-    publicKeyPem,
-    async sign(
-      claims: Record<string, unknown>,
-      opts: { expiresIn?: string | number; issuer?: string; audience?: string; key?: CryptoKey; alg?: string } = {},
-    ) {
-      return new SignJWT(claims)
-        .setProtectedHeader({ alg: opts.alg ?? 'RS256' })
-        .setIssuer(opts.issuer ?? ISSUER)
-        .setAudience(opts.audience ?? AUDIENCE)
-        .setIssuedAt()
-        .setExpirationTime(opts.expiresIn ?? '1h')
-        .sign(opts.key ?? privateKey);
-    },
-    proctor(tenantId: string, sub = `proctor-${tenantId}`, role: 'proctor' | 'admin' = 'proctor') {
-      return this.sign({ tenant_id: tenantId, sub, role, name: `Proctor ${tenantId.toUpperCase()}` });
-    },
-  };
-}
 
 /** Builds the site into its own folder under dist/ (so parallel test files never share one); serialised by flock. */
 export function buildDashboard(): string {
@@ -145,8 +115,8 @@ export async function startDashboard(opts: {
 export function dashboardEnv(db: TestDb, issuer: Issuer, redisPrefix: string): Record<string, string> {
   return {
     JWT_PUBLIC_KEY: issuer.publicKeyPem,
-    JWT_ISSUER: ISSUER,
-    JWT_AUDIENCE: AUDIENCE,
+    JWT_ISSUER: TEST_ISSUER,
+    JWT_AUDIENCE: TEST_DASHBOARD_AUDIENCE,
     MYSQL_URL: db.url,
     REDIS_URL,
     REDIS_KEY_PREFIX: redisPrefix,
@@ -315,12 +285,43 @@ export function launchPageHtml(appUrl: string, token: string, next = '/', autoSu
   );
 }
 
+/** One test file's dashboard: its own database, issuer, Redis prefix and built site on a free port. */
+export interface TestDashboard {
+  app: RunningDashboard;
+  db: TestDb;
+  issuer: Issuer;
+  redis: Redis;
+  prefix: string;
+  /** The environment the dashboard was started with. */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** Starts a TestDashboard; `name` goes into the Redis prefix, `env` is laid over the usual environment. */
+export async function startTestDashboard(
+  name: string,
+  options: { port?: number; env?: Record<string, string> } = {},
+): Promise<TestDashboard> {
+  const prefix = `test-${name}-${rand()}`;
+  const redis = testRedis();
+  const [db, issuer] = await Promise.all([createTestDb(), createIssuer()]);
+  const env = { ...dashboardEnv(db, issuer, prefix), ...options.env };
+  try {
+    const app = await startDashboard({ outDir: buildDashboard(), port: options.port ?? (await freePort()), env });
+    return { app, db, issuer, redis, prefix, env, stop: () => stopAll({ app, db, redis, prefix }) };
+  } catch (err) {
+    // The file's afterAll sees none of this: clean up here what a failed start leaves behind.
+    await stopAll({ db, redis, prefix });
+    throw err;
+  }
+}
+
 /** Stops what a dashboard test file started and removes its data. */
-export async function stopAll(t: { app?: RunningDashboard; db?: TestDb; redis: Redis; prefix: string }) {
+export async function stopAll(t: { app?: RunningDashboard; db?: TestDb; redis?: Redis; prefix?: string }) {
   await t.app?.stop();
   await t.db?.drop();
-  await cleanRedis(t.redis, t.prefix);
-  t.redis.disconnect();
+  if (t.redis && t.prefix) await cleanRedis(t.redis, t.prefix);
+  t.redis?.disconnect();
 }
 
 /** The same launch in a browser: a page that is not the dashboard submits a form with the token to /login. */

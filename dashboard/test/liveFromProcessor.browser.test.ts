@@ -6,21 +6,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { deriveSessionId, EXAM_CONFIG_DEFAULTS, type ProctorRecord } from '@proctor/contracts';
+import { createIssuer, type Issuer, type ProcessorChild, startProcessor } from '@proctor/testkit';
+import { produceRecords, type TestEnv, testEnv } from '@proctor/testkit/stack';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
-  type ProcessorChild,
-  produceRecords,
-  startProcessor,
-  type TestEnv,
-  testEnv,
-} from '../../processor/src/testing/stack.ts';
-import {
   buildDashboard,
-  createIssuer,
   DASHBOARD_DIR,
   dashboardEnv,
-  type Issuer,
   launchChromium,
   launchInBrowser,
   type RunningDashboard,

@@ -3,24 +3,15 @@
 // processor stores the session; a proctor sees the accommodation and its reason but cannot edit the policy.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { createIssuer, freePort, type Issuer, type ProcessorChild, startProcessor } from '@proctor/testkit';
+import { candidate, type StartedEdge, startEdge } from '@proctor/testkit/edge';
+import { type TestEnv, testEnv, waitFor } from '@proctor/testkit/stack';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { candidate } from '../../edge/testing/client.ts';
-import { type StartedEdge, startEdge } from '../../edge/testing/startEdge.ts';
-import {
-  type ProcessorChild,
-  startProcessor,
-  type TestEnv,
-  testEnv,
-  waitFor,
-} from '../../processor/src/testing/stack.ts';
 import {
   buildDashboard,
-  createIssuer,
   DASHBOARD_DIR,
   dashboardEnv,
-  freePort,
-  type Issuer,
   launchChromium,
   launchInBrowser,
   type RunningDashboard,

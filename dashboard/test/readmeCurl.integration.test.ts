@@ -6,11 +6,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEV_DASHBOARD_AUDIENCE, DEV_ISSUER, devPublicKeyPem } from '@proctor/testkit';
+import {
+  DEV_DASHBOARD_AUDIENCE,
+  DEV_ISSUER,
+  devPublicKeyPem,
+  type ProcessorChild,
+  startProcessor,
+} from '@proctor/testkit';
+import { type StartedEdge, startEdge } from '@proctor/testkit/edge';
+import { type TestEnv, testEnv } from '@proctor/testkit/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type StartedEdge, startEdge } from '../../edge/testing/startEdge.ts';
-import { type ProcessorChild, startProcessor } from '../../processor/src/testing/processorChild.ts';
-import { type TestEnv, testEnv } from '../../processor/src/testing/stack.ts';
 import { buildDashboard, type RunningDashboard, rand, startDashboard } from './harness.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');

@@ -3,34 +3,26 @@
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { PublishedPolicy, tenantPolicyKey } from '@proctor/contracts';
+import type { Issuer } from '@proctor/testkit';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../src/server/api/routes.ts';
 import {
-  buildDashboard,
-  createIssuer,
-  createTestDb,
   DASHBOARD_DIR,
-  dashboardEnv,
-  freePort,
-  type Issuer,
   type RunningDashboard,
   rand,
   seedAlert,
   seedSession,
   seedThumbnail,
-  startDashboard,
+  startTestDashboard,
   stopAll,
   type TestDb,
-  testRedis,
 } from './harness.ts';
 
 const T = `tenant-r-${rand(3)}`;
-const prefix = `test-roles-${rand()}`;
-const redis = testRedis();
-let db: TestDb;
-let issuer: Issuer;
-let app: RunningDashboard;
 const ids = { schedule: 'exam-r', session: '', alert: '' };
+
+let app: RunningDashboard, db: TestDb, issuer: Issuer, redis: Redis, prefix: string;
 
 type Role = 'proctor' | 'admin';
 const token = (role: Role) => issuer.proctor(T, `${role}-1`, role);
@@ -92,12 +84,7 @@ async function request(role: Role, id: keyof typeof ROUTES) {
 }
 
 beforeAll(async () => {
-  [db, issuer] = await Promise.all([createTestDb(), createIssuer()]);
-  app = await startDashboard({
-    outDir: buildDashboard(),
-    port: await freePort(),
-    env: dashboardEnv(db, issuer, prefix),
-  });
+  ({ app, db, issuer, redis, prefix } = await startTestDashboard('roles'));
   ids.session = await seedSession(db, { tenantId: T, scheduleId: ids.schedule, userId: 'cand-1', risk: 40 });
   // The alert illustrated by a thumbnail, so the thumbnail route has something to serve to an allowed role.
   const at = Date.now() - 60_000;

@@ -7,17 +7,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import type { Issuer } from '@proctor/testkit';
+import { CHROMIUM_FLAGS } from '@proctor/testkit/browser';
+import type { Redis } from 'ioredis';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_FLAGS } from '../../client/test/chromium.ts';
 import { SESSION_COOKIE } from '../src/server/auth/sessionCookie.ts';
 import {
-  buildDashboard,
-  createIssuer,
-  createTestDb,
-  dashboardEnv,
-  freePort,
-  type Issuer,
   launchPageHtml,
   markLive,
   type RunningDashboard,
@@ -25,20 +21,15 @@ import {
   seedAlert,
   seedSession,
   seedSnapshots,
-  startDashboard,
+  startTestDashboard,
   stopAll,
   type TestDb,
-  testRedis,
 } from './harness.ts';
 
 const T = `tenant-sb-${rand(3)}`;
 const SCHEDULE = 'exam-sb';
-const prefix = `test-dash-secb-${rand()}`;
-const redis = testRedis();
 
-let db: TestDb;
-let issuer: Issuer;
-let app: RunningDashboard;
+let app: RunningDashboard, db: TestDb, issuer: Issuer, redis: Redis, prefix: string;
 let sessionId = '';
 let platform: Server;
 let platformUrl = '';
@@ -46,12 +37,7 @@ let platformUrl = '';
 let launch = { token: '', next: '/' };
 
 beforeAll(async () => {
-  [db, issuer] = await Promise.all([createTestDb(), createIssuer()]);
-  app = await startDashboard({
-    outDir: buildDashboard(),
-    port: await freePort(),
-    env: dashboardEnv(db, issuer, prefix),
-  });
+  ({ app, db, issuer, redis, prefix } = await startTestDashboard('dash-secb'));
   sessionId = await seedSession(db, { tenantId: T, scheduleId: SCHEDULE, userId: 'cand-sb', risk: 64 });
   await markLive(redis, prefix, sessionId);
   await seedAlert(db, { tenantId: T, sessionId, rule: 'multi_person', severity: 'critical' });

@@ -2,48 +2,34 @@
 // no open redirect or 5xx from login input, body limits before reading, ASCII WWW-Authenticate, server-side
 // sessions (logout, SSE streams, stream cap, cross-site logout), cookie deletion, and the security headers.
 import { request as httpRequest } from 'node:http';
+import type { Issuer } from '@proctor/testkit';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE, sealSession } from '../src/server/auth/sessionCookie.ts';
 import { sessionKey } from '../src/server/auth/sessionStore.ts';
 import {
-  buildDashboard,
-  createIssuer,
-  createTestDb,
-  dashboardEnv,
-  freePort,
-  type Issuer,
   type RunningDashboard,
   rand,
   seedAlert,
   seedSession,
   signIn,
-  startDashboard,
+  startTestDashboard,
   stopAll,
   type TestDb,
-  testRedis,
 } from './harness.ts';
 
 const T = `tenant-s-${rand(3)}`;
 const SCHEDULE = 'exam-s';
 const PLATFORM = 'https://lms.example.edu';
-const prefix = `test-dash-sec-${rand()}`;
-const redis = testRedis();
 
-let db: TestDb;
-let issuer: Issuer;
-let app: RunningDashboard;
-let env: Record<string, string>;
+let app: RunningDashboard, db: TestDb, issuer: Issuer, redis: Redis, prefix: string, env: Record<string, string>;
+
 let alertId = '';
 
 beforeAll(async () => {
-  [db, issuer] = await Promise.all([createTestDb(), createIssuer()]);
-  env = {
-    ...dashboardEnv(db, issuer, prefix),
-    PLATFORM_ORIGINS: PLATFORM,
-    MAX_STREAMS_PER_PROCTOR: '2',
-    SESSION_CHECK_MS: '300',
-  };
-  app = await startDashboard({ outDir: buildDashboard(), port: await freePort(), env });
+  ({ app, db, issuer, redis, prefix, env } = await startTestDashboard('dash-sec', {
+    env: { PLATFORM_ORIGINS: PLATFORM, MAX_STREAMS_PER_PROCTOR: '2', SESSION_CHECK_MS: '300' },
+  }));
   const session = await seedSession(db, { tenantId: T, scheduleId: SCHEDULE, userId: 'cand-s', risk: 40 });
   alertId = await seedAlert(db, { tenantId: T, sessionId: session });
 }, 180_000);

@@ -5,26 +5,21 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { thumbnailKey } from '@proctor/contracts';
 import { eraseSessionThumbnails } from '@proctor/contracts/objects';
+import type { Issuer } from '@proctor/testkit';
+import type { Redis } from 'ioredis';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
-  buildDashboard,
-  createIssuer,
-  createTestDb,
-  dashboardEnv,
-  freePort,
-  type Issuer,
   launchChromium,
   launchInBrowser,
   type RunningDashboard,
   rand,
   seedAlert,
   seedSession,
-  startDashboard,
+  startTestDashboard,
   stopAll,
   type TestDb,
   testObjects,
-  testRedis,
 } from './harness.ts';
 
 const SHOTS = join(import.meta.dirname, '..', '..', 'test-output', 'dashboard');
@@ -32,23 +27,14 @@ const JPEG = new Uint8Array(
   readFileSync(join(import.meta.dirname, '..', '..', 'edge', 'src', 'thumbnails', 'fixtures', 'ok-96.jpg')),
 );
 const tenant = `tenant-${rand(3)}`;
-const prefix = `test-thumb-ui-${rand()}`;
-const redis = testRedis();
-let db: TestDb;
-let issuer: Issuer;
-let app: RunningDashboard;
+let app: RunningDashboard, db: TestDb, issuer: Issuer, redis: Redis, prefix: string;
 let browser: Browser;
 let sessionId = '';
 let alertId = '';
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  [db, issuer] = await Promise.all([createTestDb(), createIssuer()]);
-  app = await startDashboard({
-    outDir: buildDashboard(),
-    port: await freePort(),
-    env: dashboardEnv(db, issuer, prefix),
-  });
+  ({ app, db, issuer, redis, prefix } = await startTestDashboard('thumb-ui'));
   browser = await launchChromium();
   sessionId = await seedSession(db, { tenantId: tenant, scheduleId: 'exam-t', userId: 'cand-1', risk: 60 });
   const eventId = randomUUID();

@@ -2,44 +2,31 @@
 // view audited before the bytes leave, never cached, absent after erasure; another tenant gets the same 404 as none.
 import { randomUUID } from 'node:crypto';
 import { eraseSessionThumbnails } from '@proctor/contracts/objects';
+import type { Issuer } from '@proctor/testkit';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  buildDashboard,
-  createIssuer,
-  createTestDb,
-  dashboardEnv,
-  freePort,
-  type Issuer,
   type RunningDashboard,
   rand,
   seedAlert,
   seedSession,
   seedThumbnail,
-  startDashboard,
+  startTestDashboard,
   stopAll,
   type TestDb,
   TINY_JPEG,
   testObjects,
-  testRedis,
 } from './harness.ts';
 
 const A = `tenant-a-${rand(3)}`;
 const B = `tenant-b-${rand(3)}`;
-const prefix = `test-thumb-${rand()}`;
-const redis = testRedis();
-let db: TestDb;
-let issuer: Issuer;
-let app: RunningDashboard;
 const a = { session: '', withThumb: '', without: '', eventId: randomUUID() };
 const b = { session: '', alert: '' };
 
+let app: RunningDashboard, db: TestDb, issuer: Issuer, redis: Redis, prefix: string;
+
 beforeAll(async () => {
-  [db, issuer] = await Promise.all([createTestDb(), createIssuer()]);
-  app = await startDashboard({
-    outDir: buildDashboard(),
-    port: await freePort(),
-    env: dashboardEnv(db, issuer, prefix),
-  });
+  ({ app, db, issuer, redis, prefix } = await startTestDashboard('thumb'));
   a.session = await seedSession(db, { tenantId: A, scheduleId: 'exam-a', userId: 'cand-1', risk: 70 });
   const at = Date.now() - 60_000;
   a.withThumb = await seedAlert(db, {

@@ -2,7 +2,7 @@
 // dev public key. Regenerated on every dev start so it follows the stack's config.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { localStackEnv } from '../testing/startEdge.ts';
+import { localStackEnv } from '@proctor/testkit/edge';
 
 const target = join(import.meta.dirname, '..', '..', '.dev.vars');
 const env = await localStackEnv();

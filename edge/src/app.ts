@@ -1,24 +1,29 @@
-// The edge API: middleware order, the route table and the single error exit.
-import { Hono } from 'hono';
+// The edge API: middleware order, the routes (each file holds its contract and handler) and the single error exit.
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { ANOMALY_EVENT_COMPONENT, AnomalyEvent } from '@proctor/contracts';
 import { cors } from 'hono/cors';
 import type { AppEnv } from './context.ts';
 import type { EdgeEnv } from './env.ts';
-import { notFound, onError } from './errors.ts';
+import { notFound, onError, validationFailed } from './errors.ts';
+import { EXAM_TOKEN_SCHEME } from './http/openapi.ts';
 import { examTokenAuth } from './middleware/auth.ts';
 import { init } from './middleware/init.ts';
-import type { Route } from './openapi/contract.ts';
 import { eventsBatch } from './routes/eventsBatch.ts';
 import { healthz } from './routes/healthz.ts';
-import { openapiRoute } from './routes/openapi.ts';
+import { openapiDocument } from './routes/openapi.ts';
 import { sessionsEnd } from './routes/sessionsEnd.ts';
 import { sessionsHeartbeat } from './routes/sessionsHeartbeat.ts';
 import { sessionsStart } from './routes/sessionsStart.ts';
 import { thumbnails } from './routes/thumbnails.ts';
 
-const apiRoutes: Route[] = [sessionsStart, sessionsHeartbeat, sessionsEnd, eventsBatch, thumbnails, healthz];
-
-export function createApp(config: EdgeEnv): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+export function createApp(config: EdgeEnv): OpenAPIHono<AppEnv> {
+  // A request that fails its route's schema (body or query) is a 400 VALIDATION_FAILED through onError, like any
+  // other refusal.
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook(result) {
+      if (!result.success) throw validationFailed(result.error, result.target === 'query' ? 'query' : 'body');
+    },
+  });
   const auth = examTokenAuth(config);
   // CORS first, so a browser's preflight is answered before auth and routing see it.
   const origins = config.CORS_ALLOWED_ORIGINS;
@@ -33,12 +38,29 @@ export function createApp(config: EdgeEnv): Hono<AppEnv> {
     }),
   );
   app.use('*', init(config));
+
+  const routes = [
+    sessionsStart,
+    sessionsHeartbeat,
+    sessionsEnd,
+    eventsBatch,
+    thumbnails,
+    healthz,
+    openapiDocument(app),
+  ];
   const allowed = new Map<string, string[]>();
-  for (const { contract, handler } of [...apiRoutes, openapiRoute(apiRoutes.map((r) => r.contract))]) {
-    allowed.set(contract.path, [...(allowed.get(contract.path) ?? []), contract.method.toUpperCase()]);
-    if (contract.auth) app.on(contract.method.toUpperCase(), contract.path, auth, handler);
-    else app.on(contract.method.toUpperCase(), contract.path, handler);
+  for (const { route } of routes) {
+    const method = route.method.toUpperCase();
+    allowed.set(route.path, [...(allowed.get(route.path) ?? []), method]);
+    // The exam token is checked on exactly the routes that document it, before their body is read.
+    if (route.security?.length) app.on(method, route.path, auth);
   }
+  app.openapiRoutes(routes);
+  app.openAPIRegistry.registerComponent('securitySchemes', 'examToken', EXAM_TOKEN_SCHEME);
+  // A batch's events are parsed one by one (see EventBatchBody), and documented by reference to this schema. The
+  // registry names it through `.openapi()`, which @hono/zod-openapi adds to zod schemas built after it loaded: the
+  // copy made here is one, whatever order the modules were loaded in.
+  app.openAPIRegistry.register(ANOMALY_EVENT_COMPONENT, AnomalyEvent.meta({}));
   app.notFound(notFound(allowed));
   app.onError(onError);
   return app;

@@ -1,23 +1,10 @@
-// The one way errors leave the edge: ApiError carries a contract code, onError turns anything into the envelope.
-
-import type { Logger } from '@proctor/contracts';
-import { type ErrorCode, type ErrorEnvelope, statusOf } from '@proctor/contracts';
+// The one way errors leave the edge: ApiError (contracts) carries a contract code, onError turns anything into the
+// envelope.
+import { ApiError, type ErrorCode, errorEnvelope, type Logger, statusOf } from '@proctor/contracts';
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import type { AppEnv } from './context.ts';
-
-export class ApiError extends Error {
-  readonly code: ErrorCode;
-  readonly details: unknown;
-  readonly headers: Record<string, string>;
-  constructor(code: ErrorCode, message: string, options: { details?: unknown; headers?: Record<string, string> } = {}) {
-    super(message);
-    this.name = 'ApiError';
-    this.code = code;
-    this.details = options.details;
-    this.headers = options.headers ?? {};
-  }
-}
 
 /** 503 with a Retry-After the client's queue honours: the request did nothing durable and may be repeated. */
 export function unavailable(what: string, retryAfterSeconds = 2): ApiError {
@@ -41,15 +28,12 @@ export function validationFailed(error: z.ZodError, what: string): ApiError {
   return new ApiError(
     'VALIDATION_FAILED',
     `${what}: ${first ? `${first.path || '(root)'}: ${first.message}` : 'invalid'}`,
-    {
-      details,
-    },
+    { details },
   );
 }
 
-function envelope(c: Context<AppEnv>, code: ErrorCode, message: string, details?: unknown): ErrorEnvelope {
-  return { error: { code, message, requestId: c.get('requestId') ?? 'unknown', ...(details ? { details } : {}) } };
-}
+const envelope = (c: Context<AppEnv>, code: ErrorCode, message: string, details?: unknown) =>
+  errorEnvelope(code, message, c.get('requestId') ?? 'unknown', details);
 
 export const onError: ErrorHandler<AppEnv> = (err, c) => {
   if (err instanceof ApiError) {
@@ -59,6 +43,10 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
     return c.json(envelope(c, err.code, err.message, err.details), status);
   }
   if (err instanceof z.ZodError) return onError(validationFailed(err, 'request'), c);
+  // The route layer's media-type gate (@hono/zod-openapi) refuses a Content-Type its JSON pattern does not match.
+  if (err instanceof HTTPException && err.status === 415) {
+    return onError(new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json'), c);
+  }
   // A bug: log it with its stack, answer with nothing internal.
   c.get('logger')?.error('request_failed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   return c.json(envelope(c, 'INTERNAL', 'internal error'), 500);

@@ -1,9 +1,9 @@
 // Thumbnail expiry and erasure against the stack's S3Proxy: by the tenant's retention, per session, per tenant, and
 // never across tenants.
 import { randomUUID } from 'node:crypto';
+import { stackConfig } from '@proctor/infra/stack/config';
+import { stackObjectStore } from '@proctor/infra/stack/health';
 import { describe, expect, it } from 'vitest';
-import { stackConfig } from '../../../infra/stack/config.ts';
-import { stackObjectStore } from '../../../infra/stack/health.ts';
 import { thumbnailKey, thumbnailTenantPrefix } from '../thumbnails.ts';
 import { eraseSessionThumbnails, eraseTenantThumbnails, expireThumbnails } from './thumbnailObjects.ts';
 

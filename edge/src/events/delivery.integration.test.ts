@@ -2,11 +2,17 @@
 // successful attempt), keyed by session; duplicates are dropped without loss; failures answer 503 and a retry of
 // the same batch is then fully accepted; rate limits answer 429 with Retry-After.
 import { eventMarksKey } from '@proctor/contracts';
+import {
+  type Candidate,
+  candidate,
+  type FaultyProxy,
+  type Harness,
+  localStackEnv,
+  noFaceEvent,
+  startFaultyProxy,
+  startHarness,
+} from '@proctor/testkit/edge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Candidate, candidate, noFaceEvent } from '../../testing/client.ts';
-import { type FaultyProxy, startFaultyProxy } from '../../testing/faultyProxy.ts';
-import { type Harness, startHarness } from '../../testing/harness.ts';
-import { localStackEnv } from '../../testing/startEdge.ts';
 
 const SESSION_BATCHES_PER_MINUTE = 6;
 const TENANT_EVENTS_PER_MINUTE = 150;

@@ -1,10 +1,11 @@
 // Per-session and per-tenant limits on /events/batch, and a per-session limit on the session routes, each a sliding
 // window in Redis (@upstash/ratelimit 2.0.x: 2.1+ opens its scripts with a shebang that open-source Redis 7.0
 // refuses).
+
+import { ApiError } from '@proctor/contracts';
 import { Ratelimit } from '@upstash/ratelimit';
 import type { Redis } from '@upstash/redis/cloudflare';
 import type { EdgeEnv } from '../env.ts';
-import { ApiError } from '../errors.ts';
 
 export type RateLimitDecision =
   | { ok: true; pending: Promise<unknown>; failedOpen: boolean }

@@ -1,6 +1,7 @@
 // Body reading enforces the byte cap both by header and by counting, and maps every failure to a contract code.
+
+import { ApiError } from '@proctor/contracts';
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../errors.ts';
 import { readJsonBody } from './readJsonBody.ts';
 
 const req = (body: BodyInit | null, headers: Record<string, string> = { 'Content-Type': 'application/json' }) =>

@@ -1,8 +1,8 @@
 // Reads a JSON request body under a byte cap: Content-Length is checked first, then bytes are counted as they
 // arrive, so neither a lying header nor a chunked body can make the Worker buffer more than the cap.
-import type { ErrorCode } from '@proctor/contracts';
-import type { z } from 'zod';
-import { ApiError, validationFailed } from '../errors.ts';
+import { ApiError, type ErrorCode } from '@proctor/contracts';
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../context.ts';
 
 /** What any route that reads a JSON body can answer with. */
 export const BODY_ERRORS: ErrorCode[] = [
@@ -19,12 +19,16 @@ export interface ReadJsonOptions {
 }
 
 export async function readJsonBody(request: Request, options: ReadJsonOptions): Promise<unknown> {
+  return (await readJson(request, options)).value;
+}
+
+async function readJson(request: Request, options: ReadJsonOptions): Promise<{ bytes: Uint8Array; value: unknown }> {
   const { maxBytes } = options;
   const type = request.headers.get('Content-Type');
   const declared = request.headers.get('Content-Length');
   if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes);
   const bytes = await readCapped(request.body, maxBytes);
-  if (bytes.length === 0 && options.emptyValue !== undefined) return options.emptyValue;
+  if (bytes.length === 0 && options.emptyValue !== undefined) return { bytes, value: options.emptyValue };
   if (!type || !/^application\/json\s*(;|$)/i.test(type)) {
     throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json');
   }
@@ -35,22 +39,27 @@ export async function readJsonBody(request: Request, options: ReadJsonOptions): 
     throw new ApiError('MALFORMED_JSON', 'body is not valid UTF-8');
   }
   try {
-    return JSON.parse(text);
+    return { bytes, value: JSON.parse(text) };
   } catch (err) {
     const detail = err instanceof SyntaxError ? `: ${err.message.slice(0, 120)}` : '';
     throw new ApiError('MALFORMED_JSON', `body is not valid JSON${detail}`);
   }
 }
 
-/** Reads the body under the cap and parses it with `schema`; `what` names the body in validation messages. */
-export async function parseJsonBody<S extends z.ZodType>(
-  request: Request,
-  schema: S,
-  options: ReadJsonOptions & { what: string },
-): Promise<z.output<S>> {
-  const parsed = schema.safeParse(await readJsonBody(request, options));
-  if (!parsed.success) throw validationFailed(parsed.error, options.what);
-  return parsed.data;
+/**
+ * A route's body reader, run before the route's validator: the body is read under the cap and parsed once here,
+ * with this file's codes (413, 415, MALFORMED_JSON), and the validator (@hono/zod-openapi reads the body through
+ * `c.req.json()`) is handed that value. Its media-type gate reads the body again when no Content-Type was sent,
+ * which only an empty body (a start body) gets past this reader with: that empty body is cached for it, since the
+ * stream itself is spent.
+ */
+export function jsonBody(options: ReadJsonOptions): MiddlewareHandler<AppEnv> {
+  return async function readBody(c, next) {
+    const { bytes, value } = await readJson(c.req.raw, options);
+    if (bytes.length === 0) c.req.bodyCache.arrayBuffer = new ArrayBuffer(0);
+    c.req.json = (() => Promise.resolve(value)) as typeof c.req.json;
+    await next();
+  };
 }
 
 /** The body's bytes, never buffering more than `maxBytes` (413 past it). */

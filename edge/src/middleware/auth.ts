@@ -1,10 +1,9 @@
 // Bearer auth for exam tokens: RS256 only, through the shared verifier; a refusal is a 401 with WWW-Authenticate.
-import { deriveSessionId, ExamTokenClaims } from '@proctor/contracts';
+import { ApiError, deriveSessionId, ExamTokenClaims } from '@proctor/contracts';
 import { createTokenVerifier, JWT_KEY_ENV, keySourceProblem } from '@proctor/contracts/auth';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../context.ts';
 import type { EdgeEnv } from '../env.ts';
-import { ApiError } from '../errors.ts';
 
 type Verifier = ReturnType<typeof createTokenVerifier<typeof ExamTokenClaims>>;
 

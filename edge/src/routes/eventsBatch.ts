@@ -1,5 +1,6 @@
 // POST /events/batch: validates each event, drops duplicates, and answers 2xx only once every accepted event is
 // durable in Kafka (one produce request per batch, keyed by sessionId).
+import { defineOpenAPIRoute } from '@hono/zod-openapi';
 import {
   EVENT_LIMITS,
   EventBatchBody,
@@ -7,35 +8,32 @@ import {
   type EventRecord,
   KAFKA_SCHEMA_VERSION,
 } from '@proctor/contracts';
+import type { AppEnv } from '../context.ts';
 import { fromStore, unavailable } from '../errors.ts';
 import { claimEvents, markDone, releaseClaims } from '../events/dedupe.ts';
 import { createRateLimits, rateLimited } from '../events/rateLimit.ts';
 import { validateEvents } from '../events/validateEvents.ts';
-import { BODY_ERRORS, parseJsonBody } from '../http/readJsonBody.ts';
-import type { Route } from '../openapi/contract.ts';
+import { examTokenJsonRoute } from '../http/openapi.ts';
 import { evalScript } from '../services/luaScript.ts';
 import { ACTIVE_SESSION_ERRORS, assertActive, assertOwnSession } from '../sessions/requireSession.ts';
 import { parseTouch, touchCommand } from '../sessions/sessionStore.ts';
 
-export const eventsBatch: Route = {
-  contract: {
-    method: 'post',
-    path: '/events/batch',
-    summary:
-      'Submit up to 100 anomaly events; invalid ones are rejected by eventId, repeats are reported as duplicates',
-    auth: true,
-    request: EventBatchBody,
-    responses: { 200: { description: 'Every accepted event is durable in Kafka', schema: EventBatchResponse } },
-    errors: [...BODY_ERRORS, ...ACTIVE_SESSION_ERRORS],
-  },
+const route = examTokenJsonRoute({
+  path: '/events/batch',
+  summary: 'Submit up to 100 anomaly events; invalid ones are rejected by eventId, repeats are reported as duplicates',
+  read: { maxBytes: EVENT_LIMITS.maxBodyBytes },
+  body: EventBatchBody,
+  ok: { schema: EventBatchResponse, statuses: { 200: 'Every accepted event is durable in Kafka' } },
+  errors: ACTIVE_SESSION_ERRORS,
+});
+
+export const eventsBatch = defineOpenAPIRoute<typeof route, AppEnv>({
+  route,
   async handler(c) {
     const { claims, sessionId } = c.get('caller');
     const { redis, producer, clock, config, logger } = c.var;
     const prefix = config.REDIS_KEY_PREFIX;
-    const body = await parseJsonBody(c.req.raw, EventBatchBody, {
-      maxBytes: EVENT_LIMITS.maxBodyBytes,
-      what: 'batch body',
-    });
+    const body = c.req.valid('json');
     assertOwnSession(body.sessionId, sessionId);
     const now = clock.now();
     const { valid, rejected, repeats } = validateEvents(body.events, now);
@@ -124,6 +122,6 @@ export const eventsBatch: Route = {
       duplicates,
       rejected: rejected.length,
     });
-    return c.json(response);
+    return c.json(response, 200);
   },
-};
+});

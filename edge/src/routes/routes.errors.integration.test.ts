@@ -1,9 +1,16 @@
 // Error paths through real workerd: every failure is a 4xx envelope with the right code, never a 5xx.
 import { request } from 'node:http';
 import { EVENT_LIMITS } from '@proctor/contracts';
+import {
+  type Candidate,
+  candidate,
+  type Harness,
+  noFaceEvent,
+  type Reply,
+  randomIdentity,
+  startHarness,
+} from '@proctor/testkit/edge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Candidate, candidate, noFaceEvent, type Reply, randomIdentity } from '../../testing/client.ts';
-import { type Harness, startHarness } from '../../testing/harness.ts';
 
 let h: Harness;
 let c: Candidate;

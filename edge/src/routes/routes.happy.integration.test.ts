@@ -1,8 +1,7 @@
 // Happy paths through real workerd, the Upstash shim and the Kafka REST bridge: a session's whole life.
 import { livenessKey, livenessShard, SESSION_STATE_TTL_SECONDS, sessionStateKey } from '@proctor/contracts';
+import { candidate, type Harness, type Loose, noFaceEvent, randomIdentity, startHarness } from '@proctor/testkit/edge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { candidate, type Loose, noFaceEvent, randomIdentity } from '../../testing/client.ts';
-import { type Harness, startHarness } from '../../testing/harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -39,7 +38,8 @@ describe('public routes', () => {
     expect(batch.security).toEqual([{ examToken: [] }]);
     const events = batch.requestBody.content['application/json'].schema.properties.events;
     expect(events.maxItems).toBe(100);
-    expect(JSON.stringify(events.items)).toContain('LOOK_AWAY');
+    expect(events.items.$ref).toBe('#/components/schemas/AnomalyEvent');
+    expect(JSON.stringify(doc.components.schemas.AnomalyEvent)).toContain('LOOK_AWAY');
     expect(batch.responses['429'].description).toContain('RATE_LIMITED');
   });
 });

@@ -3,12 +3,18 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEV_AUDIENCE, DEV_ISSUER, devPublicKeyPem, signRawWithDevKey } from '@proctor/testkit';
+import {
+  candidate,
+  type Harness,
+  noFaceEvent,
+  post,
+  randomIdentity,
+  type StartedEdge,
+  startEdge,
+  startHarness,
+} from '@proctor/testkit/edge';
 import { exportJWK, generateKeyPair, importSPKI, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { candidate, noFaceEvent, post, randomIdentity } from '../../testing/client.ts';
-import { type Harness, startHarness } from '../../testing/harness.ts';
-import type { StartedEdge } from '../../testing/startEdge.ts';
-import { startEdge } from '../../testing/startEdge.ts';
 
 let h: Harness;
 const tokensUsed: string[] = [];

@@ -1,33 +1,34 @@
 // POST /sessions/end: closes the session (later events get 409), drops it from liveness and announces the end.
-import { KAFKA_SCHEMA_VERSION, SessionEndBody, type SessionEndedRecord, SessionEndResponse } from '@proctor/contracts';
-import { ApiError, fromStore, unavailable } from '../errors.ts';
+import { defineOpenAPIRoute } from '@hono/zod-openapi';
+import {
+  ApiError,
+  KAFKA_SCHEMA_VERSION,
+  SessionEndBody,
+  type SessionEndedRecord,
+  SessionEndResponse,
+} from '@proctor/contracts';
+import type { AppEnv } from '../context.ts';
+import { fromStore, unavailable } from '../errors.ts';
 import { createControlLimit, rateLimited } from '../events/rateLimit.ts';
-import { BODY_ERRORS, parseJsonBody } from '../http/readJsonBody.ts';
-import type { Route } from '../openapi/contract.ts';
+import { examTokenJsonRoute } from '../http/openapi.ts';
 import { assertOwnSession } from '../sessions/requireSession.ts';
 import { endSession } from '../sessions/sessionStore.ts';
 
-export const sessionsEnd: Route = {
-  contract: {
-    method: 'post',
-    path: '/sessions/end',
-    summary: 'End the session; idempotent (ending again answers the first end and re-announces it)',
-    auth: true,
-    request: SessionEndBody,
-    responses: { 200: { description: 'Session ended', schema: SessionEndResponse } },
-    errors: [
-      ...BODY_ERRORS,
-      'SESSION_MISMATCH',
-      'SESSION_NOT_FOUND',
-      'FORBIDDEN',
-      'RATE_LIMITED',
-      'SERVICE_UNAVAILABLE',
-    ],
-  },
+const route = examTokenJsonRoute({
+  path: '/sessions/end',
+  summary: 'End the session; idempotent (ending again answers the first end and re-announces it)',
+  read: { maxBytes: 1024 },
+  body: SessionEndBody,
+  ok: { schema: SessionEndResponse, statuses: { 200: 'Session ended' } },
+  errors: ['SESSION_MISMATCH', 'SESSION_NOT_FOUND', 'FORBIDDEN', 'RATE_LIMITED', 'SERVICE_UNAVAILABLE'],
+});
+
+export const sessionsEnd = defineOpenAPIRoute<typeof route, AppEnv>({
+  route,
   async handler(c) {
     const { claims, sessionId } = c.get('caller');
     const { redis, producer, clock, config, logger } = c.var;
-    const body = await parseJsonBody(c.req.raw, SessionEndBody, { maxBytes: 1024, what: 'end body' });
+    const body = c.req.valid('json');
     assertOwnSession(body.sessionId, sessionId);
     const now = clock.now();
     // Checked before acting, so a refused call changes nothing.
@@ -59,6 +60,6 @@ export const sessionsEnd: Route = {
       throw unavailable('event stream');
     }
     logger.info('session_ended', { sessionId, tenantId: session.tenantId, reason: record.reason });
-    return c.json(SessionEndResponse.parse({ session }));
+    return c.json(SessionEndResponse.parse({ session }), 200);
   },
-};
+});

@@ -1,26 +1,28 @@
 // POST /sessions/heartbeat: keeps the session and its liveness deadline alive, in one Redis round trip.
+import { defineOpenAPIRoute } from '@hono/zod-openapi';
 import { HeartbeatResponse, SessionRefBody } from '@proctor/contracts';
+import type { AppEnv } from '../context.ts';
 import { fromStore } from '../errors.ts';
 import { createControlLimit, rateLimited } from '../events/rateLimit.ts';
-import { BODY_ERRORS, parseJsonBody } from '../http/readJsonBody.ts';
-import type { Route } from '../openapi/contract.ts';
+import { examTokenJsonRoute } from '../http/openapi.ts';
 import { ACTIVE_SESSION_ERRORS, assertActive, assertOwnSession } from '../sessions/requireSession.ts';
 import { touchSession } from '../sessions/sessionStore.ts';
 
-export const sessionsHeartbeat: Route = {
-  contract: {
-    method: 'post',
-    path: '/sessions/heartbeat',
-    summary: 'Report that the candidate is still connected; refreshes the session TTL and its liveness deadline',
-    auth: true,
-    request: SessionRefBody,
-    responses: { 200: { description: 'Alive; send the next heartbeat in nextInSeconds', schema: HeartbeatResponse } },
-    errors: [...BODY_ERRORS, ...ACTIVE_SESSION_ERRORS],
-  },
+const route = examTokenJsonRoute({
+  path: '/sessions/heartbeat',
+  summary: 'Report that the candidate is still connected; refreshes the session TTL and its liveness deadline',
+  read: { maxBytes: 1024 },
+  body: SessionRefBody,
+  ok: { schema: HeartbeatResponse, statuses: { 200: 'Alive; send the next heartbeat in nextInSeconds' } },
+  errors: ACTIVE_SESSION_ERRORS,
+});
+
+export const sessionsHeartbeat = defineOpenAPIRoute<typeof route, AppEnv>({
+  route,
   async handler(c) {
     const { claims, sessionId } = c.get('caller');
     const { redis, clock, config, logger } = c.var;
-    const body = await parseJsonBody(c.req.raw, SessionRefBody, { maxBytes: 1024, what: 'heartbeat body' });
+    const body = c.req.valid('json');
     assertOwnSession(body.sessionId, sessionId);
     const now = clock.now();
     // Issued in one tick, so the touch and the limit leave as one pipeline: still one round trip.
@@ -36,6 +38,6 @@ export const sessionsHeartbeat: Route = {
     if (!limit.ok) throw rateLimited(limit);
     assertActive(state, claims.tenant_id);
     const response: HeartbeatResponse = { sessionId, serverTime: now, nextInSeconds: state.heartbeatIntervalSeconds };
-    return c.json(response);
+    return c.json(response, 200);
   },
-};
+});

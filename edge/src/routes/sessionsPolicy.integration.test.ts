@@ -1,9 +1,8 @@
 // sessions/start with published tenant policy, on real workerd, the Upstash shim and Redis: claim > schedule >
 // tenant > defaults, the body may only tighten, and a policy change applies to sessions started after it.
 import { type Policy, schedulePolicyKey, tenantPolicyKey } from '@proctor/contracts';
+import { candidate, type Harness, randomIdentity, startHarness } from '@proctor/testkit/edge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { candidate, randomIdentity } from '../../testing/client.ts';
-import { type Harness, startHarness } from '../../testing/harness.ts';
 
 let h: Harness;
 beforeAll(async () => {

@@ -1,50 +1,48 @@
 // POST /sessions/start: opens (or resumes) the session the token names and announces it on Kafka.
+import { defineOpenAPIRoute } from '@hono/zod-openapi';
 import {
+  ApiError,
   KAFKA_SCHEMA_VERSION,
   resolveSessionConfig,
   SessionStartBody,
   type SessionStartedRecord,
   SessionStartResponse,
 } from '@proctor/contracts';
-import { ApiError, fromStore, unavailable } from '../errors.ts';
+import type { AppEnv } from '../context.ts';
+import { fromStore, unavailable } from '../errors.ts';
 import { createControlLimit, rateLimited } from '../events/rateLimit.ts';
-import { BODY_ERRORS, parseJsonBody } from '../http/readJsonBody.ts';
-import type { Route } from '../openapi/contract.ts';
+import { examTokenJsonRoute } from '../http/openapi.ts';
 import { readPolicies } from '../sessions/policyStore.ts';
 import { startSession } from '../sessions/sessionStore.ts';
 
 /** A start body is a config and a few client facts: 16 KiB is generous. */
 const MAX_START_BODY_BYTES = 16 * 1024;
 
-export const sessionsStart: Route = {
-  contract: {
-    method: 'post',
-    path: '/sessions/start',
-    summary: 'Start the proctoring session named by the token, or resume it (resumed: true) if already active',
-    auth: true,
-    request: SessionStartBody,
-    responses: {
-      201: { description: 'Session started', schema: SessionStartResponse },
-      200: { description: 'Session was already active and is resumed unchanged', schema: SessionStartResponse },
-    },
-    errors: [
-      ...BODY_ERRORS,
-      'FORBIDDEN',
-      'EXAM_CONFIG_LOOSENED',
-      'ACCOMMODATION_NOT_ALLOWED',
-      'SESSION_ENDED',
-      'RATE_LIMITED',
-      'SERVICE_UNAVAILABLE',
-    ],
+const route = examTokenJsonRoute({
+  path: '/sessions/start',
+  summary: 'Start the proctoring session named by the token, or resume it (resumed: true) if already active',
+  read: { maxBytes: MAX_START_BODY_BYTES, emptyValue: {} },
+  body: SessionStartBody,
+  ok: {
+    schema: SessionStartResponse,
+    statuses: { 201: 'Session started', 200: 'Session was already active and is resumed unchanged' },
   },
+  errors: [
+    'FORBIDDEN',
+    'EXAM_CONFIG_LOOSENED',
+    'ACCOMMODATION_NOT_ALLOWED',
+    'SESSION_ENDED',
+    'RATE_LIMITED',
+    'SERVICE_UNAVAILABLE',
+  ],
+});
+
+export const sessionsStart = defineOpenAPIRoute<typeof route, AppEnv>({
+  route,
   async handler(c) {
     const { claims, sessionId } = c.get('caller');
     const { redis, producer, clock, config, logger } = c.var;
-    const body = await parseJsonBody(c.req.raw, SessionStartBody, {
-      maxBytes: MAX_START_BODY_BYTES,
-      emptyValue: {},
-      what: 'start body',
-    });
+    const body = c.req.valid('json');
     // Thresholds decide what counts as cheating: `deny` keeps every threshold out of the browser's hands.
     const bodySetsConfig = Object.keys(body.examConfig).length > 0 || body.accommodations !== undefined;
     if (bodySetsConfig && config.EXAM_CONFIG_FROM_BODY === 'deny') {
@@ -109,9 +107,7 @@ export const sessionsStart: Route = {
     }
     logger.info(created ? 'session_started' : 'session_resumed', { sessionId, tenantId: session.tenantId });
     // Parsing strips the store's extra fields (endReason) from the view.
-    return c.json(
-      SessionStartResponse.parse({ session, resumed: !created, config: session.config }),
-      created ? 201 : 200,
-    );
+    const view = SessionStartResponse.parse({ session, resumed: !created, config: session.config });
+    return created ? c.json(view, 201) : c.json(view, 200);
   },
-};
+});

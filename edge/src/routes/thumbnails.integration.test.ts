@@ -4,11 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sessionStateKey, thumbnailKey, thumbnailTenantPrefix } from '@proctor/contracts';
+import { stackConfig } from '@proctor/infra/stack/config';
+import { stackObjectStore } from '@proctor/infra/stack/health';
+import { type Candidate, candidate, type Harness, startHarness } from '@proctor/testkit/edge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stackConfig } from '../../../infra/stack/config.ts';
-import { stackObjectStore } from '../../../infra/stack/health.ts';
-import { type Candidate, candidate } from '../../testing/client.ts';
-import { type Harness, startHarness } from '../../testing/harness.ts';
 
 const fixture = (name: string) =>
   new Uint8Array(readFileSync(join(import.meta.dirname, '..', 'thumbnails', 'fixtures', name)));

@@ -1,5 +1,7 @@
 // POST /thumbnails: stores one tiny still illustrating one event of the caller's session, only if its tenant opted in.
+import { createRoute, defineOpenAPIRoute } from '@hono/zod-openapi';
 import {
+  ApiError,
   THUMBNAIL_LIMITS,
   ThumbnailContentType,
   ThumbnailUploadQuery,
@@ -7,10 +9,11 @@ import {
   thumbnailKey,
 } from '@proctor/contracts';
 import { createObjectStore, type ObjectStore } from '@proctor/contracts/objects';
+import type { AppEnv } from '../context.ts';
 import type { EdgeEnv } from '../env.ts';
-import { ApiError, fromStore, unavailable, validationFailed } from '../errors.ts';
+import { fromStore, unavailable } from '../errors.ts';
+import { AUTH_ERRORS, EXAM_TOKEN, errorResponses, jsonContent } from '../http/openapi.ts';
 import { readCapped } from '../http/readJsonBody.ts';
-import type { Route } from '../openapi/contract.ts';
 import { assertActive, assertOwnSession } from '../sessions/requireSession.ts';
 import { readImageHeader } from '../thumbnails/imageHeader.ts';
 import { readThumbnailSession, takeThumbnailSlot } from '../thumbnails/thumbnailSession.ts';
@@ -34,20 +37,30 @@ function objectStore(config: EdgeEnv): ObjectStore | undefined {
   return cached.store;
 }
 
-export const thumbnails: Route = {
-  contract: {
-    method: 'post',
-    path: '/thumbnails',
-    summary:
-      'Store one thumbnail (image/jpeg or image/webp, at most 5 KB and 96×96 px) for one event of the session; ' +
-      'only when the tenant opted in, at most maxPerHour events per session-hour',
-    auth: true,
+const route = createRoute({
+  method: 'post',
+  path: '/thumbnails',
+  summary:
+    'Store one thumbnail (image/jpeg or image/webp, at most 5 KB and 96×96 px) for one event of the session; ' +
+    'only when the tenant opted in, at most maxPerHour events per session-hour',
+  security: EXAM_TOKEN,
+  request: {
     query: ThumbnailUploadQuery,
-    binaryBody: THUMBNAIL_LIMITS.contentTypes,
-    responses: {
-      201: { description: 'Stored (a retry for the same event overwrites it)', schema: ThumbnailUploadResponse },
+    // Raw bytes, checked by the handler itself (declared type, size, then the image header): no JSON validator.
+    body: {
+      required: true,
+      content: Object.fromEntries(
+        THUMBNAIL_LIMITS.contentTypes.map((type) => [type, { schema: { type: 'string', contentMediaType: type } }]),
+      ),
     },
-    errors: [
+  },
+  responses: {
+    201: {
+      description: 'Stored (a retry for the same event overwrites it)',
+      content: jsonContent(ThumbnailUploadResponse),
+    },
+    ...errorResponses([
+      ...AUTH_ERRORS,
       'VALIDATION_FAILED',
       'UNSUPPORTED_MEDIA_TYPE',
       'PAYLOAD_TOO_LARGE',
@@ -59,16 +72,20 @@ export const thumbnails: Route = {
       'SESSION_ENDED',
       'RATE_LIMITED',
       'SERVICE_UNAVAILABLE',
-    ],
+    ]),
   },
+});
+
+export const thumbnails = defineOpenAPIRoute<typeof route, AppEnv>({
+  route,
   async handler(c) {
     const { sessionId } = c.get('caller');
     const { redis, clock, config, logger } = c.var;
-    // Pure checks first, so bad input costs no Redis call, takes no slot and stores nothing.
-    const query = ThumbnailUploadQuery.safeParse(c.req.query());
-    if (!query.success) throw validationFailed(query.error, 'thumbnail query');
-    const { eventId, type } = query.data;
-    assertOwnSession(query.data.sessionId, sessionId);
+    // Pure checks first (the query was validated before this runs), so bad input costs no Redis call, takes no slot
+    // and stores nothing.
+    const query = c.req.valid('query');
+    const { eventId, type } = query;
+    assertOwnSession(query.sessionId, sessionId);
     const declared = ThumbnailContentType.safeParse(c.req.header('Content-Type')?.split(';')[0]?.trim().toLowerCase());
     if (!declared.success)
       throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be image/jpeg or image/webp');
@@ -139,4 +156,4 @@ export const thumbnails: Route = {
     };
     return c.json(body, 201);
   },
-};
+});

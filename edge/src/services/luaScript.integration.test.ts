@@ -1,8 +1,8 @@
 // Scripts against the stack's Upstash shim: EVAL until the digest is known, then EVALSHA, and EVAL again on NOSCRIPT.
 import { createHash, randomUUID } from 'node:crypto';
+import { stackConfig } from '@proctor/infra/stack/config';
 import { Redis } from '@upstash/redis/cloudflare';
 import { describe, expect, it } from 'vitest';
-import { stackConfig } from '../../../infra/stack/config.ts';
 import { evalScript, luaScript, sha1Hex } from './luaScript.ts';
 
 /** The stack's Redis as the edge builds it (auto-pipelined), recording which script command each call used. */

@@ -1,6 +1,5 @@
 // Guards shared by the routes that act on an existing session: the body's sessionId must be the token's.
-import type { ErrorCode, SessionId } from '@proctor/contracts';
-import { ApiError } from '../errors.ts';
+import { ApiError, type ErrorCode, type SessionId } from '@proctor/contracts';
 import type { ActiveTouch, TouchResult } from './sessionStore.ts';
 
 /** What a route acting on an active session may answer besides body errors (for its OpenAPI contract). */

@@ -1,7 +1,5 @@
 // Kafka → rules → Redis → MySQL against the real stack: alerts, snapshots, redelivery, poison records.
-import { describe, expect, it } from 'vitest';
-import { endedRecord, eventRecord, multiPerson, startedRecord } from '../testing/events.ts';
-import { processorHarness } from '../testing/harness.ts';
+
 import {
   alertIds,
   committedTotal,
@@ -10,7 +8,10 @@ import {
   produceRecords,
   type TestEnv,
   waitFor,
-} from '../testing/stack.ts';
+} from '@proctor/testkit/stack';
+import { describe, expect, it } from 'vitest';
+import { endedRecord, eventRecord, multiPerson, startedRecord } from '../testing/events.ts';
+import { processorHarness } from '../testing/harness.ts';
 import { expectedOutcome, interleave, randomSessionId, sessionRecords } from '../testing/workload.ts';
 
 const h = processorHarness();

@@ -1,9 +1,10 @@
 // Failure behaviour against the real stack: SIGKILL mid-batch, a MySQL outage, a MySQL or Redis that hangs, two
 // processors in one group.
+
+import type { ProcessorChild } from '@proctor/testkit';
+import { alertIds, committedTotal, endedSessions, produceRecords, type TestEnv, waitFor } from '@proctor/testkit/stack';
 import { describe, expect, it } from 'vitest';
 import { processorHarness } from '../testing/harness.ts';
-import type { ProcessorChild } from '../testing/processorChild.ts';
-import { alertIds, committedTotal, endedSessions, produceRecords, type TestEnv, waitFor } from '../testing/stack.ts';
 import { startTcpProxy } from '../testing/tcpProxy.ts';
 import { expectedOutcome, interleave, randomSessionId, sessionRecords } from '../testing/workload.ts';
 

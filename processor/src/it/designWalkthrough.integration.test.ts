@@ -1,10 +1,16 @@
 // The specification's own walkthrough through every real part (edge in workerd, Kafka, the processor, MariaDB):
 // the example batch as written (dates moved to now) and the same batch in the other accepted forms each end in an
 // explained multi-person alert whose evidence is the event the client named, exactly once.
+
+import {
+  type Candidate,
+  candidate,
+  WALKTHROUGH_START,
+  WALKTHROUGH_VARIANTS,
+  walkthroughVariant,
+} from '@proctor/testkit/edge';
+import { waitFor } from '@proctor/testkit/stack';
 import { describe, expect, it } from 'vitest';
-import { type Candidate, candidate } from '../../../edge/testing/client.ts';
-import { WALKTHROUGH_START, WALKTHROUGH_VARIANTS, walkthroughVariant } from '../../../edge/testing/walkthrough.ts';
-import { waitFor } from '../testing/stack.ts';
 import { writePathPerFile } from '../testing/writePath.ts';
 
 const w = writePathPerFile(3);

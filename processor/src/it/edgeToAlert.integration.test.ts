@@ -2,9 +2,9 @@
 // the Kafka REST bridge, Kafka, the processor as its own process, Redis and MariaDB — ending in explained alerts.
 import { randomUUID } from 'node:crypto';
 import type { AnomalyEvent } from '@proctor/contracts';
+import { type Candidate, candidate } from '@proctor/testkit/edge';
+import { waitFor } from '@proctor/testkit/stack';
 import { describe, expect, it } from 'vitest';
-import { type Candidate, candidate } from '../../../edge/testing/client.ts';
-import { waitFor } from '../testing/stack.ts';
 import { writePathPerFile } from '../testing/writePath.ts';
 
 const w = writePathPerFile(3);

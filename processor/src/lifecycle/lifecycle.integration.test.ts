@@ -11,13 +11,14 @@ import {
   thumbnailSlotsKey,
   thumbnailTenantPrefix,
 } from '@proctor/contracts';
+import { stackConfig } from '@proctor/infra/stack/config';
+import { stackObjectStore } from '@proctor/infra/stack/health';
+import { dropPrefix, freshDatabase } from '@proctor/testkit';
+import { newRedis, randomName } from '@proctor/testkit/stack';
 import type { Redis } from 'ioredis';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stackConfig } from '../../../infra/stack/config.ts';
-import { stackObjectStore } from '../../../infra/stack/health.ts';
 import { stateKey } from '../state/sessionStore.ts';
-import { dropPrefix, freshDatabase, newRedis, randomName } from '../testing/stack.ts';
 import { childDeleteSql, SESSION_CHILD_TABLES } from './deleteSessions.ts';
 import { candidateSessionsSql, runPendingErasures } from './erasure.ts';
 import { expiredSessionsSql, RETENTION_BATCH, runRetention } from './retention.ts';

@@ -3,12 +3,12 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createLogger, LIVENESS_SHARDS, livenessClaimsKey, livenessKey, livenessShard } from '@proctor/contracts';
+import { produceRecords, type TestEnv, waitFor } from '@proctor/testkit/stack';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { createMetrics } from '../ops/metrics.ts';
 import { startedRecord } from '../testing/events.ts';
 import { processorHarness } from '../testing/harness.ts';
-import { produceRecords, type TestEnv, waitFor } from '../testing/stack.ts';
 import { randomSessionId } from '../testing/workload.ts';
 import { createRecordPublisher } from './publish.ts';
 import { createLivenessSweeper, type PublishRecords } from './sweeper.ts';

@@ -1,10 +1,11 @@
 // The Redis state layer against real Redis: guarded saves, TTLs, the old layout, and the NOSCRIPT fallback.
 import { randomUUID } from 'node:crypto';
 import { SESSION_STATE_TTL_SECONDS } from '@proctor/contracts';
+import { dropPrefix } from '@proctor/testkit';
+import { newRedis, randomName } from '@proctor/testkit/stack';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyRecord } from '../session/applyRecord.ts';
 import { eventRecord, lookAway, startedRecord } from '../testing/events.ts';
-import { dropPrefix, newRedis, randomName } from '../testing/stack.ts';
 import { randomSessionId } from '../testing/workload.ts';
 import { encodeState } from './codec.ts';
 import { luaScript, runScript, runScriptPipeline } from './scripts.ts';

@@ -1,7 +1,8 @@
 // Per-test lifecycle of processor integration tests: a fresh TestEnv, child processors, and their teardown.
+
+import { type ProcessorChild, startProcessor } from '@proctor/testkit';
+import { type TestEnv, testEnv } from '@proctor/testkit/stack';
 import { afterEach } from 'vitest';
-import { type ProcessorChild, startProcessor } from './processorChild.ts';
-import { type TestEnv, testEnv } from './stack.ts';
 
 /** Registers an afterEach that kills this test's processors, runs extra cleanups and removes its TestEnv. */
 export function processorHarness(defaults: Record<string, string> = {}) {

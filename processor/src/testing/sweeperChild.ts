@@ -1,9 +1,9 @@
 // A sweeper process that dies (SIGKILL) right after its claim, before any produce: the crash the lease covers.
 
 import { createLogger } from '@proctor/contracts';
+import { newRedis } from '@proctor/testkit/stack';
 import { createLivenessSweeper } from '../liveness/sweeper.ts';
 import { createMetrics } from '../ops/metrics.ts';
-import { newRedis } from './stack.ts';
 
 const [shard, at] = [Number(process.env.SWEEP_SHARD), Number(process.env.SWEEP_AT)];
 const sweeper = createLivenessSweeper({

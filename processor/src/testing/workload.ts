@@ -103,7 +103,7 @@ export async function produceBusyTopic(
   partitions: number,
   extraTopics: (topic: string) => string[] = () => [],
 ): Promise<{ topic: string; total: number; seconds: number }> {
-  const { createTopics, kafka, produceRecords, randomName } = await import('./stack.ts');
+  const { createTopics, kafka, produceRecords, randomName } = await import('@proctor/testkit/stack');
   const topic = randomName('bench.processor');
   const records = interleave(
     Array.from({ length: sessions }, () => busySessionRecords(randomSessionId(), eventsPerSession)),

@@ -1,9 +1,10 @@
 // Per-file lifecycle of end-to-end tests: the real edge in workerd feeding a processor child through this file's
 // own topic, Redis prefix and database, started before the file's tests and removed after them.
+
+import { type ProcessorChild, startProcessor } from '@proctor/testkit';
+import { type StartedEdge, startEdge } from '@proctor/testkit/edge';
+import { type TestEnv, testEnv } from '@proctor/testkit/stack';
 import { afterAll, beforeAll } from 'vitest';
-import { type StartedEdge, startEdge } from '../../../edge/testing/startEdge.ts';
-import { type ProcessorChild, startProcessor } from './processorChild.ts';
-import { type TestEnv, testEnv } from './stack.ts';
 
 export interface WritePath {
   env: TestEnv;

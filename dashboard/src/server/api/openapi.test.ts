@@ -37,7 +37,7 @@ describe('the route table', () => {
 });
 
 describe('buildOpenApi', () => {
-  const doc = buildOpenApi();
+  const doc = buildOpenApi() as unknown as { paths: Record<string, Record<string, unknown>> };
   it('has one operation per route, each with auth and a 401 and 404', () => {
     for (const [id, route] of Object.entries(ROUTES)) {
       const op = (
@@ -62,9 +62,9 @@ describe('buildOpenApi', () => {
     ]);
     for (const methods of Object.values(doc.paths)) {
       for (const op of Object.values(
-        methods as Record<string, { parameters: { name: string }[]; requestBody?: unknown }>,
+        methods as Record<string, { parameters?: { name: string }[]; requestBody?: unknown }>,
       )) {
-        const inputs = JSON.stringify([op.parameters.map((p) => p.name), op.requestBody ?? null]);
+        const inputs = JSON.stringify([(op.parameters ?? []).map((p) => p.name), op.requestBody ?? null]);
         expect(inputs).not.toMatch(/tenant/i);
       }
     }

@@ -1,61 +1,57 @@
-// Builds the OpenAPI 3.1 document from the route table: every schema comes from zod via z.toJSONSchema.
-import { ERROR_STATUS } from '@proctor/contracts';
-import { z } from 'zod';
+// Builds the OpenAPI 3.1 document from the route table with the generator under the edge's routes
+// (@asteasolutions/zod-to-openapi, which @hono/zod-openapi uses): one converter and one dialect for both documents.
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { ERROR_STATUS, ErrorEnvelope } from '@proctor/contracts';
 import { requiredRole } from '../auth/roles.ts';
-import { ERROR_RESPONSE, ROUTES, type RouteContract } from './routes.ts';
+import type { RouteContract } from './contract.ts';
+import { ROUTES } from './routes.ts';
 
-const schema = (s: z.ZodType, io: 'input' | 'output' = 'output') =>
-  z.toJSONSchema(s, { target: 'openapi-3.0', io, unrepresentable: 'any' });
-
-function parameters(route: RouteContract) {
-  const out: unknown[] = [];
-  const add = (where: 'path' | 'query', obj: z.ZodObject | undefined) => {
-    if (!obj) return;
-    for (const [name, field] of Object.entries(obj.shape)) {
-      const f = field as z.ZodType;
-      out.push({
-        name,
-        in: where,
-        required: where === 'path' || !f.safeParse(undefined).success,
-        schema: schema(f, 'input'),
-      });
-    }
-  };
-  add('path', route.params);
-  add('query', route.query);
-  return out;
-}
-
-const errorResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' } } },
-});
+/** Every error response refers to this one component: a zod `id` is what the generator names a component by. */
+const NamedErrorEnvelope = ErrorEnvelope.meta({ id: 'ErrorEnvelope' });
 
 export function buildOpenApi() {
-  const paths: Record<string, Record<string, unknown>> = {};
+  const registry = new OpenAPIRegistry();
+  const errorResponse = (description: string) => ({
+    description,
+    content: { 'application/json': { schema: NamedErrorEnvelope } },
+  });
+  registry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'RS256 JWT with tenant_id and role (proctor|admin)',
+  });
+  registry.registerComponent('securitySchemes', 'cookie', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: '__Host-proctor_session',
+  });
+
   for (const [id, route] of Object.entries(ROUTES) as [string, RouteContract][]) {
-    paths[route.path] ??= {};
-    (paths[route.path] as Record<string, unknown>)[route.method] = {
+    const admin = requiredRole(route.path) === 'admin';
+    registry.registerPath({
+      method: route.method,
+      path: route.path,
       operationId: id,
       summary: route.summary,
       security: [{ bearer: [] }, { cookie: [] }],
-      parameters: parameters(route),
-      ...(route.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: schema(route.body, 'input') } } } }
-        : {}),
+      request: {
+        params: route.params,
+        query: route.query,
+        ...(route.body ? { body: { required: true, content: { 'application/json': { schema: route.body } } } } : {}),
+      },
       responses: {
         [route.status ?? 200]: {
           description: route.status === 202 ? 'Accepted' : 'OK',
-          content: { [route.mediaType ?? 'application/json']: { schema: schema(route.response) } },
+          content: { [route.mediaType ?? 'application/json']: { schema: route.response } },
         },
         ...(route.body
           ? { 400: errorResponse('VALIDATION_FAILED or MALFORMED_JSON: the message says how to fix it') }
           : {}),
         401: errorResponse('UNAUTHENTICATED, TOKEN_INVALID (also a wrong role) or TOKEN_EXPIRED'),
-        ...(route.method === 'post' || requiredRole(route.path) === 'admin'
+        ...(route.method === 'post' || admin
           ? {
               403: errorResponse(
-                `FORBIDDEN: ${requiredRole(route.path) === 'admin' ? 'needs role admin; or ' : ''}a cookie-authenticated write from another origin`,
+                `FORBIDDEN: ${admin ? 'needs role admin; or ' : ''}a cookie-authenticated write from another origin`,
               ),
             }
           : {}),
@@ -67,9 +63,9 @@ export function buildOpenApi() {
         ),
         500: errorResponse('INTERNAL'),
       },
-    };
+    });
   }
-  return {
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {
       title: 'Proctor dashboard API',
@@ -80,13 +76,5 @@ export function buildOpenApi() {
           .map(([c, s]) => `${c}=${s}`)
           .join(', ')}.`,
     },
-    components: {
-      securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'RS256 JWT with tenant_id and role (proctor|admin)' },
-        cookie: { type: 'apiKey', in: 'cookie', name: '__Host-proctor_session' },
-      },
-      schemas: { ErrorEnvelope: schema(ERROR_RESPONSE) },
-    },
-    paths,
-  };
+  });
 }

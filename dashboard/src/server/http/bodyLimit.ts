@@ -1,6 +1,6 @@
 // Request body limits per route: a declared length over the limit is a 413 before anything is read, and a body
 // without a length (chunked) is read only up to the limit.
-import { ApiFailure } from './respond.ts';
+import { ApiError } from '@proctor/contracts';
 
 /** Login carries one token (under 8 KiB) and `next`; a review a note of at most 500 characters. */
 export const BODY_LIMITS = {
@@ -72,6 +72,6 @@ export async function readLimitedForm(request: Request, limit: number): Promise<
   }
 }
 
-export function tooLarge(limit: number): ApiFailure {
-  return new ApiFailure('PAYLOAD_TOO_LARGE', `the request body must be at most ${limit} bytes`);
+export function tooLarge(limit: number): ApiError {
+  return new ApiError('PAYLOAD_TOO_LARGE', `the request body must be at most ${limit} bytes`);
 }

@@ -1,5 +1,5 @@
 // Every API answer leaves through here: JSON bodies, and the one error envelope with the contracts' code→status map.
-import { type ErrorCode, type ErrorEnvelope, statusOf } from '@proctor/contracts';
+import { type ErrorCode, errorEnvelope, statusOf } from '@proctor/contracts';
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
 
@@ -13,19 +13,7 @@ export function apiError(
   requestId: string,
   extra: { details?: unknown; headers?: Record<string, string> } = {},
 ): Response {
-  const body: ErrorEnvelope = { error: { code, message, requestId, details: extra.details } };
-  return json(body, statusOf(code), extra.headers);
-}
-
-/** A thrown ApiFailure is turned into its envelope by the middleware; use it where returning is awkward. */
-export class ApiFailure extends Error {
-  readonly code: ErrorCode;
-  readonly details: unknown;
-  constructor(code: ErrorCode, message: string, details?: unknown) {
-    super(message);
-    this.code = code;
-    this.details = details;
-  }
+  return json(errorEnvelope(code, message, requestId, extra.details), statusOf(code), extra.headers);
 }
 
 /** Turns zod issues into a message that says how to fix the request. */

@@ -1,10 +1,23 @@
 // POST /api/admin/erasure: erase one candidate's data (admin only). Recorded here, carried out by the processor's
 // lifecycle job; the audit keeps a tombstone without the candidate's id. JSON or the audit page's form.
 import type { APIRoute } from 'astro';
-import { ErasureBody } from '../../../server/api/policySchemas.ts';
+import type { RouteContracts } from '../../../server/api/contract.ts';
+import { ErasureBody, ErasureResult } from '../../../server/api/policySchemas.ts';
 import { BODY_LIMITS, readLimitedBody, readLimitedForm } from '../../../server/http/bodyLimit.ts';
 import { apiError, describeIssues, json } from '../../../server/http/respond.ts';
 import { requestErasure } from '../../../server/policy/policyStore.ts';
+
+export const contracts = {
+  erasure: {
+    method: 'post',
+    path: '/api/admin/erasure',
+    summary:
+      'Admin: erase one candidate (sessions, alerts, snapshots, audit entries, Redis keys); 202, done by the lifecycle job',
+    body: ErasureBody,
+    response: ErasureResult,
+    status: 202,
+  },
+} as const satisfies RouteContracts;
 
 export const POST: APIRoute = async ({ locals, request, redirect }) => {
   const { principal, services, requestId } = locals;

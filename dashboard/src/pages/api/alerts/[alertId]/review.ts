@@ -2,10 +2,22 @@
 // Takes JSON (API, the page's script) or a form post (the page without JavaScript, answered with a redirect back).
 import { Sha256Hex } from '@proctor/contracts';
 import type { APIRoute } from 'astro';
-import { ReviewBody, type ReviewResult } from '../../../../server/api/schemas.ts';
+import { AlertParams, type RouteContracts } from '../../../../server/api/contract.ts';
+import { ReviewBody, ReviewResult } from '../../../../server/api/schemas.ts';
 import { BODY_LIMITS, readLimitedBody, readLimitedForm } from '../../../../server/http/bodyLimit.ts';
 import { apiError, describeIssues, json } from '../../../../server/http/respond.ts';
 import { reviewAlert } from '../../../../server/queries/alerts.ts';
+
+export const contracts = {
+  review: {
+    method: 'post',
+    path: '/api/alerts/{alertId}/review',
+    summary: 'Acknowledge or dismiss an alert with a note; written to the audit log in the same transaction',
+    params: AlertParams,
+    body: ReviewBody,
+    response: ReviewResult,
+  },
+} as const satisfies RouteContracts;
 
 export const POST: APIRoute = async ({ locals, params, request, redirect }) => {
   const { principal, services, requestId } = locals;

@@ -2,11 +2,27 @@
 // The stream ends when the client goes away (request.signal), when the proctor's token expires, or when the
 // session it was opened with ends (logout). Each proctor may hold MAX_STREAMS_PER_PROCTOR streams at once.
 import type { APIRoute } from 'astro';
+import { z } from 'zod';
+import { type RouteContracts, ScheduleParams } from '../../../../server/api/contract.ts';
 import { parseFilter } from '../../../../server/api/params.ts';
+import { SessionFilter } from '../../../../server/api/schemas.ts';
 import { streamLease } from '../../../../server/auth/sessionStore.ts';
 import { env } from '../../../../server/env.ts';
 import { apiError } from '../../../../server/http/respond.ts';
 import { scheduleExists } from '../../../../server/queries/sessions.ts';
+
+export const contracts = {
+  stream: {
+    method: 'get',
+    path: '/api/schedules/{scheduleId}/stream',
+    summary:
+      'Server-Sent Events: `sessions` (the ranked list, whenever it changes) and `alert` (each new or changed alert)',
+    params: ScheduleParams,
+    query: SessionFilter,
+    response: z.string().describe('text/event-stream'),
+    mediaType: 'text/event-stream',
+  },
+} as const satisfies RouteContracts;
 
 /** Comment lines keep idle proxies from closing the connection. */
 const KEEP_ALIVE_MS = 15_000;

@@ -2,10 +2,24 @@
 // session (the chain itself, and every event the alerts hold as evidence).
 import { Receipt, verifyReceipt } from '@proctor/contracts';
 import type { APIRoute } from 'astro';
+import { type RouteContracts, SessionParams } from '../../../../server/api/contract.ts';
 import { loadSessionDetail } from '../../../../server/api/load.ts';
-import type { ReceiptResult } from '../../../../server/api/schemas.ts';
+import { ReceiptResult } from '../../../../server/api/schemas.ts';
 import { BODY_LIMITS, readLimitedBody } from '../../../../server/http/bodyLimit.ts';
 import { apiError, describeIssues, json } from '../../../../server/http/respond.ts';
+
+export const contracts = {
+  receipt: {
+    method: 'post',
+    path: '/api/sessions/{sessionId}/receipt',
+    summary:
+      "Verify a candidate's downloaded receipt against what the system holds for the session (the hash chain, and " +
+      'every event kept as alert evidence); a changed, dropped or reordered event gives ok: false with the problems',
+    params: SessionParams,
+    body: Receipt,
+    response: ReceiptResult,
+  },
+} as const satisfies RouteContracts;
 
 export const POST: APIRoute = async ({ locals, params, request }) => {
   const { requestId } = locals;

@@ -1,8 +1,28 @@
 // GET/POST /api/admin/schedules/:scheduleId/policy: one exam schedule's policy (admin only).
 import type { APIRoute } from 'astro';
+import { type RouteContracts, ScheduleParams } from '../../../../../server/api/contract.ts';
+import { PolicySaveBody, PolicySaveResult, PolicyView } from '../../../../../server/api/policySchemas.ts';
 import { apiError, json } from '../../../../../server/http/respond.ts';
 import { loadPolicy } from '../../../../../server/policy/loadPolicy.ts';
 import { handlePolicySave } from '../../../../../server/policy/savePolicyRoute.ts';
+
+export const contracts = {
+  schedulePolicy: {
+    method: 'get',
+    path: '/api/admin/schedules/{scheduleId}/policy',
+    summary: 'Admin: one exam schedule’s policy (fields left out inherit from the tenant policy)',
+    params: ScheduleParams,
+    response: PolicyView,
+  },
+  schedulePolicySave: {
+    method: 'post',
+    path: '/api/admin/schedules/{scheduleId}/policy',
+    summary: 'Admin: save a schedule policy (no retentionDays: retention is per tenant)',
+    params: ScheduleParams,
+    body: PolicySaveBody,
+    response: PolicySaveResult,
+  },
+} as const satisfies RouteContracts;
 
 const NOT_AN_ID = 'a schedule id is 1–128 letters, digits and . _ : @ -';
 

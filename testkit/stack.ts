@@ -1,13 +1,12 @@
-// Integration-test helpers over the real local stack: random topics, groups, Redis prefixes and MySQL databases.
+// The local stack for integration tests (@proctor/testkit/stack): random topics, groups, Redis prefixes and a migrated
+// MySQL database per test, and helpers to produce records and wait for what the processor wrote.
 import { randomBytes } from 'node:crypto';
 import type { ProctorRecord } from '@proctor/contracts';
-import { dropPrefix, freshDatabase, type TestDb } from '@proctor/testkit';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import type mysql from 'mysql2/promise';
-
-// The dashboard's live test imports the child-process helper from here.
-export { type ProcessorChild, startProcessor } from './processorChild.ts';
+import { freshDatabase, type TestDb } from './mysql.ts';
+import { dropPrefix } from './redis.ts';
 
 export const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -91,7 +90,6 @@ export async function produceRecords(
 }
 
 // One copy of the database and prefix helpers for every workspace: the testkit's.
-export { dropPrefix, freshDatabase } from '@proctor/testkit';
 
 export const newRedis = () => new Redis(REDIS_URL);
 

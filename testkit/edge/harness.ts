@@ -1,7 +1,7 @@
 // One edge per integration test file: a random Kafka topic, a random Redis key prefix, real workerd. Node only.
 import { randomUUID } from 'node:crypto';
+import { stackConfig } from '@proctor/infra/stack/config';
 import { Redis } from '@upstash/redis';
-import { stackConfig } from '../../infra/stack/config.ts';
 import { createTestTopic, type TestTopic } from './kafkaTopic.ts';
 import { type StartEdgeOptions, type StartedEdge, startEdge } from './startEdge.ts';
 

@@ -1,7 +1,8 @@
 // Test helpers for anyone who needs the real edge (client browser tests, dashboard tests, our own integration
 // tests). Node only.
 //
-//   import { startEdge, mintDevToken } from '<repo>/edge/testing/startEdge.ts';
+//   import { mintDevToken } from '@proctor/testkit';
+//   import { startEdge } from '@proctor/testkit/edge';
 //   const edge = await startEdge({ port: 0, env: { KAFKA_TOPIC: 'my-test-topic', REDIS_KEY_PREFIX: 'test-abc' } });
 //   const token = await mintDevToken({ tenant_id: 't1', exam_schedule_id: 's1', user_id: 'u1', attempt_no: 1 });
 //   await fetch(`${edge.url}/sessions/start`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
@@ -16,18 +17,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { DEV_AUDIENCE, DEV_ISSUER, devPublicKeyPem } from '@proctor/testkit';
+import { stackConfig } from '@proctor/infra/stack/config';
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
-import { stackConfig } from '../../infra/stack/config.ts';
-
-export {
-  DEV_AUDIENCE,
-  DEV_ISSUER,
-  type DevTokenClaims,
-  devPublicKeyPem,
-  type MintOptions,
-  mintDevToken,
-} from '@proctor/testkit';
+import { DEV_AUDIENCE, DEV_ISSUER, devPublicKeyPem } from '../devKeys.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const WRANGLER_TOML = join(ROOT, 'wrangler.toml');

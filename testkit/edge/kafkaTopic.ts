@@ -1,7 +1,7 @@
 // A throwaway Kafka topic for one test file, and a reader that collects what the edge produced to it. Node only.
 import { randomUUID } from 'node:crypto';
+import { stackConfig } from '@proctor/infra/stack/config';
 import { Kafka, logLevel } from 'kafkajs';
-import { stackConfig } from '../../infra/stack/config.ts';
 
 export interface ReadRecord {
   key: string | null;

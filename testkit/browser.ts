@@ -1,4 +1,5 @@
-// Launches Debian's headless Chromium through playwright-core, with a fake camera playing a .y4m file.
+// Debian's headless Chromium through playwright-core (@proctor/testkit/browser): the one shared flag list, and a
+// persistent context with a fake camera playing a .y4m file.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,7 +1,7 @@
 // A tiny client for the edge in tests: identities with random tenants, events, and JSON calls. Node only.
 import { randomUUID } from 'node:crypto';
 import { type AnomalyEvent, deriveSessionId } from '@proctor/contracts';
-import { type DevTokenClaims, type MintOptions, mintDevToken } from '@proctor/testkit';
+import { type DevTokenClaims, type MintOptions, mintDevToken } from '../devKeys.ts';
 
 export function randomIdentity(overrides: Partial<DevTokenClaims> = {}): DevTokenClaims {
   return {
