@@ -44,7 +44,7 @@ async function call(redis: RedisClient, name: string, args: RespArg[]): Promise<
  * index), so one cursor walks every node in turn.
  */
 async function acrossMasters(redis: RedisClient, name: string, args: RespArg[]): Promise<RespValue | undefined> {
-  const nodes = masters(redis).sort((a, b) => nodeName(a).localeCompare(nodeName(b)));
+  const nodes = (await masters(redis)).sort((a, b) => nodeName(a).localeCompare(nodeName(b)));
   const sub = String(args[0] ?? '').toLowerCase();
   switch (name) {
     case 'flushdb':
@@ -83,6 +83,8 @@ async function acrossMasters(redis: RedisClient, name: string, args: RespArg[]):
 
 const nodeName = (n: { options: { host?: string; port?: number } }) => `${n.options.host}:${n.options.port}`;
 
+const WHOLE_DATABASE = new Set(['flushdb', 'flushall', 'dbsize', 'keys', 'script', 'scan']);
+
 /** Multi-key commands a cluster client splits per key (each key alone is one slot); their answers add up. */
 const SPLIT_SUM = new Set(['del', 'unlink', 'exists', 'touch']);
 
@@ -90,7 +92,7 @@ export async function send(redis: RedisClient, [name, ...args]: RespArg[]): Prom
   const cmd = String(name).toLowerCase();
   try {
     if (isCluster(redis)) {
-      const whole = await acrossMasters(redis, cmd, args);
+      const whole = WHOLE_DATABASE.has(cmd) ? await acrossMasters(redis, cmd, args) : undefined;
       if (whole !== undefined) return whole;
       if (SPLIT_SUM.has(cmd) && args.length > 1) {
         const counts = await Promise.all(args.map((k) => call(redis, cmd, [k])));

@@ -65,8 +65,8 @@ export function createShim(options: ShimOptions): Shim {
     if (!list.ok) return badRequest(list.error);
     const checked = list.commands.map(checkCommand);
     if (isCluster(redis)) {
-      // One pipeline may touch one node only: each command goes to its own slot's master, and the client's
-      // auto-pipelining still sends one batch per node. Not atomic, as Upstash documents for /pipeline.
+      // One ioredis pipeline may touch one node only: each command goes to its own slot's master, all sent at once
+      // (one round trip per node). Not atomic, as Upstash documents for /pipeline.
       const replies = await Promise.all(
         checked.map((c) => (c.ok ? send(redis, c.args) : Promise.resolve(new RedisReplyError(c.error)))),
       );

@@ -48,19 +48,19 @@ export function clusterUrl(nodes: RedisNode[]): string {
 
 /**
  * The client for REDIS_URL. `options` apply to every node's connection. On a cluster: reads go to masters
- * (`scaleReads: 'master'`, so a read after a write sees it), `ready` only once CLUSTER INFO says the cluster serves
- * every slot (`enableReadyCheck`), and commands issued in one tick leave as one pipeline per node
- * (`enableAutoPipelining`), which is what lets `execEach` fan a batch out without a second round trip.
+ * (`scaleReads: 'master'`, so a read after a write sees it) and `ready` comes only once CLUSTER INFO says the
+ * cluster serves every slot (`enableReadyCheck`). No auto-pipelining: ioredis 6.0 drops the command name of
+ * `call()` on that path, and it is not needed, since ioredis writes each command at once without waiting for the
+ * previous reply, so commands issued together already share the round trip to their node.
  */
 export function createRedisClient(url: string, options: RedisOptions = {}): RedisClient {
   const target = parseRedisUrl(url);
   if (target.kind === 'single') return new Redis(url, options);
-  const { maxRetriesPerRequest, lazyConnect, ...redisOptions } = options;
+  const { lazyConnect, ...redisOptions } = options;
   return new Cluster(target.nodes, {
-    redisOptions: { ...redisOptions, maxRetriesPerRequest },
+    redisOptions,
     scaleReads: 'master',
     enableReadyCheck: true,
-    enableAutoPipelining: true,
     lazyConnect,
     slotsRefreshTimeout: 2000,
     // A failover takes the cluster a few seconds (cluster-node-timeout): keep retrying MOVED/CLUSTERDOWN meanwhile.
@@ -76,8 +76,8 @@ export type CommandResult = [error: Error | null, value: unknown];
 
 /**
  * Runs independent commands in one round trip and answers each in order, like `pipeline().exec()`. On one Redis it
- * is one pipeline. On a cluster one pipeline may only touch one node's slots, so each command is sent on its own
- * and auto-pipelining groups them per node: still one round trip per node, never a CROSSSLOT. Not atomic (neither
+ * is one pipeline. On a cluster one pipeline may only touch one node's slots, so each command is sent on its own, all
+ * at once: still one round trip per node, never a CROSSSLOT. Not atomic (neither
  * is a pipeline): each command must be safe alone, e.g. a single-slot script.
  */
 export async function execEach(redis: RedisClient, commands: RedisCommand[]): Promise<CommandResult[]> {
@@ -93,19 +93,24 @@ export async function execEach(redis: RedisClient, commands: RedisCommand[]): Pr
   );
 }
 
-/** The masters of a cluster, or the one Redis: where keyless commands (SCRIPT LOAD, SCAN, FLUSH) must go. */
-export function masters(redis: RedisClient): Redis[] {
-  return isCluster(redis) ? redis.nodes('master') : [redis];
+/**
+ * The masters of a cluster, or the one Redis: where keyless commands (SCRIPT LOAD, SCAN, FLUSH) must go. A cluster
+ * client knows its nodes only once ready, so this waits for that (a PING waits in the offline queue until then).
+ */
+export async function masters(redis: RedisClient): Promise<Redis[]> {
+  if (!isCluster(redis)) return [redis];
+  if (redis.status !== 'ready') await redis.ping();
+  return redis.nodes('master');
 }
 
 /** Loads a script on every master, so EVALSHA finds it whichever node owns the key. */
 export async function loadScript(redis: RedisClient, source: string): Promise<void> {
-  await Promise.all(masters(redis).map((n) => n.script('LOAD', source)));
+  await Promise.all((await masters(redis)).map((n) => n.script('LOAD', source)));
 }
 
 /** Every key matching `pattern`, master by master (SCAN on a cluster sees only the node it runs on). */
 export async function* scanKeys(redis: RedisClient, pattern: string, count = 1000): AsyncGenerator<string[]> {
-  for (const n of masters(redis)) {
+  for (const n of await masters(redis)) {
     let cursor = '0';
     do {
       const [next, keys] = await n.scan(cursor, 'MATCH', pattern, 'COUNT', count);
