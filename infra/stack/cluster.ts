@@ -60,6 +60,9 @@ export async function clusterUp(c: ClusterConfig = clusterConfig()): Promise<voi
     return outcome;
   };
   const timeout = c.stack.startTimeoutMs;
+  // Migrations first: formatting a broker's log dir is a blocking Java run, which would starve a MySQL handshake.
+  const r = await migrate(c.stack.mysqlUrl);
+  console.log(`stack: mysql ${r.applied.length ? `applied ${r.applied.length}` : 'up to date'} in ${r.database}`);
 
   const redisReady = (async () => {
     await Promise.all(m.redis.map(start));
@@ -82,10 +85,7 @@ export async function clusterUp(c: ClusterConfig = clusterConfig()): Promise<voi
     );
     await start(m.bridge);
   })();
-  const mysqlReady = migrate(c.stack.mysqlUrl).then((r) =>
-    console.log(`stack: mysql ${r.applied.length ? `applied ${r.applied.length}` : 'up to date'} in ${r.database}`),
-  );
-  await Promise.all([redisReady, kafkaReady, mysqlReady]);
+  await Promise.all([redisReady, kafkaReady]);
   // Processors last: they need the topics, the cluster and the tables; started one after the other so that the
   // second joins a group that already exists (one rebalance, not two racing ones).
   for (const p of m.processors) await start(p);
