@@ -2,6 +2,7 @@
 // bucket, topics, migrations. `npm run stack:up -- --cluster`: the cluster stack instead (cluster.ts).
 import { mkdirSync } from 'node:fs';
 import { relative } from 'node:path';
+import { parseRedisUrl } from '@proctor/contracts/redis';
 import { migrate } from '../migrations/migrate.ts';
 import { clusterUp } from './cluster.ts';
 import { type ServiceName, type StackConfig, stackConfig } from './config.ts';
@@ -22,6 +23,9 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 
 export async function stackUp(config: StackConfig = stackConfig()): Promise<void> {
   const t0 = performance.now();
+  if (parseRedisUrl(config.redis.url).kind === 'cluster') {
+    throw new Error(`REDIS_URL names a Redis Cluster (${config.redis.url}): that is \`npm run stack:up -- --cluster\``);
+  }
   assertJava();
   mkdirSync(config.logDir, { recursive: true });
   // Resolved before any JVM starts, so a first run's Maven download is reported as its own step.
