@@ -45,6 +45,25 @@ export function clusterRssMb(c: ClusterConfig): { name: string; rssMb: number }[
   });
 }
 
+/**
+ * A quorum that just formed may still answer UNKNOWN_TOPIC_OR_PARTITION for a topic it is creating (its metadata is
+ * on its way to the broker asked); ensureTopics leaves existing topics alone, so asking again is safe.
+ */
+async function topicsWithRetry(c: ClusterConfig): Promise<string[]> {
+  const created = new Set<string>();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      for (const t of await ensureTopics(c.stack.kafka.bootstrap, stackTopics(c.stack), c.kafka.replication)) {
+        created.add(t);
+      }
+      return [...created];
+    } catch (err) {
+      if (attempt >= 10) throw err;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
 export async function clusterUp(c: ClusterConfig = clusterConfig()): Promise<void> {
   const t0 = performance.now();
   assertJava();
@@ -75,10 +94,12 @@ export async function clusterUp(c: ClusterConfig = clusterConfig()): Promise<voi
     await start(m.shim);
   })();
   const kafkaReady = (async () => {
+    // The three first-start formats run side by side here, not one after the other inside each (blocking) start.
+    await Promise.all(m.kafka.map((k) => k.format()));
     await Promise.all(m.kafka.map(start));
     const t = performance.now();
     await waitHealthy('Kafka cluster (3 brokers registered)', () => kafkaClusterReady(c), timeout);
-    const created = await ensureTopics(c.stack.kafka.bootstrap, stackTopics(c.stack), c.kafka.replication);
+    const created = await topicsWithRetry(c);
     const { factor, minInsync } = c.kafka.replication;
     console.log(
       `stack: topics ${created.length ? `created ${created.join(', ')}` : 'present'} (replicas ${factor}, min.insync.replicas ${minInsync}) (${secs(performance.now() - t)})`,

@@ -7,7 +7,7 @@ import type { ClusterConfig } from './clusterConfig.ts';
 import { redisHealthy } from './health.ts';
 import { ensureKafkaLibs } from './jars.ts';
 import { portOpen, spawnDetached } from './processes.ts';
-import { kafkaNodeSpec, newClusterId, type ServiceSpec } from './services.ts';
+import { type KafkaNodeSpec, kafkaNodeSpec, newClusterId, type ServiceSpec } from './services.ts';
 
 const pidFile = (c: ClusterConfig, name: string) => join(c.stack.stateDir, `${name}.pid`);
 
@@ -56,7 +56,7 @@ function sharedClusterId(c: ClusterConfig): string {
   return id;
 }
 
-export function kafkaBrokerSpecs(c: ClusterConfig): ServiceSpec[] {
+export function kafkaBrokerSpecs(c: ClusterConfig): KafkaNodeSpec[] {
   const voters = c.kafka.brokers.map((b) => `${b.nodeId}@${c.host}:${b.controllerPort}`).join(',');
   return c.kafka.brokers.map((b) =>
     kafkaNodeSpec({

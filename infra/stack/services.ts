@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { ServiceName, StackConfig } from './config.ts';
 import { bridgeHealthy, kafkaHealthy, redisHealthy, s3Healthy, shimHealthy } from './health.ts';
 import { ensureBridgeLibs, ensureKafkaLibs, ensureS3ProxyLibs } from './jars.ts';
-import { runJava } from './java.ts';
+import { runJava, runJavaAsync } from './java.ts';
 import { type PidRecord, spawnDetached } from './processes.ts';
 
 export interface ServiceSpec {
@@ -71,9 +71,81 @@ export interface KafkaNode {
   libs: () => string;
 }
 
-export function kafkaNodeSpec(node: KafkaNode): ServiceSpec {
+/** A broker's spec, plus `format()`: its config and log-dir format ahead of the start, without blocking. */
+export type KafkaNodeSpec = ServiceSpec & { format(): Promise<void> };
+
+export function kafkaNodeSpec(node: KafkaNode): KafkaNodeSpec {
   const { host, port, controllerPort, confDir, logDir } = node;
   const logFile = join(logDir, `${node.name}.log`);
+  /** Writes the node's config; returns the format command when its log dir is not formatted yet. */
+  const configure = () => {
+    const libs = node.libs();
+    mkdirSync(confDir, { recursive: true });
+    const props = join(confDir, 'server.properties');
+    writeFileSync(
+      props,
+      [
+        'process.roles=broker,controller',
+        `node.id=${node.nodeId}`,
+        `controller.quorum.voters=${node.voters}`,
+        `listeners=PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`,
+        `advertised.listeners=PLAINTEXT://${host}:${port}`,
+        'controller.listener.names=CONTROLLER',
+        'inter.broker.listener.name=PLAINTEXT',
+        'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+        `log.dirs=${node.dataDir}`,
+        'num.network.threads=2',
+        'num.io.threads=4',
+        'num.partitions=1',
+        // Same as the apache/kafka image in docker-compose, so both stacks behave alike.
+        'auto.create.topics.enable=true',
+        `default.replication.factor=${node.replication}`,
+        `min.insync.replicas=${node.minInsync}`,
+        `offsets.topic.replication.factor=${node.replication}`,
+        // Fewer internal partitions make the first consumer group join in about a second instead of ten.
+        'offsets.topic.num.partitions=10',
+        `transaction.state.log.replication.factor=${node.replication}`,
+        `transaction.state.log.min.isr=${node.minInsync}`,
+        'transaction.state.log.num.partitions=4',
+        `share.coordinator.state.topic.replication.factor=${node.replication}`,
+        `share.coordinator.state.topic.min.isr=${node.minInsync}`,
+        // Tests create a group per test; no reason to wait 3 s for more members to join.
+        'group.initial.rebalance.delay.ms=0',
+        'log.retention.hours=72',
+        '',
+      ].join('\n'),
+    );
+    const log4j = join(confDir, 'log4j2.properties');
+    writeFileSync(
+      log4j,
+      [
+        'status = warn',
+        // Keep logging until Kafka's own shutdown hook has finished, so the log shows a clean stop.
+        'shutdownHook = disable',
+        'appender.file.type = File',
+        'appender.file.name = file',
+        `appender.file.fileName = ${logFile}`,
+        'appender.file.layout.type = PatternLayout',
+        'appender.file.layout.pattern = [%d] %p %m (%c)%n',
+        'rootLogger.level = INFO',
+        'rootLogger.appenderRef.file.ref = file',
+        'logger.kafkaRequest.name = kafka.request.logger',
+        'logger.kafkaRequest.level = WARN',
+        '',
+      ].join('\n'),
+    );
+    const classpath = `${libs}/*`;
+    const log4jOpt = `-Dlog4j2.configurationFile=${log4j}`;
+    // Format once: KRaft refuses to start on an unformatted log dir, and re-formatting would lose data.
+    const formatArgs = existsSync(join(node.dataDir, 'meta.properties'))
+      ? undefined
+      : [
+          ...['-Xmx256m', '-XX:+UseSerialGC', log4jOpt, '-cp', classpath, 'kafka.tools.StorageTool', 'format'],
+          ...[`--cluster-id=${node.clusterId()}`, '-c', props, '--ignore-formatted'],
+        ];
+    return { props, classpath, log4jOpt, formatArgs };
+  };
+  const what = 'format the Kafka log directory';
   return {
     name: node.name,
     host,
@@ -83,83 +155,13 @@ export function kafkaNodeSpec(node: KafkaNode): ServiceSpec {
     logFile,
     pidFile: node.pidFile,
     healthy: node.healthy,
+    async format() {
+      const { formatArgs } = configure();
+      if (formatArgs) await runJavaAsync(formatArgs, what);
+    },
     start() {
-      const libs = node.libs();
-      mkdirSync(confDir, { recursive: true });
-      const props = join(confDir, 'server.properties');
-      writeFileSync(
-        props,
-        [
-          'process.roles=broker,controller',
-          `node.id=${node.nodeId}`,
-          `controller.quorum.voters=${node.voters}`,
-          `listeners=PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`,
-          `advertised.listeners=PLAINTEXT://${host}:${port}`,
-          'controller.listener.names=CONTROLLER',
-          'inter.broker.listener.name=PLAINTEXT',
-          'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-          `log.dirs=${node.dataDir}`,
-          'num.network.threads=2',
-          'num.io.threads=4',
-          'num.partitions=1',
-          // Same as the apache/kafka image in docker-compose, so both stacks behave alike.
-          'auto.create.topics.enable=true',
-          `default.replication.factor=${node.replication}`,
-          `min.insync.replicas=${node.minInsync}`,
-          `offsets.topic.replication.factor=${node.replication}`,
-          // Fewer internal partitions make the first consumer group join in about a second instead of ten.
-          'offsets.topic.num.partitions=10',
-          `transaction.state.log.replication.factor=${node.replication}`,
-          `transaction.state.log.min.isr=${node.minInsync}`,
-          'transaction.state.log.num.partitions=4',
-          `share.coordinator.state.topic.replication.factor=${node.replication}`,
-          `share.coordinator.state.topic.min.isr=${node.minInsync}`,
-          // Tests create a group per test; no reason to wait 3 s for more members to join.
-          'group.initial.rebalance.delay.ms=0',
-          'log.retention.hours=72',
-          '',
-        ].join('\n'),
-      );
-      const log4j = join(confDir, 'log4j2.properties');
-      writeFileSync(
-        log4j,
-        [
-          'status = warn',
-          // Keep logging until Kafka's own shutdown hook has finished, so the log shows a clean stop.
-          'shutdownHook = disable',
-          'appender.file.type = File',
-          'appender.file.name = file',
-          `appender.file.fileName = ${logFile}`,
-          'appender.file.layout.type = PatternLayout',
-          'appender.file.layout.pattern = [%d] %p %m (%c)%n',
-          'rootLogger.level = INFO',
-          'rootLogger.appenderRef.file.ref = file',
-          'logger.kafkaRequest.name = kafka.request.logger',
-          'logger.kafkaRequest.level = WARN',
-          '',
-        ].join('\n'),
-      );
-      const classpath = `${libs}/*`;
-      const log4jOpt = `-Dlog4j2.configurationFile=${log4j}`;
-      if (!existsSync(join(node.dataDir, 'meta.properties'))) {
-        // Format once: KRaft refuses to start on an unformatted log dir, and re-formatting would lose data.
-        runJava(
-          [
-            '-Xmx256m',
-            '-XX:+UseSerialGC',
-            log4jOpt,
-            '-cp',
-            classpath,
-            'kafka.tools.StorageTool',
-            'format',
-            `--cluster-id=${node.clusterId()}`,
-            '-c',
-            props,
-            '--ignore-formatted',
-          ],
-          'format the Kafka log directory',
-        );
-      }
+      const { props, classpath, log4jOpt, formatArgs } = configure();
+      if (formatArgs) runJava(formatArgs, what);
       return spawnDetached({
         command: 'java',
         args: [...javaOpts(node.name, node.heapMb), log4jOpt, '-cp', classpath, 'kafka.Kafka', props],

@@ -1,5 +1,5 @@
 // Creates the stack's Kafka topics if they are missing; existing topics are left exactly as they are.
-import { Kafka, logLevel } from 'kafkajs';
+import { type Admin, Kafka, logLevel } from 'kafkajs';
 import type { StackConfig } from './config.ts';
 
 export interface TopicSpec {
@@ -12,6 +12,21 @@ export function stackTopics(config: StackConfig): TopicSpec[] {
     { topic: config.topics.events, numPartitions: config.topics.eventsPartitions },
     { topic: config.topics.dlq, numPartitions: config.topics.dlqPartitions },
   ];
+}
+
+/**
+ * On several brokers a just-created topic may be unknown to the broker asked for a moment (its metadata is still
+ * on its way): ask again for a few seconds before calling it an error.
+ */
+async function topicMetadata(admin: Admin, topics: TopicSpec[]) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await admin.fetchTopicMetadata({ topics: topics.map((t) => t.topic) });
+    } catch (err) {
+      if (attempt >= 20) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
 }
 
 /** How many copies a new topic keeps, and how many must have a write before acks=all answers (cluster mode: 3, 2). */
@@ -42,7 +57,7 @@ export async function ensureTopics(
         waitForLeaders: true,
       });
     }
-    const meta = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.topic) });
+    const meta = await topicMetadata(admin, topics);
     for (const t of topics) {
       const have = meta.topics.find((m) => m.name === t.topic)?.partitions.length ?? 0;
       const replicas = meta.topics.find((m) => m.name === t.topic)?.partitions[0]?.replicas.length ?? 0;
