@@ -1,4 +1,5 @@
-// POST /sessions/heartbeat: keeps the session and its liveness deadline alive, in one Redis round trip.
+// POST /sessions/heartbeat: keeps the session and its liveness deadline alive (two Redis round trips: the session
+// script with the limit, then the deadline in its liveness shard, another hash slot; sessions/sessionStore.ts).
 import { HeartbeatResponse, SessionRefBody } from '@proctor/contracts';
 import { fromStore } from '../errors.ts';
 import { createControlLimit, rateLimited } from '../events/rateLimit.ts';
@@ -23,7 +24,7 @@ export const sessionsHeartbeat: Route = {
     const body = await parseJsonBody(c.req.raw, SessionRefBody, { maxBytes: 1024, what: 'heartbeat body' });
     assertOwnSession(body.sessionId, sessionId);
     const now = clock.now();
-    // Issued in one tick, so the touch and the limit leave as one pipeline: still one round trip.
+    // Issued in one tick, so the touch script and the limit leave as one pipeline.
     const [state, limit] = await fromStore(
       logger,
       'heartbeat',
