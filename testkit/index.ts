@@ -6,3 +6,4 @@ export * from './mysql.ts';
 export * from './net.ts';
 export * from './processorChild.ts';
 export * from './redis.ts';
+export * from './redisCluster.ts';

@@ -2,7 +2,7 @@
 // MySQL database per test, and helpers to produce records and wait for what the processor wrote.
 import { randomBytes } from 'node:crypto';
 import type { ProctorRecord } from '@proctor/contracts';
-import { Redis } from 'ioredis';
+import { createRedisClient, type RedisClient } from '@proctor/contracts/redis';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import type mysql from 'mysql2/promise';
 import { freshDatabase, type TestDb } from './mysql.ts';
@@ -91,7 +91,8 @@ export async function produceRecords(
 
 // One copy of the database and prefix helpers for every workspace: the testkit's.
 
-export const newRedis = () => new Redis(REDIS_URL);
+/** One Redis or, with REDIS_URL=redis+cluster://…, the cluster (the suites run against both). */
+export const newRedis = () => createRedisClient(REDIS_URL);
 
 export interface TestEnv {
   topic: string;
@@ -99,7 +100,7 @@ export interface TestEnv {
   groupId: string;
   prefix: string;
   db: TestDb;
-  redis: Redis;
+  redis: RedisClient;
   producer: Producer;
   /** The processor's environment for this test (random everything). */
   env: Record<string, string>;

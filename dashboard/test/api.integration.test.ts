@@ -2,8 +2,8 @@
 // otherwise bad tokens are refused with 401; another tenant's ids answer 404 exactly like unknown ones; the
 // tenant never comes from the URL or body. Positive controls prove each request would succeed when allowed.
 import { type AnomalyEvent, receiptHead } from '@proctor/contracts';
+import type { RedisClient } from '@proctor/contracts/redis';
 import type { Issuer } from '@proctor/testkit';
-import type { Redis } from 'ioredis';
 import { generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ROUTES } from '../src/server/api/routes.ts';
@@ -26,7 +26,7 @@ const PORT = 14402;
 const A = `tenant-a-${rand(3)}`;
 const B = `tenant-b-${rand(3)}`;
 
-let app: RunningDashboard, db: TestDb, issuer: Issuer, redis: Redis, prefix: string, env: Record<string, string>;
+let app: RunningDashboard, db: TestDb, issuer: Issuer, redis: RedisClient, prefix: string, env: Record<string, string>;
 
 const ids = { A: { schedule: 'exam-a', session: '', alert: '' }, B: { schedule: 'exam-b', session: '', alert: '' } };
 type Ids = (typeof ids)['A'];

@@ -4,8 +4,8 @@
 // test-output/dashboard/.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RedisClient } from '@proctor/contracts/redis';
 import type { Issuer } from '@proctor/testkit';
-import type { Redis } from 'ioredis';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -29,7 +29,7 @@ const A = `tenant-a-${rand(3)}`;
 const B = `tenant-b-${rand(3)}`;
 const SCHEDULE_A = 'algebra-final';
 
-let app: RunningDashboard, db: TestDb, issuer: Issuer, redis: Redis, prefix: string;
+let app: RunningDashboard, db: TestDb, issuer: Issuer, redis: RedisClient, prefix: string;
 let browser: Browser;
 const sessionsA: Record<string, string> = {};
 let sessionB = '';

@@ -13,6 +13,7 @@ import {
   livenessShard,
   thumbnailKey,
 } from '@proctor/contracts';
+import { createRedisClient, type RedisClient } from '@proctor/contracts/redis';
 import { stackConfig } from '@proctor/infra/stack/config';
 import { stackObjectStore } from '@proctor/infra/stack/health';
 import {
@@ -26,7 +27,6 @@ import {
   type TestDb,
 } from '@proctor/testkit';
 import { CHROMIUM_FLAGS } from '@proctor/testkit/browser';
-import { Redis } from 'ioredis';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const DASHBOARD_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -143,8 +143,8 @@ export async function seedThumbnail(tenantId: string, sessionId: string, eventId
   await testObjects.put(thumbnailKey(tenantId, sessionId, eventId), TINY_JPEG, 'image/jpeg');
 }
 
-export function testRedis(): Redis {
-  return new Redis(REDIS_URL);
+export function testRedis(): RedisClient {
+  return createRedisClient(REDIS_URL);
 }
 
 /** Deletes every key under a test's prefix (the testkit's one copy). */
@@ -250,7 +250,7 @@ export async function seedSnapshots(db: TestDb, tenantId: string, sessionId: str
 }
 
 /** Marks a session live in Redis the way the edge does: its deadline in the liveness shard. */
-export async function markLive(redis: Redis, prefix: string, sessionId: string, deadline = Date.now() + 60_000) {
+export async function markLive(redis: RedisClient, prefix: string, sessionId: string, deadline = Date.now() + 60_000) {
   await redis.zadd(livenessKey(livenessShard(sessionId), prefix), deadline, sessionId);
 }
 
@@ -290,7 +290,7 @@ export interface TestDashboard {
   app: RunningDashboard;
   db: TestDb;
   issuer: Issuer;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   /** The environment the dashboard was started with. */
   env: Record<string, string>;
@@ -317,7 +317,7 @@ export async function startTestDashboard(
 }
 
 /** Stops what a dashboard test file started and removes its data. */
-export async function stopAll(t: { app?: RunningDashboard; db?: TestDb; redis?: Redis; prefix?: string }) {
+export async function stopAll(t: { app?: RunningDashboard; db?: TestDb; redis?: RedisClient; prefix?: string }) {
   await t.app?.stop();
   await t.db?.drop();
   if (t.redis && t.prefix) await cleanRedis(t.redis, t.prefix);

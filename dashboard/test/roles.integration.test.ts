@@ -3,8 +3,8 @@
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { PublishedPolicy, tenantPolicyKey } from '@proctor/contracts';
+import type { RedisClient } from '@proctor/contracts/redis';
 import type { Issuer } from '@proctor/testkit';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../src/server/api/routes.ts';
 import {
@@ -22,7 +22,7 @@ import {
 const T = `tenant-r-${rand(3)}`;
 const ids = { schedule: 'exam-r', session: '', alert: '' };
 
-let app: RunningDashboard, db: TestDb, issuer: Issuer, redis: Redis, prefix: string;
+let app: RunningDashboard, db: TestDb, issuer: Issuer, redis: RedisClient, prefix: string;
 
 type Role = 'proctor' | 'admin';
 const token = (role: Role) => issuer.proctor(T, `${role}-1`, role);

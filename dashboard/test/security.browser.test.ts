@@ -7,9 +7,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import type { RedisClient } from '@proctor/contracts/redis';
 import type { Issuer } from '@proctor/testkit';
 import { CHROMIUM_FLAGS } from '@proctor/testkit/browser';
-import type { Redis } from 'ioredis';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../src/server/auth/sessionCookie.ts';
@@ -29,7 +29,7 @@ import {
 const T = `tenant-sb-${rand(3)}`;
 const SCHEDULE = 'exam-sb';
 
-let app: RunningDashboard, db: TestDb, issuer: Issuer, redis: Redis, prefix: string;
+let app: RunningDashboard, db: TestDb, issuer: Issuer, redis: RedisClient, prefix: string;
 let sessionId = '';
 let platform: Server;
 let platformUrl = '';

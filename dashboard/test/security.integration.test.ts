@@ -2,8 +2,8 @@
 // no open redirect or 5xx from login input, body limits before reading, ASCII WWW-Authenticate, server-side
 // sessions (logout, SSE streams, stream cap, cross-site logout), cookie deletion, and the security headers.
 import { request as httpRequest } from 'node:http';
+import type { RedisClient } from '@proctor/contracts/redis';
 import type { Issuer } from '@proctor/testkit';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE, sealSession } from '../src/server/auth/sessionCookie.ts';
 import { sessionKey } from '../src/server/auth/sessionStore.ts';
@@ -22,7 +22,7 @@ const T = `tenant-s-${rand(3)}`;
 const SCHEDULE = 'exam-s';
 const PLATFORM = 'https://lms.example.edu';
 
-let app: RunningDashboard, db: TestDb, issuer: Issuer, redis: Redis, prefix: string, env: Record<string, string>;
+let app: RunningDashboard, db: TestDb, issuer: Issuer, redis: RedisClient, prefix: string, env: Record<string, string>;
 
 let alertId = '';
 

@@ -5,8 +5,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { thumbnailKey } from '@proctor/contracts';
 import { eraseSessionThumbnails } from '@proctor/contracts/objects';
+import type { RedisClient } from '@proctor/contracts/redis';
 import type { Issuer } from '@proctor/testkit';
-import type { Redis } from 'ioredis';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
@@ -27,7 +27,7 @@ const JPEG = new Uint8Array(
   readFileSync(join(import.meta.dirname, '..', '..', 'edge', 'src', 'thumbnails', 'fixtures', 'ok-96.jpg')),
 );
 const tenant = `tenant-${rand(3)}`;
-let app: RunningDashboard, db: TestDb, issuer: Issuer, redis: Redis, prefix: string;
+let app: RunningDashboard, db: TestDb, issuer: Issuer, redis: RedisClient, prefix: string;
 let browser: Browser;
 let sessionId = '';
 let alertId = '';

@@ -2,8 +2,8 @@
 // view audited before the bytes leave, never cached, absent after erasure; another tenant gets the same 404 as none.
 import { randomUUID } from 'node:crypto';
 import { eraseSessionThumbnails } from '@proctor/contracts/objects';
+import type { RedisClient } from '@proctor/contracts/redis';
 import type { Issuer } from '@proctor/testkit';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type RunningDashboard,
@@ -23,7 +23,7 @@ const B = `tenant-b-${rand(3)}`;
 const a = { session: '', withThumb: '', without: '', eventId: randomUUID() };
 const b = { session: '', alert: '' };
 
-let app: RunningDashboard, db: TestDb, issuer: Issuer, redis: Redis, prefix: string;
+let app: RunningDashboard, db: TestDb, issuer: Issuer, redis: RedisClient, prefix: string;
 
 beforeAll(async () => {
   ({ app, db, issuer, redis, prefix } = await startTestDashboard('thumb'));

@@ -1,8 +1,10 @@
 // `npm run stack:up`: Redis (if none answers), Kafka (KRaft), the REST bridge, the Upstash shim, S3Proxy and its
-// bucket, topics, migrations.
+// bucket, topics, migrations. `npm run stack:up -- --cluster`: the cluster stack instead (cluster.ts).
 import { mkdirSync } from 'node:fs';
 import { relative } from 'node:path';
+import { parseRedisUrl } from '@proctor/contracts/redis';
 import { migrate } from '../migrations/migrate.ts';
+import { clusterUp } from './cluster.ts';
 import { type ServiceName, type StackConfig, stackConfig } from './config.ts';
 import { type StartOutcome, startService } from './control.ts';
 import { stackObjectStore } from './health.ts';
@@ -21,6 +23,9 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 
 export async function stackUp(config: StackConfig = stackConfig()): Promise<void> {
   const t0 = performance.now();
+  if (parseRedisUrl(config.redis.url).kind === 'cluster') {
+    throw new Error(`REDIS_URL names a Redis Cluster (${config.redis.url}): that is \`npm run stack:up -- --cluster\``);
+  }
   assertJava();
   mkdirSync(config.logDir, { recursive: true });
   // Resolved before any JVM starts, so a first run's Maven download is reported as its own step.
@@ -83,7 +88,8 @@ if (import.meta.main) {
   process.on('warning', (w) => {
     if (w.name !== 'TimeoutNegativeWarning') console.warn(w);
   });
-  stackUp().then(
+  const cluster = process.argv.includes('--cluster') || process.env.PROCTOR_STACK_MODE === 'cluster';
+  (cluster ? clusterUp() : stackUp()).then(
     () => process.exit(0),
     (err: unknown) => {
       console.error(`stack: up failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -16,7 +16,7 @@ import { validateEvents } from '../events/validateEvents.ts';
 import { examTokenJsonRoute } from '../http/openapi.ts';
 import { evalScript } from '../services/luaScript.ts';
 import { ACTIVE_SESSION_ERRORS, assertActive, assertOwnSession } from '../sessions/requireSession.ts';
-import { parseTouch, touchCommand } from '../sessions/sessionStore.ts';
+import { parseTouch, touchCommand, trackLiveness } from '../sessions/sessionStore.ts';
 
 const route = examTokenJsonRoute({
   path: '/events/batch',
@@ -39,7 +39,7 @@ export const eventsBatch = defineOpenAPIRoute<typeof route, AppEnv>({
     const { valid, rejected, repeats } = validateEvents(body.events, now);
     const ids = valid.map((e) => e.eventId);
 
-    // One round trip for the session's own checks: its rate limit, the session check (which also bumps liveness)
+    // One round trip for the session's own checks: its rate limit, the session check
     // and a claim per event are issued in the same tick and leave as one pipeline (the client auto-pipelines). A
     // refused request releases its claims afterwards, off the response path.
     const limits = createRateLimits(redis, config);
@@ -61,12 +61,20 @@ export const eventsBatch = defineOpenAPIRoute<typeof route, AppEnv>({
         ),
       );
 
+    const state = parseTouch(touch);
     try {
-      assertActive(parseTouch(touch), claims.tenant_id);
+      assertActive(state, claims.tenant_id);
     } catch (err) {
       release();
       throw err;
     }
+    // The liveness bump is best effort, off the response path: it sits in another hash slot than the session, so it
+    // cannot ride in the session's script (sessions/sessionStore.ts), and heartbeats carry the liveness guarantee.
+    c.executionCtx.waitUntil(
+      trackLiveness(redis, prefix, sessionId, now + state.livenessWindowMs).catch((err: unknown) =>
+        logger.warn('redis_liveness_failed', { error: String(err) }),
+      ),
+    );
     if (!sessionLimit.ok) {
       release();
       throw rateLimited(sessionLimit);

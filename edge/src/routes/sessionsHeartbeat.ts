@@ -1,4 +1,5 @@
-// POST /sessions/heartbeat: keeps the session and its liveness deadline alive, in one Redis round trip.
+// POST /sessions/heartbeat: keeps the session and its liveness deadline alive (two Redis round trips: the session
+// script with the limit, then the deadline in its liveness shard, another hash slot; sessions/sessionStore.ts).
 import { defineOpenAPIRoute } from '@hono/zod-openapi';
 import { HeartbeatResponse, SessionRefBody } from '@proctor/contracts';
 import type { AppEnv } from '../context.ts';
@@ -25,7 +26,7 @@ export const sessionsHeartbeat = defineOpenAPIRoute<typeof route, AppEnv>({
     const body = c.req.valid('json');
     assertOwnSession(body.sessionId, sessionId);
     const now = clock.now();
-    // Issued in one tick, so the touch and the limit leave as one pipeline: still one round trip.
+    // Issued in one tick, so the touch script and the limit leave as one pipeline.
     const [state, limit] = await fromStore(
       logger,
       'heartbeat',

@@ -1,5 +1,6 @@
 // Kafka → rules → Redis → MySQL against the real stack: alerts, snapshots, redelivery, poison records.
 
+import { dropPrefix } from '@proctor/testkit';
 import {
   alertIds,
   committedTotal,
@@ -85,8 +86,7 @@ describe('processor pipeline', () => {
     // Redelivery 2: rewound again and Redis state gone too (a crash before the save): rules recompute, upsert.
     await admin.resetOffsets({ groupId: env.groupId, topic: env.topic, earliest: true });
     await admin.disconnect();
-    const keys = await env.redis.keys(`${env.prefix}:*`);
-    if (keys.length) await env.redis.del(...keys);
+    await dropPrefix(env.redis, env.prefix);
     const third = await run();
     await waitFor(
       'recomputed',

@@ -11,11 +11,11 @@ import {
   thumbnailSlotsKey,
   thumbnailTenantPrefix,
 } from '@proctor/contracts';
+import type { RedisClient } from '@proctor/contracts/redis';
 import { stackConfig } from '@proctor/infra/stack/config';
 import { stackObjectStore } from '@proctor/infra/stack/health';
 import { dropPrefix, freshDatabase } from '@proctor/testkit';
 import { newRedis, randomName } from '@proctor/testkit/stack';
-import type { Redis } from 'ioredis';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stateKey } from '../state/sessionStore.ts';
@@ -27,7 +27,7 @@ const DAY = 24 * 60 * 60 * 1000;
 const NOW = Date.UTC(2026, 11, 1, 12);
 let db: Awaited<ReturnType<typeof freshDatabase>>;
 let pool: Pool;
-let redis: Redis;
+let redis: RedisClient;
 const prefix = randomName('lifecycle');
 
 const sid = (s: string) => createHash('sha256').update(s).digest('hex');

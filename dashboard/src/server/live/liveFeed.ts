@@ -2,7 +2,7 @@
 // Each tick runs two index-only queries; only when something changed is the ranked list re-read, and it is pushed
 // only when what a proctor sees of it changed (so a busy schedule costs one push per visible change, not per tick).
 import type { AlertRule, Severity } from '@proctor/contracts';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@proctor/contracts/redis';
 import type { Pool } from 'mysql2/promise';
 import { riskBand } from '../../ui/format.ts';
 import type { RankedSession, RankedSessionList, SessionFilter } from '../api/schemas.ts';
@@ -26,7 +26,7 @@ export type LiveListener = (event: LiveEvent) => void;
 
 export interface LiveFeedOptions {
   db: Pool;
-  redis: Redis;
+  redis: RedisClient;
   redisPrefix: string;
   pollMs: number;
   /** Presence comes from Redis deadlines that pass without a row changing: re-push at least this often. */
