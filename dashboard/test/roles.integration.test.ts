@@ -67,6 +67,8 @@ function apiCall(id: keyof typeof ROUTES): { method: string; path: string; body?
   const bodies: Partial<Record<keyof typeof ROUTES, unknown>> = {
     review: { action: 'acknowledge', note: 'role matrix' },
     erasure: { userId: 'nobody-here' },
+    // A receipt that does not verify is still a 200 answer (ok: false): the check itself is what the role may make.
+    receipt: { version: 1, sessionId: ids.session, events: [], head: '0'.repeat(64) },
   };
   const body = id === 'policySave' || id === 'schedulePolicySave' ? 'SAVE' : bodies[id];
   return { method: r.method.toUpperCase(), path, ...(body !== undefined ? { body } : {}) };
