@@ -12,7 +12,7 @@ export type ModelType = 'short' | 'full';
 /**
  * Which detectors run on each frame: one model; both with their detections merged ('short+full'); or the
  * full-range model on every frame and the short-range one only on frames where full-range finds no face
- * ('full>short'). The default is 'short+full' with full-range on every 2nd frame: see client/MODEL_CHOICE.md.
+ * ('full>short'). The default is 'short+full' with full-range on every 3rd frame: see client/MODEL_CHOICE.md.
  */
 export type ModelChoice = ModelType | 'short+full' | 'full>short';
 

@@ -92,6 +92,13 @@ describe('fullRangeSchedule', () => {
     expect(faces).toEqual([moved, behind]);
   });
 
+  it('a fresh face keeps the carried score of the same person when full-range was surer', () => {
+    const scheduler = createFullRangeScheduler(fullRangeSchedule(2, 2));
+    scheduler.faces(0, [face(0.3, 0.3, 0.4, 0.55)], [candidate]); // short 0.55, full 0.9: the merge counts 0.9
+    const [fresh] = scheduler.faces(500, [face(0.31, 0.3, 0.4, 0.55)], undefined);
+    expect(fresh).toMatchObject({ score: 0.9, box: { x: 0.31 } });
+  });
+
   it('drops carried faces older than the carry limit', () => {
     const scheduler = createFullRangeScheduler({ every: 2, maxCarryMs: 1250 });
     scheduler.faces(0, [candidate], [candidate, behind]);

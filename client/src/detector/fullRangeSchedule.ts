@@ -10,8 +10,8 @@ export interface FullRangeSchedule {
   maxCarryMs: number;
 }
 
-/** Default: full-range every 2nd frame (measured in bench/client-cpu.ts, see client/MODEL_CHOICE.md). */
-export const FULL_RANGE_EVERY = 2;
+/** Default: full-range every 3rd frame, the one schedule within the CPU budget in bench/client-cpu.ts (MODEL_CHOICE.md). */
+export const FULL_RANGE_EVERY = 3;
 /**
  * At most the deriver's default `multiPersonFrames` (3): then any 3 consecutive frames include a fresh full-range
  * frame, so a stale carried face alone can never confirm MULTI_PERSON.
@@ -62,8 +62,14 @@ export function createFullRangeScheduler(s: FullRangeSchedule): FullRangeSchedul
       if (!lastFull || t - lastFull.t > s.maxCarryMs) return short;
       // The candidate's keypoints (head pose) come from the fresh short-range face; only faces short-range does
       // not see now (a second person further back, beside the candidate) persist, so the count does not flicker.
+      // A fresh face that a carried one overlaps keeps the higher score: on a full-range frame the merge would have
+      // kept the full-range face's score for that person, so a static scene counts the same on every frame.
+      const fresh = short.map((f) => {
+        const seen = lastFull!.faces.filter((c) => iou(f.box, c.box) > CARRY_DROP_IOU && c.score > f.score);
+        return seen.length ? { ...f, score: Math.max(...seen.map((c) => c.score)) } : f;
+      });
       const carried = lastFull.faces.filter((c) => short.every((f) => iou(f.box, c.box) <= CARRY_DROP_IOU));
-      return [...short, ...carried];
+      return [...fresh, ...carried];
     },
   };
 }
