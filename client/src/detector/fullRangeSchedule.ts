@@ -10,7 +10,7 @@ export interface FullRangeSchedule {
   maxCarryMs: number;
 }
 
-/** Default: full-range every 3rd frame, the one schedule within the CPU budget in bench/client-cpu.ts (MODEL_CHOICE.md). */
+/** Default: every 3rd frame, the cheapest MAX_EVERY allows: 0.63–0.67× the CPU of every frame (MODEL_CHOICE.md). */
 export const FULL_RANGE_EVERY = 3;
 /**
  * At most the deriver's default `multiPersonFrames` (3): then any 3 consecutive frames include a fresh full-range
