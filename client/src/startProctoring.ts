@@ -14,6 +14,7 @@ import type { DeriveConfig } from './derive/config.ts';
 import { createEventDeriver } from './derive/eventDeriver.ts';
 import { type Detector, startDetector } from './detector/detectorClient.ts';
 import type { ModelChoice } from './detector/faceEngine.ts';
+import { FULL_RANGE_EVERY, fullRangeSchedule } from './detector/fullRangeSchedule.ts';
 import type { BackendName } from './detector/protocol.ts';
 import { startFrameLoop } from './frameLoop.ts';
 import { DEFAULT_EMBEDDING_MODEL } from './identity/embedding.ts';
@@ -44,6 +45,8 @@ export interface ProctoringOptions {
   fps?: number;
   /** Default 'short+full': see client/MODEL_CHOICE.md. */
   models?: ModelChoice;
+  /** For 'short+full': the full-range model runs on every n-th frame (1: every frame); default FULL_RANGE_EVERY. */
+  fullRangeEvery?: number;
   /** Default ['webgpu', 'webgl', 'wasm']. */
   backends?: BackendName[];
   /** Use a GPU backend even on a software rasterizer (default false: WASM is faster there). */
@@ -187,6 +190,7 @@ export async function startProctoring(options: ProctoringOptions): Promise<Proct
     detector = await startDetector({
       modelBaseUrl: options.modelBaseUrl ?? new URL('/models/', location.href).href,
       models: options.models ?? 'short+full',
+      fullRange: fullRangeSchedule(options.fullRangeEvery ?? FULL_RANGE_EVERY, fps),
       backends: options.backends ?? ['webgpu', 'webgl', 'wasm'],
       allowSoftwareGpu: options.allowSoftwareGpu ?? false,
       ...(identityConfig && {

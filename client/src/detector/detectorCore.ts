@@ -50,7 +50,11 @@ export async function createDetectorCore(options: DetectorOptions): Promise<Dete
   const { backend, attempts } = await selectBackend(options.backends, base, options.allowSoftwareGpu, async () => {
     engine?.dispose();
     const loaded = await Promise.all(types.map((m) => loadGraphModel(`${base}facemesh-detection-${m}.json`)));
-    engine = createFaceEngine(Object.fromEntries(types.map((m, i) => [m, loaded[i]!])), options.models);
+    engine = createFaceEngine(
+      Object.fromEntries(types.map((m, i) => [m, loaded[i]!])),
+      options.models,
+      options.fullRange,
+    );
     if (!(await outputsFinite(loaded))) return false;
     // And the whole pipeline once, as each frame will run it.
     const probe = new ImageData(64, 48);
@@ -98,7 +102,7 @@ export async function createDetectorCore(options: DetectorOptions): Promise<Dete
       scratch.ctx.drawImage(source, 0, 0, width, height);
       const image = scratch.ctx.getImageData(0, 0, width, height);
       const t0 = performance.now();
-      const faces = await ready.detect(image);
+      const faces = await ready.detect(image, t);
       const checked = identity ? await identity.check(image, faces, t) : undefined;
       const inferenceMs = performance.now() - t0;
       const result: FrameResult = { t, faces, luma: frameLuma(image.data, width, height), width, height, inferenceMs };

@@ -6,12 +6,13 @@ import type * as tf from '@tensorflow/tfjs-core';
 // with no ES exports that bundlers refuse (and the mediapipe runtime is never used here).
 import { MediaPipeFaceDetectorTfjs } from '@tensorflow-models/face-detection/dist/tfjs/detector.js';
 import type { FaceDetection } from '../derive/types.ts';
+import { createFullRangeScheduler, type FullRangeSchedule, iou } from './fullRangeSchedule.ts';
 
 export type ModelType = 'short' | 'full';
 /**
  * Which detectors run on each frame: one model; both with their detections merged ('short+full'); or the
  * full-range model on every frame and the short-range one only on frames where full-range finds no face
- * ('full>short', the default: see client/MODEL_CHOICE.md).
+ * ('full>short'). The default is 'short+full' with full-range on every 3rd frame: see client/MODEL_CHOICE.md.
  */
 export type ModelChoice = ModelType | 'short+full' | 'full>short';
 
@@ -28,17 +29,20 @@ const MERGE_IOU = 0.3;
 const MAX_FACES = 8;
 
 export interface FaceEngine {
-  detect(image: tf.Tensor3D | ImageData): Promise<FaceDetection[]>;
+  /** `t`: the frame's time in ms (for 'short+full' with a schedule: when carried faces expire). */
+  detect(image: tf.Tensor3D | ImageData, t?: number): Promise<FaceDetection[]>;
   dispose(): void;
 }
 
 /**
  * Wraps loaded graph models. `detectFaces` (the lower-level call) is used instead of `estimateFaces`
- * because only it returns each face's score, which MULTI_PERSON thresholds on.
+ * because only it returns each face's score, which MULTI_PERSON thresholds on. `schedule` applies to
+ * 'short+full' only; absent, both models run on every frame.
  */
 export function createFaceEngine(
   models: Partial<Record<ModelType, GraphModel>>,
   choice: ModelChoice = 'short+full',
+  schedule?: FullRangeSchedule,
 ): FaceEngine {
   const detectors = modelTypes(choice).map((type) => {
     const model = models[type];
@@ -49,13 +53,20 @@ export function createFaceEngine(
   // drops faces under score 0.6 itself, so an empty result means "no face MULTI_PERSON would count"; the short
   // model then gets its chance at the desk-distance candidate full-range misses (a false NO_FACE otherwise).
   const fallbackOnly = choice === 'full>short';
+  const scheduler =
+    choice === 'short+full' && schedule && schedule.every > 1 ? createFullRangeScheduler(schedule) : undefined;
+  const run = async (i: number, image: tf.Tensor3D | ImageData) =>
+    (await detectors[i]!.detectFaces(image as never, false)).map(toFaceDetection);
   return {
-    async detect(image) {
+    async detect(image, t = Date.now()) {
+      if (scheduler) {
+        const full = scheduler.due(t) ? await run(1, image) : undefined;
+        return mergeDetections(scheduler.faces(t, await run(0, image), full));
+      }
       const perModel: FaceDetection[][] = [];
-      for (const detector of detectors) {
+      for (let i = 0; i < detectors.length; i++) {
         if (fallbackOnly && perModel.some((faces) => faces.length > 0)) break;
-        const raw = await detector.detectFaces(image as never, false);
-        perModel.push(raw.map(toFaceDetection));
+        perModel.push(await run(i, image));
       }
       return mergeDetections(perModel.flat());
     },
@@ -90,14 +101,4 @@ export function mergeDetections(faces: FaceDetection[]): FaceDetection[] {
     if (kept.every((k) => iou(k.box, face.box) <= MERGE_IOU)) kept.push(face);
   }
   return kept;
-}
-
-export function iou(a: FaceDetection['box'], b: FaceDetection['box']): number {
-  const x1 = Math.max(a.x, b.x);
-  const y1 = Math.max(a.y, b.y);
-  const x2 = Math.min(a.x + a.width, b.x + b.width);
-  const y2 = Math.min(a.y + a.height, b.y + b.height);
-  const inter = Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
-  const union = a.width * a.height + b.width * b.height - inter;
-  return union > 0 ? inter / union : 0;
 }

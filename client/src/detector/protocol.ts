@@ -2,6 +2,7 @@
 import type { FaceDetection } from '../derive/types.ts';
 import type { IdentityCheck, IdentityCheckOptions } from '../identity/identityChecker.ts';
 import type { ModelChoice } from './faceEngine.ts';
+import type { FullRangeSchedule } from './fullRangeSchedule.ts';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm';
 
@@ -20,6 +21,8 @@ export interface DetectorOptions {
   /** Where facemesh-detection-{short,full}.{json,bin} and the tfjs .wasm files are served (our own origin). */
   modelBaseUrl: string;
   models: ModelChoice;
+  /** For 'short+full': how often full-range runs (fullRangeSchedule.ts); absent, on every frame. */
+  fullRange?: FullRangeSchedule;
   /** Tried in order; the first that initializes AND passes a first inference wins. */
   backends: BackendName[];
   /** A GPU backend on a software rasterizer (SwiftShader, llvmpipe) is slower than WASM; skip it unless true. */

@@ -101,6 +101,8 @@ async function begin() {
       getToken,
       fps: launch.fps,
       ...(launch.identity === false && { identity: false as const }),
+      ...(launch.models && { models: launch.models }),
+      ...(launch.fullEvery && { fullRangeEvery: launch.fullEvery }),
       video: $('preview') as HTMLVideoElement,
       onStatus: renderStatus,
       onEvent: (e) => logEvent(e as never),

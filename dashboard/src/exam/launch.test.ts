@@ -11,6 +11,17 @@ describe('parseFragment', () => {
       fps: 1,
     });
   });
+  it('reads the bench knobs models and fullEvery, and ignores values the client would refuse', () => {
+    const base = `#token=${jwt}&edge=http://127.0.0.1:18787`;
+    expect(parseFragment(`${base}&models=short+full&fullEvery=1`)).toMatchObject({
+      models: 'short+full',
+      fullEvery: 1,
+    });
+    expect(parseFragment(`${base}&models=full%3Eshort`)).toMatchObject({ models: 'full>short' });
+    const ignored = parseFragment(`${base}&models=huge&fullEvery=4`);
+    expect(ignored).not.toHaveProperty('models');
+    expect(ignored).not.toHaveProperty('fullEvery');
+  });
   it('is undefined without a launch fragment, so the page waits for postMessage', () => {
     expect(parseFragment('')).toBeUndefined();
   });

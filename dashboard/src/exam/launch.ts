@@ -6,6 +6,12 @@ export interface Launch {
   fps?: number;
   /** `#identity=0` turns identity continuity off (the CPU bench's baseline); default on. */
   identity?: false;
+  /**
+   * Bench knobs (bench/client-cpu.ts): `#models=short+full|short|full|full>short` and `#fullEvery=1|2|3` (how
+   * often full-range runs under short+full); absent, the client's defaults (client/MODEL_CHOICE.md).
+   */
+  models?: ModelChoiceName;
+  fullEvery?: number;
   /** postMessage launches only: the host's origin, the only one status messages are posted back to. */
   hostOrigin?: string;
 }
@@ -15,6 +21,10 @@ export type HostMessage =
   | { type: 'proctor:launch'; token: string; edge: string; fps?: number }
   | { type: 'proctor:token'; token: string }
   | { type: 'proctor:stop'; reason?: 'submitted' | 'timeout' | 'abandoned' };
+
+const MODEL_CHOICES = ['short', 'full', 'short+full', 'full>short'] as const;
+type ModelChoiceName = (typeof MODEL_CHOICES)[number];
+const isModelChoice = (v: string | null): v is ModelChoiceName => MODEL_CHOICES.includes(v as ModelChoiceName);
 
 const isHttpUrl = (v: string) => /^https?:\/\/[^\s/]+/.test(v);
 const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
@@ -32,11 +42,15 @@ export function parseFragment(hash: string): Launch | { error: string } | undefi
       error: 'The link has no valid proctoring server (#edge=https://…). Open the exam from your exam platform again.',
     };
   const fps = params.has('fps') ? Number(params.get('fps')) : undefined;
+  const models = params.get('models')?.replace(' ', '+') ?? null; // an unescaped '+' reads as a space
+  const fullEvery = Number(params.get('fullEvery'));
   return {
     token,
     edge,
     ...(fps && fps > 0 ? { fps } : {}),
     ...(params.get('identity') === '0' && { identity: false }),
+    ...(isModelChoice(models) && { models }),
+    ...([1, 2, 3].includes(fullEvery) && { fullEvery }),
   };
 }
 
