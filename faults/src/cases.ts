@@ -111,9 +111,9 @@ export function redisPartitioned(): FaultCase {
     name: 'processor ↔ Redis partition 30 s',
     chain: { partitions: 6, processors: 1 },
     async arrange(world) {
-      proxy = await startTcpProxy('127.0.0.1', PORTS.redis, PORTS.redisProxy);
+      proxy = await startTcpProxy('127.0.0.1', Number(new URL(world.redisUrl).port), PORTS.redisProxy);
       return {
-        processorEnv: () => ({ REDIS_URL: viaPort(world.redis.url, PORTS.redisProxy) }),
+        processorEnv: () => ({ REDIS_URL: viaPort(world.redisUrl, PORTS.redisProxy) }),
         teardown: async () => proxy?.close(),
       };
     },

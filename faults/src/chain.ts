@@ -9,33 +9,55 @@ import { type StartedEdge, startEdge } from '../../edge/testing/startEdge.ts';
 import { migrate } from '../../infra/migrations/migrate.ts';
 import { stackConfig } from '../../infra/stack/config.ts';
 import { type ProcessorChild, startProcessor } from '../../processor/src/testing/processorChild.ts';
-import { BROKERS, createTopics, deleteGroups, deleteTopics, randomName } from '../../processor/src/testing/stack.ts';
+import { randomName } from '../../processor/src/testing/stack.ts';
+import type { RedisReader } from './countBack.ts';
 import { PORTS } from './ports.ts';
 import { type PrivateServer, privateMariadb, privateRedis, privateShim } from './privateServers.ts';
+import { createTopics, deleteTopicsAndGroups } from './topic.ts';
 
+/** Where a run's chain runs: the stack's Kafka and REST bridge, a shim and Redis, and the private mariadbd. */
 export interface World {
+  name: string;
   dir: string;
+  brokers: string[];
+  /** Copies of each topic partition (1 on one broker; 3 on the cluster). */
+  replicas: number;
+  bridgeUrl: string;
+  shimUrl: string;
+  shimToken: string;
+  /** The processors' REDIS_URL. */
+  redisUrl: string;
+  /** Straight to Redis (never through a proxy), for the count back. */
+  redisClient: RedisReader & { disconnect(): void };
   mariadb: PrivateServer;
-  redis: PrivateServer;
-  shim: PrivateServer;
-  /** Straight to the private Redis (never through a proxy), for the count back. */
-  redisClient: Redis;
+  /** The single-node world's own redis-server (the partition case proxies it). */
+  redis?: PrivateServer;
   stop(): Promise<void>;
 }
 
-/** The suite's private servers; the stack's Kafka and REST bridge are used as they are. */
+/**
+ * The single-node world: the stack's Kafka and bridge as they are, and servers of the suite's own that it may
+ * stop (mariadbd, redis-server, a shim over it).
+ */
 export async function startWorld(): Promise<World> {
   const dir = mkdtempSync(join(tmpdir(), 'proctor-faults-'));
   const mariadb = await privateMariadb(dir, PORTS.mariadb);
   const redis = await privateRedis(dir, PORTS.redis);
-  const shim = await privateShim(dir, PORTS.shim, redis.url, stackConfig().shim.token);
+  const stack = stackConfig();
+  const shim = await privateShim(dir, PORTS.shim, redis.url, stack.shim.token);
   const redisClient = new Redis(redis.url, { maxRetriesPerRequest: 3 });
   return {
+    name: 'single node',
     dir,
+    brokers: stack.kafka.bootstrap.split(','),
+    replicas: 1,
+    bridgeUrl: stack.bridge.url,
+    shimUrl: shim.url,
+    shimToken: stack.shim.token,
+    redisUrl: redis.url,
+    redisClient,
     mariadb,
     redis,
-    shim,
-    redisClient,
     async stop() {
       redisClient.disconnect();
       await shim.stop();
@@ -54,6 +76,7 @@ export interface ChainOptions {
 }
 
 export interface Chain {
+  brokers: string[];
   topic: string;
   dlqTopic: string;
   groupId: string;
@@ -73,12 +96,14 @@ export async function startChain(world: World, o: ChainOptions): Promise<Chain> 
   const groupId = randomName('processor-faults');
   const prefix = randomName('pfaults');
   const dbUrl = `${world.mariadb.url}${randomName('faults').replace(/[^A-Za-z0-9_]/g, '_')}`;
-  await createTopics([topic, dlqTopic], o.partitions);
+  await createTopics(world.brokers, [topic, dlqTopic], o.partitions, world.replicas);
   await migrate(dbUrl);
   const edge = await startEdge({
     port: PORTS.edge,
     env: {
-      UPSTASH_REDIS_REST_URL: world.shim.url,
+      UPSTASH_REDIS_REST_URL: world.shimUrl,
+      UPSTASH_REDIS_REST_TOKEN: world.shimToken,
+      KAFKA_REST_URL: world.bridgeUrl,
       KAFKA_TOPIC: topic,
       REDIS_KEY_PREFIX: prefix,
       // Tolerance 0, as in the cohort's own test: the tokenRefresh candidates' first token really lapses.
@@ -88,6 +113,7 @@ export async function startChain(world: World, o: ChainOptions): Promise<Chain> 
   });
   const processors: ProcessorChild[] = [];
   const chain: Chain = {
+    brokers: world.brokers,
     topic,
     dlqTopic,
     groupId,
@@ -106,8 +132,7 @@ export async function startChain(world: World, o: ChainOptions): Promise<Chain> 
     async stop() {
       await Promise.all(processors.map((p) => p.stop('SIGKILL')));
       await edge.stop();
-      await deleteTopics([topic, dlqTopic]).catch(() => undefined);
-      await deleteGroups([groupId]).catch(() => undefined);
+      await deleteTopicsAndGroups(world.brokers, [topic, dlqTopic], [groupId]).catch(() => undefined);
       const c = await mysql.createConnection(world.mariadb.url).catch(() => undefined);
       await c?.query(`DROP DATABASE IF EXISTS \`${new URL(dbUrl).pathname.slice(1)}\``);
       await c?.end();
@@ -117,11 +142,11 @@ export async function startChain(world: World, o: ChainOptions): Promise<Chain> 
     for (let i = 0; i < o.processors; i++) {
       processors.push(
         await startProcessor({
-          KAFKA_BROKERS: BROKERS.join(','),
+          KAFKA_BROKERS: world.brokers.join(','),
           KAFKA_EVENTS_TOPIC: topic,
           KAFKA_DLQ_TOPIC: dlqTopic,
           KAFKA_GROUP_ID: groupId,
-          REDIS_URL: world.redis.url,
+          REDIS_URL: world.redisUrl,
           REDIS_KEY_PREFIX: prefix,
           MYSQL_URL: dbUrl,
           // A killed member's partitions move after this long (the least the processor accepts).

@@ -1,31 +1,31 @@
 // Counts a run back out of Kafka, Redis and MySQL: each event the edge accepted, its record, whether the processor
 // applied it, and per session the status, risk score and alerts MySQL holds.
 import type { CandidateOutcome } from '@proctor/cohort';
-import type { Redis } from 'ioredis';
 import type { Pool } from 'mysql2/promise';
 import { stateKey } from '../../processor/src/state/sessionStore.ts';
 import type { SessionOutcome, Tally } from './compare.ts';
 import { committedOffsets, highWatermarks, readTopic, totalOf } from './topic.ts';
 
 export interface CountBackInput {
+  brokers: string[];
   topic: string;
   dlqTopic: string;
   groupId: string;
   prefix: string;
-  redis: Redis;
+  redis: RedisReader;
   pool: Pool;
   outcomes: readonly CandidateOutcome[];
 }
 
+/** The one Redis call the count back makes (a Redis or a Cluster client). */
+export interface RedisReader {
+  get(key: string): Promise<string | null>;
+}
+
 /** `<partition>:<offset>|<state>`: the last record a session's saved state counts (processor/src/state). */
-async function savedPositions(redis: Redis, prefix: string, sessionIds: string[]) {
-  // One GET each in a pipeline, not an MGET: the keys sit in different Cluster slots.
-  const pipeline = redis.pipeline();
-  for (const id of sessionIds) pipeline.get(stateKey(id, prefix));
-  const values = ((await pipeline.exec()) ?? []).map(([err, v]) => {
-    if (err) throw err;
-    return v as string | null;
-  });
+async function savedPositions(redis: RedisReader, prefix: string, sessionIds: string[]) {
+  // One GET each (auto-pipelined on a cluster), not an MGET: the keys sit in different Cluster slots.
+  const values = await Promise.all(sessionIds.map((id) => redis.get(stateKey(id, prefix))));
   const out = new Map<string, { partition: number; offset: number }>();
   sessionIds.forEach((id, i) => {
     const v = values[i];
@@ -37,8 +37,8 @@ async function savedPositions(redis: Redis, prefix: string, sessionIds: string[]
 }
 
 export async function countBack(i: CountBackInput): Promise<Tally> {
-  const records = await readTopic(i.topic);
-  const committed = await committedOffsets(i.groupId, i.topic);
+  const records = await readTopic(i.brokers, i.topic);
+  const committed = await committedOffsets(i.brokers, i.groupId, i.topic);
   const byEvent = new Map<string, { partition: number; offset: number }[]>();
   for (const r of records) {
     const v = JSON.parse(r.value) as { kind: string; event?: { eventId: string } };
@@ -85,6 +85,6 @@ export async function countBack(i: CountBackInput): Promise<Tally> {
     const s = sessions.get(indexOf.get(a.session_id) ?? -1);
     if (s) s.alerts.set(a.rule, (s.alerts.get(a.rule) ?? 0) + 1);
   }
-  const deadLettered = totalOf(await highWatermarks(i.dlqTopic));
+  const deadLettered = totalOf(await highWatermarks(i.brokers, i.dlqTopic));
   return { accepted, inKafka, kafkaRepeats, applied, deadLettered, sessions };
 }

@@ -70,10 +70,10 @@ async function waitFor(what: string, ok: () => Promise<boolean> | boolean, timeo
  */
 async function timeRecovery(chain: Chain, probe: EdgeProbe, repairedAt: number): Promise<number> {
   await waitFor('candidates delivering again', () => probe.sessionsFailing() === 0, 120_000);
-  const ends = await highWatermarks(chain.topic);
+  const ends = await highWatermarks(chain.brokers, chain.topic);
   const at = await waitFor(
     'processors caught up',
-    async () => behind(await committedOffsets(chain.groupId, chain.topic), ends) === 0,
+    async () => behind(await committedOffsets(chain.brokers, chain.groupId, chain.topic), ends) === 0,
     120_000,
   );
   return at - repairedAt;
@@ -98,7 +98,11 @@ async function settle(chain: Chain, outcomes: readonly CandidateOutcome[]): Prom
   );
   await waitFor(
     'processors caught up',
-    async () => behind(await committedOffsets(chain.groupId, chain.topic), await highWatermarks(chain.topic)) === 0,
+    async () =>
+      behind(
+        await committedOffsets(chain.brokers, chain.groupId, chain.topic),
+        await highWatermarks(chain.brokers, chain.topic),
+      ) === 0,
     60_000,
   );
 }

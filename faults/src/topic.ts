@@ -1,29 +1,68 @@
-// Kafka as the count-back sees it: a topic's high watermarks, a group's committed offsets, and every record read.
-import { kafka, randomName } from '../../processor/src/testing/stack.ts';
+// Kafka as the suite sees it, on either stack (one broker or three): topics made and removed, a topic's high
+// watermarks, a group's committed offsets, and every record read back.
+import { Kafka, logLevel } from 'kafkajs';
+import { randomName } from '../../processor/src/testing/stack.ts';
 
 export type Offsets = Map<number, number>;
 
-export async function highWatermarks(topic: string): Promise<Offsets> {
-  const admin = kafka().admin();
+// Generous retries: a case kills a broker, and the admin calls around it must ride out the leader elections.
+export const kafkaOf = (brokers: string[]) =>
+  new Kafka({
+    clientId: 'faults',
+    brokers,
+    logLevel: logLevel.NOTHING,
+    retry: { initialRetryTime: 300, retries: 12 },
+  });
+
+async function withAdmin<T>(brokers: string[], fn: (admin: ReturnType<Kafka['admin']>) => Promise<T>): Promise<T> {
+  const admin = kafkaOf(brokers).admin();
   await admin.connect();
   try {
-    return new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
+    return await fn(admin);
   } finally {
     await admin.disconnect();
   }
 }
 
+/** Topics with `replicas` copies (on three brokers: 3, and min.insync.replicas 2 so that acks=all means two). */
+export const createTopics = (brokers: string[], names: string[], partitions: number, replicas = 1) =>
+  withAdmin(brokers, async (admin) => {
+    await admin.createTopics({
+      topics: names.map((topic) => ({
+        topic,
+        numPartitions: partitions,
+        replicationFactor: replicas,
+        configEntries: replicas > 1 ? [{ name: 'min.insync.replicas', value: String(replicas - 1) }] : [],
+      })),
+      waitForLeaders: true,
+    });
+  });
+
+export const deleteTopicsAndGroups = (brokers: string[], topics: string[], groups: string[]) =>
+  withAdmin(brokers, async (admin) => {
+    await admin.deleteTopics({ topics }).catch(() => undefined);
+    await admin.deleteGroups(groups).catch(() => undefined);
+  });
+
+export const highWatermarks = (brokers: string[], topic: string): Promise<Offsets> =>
+  withAdmin(
+    brokers,
+    async (admin) => new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)])),
+  );
+
 /** The group's committed offset per partition: the next offset it will read (0 for "none yet"). */
-export async function committedOffsets(groupId: string, topic: string): Promise<Offsets> {
-  const admin = kafka().admin();
-  await admin.connect();
-  try {
+export const committedOffsets = (brokers: string[], groupId: string, topic: string): Promise<Offsets> =>
+  withAdmin(brokers, async (admin) => {
     const [t] = await admin.fetchOffsets({ groupId, topics: [topic] });
     return new Map((t?.partitions ?? []).map((p) => [p.partition, Math.max(0, Number(p.offset))]));
-  } finally {
-    await admin.disconnect();
-  }
-}
+  });
+
+/** partition → leader broker id. */
+export const partitionLeaders = (brokers: string[], topic: string): Promise<Map<number, number>> =>
+  withAdmin(brokers, async (admin) => {
+    const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+    return new Map((topics[0]?.partitions ?? []).map((p) => [p.partitionId, p.leader]));
+  });
 
 /** Records between the group's commits and `ends` (what the group has still to apply). */
 export function behind(committed: Offsets, ends: Offsets): number {
@@ -41,14 +80,13 @@ export interface TopicRecord {
 }
 
 /** Every record of the topic up to its high watermarks as they stand now, read with a throwaway group. */
-export async function readTopic(topic: string, timeoutMs = 60_000): Promise<TopicRecord[]> {
-  const ends = await highWatermarks(topic);
+export async function readTopic(brokers: string[], topic: string, timeoutMs = 60_000): Promise<TopicRecord[]> {
+  const ends = await highWatermarks(brokers, topic);
   const total = totalOf(ends);
   const out: TopicRecord[] = [];
   if (total === 0) return out;
-  const k = kafka();
   const groupId = randomName('faults-countback');
-  const consumer = k.consumer({ groupId });
+  const consumer = kafkaOf(brokers).consumer({ groupId });
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
@@ -72,10 +110,7 @@ export async function readTopic(topic: string, timeoutMs = 60_000): Promise<Topi
     });
   } finally {
     await consumer.disconnect();
-    const admin = k.admin();
-    await admin.connect();
-    await admin.deleteGroups([groupId]).catch(() => undefined);
-    await admin.disconnect();
+    await deleteTopicsAndGroups(brokers, [], [groupId]);
   }
   return out;
 }
