@@ -154,6 +154,12 @@ export async function startChain(world: World, o: ChainOptions): Promise<Chain> 
           // Every liveness shard each tick: a lapse is seen within a second, not within 16.
           SWEEP_SHARDS_PER_TICK: '64',
           METRICS_PORT: String(PORTS.metrics()),
+          // The stack's thumbnails bucket, as a deployed processor has one (its lifecycle job reaches it).
+          S3_ENDPOINT: stackConfig().s3.url,
+          S3_BUCKET: stackConfig().s3.bucket,
+          S3_ACCESS_KEY_ID: stackConfig().s3.accessKeyId,
+          S3_SECRET_ACCESS_KEY: stackConfig().s3.secretAccessKey,
+          S3_REGION: 'us-east-1',
           ...o.processorEnv?.(i, chain),
         }),
       );

@@ -11,6 +11,7 @@ const tally = (sessions: [number, SessionOutcome][], over: Partial<Tally> = {}):
   inKafka: 10,
   kafkaRepeats: 0,
   applied: 10,
+  unapplied: [],
   deadLettered: 0,
   sessions: new Map(sessions),
   ...over,
@@ -56,14 +57,14 @@ describe('compareToControl', () => {
         [0, session(0, {}, 'active')],
         [1, session(0)],
       ],
-      { accepted: 9, inKafka: 8, applied: 7 },
+      { accepted: 9, inKafka: 8, applied: 7, unapplied: ['lookAway #1 event at 0:3, committed 4, state at 0:2'] },
     );
     const v = compareToControl(control, run, 10);
     expect(v.missingAlerts).toBe(1);
     expect(v.problems).toEqual([
       'accepted 9 of 10 planned events',
       '1 accepted events not in Kafka',
-      '2 accepted events not applied',
+      '2 accepted events not applied (lookAway #1 event at 0:3, committed 4, state at 0:2)',
       'session #0 is active, control ended',
       'session #1 risk 0, control 25',
       'session #1: 0 look_away alerts, control 1',

@@ -17,6 +17,8 @@ export interface Tally {
   kafkaRepeats: number;
   /** Accepted events counted by the processor: their record is committed and within its session's saved state. */
   applied: number;
+  /** Why each accepted event that is not counted as applied is not (the first few name the cause). */
+  unapplied: string[];
   deadLettered: number;
   /** By plan index. */
   sessions: Map<number, SessionOutcome>;
@@ -45,7 +47,10 @@ export function compareToControl(control: Tally, run: Tally, expectedEvents: num
   let riskMaxDiff = 0;
   if (run.accepted !== expectedEvents) problems.push(`accepted ${run.accepted} of ${expectedEvents} planned events`);
   if (run.inKafka !== run.accepted) problems.push(`${run.accepted - run.inKafka} accepted events not in Kafka`);
-  if (run.applied !== run.accepted) problems.push(`${run.accepted - run.applied} accepted events not applied`);
+  if (run.applied !== run.accepted)
+    problems.push(
+      `${run.accepted - run.applied} accepted events not applied (${run.unapplied.slice(0, 3).join('; ')})`,
+    );
   if (run.deadLettered) problems.push(`${run.deadLettered} records dead-lettered`);
   for (const [index, want] of control.sessions) {
     const got = run.sessions.get(index);

@@ -57,6 +57,7 @@ export async function countBack(i: CountBackInput): Promise<Tally> {
   let inKafka = 0;
   let kafkaRepeats = 0;
   let applied = 0;
+  const unapplied: string[] = [];
   for (const o of i.outcomes) {
     const pos = positions.get(o.sessionId);
     for (const eventId of o.delivered) {
@@ -70,6 +71,10 @@ export async function countBack(i: CountBackInput): Promise<Tally> {
       // session sits on one partition, applied in offset order; the saved position is the last one applied).
       const committedPast = (committed.get(first.partition) ?? 0) > first.offset;
       if (committedPast && pos && pos.partition === first.partition && pos.offset >= first.offset) applied++;
+      else
+        unapplied.push(
+          `${o.plan.behaviour} #${o.plan.index} event at ${first.partition}:${first.offset}, committed ${committed.get(first.partition) ?? 0}, state at ${pos ? `${pos.partition}:${pos.offset}` : 'none'}`,
+        );
     }
   }
 
@@ -86,5 +91,5 @@ export async function countBack(i: CountBackInput): Promise<Tally> {
     if (s) s.alerts.set(a.rule, (s.alerts.get(a.rule) ?? 0) + 1);
   }
   const deadLettered = totalOf(await highWatermarks(i.brokers, i.dlqTopic));
-  return { accepted, inKafka, kafkaRepeats, applied, deadLettered, sessions };
+  return { accepted, inKafka, kafkaRepeats, applied, unapplied, deadLettered, sessions };
 }

@@ -43,6 +43,7 @@ describe('faults under the cohort load', () => {
     const planned = r.run.outcomes.reduce((n, o) => n + o.plan.actions.filter((a) => a.kind === 'event').length, 0);
     expect(r.tally.accepted).toBe(planned);
     expect(r.tally.inKafka).toBe(r.tally.accepted);
+    expect(r.tally.unapplied).toEqual([]);
     expect(r.tally.applied).toBe(r.tally.accepted);
     expect(r.tally.deadLettered).toBe(0);
     for (const o of r.run.outcomes) {
