@@ -101,6 +101,8 @@ export function bridgeStopped(): FaultCase {
       const n = probe.answers.get('/events/batch 503') ?? 0;
       return n > 0 ? undefined : 'the edge never answered an event batch with 503';
     },
+    describe: ({ probe }) =>
+      `${probe.answers.get('/events/batch 503') ?? 0} batches and ${(probe.answers.get('/sessions/start 503') ?? 0) + (probe.answers.get('/sessions/end 503') ?? 0)} starts/ends answered 503 + Retry-After`,
   };
 }
 

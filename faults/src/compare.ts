@@ -85,6 +85,9 @@ export interface FaultRow {
   /** 5xx answers the candidates saw (and retried). */
   edge5xx: number;
   recoveryMs: number | undefined;
+  /** Kafka records beyond one per accepted event (a retried produce; the rules skip a repeated eventId). */
+  kafkaRepeats: number;
+  /** What the fault visibly did (or, for a failure, the first problem). */
   note: string;
   ok: boolean;
 }
@@ -93,16 +96,27 @@ const cell = (s: string | number, w: number) => String(s).padEnd(w);
 
 /** The table the suite prints at the end (and README's Reliability section shows). */
 export function faultsTable(rows: readonly FaultRow[]): string {
-  const head = ['case', 'accepted', 'applied', 'duplicates', 'missing alerts', 'edge 5xx', 'recovery', 'result'];
+  const head = [
+    'case',
+    'accepted',
+    'applied',
+    'duplicate alerts',
+    'missing alerts',
+    'Kafka repeats',
+    'edge 5xx (retried)',
+    'recovery',
+    'result',
+  ];
   const body = rows.map((r) => [
     r.case,
     String(r.accepted),
     String(r.applied),
     String(r.duplicates),
     String(r.missing),
+    String(r.kafkaRepeats),
     String(r.edge5xx),
     r.recoveryMs === undefined ? '–' : `${(r.recoveryMs / 1000).toFixed(1)} s`,
-    r.ok ? 'ok' : `FAILED${r.note ? `: ${r.note}` : ''}`,
+    r.ok ? `ok${r.note ? `: ${r.note}` : ''}` : `FAILED: ${r.note}`,
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => cell(c, widths[i]!)).join(' | ')} |`;

@@ -34,12 +34,16 @@ export interface Injected {
 
 export interface FaultCase {
   name: string;
+  /** Which stack the case needs: the single-node one (default) or the cluster (`stack:up -- --cluster`). */
+  world?: 'single' | 'cluster';
   chain: Omit<ChainOptions, 'processorEnv'>;
   /** Before the chain starts (e.g. a proxy in front of a server); its teardown runs after the chain stopped. */
   arrange?(world: World): Promise<Arranged>;
   inject(ctx: FaultContext): Promise<Injected>;
   /** After the run: a problem if the fault left no trace (then the case proved nothing). */
   bit?(ctx: FaultContext): Promise<string | undefined>;
+  /** After the run: what the fault did, for the table (default: what inject said). */
+  describe?(ctx: FaultContext): string;
 }
 
 export interface Arranged {
@@ -161,6 +165,7 @@ export async function runCase(world: World, fault: FaultCase | undefined, contro
       const verdict = control ? compareToControl(control, tally, expected) : undefined;
       problems.push(...(verdict?.problems ?? []));
       const bit = await fault?.bit?.(ctx);
+      note = fault?.describe?.(ctx) ?? note;
       if (bit) problems.push(bit);
       if (probe.fiveHundredsNot503) problems.push(`${probe.fiveHundredsNot503} edge 5xx other than 503`);
       if (probe.fiveHundredsWithoutRetryAfter)
@@ -174,6 +179,7 @@ export async function runCase(world: World, fault: FaultCase | undefined, contro
         missing: verdict?.missingAlerts ?? 0,
         edge5xx: run.metrics.status5xx,
         recoveryMs,
+        kafkaRepeats: tally.kafkaRepeats,
         note: problems[0] ?? note,
         ok: problems.length === 0,
       };
