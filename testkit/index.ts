@@ -2,3 +2,4 @@
 export * from './devKeys.ts';
 export * from './mysql.ts';
 export * from './redis.ts';
+export * from './redisCluster.ts';

@@ -1,12 +1,18 @@
 // Redis helpers for tests: each test owns a random key prefix and removes exactly its keys afterwards.
-import type { Redis } from 'ioredis';
+import { execEach, type RedisClient, scanKeys } from '@proctor/contracts/redis';
 
-/** Deletes every key under a test's random prefix (SCAN, never FLUSH: the machine's Redis is shared). */
-export async function dropPrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
+/**
+ * Deletes every key under a test's random prefix (SCAN, never FLUSH: the machine's Redis is shared). On a Redis
+ * Cluster it scans every master and deletes key by key (one DEL may not span slots).
+ */
+export async function dropPrefix(redis: RedisClient, prefix: string): Promise<void> {
+  for await (const keys of scanKeys(redis, `${prefix}:*`)) {
+    const failed = (
+      await execEach(
+        redis,
+        keys.map((k) => ['del', k]),
+      )
+    ).find(([err]) => err);
+    if (failed) throw failed[0];
+  }
 }

@@ -1,5 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { livenessClaimsKey, livenessKey, RedisKeyPrefix } from './redisKeys.ts';
+import {
+  eventMarksKey,
+  livenessClaimsKey,
+  livenessKey,
+  RedisKeyPrefix,
+  sessionKey,
+  sessionStateKey,
+} from './redisKeys.ts';
+
+/** What Redis Cluster hashes: the first non-empty `{…}` of a key, else the whole key. */
+function hashed(key: string): string {
+  const open = key.indexOf('{');
+  const close = open < 0 ? -1 : key.indexOf('}', open + 1);
+  return close > open + 1 ? key.slice(open + 1, close) : key;
+}
 
 describe('the Redis key prefix every service accepts', () => {
   it('takes the characters any service used and refuses what would split hash slots', () => {
@@ -11,5 +25,15 @@ describe('the Redis key prefix every service accepts', () => {
 
   it('puts a shard’s claims beside its liveness set', () => {
     expect(livenessClaimsKey(7, 'p')).toBe(`${livenessKey(7, 'p')}:claims`);
+  });
+
+  it('keeps every key of one script in one Redis Cluster slot', () => {
+    // The sweeper's claim script: a shard and its claims.
+    expect(hashed(livenessClaimsKey(7, 'p'))).toBe(hashed(livenessKey(7, 'p')));
+    expect(hashed(livenessKey(7, 'p'))).not.toBe(hashed(livenessKey(8, 'p')));
+    // The edge's session scripts: state, marks and the processor's state.
+    const id = 'ab'.repeat(32);
+    for (const k of [eventMarksKey(id, 'p'), sessionKey(id, 'proc', 'p')])
+      expect(hashed(k)).toBe(hashed(sessionStateKey(id, 'p')));
   });
 });

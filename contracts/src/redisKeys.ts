@@ -30,6 +30,11 @@ export const eventMarksKey = (sessionId: string, prefix?: string) => sessionKey(
  * Liveness is sharded into sorted sets scored by each session's deadline (last seen + N × heartbeat interval).
  * The processor sweeps members whose deadline passed with ZRANGEBYSCORE … LIMIT, a few shards at a time:
  * no full scan at 1M sessions, and no single hot key.
+ *
+ * A shard and its claims share the hash tag `{liveness:N}`, so the sweeper's claim script is single-slot on Redis
+ * Cluster. A shard holds many sessions, so it can never share a slot with a session's own `{sessionId}` keys: no
+ * script touches both. The edge writes a session's shard membership in a separate single-slot call after its
+ * session script (edge/src/sessions/sessionStore.ts says why that is safe).
  */
 export const LIVENESS_SHARDS = 64;
 
@@ -38,7 +43,7 @@ export function livenessShard(sessionId: string): number {
   return Number.parseInt(sessionId.slice(0, 4), 16) % LIVENESS_SHARDS;
 }
 
-export const livenessKey = (shard: number, prefix = REDIS_PREFIX) => `${prefix}:liveness:${shard}`;
+export const livenessKey = (shard: number, prefix = REDIS_PREFIX) => `${prefix}:{liveness:${shard}}`;
 
 /**
  * The processor's claimed lapses of one liveness shard (`sessionId:deadline`, scored by lease end): a claim stays

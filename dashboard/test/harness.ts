@@ -14,8 +14,8 @@ import {
   livenessShard,
   thumbnailKey,
 } from '@proctor/contracts';
+import { createRedisClient, type RedisClient } from '@proctor/contracts/redis';
 import { dropPrefix, freshDatabase, type TestDb } from '@proctor/testkit';
-import { Redis } from 'ioredis';
 import { type CryptoKey, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { CHROMIUM_FLAGS } from '../../client/test/chromium.ts';
@@ -173,8 +173,8 @@ export async function seedThumbnail(tenantId: string, sessionId: string, eventId
   await testObjects.put(thumbnailKey(tenantId, sessionId, eventId), TINY_JPEG, 'image/jpeg');
 }
 
-export function testRedis(): Redis {
-  return new Redis(REDIS_URL);
+export function testRedis(): RedisClient {
+  return createRedisClient(REDIS_URL);
 }
 
 /** Deletes every key under a test's prefix (the testkit's one copy). */
@@ -280,7 +280,7 @@ export async function seedSnapshots(db: TestDb, tenantId: string, sessionId: str
 }
 
 /** Marks a session live in Redis the way the edge does: its deadline in the liveness shard. */
-export async function markLive(redis: Redis, prefix: string, sessionId: string, deadline = Date.now() + 60_000) {
+export async function markLive(redis: RedisClient, prefix: string, sessionId: string, deadline = Date.now() + 60_000) {
   await redis.zadd(livenessKey(livenessShard(sessionId), prefix), deadline, sessionId);
 }
 
@@ -316,7 +316,7 @@ export function launchPageHtml(appUrl: string, token: string, next = '/', autoSu
 }
 
 /** Stops what a dashboard test file started and removes its data. */
-export async function stopAll(t: { app?: RunningDashboard; db?: TestDb; redis: Redis; prefix: string }) {
+export async function stopAll(t: { app?: RunningDashboard; db?: TestDb; redis: RedisClient; prefix: string }) {
   await t.app?.stop();
   await t.db?.drop();
   await cleanRedis(t.redis, t.prefix);

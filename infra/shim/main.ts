@@ -3,7 +3,7 @@ import { stackConfig } from '../stack/config.ts';
 import { createShim } from './server.ts';
 
 const config = stackConfig();
-const shim = createShim({ redisHost: config.redis.host, redisPort: config.redis.port, token: config.shim.token });
+const shim = createShim({ redisUrl: config.redis.url, token: config.shim.token });
 shim.server.on('error', (err) => {
   console.error(JSON.stringify({ event: 'shim_listen_failed', error: String(err) }));
   process.exit(1);

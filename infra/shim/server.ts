@@ -1,13 +1,15 @@
-// Upstash REST protocol over a real Redis: POST / (one command), /pipeline, /multi-exec (true MULTI/EXEC), GET /healthz.
+// Upstash REST protocol over a real Redis or Redis Cluster: POST / (one command), /pipeline, /multi-exec (true
+// MULTI/EXEC, one slot on a cluster), GET /healthz.
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { isCluster } from '@proctor/contracts/redis';
 import { checkCommand, checkCommandList } from './commands.ts';
 import { toResultEntry } from './encoding.ts';
 import { asReply, createRedis, RedisReplyError, type RespValue, send } from './redisClient.ts';
 
 export interface ShimOptions {
-  redisHost: string;
-  redisPort: number;
+  /** REDIS_URL: `redis://host:port`, or `redis+cluster://host:port,…` for a Redis Cluster. */
+  redisUrl: string;
   token: string;
   /** Largest accepted request body; Upstash's own limit is far higher, but a local shim needs a guard. */
   maxBodyBytes?: number;
@@ -27,7 +29,7 @@ const isReplyLike = (e: unknown) => e instanceof Error && e.name === 'ReplyError
 
 export function createShim(options: ShimOptions): Shim {
   if (!options.token) throw new Error('createShim: token must be a non-empty string');
-  const redis = createRedis(options.redisHost, options.redisPort);
+  const redis = createRedis(options.redisUrl);
   const maxBody = options.maxBodyBytes ?? 16 * 1024 * 1024;
   const expected = Buffer.from(`Bearer ${options.token}`);
 
@@ -45,7 +47,7 @@ export function createShim(options: ShimOptions): Shim {
     let reply: RespValue;
     if (cmd.blocking) {
       // A blocking call would stall every other request on the shared connection: it gets its own.
-      const conn = redis.duplicate();
+      const conn = isCluster(redis) ? redis.duplicate() : redis.duplicate();
       try {
         reply = await send(conn, cmd.args);
       } finally {
@@ -62,6 +64,14 @@ export function createShim(options: ShimOptions): Shim {
     const list = checkCommandList(raw);
     if (!list.ok) return badRequest(list.error);
     const checked = list.commands.map(checkCommand);
+    if (isCluster(redis)) {
+      // One ioredis pipeline may touch one node only: each command goes to its own slot's master, all sent at once
+      // (one round trip per node). Not atomic, as Upstash documents for /pipeline.
+      const replies = await Promise.all(
+        checked.map((c) => (c.ok ? send(redis, c.args) : Promise.resolve(new RedisReplyError(c.error)))),
+      );
+      return { status: 200, body: replies.map((r) => toResultEntry(r, base64)) };
+    }
     const p = redis.pipeline();
     for (const c of checked) if (c.ok) p.callBuffer(String(c.args[0]), ...c.args.slice(1));
     // One round trip, answered in order. Not atomic, as Upstash documents.
@@ -81,7 +91,8 @@ export function createShim(options: ShimOptions): Shim {
     const checked = list.commands.map(checkCommand);
     const refused = checked.find((c) => !c.ok);
     if (refused && !refused.ok) return badRequest(refused.error);
-    // ioredis writes MULTI, the commands and EXEC as one block: no other request's command can land inside.
+    // ioredis writes MULTI, the commands and EXEC as one block: no other request's command can land inside. On a
+    // cluster every key must share one slot (CROSSSLOT otherwise, a 400 like any refused transaction).
     const m = redis.multi();
     for (const c of checked) if (c.ok) m.callBuffer(String(c.args[0]), ...c.args.slice(1));
     let results: [Error | null, unknown][];

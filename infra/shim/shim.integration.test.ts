@@ -26,10 +26,10 @@ async function call(path: string, body: unknown, headers: Record<string, string>
 }
 
 beforeAll(async () => {
-  shim = createShim({ redisHost: config.redis.host, redisPort: config.redis.port, token });
+  shim = createShim({ redisUrl: config.redis.url, token });
   await new Promise<void>((resolve) => shim.server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(shim.server.address() as AddressInfo).port}`;
-  client = createRedis(config.redis.host, config.redis.port);
+  client = createRedis(config.redis.url);
 });
 
 afterAll(async () => {
@@ -158,7 +158,7 @@ describe('multi-exec', () => {
       ...Array.from({ length: 40 }, (_, i) => ['SET', k(`pad${i}`), padding]),
       ['INCR', k('b')],
     ];
-    const readerClient = createRedis(config.redis.host, config.redis.port);
+    const readerClient = createRedis(config.redis.url);
     const reader = { send: (args: RespArg[]) => send(readerClient, args) };
     let writing = true;
     const torn: string[] = [];

@@ -42,7 +42,7 @@ beforeAll(async () => {
     }),
   );
   await mf.ready;
-  client = createRedis(config.redis.host, config.redis.port);
+  client = createRedis(config.redis.url);
 });
 
 afterAll(async () => {

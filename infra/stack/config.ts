@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KAFKA_TOPICS } from '@proctor/contracts';
+import { parseRedisUrl } from '@proctor/contracts/redis';
 
 export type ServiceName = 'kafka' | 'bridge' | 'shim' | 'redis' | 's3';
 
@@ -54,7 +55,9 @@ export function stackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
   const shimHost = env.SHIM_HOST ?? '127.0.0.1';
   const shimPort = int(env, 'SHIM_PORT', 18079);
   const redisUrl = env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const redis = new URL(redisUrl);
+  // A cluster URL (cluster mode, cluster.ts) names its first node here; the services get the whole URL.
+  const target = parseRedisUrl(redisUrl);
+  const redis = target.kind === 'cluster' ? target.nodes[0]! : new URL(redisUrl);
   const s3Host = env.S3_HOST ?? '127.0.0.1';
   const s3Port = int(env, 'S3_PORT', 9000);
   return {
@@ -82,7 +85,11 @@ export function stackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
       url: env.UPSTASH_REDIS_REST_URL ?? `http://${shimHost}:${shimPort}`,
       token: env.UPSTASH_REDIS_REST_TOKEN ?? 'local-dev-token',
     },
-    redis: { url: redisUrl, host: redis.hostname, port: Number(redis.port || 6379) },
+    redis: {
+      url: redisUrl,
+      host: 'hostname' in redis ? redis.hostname : redis.host,
+      port: Number(redis.port || 6379),
+    },
     s3: {
       host: s3Host,
       port: s3Port,

@@ -4,7 +4,7 @@ import { type ServiceName, type StackConfig, stackConfig } from './config.ts';
 import { waitHealthy } from './health.ts';
 import { withLock } from './lock.ts';
 import { describePortOwner, isAlive, portOpen, readPidFile, removePidFile, stopProcess } from './processes.ts';
-import { serviceSpec } from './services.ts';
+import { type ServiceSpec, serviceSpec } from './services.ts';
 
 export type { ServiceName } from './config.ts';
 
@@ -41,25 +41,35 @@ export async function serviceStatus(name: ServiceName, config: StackConfig = sta
  * Redis that answers without a pid file is someone else's (the machine's own) and is used as it is.
  */
 export async function startService(name: ServiceName, config: StackConfig = stackConfig()): Promise<StartOutcome> {
-  const spec = serviceSpec(config, name);
-  return withLock(locks(config), name, async () => {
+  return startSpec(serviceSpec(config, name), config, { adoptExternal: name === 'redis' });
+}
+
+/** startService for any spec (the cluster's members too), under the same per-service lock. */
+export async function startSpec(
+  spec: ServiceSpec,
+  config: StackConfig,
+  opts: { adoptExternal?: boolean } = {},
+): Promise<StartOutcome> {
+  return withLock(locks(config), spec.name, async () => {
     const record = readPidFile(spec.pidFile);
     if (isAlive(record)) {
-      await waitHealthy(name, spec.healthy, config.startTimeoutMs, {
+      await waitHealthy(spec.name, spec.healthy, config.startTimeoutMs, {
         logFile: spec.logFile,
         stillRunning: () => isAlive(record),
       });
       return 'already_running';
     }
     removePidFile(spec.pidFile);
-    if (name === 'redis' && (await spec.healthy())) return 'external';
+    if (opts.adoptExternal && (await spec.healthy())) return 'external';
     for (const port of [spec.port, ...spec.extraPorts]) {
       if (await portOpen(spec.host, port)) {
-        throw new Error(`port ${port} is taken by ${describePortOwner(port)}; stop it or set another port for ${name}`);
+        throw new Error(
+          `port ${port} is taken by ${describePortOwner(port)}; stop it or set another port for ${spec.name}`,
+        );
       }
     }
     const started = spec.start();
-    await waitHealthy(name, spec.healthy, config.startTimeoutMs, {
+    await waitHealthy(spec.name, spec.healthy, config.startTimeoutMs, {
       logFile: spec.logFile,
       stillRunning: () => isAlive(started),
     });
@@ -73,8 +83,15 @@ export async function stopService(
   config: StackConfig = stackConfig(),
   timeoutMs = 20_000,
 ): Promise<'terminated' | 'killed' | 'not_running'> {
-  const spec = serviceSpec(config, name);
-  return withLock(locks(config), name, async () => {
+  return stopSpec(serviceSpec(config, name), config, timeoutMs);
+}
+
+export async function stopSpec(
+  spec: ServiceSpec,
+  config: StackConfig,
+  timeoutMs = 20_000,
+): Promise<'terminated' | 'killed' | 'not_running'> {
+  return withLock(locks(config), spec.name, async () => {
     const record = readPidFile(spec.pidFile);
     const outcome = record ? await stopProcess(record, timeoutMs) : 'not_running';
     removePidFile(spec.pidFile);

@@ -1,4 +1,6 @@
 // `npm run stack:down`: stops what stack:up started (by pid file) and leaves pre-existing Redis/MariaDB alone.
+// It stops the cluster stack's members too (cluster.ts) when any runs; `-- --cluster` stops only those.
+import { clusterDown } from './cluster.ts';
 import { type ServiceName, type StackConfig, stackConfig } from './config.ts';
 import { stopService } from './control.ts';
 
@@ -18,7 +20,8 @@ export async function stackDown(config: StackConfig = stackConfig()): Promise<vo
 }
 
 if (import.meta.main) {
-  stackDown().then(
+  const cluster = process.argv.includes('--cluster') || process.env.PROCTOR_STACK_MODE === 'cluster';
+  (cluster ? clusterDown() : stackDown().then(() => clusterDown())).then(
     () => process.exit(0),
     (err: unknown) => {
       console.error(`stack: down failed: ${err instanceof Error ? err.message : String(err)}`);

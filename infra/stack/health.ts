@@ -9,7 +9,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function kafkaHealthy(config: StackConfig): Promise<boolean> {
   const admin = new Kafka({
     clientId: 'proctor-stack-health',
-    brokers: [config.kafka.bootstrap],
+    brokers: config.kafka.bootstrap.split(','),
     logLevel: logLevel.NOTHING,
     connectionTimeout: 1000,
     requestTimeout: 2000,

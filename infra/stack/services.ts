@@ -9,7 +9,8 @@ import { runJava } from './java.ts';
 import { type PidRecord, spawnDetached } from './processes.ts';
 
 export interface ServiceSpec {
-  name: ServiceName;
+  /** A ServiceName, or a cluster member such as `kafka-2` (cluster.ts). */
+  name: string;
   host: string;
   port: number;
   /** Extra ports the service binds (Kafka's controller listener). */
@@ -25,7 +26,7 @@ export function pidFileOf(config: StackConfig, name: ServiceName): string {
   return join(config.stateDir, `${name}.pid`);
 }
 
-function javaOpts(name: string, heapMb: number): string[] {
+export function javaOpts(name: string, heapMb: number): string[] {
   return [
     `-Xms${Math.min(128, heapMb)}m`,
     `-Xmx${heapMb}m`,
@@ -38,55 +39,81 @@ function javaOpts(name: string, heapMb: number): string[] {
 }
 
 /** A KRaft cluster id is 16 random bytes in URL-safe base64; never starting with "-" so no CLI mistakes it. */
-function newClusterId(): string {
+export function newClusterId(): string {
   for (;;) {
     const id = randomBytes(16).toString('base64url');
     if (!id.startsWith('-')) return id;
   }
 }
 
-function kafkaSpec(config: StackConfig): ServiceSpec {
-  const { kafka, stateDir, logDir } = config;
-  const confDir = join(stateDir, 'kafka-config');
-  const logFile = join(logDir, 'kafka.log');
+/** One KRaft node (broker and controller in one process): the single-node stack's and each cluster member's. */
+export interface KafkaNode {
+  /** Service name, pid file and log names: `kafka`, or `kafka-<id>` in a cluster. */
+  name: string;
+  nodeId: number;
+  host: string;
+  port: number;
+  controllerPort: number;
+  /** `controller.quorum.voters`: every controller of the cluster. */
+  voters: string;
+  dataDir: string;
+  confDir: string;
+  logDir: string;
+  pidFile: string;
+  heapMb: number;
+  /** Replicas of the internal topics and the default of new topics (1 single node, 3 in a cluster). */
+  replication: number;
+  minInsync: number;
+  /** The id every node of one cluster is formatted with. */
+  clusterId: () => string;
+  healthy: () => Promise<boolean>;
+  url: string;
+  libs: () => string;
+}
+
+export function kafkaNodeSpec(node: KafkaNode): ServiceSpec {
+  const { host, port, controllerPort, confDir, logDir } = node;
+  const logFile = join(logDir, `${node.name}.log`);
   return {
-    name: 'kafka',
-    host: kafka.host,
-    port: kafka.port,
-    extraPorts: [kafka.controllerPort],
-    url: kafka.bootstrap,
+    name: node.name,
+    host,
+    port,
+    extraPorts: [controllerPort],
+    url: node.url,
     logFile,
-    pidFile: pidFileOf(config, 'kafka'),
-    healthy: () => kafkaHealthy(config),
+    pidFile: node.pidFile,
+    healthy: node.healthy,
     start() {
-      const libs = ensureKafkaLibs(config);
+      const libs = node.libs();
       mkdirSync(confDir, { recursive: true });
       const props = join(confDir, 'server.properties');
       writeFileSync(
         props,
         [
           'process.roles=broker,controller',
-          'node.id=1',
-          `controller.quorum.voters=1@${kafka.host}:${kafka.controllerPort}`,
-          `listeners=PLAINTEXT://${kafka.host}:${kafka.port},CONTROLLER://${kafka.host}:${kafka.controllerPort}`,
-          `advertised.listeners=PLAINTEXT://${kafka.host}:${kafka.port}`,
+          `node.id=${node.nodeId}`,
+          `controller.quorum.voters=${node.voters}`,
+          `listeners=PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`,
+          `advertised.listeners=PLAINTEXT://${host}:${port}`,
           'controller.listener.names=CONTROLLER',
           'inter.broker.listener.name=PLAINTEXT',
           'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-          `log.dirs=${kafka.dataDir}`,
+          `log.dirs=${node.dataDir}`,
           'num.network.threads=2',
           'num.io.threads=4',
           'num.partitions=1',
           // Same as the apache/kafka image in docker-compose, so both stacks behave alike.
           'auto.create.topics.enable=true',
-          'offsets.topic.replication.factor=1',
+          `default.replication.factor=${node.replication}`,
+          `min.insync.replicas=${node.minInsync}`,
+          `offsets.topic.replication.factor=${node.replication}`,
           // Fewer internal partitions make the first consumer group join in about a second instead of ten.
           'offsets.topic.num.partitions=10',
-          'transaction.state.log.replication.factor=1',
-          'transaction.state.log.min.isr=1',
+          `transaction.state.log.replication.factor=${node.replication}`,
+          `transaction.state.log.min.isr=${node.minInsync}`,
           'transaction.state.log.num.partitions=4',
-          'share.coordinator.state.topic.replication.factor=1',
-          'share.coordinator.state.topic.min.isr=1',
+          `share.coordinator.state.topic.replication.factor=${node.replication}`,
+          `share.coordinator.state.topic.min.isr=${node.minInsync}`,
           // Tests create a group per test; no reason to wait 3 s for more members to join.
           'group.initial.rebalance.delay.ms=0',
           'log.retention.hours=72',
@@ -114,7 +141,7 @@ function kafkaSpec(config: StackConfig): ServiceSpec {
       );
       const classpath = `${libs}/*`;
       const log4jOpt = `-Dlog4j2.configurationFile=${log4j}`;
-      if (!existsSync(join(kafka.dataDir, 'meta.properties'))) {
+      if (!existsSync(join(node.dataDir, 'meta.properties'))) {
         // Format once: KRaft refuses to start on an unformatted log dir, and re-formatting would lose data.
         runJava(
           [
@@ -125,7 +152,7 @@ function kafkaSpec(config: StackConfig): ServiceSpec {
             classpath,
             'kafka.tools.StorageTool',
             'format',
-            `--cluster-id=${newClusterId()}`,
+            `--cluster-id=${node.clusterId()}`,
             '-c',
             props,
             '--ignore-formatted',
@@ -135,13 +162,36 @@ function kafkaSpec(config: StackConfig): ServiceSpec {
       }
       return spawnDetached({
         command: 'java',
-        args: [...javaOpts('kafka', kafka.heapMb), log4jOpt, '-cp', classpath, 'kafka.Kafka', props],
-        logFile: join(logDir, 'kafka.stdout.log'),
-        pidFile: pidFileOf(config, 'kafka'),
-        marker: '-Dproctor.service=kafka',
+        args: [...javaOpts(node.name, node.heapMb), log4jOpt, '-cp', classpath, 'kafka.Kafka', props],
+        logFile: join(logDir, `${node.name}.stdout.log`),
+        pidFile: node.pidFile,
+        marker: `-Dproctor.service=${node.name}`,
       });
     },
   };
+}
+
+function kafkaSpec(config: StackConfig): ServiceSpec {
+  const { kafka, stateDir, logDir } = config;
+  return kafkaNodeSpec({
+    name: 'kafka',
+    nodeId: 1,
+    host: kafka.host,
+    port: kafka.port,
+    controllerPort: kafka.controllerPort,
+    voters: `1@${kafka.host}:${kafka.controllerPort}`,
+    dataDir: kafka.dataDir,
+    confDir: join(stateDir, 'kafka-config'),
+    logDir,
+    pidFile: pidFileOf(config, 'kafka'),
+    heapMb: kafka.heapMb,
+    replication: 1,
+    minInsync: 1,
+    clusterId: newClusterId,
+    healthy: () => kafkaHealthy(config),
+    url: kafka.bootstrap,
+    libs: () => ensureKafkaLibs(config),
+  });
 }
 
 function bridgeSpec(config: StackConfig): ServiceSpec {
@@ -212,6 +262,15 @@ function shimSpec(config: StackConfig): ServiceSpec {
         logFile,
         pidFile: pidFileOf(config, 'shim'),
         marker: main,
+        // Its addresses come from this config, not the caller's env: the cluster stack points it at the cluster.
+        env: {
+          ...process.env,
+          REDIS_URL: config.redis.url,
+          SHIM_HOST: config.shim.host,
+          SHIM_PORT: String(config.shim.port),
+          UPSTASH_REDIS_REST_URL: config.shim.url,
+          UPSTASH_REDIS_REST_TOKEN: config.shim.token,
+        },
       }),
   };
 }

@@ -14,22 +14,41 @@ export function stackTopics(config: StackConfig): TopicSpec[] {
   ];
 }
 
+/** How many copies a new topic keeps, and how many must have a write before acks=all answers (cluster mode: 3, 2). */
+export interface Replication {
+  factor: number;
+  minInsync: number;
+}
+
 /** Returns the topics it created; throws if an existing topic has fewer partitions than asked for. */
-export async function ensureTopics(brokers: string, topics: TopicSpec[]): Promise<string[]> {
-  const admin = new Kafka({ clientId: 'proctor-stack', brokers: [brokers], logLevel: logLevel.ERROR }).admin();
+export async function ensureTopics(
+  brokers: string,
+  topics: TopicSpec[],
+  replication: Replication = { factor: 1, minInsync: 1 },
+): Promise<string[]> {
+  const admin = new Kafka({ clientId: 'proctor-stack', brokers: brokers.split(','), logLevel: logLevel.ERROR }).admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t.topic));
     if (missing.length > 0) {
       await admin.createTopics({
-        topics: missing.map((t) => ({ topic: t.topic, numPartitions: t.numPartitions, replicationFactor: 1 })),
+        topics: missing.map((t) => ({
+          topic: t.topic,
+          numPartitions: t.numPartitions,
+          replicationFactor: replication.factor,
+          configEntries: [{ name: 'min.insync.replicas', value: String(replication.minInsync) }],
+        })),
         waitForLeaders: true,
       });
     }
     const meta = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.topic) });
     for (const t of topics) {
       const have = meta.topics.find((m) => m.name === t.topic)?.partitions.length ?? 0;
+      const replicas = meta.topics.find((m) => m.name === t.topic)?.partitions[0]?.replicas.length ?? 0;
+      if (replicas < replication.factor) {
+        throw new Error(`topic ${t.topic} has ${replicas} replicas, expected ${replication.factor}; delete it`);
+      }
       if (have < t.numPartitions) {
         throw new Error(`topic ${t.topic} has ${have} partitions, expected ${t.numPartitions}; delete it or raise it`);
       }

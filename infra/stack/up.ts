@@ -1,8 +1,9 @@
 // `npm run stack:up`: Redis (if none answers), Kafka (KRaft), the REST bridge, the Upstash shim, S3Proxy and its
-// bucket, topics, migrations.
+// bucket, topics, migrations. `npm run stack:up -- --cluster`: the cluster stack instead (cluster.ts).
 import { mkdirSync } from 'node:fs';
 import { relative } from 'node:path';
 import { migrate } from '../migrations/migrate.ts';
+import { clusterUp } from './cluster.ts';
 import { type ServiceName, type StackConfig, stackConfig } from './config.ts';
 import { type StartOutcome, startService } from './control.ts';
 import { stackObjectStore } from './health.ts';
@@ -83,7 +84,8 @@ if (import.meta.main) {
   process.on('warning', (w) => {
     if (w.name !== 'TimeoutNegativeWarning') console.warn(w);
   });
-  stackUp().then(
+  const cluster = process.argv.includes('--cluster') || process.env.PROCTOR_STACK_MODE === 'cluster';
+  (cluster ? clusterUp() : stackUp()).then(
     () => process.exit(0),
     (err: unknown) => {
       console.error(`stack: up failed: ${err instanceof Error ? err.message : String(err)}`);

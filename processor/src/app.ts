@@ -2,7 +2,7 @@
 
 import type { Logger } from '@proctor/contracts';
 import { createObjectStore } from '@proctor/contracts/objects';
-import { Redis } from 'ioredis';
+import { createRedisClient } from '@proctor/contracts/redis';
 import { collectDefaultMetrics } from 'prom-client';
 import type { ProcessorConfig } from './config.ts';
 import { startConsumer } from './consumer/consumer.ts';
@@ -32,8 +32,9 @@ export async function runProcessor(
   const metrics = createMetrics();
   collectDefaultMetrics({ register: metrics.registry, prefix: 'processor_' });
   // maxRetriesPerRequest: a command fails (retriably) instead of queueing forever while Redis is away;
-  // commandTimeout: the same for a Redis that accepts the connection and never answers.
-  const redis = new Redis(config.REDIS_URL, {
+  // commandTimeout: the same for a Redis that accepts the connection and never answers. REDIS_URL may name a
+  // Redis Cluster (contracts/redis): every call below then keeps one slot per script or transaction.
+  const redis = createRedisClient(config.REDIS_URL, {
     maxRetriesPerRequest: 3,
     commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS,
   });

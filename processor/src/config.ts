@@ -1,5 +1,6 @@
 // The processor's environment, parsed once at start-up: a bad value fails loudly before anything connects.
 import { KAFKA_TOPICS, REDIS_PREFIX, RedisKeyPrefix } from '@proctor/contracts';
+import { RedisUrl } from '@proctor/contracts/redis';
 import { z } from 'zod';
 
 const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
@@ -28,7 +29,8 @@ export const ProcessorEnv = z
     KAFKA_SESSION_TIMEOUT_MS: int(30_000, 6_000),
     /** A new group starts at the earliest offset so that nothing produced before its first start is skipped. */
     KAFKA_FROM_BEGINNING: bool(true),
-    REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+    /** One Redis (`redis://…`) or a Redis Cluster (`redis+cluster://host:port,host:port`, its seed nodes). */
+    REDIS_URL: RedisUrl.default('redis://127.0.0.1:6379'),
     /** Prefix of every Redis key (contracts' REDIS_PREFIX); tests use a random one. */
     REDIS_KEY_PREFIX: RedisKeyPrefix.default(REDIS_PREFIX),
     MYSQL_URL: z.string().url().default('mysql://root@127.0.0.1:3306/proctor'),

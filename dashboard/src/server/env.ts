@@ -1,6 +1,7 @@
 // The dashboard's environment, parsed once with zod: a bad environment fails loudly with every problem listed.
 import { REDIS_PREFIX, RedisKeyPrefix } from '@proctor/contracts';
 import { refineJwtKeySource } from '@proctor/contracts/auth';
+import { RedisUrl } from '@proctor/contracts/redis';
 import { z } from 'zod';
 
 const Url = (scheme: RegExp, example: string) =>
@@ -38,7 +39,8 @@ export const DashboardEnv = z
     JWT_ISSUER: Required('the platform issuer, as in the tokens’ iss claim'),
     JWT_AUDIENCE: Required('the dashboard’s audience, as in the tokens’ aud claim'),
     MYSQL_URL: Url(/^mysql:/, 'mysql://user:pass@127.0.0.1:3306/proctor'),
-    REDIS_URL: Url(/^rediss?:/, 'redis://127.0.0.1:6379'),
+    /** One Redis, or a Redis Cluster as `redis+cluster://host:port,host:port` (contracts/redis). */
+    REDIS_URL: RedisUrl,
     /** Keys the session cookie's HMAC (rotating it ends every session); 32+ random characters. */
     COOKIE_SECRET: Required('32+ random characters (openssl rand -base64 48)').min(
       32,

@@ -1,27 +1,30 @@
 // Per-session and per-tenant limits on /events/batch, and a per-session limit on the session routes, each a sliding
-// window in Redis (@upstash/ratelimit 2.0.x: 2.1+ opens its scripts with a shebang that open-source Redis 7.0
-// refuses).
-import { Ratelimit } from '@upstash/ratelimit';
+// window in Redis (slidingWindow.ts: single-slot, so it runs on a Redis Cluster too).
 import type { Redis } from '@upstash/redis/cloudflare';
 import type { EdgeEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
+import { slidingWindow, type WindowResult } from './slidingWindow.ts';
 
 export type RateLimitDecision =
   | { ok: true; pending: Promise<unknown>; failedOpen: boolean }
   | { ok: false; scope: 'session' | 'tenant'; retryAfterSeconds: number; pending: Promise<unknown> };
 
 /**
- * Blocked identifiers are remembered in the isolate until their window resets (the library's ephemeral cache), so
- * a client hammering past its limit costs no Redis round trip. Module-level: it is the isolate-lifetime cache.
+ * Blocked identifiers are remembered in the isolate until their window resets (an ephemeral cache), so a client
+ * hammering past its limit costs no Redis round trip. Module-level: it is the isolate-lifetime cache.
  */
 const blockedCache = new Map<string, number>();
 
-const common = (redis: Redis, config: EdgeEnv) => ({
-  redis,
-  analytics: false,
-  ephemeralCache: blockedCache,
-  timeout: config.UPSTREAM_TIMEOUT_MS,
-});
+const WINDOW_MS = 60_000;
+
+const limiter = (redis: Redis, config: EdgeEnv, scope: string, limit: number) =>
+  slidingWindow(redis, {
+    prefix: `${config.REDIS_KEY_PREFIX}:rl:${scope}`,
+    limit,
+    windowMs: WINDOW_MS,
+    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    blocked: blockedCache,
+  });
 
 /** The 429 every limited route answers, with Retry-After. */
 export function rateLimited(decision: Extract<RateLimitDecision, { ok: false }>): ApiError {
@@ -37,26 +40,20 @@ export function rateLimited(decision: Extract<RateLimitDecision, { ok: false }>)
  * so the default of 30 leaves room for starts, ends and retries while a runaway loop is cut off.
  */
 export function createControlLimit(redis: Redis, config: EdgeEnv) {
-  const perSession = new Ratelimit({
-    ...common(redis, config),
-    prefix: `${config.REDIS_KEY_PREFIX}:rl:control`,
-    limiter: Ratelimit.slidingWindow(config.RATE_LIMIT_SESSION_CONTROL_PER_MINUTE, '60 s'),
-  });
+  const perSession = limiter(redis, config, 'control', config.RATE_LIMIT_SESSION_CONTROL_PER_MINUTE);
   return async function checkControlLimit(sessionId: string, now: number): Promise<RateLimitDecision> {
-    return decide('session', await perSession.limit(sessionId), now);
+    return decide('session', await perSession(sessionId, 1, now), now);
   };
 }
 
-/** The decision of one limiter call; on a Redis timeout the library lets the request through and says so. */
-function decide(
-  scope: 'session' | 'tenant',
-  r: Awaited<ReturnType<Ratelimit['limit']>>,
-  now: number,
-): RateLimitDecision {
+/** The decision of one limiter call; on a Redis timeout the limiter lets the request through and says so. */
+function decide(scope: 'session' | 'tenant', r: WindowResult, now: number): RateLimitDecision {
+  // Nothing is left running after a decision (no analytics): `pending` stays for the routes' waitUntil.
+  const pending = Promise.resolve();
   if (!r.success) {
-    return { ok: false, scope, retryAfterSeconds: Math.max(1, Math.ceil((r.reset - now) / 1000)), pending: r.pending };
+    return { ok: false, scope, retryAfterSeconds: Math.max(1, Math.ceil((r.reset - now) / 1000)), pending };
   }
-  return { ok: true, pending: r.pending, failedOpen: r.reason === 'timeout' };
+  return { ok: true, pending, failedOpen: r.reason === 'timeout' };
 }
 
 /**
@@ -66,20 +63,11 @@ function decide(
  * session that does not exist) can never spend the budget of everyone else in the tenant.
  */
 export function createRateLimits(redis: Redis, config: EdgeEnv) {
-  const shared = common(redis, config);
-  const perSession = new Ratelimit({
-    ...shared,
-    prefix: `${config.REDIS_KEY_PREFIX}:rl:session`,
-    limiter: Ratelimit.slidingWindow(config.RATE_LIMIT_SESSION_BATCHES_PER_MINUTE, '60 s'),
-  });
-  const perTenant = new Ratelimit({
-    ...shared,
-    prefix: `${config.REDIS_KEY_PREFIX}:rl:tenant`,
-    limiter: Ratelimit.slidingWindow(config.RATE_LIMIT_TENANT_EVENTS_PER_MINUTE, '60 s'),
-  });
+  const perSession = limiter(redis, config, 'session', config.RATE_LIMIT_SESSION_BATCHES_PER_MINUTE);
+  const perTenant = limiter(redis, config, 'tenant', config.RATE_LIMIT_TENANT_EVENTS_PER_MINUTE);
   return {
-    session: async (sessionId: string, now: number) => decide('session', await perSession.limit(sessionId), now),
+    session: async (sessionId: string, now: number) => decide('session', await perSession(sessionId, 1, now), now),
     tenant: async (tenantId: string, events: number, now: number) =>
-      decide('tenant', await perTenant.limit(tenantId, { rate: Math.max(1, events) }), now),
+      decide('tenant', await perTenant(tenantId, Math.max(1, events), now), now),
   };
 }

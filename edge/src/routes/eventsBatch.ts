@@ -15,7 +15,7 @@ import { BODY_ERRORS, parseJsonBody } from '../http/readJsonBody.ts';
 import type { Route } from '../openapi/contract.ts';
 import { evalScript } from '../services/luaScript.ts';
 import { ACTIVE_SESSION_ERRORS, assertActive, assertOwnSession } from '../sessions/requireSession.ts';
-import { parseTouch, touchCommand } from '../sessions/sessionStore.ts';
+import { parseTouch, touchCommand, trackLiveness } from '../sessions/sessionStore.ts';
 
 export const eventsBatch: Route = {
   contract: {
@@ -41,7 +41,7 @@ export const eventsBatch: Route = {
     const { valid, rejected, repeats } = validateEvents(body.events, now);
     const ids = valid.map((e) => e.eventId);
 
-    // One round trip for the session's own checks: its rate limit, the session check (which also bumps liveness)
+    // One round trip for the session's own checks: its rate limit, the session check
     // and a claim per event are issued in the same tick and leave as one pipeline (the client auto-pipelines). A
     // refused request releases its claims afterwards, off the response path.
     const limits = createRateLimits(redis, config);
@@ -63,12 +63,20 @@ export const eventsBatch: Route = {
         ),
       );
 
+    const state = parseTouch(touch);
     try {
-      assertActive(parseTouch(touch), claims.tenant_id);
+      assertActive(state, claims.tenant_id);
     } catch (err) {
       release();
       throw err;
     }
+    // The liveness bump is best effort, off the response path: it sits in another hash slot than the session, so it
+    // cannot ride in the session's script (sessions/sessionStore.ts), and heartbeats carry the liveness guarantee.
+    c.executionCtx.waitUntil(
+      trackLiveness(redis, prefix, sessionId, now + state.livenessWindowMs).catch((err: unknown) =>
+        logger.warn('redis_liveness_failed', { error: String(err) }),
+      ),
+    );
     if (!sessionLimit.ok) {
       release();
       throw rateLimited(sessionLimit);

@@ -1,7 +1,18 @@
 // A session's edge state in Redis (one hash with a TTL) and its entry in the sharded liveness sorted set.
-// Each operation is one Lua script, so it is one round trip and atomic: a check of the status and the writes that
-// depend on it cannot interleave with another request's. The liveness key lives outside the session's hash slot;
-// that is fine on Upstash and a single Redis, which do not split keys across nodes.
+//
+// The session's own check-and-write is one Lua script over its `{sessionId}` keys: one round trip, atomic, so a
+// status check and the writes that depend on it cannot interleave with another request's. Its liveness entry lives in
+// a shard `{liveness:N}` shared with many other sessions, which can never sit in the session's hash slot, and Redis
+// Cluster refuses a script over two slots (CROSSSLOT). So the shard write is a second single-slot command, ordered
+// after the script where it depends on its answer. Why each crash window between the two is safe:
+// - start: the script, then ZADD of the deadline, both before the 2xx. A 2xx therefore means the session is tracked.
+//   A failure or crash between them answers no 2xx; the client's retry finds the session active and adds it again.
+// - heartbeat: the script, then ZADD, both before the 2xx: a 2xx means the deadline moved.
+// - events/batch: its liveness bump is best effort after the response (heartbeats carry the guarantee).
+// - end: the script and the ZREM leave together (one pipeline, two nodes); either failing answers 503 and the retry
+//   repeats both (the script keeps the first end). A late bump that lands after the ZREM (a heartbeat racing the end)
+//   leaves a stray member: the sweeper claims it once and the consumer drops a lapse of an ended session
+//   (applyRecord: `session_ended`), so it costs one record and raises nothing.
 import {
   type ExamConfig,
   eventMarksKey,
@@ -18,53 +29,51 @@ import {
 import type { Redis } from '@upstash/redis/cloudflare';
 import { evalScript, type LuaScript, luaScript } from '../services/luaScript.ts';
 
-/** The keys of one session under a prefix (tests use a random prefix). */
-export function sessionKeys(sessionId: string, prefix: string): [state: string, liveness: string] {
-  return [sessionStateKey(sessionId, prefix), livenessKey(livenessShard(sessionId), prefix)];
+/** The session's liveness shard (a key of its own slot, see above). */
+export const sessionLivenessKey = (sessionId: string, prefix: string) => livenessKey(livenessShard(sessionId), prefix);
+
+/** Puts the session in its liveness shard with this deadline (or moves its deadline). */
+export async function trackLiveness(redis: Redis, prefix: string, sessionId: string, deadline: number): Promise<void> {
+  await redis.zadd(sessionLivenessKey(sessionId, prefix), { score: deadline, member: sessionId });
 }
 
-// KEYS: state, liveness. ARGV: now, ttl, sessionId, windowMs, then field/value pairs of a new session.
-// Returns {created (0|1), HGETALL}.
+// KEYS: state. ARGV: now, ttl, then field/value pairs of a new session.
+// Returns {created (0|1), HGETALL}; an active session's TTL and lastHeartbeatAt are refreshed.
 const START = luaScript(`
 local status = redis.call('HGET', KEYS[1], 'status')
-local now = tonumber(ARGV[1])
 if not status then
-  redis.call('HSET', KEYS[1], unpack(ARGV, 5))
+  redis.call('HSET', KEYS[1], unpack(ARGV, 3))
   redis.call('EXPIRE', KEYS[1], ARGV[2])
-  redis.call('ZADD', KEYS[2], now + tonumber(ARGV[4]), ARGV[3])
   return {1, redis.call('HGETALL', KEYS[1])}
 end
 if status == 'active' then
   redis.call('HSET', KEYS[1], 'lastHeartbeatAt', ARGV[1])
   redis.call('EXPIRE', KEYS[1], ARGV[2])
-  redis.call('ZADD', KEYS[2], now + tonumber(redis.call('HGET', KEYS[1], 'livenessWindowMs')), ARGV[3])
 end
 return {0, redis.call('HGETALL', KEYS[1])}
 `);
 
-// KEYS: state, liveness. ARGV: now, ttl, sessionId.
-// An active session gets its TTL, lastHeartbeatAt and liveness deadline refreshed. Returns HMGET of the fields.
+// KEYS: state. ARGV: now, ttl.
+// An active session gets its TTL and lastHeartbeatAt refreshed. Returns HMGET of the fields.
 const TOUCH = luaScript(`
 local s = redis.call('HMGET', KEYS[1], 'status', 'tenantId', 'heartbeatIntervalSeconds', 'livenessWindowMs')
 if s[1] == 'active' then
   redis.call('HSET', KEYS[1], 'lastHeartbeatAt', ARGV[1])
   redis.call('EXPIRE', KEYS[1], ARGV[2])
-  redis.call('ZADD', KEYS[2], tonumber(ARGV[1]) + tonumber(s[4]), ARGV[3])
 end
 return s
 `);
 
-// KEYS: state, liveness, event marks. ARGV: now, ttl, sessionId, reason. Ending twice keeps the first end.
+// KEYS: state, event marks. ARGV: now, ttl, reason. Ending twice keeps the first end.
 // An ended session refuses every batch, so its dedupe marks are dropped with it. Returns HGETALL.
 const END = luaScript(`
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return {} end
 if status == 'active' then
-  redis.call('HSET', KEYS[1], 'status', 'ended', 'endedAt', ARGV[1], 'endReason', ARGV[4])
+  redis.call('HSET', KEYS[1], 'status', 'ended', 'endedAt', ARGV[1], 'endReason', ARGV[3])
   redis.call('EXPIRE', KEYS[1], ARGV[2])
 end
-redis.call('ZREM', KEYS[2], ARGV[3])
-redis.call('DEL', KEYS[3])
+redis.call('DEL', KEYS[2])
 return redis.call('HGETALL', KEYS[1])
 `);
 
@@ -133,37 +142,43 @@ export async function startSession(
     heartbeatIntervalSeconds: String(examConfig.heartbeatIntervalSeconds),
     livenessWindowMs: String(window),
   };
-  const args = [
-    String(now),
-    String(SESSION_STATE_TTL_SECONDS),
-    sessionId,
-    String(window),
-    ...Object.entries(fields).flat(),
+  const args = [String(now), String(SESSION_STATE_TTL_SECONDS), ...Object.entries(fields).flat()];
+  const [created, flat] = (await evalScript(redis, START, [sessionStateKey(sessionId, prefix)], args)) as [
+    number,
+    unknown,
   ];
-  const [created, flat] = (await evalScript(redis, START, sessionKeys(sessionId, prefix), args)) as [number, unknown];
-  return { created: created === 1, session: toSession(sessionId, toObject(flat)) };
+  const h = toObject(flat);
+  // Tracked before the 2xx (see the top of this file). A resumed session keeps the window it started with.
+  if (h.status === 'active') await trackLiveness(redis, prefix, sessionId, now + Number(h.livenessWindowMs || window));
+  return { created: created === 1, session: toSession(sessionId, h) };
 }
 
-export type ActiveTouch = { status: 'active'; tenantId: string; heartbeatIntervalSeconds: number };
-export type TouchResult =
-  | { status: 'missing' }
-  | ActiveTouch
-  | { status: 'ended'; tenantId: string; heartbeatIntervalSeconds: number };
+type TouchedState = { tenantId: string; heartbeatIntervalSeconds: number; livenessWindowMs: number };
+export type ActiveTouch = { status: 'active' } & TouchedState;
+export type TouchResult = { status: 'missing' } | ActiveTouch | ({ status: 'ended' } & TouchedState);
 
 /** The TOUCH script as a command for a pipeline (events/batch sends it with its dedupe claims). */
 export function touchCommand(prefix: string, sessionId: string, now: number): [LuaScript, string[], string[]] {
-  return [TOUCH, sessionKeys(sessionId, prefix), [String(now), String(SESSION_STATE_TTL_SECONDS), sessionId]];
+  return [TOUCH, [sessionStateKey(sessionId, prefix)], [String(now), String(SESSION_STATE_TTL_SECONDS)]];
 }
 
 export function parseTouch(reply: unknown): TouchResult {
-  const [status, tenantId, interval] = (Array.isArray(reply) ? reply : []) as (string | null)[];
+  const [status, tenantId, interval, window] = (Array.isArray(reply) ? reply : []) as (string | null)[];
   if (status !== 'active' && status !== 'ended') return { status: 'missing' };
-  return { status, tenantId: String(tenantId), heartbeatIntervalSeconds: Number(interval) };
+  return {
+    status,
+    tenantId: String(tenantId),
+    heartbeatIntervalSeconds: Number(interval),
+    livenessWindowMs: Number(window),
+  };
 }
 
+/** The session check of a heartbeat: refreshes the session, then (if active) its liveness deadline, before answering. */
 export async function touchSession(redis: Redis, prefix: string, sessionId: string, now: number): Promise<TouchResult> {
   const [script, keys, args] = touchCommand(prefix, sessionId, now);
-  return parseTouch(await evalScript(redis, script, keys, args));
+  const state = parseTouch(await evalScript(redis, script, keys, args));
+  if (state.status === 'active') await trackLiveness(redis, prefix, sessionId, now + state.livenessWindowMs);
+  return state;
 }
 
 export async function endSession(
@@ -173,13 +188,12 @@ export async function endSession(
   reason: string,
   now: number,
 ): Promise<StoredSession | null> {
-  const args = [String(now), String(SESSION_STATE_TTL_SECONDS), sessionId, reason];
-  const flat = await evalScript(
-    redis,
-    END,
-    [...sessionKeys(sessionId, prefix), eventMarksKey(sessionId, prefix)],
-    args,
-  );
+  const args = [String(now), String(SESSION_STATE_TTL_SECONDS), reason];
+  // Issued in one tick: one pipeline, one round trip; the ZREM of a session that does not exist removes nothing.
+  const [flat] = await Promise.all([
+    evalScript(redis, END, [sessionStateKey(sessionId, prefix), eventMarksKey(sessionId, prefix)], args),
+    redis.zrem(sessionLivenessKey(sessionId, prefix), sessionId),
+  ]);
   const h = toObject(flat);
   return h.status ? toSession(sessionId, h) : null;
 }

@@ -36,7 +36,7 @@ export async function readThumbnailSession(redis: Redis, prefix: string, session
   )) as unknown as (string | null)[];
   const state: TouchResult =
     status === 'active' || status === 'ended'
-      ? { status, tenantId: String(tenantId), heartbeatIntervalSeconds: 0 }
+      ? { status, tenantId: String(tenantId), heartbeatIntervalSeconds: 0, livenessWindowMs: 0 }
       : { status: 'missing' };
   return { state, thumbnails: thumbnailsOf(config) };
 }

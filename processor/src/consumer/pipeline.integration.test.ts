@@ -5,6 +5,7 @@ import { processorHarness } from '../testing/harness.ts';
 import {
   alertIds,
   committedTotal,
+  dropPrefix,
   endedSessions,
   kafka,
   produceRecords,
@@ -84,8 +85,7 @@ describe('processor pipeline', () => {
     // Redelivery 2: rewound again and Redis state gone too (a crash before the save): rules recompute, upsert.
     await admin.resetOffsets({ groupId: env.groupId, topic: env.topic, earliest: true });
     await admin.disconnect();
-    const keys = await env.redis.keys(`${env.prefix}:*`);
-    if (keys.length) await env.redis.del(...keys);
+    await dropPrefix(env.redis, env.prefix);
     const third = await run();
     await waitFor(
       'recomputed',

@@ -12,6 +12,10 @@ describe('retry', () => {
     { err: Object.assign(new Error('kafka'), { retriable: false, code: 'ECONNRESET' }), want: false },
     { err: Object.assign(new Error('kafka'), { retriable: true }), want: true },
     { err: new Error('Connection is closed.'), want: true },
+    { err: new Error('CLUSTERDOWN The cluster is down'), want: true },
+    { err: new Error('Too many Cluster redirections. Last error: Error: MOVED 1 127.0.0.1:1'), want: true },
+    { err: new Error('Failed to refresh slots cache.'), want: true },
+    { err: new Error("CROSSSLOT Keys in request don't hash to the same slot"), want: false },
     { err: new Error('WRONGTYPE Operation against a key'), want: false },
     { err: new TypeError('x is undefined'), want: false },
   ])('classifies $err.message as retriable=$want', ({ err, want }) => {

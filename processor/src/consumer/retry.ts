@@ -15,8 +15,9 @@ const RETRIABLE_CODES = new Set([
   'ER_SERVER_SHUTDOWN',
   'ER_QUERY_INTERRUPTED',
 ]);
+// The last four are ioredis' Cluster client between a master's death and its replica's promotion.
 const RETRIABLE_REDIS =
-  /^(LOADING|BUSY|TRYAGAIN|CLUSTERDOWN|MASTERDOWN|READONLY)\b|Connection is closed|Stream isn't writeable|^Command timed out/;
+  /^(LOADING|BUSY|TRYAGAIN|CLUSTERDOWN|MASTERDOWN|READONLY)\b|Connection is closed|Stream isn't writeable|^Command timed out|^Too many Cluster redirections|Failed to refresh slots cache|Cluster isn't ready|None of startup nodes is available/;
 
 /**
  * What kind of timeout an error is: mysql2's query timeout, ioredis' commandTimeout, or a connect timeout (of

@@ -2,7 +2,7 @@
 // snapshots, audit entries and Redis keys; then the request row keeps who asked, when and counts, not the user id.
 import { eventMarksKey, livenessKey, livenessShard, sessionStateKey, thumbnailSlotsKey } from '@proctor/contracts';
 import type { ObjectStore } from '@proctor/contracts/objects';
-import type { Redis } from 'ioredis';
+import { execEach, type RedisClient, type RedisCommand } from '@proctor/contracts/redis';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { stateKey } from '../state/sessionStore.ts';
 import { addCounts, type DeletedCounts, deleteSessions, emptyCounts } from './deleteSessions.ts';
@@ -26,14 +26,20 @@ export function candidateSessionsSql(tenantId: string, userId: string, limit = R
  * Every Redis key of a session: the edge's state, dedupe marks and thumbnail slots, the processor's state, its
  * liveness entry.
  */
-async function deleteSessionKeys(redis: Redis, prefix: string, sessionIds: string[]): Promise<number> {
+async function deleteSessionKeys(redis: RedisClient, prefix: string, sessionIds: string[]): Promise<number> {
   if (!sessionIds.length) return 0;
-  const p = redis.pipeline();
-  for (const id of sessionIds) {
-    p.del(sessionStateKey(id, prefix), eventMarksKey(id, prefix), thumbnailSlotsKey(id, prefix), stateKey(id, prefix));
-    p.zrem(livenessKey(livenessShard(id), prefix), id);
-  }
-  const replies = (await p.exec()) ?? [];
+  // The four keys of one session share its `{sessionId}` slot (one DEL); its liveness entry sits in its shard's.
+  const commands = sessionIds.flatMap((id): RedisCommand[] => [
+    [
+      'del',
+      sessionStateKey(id, prefix),
+      eventMarksKey(id, prefix),
+      thumbnailSlotsKey(id, prefix),
+      stateKey(id, prefix),
+    ],
+    ['zrem', livenessKey(livenessShard(id), prefix), id],
+  ]);
+  const replies = await execEach(redis, commands);
   let deleted = 0;
   replies.forEach(([err, n], i) => {
     if (err) throw err;
@@ -44,7 +50,7 @@ async function deleteSessionKeys(redis: Redis, prefix: string, sessionIds: strin
 
 async function eraseCandidate(
   pool: Pool,
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   tenantId: string,
   userId: string,
@@ -67,7 +73,7 @@ async function eraseCandidate(
 /** Runs up to `limit` pending requests, oldest first; each completes by clearing the candidate's id from its row. */
 export async function runPendingErasures(
   pool: Pool,
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   limit = 10,
   objects?: ObjectStore,

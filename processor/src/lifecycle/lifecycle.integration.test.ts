@@ -11,7 +11,7 @@ import {
   thumbnailSlotsKey,
   thumbnailTenantPrefix,
 } from '@proctor/contracts';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@proctor/contracts/redis';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stackConfig } from '../../../infra/stack/config.ts';
@@ -26,7 +26,7 @@ const DAY = 24 * 60 * 60 * 1000;
 const NOW = Date.UTC(2026, 11, 1, 12);
 let db: Awaited<ReturnType<typeof freshDatabase>>;
 let pool: Pool;
-let redis: Redis;
+let redis: RedisClient;
 const prefix = randomName('lifecycle');
 
 const sid = (s: string) => createHash('sha256').update(s).digest('hex');

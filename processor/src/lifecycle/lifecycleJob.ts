@@ -2,14 +2,14 @@
 
 import { errorContext, type Logger } from '@proctor/contracts';
 import type { ObjectStore } from '@proctor/contracts/objects';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@proctor/contracts/redis';
 import type { Pool } from 'mysql2/promise';
 import { runPendingErasures } from './erasure.ts';
 import { runRetention } from './retention.ts';
 
 export interface LifecycleOptions {
   pool: Pool;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   log: Logger;
   intervalMs: number;

@@ -8,7 +8,7 @@ import {
   livenessClaimsKey,
   livenessKey,
 } from '@proctor/contracts';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@proctor/contracts/redis';
 import type { Metrics } from '../ops/metrics.ts';
 import { CLAIM_EXPIRED, runScript } from '../state/scripts.ts';
 
@@ -16,7 +16,7 @@ import { CLAIM_EXPIRED, runScript } from '../state/scripts.ts';
 export type PublishRecords = (records: ConnectionLostRecord[]) => Promise<void>;
 
 export interface SweeperOptions {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   publish: PublishRecords;
   metrics: Metrics;

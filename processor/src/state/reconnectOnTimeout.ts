@@ -1,5 +1,5 @@
 // A Redis command that timed out leaves its connection waiting for a reply that may never come: rebuild it.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@proctor/contracts/redis';
 import { timeoutKind } from '../consumer/retry.ts';
 
 /**
@@ -9,7 +9,7 @@ import { timeoutKind } from '../consumer/retry.ts';
  */
 export function reconnectOnTimeout<T extends Record<string, (...args: never[]) => Promise<unknown>>>(
   store: T,
-  redis: Redis,
+  redis: RedisClient,
 ): T {
   const wrapped = {} as T;
   for (const [name, fn] of Object.entries(store) as [keyof T, T[keyof T]][]) {

@@ -1,6 +1,8 @@
 // Lua scripts run atomically in Redis, called with EVALSHA and falling back to EVAL when Redis answers NOSCRIPT.
+// Each script touches the keys of one hash slot only (one session's `{sessionId}`, one shard's `{liveness:N}`), so
+// it runs unchanged on a Redis Cluster.
 import { createHash } from 'node:crypto';
-import type { ChainableCommander, Redis } from 'ioredis';
+import { execEach, loadScript, type RedisClient, type RedisCommand } from '@proctor/contracts/redis';
 
 export interface LuaScript {
   source: string;
@@ -14,7 +16,7 @@ export function luaScript(source: string): LuaScript {
 const isNoScript = (err: unknown) => err instanceof Error && err.message.startsWith('NOSCRIPT');
 
 /** One script call: EVALSHA first (no script body on the wire), EVAL once if the script cache lacks it. */
-export async function runScript(redis: Redis, script: LuaScript, keys: string[], args: (string | number)[]) {
+export async function runScript(redis: RedisClient, script: LuaScript, keys: string[], args: (string | number)[]) {
   try {
     return await redis.evalsha(script.sha, keys.length, ...keys, ...args);
   } catch (err) {
@@ -24,20 +26,19 @@ export async function runScript(redis: Redis, script: LuaScript, keys: string[],
 }
 
 /**
- * A pipeline of script calls. Each call is idempotent by design (guarded writes), so if any call met NOSCRIPT
- * the scripts are loaded and the whole pipeline is sent once more.
+ * A batch of script calls in one round trip (one per node on a cluster, see contracts' execEach). Each call is
+ * idempotent by design (guarded writes), so if any call met NOSCRIPT the scripts are loaded on every master and the
+ * whole batch is sent once more.
  */
 export async function runScriptPipeline(
-  redis: Redis,
+  redis: RedisClient,
   scripts: LuaScript[],
-  build: (pipeline: ChainableCommander) => void,
+  commands: RedisCommand[],
 ): Promise<unknown[]> {
   for (let attempt = 0; ; attempt++) {
-    const pipeline = redis.pipeline();
-    build(pipeline);
-    const results = (await pipeline.exec()) ?? [];
+    const results = await execEach(redis, commands);
     if (attempt === 0 && results.some(([err]) => isNoScript(err))) {
-      for (const s of scripts) await redis.script('LOAD', s.source);
+      for (const s of scripts) await loadScript(redis, s.source);
       continue;
     }
     const failed = results.find(([err]) => err);

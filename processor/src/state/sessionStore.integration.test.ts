@@ -65,10 +65,14 @@ describe('session store', () => {
     expect(await redis.script('EXISTS', script.sha)).toEqual([0]);
     expect(await runScript(redis, script, [], ['one'])).toBe('one');
     const fresh = luaScript(`-- ${randomUUID()}\nreturn ARGV[1]`);
-    const out = await runScriptPipeline(redis, [fresh], (p) => {
-      p.evalsha(fresh.sha, 0, 'a');
-      p.evalsha(fresh.sha, 0, 'b');
-    });
+    const out = await runScriptPipeline(
+      redis,
+      [fresh],
+      [
+        ['evalsha', fresh.sha, 0, 'a'],
+        ['evalsha', fresh.sha, 0, 'b'],
+      ],
+    );
     expect(out).toEqual(['a', 'b']);
   });
 });

@@ -1,6 +1,6 @@
 // Per-session processing state in Redis: one small string key per session under its hash tag, with a TTL.
 import { SESSION_STATE_TTL_SECONDS, sessionKey } from '@proctor/contracts';
-import type { Redis } from 'ioredis';
+import { execEach, type RedisClient } from '@proctor/contracts/redis';
 import type { SessionState } from '../session/applyRecord.ts';
 import { decodeState, encodeState } from './codec.ts';
 import { runScriptPipeline, SAVE_STATE } from './scripts.ts';
@@ -39,12 +39,13 @@ function parseStored(raw: string): StoredSession {
 
 const EMPTY: StoredSession = { state: undefined, position: undefined, corrupt: false };
 
-export function createSessionStore(redis: Redis, prefix: string) {
+export function createSessionStore(redis: RedisClient, prefix: string) {
   return {
     async load(sessionIds: string[]): Promise<Map<string, StoredSession>> {
-      const pipeline = redis.pipeline();
-      for (const id of sessionIds) pipeline.get(stateKey(id, prefix));
-      const results = (await pipeline.exec()) ?? [];
+      const results = await execEach(
+        redis,
+        sessionIds.map((id) => ['get', stateKey(id, prefix)]),
+      );
       const out = new Map<string, StoredSession>();
       sessionIds.forEach((id, i) => {
         const [err, value] = results[i] ?? [new Error('missing pipeline result')];
@@ -57,20 +58,15 @@ export function createSessionStore(redis: Redis, prefix: string) {
     /** Saves each session's state at its position; returns the encoded sizes (for the bytes metric). */
     async save(entries: { sessionId: string; state: SessionState; position: Position }[]): Promise<number[]> {
       const encoded = entries.map((e) => encodeState(e.state));
-      await runScriptPipeline(redis, [SAVE_STATE], (pipeline) => {
-        entries.forEach((e, i) => {
+      await runScriptPipeline(
+        redis,
+        [SAVE_STATE],
+        entries.map((e, i) => {
           const ttl = e.state.endedAt ? ENDED_STATE_TTL_SECONDS : SESSION_STATE_TTL_SECONDS;
-          pipeline.evalsha(
-            SAVE_STATE.sha,
-            1,
-            stateKey(e.sessionId, prefix),
-            e.position.partition,
-            e.position.offset,
-            encoded[i]!,
-            ttl,
-          );
-        });
-      });
+          const key = stateKey(e.sessionId, prefix);
+          return ['evalsha', SAVE_STATE.sha, 1, key, e.position.partition, e.position.offset, encoded[i]!, ttl];
+        }),
+      );
       return encoded.map((s) => Buffer.byteLength(s));
     },
   };

@@ -1,8 +1,8 @@
 // Integration-test helpers over the real local stack: random topics, groups, Redis prefixes and MySQL databases.
 import { randomBytes } from 'node:crypto';
 import type { ProctorRecord } from '@proctor/contracts';
+import { createRedisClient, type RedisClient } from '@proctor/contracts/redis';
 import { dropPrefix, freshDatabase, type TestDb } from '@proctor/testkit';
-import { Redis } from 'ioredis';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import type mysql from 'mysql2/promise';
 
@@ -93,7 +93,8 @@ export async function produceRecords(
 // One copy of the database and prefix helpers for every workspace: the testkit's.
 export { dropPrefix, freshDatabase } from '@proctor/testkit';
 
-export const newRedis = () => new Redis(REDIS_URL);
+/** One Redis or, with REDIS_URL=redis+cluster://…, the cluster (the suites run against both). */
+export const newRedis = () => createRedisClient(REDIS_URL);
 
 export interface TestEnv {
   topic: string;
@@ -101,7 +102,7 @@ export interface TestEnv {
   groupId: string;
   prefix: string;
   db: TestDb;
-  redis: Redis;
+  redis: RedisClient;
   producer: Producer;
   /** The processor's environment for this test (random everything). */
   env: Record<string, string>;

@@ -2,7 +2,7 @@
 // need. The tenant comes only from here. Role checks (admin vs proctor) read `role`.
 import type { ProctorRole, ProctorTokenClaims } from '@proctor/contracts';
 import { headerSafe, type TokenFailure, type TokenResult } from '@proctor/contracts/auth';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@proctor/contracts/redis';
 import { env } from '../env.ts';
 import { SESSION_COOKIE, unsealSession } from './sessionCookie.ts';
 import { readSession, type StoredSession } from './sessionStore.ts';
@@ -56,7 +56,7 @@ export type AuthResult = { ok: true; principal: Principal } | TokenFailure;
 export async function authenticate(
   request: Request,
   cookieValue: string | undefined,
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
 ): Promise<AuthResult> {
   const header = request.headers.get('authorization');

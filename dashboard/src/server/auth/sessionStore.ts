@@ -2,7 +2,7 @@
 // Live streams hold short leases under their proctor, so a proctor's open streams are capped and end with the session.
 import { createHash, randomBytes } from 'node:crypto';
 import { type ProctorRole, ProctorRole as Role } from '@proctor/contracts';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@proctor/contracts/redis';
 import { z } from 'zod';
 
 /** What a session remembers of the verified token: the principal's identity, never the token itself. */
@@ -25,7 +25,7 @@ const streamsKey = (prefix: string, tenantId: string, sub: string) =>
   `${prefix}:dash:streams:${digest(`${tenantId}\u0000${sub}`)}`;
 
 export async function createSession(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   session: { tenantId: string; sub: string; role: ProctorRole; name?: string | undefined; exp: number },
   nowMs = Date.now(),
@@ -39,7 +39,7 @@ export async function createSession(
 }
 
 /** The session a cookie names, or null when it ended (logout, expiry) or never existed. */
-export async function readSession(redis: Redis, prefix: string, id: string): Promise<StoredSession | null> {
+export async function readSession(redis: RedisClient, prefix: string, id: string): Promise<StoredSession | null> {
   if (!SESSION_ID.test(id)) return null;
   const raw = await redis.get(sessionKey(prefix, id));
   if (!raw) return null;
@@ -51,21 +51,17 @@ export async function readSession(redis: Redis, prefix: string, id: string): Pro
   }
 }
 
-export async function deleteSession(redis: Redis, prefix: string, id: string): Promise<void> {
+export async function deleteSession(redis: RedisClient, prefix: string, id: string): Promise<void> {
   if (SESSION_ID.test(id)) await redis.del(sessionKey(prefix, id));
 }
 
 /**
- * KEYS[1] the proctor's stream leases (zset: stream id -> lease deadline), KEYS[2] the session key or '' (a
- * bearer-token stream has no session). ARGV: now, lease ms, cap, stream id, mode ('open' | 'renew').
- * Expired leases (a crashed server's streams) are dropped first. Returns 1 ok, 0 over the cap, -1 session ended.
+ * KEYS[1] the proctor's stream leases (zset: stream id -> lease deadline). ARGV: now, lease ms, cap, stream id,
+ * mode ('open' | 'renew'). Expired leases (a crashed server's streams) are dropped first. Returns 1 ok, 0 over the cap.
+ * One key: the session key lives in another Redis Cluster slot, so `claim` checks it in a call of its own.
  */
 const LEASE_SCRIPT = `
 local now = tonumber(ARGV[1])
-if KEYS[2] ~= '' and redis.call('EXISTS', KEYS[2]) == 0 then
-  redis.call('ZREM', KEYS[1], ARGV[4])
-  return -1
-end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 if ARGV[5] == 'open' and redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[4])
@@ -76,12 +72,12 @@ return 1
 const LEASE_SHA = createHash('sha1').update(LEASE_SCRIPT).digest('hex');
 
 /** EVALSHA, and EVAL once when this Redis has not seen the script yet (NOSCRIPT). */
-async function runLease(redis: Redis, keys: [string, string], args: (string | number)[]): Promise<unknown> {
+async function runLease(redis: RedisClient, keys: [string], args: (string | number)[]): Promise<unknown> {
   try {
-    return await redis.evalsha(LEASE_SHA, 2, ...keys, ...args);
+    return await redis.evalsha(LEASE_SHA, 1, ...keys, ...args);
   } catch (err) {
     if (!String(err).includes('NOSCRIPT')) throw err;
-    return redis.eval(LEASE_SCRIPT, 2, ...keys, ...args);
+    return redis.eval(LEASE_SCRIPT, 1, ...keys, ...args);
   }
 }
 
@@ -94,7 +90,7 @@ export interface StreamLease {
 }
 
 export function streamLease(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   who: { tenantId: string; sub: string; sessionId?: string | undefined },
   opts: { cap: number; leaseMs: number },
@@ -104,8 +100,14 @@ export function streamLease(
   const streamId = randomBytes(12).toString('base64url');
   return {
     async claim(mode) {
-      const r = await runLease(redis, [key, session], [Date.now(), opts.leaseMs, opts.cap, streamId, mode]);
-      return r === 1 ? 'ok' : r === 0 ? 'full' : 'ended';
+      // Checked before the lease, not in its script (another slot). A logout between the two leaves a lease that
+      // the next renew finds ended and drops: a stream outlives its session by at most one renew interval.
+      if (session && (await redis.exists(session)) === 0) {
+        await redis.zrem(key, streamId);
+        return 'ended';
+      }
+      const r = await runLease(redis, [key], [Date.now(), opts.leaseMs, opts.cap, streamId, mode]);
+      return r === 1 ? 'ok' : 'full';
     },
     async release() {
       await redis.zrem(key, streamId);

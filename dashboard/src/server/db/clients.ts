@@ -1,11 +1,11 @@
 // Process-lifetime MySQL pool, Redis client and object store, created on first use from the parsed env.
 import { createObjectStore, type ObjectStore } from '@proctor/contracts/objects';
-import { Redis } from 'ioredis';
+import { createRedisClient, type RedisClient } from '@proctor/contracts/redis';
 import mysql from 'mysql2/promise';
 import { env } from '../env.ts';
 
 let pool: mysql.Pool | undefined;
-let redis: Redis | undefined;
+let redis: RedisClient | undefined;
 
 export function db(): mysql.Pool {
   if (pool) return pool;
@@ -24,10 +24,10 @@ export function db(): mysql.Pool {
   return pool;
 }
 
-export function redisClient(): Redis {
+export function redisClient(): RedisClient {
   // Fail fast rather than queueing: live state is an enhancement over MySQL history, not a hard dependency.
   if (!redis) {
-    redis = new Redis(env().REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 2_000 });
+    redis = createRedisClient(env().REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 2_000 });
     // Errors surface on each command as a rejected promise; the listener only stops ioredis logging them twice.
     redis.on('error', () => {});
   }

@@ -19,7 +19,8 @@ const UNAVAILABLE_CODES = [
   'ER_CON_COUNT_ERROR',
 ];
 /** ioredis' messages when Redis cannot be reached (it gives them no code). */
-const REDIS_UNAVAILABLE = /Connection is closed|Stream isn't writeable|Reached the max retries|Command timed out/;
+const REDIS_UNAVAILABLE =
+  /Connection is closed|Stream isn't writeable|Reached the max retries|Command timed out|Too many Cluster redirections|Failed to refresh slots cache|Cluster isn't ready|None of startup nodes is available/;
 
 /** A dependency that cannot be reached is a 503 (retry later), not a bug in the request or in us. */
 export function isUnavailable(err: unknown): boolean {

@@ -1,7 +1,7 @@
 // The shared live feed against real MySQL and Redis: one poller per tenant+schedule however many connections
 // watch it, a new alert reaches subscribers within 2 s, other tenants' alerts never do, and the last
 // unsubscribe stops the poller.
-import { Redis } from 'ioredis';
+import { createRedisClient } from '@proctor/contracts/redis';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -18,7 +18,7 @@ import { createLiveFeed, type LiveEvent, type LiveFeed } from './liveFeed.ts';
 let db: TestDb;
 let pool: mysql.Pool;
 let feed: LiveFeed;
-const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+const redis = createRedisClient(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const prefix = `test-live-${rand()}`;
 
 beforeAll(async () => {

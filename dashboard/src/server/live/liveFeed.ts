@@ -1,7 +1,7 @@
 // The live feed behind SSE: one poller per tenant+schedule, shared by every connection watching it.
 // Each tick runs two index-only queries; only when something changed is the ranked list re-read and pushed.
 import type { AlertRule, Severity } from '@proctor/contracts';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@proctor/contracts/redis';
 import type { Pool } from 'mysql2/promise';
 import type { RankedSessionList, SessionFilter } from '../api/schemas.ts';
 import { listRankedSessions } from '../queries/sessions.ts';
@@ -24,7 +24,7 @@ export type LiveListener = (event: LiveEvent) => void;
 
 export interface LiveFeedOptions {
   db: Pool;
-  redis: Redis;
+  redis: RedisClient;
   redisPrefix: string;
   pollMs: number;
   /** Presence comes from Redis deadlines that pass without a row changing: re-push at least this often. */

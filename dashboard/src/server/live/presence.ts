@@ -1,6 +1,7 @@
-// Live presence from Redis: each session's liveness deadline in its shard (contracts redisKeys), one pipeline.
+// Live presence from Redis: each session's liveness deadline in its shard (contracts redisKeys), one round trip
+// (one per node on a Redis Cluster: the shards are spread over its slots).
 import { livenessKey, livenessShard } from '@proctor/contracts';
-import type { Redis } from 'ioredis';
+import { execEach, type RedisClient } from '@proctor/contracts/redis';
 import type { Presence, RankedSession } from '../api/schemas.ts';
 import type { SessionBase } from '../queries/sessions.ts';
 
@@ -18,18 +19,20 @@ export interface PresenceResult {
  * Ended sessions are removed from liveness, so they read as unknown and the page shows their status instead.
  */
 export async function withPresence(
-  redis: Redis,
+  redis: RedisClient,
   sessions: SessionBase[],
   prefix: string,
   now = Date.now(),
 ): Promise<PresenceResult> {
   if (sessions.length === 0) return { sessions: [], degraded: false };
-  const pipeline = redis.pipeline();
-  for (const s of sessions) pipeline.zscore(livenessKey(livenessShard(s.sessionId), prefix), s.sessionId);
+  const batch = execEach(
+    redis,
+    sessions.map((s) => ['zscore', livenessKey(livenessShard(s.sessionId), prefix), s.sessionId]),
+  );
   let scores: (string | null)[] | null = null;
   try {
     const results = await Promise.race([
-      pipeline.exec(),
+      batch,
       new Promise<null>((resolve) => setTimeout(resolve, REDIS_TIMEOUT_MS, null)),
     ]);
     if (results) scores = results.map(([err, value]) => (err ? null : (value as string | null)));

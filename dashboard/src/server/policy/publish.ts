@@ -1,6 +1,6 @@
 // Publishes a saved policy to Redis for the edge (which never talks to MySQL), under the contracts' versioned key.
 import { type Policy, type PublishedPolicy, schedulePolicyKey, tenantPolicyKey } from '@proctor/contracts';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@proctor/contracts/redis';
 import { TENANT_LAYER } from './policyStore.ts';
 
 // Writes only a newer version: two saves published out of order never leave the older policy live.
@@ -24,7 +24,7 @@ export function policyKey(prefix: string, tenantId: string, scheduleId: string):
 
 /** True when this version is now the published one (false: a newer one already was). No TTL: it lives until replaced. */
 export async function publishPolicy(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   tenantId: string,
   scheduleId: string,

@@ -1,0 +1,142 @@
+// The edge's Redis calls on a real Redis Cluster (3 masters) through the Upstash shim: session start, touch and end,
+// dedupe marks, policy reads and rate limits keep one slot per script, and the liveness shard is written beside the
+// session's script. Before the shard moved out of the session scripts, every start failed here with CROSSSLOT.
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import {
+  EXAM_CONFIG_DEFAULTS,
+  eventMarksKey,
+  livenessKey,
+  livenessShard,
+  livenessWindowMs,
+  POLICY_DEFAULTS,
+  type ResolvedSessionConfig,
+  sessionStateKey,
+} from '@proctor/contracts';
+import { createRedisClient, type RedisClient } from '@proctor/contracts/redis';
+import { createShim, type Shim } from '@proctor/infra/shim';
+import { smokeClusterPort, startRedisCluster, type TestRedisCluster } from '@proctor/testkit';
+import { Redis } from '@upstash/redis/cloudflare';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EdgeEnv } from '../env.ts';
+import { claimEvents, markDone } from '../events/dedupe.ts';
+import { createControlLimit, createRateLimits } from '../events/rateLimit.ts';
+import { readPolicies } from './policyStore.ts';
+import { endSession, startSession, touchSession } from './sessionStore.ts';
+
+const TOKEN = 'cluster-smoke-token';
+const prefix = `edge-cluster-${randomBytes(4).toString('hex')}`;
+let cluster: TestRedisCluster;
+let shim: Shim;
+/** The edge's own client, built as services/redis.ts builds it (auto-pipelined, raw strings). */
+let redis: Redis;
+/** A direct cluster client, to look at what the edge wrote. */
+let direct: RedisClient;
+
+beforeAll(async () => {
+  cluster = await startRedisCluster({ basePort: smokeClusterPort(1) });
+  shim = createShim({ redisUrl: cluster.url, token: TOKEN });
+  await new Promise<void>((resolve) => shim.server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(shim.server.address() as AddressInfo).port}`;
+  redis = new Redis({
+    url,
+    token: TOKEN,
+    responseEncoding: false,
+    automaticDeserialization: false,
+    enableTelemetry: false,
+    enableAutoPipelining: true,
+  });
+  direct = createRedisClient(cluster.url);
+});
+
+afterAll(async () => {
+  direct?.disconnect();
+  await shim?.close();
+  await cluster?.stop();
+});
+
+const newId = () => randomBytes(32).toString('hex');
+const identity = (i = 0) => ({ tenant_id: 't-cluster', exam_schedule_id: 'sched-1', user_id: `u-${i}`, attempt_no: 1 });
+const examConfig = { ...EXAM_CONFIG_DEFAULTS };
+const resolved: ResolvedSessionConfig = {
+  examConfig,
+  thumbnails: POLICY_DEFAULTS.thumbnails,
+  browserSignals: POLICY_DEFAULTS.browserSignals,
+  policyVersions: {},
+  tightenedByBody: [],
+};
+const deadlineOf = (id: string) => direct.zscore(livenessKey(livenessShard(id), prefix), id);
+
+describe('edge sessions on a Redis Cluster', () => {
+  it('refuses a script over two slots, which is what the session scripts used to be', async () => {
+    const id = newId();
+    const twoSlots = redis.eval(
+      "redis.call('HSET', KEYS[1], 'status', 'active'); redis.call('ZADD', KEYS[2], 1, ARGV[1]); return 1",
+      [sessionStateKey(id, prefix), livenessKey(livenessShard(id), prefix)],
+      [id],
+    );
+    await expect(twoSlots).rejects.toThrow(/CROSSSLOT/);
+  });
+
+  it('starts, touches and ends a session, tracking it in its liveness shard', async () => {
+    const id = newId();
+    const now = Date.now();
+    const started = await startSession(redis, prefix, id, identity(), resolved, now);
+    expect(started.created).toBe(true);
+    expect(Number(await deadlineOf(id))).toBe(now + livenessWindowMs(examConfig));
+
+    const touched = await touchSession(redis, prefix, id, now + 5000);
+    expect(touched.status).toBe('active');
+    expect(Number(await deadlineOf(id))).toBe(now + 5000 + livenessWindowMs(examConfig));
+
+    expect(await claimEvents(redis, prefix, id, ['e1', 'e2'])).toEqual(['claimed', 'claimed']);
+    await markDone(redis, prefix, id, ['e1', 'e2']);
+    expect(await claimEvents(redis, prefix, id, ['e1', 'e3'])).toEqual(['done', 'claimed']);
+
+    const ended = await endSession(redis, prefix, id, 'submitted', now + 6000);
+    expect(ended).toMatchObject({ status: 'ended', endedAt: now + 6000 });
+    expect(await deadlineOf(id)).toBeNull();
+    expect(await direct.exists(eventMarksKey(id, prefix))).toBe(0);
+    // An ended session is not put back by a late touch.
+    expect((await touchSession(redis, prefix, id, now + 7000)).status).toBe('ended');
+    expect(await deadlineOf(id)).toBeNull();
+    // A retried start of an ended session changes nothing and tracks nothing.
+    expect((await startSession(redis, prefix, id, identity(), resolved, now + 8000)).session.status).toBe('ended');
+    expect(await deadlineOf(id)).toBeNull();
+  });
+
+  it('tracks sessions started in one tick on every master (one pipeline, split per node by the shim)', async () => {
+    const ids = Array.from({ length: 40 }, newId);
+    const now = Date.now();
+    const results = await Promise.all(ids.map((id, i) => startSession(redis, prefix, id, identity(i), resolved, now)));
+    expect(results.every((r) => r.created)).toBe(true);
+    const deadlines = await Promise.all(ids.map(deadlineOf));
+    expect(deadlines.map(Number)).toEqual(ids.map(() => now + livenessWindowMs(examConfig)));
+    const slots = new Set(await Promise.all(ids.map((id) => direct.cluster('KEYSLOT', sessionStateKey(id, prefix)))));
+    expect(slots.size).toBeGreaterThan(30);
+  });
+
+  it('reads policies and counts rate limits in one slot each', async () => {
+    expect(await readPolicies(redis, prefix, 't-cluster', 'sched-1')).toEqual({ tenant: null, schedule: null });
+    const config = {
+      REDIS_KEY_PREFIX: prefix,
+      UPSTREAM_TIMEOUT_MS: 5000,
+      RATE_LIMIT_SESSION_BATCHES_PER_MINUTE: 2,
+      RATE_LIMIT_TENANT_EVENTS_PER_MINUTE: 5,
+      RATE_LIMIT_SESSION_CONTROL_PER_MINUTE: 1,
+    } as EdgeEnv;
+    const limits = createRateLimits(redis, config);
+    const id = newId();
+    const now = Date.now();
+    expect((await limits.session(id, now)).ok).toBe(true);
+    expect((await limits.session(id, now)).ok).toBe(true);
+    expect(await limits.session(id, now)).toMatchObject({ ok: false, scope: 'session' });
+    const tenant = `t-${randomBytes(3).toString('hex')}`;
+    expect((await limits.tenant(tenant, 4, now)).ok).toBe(true);
+    expect((await limits.tenant(tenant, 1, now)).ok).toBe(true);
+    expect(await limits.tenant(tenant, 1, now)).toMatchObject({ ok: false, scope: 'tenant' });
+    const control = createControlLimit(redis, config);
+    expect((await control(id, now)).ok).toBe(true);
+    expect((await control(id, now)).ok).toBe(false);
+  });
+});
