@@ -48,8 +48,11 @@ export function processorKilled(): FaultCase {
         midChunk = victim.logs.slice(seen).some((l) => l.event === 'sink_retry' && l.step === 'mysql_write');
         if (!midChunk) await new Promise((r) => setTimeout(r, 50));
       }
+      const at = Date.now();
       await victim.stop('SIGKILL');
       return {
+        at,
+        recoverFrom: 'inject',
         holdMs: 0,
         note: midChunk ? 'killed inside a chunk' : 'no chunk was in flight within 20 s',
         repair: async () => proxy!.unstall(),

@@ -6,6 +6,7 @@ import { ALERTING, type Behaviour } from '@proctor/cohort';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SINGLE_NODE_CASES } from './cases.ts';
 import { startWorld, type World } from './chain.ts';
+import { CLUSTER_CASES, startClusterWorld } from './clusterCases.ts';
 import { type FaultRow, faultsTable, type Tally } from './compare.ts';
 import { runCase } from './runCase.ts';
 
@@ -62,6 +63,27 @@ describe('faults under the cohort load', () => {
     it(fault.name, async () => {
       if (!control) throw new Error('the control run failed: nothing to compare with');
       const r = await runCase(world, fault, control);
+      rows.push(r.row);
+      expect(r.problems).toEqual([]);
+      expect(r.row.recoveryMs).toBeDefined();
+    });
+  }
+});
+
+describe('faults on the cluster stack (3 brokers, Redis Cluster 3 + 3)', () => {
+  let cluster: World | undefined;
+  beforeAll(async () => {
+    cluster = await startClusterWorld(world);
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  for (const make of CLUSTER_CASES) {
+    const fault = make();
+    it(fault.name, async () => {
+      if (!control) throw new Error('the control run failed: nothing to compare with');
+      const r = await runCase(cluster!, fault, control);
       rows.push(r.row);
       expect(r.problems).toEqual([]);
       expect(r.row.recoveryMs).toBeDefined();

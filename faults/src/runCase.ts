@@ -30,6 +30,13 @@ export interface Injected {
   repair(): Promise<void>;
   /** What the fault visibly did, for the table. */
   note?: string;
+  /**
+   * 'inject': the system heals itself (a failover) and recovery is timed from the fault, while it holds;
+   * 'repair' (default): recovery is timed from the repair.
+   */
+  recoverFrom?: 'inject' | 'repair';
+  /** When the fault struck (default: when inject resolved). */
+  at?: number;
 }
 
 export interface FaultCase {
@@ -69,18 +76,22 @@ async function waitFor(what: string, ok: () => Promise<boolean> | boolean, timeo
 }
 
 /**
- * Recovered: every candidate whose last event batch failed has had one accepted since (their queues moved), and
- * the processors have applied everything Kafka held at that point.
+ * Recovered: the edge accepted events again after `since` and every candidate whose last event batch failed has had
+ * one accepted since (their queues moved), and then the processors applied everything Kafka held at that point.
  */
-async function timeRecovery(chain: Chain, probe: EdgeProbe, repairedAt: number): Promise<number> {
-  await waitFor('candidates delivering again', () => probe.sessionsFailing() === 0, 120_000);
+async function timeRecovery(chain: Chain, probe: EdgeProbe, since: number): Promise<number> {
+  await waitFor(
+    'candidates delivering again',
+    () => probe.firstBatchOkSince(since) !== undefined && probe.sessionsFailing() === 0,
+    120_000,
+  );
   const ends = await highWatermarks(chain.brokers, chain.topic);
   const at = await waitFor(
     'processors caught up',
     async () => behind(await committedOffsets(chain.brokers, chain.groupId, chain.topic), ends) === 0,
     120_000,
   );
-  return at - repairedAt;
+  return at - since;
 }
 
 /** After the cohort ends: wait until the processors applied everything, lapses included, so the count is final. */
@@ -138,7 +149,14 @@ export async function runCase(world: World, fault: FaultCase | undefined, contro
       if (fault) {
         await sleep(started + FAULT_AT_MS - Date.now());
         const injected = await fault.inject(ctx);
+        const injectedAt = injected.at ?? Date.now();
         note = injected.note ?? '';
+        const timed = (since: number) =>
+          timeRecovery(chain, probe, since).catch((err: unknown) => {
+            problems.push(String(err));
+            return undefined;
+          });
+        const selfHealed = injected.recoverFrom === 'inject' ? timed(injectedAt) : undefined;
         let repaired = false;
         try {
           await sleep(injected.holdMs);
@@ -147,11 +165,7 @@ export async function runCase(world: World, fault: FaultCase | undefined, contro
         } finally {
           if (!repaired) await injected.repair().catch(() => undefined);
         }
-        const repairedAt = Date.now();
-        recoveryMs = await timeRecovery(chain, probe, repairedAt).catch((err: unknown) => {
-          problems.push(String(err));
-          return undefined;
-        });
+        recoveryMs = await (selfHealed ?? timed(Date.now()));
       }
       const run = await running;
       await settle(chain, run.outcomes).catch((err: unknown) => problems.push(String(err)));
@@ -170,7 +184,7 @@ export async function runCase(world: World, fault: FaultCase | undefined, contro
       if (probe.fiveHundredsNot503) problems.push(`${probe.fiveHundredsNot503} edge 5xx other than 503`);
       if (probe.fiveHundredsWithoutRetryAfter)
         problems.push(`${probe.fiveHundredsWithoutRetryAfter} 5xx without Retry-After`);
-      if (recoveryMs !== undefined) console.log(`${name}: recovered ${(recoveryMs / 1000).toFixed(1)} s after repair`);
+      if (recoveryMs !== undefined) console.log(`${name}: recovered in ${(recoveryMs / 1000).toFixed(1)} s`);
       const row: FaultRow = {
         case: name,
         accepted: tally.accepted,

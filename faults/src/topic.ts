@@ -24,7 +24,11 @@ async function withAdmin<T>(brokers: string[], fn: (admin: ReturnType<Kafka['adm
   }
 }
 
-/** Topics with `replicas` copies (on three brokers: 3, and min.insync.replicas 2 so that acks=all means two). */
+/**
+ * Topics with `replicas` copies (on three brokers: 3, and min.insync.replicas 2 so that acks=all means two), ready
+ * once every partition has a leader. A broker just restarted by the case before may not know the new topic yet and
+ * answer UNKNOWN_TOPIC_OR_PARTITION to the leader wait, so that wait is a poll of the metadata.
+ */
 export const createTopics = (brokers: string[], names: string[], partitions: number, replicas = 1) =>
   withAdmin(brokers, async (admin) => {
     await admin.createTopics({
@@ -34,8 +38,19 @@ export const createTopics = (brokers: string[], names: string[], partitions: num
         replicationFactor: replicas,
         configEntries: replicas > 1 ? [{ name: 'min.insync.replicas', value: String(replicas - 1) }] : [],
       })),
-      waitForLeaders: true,
     });
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const ready = await admin
+        .fetchTopicMetadata({ topics: names })
+        .then(({ topics }) =>
+          topics.every((t) => t.partitions.length === partitions && t.partitions.every((p) => p.leader >= 0)),
+        )
+        .catch(() => false);
+      if (ready) return;
+      if (Date.now() > deadline) throw new Error(`topics ${names.join(', ')} have no leaders after 60 s`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
   });
 
 export const deleteTopicsAndGroups = (brokers: string[], topics: string[], groups: string[]) =>
