@@ -11,6 +11,8 @@ export interface FixedWorkloadOptions extends Partial<PlanOptions> {
   mintToken: MintToken;
   tokenToleranceSeconds?: number;
   mysqlUrl?: string;
+  /** The candidates' fetch (the fault suite watches each answer through it). */
+  fetch?: typeof fetch;
 }
 
 /** Defaults: 24 candidates, three of each behaviour, seed 1, a 40 s exam, 2 tenants × 2 schedules. */

@@ -16,6 +16,14 @@ export function keyMatchesSession(key: string, sessionId: string): boolean {
   return key === sessionId || key === JSON.stringify(sessionId);
 }
 
+/**
+ * The key every producer writes for a session's records: the bytes the REST JSON formats put on the wire (the id as
+ * a JSON string, quotes included). The partition is a hash of the key bytes, so a native producer (the processor's
+ * liveness sweep) that wrote the bare id would put the session's connection_lost on another partition than its
+ * events: out of order, and applied by another consumer racing the first one over the session's state.
+ */
+export const recordKey = (sessionId: string): string => JSON.stringify(sessionId);
+
 export const KAFKA_TOPICS = {
   events: 'proctor.events',
   deadLetter: 'proctor.events.dlq',

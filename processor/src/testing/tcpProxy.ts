@@ -18,13 +18,14 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
-export async function startTcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
+/** `listenPort` 0 (default) picks a free port; the fault suite passes one of its own. */
+export async function startTcpProxy(targetHost: string, targetPort: number, listenPort = 0): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
   const pairs = new Set<[Socket, Socket]>();
   const hung = new Set<Socket>();
   let stalled = false;
   let server: Server | undefined;
-  let port = 0;
+  let port = listenPort;
   const hang = (s: Socket) => {
     hung.add(s);
     s.on('error', () => undefined);
