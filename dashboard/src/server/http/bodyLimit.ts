@@ -61,6 +61,24 @@ export async function readLimitedBody(request: Request, limit: number): Promise<
   return new Uint8Array(Buffer.concat(chunks));
 }
 
+/** A JSON body read within `limit`: its value, or `{ ok: false }` when it is not JSON (too large still throws). */
+export async function readLimitedJson(
+  request: Request,
+  limit: number,
+): Promise<{ ok: true; value: unknown } | { ok: false }> {
+  const bytes = await readLimitedBody(request, limit);
+  try {
+    return { ok: true, value: JSON.parse(new TextDecoder().decode(bytes)) };
+  } catch (err) {
+    if (!(err instanceof SyntaxError)) throw err;
+    return { ok: false };
+  }
+}
+
+/** The content types of a form body, as the dashboard's own forms post them. */
+export const isFormType = (type: string) =>
+  type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data');
+
 /** A form body (urlencoded or multipart) read within `limit`; null when it does not parse as one. */
 export async function readLimitedForm(request: Request, limit: number): Promise<FormData | null> {
   const bytes = await readLimitedBody(request, limit);

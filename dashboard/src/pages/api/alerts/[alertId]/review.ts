@@ -4,7 +4,7 @@ import { Sha256Hex } from '@proctor/contracts';
 import type { APIRoute } from 'astro';
 import { AlertParams, type RouteContracts } from '../../../../server/api/contract.ts';
 import { ReviewBody, ReviewResult } from '../../../../server/api/schemas.ts';
-import { BODY_LIMITS, readLimitedBody, readLimitedForm } from '../../../../server/http/bodyLimit.ts';
+import { BODY_LIMITS, isFormType, readLimitedForm, readLimitedJson } from '../../../../server/http/bodyLimit.ts';
 import { apiError, describeIssues, json } from '../../../../server/http/respond.ts';
 import { reviewAlert } from '../../../../server/queries/alerts.ts';
 
@@ -23,7 +23,7 @@ export const POST: APIRoute = async ({ locals, params, request, redirect }) => {
   const { principal, services, requestId } = locals;
   const alertId = params.alertId ?? '';
   const type = request.headers.get('content-type') ?? '';
-  const isForm = type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data');
+  const isForm = isFormType(type);
 
   let raw: unknown;
   if (isForm) {
@@ -31,12 +31,10 @@ export const POST: APIRoute = async ({ locals, params, request, redirect }) => {
     const form = await readLimitedForm(request, BODY_LIMITS.review);
     raw = { action: form?.get('action'), note: form?.get('note') ?? '' };
   } else if (type.startsWith('application/json')) {
-    try {
-      raw = JSON.parse(new TextDecoder().decode(await readLimitedBody(request, BODY_LIMITS.review)));
-    } catch (err) {
-      if (!(err instanceof SyntaxError)) throw err;
+    const parsed = await readLimitedJson(request, BODY_LIMITS.review);
+    if (!parsed.ok)
       return apiError('MALFORMED_JSON', 'the body must be JSON such as {"action":"acknowledge","note":"…"}', requestId);
-    }
+    raw = parsed.value;
   } else {
     return apiError(
       'UNSUPPORTED_MEDIA_TYPE',
