@@ -1,6 +1,7 @@
 // Request body limits per route: a declared length over the limit is a 413 before anything is read, and a body
 // without a length (chunked) is read only up to the limit.
 import { ApiError } from '@proctor/contracts';
+import { apiError } from './respond.ts';
 
 /** Login carries one token (under 8 KiB) and `next`; a review a note of at most 500 characters. */
 export const BODY_LIMITS = {
@@ -88,6 +89,26 @@ export async function readLimitedForm(request: Request, limit: number): Promise<
   } catch {
     return null;
   }
+}
+
+/** A body a route takes as a form or as JSON: the form (null when it does not parse), the JSON, or the error to answer. */
+export type FormOrJson = { form: FormData | null } | { json: unknown } | { error: Response };
+
+/** Reads a form or JSON body within `limit`; any other content type is 415, JSON that does not parse 400. */
+export async function readFormOrJson(
+  request: Request,
+  limit: number,
+  requestId: string,
+  messages: { malformed: string; unsupported: string },
+): Promise<FormOrJson> {
+  const type = request.headers.get('content-type') ?? '';
+  // Read within the limit: a body without a Content-Length stops there too (the middleware checked the length).
+  if (isFormType(type)) return { form: await readLimitedForm(request, limit) };
+  if (!type.startsWith('application/json')) {
+    return { error: apiError('UNSUPPORTED_MEDIA_TYPE', messages.unsupported, requestId) };
+  }
+  const parsed = await readLimitedJson(request, limit);
+  return parsed.ok ? { json: parsed.value } : { error: apiError('MALFORMED_JSON', messages.malformed, requestId) };
 }
 
 export function tooLarge(limit: number): ApiError {

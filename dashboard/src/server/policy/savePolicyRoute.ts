@@ -2,7 +2,7 @@
 import { PolicySchema, type PublishedPolicy, resolveSessionConfig, SchedulePolicySchema } from '@proctor/contracts';
 import type { APIContext } from 'astro';
 import { PolicySaveBody } from '../api/policySchemas.ts';
-import { BODY_LIMITS, isFormType, readLimitedForm, readLimitedJson } from '../http/bodyLimit.ts';
+import { BODY_LIMITS, readFormOrJson } from '../http/bodyLimit.ts';
 import { apiError, describeIssues, json } from '../http/respond.ts';
 import { policyFromForm } from './policyForm.ts';
 import { getPolicy, savePolicy, TENANT_LAYER } from './policyStore.ts';
@@ -25,21 +25,19 @@ export async function handlePolicySave(ctx: APIContext, scheduleId: string): Pro
   const { principal, services, requestId } = locals;
   const tenantLayer = scheduleId === TENANT_LAYER;
   const back = tenantLayer ? '/admin/policy' : `/admin/schedules/${encodeURIComponent(scheduleId)}`;
-  const type = request.headers.get('content-type') ?? '';
-  const form = isFormType(type);
-
-  let raw: unknown;
-  if (form) {
-    const data = await readLimitedForm(request, BODY_LIMITS.policy);
-    if (!data) return apiError('VALIDATION_FAILED', 'the form body could not be read', requestId);
-    raw = { policy: policyFromForm(data, { tenantLayer }), expectedVersion: Number(data.get('version') ?? 0) };
-  } else if (type.startsWith('application/json')) {
-    const parsed = await readLimitedJson(request, BODY_LIMITS.policy);
-    if (!parsed.ok)
-      return apiError('MALFORMED_JSON', 'the body must be JSON: {"policy":{…},"expectedVersion":N}', requestId);
-    raw = parsed.value;
-  } else {
-    return apiError('UNSUPPORTED_MEDIA_TYPE', 'send application/json: {"policy":{…},"expectedVersion":N}', requestId);
+  const read = await readFormOrJson(request, BODY_LIMITS.policy, requestId, {
+    malformed: 'the body must be JSON: {"policy":{…},"expectedVersion":N}',
+    unsupported: 'send application/json: {"policy":{…},"expectedVersion":N}',
+  });
+  if ('error' in read) return read.error;
+  const form = 'form' in read;
+  let raw: unknown = 'json' in read ? read.json : undefined;
+  if ('form' in read) {
+    if (!read.form) return apiError('VALIDATION_FAILED', 'the form body could not be read', requestId);
+    raw = {
+      policy: policyFromForm(read.form, { tenantLayer }),
+      expectedVersion: Number(read.form.get('version') ?? 0),
+    };
   }
   const fail = (code: 'VALIDATION_FAILED' | 'POLICY_VERSION_CONFLICT', message: string, details?: unknown) =>
     form
