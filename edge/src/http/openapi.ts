@@ -52,7 +52,8 @@ export function errorResponses(codes: readonly ErrorCode[]) {
 export function examTokenJsonRoute<P extends string, B extends z.ZodType, S extends z.ZodType, C extends number>(o: {
   path: P;
   summary: string;
-  read: ReadJsonOptions;
+  /** Default 1 KiB: the session routes' bodies name the session and little else. */
+  read?: ReadJsonOptions;
   body: B;
   ok: { schema: S; statuses: Record<C, string> };
   errors: readonly ErrorCode[];
@@ -66,7 +67,7 @@ export function examTokenJsonRoute<P extends string, B extends z.ZodType, S exte
     path: o.path,
     summary: o.summary,
     security: EXAM_TOKEN,
-    middleware: jsonBody(o.read),
+    middleware: jsonBody(o.read ?? { maxBytes: 1024 }),
     request: { body: { required: true, content: jsonContent(o.body) } },
     responses: {
       ...(Object.fromEntries(ok) as Record<C, { description: string; content: ReturnType<typeof jsonContent<S>> }>),

@@ -15,7 +15,6 @@ import { endSession } from '../sessions/sessionStore.ts';
 const route = examTokenJsonRoute({
   path: '/sessions/end',
   summary: 'End the session; idempotent (ending again answers the first end and re-announces it)',
-  read: { maxBytes: 1024 },
   body: SessionEndBody,
   ok: { schema: SessionEndResponse, statuses: { 200: 'Session ended' } },
   errors: ['SESSION_MISMATCH', 'SESSION_NOT_FOUND', 'FORBIDDEN', 'RATE_LIMITED', 'SERVICE_UNAVAILABLE'],

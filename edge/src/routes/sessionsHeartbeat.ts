@@ -10,7 +10,6 @@ import { touchSession } from '../sessions/sessionStore.ts';
 const route = examTokenJsonRoute({
   path: '/sessions/heartbeat',
   summary: 'Report that the candidate is still connected; refreshes the session TTL and its liveness deadline',
-  read: { maxBytes: 1024 },
   body: SessionRefBody,
   ok: { schema: HeartbeatResponse, statuses: { 200: 'Alive; send the next heartbeat in nextInSeconds' } },
   errors: ACTIVE_SESSION_ERRORS,
