@@ -13,8 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { type CandidateOutcome, createMetrics, percentile, type RunningCohort, startCohort } from '@proctor/cohort';
 import { mintDevToken } from '@proctor/testkit';
-import { Kafka, logLevel } from 'kafkajs';
-import { stackConfig } from '../infra/stack/config.ts';
+import { stackKafka } from '@proctor/testkit/stack';
 import { cpuMeter, startCohortStack, startDashboard, watchStream } from './lib/cohort-stack.ts';
 
 const BUDGET_MS = Number(process.env.BENCH_COHORT_SECONDS ?? 240) * 1000;
@@ -169,11 +168,7 @@ const commands = (await redisInfo('stats', 'total_commands_processed')) - comman
 const memoryPerSession = ((await redisInfo('memory', 'used_memory')) - memory0) / Math.max(1, outcomes.length);
 
 // Count back. Kafka: every record of the topic, per eventId.
-const kafka = new Kafka({
-  clientId: 'cohort-bench',
-  brokers: [stackConfig().kafka.bootstrap],
-  logLevel: logLevel.NOTHING,
-});
+const kafka = stackKafka('cohort-bench');
 const admin = kafka.admin();
 await admin.connect();
 const ends = await admin.fetchTopicOffsets(stack.topic);

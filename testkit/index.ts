@@ -1,5 +1,6 @@
 // Test and dev tooling shared by every workspace, imported by name (@proctor/testkit); nothing in src/ imports it.
 // The real edge is its own entry, @proctor/testkit/edge (it loads Miniflare).
+export * from './dashboardBuild.ts';
 export * from './devKeys.ts';
 export * from './issuer.ts';
 export * from './mysql.ts';

@@ -4,7 +4,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clusterUrl } from '@proctor/contracts/redis';
+import { clusterUrl, createRedisClient, type RedisClient } from '@proctor/contracts/redis';
 
 export interface TestRedisCluster {
   /** REDIS_URL for it: `redis+cluster://…`. */
@@ -120,4 +120,24 @@ export async function startRedisCluster(opts: {
  */
 export function smokeClusterPort(slot: number): number {
   return Number(process.env.CLUSTER_SMOKE_BASE_PORT || 17150) + slot * 6;
+}
+
+/** A smoke file's private cluster (slot of smokeClusterPort) with one client on it; stop() closes both. */
+export interface SmokeCluster {
+  cluster: TestRedisCluster;
+  redis: RedisClient;
+  stop(): Promise<void>;
+}
+
+export async function startSmokeCluster(slot: number, maxRetriesPerRequest: number): Promise<SmokeCluster> {
+  const cluster = await startRedisCluster({ basePort: smokeClusterPort(slot) });
+  const redis = createRedisClient(cluster.url, { maxRetriesPerRequest });
+  return {
+    cluster,
+    redis,
+    async stop() {
+      redis.disconnect();
+      await cluster.stop();
+    },
+  };
 }

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ProctorRecord } from '@proctor/contracts';
 import { createRedisClient, type RedisClient } from '@proctor/contracts/redis';
+import { stackConfig } from '@proctor/infra/stack/config';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import type mysql from 'mysql2/promise';
 import { freshDatabase, type TestDb } from './mysql.ts';
@@ -20,6 +21,10 @@ export const kafka = () =>
     logLevel: logLevel.NOTHING,
     retry: { initialRetryTime: 300, retries: 12 },
   });
+
+/** A quiet Kafka client on the stack's broker as its config names it (stack dir, ports file), for admin and reads. */
+export const stackKafka = (clientId: string) =>
+  new Kafka({ clientId, brokers: [stackConfig().kafka.bootstrap], logLevel: logLevel.NOTHING });
 
 export async function waitFor<T>(
   what: string,

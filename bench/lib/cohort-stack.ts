@@ -2,11 +2,12 @@
 // alone), a fresh topic and database, the edge in raw workerd, the processor, the dashboard built from the current
 // source; and CPU per process from /proc. Every wait has a deadline and says what it waited for: a bench that
 // hangs on a starved box tells nobody anything.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  buildDashboardSite,
   DEV_AUDIENCE,
   DEV_DASHBOARD_AUDIENCE,
   DEV_ISSUER,
@@ -252,16 +253,7 @@ const DASHBOARD_DIR = join(ROOT, 'dashboard');
 function buildDashboard(): { outDir: string; owned: boolean } {
   if (process.env.BENCH_DASHBOARD_DIST) return { outDir: process.env.BENCH_DASHBOARD_DIST, owned: false };
   const outDir = join(DASHBOARD_DIR, 'dist', `bench-${randomBytes(4).toString('hex')}`);
-  const r = spawnSync('flock', ['/tmp/proctor-dashboard-build.lock', 'npx', 'astro', 'build'], {
-    cwd: DASHBOARD_DIR,
-    env: { ...process.env, DASHBOARD_OUT_DIR: outDir, ASTRO_TELEMETRY_DISABLED: '1' },
-    encoding: 'utf8',
-    timeout: 240_000,
-  });
-  if (r.status !== 0) {
-    rmSync(outDir, { recursive: true, force: true });
-    throw new Error(`astro build failed (${r.error?.message ?? `exit ${r.status}`}):\n${r.stdout}\n${r.stderr}`);
-  }
+  buildDashboardSite(outDir, 240_000);
   return { outDir, owned: true };
 }
 

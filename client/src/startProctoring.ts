@@ -13,9 +13,8 @@ import { type Camera, openCamera } from './camera/camera.ts';
 import type { DeriveConfig } from './derive/config.ts';
 import { createEventDeriver } from './derive/eventDeriver.ts';
 import { type Detector, startDetector } from './detector/detectorClient.ts';
-import type { ModelChoice } from './detector/faceEngine.ts';
 import { FULL_RANGE_EVERY, fullRangeSchedule } from './detector/fullRangeSchedule.ts';
-import type { BackendName } from './detector/protocol.ts';
+import { type DetectorChoice, detectorDefaults } from './detectorChoice.ts';
 import { startFrameLoop } from './frameLoop.ts';
 import { DEFAULT_EMBEDDING_MODEL } from './identity/embedding.ts';
 import { createIdentityTracker, IDENTITY_DEFAULTS, type IdentityConfig } from './identity/identityTracker.ts';
@@ -29,7 +28,7 @@ import { createEdgeApi } from './transport/edgeApi.ts';
 import { createMemoryQueue, type EventQueue, openIndexedDbQueue } from './transport/eventQueue.ts';
 import { sessionIdFromToken } from './transport/sessionIdentity.ts';
 
-export interface ProctoringOptions {
+export interface ProctoringOptions extends DetectorChoice {
   /** The edge API origin, e.g. https://edge.example.com. */
   baseUrl: string;
   /** The candidate's exam JWT; called again when the edge answers TOKEN_EXPIRED. */
@@ -43,16 +42,8 @@ export interface ProctoringOptions {
   video?: HTMLVideoElement;
   /** Frames analysed per second: 0.2–10, default 2. */
   fps?: number;
-  /** Default 'short+full': see client/MODEL_CHOICE.md. */
-  models?: ModelChoice;
   /** For 'short+full': the full-range model runs on every n-th frame (1: every frame); default FULL_RANGE_EVERY. */
   fullRangeEvery?: number;
-  /** Default ['webgpu', 'webgl', 'wasm']. */
-  backends?: BackendName[];
-  /** Use a GPU backend even on a software rasterizer (default false: WASM is faster there). */
-  allowSoftwareGpu?: boolean;
-  /** Where the model and .wasm files are served; default `/models/` on the page's origin. */
-  modelBaseUrl?: string;
   /** Low-severity events are batched for this long; default 5000 ms. */
   flushIntervalMs?: number;
   derive?: Partial<DeriveConfig>;
@@ -188,11 +179,8 @@ export async function startProctoring(options: ProctoringOptions): Promise<Proct
 
   try {
     detector = await startDetector({
-      modelBaseUrl: options.modelBaseUrl ?? new URL('/models/', location.href).href,
-      models: options.models ?? 'short+full',
+      ...detectorDefaults(options),
       fullRange: fullRangeSchedule(options.fullRangeEvery ?? FULL_RANGE_EVERY, fps),
-      backends: options.backends ?? ['webgpu', 'webgl', 'wasm'],
-      allowSoftwareGpu: options.allowSoftwareGpu ?? false,
       ...(identityConfig && {
         identity: {
           model: DEFAULT_EMBEDDING_MODEL,

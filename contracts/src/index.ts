@@ -1,6 +1,7 @@
 // The system's language: every service imports its schemas and types from here.
 export * from './alerts.ts';
 export * from './batch.ts';
+export * from './env.ts';
 export * from './errors.ts';
 export * from './events.ts';
 export * from './ids.ts';

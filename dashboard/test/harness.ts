@@ -1,6 +1,6 @@
 // Test harness for the dashboard against the real local stack: a throwaway MySQL database with the real
 // migrations, a random Redis prefix, an RS256 issuer made here, and the built site run as a standalone server.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -17,6 +17,7 @@ import { createRedisClient, type RedisClient } from '@proctor/contracts/redis';
 import { stackConfig } from '@proctor/infra/stack/config';
 import { stackObjectStore } from '@proctor/infra/stack/health';
 import {
+  buildDashboardSite,
   createIssuer,
   dropPrefix,
   freePort,
@@ -42,16 +43,7 @@ export const createTestDb = () => freshDatabase({ prefix: 'proctor_dash', connec
 /** Builds the site into its own folder under dist/ (so parallel test files never share one); serialised by flock. */
 export function buildDashboard(): string {
   const outDir = join(DASHBOARD_DIR, 'dist', `test-${rand(4)}`);
-  const r = spawnSync('flock', ['/tmp/proctor-dashboard-build.lock', 'npx', 'astro', 'build'], {
-    cwd: DASHBOARD_DIR,
-    env: { ...process.env, DASHBOARD_OUT_DIR: outDir, ASTRO_TELEMETRY_DISABLED: '1' },
-    encoding: 'utf8',
-    timeout: 170_000,
-  });
-  if (r.status !== 0) {
-    rmSync(outDir, { recursive: true, force: true });
-    throw new Error(`astro build failed:\n${r.stdout}\n${r.stderr}`);
-  }
+  buildDashboardSite(outDir, 170_000);
   return outDir;
 }
 

@@ -1,5 +1,5 @@
 // The Worker's environment, parsed once with zod when the isolate starts: a bad environment fails loudly there.
-import { KAFKA_TOPICS, REDIS_PREFIX, RedisKeyPrefix } from '@proctor/contracts';
+import { CommaList, KAFKA_TOPICS, REDIS_PREFIX, RedisKeyPrefix } from '@proctor/contracts';
 import { refineJwtKeySource } from '@proctor/contracts/auth';
 import { z } from 'zod';
 
@@ -54,15 +54,7 @@ export const EdgeEnvSchema = z
      * Origins whose pages may call the edge from the browser, comma-separated, or "*". Default "*": the exam
      * token is a bearer header, never an ambient cookie, so a foreign origin gains nothing it does not hold.
      */
-    CORS_ALLOWED_ORIGINS: withDefault(
-      z.string().transform((v) =>
-        v
-          .split(',')
-          .map((o) => o.trim())
-          .filter(Boolean),
-      ),
-      '*',
-    ),
+    CORS_ALLOWED_ORIGINS: withDefault(CommaList, '*'),
     LOG_LEVEL: withDefault(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
 
     /** S3 API of the thumbnails bucket (R2, S3; locally S3Proxy or MinIO). Unset: POST /thumbnails answers 503. */

@@ -1,7 +1,7 @@
 // The faults, one object each: what the case puts in place, what it breaks mid-exam, how it repairs it, and the
 // trace it must leave (a fault that did not bite proves nothing).
-import { startService, stopService } from '../../infra/stack/control.ts';
-import type { ProcessorChild } from '../../processor/src/testing/processorChild.ts';
+import { startService, stopService } from '@proctor/infra/stack/control';
+import type { ProcessorChild } from '@proctor/testkit';
 import { startTcpProxy, type TcpProxy } from '../../processor/src/testing/tcpProxy.ts';
 import { PORTS } from './ports.ts';
 import { type FaultCase, OUTAGE_MS } from './runCase.ts';

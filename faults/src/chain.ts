@@ -3,13 +3,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { migrate } from '@proctor/infra/migrations';
+import { stackConfig } from '@proctor/infra/stack/config';
+import { type ProcessorChild, startProcessor } from '@proctor/testkit';
+import { type StartedEdge, startEdge } from '@proctor/testkit/edge';
+import { randomName } from '@proctor/testkit/stack';
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
-import { type StartedEdge, startEdge } from '../../edge/testing/startEdge.ts';
-import { migrate } from '../../infra/migrations/migrate.ts';
-import { stackConfig } from '../../infra/stack/config.ts';
-import { type ProcessorChild, startProcessor } from '../../processor/src/testing/processorChild.ts';
-import { randomName } from '../../processor/src/testing/stack.ts';
 import type { RedisReader } from './countBack.ts';
 import { PORTS } from './ports.ts';
 import { type PrivateServer, privateMariadb, privateRedis, privateShim } from './privateServers.ts';

@@ -1,7 +1,8 @@
 // Kafka as the suite sees it, on either stack (one broker or three): topics made and removed, a topic's high
 // watermarks, a group's committed offsets, and every record read back.
+
+import { randomName } from '@proctor/testkit/stack';
 import { Kafka, logLevel } from 'kafkajs';
-import { randomName } from '../../processor/src/testing/stack.ts';
 
 export type Offsets = Map<number, number>;
 

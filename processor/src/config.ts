@@ -1,5 +1,5 @@
 // The processor's environment, parsed once at start-up: a bad value fails loudly before anything connects.
-import { KAFKA_TOPICS, REDIS_PREFIX, RedisKeyPrefix } from '@proctor/contracts';
+import { CommaList, KAFKA_TOPICS, REDIS_PREFIX, RedisKeyPrefix } from '@proctor/contracts';
 import { RedisUrl } from '@proctor/contracts/redis';
 import { z } from 'zod';
 
@@ -12,15 +12,7 @@ const bool = (fallback: boolean) =>
 
 export const ProcessorEnv = z
   .object({
-    KAFKA_BROKERS: z
-      .string()
-      .default('127.0.0.1:9092')
-      .transform((s) =>
-        s
-          .split(',')
-          .map((b) => b.trim())
-          .filter(Boolean),
-      ),
+    KAFKA_BROKERS: CommaList.default(['127.0.0.1:9092']),
     KAFKA_EVENTS_TOPIC: z.string().min(1).default(KAFKA_TOPICS.events),
     KAFKA_DLQ_TOPIC: z.string().min(1).default(KAFKA_TOPICS.deadLetter),
     KAFKA_GROUP_ID: z.string().min(1).default('proctor-processor'),

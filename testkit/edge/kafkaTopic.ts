@@ -1,7 +1,6 @@
 // A throwaway Kafka topic for one test file, and a reader that collects what the edge produced to it. Node only.
 import { randomUUID } from 'node:crypto';
-import { stackConfig } from '@proctor/infra/stack/config';
-import { Kafka, logLevel } from 'kafkajs';
+import { stackKafka } from '../stack.ts';
 
 export interface ReadRecord {
   key: string | null;
@@ -21,11 +20,7 @@ export interface TestTopic {
 }
 
 export async function createTestTopic(partitions = 3): Promise<TestTopic> {
-  const kafka = new Kafka({
-    clientId: 'edge-test',
-    brokers: [stackConfig().kafka.bootstrap],
-    logLevel: logLevel.NOTHING,
-  });
+  const kafka = stackKafka('edge-test');
   const admin = kafka.admin();
   await admin.connect();
   const name = `edge-test-${randomUUID()}`;

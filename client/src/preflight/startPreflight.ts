@@ -3,11 +3,11 @@
 import { openCamera } from '../camera/camera.ts';
 import type { FrameObservation } from '../derive/types.ts';
 import { startDetector } from '../detector/detectorClient.ts';
-import type { ModelChoice } from '../detector/faceEngine.ts';
-import type { BackendName } from '../detector/protocol.ts';
+import { type DetectorChoice, detectorDefaults } from '../detectorChoice.ts';
 import { assessSetup, PREFLIGHT_DEFAULTS, type PreflightReport, type PreflightThresholds } from './assessSetup.ts';
 
-export interface PreflightOptions {
+/** The detector choices as for startProctoring: the same detector, so the preflight measures what the exam will see. */
+export interface PreflightOptions extends DetectorChoice {
   /** Element for the camera preview; a detached one is used when absent. */
   video?: HTMLVideoElement;
   /** Called after every analysed frame with the verdict over the recent window. */
@@ -15,11 +15,6 @@ export interface PreflightOptions {
   /** Frames analysed per second, default 2 (as during the exam). */
   fps?: number;
   thresholds?: Partial<PreflightThresholds>;
-  /** As for startProctoring: the same detector, so the preflight measures what the exam will see. */
-  models?: ModelChoice;
-  backends?: BackendName[];
-  allowSoftwareGpu?: boolean;
-  modelBaseUrl?: string;
 }
 
 export interface PreflightHandle {
@@ -42,12 +37,7 @@ export async function startPreflight(options: PreflightOptions): Promise<Preflig
   const camera = opened.camera;
   let detector: Awaited<ReturnType<typeof startDetector>>;
   try {
-    detector = await startDetector({
-      modelBaseUrl: options.modelBaseUrl ?? new URL('/models/', location.href).href,
-      models: options.models ?? 'short+full',
-      backends: options.backends ?? ['webgpu', 'webgl', 'wasm'],
-      allowSoftwareGpu: options.allowSoftwareGpu ?? false,
-    });
+    detector = await startDetector(detectorDefaults(options));
   } catch (err) {
     camera.stop();
     return { ok: false, reason: 'detector', message: (err as Error).message };

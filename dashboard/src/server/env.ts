@@ -1,5 +1,5 @@
 // The dashboard's environment, parsed once with zod: a bad environment fails loudly with every problem listed.
-import { REDIS_PREFIX, RedisKeyPrefix } from '@proctor/contracts';
+import { CommaList, REDIS_PREFIX, RedisKeyPrefix } from '@proctor/contracts';
 import { refineJwtKeySource } from '@proctor/contracts/auth';
 import { RedisUrl } from '@proctor/contracts/redis';
 import { z } from 'zod';
@@ -14,19 +14,10 @@ const Required = (hint: string) => z.string({ error: `is required: ${hint}` }).m
  * Origins of the exam platforms allowed to frame the candidate exam page (CSP frame-ancestors), comma-separated,
  * e.g. `https://lms.example.edu,https://exams.example.com`. Empty: only this site may frame it.
  */
-const PlatformOrigins = z
-  .string()
-  .default('')
-  .transform((v) =>
-    v
-      .split(',')
-      .map((o) => o.trim())
-      .filter(Boolean),
-  )
-  .refine(
-    (list) => list.every((o) => URL.canParse(o) && new URL(o).origin === o),
-    'must be comma-separated origins such as https://lms.example.edu (scheme, host, optional port; no path)',
-  );
+const PlatformOrigins = CommaList.default([]).refine(
+  (list) => list.every((o) => URL.canParse(o) && new URL(o).origin === o),
+  'must be comma-separated origins such as https://lms.example.edu (scheme, host, optional port; no path)',
+);
 
 export const DashboardEnv = z
   .object({

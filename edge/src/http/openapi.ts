@@ -1,8 +1,9 @@
 // The route layer's shared parts in the form @hono/zod-openapi registers: JSON content with the schema's own
 // examples, the error responses a route can give, the exam-token security and the document's own fields.
-import { createRoute } from '@hono/zod-openapi';
+import { createRoute, defineOpenAPIRoute, type OpenAPIRoute, type RouteConfig } from '@hono/zod-openapi';
 import { ERROR_STATUS, type ErrorCode, ErrorEnvelope } from '@proctor/contracts';
 import { z } from 'zod';
+import type { AppEnv } from '../context.ts';
 import { BODY_ERRORS, jsonBody, type ReadJsonOptions } from './readJsonBody.ts';
 
 /** What the exam-token middleware can refuse with; every authenticated route answers these. */
@@ -51,7 +52,8 @@ export function errorResponses(codes: readonly ErrorCode[]) {
 export function examTokenJsonRoute<P extends string, B extends z.ZodType, S extends z.ZodType, C extends number>(o: {
   path: P;
   summary: string;
-  read: ReadJsonOptions;
+  /** Default 1 KiB: the session routes' bodies name the session and little else. */
+  read?: ReadJsonOptions;
   body: B;
   ok: { schema: S; statuses: Record<C, string> };
   errors: readonly ErrorCode[];
@@ -65,7 +67,7 @@ export function examTokenJsonRoute<P extends string, B extends z.ZodType, S exte
     path: o.path,
     summary: o.summary,
     security: EXAM_TOKEN,
-    middleware: jsonBody(o.read),
+    middleware: jsonBody(o.read ?? { maxBytes: 1024 }),
     request: { body: { required: true, content: jsonContent(o.body) } },
     responses: {
       ...(Object.fromEntries(ok) as Record<C, { description: string; content: ReturnType<typeof jsonContent<S>> }>),
@@ -91,3 +93,7 @@ export const EXAM_TOKEN_SCHEME = {
   bearerFormat: 'JWT',
   description: "The exam platform's RS256 token",
 } as const;
+
+/** A route of the edge app with its handler, the handler typed by the route. */
+export const edgeRoute = <R extends RouteConfig>(route: R, handler: OpenAPIRoute<R, AppEnv>['handler']) =>
+  defineOpenAPIRoute<R, AppEnv>({ route, handler });

@@ -1,6 +1,5 @@
 // POST /events/batch: validates each event, drops duplicates, and answers 2xx only once every accepted event is
 // durable in Kafka (one produce request per batch, keyed by sessionId).
-import { defineOpenAPIRoute } from '@hono/zod-openapi';
 import {
   EVENT_LIMITS,
   EventBatchBody,
@@ -8,12 +7,11 @@ import {
   type EventRecord,
   KAFKA_SCHEMA_VERSION,
 } from '@proctor/contracts';
-import type { AppEnv } from '../context.ts';
 import { fromStore, unavailable } from '../errors.ts';
 import { claimEvents, markDone, releaseClaims } from '../events/dedupe.ts';
 import { createRateLimits, rateLimited } from '../events/rateLimit.ts';
 import { validateEvents } from '../events/validateEvents.ts';
-import { examTokenJsonRoute } from '../http/openapi.ts';
+import { edgeRoute, examTokenJsonRoute } from '../http/openapi.ts';
 import { evalScript } from '../services/luaScript.ts';
 import { ACTIVE_SESSION_ERRORS, assertActive, assertOwnSession } from '../sessions/requireSession.ts';
 import { parseTouch, touchCommand, trackLiveness } from '../sessions/sessionStore.ts';
@@ -27,109 +25,106 @@ const route = examTokenJsonRoute({
   errors: ACTIVE_SESSION_ERRORS,
 });
 
-export const eventsBatch = defineOpenAPIRoute<typeof route, AppEnv>({
-  route,
-  async handler(c) {
-    const { claims, sessionId } = c.get('caller');
-    const { redis, producer, clock, config, logger } = c.var;
-    const prefix = config.REDIS_KEY_PREFIX;
-    const body = c.req.valid('json');
-    assertOwnSession(body.sessionId, sessionId);
-    const now = clock.now();
-    const { valid, rejected, repeats } = validateEvents(body.events, now);
-    const ids = valid.map((e) => e.eventId);
+export const eventsBatch = edgeRoute(route, async (c) => {
+  const { claims, sessionId } = c.get('caller');
+  const { redis, producer, clock, config, logger } = c.var;
+  const prefix = config.REDIS_KEY_PREFIX;
+  const body = c.req.valid('json');
+  assertOwnSession(body.sessionId, sessionId);
+  const now = clock.now();
+  const { valid, rejected, repeats } = validateEvents(body.events, now);
+  const ids = valid.map((e) => e.eventId);
 
-    // One round trip for the session's own checks: its rate limit, the session check
-    // and a claim per event are issued in the same tick and leave as one pipeline (the client auto-pipelines). A
-    // refused request releases its claims afterwards, off the response path.
-    const limits = createRateLimits(redis, config);
-    const [sessionLimit, touch, marks] = await fromStore(
-      logger,
-      'events_claim',
-      Promise.all([
-        limits.session(sessionId, now),
-        evalScript(redis, ...touchCommand(prefix, sessionId, now)),
-        claimEvents(redis, prefix, sessionId, ids),
-      ]),
-    );
-    c.executionCtx.waitUntil(sessionLimit.pending.catch(() => {}));
-    const claimed = ids.filter((_, i) => marks[i] === 'claimed');
-    const release = () =>
-      c.executionCtx.waitUntil(
-        releaseClaims(redis, prefix, sessionId, claimed).catch((err: unknown) =>
-          logger.warn('redis_release_failed', { error: String(err) }),
-        ),
-      );
-
-    const state = parseTouch(touch);
-    try {
-      assertActive(state, claims.tenant_id);
-    } catch (err) {
-      release();
-      throw err;
-    }
-    // The liveness bump is best effort, off the response path: it sits in another hash slot than the session, so it
-    // cannot ride in the session's script (sessions/sessionStore.ts), and heartbeats carry the liveness guarantee.
+  // One round trip for the session's own checks: its rate limit, the session check
+  // and a claim per event are issued in the same tick and leave as one pipeline (the client auto-pipelines). A
+  // refused request releases its claims afterwards, off the response path.
+  const limits = createRateLimits(redis, config);
+  const [sessionLimit, touch, marks] = await fromStore(
+    logger,
+    'events_claim',
+    Promise.all([
+      limits.session(sessionId, now),
+      evalScript(redis, ...touchCommand(prefix, sessionId, now)),
+      claimEvents(redis, prefix, sessionId, ids),
+    ]),
+  );
+  c.executionCtx.waitUntil(sessionLimit.pending.catch(() => {}));
+  const claimed = ids.filter((_, i) => marks[i] === 'claimed');
+  const release = () =>
     c.executionCtx.waitUntil(
-      trackLiveness(redis, prefix, sessionId, now + state.livenessWindowMs).catch((err: unknown) =>
-        logger.warn('redis_liveness_failed', { error: String(err) }),
+      releaseClaims(redis, prefix, sessionId, claimed).catch((err: unknown) =>
+        logger.warn('redis_release_failed', { error: String(err) }),
       ),
     );
-    if (!sessionLimit.ok) {
-      release();
-      throw rateLimited(sessionLimit);
-    }
 
-    const toProduce = valid.filter((_, i) => marks[i] !== 'done');
-    const duplicates = repeats + (valid.length - toProduce.length);
-    // Only now, past the session's own checks, is the tenant charged, and only for the events it will produce: a
-    // second round trip, the price of one candidate never throttling the rest of their tenant.
-    const tenantLimit = toProduce.length
-      ? await fromStore(logger, 'events_tenant_limit', limits.tenant(claims.tenant_id, toProduce.length, now))
-      : undefined;
-    if (tenantLimit) c.executionCtx.waitUntil(tenantLimit.pending.catch(() => {}));
-    if (tenantLimit && !tenantLimit.ok) {
-      release();
-      throw rateLimited(tenantLimit);
-    }
-    if ((sessionLimit.ok && sessionLimit.failedOpen) || (tenantLimit?.ok && tenantLimit.failedOpen)) {
-      logger.warn('rate_limit_failed_open', { sessionId });
-    }
-    if (toProduce.length > 0) {
-      const records = toProduce.map((event) => {
-        const value: EventRecord = {
-          schemaVersion: KAFKA_SCHEMA_VERSION,
-          kind: 'event',
-          tenantId: claims.tenant_id,
-          sessionId,
-          receivedAt: now,
-          event,
-        };
-        return { key: sessionId, value };
-      });
-      const produced = await producer.produce(config.KAFKA_TOPIC, records);
-      if (!produced.ok) {
-        logger.warn('kafka_produce_failed', { op: 'events', events: records.length, reason: produced.reason });
-        // Nothing is assumed durable: free our marks now so that the client's retry is not taken for a duplicate.
-        await releaseClaims(redis, prefix, sessionId, claimed).catch(() => {});
-        throw unavailable('event stream');
-      }
-      // Durable now. If this write fails the marks stay 'pending' and expire; a retry re-produces (idempotent).
-      await markDone(
-        redis,
-        prefix,
+  const state = parseTouch(touch);
+  try {
+    assertActive(state, claims.tenant_id);
+  } catch (err) {
+    release();
+    throw err;
+  }
+  // The liveness bump is best effort, off the response path: it sits in another hash slot than the session, so it
+  // cannot ride in the session's script (sessions/sessionStore.ts), and heartbeats carry the liveness guarantee.
+  c.executionCtx.waitUntil(
+    trackLiveness(redis, prefix, sessionId, now + state.livenessWindowMs).catch((err: unknown) =>
+      logger.warn('redis_liveness_failed', { error: String(err) }),
+    ),
+  );
+  if (!sessionLimit.ok) {
+    release();
+    throw rateLimited(sessionLimit);
+  }
+
+  const toProduce = valid.filter((_, i) => marks[i] !== 'done');
+  const duplicates = repeats + (valid.length - toProduce.length);
+  // Only now, past the session's own checks, is the tenant charged, and only for the events it will produce: a
+  // second round trip, the price of one candidate never throttling the rest of their tenant.
+  const tenantLimit = toProduce.length
+    ? await fromStore(logger, 'events_tenant_limit', limits.tenant(claims.tenant_id, toProduce.length, now))
+    : undefined;
+  if (tenantLimit) c.executionCtx.waitUntil(tenantLimit.pending.catch(() => {}));
+  if (tenantLimit && !tenantLimit.ok) {
+    release();
+    throw rateLimited(tenantLimit);
+  }
+  if ((sessionLimit.ok && sessionLimit.failedOpen) || (tenantLimit?.ok && tenantLimit.failedOpen)) {
+    logger.warn('rate_limit_failed_open', { sessionId });
+  }
+  if (toProduce.length > 0) {
+    const records = toProduce.map((event) => {
+      const value: EventRecord = {
+        schemaVersion: KAFKA_SCHEMA_VERSION,
+        kind: 'event',
+        tenantId: claims.tenant_id,
         sessionId,
-        toProduce.map((e) => e.eventId),
-      ).catch((err: unknown) => logger.warn('redis_mark_done_failed', { error: String(err) }));
-    }
-    const response: EventBatchResponse = { accepted: toProduce.length, duplicates, rejected };
-    // The outcome rides on the request's http_request line (init middleware): one console.log per batch, not two.
-    Object.assign(c.var.requestLog, {
-      sessionId,
-      accepted: response.accepted,
-      duplicates,
-      rejected: rejected.length,
+        receivedAt: now,
+        event,
+      };
+      return { key: sessionId, value };
     });
-    return c.json(response, 200);
-  },
+    const produced = await producer.produce(config.KAFKA_TOPIC, records);
+    if (!produced.ok) {
+      logger.warn('kafka_produce_failed', { op: 'events', events: records.length, reason: produced.reason });
+      // Nothing is assumed durable: free our marks now so that the client's retry is not taken for a duplicate.
+      await releaseClaims(redis, prefix, sessionId, claimed).catch(() => {});
+      throw unavailable('event stream');
+    }
+    // Durable now. If this write fails the marks stay 'pending' and expire; a retry re-produces (idempotent).
+    await markDone(
+      redis,
+      prefix,
+      sessionId,
+      toProduce.map((e) => e.eventId),
+    ).catch((err: unknown) => logger.warn('redis_mark_done_failed', { error: String(err) }));
+  }
+  const response: EventBatchResponse = { accepted: toProduce.length, duplicates, rejected };
+  // The outcome rides on the request's http_request line (init middleware): one console.log per batch, not two.
+  Object.assign(c.var.requestLog, {
+    sessionId,
+    accepted: response.accepted,
+    duplicates,
+    rejected: rejected.length,
+  });
+  return c.json(response, 200);
 });

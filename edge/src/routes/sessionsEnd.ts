@@ -1,5 +1,4 @@
 // POST /sessions/end: closes the session (later events get 409), drops it from liveness and announces the end.
-import { defineOpenAPIRoute } from '@hono/zod-openapi';
 import {
   ApiError,
   KAFKA_SCHEMA_VERSION,
@@ -7,59 +6,54 @@ import {
   type SessionEndedRecord,
   SessionEndResponse,
 } from '@proctor/contracts';
-import type { AppEnv } from '../context.ts';
 import { fromStore, unavailable } from '../errors.ts';
 import { createControlLimit, rateLimited } from '../events/rateLimit.ts';
-import { examTokenJsonRoute } from '../http/openapi.ts';
+import { edgeRoute, examTokenJsonRoute } from '../http/openapi.ts';
 import { assertOwnSession } from '../sessions/requireSession.ts';
 import { endSession } from '../sessions/sessionStore.ts';
 
 const route = examTokenJsonRoute({
   path: '/sessions/end',
   summary: 'End the session; idempotent (ending again answers the first end and re-announces it)',
-  read: { maxBytes: 1024 },
   body: SessionEndBody,
   ok: { schema: SessionEndResponse, statuses: { 200: 'Session ended' } },
   errors: ['SESSION_MISMATCH', 'SESSION_NOT_FOUND', 'FORBIDDEN', 'RATE_LIMITED', 'SERVICE_UNAVAILABLE'],
 });
 
-export const sessionsEnd = defineOpenAPIRoute<typeof route, AppEnv>({
-  route,
-  async handler(c) {
-    const { claims, sessionId } = c.get('caller');
-    const { redis, producer, clock, config, logger } = c.var;
-    const body = c.req.valid('json');
-    assertOwnSession(body.sessionId, sessionId);
-    const now = clock.now();
-    // Checked before acting, so a refused call changes nothing.
-    const limit = await fromStore(logger, 'session_end_limit', createControlLimit(redis, config)(sessionId, now));
-    c.executionCtx.waitUntil(limit.pending.catch(() => {}));
-    if (!limit.ok) throw rateLimited(limit);
-    // Marked ended before it is announced, so no event slips in after the record that closes the session.
-    const session = await fromStore(
-      logger,
-      'session_end',
-      endSession(redis, config.REDIS_KEY_PREFIX, sessionId, body.reason, now),
-    );
-    if (!session) throw new ApiError('SESSION_NOT_FOUND', 'no such session (expired or never started)');
-    if (session.tenantId !== claims.tenant_id) throw new ApiError('FORBIDDEN', 'session belongs to another tenant');
+export const sessionsEnd = edgeRoute(route, async (c) => {
+  const { claims, sessionId } = c.get('caller');
+  const { redis, producer, clock, config, logger } = c.var;
+  const body = c.req.valid('json');
+  assertOwnSession(body.sessionId, sessionId);
+  const now = clock.now();
+  // Checked before acting, so a refused call changes nothing.
+  const limit = await fromStore(logger, 'session_end_limit', createControlLimit(redis, config)(sessionId, now));
+  c.executionCtx.waitUntil(limit.pending.catch(() => {}));
+  if (!limit.ok) throw rateLimited(limit);
+  // Marked ended before it is announced, so no event slips in after the record that closes the session.
+  const session = await fromStore(
+    logger,
+    'session_end',
+    endSession(redis, config.REDIS_KEY_PREFIX, sessionId, body.reason, now),
+  );
+  if (!session) throw new ApiError('SESSION_NOT_FOUND', 'no such session (expired or never started)');
+  if (session.tenantId !== claims.tenant_id) throw new ApiError('FORBIDDEN', 'session belongs to another tenant');
 
-    // A retried end (after a 503 here) re-announces the first end: same endedAt and reason, so it is idempotent.
-    const record: SessionEndedRecord = {
-      schemaVersion: KAFKA_SCHEMA_VERSION,
-      kind: 'session_ended',
-      tenantId: session.tenantId,
-      sessionId,
-      receivedAt: now,
-      endedAt: session.endedAt ?? now,
-      reason: session.endReason ?? body.reason,
-    };
-    const produced = await producer.produce(config.KAFKA_TOPIC, [{ key: sessionId, value: record }]);
-    if (!produced.ok) {
-      logger.warn('kafka_produce_failed', { op: 'session_ended', reason: produced.reason });
-      throw unavailable('event stream');
-    }
-    logger.info('session_ended', { sessionId, tenantId: session.tenantId, reason: record.reason });
-    return c.json(SessionEndResponse.parse({ session }), 200);
-  },
+  // A retried end (after a 503 here) re-announces the first end: same endedAt and reason, so it is idempotent.
+  const record: SessionEndedRecord = {
+    schemaVersion: KAFKA_SCHEMA_VERSION,
+    kind: 'session_ended',
+    tenantId: session.tenantId,
+    sessionId,
+    receivedAt: now,
+    endedAt: session.endedAt ?? now,
+    reason: session.endReason ?? body.reason,
+  };
+  const produced = await producer.produce(config.KAFKA_TOPIC, [{ key: sessionId, value: record }]);
+  if (!produced.ok) {
+    logger.warn('kafka_produce_failed', { op: 'session_ended', reason: produced.reason });
+    throw unavailable('event stream');
+  }
+  logger.info('session_ended', { sessionId, tenantId: session.tenantId, reason: record.reason });
+  return c.json(SessionEndResponse.parse({ session }), 200);
 });

@@ -1,44 +1,38 @@
 // POST /sessions/heartbeat: keeps the session and its liveness deadline alive (two Redis round trips: the session
 // script with the limit, then the deadline in its liveness shard, another hash slot; sessions/sessionStore.ts).
-import { defineOpenAPIRoute } from '@hono/zod-openapi';
 import { HeartbeatResponse, SessionRefBody } from '@proctor/contracts';
-import type { AppEnv } from '../context.ts';
 import { fromStore } from '../errors.ts';
 import { createControlLimit, rateLimited } from '../events/rateLimit.ts';
-import { examTokenJsonRoute } from '../http/openapi.ts';
+import { edgeRoute, examTokenJsonRoute } from '../http/openapi.ts';
 import { ACTIVE_SESSION_ERRORS, assertActive, assertOwnSession } from '../sessions/requireSession.ts';
 import { touchSession } from '../sessions/sessionStore.ts';
 
 const route = examTokenJsonRoute({
   path: '/sessions/heartbeat',
   summary: 'Report that the candidate is still connected; refreshes the session TTL and its liveness deadline',
-  read: { maxBytes: 1024 },
   body: SessionRefBody,
   ok: { schema: HeartbeatResponse, statuses: { 200: 'Alive; send the next heartbeat in nextInSeconds' } },
   errors: ACTIVE_SESSION_ERRORS,
 });
 
-export const sessionsHeartbeat = defineOpenAPIRoute<typeof route, AppEnv>({
-  route,
-  async handler(c) {
-    const { claims, sessionId } = c.get('caller');
-    const { redis, clock, config, logger } = c.var;
-    const body = c.req.valid('json');
-    assertOwnSession(body.sessionId, sessionId);
-    const now = clock.now();
-    // Issued in one tick, so the touch script and the limit leave as one pipeline.
-    const [state, limit] = await fromStore(
-      logger,
-      'heartbeat',
-      Promise.all([
-        touchSession(redis, config.REDIS_KEY_PREFIX, sessionId, now),
-        createControlLimit(redis, config)(sessionId, now),
-      ]),
-    );
-    c.executionCtx.waitUntil(limit.pending.catch(() => {}));
-    if (!limit.ok) throw rateLimited(limit);
-    assertActive(state, claims.tenant_id);
-    const response: HeartbeatResponse = { sessionId, serverTime: now, nextInSeconds: state.heartbeatIntervalSeconds };
-    return c.json(response, 200);
-  },
+export const sessionsHeartbeat = edgeRoute(route, async (c) => {
+  const { claims, sessionId } = c.get('caller');
+  const { redis, clock, config, logger } = c.var;
+  const body = c.req.valid('json');
+  assertOwnSession(body.sessionId, sessionId);
+  const now = clock.now();
+  // Issued in one tick, so the touch script and the limit leave as one pipeline.
+  const [state, limit] = await fromStore(
+    logger,
+    'heartbeat',
+    Promise.all([
+      touchSession(redis, config.REDIS_KEY_PREFIX, sessionId, now),
+      createControlLimit(redis, config)(sessionId, now),
+    ]),
+  );
+  c.executionCtx.waitUntil(limit.pending.catch(() => {}));
+  if (!limit.ok) throw rateLimited(limit);
+  assertActive(state, claims.tenant_id);
+  const response: HeartbeatResponse = { sessionId, serverTime: now, nextInSeconds: state.heartbeatIntervalSeconds };
+  return c.json(response, 200);
 });

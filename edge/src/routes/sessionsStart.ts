@@ -1,5 +1,4 @@
 // POST /sessions/start: opens (or resumes) the session the token names and announces it on Kafka.
-import { defineOpenAPIRoute } from '@hono/zod-openapi';
 import {
   ApiError,
   KAFKA_SCHEMA_VERSION,
@@ -8,10 +7,9 @@ import {
   type SessionStartedRecord,
   SessionStartResponse,
 } from '@proctor/contracts';
-import type { AppEnv } from '../context.ts';
 import { fromStore, unavailable } from '../errors.ts';
 import { createControlLimit, rateLimited } from '../events/rateLimit.ts';
-import { examTokenJsonRoute } from '../http/openapi.ts';
+import { edgeRoute, examTokenJsonRoute } from '../http/openapi.ts';
 import { readPolicies } from '../sessions/policyStore.ts';
 import { startSession } from '../sessions/sessionStore.ts';
 
@@ -37,77 +35,74 @@ const route = examTokenJsonRoute({
   ],
 });
 
-export const sessionsStart = defineOpenAPIRoute<typeof route, AppEnv>({
-  route,
-  async handler(c) {
-    const { claims, sessionId } = c.get('caller');
-    const { redis, producer, clock, config, logger } = c.var;
-    const body = c.req.valid('json');
-    // Thresholds decide what counts as cheating: `deny` keeps every threshold out of the browser's hands.
-    const bodySetsConfig = Object.keys(body.examConfig).length > 0 || body.accommodations !== undefined;
-    if (bodySetsConfig && config.EXAM_CONFIG_FROM_BODY === 'deny') {
-      throw new ApiError('FORBIDDEN', "exam config and accommodations must come from the token's proctoring claim");
-    }
+export const sessionsStart = edgeRoute(route, async (c) => {
+  const { claims, sessionId } = c.get('caller');
+  const { redis, producer, clock, config, logger } = c.var;
+  const body = c.req.valid('json');
+  // Thresholds decide what counts as cheating: `deny` keeps every threshold out of the browser's hands.
+  const bodySetsConfig = Object.keys(body.examConfig).length > 0 || body.accommodations !== undefined;
+  if (bodySetsConfig && config.EXAM_CONFIG_FROM_BODY === 'deny') {
+    throw new ApiError('FORBIDDEN', "exam config and accommodations must come from the token's proctoring claim");
+  }
 
-    // The tenant and identity come from the verified token only, never from the body.
-    const now = clock.now();
-    // The rate limit and the published policies are issued in one tick: auto-pipelining sends them as one round
-    // trip. Checked before acting, so a refused call changes nothing.
-    const [limit, policies] = await fromStore(
-      logger,
-      'session_start_limit',
-      Promise.all([
-        createControlLimit(redis, config)(sessionId, now),
-        readPolicies(redis, config.REDIS_KEY_PREFIX, claims.tenant_id, claims.exam_schedule_id),
-      ]),
-    );
-    c.executionCtx.waitUntil(limit.pending.catch(() => {}));
-    if (!limit.ok) throw rateLimited(limit);
-    // Signed claim > schedule policy > tenant policy > defaults; the body may only tighten (refused otherwise).
-    const resolved = resolveSessionConfig({
-      userId: claims.user_id,
-      claim: claims.proctoring,
-      schedule: policies.schedule,
-      tenant: policies.tenant,
-      body,
-    });
-    if (!resolved.ok) {
-      logger.info('exam_config_refused', { sessionId, code: resolved.code, field: resolved.field });
-      throw new ApiError(resolved.code, resolved.message, { details: resolved.details ?? { field: resolved.field } });
-    }
-    const { created, session } = await fromStore(
-      logger,
-      'session_start',
-      startSession(redis, config.REDIS_KEY_PREFIX, sessionId, claims, resolved.config, now),
-    );
-    if (session.status === 'ended')
-      throw new ApiError('SESSION_ENDED', 'this session has ended; a new attempt needs a new token');
+  // The tenant and identity come from the verified token only, never from the body.
+  const now = clock.now();
+  // The rate limit and the published policies are issued in one tick: auto-pipelining sends them as one round
+  // trip. Checked before acting, so a refused call changes nothing.
+  const [limit, policies] = await fromStore(
+    logger,
+    'session_start_limit',
+    Promise.all([
+      createControlLimit(redis, config)(sessionId, now),
+      readPolicies(redis, config.REDIS_KEY_PREFIX, claims.tenant_id, claims.exam_schedule_id),
+    ]),
+  );
+  c.executionCtx.waitUntil(limit.pending.catch(() => {}));
+  if (!limit.ok) throw rateLimited(limit);
+  // Signed claim > schedule policy > tenant policy > defaults; the body may only tighten (refused otherwise).
+  const resolved = resolveSessionConfig({
+    userId: claims.user_id,
+    claim: claims.proctoring,
+    schedule: policies.schedule,
+    tenant: policies.tenant,
+    body,
+  });
+  if (!resolved.ok) {
+    logger.info('exam_config_refused', { sessionId, code: resolved.code, field: resolved.field });
+    throw new ApiError(resolved.code, resolved.message, { details: resolved.details ?? { field: resolved.field } });
+  }
+  const { created, session } = await fromStore(
+    logger,
+    'session_start',
+    startSession(redis, config.REDIS_KEY_PREFIX, sessionId, claims, resolved.config, now),
+  );
+  if (session.status === 'ended')
+    throw new ApiError('SESSION_ENDED', 'this session has ended; a new attempt needs a new token');
 
-    // Announced on every start, resumes included: a start whose produce failed (503) is then repaired by the
-    // client's retry, and the processor upserts by sessionId, so a repeat changes nothing.
-    const record: SessionStartedRecord = {
-      schemaVersion: KAFKA_SCHEMA_VERSION,
-      kind: 'session_started',
-      tenantId: session.tenantId,
-      sessionId,
-      receivedAt: now,
-      session: {
-        examScheduleId: session.examScheduleId,
-        userId: session.userId,
-        attemptNo: session.attemptNo,
-        examConfig: session.examConfig,
-        ...(session.config.accommodation ? { accommodation: session.config.accommodation } : {}),
-        startedAt: session.startedAt,
-      },
-    };
-    const produced = await producer.produce(config.KAFKA_TOPIC, [{ key: sessionId, value: record }]);
-    if (!produced.ok) {
-      logger.warn('kafka_produce_failed', { op: 'session_started', reason: produced.reason });
-      throw unavailable('event stream');
-    }
-    logger.info(created ? 'session_started' : 'session_resumed', { sessionId, tenantId: session.tenantId });
-    // Parsing strips the store's extra fields (endReason) from the view.
-    const view = SessionStartResponse.parse({ session, resumed: !created, config: session.config });
-    return created ? c.json(view, 201) : c.json(view, 200);
-  },
+  // Announced on every start, resumes included: a start whose produce failed (503) is then repaired by the
+  // client's retry, and the processor upserts by sessionId, so a repeat changes nothing.
+  const record: SessionStartedRecord = {
+    schemaVersion: KAFKA_SCHEMA_VERSION,
+    kind: 'session_started',
+    tenantId: session.tenantId,
+    sessionId,
+    receivedAt: now,
+    session: {
+      examScheduleId: session.examScheduleId,
+      userId: session.userId,
+      attemptNo: session.attemptNo,
+      examConfig: session.examConfig,
+      ...(session.config.accommodation ? { accommodation: session.config.accommodation } : {}),
+      startedAt: session.startedAt,
+    },
+  };
+  const produced = await producer.produce(config.KAFKA_TOPIC, [{ key: sessionId, value: record }]);
+  if (!produced.ok) {
+    logger.warn('kafka_produce_failed', { op: 'session_started', reason: produced.reason });
+    throw unavailable('event stream');
+  }
+  logger.info(created ? 'session_started' : 'session_resumed', { sessionId, tenantId: session.tenantId });
+  // Parsing strips the store's extra fields (endReason) from the view.
+  const view = SessionStartResponse.parse({ session, resumed: !created, config: session.config });
+  return created ? c.json(view, 201) : c.json(view, 200);
 });

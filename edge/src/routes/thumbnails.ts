@@ -1,5 +1,5 @@
 // POST /thumbnails: stores one tiny still illustrating one event of the caller's session, only if its tenant opted in.
-import { createRoute, defineOpenAPIRoute } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import {
   ApiError,
   THUMBNAIL_LIMITS,
@@ -9,10 +9,9 @@ import {
   thumbnailKey,
 } from '@proctor/contracts';
 import { createObjectStore, type ObjectStore } from '@proctor/contracts/objects';
-import type { AppEnv } from '../context.ts';
 import type { EdgeEnv } from '../env.ts';
 import { fromStore, unavailable } from '../errors.ts';
-import { AUTH_ERRORS, EXAM_TOKEN, errorResponses, jsonContent } from '../http/openapi.ts';
+import { AUTH_ERRORS, EXAM_TOKEN, edgeRoute, errorResponses, jsonContent } from '../http/openapi.ts';
 import { readCapped } from '../http/readJsonBody.ts';
 import { assertActive, assertOwnSession } from '../sessions/requireSession.ts';
 import { readImageHeader } from '../thumbnails/imageHeader.ts';
@@ -76,84 +75,80 @@ const route = createRoute({
   },
 });
 
-export const thumbnails = defineOpenAPIRoute<typeof route, AppEnv>({
-  route,
-  async handler(c) {
-    const { sessionId } = c.get('caller');
-    const { redis, clock, config, logger } = c.var;
-    // Pure checks first (the query was validated before this runs), so bad input costs no Redis call, takes no slot
-    // and stores nothing.
-    const query = c.req.valid('query');
-    const { eventId, type } = query;
-    assertOwnSession(query.sessionId, sessionId);
-    const declared = ThumbnailContentType.safeParse(c.req.header('Content-Type')?.split(';')[0]?.trim().toLowerCase());
-    if (!declared.success)
-      throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be image/jpeg or image/webp');
-    const length = c.req.header('Content-Length');
-    if (length !== undefined && Number(length) > THUMBNAIL_LIMITS.maxBytes) {
-      throw new ApiError('PAYLOAD_TOO_LARGE', `a thumbnail is at most ${THUMBNAIL_LIMITS.maxBytes} bytes`);
-    }
-    const bytes = await readCapped(c.req.raw.body, THUMBNAIL_LIMITS.maxBytes);
-    const header = readImageHeader(bytes);
-    if (!header.ok) throw new ApiError('THUMBNAIL_NOT_IMAGE', header.reason);
-    const { image } = header;
-    if (image.contentType !== declared.data) {
-      throw new ApiError(
-        'THUMBNAIL_NOT_IMAGE',
-        `Content-Type says ${declared.data} but the bytes are ${image.contentType}`,
-      );
-    }
-    if (image.width > THUMBNAIL_LIMITS.maxWidth || image.height > THUMBNAIL_LIMITS.maxHeight) {
-      throw new ApiError(
-        'THUMBNAIL_TOO_LARGE',
-        `image is ${image.width}×${image.height} px; at most ${THUMBNAIL_LIMITS.maxWidth}×${THUMBNAIL_LIMITS.maxHeight}`,
-      );
-    }
-
-    const { state, thumbnails: optIn } = await fromStore(
-      logger,
-      'thumbnail_session',
-      readThumbnailSession(redis, config.REDIS_KEY_PREFIX, sessionId),
+export const thumbnails = edgeRoute(route, async (c) => {
+  const { sessionId } = c.get('caller');
+  const { redis, clock, config, logger } = c.var;
+  // Pure checks first (the query was validated before this runs), so bad input costs no Redis call, takes no slot
+  // and stores nothing.
+  const query = c.req.valid('query');
+  const { eventId, type } = query;
+  assertOwnSession(query.sessionId, sessionId);
+  const declared = ThumbnailContentType.safeParse(c.req.header('Content-Type')?.split(';')[0]?.trim().toLowerCase());
+  if (!declared.success) throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be image/jpeg or image/webp');
+  const length = c.req.header('Content-Length');
+  if (length !== undefined && Number(length) > THUMBNAIL_LIMITS.maxBytes) {
+    throw new ApiError('PAYLOAD_TOO_LARGE', `a thumbnail is at most ${THUMBNAIL_LIMITS.maxBytes} bytes`);
+  }
+  const bytes = await readCapped(c.req.raw.body, THUMBNAIL_LIMITS.maxBytes);
+  const header = readImageHeader(bytes);
+  if (!header.ok) throw new ApiError('THUMBNAIL_NOT_IMAGE', header.reason);
+  const { image } = header;
+  if (image.contentType !== declared.data) {
+    throw new ApiError(
+      'THUMBNAIL_NOT_IMAGE',
+      `Content-Type says ${declared.data} but the bytes are ${image.contentType}`,
     );
-    const { tenant_id } = c.get('caller').claims;
-    assertActive(state, tenant_id);
-    if (!optIn.enabled) throw new ApiError('THUMBNAILS_DISABLED', "this session's policy does not allow thumbnails");
-    if (!optIn.types.includes(type)) {
-      throw new ApiError('THUMBNAILS_DISABLED', `this session's policy does not allow thumbnails for ${type}`);
-    }
-    const store = objectStore(config);
-    if (!store) throw unavailable('thumbnail storage');
-
-    const now = clock.now();
-    const slot = await fromStore(
-      logger,
-      'thumbnail_slot',
-      takeThumbnailSlot(redis, config.REDIS_KEY_PREFIX, sessionId, eventId, optIn.maxPerHour, now),
+  }
+  if (image.width > THUMBNAIL_LIMITS.maxWidth || image.height > THUMBNAIL_LIMITS.maxHeight) {
+    throw new ApiError(
+      'THUMBNAIL_TOO_LARGE',
+      `image is ${image.width}×${image.height} px; at most ${THUMBNAIL_LIMITS.maxWidth}×${THUMBNAIL_LIMITS.maxHeight}`,
     );
-    if (!slot.ok) {
-      throw new ApiError('RATE_LIMITED', `at most ${optIn.maxPerHour} thumbnails per session-hour`, {
-        headers: { 'Retry-After': String(slot.retryAfterSeconds) },
-      });
-    }
-    // Keyed by tenant, session and event: listing, expiry and erasure stay inside one tenant's prefix.
-    const key = thumbnailKey(tenant_id, sessionId, eventId);
-    try {
-      await store.put(key, new Uint8Array(bytes), image.contentType);
-    } catch (err) {
-      logger.warn('thumbnail_store_failed', { sessionId, error: String(err) });
-      throw unavailable('thumbnail storage');
-    }
-    c.get('requestLog').thumbnail = { eventId, bytes: bytes.length, width: image.width, height: image.height };
-    const body: ThumbnailUploadResponse = {
-      sessionId,
-      eventId,
-      tenantId: tenant_id,
-      bytes: bytes.length,
-      width: image.width,
-      height: image.height,
-      contentType: image.contentType,
-      storedAt: now,
-    };
-    return c.json(body, 201);
-  },
+  }
+
+  const { state, thumbnails: optIn } = await fromStore(
+    logger,
+    'thumbnail_session',
+    readThumbnailSession(redis, config.REDIS_KEY_PREFIX, sessionId),
+  );
+  const { tenant_id } = c.get('caller').claims;
+  assertActive(state, tenant_id);
+  if (!optIn.enabled) throw new ApiError('THUMBNAILS_DISABLED', "this session's policy does not allow thumbnails");
+  if (!optIn.types.includes(type)) {
+    throw new ApiError('THUMBNAILS_DISABLED', `this session's policy does not allow thumbnails for ${type}`);
+  }
+  const store = objectStore(config);
+  if (!store) throw unavailable('thumbnail storage');
+
+  const now = clock.now();
+  const slot = await fromStore(
+    logger,
+    'thumbnail_slot',
+    takeThumbnailSlot(redis, config.REDIS_KEY_PREFIX, sessionId, eventId, optIn.maxPerHour, now),
+  );
+  if (!slot.ok) {
+    throw new ApiError('RATE_LIMITED', `at most ${optIn.maxPerHour} thumbnails per session-hour`, {
+      headers: { 'Retry-After': String(slot.retryAfterSeconds) },
+    });
+  }
+  // Keyed by tenant, session and event: listing, expiry and erasure stay inside one tenant's prefix.
+  const key = thumbnailKey(tenant_id, sessionId, eventId);
+  try {
+    await store.put(key, new Uint8Array(bytes), image.contentType);
+  } catch (err) {
+    logger.warn('thumbnail_store_failed', { sessionId, error: String(err) });
+    throw unavailable('thumbnail storage');
+  }
+  c.get('requestLog').thumbnail = { eventId, bytes: bytes.length, width: image.width, height: image.height };
+  const body: ThumbnailUploadResponse = {
+    sessionId,
+    eventId,
+    tenantId: tenant_id,
+    bytes: bytes.length,
+    width: image.width,
+    height: image.height,
+    contentType: image.contentType,
+    storedAt: now,
+  };
+  return c.json(body, 201);
 });

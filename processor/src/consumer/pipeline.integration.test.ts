@@ -19,12 +19,18 @@ const h = processorHarness();
 const run = (extra: Record<string, string> = {}) => h.run(extra);
 let env: TestEnv | undefined;
 
+/** A fresh topic of `partitions` with `sessions` interleaved workload sessions produced to it, and what they must give. */
+async function produceWorkload(partitions: number, sessions: number) {
+  env = await h.setup(partitions);
+  const records = interleave(Array.from({ length: sessions }, (_, i) => sessionRecords(randomSessionId(), i)));
+  const want = await expectedOutcome(records);
+  await produceRecords(env.producer, env.topic, records);
+  return { env, records, want };
+}
+
 describe('processor pipeline', () => {
   it('turns produced events into the expected alerts, snapshots and session rows', async () => {
-    env = await h.setup(3);
-    const records = interleave(Array.from({ length: 12 }, (_, i) => sessionRecords(randomSessionId(), i)));
-    const want = await expectedOutcome(records);
-    await produceRecords(env.producer, env.topic, records);
+    const { env, records, want } = await produceWorkload(3, 12);
     const p = await run();
     await waitFor('all sessions ended', async () => (await endedSessions(env!.db.pool)) === 12);
 
@@ -59,10 +65,7 @@ describe('processor pipeline', () => {
   });
 
   it('gives exactly one alert when the same batch is delivered twice, and keeps an acknowledgement', async () => {
-    env = await h.setup(2);
-    const records = interleave(Array.from({ length: 6 }, (_, i) => sessionRecords(randomSessionId(), i)));
-    const want = await expectedOutcome(records);
-    await produceRecords(env.producer, env.topic, records);
+    const { env, records, want } = await produceWorkload(2, 6);
     const first = await run();
     await waitFor('first pass', async () => (await endedSessions(env!.db.pool)) === 6);
     // SIGTERM drains: a clean exit with every offset committed.

@@ -1,5 +1,5 @@
 // The shared shape of the two duration rules (look-away, no-face): add the interval, alert on a window over limit.
-import type { AlertRule, Severity } from '@proctor/contracts';
+import type { AlertRule, ExamConfig, Severity } from '@proctor/contracts';
 import { evidenceOf, findWindowOverLimit, insertInterval, seconds, weightedConfidence } from './slidingWindow.ts';
 import type { Interval, RuleResult, WindowState } from './types.ts';
 
@@ -58,3 +58,31 @@ export function applyWindowRule(
 /** Twice the limit or more is high, otherwise medium. */
 export const doubledIsHigh = (totalMs: number, limitMs: number): Severity =>
   totalMs >= 2 * limitMs ? 'high' : 'medium';
+
+/**
+ * A duration rule (look-away, no-face): the event's interval through applyWindowRule, its window and limit read in
+ * seconds from the exam config, twice the limit or more high.
+ */
+export function durationRule(spec: {
+  rule: AlertRule;
+  what: string;
+  seconds: (config: ExamConfig) => { window: number; limit: number };
+  singleIntervalCounts: boolean;
+}) {
+  return (
+    state: WindowState,
+    event: Parameters<typeof intervalOf>[0],
+    config: ExamConfig,
+    newestTs: number,
+  ): RuleResult<WindowState> => {
+    const { window, limit } = spec.seconds(config);
+    return applyWindowRule(state, intervalOf(event), newestTs, {
+      rule: spec.rule,
+      windowMs: window * 1000,
+      limitMs: limit * 1000,
+      what: spec.what,
+      severity: doubledIsHigh,
+      singleIntervalCounts: spec.singleIntervalCounts,
+    });
+  };
+}

@@ -3,8 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ConnectionLostRecord } from '@proctor/contracts';
 import { createLogger, LIVENESS_SHARDS, livenessClaimsKey, livenessKey, livenessShard } from '@proctor/contracts';
-import { createRedisClient, type RedisClient } from '@proctor/contracts/redis';
-import { smokeClusterPort, startRedisCluster, type TestRedisCluster } from '@proctor/testkit';
+import { type SmokeCluster, startSmokeCluster } from '@proctor/testkit';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLivenessSweeper } from '../liveness/sweeper.ts';
@@ -16,18 +15,12 @@ import { luaScript, runScript, runScriptPipeline } from './scripts.ts';
 import { createSessionStore } from './sessionStore.ts';
 
 const prefix = `proc-cluster-${randomBytes(4).toString('hex')}`;
-let cluster: TestRedisCluster;
-let redis: RedisClient;
+let smoke: SmokeCluster;
 
 beforeAll(async () => {
-  cluster = await startRedisCluster({ basePort: smokeClusterPort(2) });
-  redis = createRedisClient(cluster.url, { maxRetriesPerRequest: 3 });
+  smoke = await startSmokeCluster(2, 3);
 });
-
-afterAll(async () => {
-  redis?.disconnect();
-  await cluster?.stop();
-});
+afterAll(() => smoke?.stop());
 
 describe('processor state on a Redis Cluster', () => {
   it('saves and loads the state of sessions spread over every master in one batch', async () => {
@@ -37,17 +30,17 @@ describe('processor state on a Redis Cluster', () => {
       state: applyRecord(undefined, startedRecord(undefined, id)).state,
       position: { partition: i % 12, offset: 100 + i },
     }));
-    const sizes = await createSessionStore(redis, prefix).save(entries);
+    const sizes = await createSessionStore(smoke.redis, prefix).save(entries);
     expect(sizes.every((n) => n > 0)).toBe(true);
-    const loaded = await createSessionStore(redis, prefix).load(ids);
+    const loaded = await createSessionStore(smoke.redis, prefix).load(ids);
     ids.forEach((id, i) => {
       expect(loaded.get(id)?.position).toEqual({ partition: i % 12, offset: 100 + i });
       expect(loaded.get(id)?.state?.tenantId).toBe(entries[i]!.state.tenantId);
     });
     // An older position of the same partition never overwrites (SAVE_STATE), on whichever node the key lives.
     const stale = entries.map((e) => ({ ...e, position: { ...e.position, offset: 1 } }));
-    await createSessionStore(redis, prefix).save(stale);
-    const again = await createSessionStore(redis, prefix).load(ids);
+    await createSessionStore(smoke.redis, prefix).save(stale);
+    const again = await createSessionStore(smoke.redis, prefix).load(ids);
     expect(ids.every((id, i) => again.get(id)?.position?.offset === 100 + i)).toBe(true);
   });
 
@@ -55,21 +48,21 @@ describe('processor state on a Redis Cluster', () => {
     const fresh = luaScript(`-- ${randomBytes(8).toString('hex')}\nreturn redis.call('INCR', KEYS[1])`);
     const keys = Array.from({ length: 30 }, (_, i) => `${prefix}:{k${i}}:n`);
     const out = await runScriptPipeline(
-      redis,
+      smoke.redis,
       [fresh],
       keys.map((k) => ['evalsha', fresh.sha, 1, k]),
     );
     expect(out).toEqual(keys.map(() => 1));
-    expect(await runScript(redis, fresh, [keys[0]!], [])).toBe(2);
+    expect(await runScript(smoke.redis, fresh, [keys[0]!], [])).toBe(2);
   });
 
   it('claims lapses shard by shard, each claim one slot, and releases them once published', async () => {
     const now = Date.now();
     const ids = Array.from({ length: 40 }, randomSessionId);
-    for (const id of ids) await redis.zadd(livenessKey(livenessShard(id), prefix), now - 1000, id);
+    for (const id of ids) await smoke.redis.zadd(livenessKey(livenessShard(id), prefix), now - 1000, id);
     const published: ConnectionLostRecord[] = [];
     const sweeper = createLivenessSweeper({
-      redis,
+      redis: smoke.redis,
       prefix,
       publish: async (records) => {
         published.push(...records);
@@ -86,8 +79,8 @@ describe('processor state on a Redis Cluster', () => {
     expect(published.map((r) => r.sessionId).sort()).toEqual([...ids].sort());
     expect(published.every((r) => r.deadline === now - 1000)).toBe(true);
     for (let shard = 0; shard < LIVENESS_SHARDS; shard++) {
-      expect(await redis.zcard(livenessKey(shard, prefix))).toBe(0);
-      expect(await redis.zcard(livenessClaimsKey(shard, prefix))).toBe(0);
+      expect(await smoke.redis.zcard(livenessKey(shard, prefix))).toBe(0);
+      expect(await smoke.redis.zcard(livenessClaimsKey(shard, prefix))).toBe(0);
     }
   });
 });

@@ -1,6 +1,7 @@
 // Request body limits per route: a declared length over the limit is a 413 before anything is read, and a body
 // without a length (chunked) is read only up to the limit.
 import { ApiError } from '@proctor/contracts';
+import { apiError } from './respond.ts';
 
 /** Login carries one token (under 8 KiB) and `next`; a review a note of at most 500 characters. */
 export const BODY_LIMITS = {
@@ -61,6 +62,24 @@ export async function readLimitedBody(request: Request, limit: number): Promise<
   return new Uint8Array(Buffer.concat(chunks));
 }
 
+/** A JSON body read within `limit`: its value, or `{ ok: false }` when it is not JSON (too large still throws). */
+export async function readLimitedJson(
+  request: Request,
+  limit: number,
+): Promise<{ ok: true; value: unknown } | { ok: false }> {
+  const bytes = await readLimitedBody(request, limit);
+  try {
+    return { ok: true, value: JSON.parse(new TextDecoder().decode(bytes)) };
+  } catch (err) {
+    if (!(err instanceof SyntaxError)) throw err;
+    return { ok: false };
+  }
+}
+
+/** The content types of a form body, as the dashboard's own forms post them. */
+export const isFormType = (type: string) =>
+  type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data');
+
 /** A form body (urlencoded or multipart) read within `limit`; null when it does not parse as one. */
 export async function readLimitedForm(request: Request, limit: number): Promise<FormData | null> {
   const bytes = await readLimitedBody(request, limit);
@@ -70,6 +89,26 @@ export async function readLimitedForm(request: Request, limit: number): Promise<
   } catch {
     return null;
   }
+}
+
+/** A body a route takes as a form or as JSON: the form (null when it does not parse), the JSON, or the error to answer. */
+export type FormOrJson = { form: FormData | null } | { json: unknown } | { error: Response };
+
+/** Reads a form or JSON body within `limit`; any other content type is 415, JSON that does not parse 400. */
+export async function readFormOrJson(
+  request: Request,
+  limit: number,
+  requestId: string,
+  messages: { malformed: string; unsupported: string },
+): Promise<FormOrJson> {
+  const type = request.headers.get('content-type') ?? '';
+  // Read within the limit: a body without a Content-Length stops there too (the middleware checked the length).
+  if (isFormType(type)) return { form: await readLimitedForm(request, limit) };
+  if (!type.startsWith('application/json')) {
+    return { error: apiError('UNSUPPORTED_MEDIA_TYPE', messages.unsupported, requestId) };
+  }
+  const parsed = await readLimitedJson(request, limit);
+  return parsed.ok ? { json: parsed.value } : { error: apiError('MALFORMED_JSON', messages.malformed, requestId) };
 }
 
 export function tooLarge(limit: number): ApiError {

@@ -2,26 +2,19 @@
 // one batch, and a proctor's stream leases (one slot per script; the session check is its own call).
 import { randomBytes } from 'node:crypto';
 import { livenessKey, livenessShard } from '@proctor/contracts';
-import { createRedisClient, type RedisClient } from '@proctor/contracts/redis';
-import { smokeClusterPort, startRedisCluster, type TestRedisCluster } from '@proctor/testkit';
+import { type SmokeCluster, startSmokeCluster } from '@proctor/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession, deleteSession, streamLease } from '../auth/sessionStore.ts';
 import type { SessionBase } from '../queries/sessions.ts';
 import { withPresence } from './presence.ts';
 
 const prefix = `dash-cluster-${randomBytes(4).toString('hex')}`;
-let cluster: TestRedisCluster;
-let redis: RedisClient;
+let smoke: SmokeCluster;
 
 beforeAll(async () => {
-  cluster = await startRedisCluster({ basePort: smokeClusterPort(3) });
-  redis = createRedisClient(cluster.url, { maxRetriesPerRequest: 1 });
+  smoke = await startSmokeCluster(3, 1);
 });
-
-afterAll(async () => {
-  redis?.disconnect();
-  await cluster?.stop();
-});
+afterAll(() => smoke?.stop());
 
 describe('dashboard reads on a Redis Cluster', () => {
   it('reads the presence of sessions in every shard in one batch', async () => {
@@ -32,27 +25,33 @@ describe('dashboard reads on a Redis Cluster', () => {
       i,
     }));
     for (const s of sessions) {
-      if (s.i % 2 === 0) await redis.zadd(livenessKey(livenessShard(s.sessionId), prefix), now + 60_000, s.sessionId);
+      if (s.i % 2 === 0)
+        await smoke.redis.zadd(livenessKey(livenessShard(s.sessionId), prefix), now + 60_000, s.sessionId);
     }
-    const { sessions: out, degraded } = await withPresence(redis, sessions as unknown as SessionBase[], prefix, now);
+    const { sessions: out, degraded } = await withPresence(
+      smoke.redis,
+      sessions as unknown as SessionBase[],
+      prefix,
+      now,
+    );
     expect(degraded).toBe(false);
     expect(out.map((s) => s.presence)).toEqual(sessions.map((s) => (s.i % 2 === 0 ? 'online' : 'unknown')));
   });
 
   it('leases streams under a proctor and ends them with the sign-in session', async () => {
     const exp = Math.floor(Date.now() / 1000) + 600;
-    const id = await createSession(redis, prefix, { tenantId: 't1', sub: 'proctor-1', role: 'proctor', exp });
+    const id = await createSession(smoke.redis, prefix, { tenantId: 't1', sub: 'proctor-1', role: 'proctor', exp });
     expect(id).toBeTruthy();
     const lease = streamLease(
-      redis,
+      smoke.redis,
       prefix,
       { tenantId: 't1', sub: 'proctor-1', sessionId: id! },
       { cap: 1, leaseMs: 10_000 },
     );
     expect(await lease.claim('open')).toBe('ok');
-    const second = streamLease(redis, prefix, { tenantId: 't1', sub: 'proctor-1' }, { cap: 1, leaseMs: 10_000 });
+    const second = streamLease(smoke.redis, prefix, { tenantId: 't1', sub: 'proctor-1' }, { cap: 1, leaseMs: 10_000 });
     expect(await second.claim('open')).toBe('full');
-    await deleteSession(redis, prefix, id!);
+    await deleteSession(smoke.redis, prefix, id!);
     expect(await lease.claim('renew')).toBe('ended');
     expect(await second.claim('open')).toBe('ok');
   });

@@ -2,14 +2,11 @@
 import { PolicySchema, type PublishedPolicy, resolveSessionConfig, SchedulePolicySchema } from '@proctor/contracts';
 import type { APIContext } from 'astro';
 import { PolicySaveBody } from '../api/policySchemas.ts';
-import { BODY_LIMITS, readLimitedBody, readLimitedForm } from '../http/bodyLimit.ts';
+import { BODY_LIMITS, readFormOrJson } from '../http/bodyLimit.ts';
 import { apiError, describeIssues, json } from '../http/respond.ts';
 import { policyFromForm } from './policyForm.ts';
 import { getPolicy, savePolicy, TENANT_LAYER } from './policyStore.ts';
 import { publishPolicy } from './publish.ts';
-
-const isForm = (type: string) =>
-  type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data');
 
 /** A layer is saved only if it combines with the other one for everybody, accommodated users included. */
 function combinationProblem(tenant: PublishedPolicy | null, schedule: PublishedPolicy | null): string | null {
@@ -28,23 +25,19 @@ export async function handlePolicySave(ctx: APIContext, scheduleId: string): Pro
   const { principal, services, requestId } = locals;
   const tenantLayer = scheduleId === TENANT_LAYER;
   const back = tenantLayer ? '/admin/policy' : `/admin/schedules/${encodeURIComponent(scheduleId)}`;
-  const type = request.headers.get('content-type') ?? '';
-  const form = isForm(type);
-
-  let raw: unknown;
-  if (form) {
-    const data = await readLimitedForm(request, BODY_LIMITS.policy);
-    if (!data) return apiError('VALIDATION_FAILED', 'the form body could not be read', requestId);
-    raw = { policy: policyFromForm(data, { tenantLayer }), expectedVersion: Number(data.get('version') ?? 0) };
-  } else if (type.startsWith('application/json')) {
-    try {
-      raw = JSON.parse(new TextDecoder().decode(await readLimitedBody(request, BODY_LIMITS.policy)));
-    } catch (err) {
-      if (!(err instanceof SyntaxError)) throw err;
-      return apiError('MALFORMED_JSON', 'the body must be JSON: {"policy":{…},"expectedVersion":N}', requestId);
-    }
-  } else {
-    return apiError('UNSUPPORTED_MEDIA_TYPE', 'send application/json: {"policy":{…},"expectedVersion":N}', requestId);
+  const read = await readFormOrJson(request, BODY_LIMITS.policy, requestId, {
+    malformed: 'the body must be JSON: {"policy":{…},"expectedVersion":N}',
+    unsupported: 'send application/json: {"policy":{…},"expectedVersion":N}',
+  });
+  if ('error' in read) return read.error;
+  const form = 'form' in read;
+  let raw: unknown = 'json' in read ? read.json : undefined;
+  if ('form' in read) {
+    if (!read.form) return apiError('VALIDATION_FAILED', 'the form body could not be read', requestId);
+    raw = {
+      policy: policyFromForm(read.form, { tenantLayer }),
+      expectedVersion: Number(read.form.get('version') ?? 0),
+    };
   }
   const fail = (code: 'VALIDATION_FAILED' | 'POLICY_VERSION_CONFLICT', message: string, details?: unknown) =>
     form

@@ -3,7 +3,7 @@
 import type { APIRoute } from 'astro';
 import type { RouteContracts } from '../../../server/api/contract.ts';
 import { ErasureBody, ErasureResult } from '../../../server/api/policySchemas.ts';
-import { BODY_LIMITS, readLimitedBody, readLimitedForm } from '../../../server/http/bodyLimit.ts';
+import { BODY_LIMITS, isFormType, readLimitedForm, readLimitedJson } from '../../../server/http/bodyLimit.ts';
 import { apiError, describeIssues, json } from '../../../server/http/respond.ts';
 import { requestErasure } from '../../../server/policy/policyStore.ts';
 
@@ -22,18 +22,15 @@ export const contracts = {
 export const POST: APIRoute = async ({ locals, request, redirect }) => {
   const { principal, services, requestId } = locals;
   const type = request.headers.get('content-type') ?? '';
-  const form = type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data');
+  const form = isFormType(type);
   let raw: unknown;
   if (form) {
     const data = await readLimitedForm(request, BODY_LIMITS.other);
     raw = { userId: String(data?.get('userId') ?? '').trim() };
   } else {
-    try {
-      raw = JSON.parse(new TextDecoder().decode(await readLimitedBody(request, BODY_LIMITS.other)));
-    } catch (err) {
-      if (!(err instanceof SyntaxError)) throw err;
-      return apiError('MALFORMED_JSON', 'the body must be JSON: {"userId":"…"}', requestId);
-    }
+    const parsed = await readLimitedJson(request, BODY_LIMITS.other);
+    if (!parsed.ok) return apiError('MALFORMED_JSON', 'the body must be JSON: {"userId":"…"}', requestId);
+    raw = parsed.value;
   }
   const body = ErasureBody.safeParse(raw);
   if (!body.success) {

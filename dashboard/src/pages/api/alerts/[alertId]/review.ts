@@ -4,7 +4,7 @@ import { Sha256Hex } from '@proctor/contracts';
 import type { APIRoute } from 'astro';
 import { AlertParams, type RouteContracts } from '../../../../server/api/contract.ts';
 import { ReviewBody, ReviewResult } from '../../../../server/api/schemas.ts';
-import { BODY_LIMITS, readLimitedBody, readLimitedForm } from '../../../../server/http/bodyLimit.ts';
+import { BODY_LIMITS, readFormOrJson } from '../../../../server/http/bodyLimit.ts';
 import { apiError, describeIssues, json } from '../../../../server/http/respond.ts';
 import { reviewAlert } from '../../../../server/queries/alerts.ts';
 
@@ -22,28 +22,13 @@ export const contracts = {
 export const POST: APIRoute = async ({ locals, params, request, redirect }) => {
   const { principal, services, requestId } = locals;
   const alertId = params.alertId ?? '';
-  const type = request.headers.get('content-type') ?? '';
-  const isForm = type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data');
-
-  let raw: unknown;
-  if (isForm) {
-    // Read within the limit: a body without a Content-Length stops there too (the middleware checked the length).
-    const form = await readLimitedForm(request, BODY_LIMITS.review);
-    raw = { action: form?.get('action'), note: form?.get('note') ?? '' };
-  } else if (type.startsWith('application/json')) {
-    try {
-      raw = JSON.parse(new TextDecoder().decode(await readLimitedBody(request, BODY_LIMITS.review)));
-    } catch (err) {
-      if (!(err instanceof SyntaxError)) throw err;
-      return apiError('MALFORMED_JSON', 'the body must be JSON such as {"action":"acknowledge","note":"…"}', requestId);
-    }
-  } else {
-    return apiError(
-      'UNSUPPORTED_MEDIA_TYPE',
-      'send application/json: {"action":"acknowledge"|"dismiss","note":"…"}',
-      requestId,
-    );
-  }
+  const read = await readFormOrJson(request, BODY_LIMITS.review, requestId, {
+    malformed: 'the body must be JSON such as {"action":"acknowledge","note":"…"}',
+    unsupported: 'send application/json: {"action":"acknowledge"|"dismiss","note":"…"}',
+  });
+  if ('error' in read) return read.error;
+  const isForm = 'form' in read;
+  const raw = 'form' in read ? { action: read.form?.get('action'), note: read.form?.get('note') ?? '' } : read.json;
 
   // Check the id before the body, so another tenant's id is a 404 whatever the body says.
   if (!Sha256Hex.safeParse(alertId).success) return apiError('NOT_FOUND', 'no such alert in your tenant', requestId);

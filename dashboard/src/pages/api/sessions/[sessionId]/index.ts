@@ -1,9 +1,8 @@
 // GET /api/sessions/:sessionId: one session of your tenant with its alerts and live presence.
-import type { APIRoute } from 'astro';
 import { type RouteContracts, SessionParams } from '../../../../server/api/contract.ts';
 import { loadSessionDetail } from '../../../../server/api/load.ts';
 import { SessionDetail } from '../../../../server/api/schemas.ts';
-import { apiError, json } from '../../../../server/http/respond.ts';
+import { sessionGet } from '../../../../server/http/sessionRoute.ts';
 
 export const contracts = {
   session: {
@@ -15,7 +14,4 @@ export const contracts = {
   },
 } as const satisfies RouteContracts;
 
-export const GET: APIRoute = async ({ locals, params }) => {
-  const detail = await loadSessionDetail(locals, params.sessionId ?? '');
-  return detail ? json(detail) : apiError('NOT_FOUND', 'no such session in your tenant', locals.requestId);
-};
+export const GET = sessionGet(loadSessionDetail);

@@ -5,7 +5,7 @@ import type { APIRoute } from 'astro';
 import { type RouteContracts, SessionParams } from '../../../../server/api/contract.ts';
 import { loadSessionDetail } from '../../../../server/api/load.ts';
 import { ReceiptResult } from '../../../../server/api/schemas.ts';
-import { BODY_LIMITS, readLimitedBody } from '../../../../server/http/bodyLimit.ts';
+import { BODY_LIMITS, readLimitedJson } from '../../../../server/http/bodyLimit.ts';
 import { apiError, describeIssues, json } from '../../../../server/http/respond.ts';
 
 export const contracts = {
@@ -26,15 +26,11 @@ export const POST: APIRoute = async ({ locals, params, request }) => {
   const sessionId = params.sessionId ?? '';
   const detail = await loadSessionDetail(locals, sessionId);
   if (!detail) return apiError('NOT_FOUND', 'no such session in your tenant', requestId);
-  let raw: unknown;
-  try {
-    // Within the receipt's own limit: a receipt lists every event the client sent (src/server/http/bodyLimit.ts).
-    raw = JSON.parse(new TextDecoder().decode(await readLimitedBody(request, BODY_LIMITS.receipt)));
-  } catch (err) {
-    if (!(err instanceof SyntaxError)) throw err;
+  // Within the receipt's own limit: a receipt lists every event the client sent (src/server/http/bodyLimit.ts).
+  const parsed = await readLimitedJson(request, BODY_LIMITS.receipt);
+  if (!parsed.ok)
     return apiError('MALFORMED_JSON', 'the body must be the receipt JSON the candidate downloaded', requestId);
-  }
-  const receipt = Receipt.safeParse(raw);
+  const receipt = Receipt.safeParse(parsed.value);
   if (!receipt.success)
     return apiError('VALIDATION_FAILED', describeIssues(receipt.error.issues), requestId, {
       details: receipt.error.issues,

@@ -1,9 +1,8 @@
 // GET /api/sessions/:sessionId/risk: the session's risk snapshots over time.
-import type { APIRoute } from 'astro';
 import { type RouteContracts, SessionParams } from '../../../../server/api/contract.ts';
 import { loadRisk } from '../../../../server/api/load.ts';
 import { RiskSeries } from '../../../../server/api/schemas.ts';
-import { apiError, json } from '../../../../server/http/respond.ts';
+import { sessionGet } from '../../../../server/http/sessionRoute.ts';
 
 export const contracts = {
   risk: {
@@ -15,7 +14,4 @@ export const contracts = {
   },
 } as const satisfies RouteContracts;
 
-export const GET: APIRoute = async ({ locals, params }) => {
-  const series = await loadRisk(locals, params.sessionId ?? '');
-  return series ? json(series) : apiError('NOT_FOUND', 'no such session in your tenant', locals.requestId);
-};
+export const GET = sessionGet(loadRisk);
