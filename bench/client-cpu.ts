@@ -7,9 +7,9 @@
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { launchChromium } from '@proctor/testkit/browser';
+import { writeFakeCamera } from '@proctor/testkit/camera';
 import { acceptAndStart, examUrl } from '../client/test/examFlow.ts';
 import { buildExamSite, serveExamSite } from '../client/test/examSite.ts';
-import { writeFakeCamera } from '../client/test/fakeCamera.ts';
 import { fakeExamToken, startFakeEdge } from '../client/test/fakeEdge.ts';
 import { cpuPercentOver } from '../client/test/procCpu.ts';
 

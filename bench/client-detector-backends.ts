@@ -2,7 +2,7 @@
 // Detector speed per tfjs backend in headless Chromium (fake camera, real photo), through the library's worker.
 // Prints median ms per 640×480 frame for every backend that initializes, and the webgl/wasm ratio.
 import { launchChromium } from '@proctor/testkit/browser';
-import { writeFakeCamera } from '../client/test/fakeCamera.ts';
+import { writeFakeCamera } from '@proctor/testkit/camera';
 import { buildHarness, serveHarness } from '../client/test/harness.ts';
 
 const FRAMES = Number(process.env.FRAMES ?? 15);

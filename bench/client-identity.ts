@@ -3,6 +3,8 @@
 // embedding, and for a range of thresholds the false-change rate (same person: one man across nine photos, and each
 // of 23 people under webcam-like changes) and the detection rate (different people), per check and after the
 // client's hysteresis (IDENTITY_CHECKS_TO_CHANGE checks in a row).
+
+import { deskFrame, FRAME_HEIGHT, FRAME_WIDTH, SAMPLE_PHOTOS, type TestFrame } from '@proctor/testkit/camera';
 import * as tf from '@tensorflow/tfjs-core';
 import type { FaceDetection } from '../client/src/derive/types.ts';
 import { createFaceEngine } from '../client/src/detector/faceEngine.ts';
@@ -17,7 +19,6 @@ import {
 import { IDENTITY_DEFAULTS } from '../client/src/identity/identityTracker.ts';
 import { facematchFrame, SAME_MAN_COLUMNS, WEBCAM_VARIANTS } from '../client/test/identityPhotos.ts';
 import { initNodeWasm, loadHumanModel, loadNodeModel } from '../client/test/nodeModels.ts';
-import { deskFrame, FRAME_HEIGHT, FRAME_WIDTH, SAMPLE_PHOTOS, type TestFrame } from '../client/test/samplePhotos.ts';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const pct = (n: number, d: number) => `${((100 * n) / Math.max(1, d)).toFixed(1)}%`;

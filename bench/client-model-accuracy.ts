@@ -2,10 +2,7 @@
 // Face detector model choice by measurement: short-range vs full-range vs both, on real photos at desk distance
 // and further back. Prints recall/false positives per scenario, the full/short recall ratio for distant faces, and
 // how often the cascade ('full>short') needed its second model.
-import * as tf from '@tensorflow/tfjs-core';
-import type { FaceDetection } from '../client/src/derive/types.ts';
-import { createFaceEngine, type ModelChoice } from '../client/src/detector/faceEngine.ts';
-import { initNodeWasm, loadNodeModel } from '../client/test/nodeModels.ts';
+
 import {
   compositeFrame,
   deskFrame,
@@ -14,7 +11,11 @@ import {
   FRAME_WIDTH,
   SAMPLE_PHOTOS,
   type TestFrame,
-} from '../client/test/samplePhotos.ts';
+} from '@proctor/testkit/camera';
+import * as tf from '@tensorflow/tfjs-core';
+import type { FaceDetection } from '../client/src/derive/types.ts';
+import { createFaceEngine, type ModelChoice } from '../client/src/detector/faceEngine.ts';
+import { initNodeWasm, loadNodeModel } from '../client/test/nodeModels.ts';
 
 /** The MULTI_PERSON score threshold the client uses (client/src/derive/config.ts default). */
 const SCORE_THRESHOLD = Number(process.env.SCORE_THRESHOLD ?? 0.6);

@@ -4,12 +4,12 @@
 // step by step and shrunk or enlarged step by step. Prints detection rate and median score against mean luma and
 // against face width (fraction of the frame), relative to the same faces as shot.
 import { execFileSync } from 'node:child_process';
+import { deskOrigin, FRAME_HEIGHT, FRAME_WIDTH, ffmpegRgb, SAMPLE_PHOTOS } from '@proctor/testkit/camera';
 import * as tf from '@tensorflow/tfjs-core';
 import type { FaceDetection } from '../client/src/derive/types.ts';
 import { createFaceEngine } from '../client/src/detector/faceEngine.ts';
 import { frameLuma } from '../client/src/detector/frameLuma.ts';
 import { initNodeWasm, loadNodeModel } from '../client/test/nodeModels.ts';
-import { deskOrigin, FRAME_HEIGHT, FRAME_WIDTH, ffmpegRgb, SAMPLE_PHOTOS } from '../client/test/samplePhotos.ts';
 
 const W = 320; // ANALYSIS_MAX_WIDTH: the client analyses frames at this width
 const H = 240;

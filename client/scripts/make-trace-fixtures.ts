@@ -5,11 +5,11 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FRAME_HEIGHT, FRAME_WIDTH, SAMPLE_PHOTOS } from '@proctor/testkit/camera';
 import * as tf from '@tensorflow/tfjs-core';
 import type { FaceDetection, FrameObservation } from '../src/derive/types.ts';
 import { createFaceEngine } from '../src/detector/faceEngine.ts';
 import { initNodeWasm, loadNodeModel } from '../test/nodeModels.ts';
-import { FRAME_HEIGHT, FRAME_WIDTH, SAMPLE_PHOTOS } from '../test/samplePhotos.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 const T0 = 1_767_225_600_000; // 2026-01-01T00:00:00Z

@@ -5,14 +5,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { deriveSessionId } from '@proctor/contracts';
-import { mintDevToken } from '@proctor/testkit';
+import { mintDevToken, startCorsProxy } from '@proctor/testkit';
 import { launchChromium } from '@proctor/testkit/browser';
+import { writeFakeCamera } from '@proctor/testkit/camera';
 import { createTestTopic, type StartedEdge, startEdge, type TestTopic } from '@proctor/testkit/edge';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startCorsProxy } from '../test/corsProxy.ts';
 import { examUrl, launchExam, until } from '../test/examFlow.ts';
 import { buildExamSite, type ExamSite, serveExamSite } from '../test/examSite.ts';
-import { writeFakeCamera } from '../test/fakeCamera.ts';
 
 const OUT = join(import.meta.dirname, '..', '..', 'test-output', 'client');
 let site: ExamSite;

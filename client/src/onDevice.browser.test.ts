@@ -4,10 +4,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AnomalyEvent, type BrowserSignalsPolicy, type Receipt, receiptHead } from '@proctor/contracts';
 import { launchChromium } from '@proctor/testkit/browser';
+import { writeFakeCamera } from '@proctor/testkit/camera';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../test/examFlow.ts';
-import { writeFakeCamera } from '../test/fakeCamera.ts';
 import { type FakeEdge, fakeExamToken, startFakeEdge } from '../test/fakeEdge.ts';
 import { buildHarness, serveHarness } from '../test/harness.ts';
 

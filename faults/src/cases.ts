@@ -2,7 +2,7 @@
 // trace it must leave (a fault that did not bite proves nothing).
 import { startService, stopService } from '@proctor/infra/stack/control';
 import type { ProcessorChild } from '@proctor/testkit';
-import { startTcpProxy, type TcpProxy } from '../../processor/src/testing/tcpProxy.ts';
+import { startTcpProxy, type TcpProxy } from '@proctor/testkit';
 import { PORTS } from './ports.ts';
 import { type FaultCase, OUTAGE_MS } from './runCase.ts';
 

@@ -2,10 +2,10 @@
 // processors in one group.
 
 import type { ProcessorChild } from '@proctor/testkit';
+import { startTcpProxy } from '@proctor/testkit';
 import { alertIds, committedTotal, endedSessions, produceRecords, type TestEnv, waitFor } from '@proctor/testkit/stack';
 import { describe, expect, it } from 'vitest';
 import { processorHarness } from '../testing/harness.ts';
-import { startTcpProxy } from '../testing/tcpProxy.ts';
 import { expectedOutcome, interleave, randomSessionId, sessionRecords } from '../testing/workload.ts';
 
 const h = processorHarness({ KAFKA_SESSION_TIMEOUT_MS: '6000' });
