@@ -81,6 +81,21 @@ describe('live feed', () => {
     expect(feed.stats().channels).toBe(0);
   });
 
+  it('sends a new alert before the ranked-list push of the same tick', async () => {
+    const s1 = await seedSession(db, { tenantId: 'tf', scheduleId: 'order', userId: 'u1', risk: 10 });
+    const sub = collect();
+    const off = feed.subscribe('tf', 'order', {}, sub.listener);
+    await sub.waitFor((e) => e.type === 'sessions');
+    await new Promise((r) => setTimeout(r, 500)); // primed
+    const from = sub.events.length;
+    // One write the next tick sees both ways: a fresh alert and a changed row (its rule is listed on the row).
+    const alertId = await seedAlert(db, { tenantId: 'tf', sessionId: s1, rule: 'multi_person' });
+    await sub.waitFor((e) => e.type === 'sessions' && e.data.sessions.some((s) => s.rules.includes('multi_person')));
+    const after = sub.events.slice(from);
+    expect(after[0]).toMatchObject({ type: 'alert', data: { alertId } });
+    off();
+  });
+
   it('pushes the list when a row changes for the eye, not when only the last contact or a fraction of a point moved', async () => {
     const s1 = await seedSession(db, { tenantId: 'td', scheduleId: 'busy', userId: 'u1', risk: 10 });
     await seedSession(db, { tenantId: 'td', scheduleId: 'busy', userId: 'u2', risk: 20 });

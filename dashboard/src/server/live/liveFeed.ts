@@ -190,8 +190,10 @@ export function createLiveFeed(options: LiveFeedOptions) {
       channel.primed = true;
       return;
     }
-    if (rowsChanged || Date.now() - channel.lastPushAt >= refreshMs) await pushSnapshots(channel);
+    // Alerts first: they are small and what a proctor acts on; the ranked list's query and push (tens of KB on a
+    // busy schedule) would otherwise hold every toast of this tick back.
     for (const data of fresh) for (const s of channel.subscribers) s.listener({ type: 'alert', data });
+    if (rowsChanged || Date.now() - channel.lastPushAt >= refreshMs) await pushSnapshots(channel);
   }
 
   function schedule(channel: Channel, delay: number) {
