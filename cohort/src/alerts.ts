@@ -1,5 +1,8 @@
 // Watches the alerts table for the cohort's alerts and measures event → alert latency: from the moment the batch
 // carrying an alert's last evidence event was sent to the alert's created_at (the processor's clock; same host).
+// An alert can be in MySQL before the edge's answer to that batch is back at the candidate (the answer comes after
+// Kafka's ack; the processor may be faster): until then its last event's send time is unknown, and measuring from
+// the events already known would count the older ones' age as latency. Such an alert waits for the answer.
 import mysql from 'mysql2/promise';
 import type { CohortMetrics } from './metrics.ts';
 
@@ -7,6 +10,29 @@ interface AlertRow {
   alert_id: string;
   evidence: string | Array<{ eventId: string }>;
   created_ms: number;
+}
+
+type WatchedRow = AlertRow & { session_id: string; rule: string };
+
+/** An alert whose evidence is still unanswered after this long is counted as unmeasured (a candidate gone mid-request). */
+const UNANSWERED_AFTER_MS = 60_000;
+
+/**
+ * Milliseconds from the send of the batch that carried the alert's last evidence event to the alert's creation;
+ * 'wait' while any evidence event's batch has no answer yet (its send time is not recorded until it has).
+ */
+export function alertLatency(
+  createdMs: number,
+  evidenceIds: readonly string[],
+  sentAt: ReadonlyMap<string, number>,
+): number | 'wait' {
+  let last = Number.NEGATIVE_INFINITY;
+  for (const id of evidenceIds) {
+    const t = sentAt.get(id);
+    if (t === undefined) return 'wait';
+    last = Math.max(last, t);
+  }
+  return Math.max(0, createdMs - last);
 }
 
 export interface AlertWatcher {
@@ -23,6 +49,7 @@ export function watchAlerts(
 ): AlertWatcher {
   const pool = mysql.createPool({ uri: mysqlUrl, connectionLimit: 1, timezone: 'Z' });
   const seen = new Set<string>();
+  const waiting = new Map<string, { row: WatchedRow; ids: string[]; firstSeen: number }>();
   let since = Date.now() - 5000;
   let stopped = false;
 
@@ -33,21 +60,27 @@ export function watchAlerts(
       [(since - 2000) / 1000],
     );
     const ours = sessionIds();
-    for (const row of rows as Array<AlertRow & { session_id: string; rule: string }>) {
+    for (const row of rows as WatchedRow[]) {
       if (seen.has(row.alert_id) || !ours.has(row.session_id)) continue;
       seen.add(row.alert_id);
       metrics.alerts++;
       since = Math.max(since, Number(row.created_ms));
       const evidence = typeof row.evidence === 'string' ? JSON.parse(row.evidence) : row.evidence;
-      const sent = (evidence as Array<{ eventId: string }>)
-        .map((e) => metrics.sentAt.get(e.eventId))
-        .filter((t): t is number => t !== undefined);
-      if (!sent.length) continue;
-      const latency = Math.max(0, Number(row.created_ms) - Math.max(...sent));
+      const ids = (evidence as Array<{ eventId: string }>).map((e) => e.eventId);
+      if (ids.length) waiting.set(row.alert_id, { row, ids, firstSeen: Date.now() });
+    }
+    for (const [alertId, w] of waiting) {
+      const latency = alertLatency(Number(w.row.created_ms), w.ids, metrics.sentAt);
+      if (latency === 'wait' && Date.now() - w.firstSeen < UNANSWERED_AFTER_MS) continue;
+      waiting.delete(alertId);
+      if (latency === 'wait') {
+        metrics.alertsUnmeasured++;
+        continue;
+      }
       metrics.alertLatencies.push(latency);
-      metrics.latencyByRule.set(row.rule, [...(metrics.latencyByRule.get(row.rule) ?? []), latency]);
+      metrics.latencyByRule.set(w.row.rule, [...(metrics.latencyByRule.get(w.row.rule) ?? []), latency]);
       if (latency > (metrics.slowestAlert?.ms ?? -1))
-        metrics.slowestAlert = { ms: latency, rule: row.rule, sessionId: row.session_id };
+        metrics.slowestAlert = { ms: latency, rule: w.row.rule, sessionId: w.row.session_id };
     }
   }
 

@@ -24,6 +24,8 @@ export function createMetrics() {
     /** eventId → when the batch that made it durable was sent. */
     sentAt: new Map<string, number>(),
     alerts: 0,
+    /** Alerts whose evidence batches never got an answer within a minute (so no latency could be measured). */
+    alertsUnmeasured: 0,
     /** Milliseconds from the batch carrying an alert's last evidence event to the alert's created_at. */
     alertLatencies: [] as number[],
     /** The same latencies by alert rule. */

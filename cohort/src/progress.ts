@@ -28,7 +28,7 @@ export function summary(m: CohortMetrics, total: number, elapsedMs: number): str
     `  events: ${m.eventsGenerated} generated, ${m.eventsDelivered} delivered (durable at the edge)`,
     `  requests: ${m.requests} (${[...m.byPath].map(([p, n]) => `${p} ${n}`).join(', ')})`,
     `  simulated network drops: ${m.networkDrops} failed requests; page reloads: ${m.reloads}`,
-    `  alerts: ${m.alerts}; event→alert p50 ${ms(percentile(m.alertLatencies, 50))}, p99 ${ms(percentile(m.alertLatencies, 99))}`,
+    `  alerts: ${m.alerts}; event→alert p50 ${ms(percentile(m.alertLatencies, 50))}, p99 ${ms(percentile(m.alertLatencies, 99))} (${m.alertLatencies.length} measured${m.alertsUnmeasured ? `, ${m.alertsUnmeasured} whose evidence never got an answer` : ''})`,
     ...(m.slowestAlert
       ? [
           `  slowest alert: ${m.slowestAlert.rule} ${ms(m.slowestAlert.ms)} (session ${m.slowestAlert.sessionId.slice(0, 12)}…)`,
