@@ -4,12 +4,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { THUMBNAIL_LIMITS, type ThumbnailsPolicy } from '@proctor/contracts';
+import { readImageHeader } from '@proctor/edge/thumbnails/imageHeader';
 import { freePort } from '@proctor/testkit';
 import { launchChromium } from '@proctor/testkit/browser';
 import { writeFakeCamera } from '@proctor/testkit/camera';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readImageHeader } from '../../edge/src/thumbnails/imageHeader.ts';
 import { acceptAndStart, examUrl, until } from '../test/examFlow.ts';
 import { buildExamSite, type ExamSite, serveExamSite } from '../test/examSite.ts';
 import { type FakeEdge, fakeExamToken, startFakeEdge } from '../test/fakeEdge.ts';
