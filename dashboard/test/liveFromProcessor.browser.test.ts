@@ -11,14 +11,12 @@ import { produceRecords, type TestEnv, testEnv } from '@proctor/testkit/stack';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
-  buildDashboard,
   DASHBOARD_DIR,
-  dashboardEnv,
   launchChromium,
   launchInBrowser,
   type RunningDashboard,
   rand,
-  startDashboard,
+  startStackDashboard,
 } from './harness.ts';
 
 const PORT = 14404;
@@ -40,11 +38,7 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   stack = await testEnv(3);
   issuer = await createIssuer();
-  const outDir = buildDashboard();
-  [processor, app] = await Promise.all([
-    startProcessor(stack.env),
-    startDashboard({ outDir, port: PORT, env: dashboardEnv(stack.db, issuer, stack.prefix) }),
-  ]);
+  [app, processor] = await Promise.all([startStackDashboard(stack, issuer, PORT), startProcessor(stack.env)]);
   browser = await launchChromium();
 }, 180_000);
 

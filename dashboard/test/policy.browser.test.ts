@@ -3,20 +3,18 @@
 // processor stores the session; a proctor sees the accommodation and its reason but cannot edit the policy.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createIssuer, freePort, type Issuer, type ProcessorChild, startProcessor } from '@proctor/testkit';
+import { createIssuer, type Issuer, type ProcessorChild, startProcessor } from '@proctor/testkit';
 import { candidate, type StartedEdge, startEdge } from '@proctor/testkit/edge';
 import { type TestEnv, testEnv, waitFor } from '@proctor/testkit/stack';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  buildDashboard,
   DASHBOARD_DIR,
-  dashboardEnv,
   launchChromium,
   launchInBrowser,
   type RunningDashboard,
   rand,
-  startDashboard,
+  startStackDashboard,
 } from './harness.ts';
 
 const SHOTS = join(DASHBOARD_DIR, '..', 'test-output', 'dashboard');
@@ -43,14 +41,9 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   stack = await testEnv(3);
   issuer = await createIssuer();
-  const outDir = buildDashboard();
-  [processor, app, edge] = await Promise.all([
+  [app, processor, edge] = await Promise.all([
+    startStackDashboard(stack, issuer),
     startProcessor(stack.env),
-    startDashboard({
-      outDir,
-      port: await freePort(),
-      env: dashboardEnv(stack.db, issuer, stack.prefix),
-    }),
     startEdge({ env: { REDIS_KEY_PREFIX: stack.prefix, KAFKA_TOPIC: stack.topic } }),
   ]);
   browser = await launchChromium();
