@@ -6,10 +6,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DASHBOARD_DIR, launchChromium, launchInBrowser, rand, useTestDashboard } from './harness.ts';
+import { launchChromium, launchInBrowser, rand, SHOTS, useTestDashboard } from './harness.ts';
 
 const PORT = 14403;
-const SHOTS = join(DASHBOARD_DIR, '..', 'test-output', 'dashboard');
 const A = `tenant-a-${rand(3)}`;
 const B = `tenant-b-${rand(3)}`;
 const SCHEDULE_A = 'algebra-final';

@@ -33,6 +33,8 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 
 export const DASHBOARD_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** Where the browser tests put their screenshots. */
+export const SHOTS = join(DASHBOARD_DIR, '..', 'test-output', 'dashboard');
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export const rand = (n = 6) => randomBytes(n).toString('hex');
@@ -348,6 +350,8 @@ export interface DashboardFixture extends Omit<TestDashboard, 'stop'> {
   seedAlert(a: SeedAlert): Promise<string>;
   seedSnapshots(tenantId: string, sessionId: string, scores: number[]): Promise<void>;
   markLive(sessionId: string, deadline?: number): Promise<void>;
+  /** A multi-person alert of a minute ago whose one evidence event has a stored thumbnail; returns its id. */
+  seedThumbnailAlert(t: { tenantId: string; sessionId: string; eventId: string }): Promise<string>;
 }
 
 /**
@@ -370,6 +374,27 @@ export function useTestDashboard(name: string, options: TestDashboardOptions = {
     seedSnapshots: (tenantId: string, sessionId: string, scores: number[]) =>
       seedSnapshots(the().db, tenantId, sessionId, scores),
     markLive: (sessionId: string, deadline?: number) => markLive(the().redis, the().prefix, sessionId, deadline),
+    async seedThumbnailAlert({
+      tenantId,
+      sessionId,
+      eventId,
+    }: {
+      tenantId: string;
+      sessionId: string;
+      eventId: string;
+    }) {
+      const at = Date.now() - 60_000;
+      const evidence = [{ eventId, timestamp: at + 1000, confidence: 0.93 }];
+      const alertId = await seedAlert(the().db, {
+        tenantId,
+        sessionId,
+        rule: 'multi_person',
+        windowStart: at,
+        evidence,
+      });
+      await seedThumbnail(tenantId, sessionId, eventId);
+      return alertId;
+    },
   } as DashboardFixture;
   for (const key of ['app', 'db', 'issuer', 'redis', 'prefix', 'env'] as const) {
     Object.defineProperty(fixture, key, { get: () => the()[key], enumerable: true });

@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { PublishedPolicy, tenantPolicyKey } from '@proctor/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../src/server/api/routes.ts';
-import { DASHBOARD_DIR, rand, seedThumbnail, useTestDashboard } from './harness.ts';
+import { DASHBOARD_DIR, rand, useTestDashboard } from './harness.ts';
 
 const T = `tenant-r-${rand(3)}`;
 const ids = { schedule: 'exam-r', session: '', alert: '' };
@@ -76,15 +76,7 @@ async function request(role: Role, id: keyof typeof ROUTES) {
 beforeAll(async () => {
   ids.session = await dash.seedSession({ tenantId: T, scheduleId: ids.schedule, userId: 'cand-1', risk: 40 });
   // The alert illustrated by a thumbnail, so the thumbnail route has something to serve to an allowed role.
-  const at = Date.now() - 60_000;
-  ids.alert = await dash.seedAlert({
-    tenantId: T,
-    sessionId: ids.session,
-    rule: 'multi_person',
-    windowStart: at,
-    evidence: [{ eventId: 'evt-roles-1', timestamp: at + 1000, confidence: 0.93 }],
-  });
-  await seedThumbnail(T, ids.session, 'evt-roles-1');
+  ids.alert = await dash.seedThumbnailAlert({ tenantId: T, sessionId: ids.session, eventId: 'evt-roles-1' });
 }, 180_000);
 
 describe('role matrix: every page', () => {

@@ -7,9 +7,8 @@ import { thumbnailKey } from '@proctor/contracts';
 import { eraseSessionThumbnails } from '@proctor/contracts/objects';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { launchChromium, launchInBrowser, rand, testObjects, useTestDashboard } from './harness.ts';
+import { launchChromium, launchInBrowser, rand, SHOTS, testObjects, useTestDashboard } from './harness.ts';
 
-const SHOTS = join(import.meta.dirname, '..', '..', 'test-output', 'dashboard');
 const JPEG = new Uint8Array(
   readFileSync(join(import.meta.dirname, '..', '..', 'edge', 'src', 'thumbnails', 'fixtures', 'ok-96.jpg')),
 );

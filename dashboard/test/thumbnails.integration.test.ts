@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { eraseSessionThumbnails } from '@proctor/contracts/objects';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rand, seedThumbnail, TINY_JPEG, testObjects, useTestDashboard } from './harness.ts';
+import { rand, TINY_JPEG, testObjects, useTestDashboard } from './harness.ts';
 
 const A = `tenant-a-${rand(3)}`;
 const B = `tenant-b-${rand(3)}`;
@@ -14,16 +14,9 @@ const dash = useTestDashboard('thumb');
 
 beforeAll(async () => {
   a.session = await dash.seedSession({ tenantId: A, scheduleId: 'exam-a', userId: 'cand-1', risk: 70 });
+  a.withThumb = await dash.seedThumbnailAlert({ tenantId: A, sessionId: a.session, eventId: a.eventId });
   const at = Date.now() - 60_000;
-  a.withThumb = await dash.seedAlert({
-    tenantId: A,
-    sessionId: a.session,
-    rule: 'multi_person',
-    windowStart: at,
-    evidence: [{ eventId: a.eventId, timestamp: at + 1000, confidence: 0.93 }],
-  });
   a.without = await dash.seedAlert({ tenantId: A, sessionId: a.session, rule: 'look_away', windowStart: at });
-  await seedThumbnail(A, a.session, a.eventId);
   // Tenant B has a session and a thumbnail of its own under the same event id: ids must never be enough.
   b.session = await dash.seedSession({ tenantId: B, scheduleId: 'exam-b', userId: 'cand-1' });
   b.alert = await dash.seedAlert({
