@@ -6,33 +6,23 @@ import { writeFakeCamera } from '@proctor/testkit/camera';
 import { buildHarness, serveHarness } from '../client/test/harness.ts';
 
 const FRAMES = Number(process.env.FRAMES ?? 15);
+/** The usual run: both models, no software GPU, not cross-origin isolated; each run says what it changes. */
+const usual = { models: 'short+full', allowSoftwareGpu: false, isolated: false };
+const backendRun = (label: string, backends: string[], changes: Partial<typeof usual> = {}) => ({
+  label,
+  backends,
+  ...usual,
+  ...changes,
+});
 const runs = [
-  {
-    label: 'webgpu (SwiftShader)',
-    backends: ['webgpu'],
-    models: 'short+full',
-    allowSoftwareGpu: true,
-    isolated: false,
-  },
-  { label: 'webgl (SwiftShader)', backends: ['webgl'], models: 'short+full', allowSoftwareGpu: true, isolated: false },
-  { label: 'wasm simd', backends: ['wasm'], models: 'short+full', allowSoftwareGpu: false, isolated: false },
-  {
-    label: 'wasm simd+threads (COOP/COEP)',
-    backends: ['wasm'],
-    models: 'short+full',
-    allowSoftwareGpu: false,
-    isolated: true,
-  },
-  { label: 'wasm simd, short only', backends: ['wasm'], models: 'short', allowSoftwareGpu: false, isolated: false },
-  { label: 'wasm simd, full only', backends: ['wasm'], models: 'full', allowSoftwareGpu: false, isolated: false },
-  {
-    label: 'default order, no software GPU',
-    backends: ['webgpu', 'webgl', 'wasm'],
-    models: 'short+full',
-    allowSoftwareGpu: false,
-    isolated: false,
-  },
-] as const;
+  backendRun('webgpu (SwiftShader)', ['webgpu'], { allowSoftwareGpu: true }),
+  backendRun('webgl (SwiftShader)', ['webgl'], { allowSoftwareGpu: true }),
+  backendRun('wasm simd', ['wasm']),
+  backendRun('wasm simd+threads (COOP/COEP)', ['wasm'], { isolated: true }),
+  backendRun('wasm simd, short only', ['wasm'], { models: 'short' }),
+  backendRun('wasm simd, full only', ['wasm'], { models: 'full' }),
+  backendRun('default order, no software GPU', ['webgpu', 'webgl', 'wasm']),
+];
 
 const dir = await buildHarness();
 const plain = await serveHarness(dir, false);

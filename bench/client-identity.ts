@@ -4,9 +4,9 @@
 // of 23 people under webcam-like changes) and the detection rate (different people), per check and after the
 // client's hysteresis (IDENTITY_CHECKS_TO_CHANGE checks in a row).
 
+import type { FaceDetection } from '@proctor/client';
 import { deskFrame, FRAME_HEIGHT, FRAME_WIDTH, SAMPLE_PHOTOS, type TestFrame } from '@proctor/testkit/camera';
 import * as tf from '@tensorflow/tfjs-core';
-import type { FaceDetection } from '../client/src/derive/types.ts';
 import { createFaceEngine } from '../client/src/detector/faceEngine.ts';
 import {
   cosine,

@@ -3,6 +3,7 @@
 // and further back. Prints recall/false positives per scenario, the full/short recall ratio for distant faces, and
 // how often the cascade ('full>short') needed its second model.
 
+import type { FaceDetection } from '@proctor/client';
 import {
   compositeFrame,
   deskFrame,
@@ -13,7 +14,6 @@ import {
   type TestFrame,
 } from '@proctor/testkit/camera';
 import * as tf from '@tensorflow/tfjs-core';
-import type { FaceDetection } from '../client/src/derive/types.ts';
 import { createFaceEngine, type ModelChoice } from '../client/src/detector/faceEngine.ts';
 import { initNodeWasm, loadNodeModel } from '../client/test/nodeModels.ts';
 

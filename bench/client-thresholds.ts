@@ -4,9 +4,9 @@
 // step by step and shrunk or enlarged step by step. Prints detection rate and median score against mean luma and
 // against face width (fraction of the frame), relative to the same faces as shot.
 import { execFileSync } from 'node:child_process';
+import type { FaceDetection } from '@proctor/client';
 import { deskOrigin, FRAME_HEIGHT, FRAME_WIDTH, ffmpegRgb, SAMPLE_PHOTOS } from '@proctor/testkit/camera';
 import * as tf from '@tensorflow/tfjs-core';
-import type { FaceDetection } from '../client/src/derive/types.ts';
 import { createFaceEngine } from '../client/src/detector/faceEngine.ts';
 import { frameLuma } from '../client/src/detector/frameLuma.ts';
 import { initNodeWasm, loadNodeModel } from '../client/test/nodeModels.ts';

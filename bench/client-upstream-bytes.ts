@@ -15,15 +15,12 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createEdgeApi, createEventSender, createMemoryQueue, heartbeatDue } from '@proctor/client/transport';
 import type { AnomalyEvent, ThumbnailsPolicy } from '@proctor/contracts';
 import { HeartbeatResponse, POLICY_DEFAULTS } from '@proctor/contracts';
 import { mintDevToken } from '@proctor/testkit';
 import { type Chromium, launchChromium } from '@proctor/testkit/browser';
 import { createThumbnailUploader } from '../client/src/thumbnails/thumbnailUploader.ts';
-import { createEdgeApi } from '../client/src/transport/edgeApi.ts';
-import { createMemoryQueue } from '../client/src/transport/eventQueue.ts';
-import { createEventSender } from '../client/src/transport/eventSender.ts';
-import { heartbeatDue } from '../client/src/transport/heartbeat.ts';
 import { type FakeEdge, startFakeEdge } from '../client/test/fakeEdge.ts';
 import { buildHarness, serveHarness } from '../client/test/harness.ts';
 

@@ -2,10 +2,10 @@
 // each session's keys. Compares a quiet session with a busy one in the same run, against the 1 KB goal.
 import { randomBytes } from 'node:crypto';
 import { livenessKey, livenessShard } from '@proctor/contracts';
+import { createSessionStore, stateKey } from '@proctor/processor/state/sessionStore';
 import { dropPrefix } from '@proctor/testkit';
 import { newRedis, randomName } from '@proctor/testkit/stack';
 import { applyChunk, type ChunkMessage } from '../processor/src/consumer/applyChunk.ts';
-import { createSessionStore, stateKey } from '../processor/src/state/sessionStore.ts';
 import { busySessionRecords, interleave, sessionRecords } from '../processor/src/testing/workload.ts';
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 2000);

@@ -2,10 +2,10 @@
 // reading the same topic in the same run. Prints events/s for both, their ratio, and CPU per event.
 
 import { createLogger } from '@proctor/contracts';
+import { runProcessor } from '@proctor/processor/app';
+import { loadConfig } from '@proctor/processor/config';
 import { dropPrefix, freshDatabase } from '@proctor/testkit';
 import { deleteTopics, kafka, newRedis, randomName } from '@proctor/testkit/stack';
-import { runProcessor } from '../processor/src/app.ts';
-import { loadConfig } from '../processor/src/config.ts';
 import { produceBusyTopic } from '../processor/src/testing/workload.ts';
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 2000);

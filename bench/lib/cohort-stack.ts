@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { stackConfig } from '@proctor/infra/stack/config';
 import {
   buildDashboardSite,
   DEV_AUDIENCE,
@@ -19,7 +20,6 @@ import {
 } from '@proctor/testkit';
 import { createTopics, deleteTopics, randomName } from '@proctor/testkit/stack';
 import { Redis } from 'ioredis';
-import { stackConfig } from '../../infra/stack/config.ts';
 import { cpuMs, freePort, type ServedEdge, serveWithWorkerd } from './edge-workerd.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');

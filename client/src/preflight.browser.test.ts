@@ -3,13 +3,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '@proctor/testkit';
-import { launchChromium } from '@proctor/testkit/browser';
 import { type SceneName, writeFakeCamera } from '@proctor/testkit/camera';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { examUrl } from '../test/examFlow.ts';
+import { withExamBrowser } from '../test/examFlow.ts';
 import { buildExamSite, type ExamSite, serveExamSite } from '../test/examSite.ts';
-import { type FakeEdge, fakeExamToken, startFakeEdge } from '../test/fakeEdge.ts';
+import type { FakeEdge } from '../test/fakeEdge.ts';
 
 const OUT = join(import.meta.dirname, '..', '..', 'test-output', 'client-preflight');
 let site: ExamSite;
@@ -44,14 +43,10 @@ async function preflightOn(
   expected: 'pass' | 'fix',
 ): Promise<{ shown: Shown; edge: FakeEdge; during: string[] }> {
   const video = writeFakeCamera(OUT, `preflight-${scene}`, [[scene, 20]]);
-  const edge = await startFakeEdge();
-  const chromium = await launchChromium({ fakeVideo: video });
-  const requests: string[] = [];
-  try {
-    const page = await chromium.context.newPage();
+  return withExamBrowser(site.origin, { video }, async ({ chromium, edge, page, url }) => {
+    const requests: string[] = [];
     page.on('console', (m) => m.type() === 'error' && console.log('page error:', m.text()));
-    const token = fakeExamToken({ tenant_id: 't1', exam_schedule_id: 's1', user_id: `u-${Date.now()}`, attempt_no: 1 });
-    await page.goto(examUrl(site.origin, token, edge.url));
+    await page.goto(url);
     await page.waitForSelector('#consent-accept:not([disabled])');
     const edgeBefore = edge.requests.length;
     chromium.context.on('request', (r) => requests.push(`${r.method()} ${r.url()} ${r.postDataBuffer()?.length ?? 0}`));
@@ -63,10 +58,7 @@ async function preflightOn(
     await page.screenshot({ path: join(OUT, `preflight-${scene}.png`), fullPage: true });
     expect(edge.requests.length, 'the edge heard nothing during the setup check').toBe(edgeBefore);
     return { shown: result, edge, during: [...requests] };
-  } finally {
-    await chromium.close();
-    await edge.close();
-  }
+  });
 }
 
 /** Only the page's own static files (models, scripts) are fetched while the check runs: GETs with no body. */

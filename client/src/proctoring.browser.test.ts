@@ -2,13 +2,13 @@
 // against a recording stand-in for the edge (edge.browser.test.ts covers the real edge and Kafka).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Chromium, launchChromium } from '@proctor/testkit/browser';
+import type { Chromium } from '@proctor/testkit/browser';
 import { writeFakeCamera } from '@proctor/testkit/camera';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bodyData, examUrl, launchExam, loggedEventIds, until } from '../test/examFlow.ts';
+import { bodyData, launchExam, loggedEventIds, until, withExamBrowser } from '../test/examFlow.ts';
 import { buildExamSite, type ExamSite, serveExamSite } from '../test/examSite.ts';
-import { type FakeEdge, fakeExamToken, startFakeEdge } from '../test/fakeEdge.ts';
+import type { FakeEdge } from '../test/fakeEdge.ts';
 
 const OUT = join(import.meta.dirname, '..', '..', 'test-output', 'client');
 const SITE_PORT = 14_391;
@@ -26,19 +26,12 @@ async function withExam(
   video: string,
   fn: (ctx: { page: Page; edge: FakeEdge; chromium: Chromium; url: string; requests: string[] }) => Promise<void>,
 ) {
-  const edge = await startFakeEdge();
-  const chromium = await launchChromium({ fakeVideo: video });
-  const requests: string[] = [];
-  chromium.context.on('request', (r) => requests.push(`${r.method()} ${r.url()}`));
-  try {
-    const page = await chromium.context.newPage();
+  await withExamBrowser(site.origin, { video }, async ({ chromium, edge, page, url }) => {
+    const requests: string[] = [];
+    chromium.context.on('request', (r) => requests.push(`${r.method()} ${r.url()}`));
     page.on('console', (m) => m.type() === 'error' && console.log('page error:', m.text()));
-    const token = fakeExamToken({ tenant_id: 't1', exam_schedule_id: 's1', user_id: `u-${Date.now()}`, attempt_no: 1 });
-    await fn({ page, edge, chromium, url: examUrl(site.origin, token, edge.url), requests });
-  } finally {
-    await chromium.close();
-    await edge.close();
-  }
+    await fn({ page, edge, chromium, url, requests });
+  });
 }
 
 describe('exam page in Chromium with a fake camera', () => {

@@ -4,15 +4,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { THUMBNAIL_LIMITS, type ThumbnailsPolicy } from '@proctor/contracts';
+import { readImageHeader } from '@proctor/edge/thumbnails/imageHeader';
 import { freePort } from '@proctor/testkit';
-import { launchChromium } from '@proctor/testkit/browser';
 import { writeFakeCamera } from '@proctor/testkit/camera';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readImageHeader } from '../../edge/src/thumbnails/imageHeader.ts';
-import { acceptAndStart, examUrl, until } from '../test/examFlow.ts';
+import { acceptAndStart, until, withExamBrowser } from '../test/examFlow.ts';
 import { buildExamSite, type ExamSite, serveExamSite } from '../test/examSite.ts';
-import { type FakeEdge, fakeExamToken, startFakeEdge } from '../test/fakeEdge.ts';
+import type { FakeEdge } from '../test/fakeEdge.ts';
 
 const OUT = join(import.meta.dirname, '..', '..', 'test-output', 'client');
 let site: ExamSite;
@@ -57,31 +56,25 @@ async function runExam(
   opts: { video: string; thumbnails?: ThumbnailsPolicy; consentShot: string },
   fn: (ctx: { page: Page; edge: FakeEdge; seen: SeenRequest[] }) => Promise<void>,
 ) {
-  const edge = await startFakeEdge({ thumbnails: opts.thumbnails });
-  const chromium = await launchChromium({ fakeVideo: opts.video });
-  const seen: SeenRequest[] = [];
-  // Every request of every page and worker of this browser context, with its body as sent.
-  chromium.context.on('request', (r) =>
-    seen.push({
-      method: r.method(),
-      url: r.url(),
-      contentType: r.headers()['content-type'] ?? '',
-      body: r.postDataBuffer() ?? Buffer.alloc(0),
-    }),
-  );
-  try {
-    const page = await chromium.context.newPage();
-    const token = fakeExamToken({ tenant_id: 't1', exam_schedule_id: 's1', user_id: `u-${Date.now()}`, attempt_no: 1 });
-    await page.goto(examUrl(site.origin, token, edge.url));
+  const exam = { video: opts.video, edge: { thumbnails: opts.thumbnails } };
+  await withExamBrowser(site.origin, exam, async ({ chromium, edge, page, url }) => {
+    const seen: SeenRequest[] = [];
+    // Every request of every page and worker of this browser context, with its body as sent.
+    chromium.context.on('request', (r) =>
+      seen.push({
+        method: r.method(),
+        url: r.url(),
+        contentType: r.headers()['content-type'] ?? '',
+        body: r.postDataBuffer() ?? Buffer.alloc(0),
+      }),
+    );
+    await page.goto(url);
     await page.waitForSelector('#consent-accept:not([disabled])');
     await page.screenshot({ path: join(OUT, opts.consentShot), fullPage: true });
     await acceptAndStart(page);
     await page.waitForSelector('body[data-phase="calibrating"], body[data-phase="running"]', { timeout: 90_000 });
     await fn({ page, edge, seen });
-  } finally {
-    await chromium.close();
-    await edge.close();
-  }
+  });
 }
 
 describe('thumbnails privacy proof in Chromium', () => {

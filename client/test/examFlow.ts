@@ -1,8 +1,39 @@
 // Drives the candidate exam page in Chromium: launch by URL fragment, consent, wait for a status.
+import { type Chromium, launchChromium } from '@proctor/testkit/browser';
 import type { Page } from 'playwright-core';
+import { type FakeEdge, type FakeEdgeOptions, fakeExamToken, startFakeEdge } from './fakeEdge.ts';
 
 export function examUrl(site: string, token: string, edge: string): string {
   return `${site}/exam#token=${encodeURIComponent(token)}&edge=${encodeURIComponent(edge)}`;
+}
+
+/** What withExamBrowser hands its work: Chromium on a fake camera, a fake edge, a new page, a new candidate's URL. */
+export interface ExamBrowser {
+  chromium: Chromium;
+  edge: FakeEdge;
+  page: Page;
+  url: string;
+}
+
+/**
+ * Runs `work` in Chromium with `video` as its camera and a fresh fake edge (with `edge` options), on a new page and
+ * the exam URL at `site` of a candidate of its own; both are closed after, whatever happens.
+ */
+export async function withExamBrowser<T>(
+  site: string,
+  opts: { video: string; edge?: FakeEdgeOptions },
+  work: (b: ExamBrowser) => Promise<T>,
+): Promise<T> {
+  const edge = await startFakeEdge(opts.edge);
+  const chromium = await launchChromium({ fakeVideo: opts.video });
+  try {
+    const page = await chromium.context.newPage();
+    const token = fakeExamToken({ tenant_id: 't1', exam_schedule_id: 's1', user_id: `u-${Date.now()}`, attempt_no: 1 });
+    return await work({ chromium, edge, page, url: examUrl(site, token, edge.url) });
+  } finally {
+    await chromium.close();
+    await edge.close();
+  }
 }
 
 /** Consent, then past the setup check (preflight.browser.test.ts tests the check itself) to the exam. */

@@ -128,6 +128,17 @@ export const ResolvedSessionConfig = z.object({
 });
 export type ResolvedSessionConfig = z.infer<typeof ResolvedSessionConfig>;
 
+/** The config of a session no policy, claim or body touched: these thresholds with the defaults' opt-ins. */
+export function defaultSessionConfig(examConfig: ExamConfig): ResolvedSessionConfig {
+  return {
+    examConfig,
+    thumbnails: POLICY_DEFAULTS.thumbnails,
+    browserSignals: POLICY_DEFAULTS.browserSignals,
+    policyVersions: {},
+    tightenedByBody: [],
+  };
+}
+
 /** sessions/start answers the session and the config it runs with (on a resume: the config it started with). */
 export const SessionStartResponse = z.object({
   session: SessionView,

@@ -2,31 +2,18 @@
 // otherwise bad tokens are refused with 401; another tenant's ids answer 404 exactly like unknown ones; the
 // tenant never comes from the URL or body. Positive controls prove each request would succeed when allowed.
 import { type AnomalyEvent, receiptHead } from '@proctor/contracts';
-import type { RedisClient } from '@proctor/contracts/redis';
-import type { Issuer } from '@proctor/testkit';
 import { generateKeyPair } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ROUTES } from '../src/server/api/routes.ts';
 import { requiredRole } from '../src/server/auth/roles.ts';
 import { SESSION_COOKIE, sealSession } from '../src/server/auth/sessionCookie.ts';
-import {
-  type RunningDashboard,
-  rand,
-  seedAlert,
-  seedSession,
-  seedSnapshots,
-  seedThumbnail,
-  signIn,
-  startTestDashboard,
-  stopAll,
-  type TestDb,
-} from './harness.ts';
+import { rand, seedThumbnail, signIn, useTestDashboard } from './harness.ts';
 
 const PORT = 14402;
 const A = `tenant-a-${rand(3)}`;
 const B = `tenant-b-${rand(3)}`;
 
-let app: RunningDashboard, db: TestDb, issuer: Issuer, redis: RedisClient, prefix: string, env: Record<string, string>;
+const dash = useTestDashboard('dash', { port: PORT });
 
 const ids = { A: { schedule: 'exam-a', session: '', alert: '' }, B: { schedule: 'exam-b', session: '', alert: '' } };
 type Ids = (typeof ids)['A'];
@@ -85,7 +72,7 @@ async function call(
   headers: Record<string, string>,
 ): Promise<{ status: number; body: string; headers: Headers }> {
   const controller = new AbortController();
-  const res = await fetch(`${app.url}${c.path}`, {
+  const res = await fetch(`${dash.app.url}${c.path}`, {
     method: c.method,
     headers: { ...headers, ...(c.body !== undefined ? { 'content-type': 'application/json' } : {}) },
     body: typeof c.body === 'string' ? c.body : c.body ? JSON.stringify(c.body) : undefined,
@@ -110,25 +97,22 @@ async function readSome(res: Response): Promise<string> {
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 beforeAll(async () => {
-  ({ app, db, issuer, redis, prefix, env } = await startTestDashboard('dash', { port: PORT }));
   for (const [tenant, i] of [
     [A, ids.A],
     [B, ids.B],
   ] as const) {
-    i.session = await seedSession(db, { tenantId: tenant, scheduleId: i.schedule, userId: 'cand-1', risk: 50 });
+    i.session = await dash.seedSession({ tenantId: tenant, scheduleId: i.schedule, userId: 'cand-1', risk: 50 });
     const eventId = crypto.randomUUID();
     held[tenant === A ? 'A' : 'B'] = { eventId, timestamp: Date.now() - 20_000, confidence: 0.9, durationMillis: 3000 };
-    i.alert = await seedAlert(db, {
+    i.alert = await dash.seedAlert({
       tenantId: tenant,
       sessionId: i.session,
       evidence: [held[tenant === A ? 'A' : 'B']],
     });
     await seedThumbnail(tenant, i.session, eventId);
-    await seedSnapshots(db, tenant, i.session, [10, 50]);
+    await dash.seedSnapshots(tenant, i.session, [10, 50]);
   }
 }, 180_000);
-
-afterAll(() => stopAll({ app, db, redis, prefix }));
 
 describe('positive control: the owner is served on every route', () => {
   it.each(ROUTE_IDS)('%s → 2xx for its own tenant', async (route) => {
@@ -136,10 +120,13 @@ describe('positive control: the owner is served on every route', () => {
     const role = requiredRole(c.path);
     // A save starts from the stored version, so a retried test saves again instead of conflicting.
     if (c.method === 'POST' && c.path.endsWith('/policy')) {
-      const current = await call({ method: 'GET', path: c.path }, bearer(await issuer.proctor(A, 'admin-a', 'admin')));
+      const current = await call(
+        { method: 'GET', path: c.path },
+        bearer(await dash.issuer.proctor(A, 'admin-a', 'admin')),
+      );
       c.body = { policy: {}, expectedVersion: JSON.parse(current.body).version };
     }
-    const res = await call(c, bearer(await issuer.proctor(A, `${role}-a`, role)));
+    const res = await call(c, bearer(await dash.issuer.proctor(A, `${role}-a`, role)));
     expect(res.status, res.body).toBeGreaterThanOrEqual(200);
     expect(res.status, res.body).toBeLessThan(300);
   });
@@ -152,37 +139,40 @@ describe('refused tokens, on every route', () => {
     [
       'forged (signed by another key)',
       async () =>
-        bearer(await issuer.sign({ tenant_id: A, sub: 'x', role: 'admin' }, { key: (await otherKey).privateKey })),
+        bearer(await dash.issuer.sign({ tenant_id: A, sub: 'x', role: 'admin' }, { key: (await otherKey).privateKey })),
     ],
     [
       'expired',
       async () =>
         bearer(
-          await issuer.sign(
+          await dash.issuer.sign(
             { tenant_id: A, sub: 'x', role: 'proctor' },
             { expiresIn: Math.floor(Date.now() / 1000) - 120 },
           ),
         ),
     ],
-    ['wrong role (candidate)', async () => bearer(await issuer.sign({ tenant_id: A, sub: 'x', role: 'candidate' }))],
+    [
+      'wrong role (candidate)',
+      async () => bearer(await dash.issuer.sign({ tenant_id: A, sub: 'x', role: 'candidate' })),
+    ],
     [
       'an exam token (no role)',
       async () =>
-        bearer(await issuer.sign({ tenant_id: A, exam_schedule_id: 'exam-a', user_id: 'cand-1', attempt_no: 1 })),
+        bearer(await dash.issuer.sign({ tenant_id: A, exam_schedule_id: 'exam-a', user_id: 'cand-1', attempt_no: 1 })),
     ],
     [
       'wrong issuer',
       async () =>
-        bearer(await issuer.sign({ tenant_id: A, sub: 'x', role: 'proctor' }, { issuer: 'https://evil.test' })),
+        bearer(await dash.issuer.sign({ tenant_id: A, sub: 'x', role: 'proctor' }, { issuer: 'https://evil.test' })),
     ],
     [
       'wrong audience',
-      async () => bearer(await issuer.sign({ tenant_id: A, sub: 'x', role: 'proctor' }, { audience: 'edge' })),
+      async () => bearer(await dash.issuer.sign({ tenant_id: A, sub: 'x', role: 'proctor' }, { audience: 'edge' })),
     ],
     [
       'tampered payload (tenant swapped)',
       async () => {
-        const [h, , s] = (await issuer.proctor(B)).split('.');
+        const [h, , s] = (await dash.issuer.proctor(B)).split('.');
         const payload = Buffer.from(
           JSON.stringify({
             tenant_id: A,
@@ -209,15 +199,18 @@ describe('refused tokens, on every route', () => {
     [
       'cookie of a real session sealed with another secret',
       async () => {
-        const { cookie } = await signIn(app.url, await issuer.proctor(A));
+        const { cookie } = await signIn(dash.app.url, await dash.issuer.proctor(A));
         const id = cookie.slice(`${SESSION_COOKIE}=`.length).split('~')[0] as string;
         return { cookie: `${SESSION_COOKIE}=${sealSession(id, 'z'.repeat(40))}` };
       },
     ],
-    ['cookie holding a bare token (no seal)', async () => ({ cookie: `${SESSION_COOKIE}=${await issuer.proctor(A)}` })],
+    [
+      'cookie holding a bare token (no seal)',
+      async () => ({ cookie: `${SESSION_COOKIE}=${await dash.issuer.proctor(A)}` }),
+    ],
     [
       'cookie naming a session that does not exist (correctly sealed)',
-      async () => ({ cookie: `${SESSION_COOKIE}=${sealSession('A'.repeat(43), env.COOKIE_SECRET as string)}` }),
+      async () => ({ cookie: `${SESSION_COOKIE}=${sealSession('A'.repeat(43), dash.env.COOKIE_SECRET as string)}` }),
     ],
   ];
   for (const [name, headersFor] of cases) {
@@ -233,14 +226,14 @@ describe('refused tokens, on every route', () => {
 
 describe('another tenant’s ids', () => {
   it.each(ID_ROUTES)('%s with tenant A’s ids and tenant B’s token → 404', async (route) => {
-    const res = await call(CALLS[route](ids.A), bearer(await issuer.proctor(B)));
+    const res = await call(CALLS[route](ids.A), bearer(await dash.issuer.proctor(B)));
     expect(res.status, res.body).toBe(404);
     expect(JSON.parse(res.body).error.code).toBe('NOT_FOUND');
   });
 
   it.each(ID_ROUTES)('%s: A’s id for B reads exactly like an id that does not exist', async (route) => {
     const missing = { schedule: 'exam-none', session: 'f'.repeat(64), alert: 'e'.repeat(64) };
-    const tokenB = await issuer.proctor(B);
+    const tokenB = await dash.issuer.proctor(B);
     const [foreign, absent] = await Promise.all([
       call(CALLS[route](ids.A), bearer(tokenB)),
       call(CALLS[route](missing), bearer(tokenB)),
@@ -251,16 +244,16 @@ describe('another tenant’s ids', () => {
   });
 
   it('the same tenant-B cookie session gets 404 too (cookie path, not only bearer)', async () => {
-    const { cookie } = await signIn(app.url, await issuer.proctor(B));
+    const { cookie } = await signIn(dash.app.url, await dash.issuer.proctor(B));
     // Writes carry the dashboard's own Origin, as the browser sends it, so they reach the tenant check.
     for (const route of ID_ROUTES) {
-      const res = await call(CALLS[route](ids.A), { cookie, origin: app.url });
+      const res = await call(CALLS[route](ids.A), { cookie, origin: dash.app.url });
       expect(res.status, `${route}: ${res.body}`).toBe(404);
     }
   });
 
   it('lists (me, schedules) show only the token’s tenant, whatever the URL says', async () => {
-    const tokenB = await issuer.proctor(B);
+    const tokenB = await dash.issuer.proctor(B);
     const schedules = await call(
       { method: 'GET', path: `/api/schedules?tenant_id=${A}&tenantId=${A}` },
       bearer(tokenB),
@@ -274,7 +267,7 @@ describe('another tenant’s ids', () => {
   });
 
   it('a review naming a tenant in its body is refused, and A’s alert is untouched by B', async () => {
-    const tokenB = await issuer.proctor(B);
+    const tokenB = await dash.issuer.proctor(B);
     const withTenant = await call(
       {
         method: 'POST',
@@ -290,10 +283,10 @@ describe('another tenant’s ids', () => {
       bearer(tokenB),
     );
     expect(dismissForeign.status).toBe(404);
-    const [[row]] = (await db.pool.query('SELECT status FROM alerts WHERE alert_id = ?', [ids.A.alert])) as unknown as [
-      { status: string }[],
-    ];
-    const [[audit]] = (await db.pool.query('SELECT COUNT(*) AS n FROM audit_log WHERE actor = ?', [
+    const [[row]] = (await dash.db.pool.query('SELECT status FROM alerts WHERE alert_id = ?', [
+      ids.A.alert,
+    ])) as unknown as [{ status: string }[]];
+    const [[audit]] = (await dash.db.pool.query('SELECT COUNT(*) AS n FROM audit_log WHERE actor = ?', [
       `proctor-${B}`,
     ])) as unknown as [{ n: number }[]];
     expect(row?.status).not.toBe('dismissed');
@@ -303,13 +296,13 @@ describe('another tenant’s ids', () => {
 
 describe('cookie writes from another origin', () => {
   it('a cookie-authenticated review from another origin is refused with 403 and changes nothing', async () => {
-    const { cookie } = await signIn(app.url, await issuer.proctor(A));
+    const { cookie } = await signIn(dash.app.url, await dash.issuer.proctor(A));
     const res = await call(
       { method: 'POST', path: `/api/alerts/${ids.A.alert}/review`, body: { action: 'dismiss', note: 'csrf attempt' } },
       { cookie, origin: 'https://evil.test' },
     );
     expect(res.status).toBe(403);
-    const [[row]] = (await db.pool.query('SELECT COUNT(*) AS n FROM audit_log WHERE note = ?', [
+    const [[row]] = (await dash.db.pool.query('SELECT COUNT(*) AS n FROM audit_log WHERE note = ?', [
       'csrf attempt',
     ])) as unknown as [{ n: number }[]];
     expect(Number(row?.n)).toBe(0);
@@ -320,7 +313,7 @@ describe('validation and the API description', () => {
   it('a dismissal without a note says how to fix it', async () => {
     const res = await call(
       { method: 'POST', path: `/api/alerts/${ids.A.alert}/review`, body: { action: 'dismiss' } },
-      bearer(await issuer.proctor(A)),
+      bearer(await dash.issuer.proctor(A)),
     );
     expect(res.status).toBe(400);
     expect(JSON.parse(res.body).error.message).toMatch(/note: a dismissal needs a note/);
@@ -329,14 +322,14 @@ describe('validation and the API description', () => {
   it('an unknown filter value names the allowed ones', async () => {
     const res = await call(
       { method: 'GET', path: '/api/schedules/exam-a/sessions?rule=cheating' },
-      bearer(await issuer.proctor(A)),
+      bearer(await dash.issuer.proctor(A)),
     );
     expect(res.status).toBe(400);
     expect(JSON.parse(res.body).error.message).toMatch(/rule: .*look_away/);
   });
 
   it('openapi.json describes every route of the matrix', async () => {
-    const res = await fetch(`${app.url}/api/openapi.json`);
+    const res = await fetch(`${dash.app.url}/api/openapi.json`);
     const doc = await res.json();
     const ops = Object.values(doc.paths)
       .flatMap((p) => Object.values(p as Record<string, { operationId: string }>))
@@ -353,7 +346,7 @@ describe('sign-in hand-over from the platform', () => {
   const cookieOf = (res: Response) => res.headers.get('set-cookie') ?? '';
 
   it('a platform launch POSTs the token cross-site: a session cookie (HttpOnly, Secure, Lax, expiring with the token) and the requested page', async () => {
-    const { res, cookie } = await signIn(app.url, await issuer.proctor(A), '/schedules/exam-a');
+    const { res, cookie } = await signIn(dash.app.url, await dash.issuer.proctor(A), '/schedules/exam-a');
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/schedules/exam-a');
     const set = cookieOf(res);
@@ -366,7 +359,7 @@ describe('sign-in hand-over from the platform', () => {
     const maxAge = Number(/Max-Age=(\d+)/i.exec(set)?.[1]);
     expect(maxAge).toBeGreaterThan(3500);
     expect(maxAge).toBeLessThanOrEqual(3600);
-    const page = await fetch(`${app.url}/schedules/exam-a`, { headers: { cookie } });
+    const page = await fetch(`${dash.app.url}/schedules/exam-a`, { headers: { cookie } });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('cand-1');
   });
@@ -374,23 +367,23 @@ describe('sign-in hand-over from the platform', () => {
   it.each(['//evil.test/x', 'https://evil.test/', '/\\evil.test', '/%09/evil.test/phish', '/%2F/evil.test'])(
     'never redirects off-site after login (next=%s)',
     async (next) => {
-      const { res } = await signIn(app.url, await issuer.proctor(A), next);
+      const { res } = await signIn(dash.app.url, await dash.issuer.proctor(A), next);
       expect(res.status).toBe(303);
       expect(res.headers.get('location')).toBe('/');
     },
   );
 
   it('refuses an expired or wrong-role token at login with a reason and no cookie', async () => {
-    const expired = await issuer.sign(
+    const expired = await dash.issuer.sign(
       { tenant_id: A, sub: 'x', role: 'proctor' },
       { expiresIn: Math.floor(Date.now() / 1000) - 120 },
     );
-    const candidate = await issuer.sign({ tenant_id: A, sub: 'x', role: 'candidate' });
+    const candidate = await dash.issuer.sign({ tenant_id: A, sub: 'x', role: 'candidate' });
     for (const [token, reason] of [
       [expired, /expired/],
       [candidate, /role/],
     ] as const) {
-      const { res, cookie } = await signIn(app.url, token);
+      const { res, cookie } = await signIn(dash.app.url, token);
       expect(res.status).toBe(401);
       expect(cookie).toBe('');
       expect(await res.text()).toMatch(reason);
@@ -398,7 +391,7 @@ describe('sign-in hand-over from the platform', () => {
   });
 
   it('a page without a session redirects to sign-in, keeping where the proctor was going', async () => {
-    const res = await fetch(`${app.url}/schedules/exam-a?status=flagged`, { redirect: 'manual' });
+    const res = await fetch(`${dash.app.url}/schedules/exam-a?status=flagged`, { redirect: 'manual' });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe(
       `/login?reason=signin&next=${encodeURIComponent('/schedules/exam-a?status=flagged')}`,
@@ -434,7 +427,10 @@ describe('the receipt check', () => {
   }
   /** Posts A's receipt check; a string body is sent as it is (for malformed JSON). */
   const post = async (body: unknown) =>
-    call({ method: 'POST', path: `/api/sessions/${ids.A.session}/receipt`, body }, bearer(await issuer.proctor(A)));
+    call(
+      { method: 'POST', path: `/api/sessions/${ids.A.session}/receipt`, body },
+      bearer(await dash.issuer.proctor(A)),
+    );
 
   it('a whole exam’s receipt (over the 16 KiB default body limit) verifies when untouched', async () => {
     const body = await receiptWith(300);

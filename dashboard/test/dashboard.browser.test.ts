@@ -4,32 +4,16 @@
 // test-output/dashboard/.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RedisClient } from '@proctor/contracts/redis';
-import type { Issuer } from '@proctor/testkit';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DASHBOARD_DIR,
-  launchChromium,
-  launchInBrowser,
-  markLive,
-  type RunningDashboard,
-  rand,
-  seedAlert,
-  seedSession,
-  seedSnapshots,
-  startTestDashboard,
-  stopAll,
-  type TestDb,
-} from './harness.ts';
+import { launchChromium, launchInBrowser, rand, SHOTS, useTestDashboard } from './harness.ts';
 
 const PORT = 14403;
-const SHOTS = join(DASHBOARD_DIR, '..', 'test-output', 'dashboard');
 const A = `tenant-a-${rand(3)}`;
 const B = `tenant-b-${rand(3)}`;
 const SCHEDULE_A = 'algebra-final';
 
-let app: RunningDashboard, db: TestDb, issuer: Issuer, redis: RedisClient, prefix: string;
+const dash = useTestDashboard('dash-ui', { port: PORT });
 let browser: Browser;
 const sessionsA: Record<string, string> = {};
 let sessionB = '';
@@ -37,8 +21,8 @@ let sessionB = '';
 async function signIn(tenant: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
   const page = await context.newPage();
-  const token = await issuer.proctor(tenant);
-  await launchInBrowser(page, app.url, token);
+  const token = await dash.issuer.proctor(tenant);
+  await launchInBrowser(page, dash.app.url, token);
   // The launch lands on a clean URL of the dashboard.
   expect(new URL(page.url()).pathname).toBe('/');
   expect(page.url()).not.toContain('token=');
@@ -47,31 +31,29 @@ async function signIn(tenant: string): Promise<Page> {
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  ({ app, db, issuer, redis, prefix } = await startTestDashboard('dash-ui', { port: PORT }));
   for (const [user, risk] of [
     ['cand-low', 12],
     ['cand-high', 81],
     ['cand-mid', 47],
   ] as const) {
-    const id = await seedSession(db, { tenantId: A, scheduleId: SCHEDULE_A, userId: user, risk });
+    const id = await dash.seedSession({ tenantId: A, scheduleId: SCHEDULE_A, userId: user, risk });
     sessionsA[user] = id;
-    await markLive(redis, prefix, id);
+    await dash.markLive(id);
   }
-  await seedAlert(db, {
+  await dash.seedAlert({
     tenantId: A,
     sessionId: sessionsA['cand-high'] as string,
     rule: 'multi_person',
     severity: 'critical',
     explanation: 'A second face was visible for 12 s (confidence 0.93, threshold 0.8)',
   });
-  await seedSnapshots(db, A, sessionsA['cand-high'] as string, [0, 20, 45, 70, 81]);
-  sessionB = await seedSession(db, { tenantId: B, scheduleId: 'biology-midterm', userId: 'cand-b', risk: 30 });
+  await dash.seedSnapshots(A, sessionsA['cand-high'] as string, [0, 20, 45, 70, 81]);
+  sessionB = await dash.seedSession({ tenantId: B, scheduleId: 'biology-midterm', userId: 'cand-b', risk: 30 });
   browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {
   await browser?.close();
-  await stopAll({ app, db, redis, prefix });
 });
 
 describe('proctor dashboard in Chromium', () => {
@@ -102,14 +84,14 @@ describe('proctor dashboard in Chromium', () => {
     const target = sessionsA['cand-low'] as string;
     const started = Date.now();
     // The processor's sink: alert upsert by deterministic id, then the session's new risk score.
-    liveAlertId = await seedAlert(db, {
+    liveAlertId = await dash.seedAlert({
       tenantId: A,
       sessionId: target,
       rule: 'look_away',
       severity: 'high',
       explanation: '7.5 s looking away within 30 s (limit 5 s)',
     });
-    await db.pool.query('UPDATE sessions SET risk_score = 95 WHERE session_id = ?', [target]);
+    await dash.db.pool.query('UPDATE sessions SET risk_score = 95 WHERE session_id = ?', [target]);
     await pageA.locator(`.toast[data-alert-id="${liveAlertId}"]`).waitFor({ timeout: 5_000 });
     const toastMs = Date.now() - started;
     await expect
@@ -137,7 +119,7 @@ describe('proctor dashboard in Chromium', () => {
   });
 
   it('acknowledging the live alert persists it and shows it in the audit log', async () => {
-    await pageA.goto(`${app.url}/sessions/${sessionsA['cand-low']}`);
+    await pageA.goto(`${dash.app.url}/sessions/${sessionsA['cand-low']}`);
     const card = pageA.locator(`article[data-alert-id="${liveAlertId}"]`);
     expect(await card.locator('.why').innerText()).toContain('7.5 s looking away within 30 s');
     expect(await card.locator('dl').innerText()).toMatch(/Confidence\s+89%/);
@@ -153,13 +135,14 @@ describe('proctor dashboard in Chromium', () => {
       .toMatch(/^acknowledged Saved/);
     await expect.poll(() => pageA.locator('#audit-rows tr').count()).toBe(1);
 
-    const [[alertRow]] = (await db.pool.query('SELECT status FROM alerts WHERE alert_id = ?', [
+    const [[alertRow]] = (await dash.db.pool.query('SELECT status FROM alerts WHERE alert_id = ?', [
       liveAlertId,
     ])) as unknown as [{ status: string }[]];
     expect(alertRow?.status).toBe('acknowledged');
-    const [audit] = (await db.pool.query('SELECT actor, action, note, tenant_id FROM audit_log WHERE alert_id = ?', [
-      liveAlertId,
-    ])) as unknown as [{ actor: string; action: string; note: string; tenant_id: string }[]];
+    const [audit] = (await dash.db.pool.query(
+      'SELECT actor, action, note, tenant_id FROM audit_log WHERE alert_id = ?',
+      [liveAlertId],
+    )) as unknown as [{ actor: string; action: string; note: string; tenant_id: string }[]];
     expect(audit).toEqual([
       {
         actor: `proctor-${A}`,
@@ -185,10 +168,10 @@ describe('proctor dashboard in Chromium', () => {
     expect(await pageB.locator('tbody tr').allInnerTexts()).toEqual([expect.stringContaining('biology-midterm')]);
     expect(await pageB.content()).not.toContain(SCHEDULE_A);
 
-    const schedule = await pageB.goto(`${app.url}/schedules/${SCHEDULE_A}`);
+    const schedule = await pageB.goto(`${dash.app.url}/schedules/${SCHEDULE_A}`);
     expect(schedule?.status()).toBe(404);
     expect(await pageB.content()).not.toContain('cand-high');
-    const session = await pageB.goto(`${app.url}/sessions/${sessionsA['cand-high']}`);
+    const session = await pageB.goto(`${dash.app.url}/sessions/${sessionsA['cand-high']}`);
     expect(session?.status()).toBe(404);
     expect(await pageB.locator('main').innerText()).toContain('No such session');
     await pageB.screenshot({ path: join(SHOTS, '6-tenant-b-gets-404.png'), fullPage: true });

@@ -28,9 +28,13 @@ import {
   type TestDb,
 } from '@proctor/testkit';
 import { CHROMIUM_FLAGS } from '@proctor/testkit/browser';
+import type { TestEnv } from '@proctor/testkit/stack';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 export const DASHBOARD_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** Where the browser tests put their screenshots. */
+export const SHOTS = join(DASHBOARD_DIR, '..', 'test-output', 'dashboard');
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export const rand = (n = 6) => randomBytes(n).toString('hex');
@@ -277,6 +281,19 @@ export function launchPageHtml(appUrl: string, token: string, next = '/', autoSu
   );
 }
 
+/**
+ * The built site over a testEnv's database and Redis prefix (the ones its processor and edge use), so what they
+ * write shows on the dashboard. Builds first, then starts on `port` (a free one unless given).
+ */
+export async function startStackDashboard(stack: TestEnv, issuer: Issuer, port?: number): Promise<RunningDashboard> {
+  const outDir = buildDashboard();
+  return startDashboard({
+    outDir,
+    port: port ?? (await freePort()),
+    env: dashboardEnv(stack.db, issuer, stack.prefix),
+  });
+}
+
 /** One test file's dashboard: its own database, issuer, Redis prefix and built site on a free port. */
 export interface TestDashboard {
   app: RunningDashboard;
@@ -289,11 +306,13 @@ export interface TestDashboard {
   stop(): Promise<void>;
 }
 
+export interface TestDashboardOptions {
+  port?: number;
+  env?: Record<string, string>;
+}
+
 /** Starts a TestDashboard; `name` goes into the Redis prefix, `env` is laid over the usual environment. */
-export async function startTestDashboard(
-  name: string,
-  options: { port?: number; env?: Record<string, string> } = {},
-): Promise<TestDashboard> {
+export async function startTestDashboard(name: string, options: TestDashboardOptions = {}): Promise<TestDashboard> {
   const prefix = `test-${name}-${rand()}`;
   const redis = testRedis();
   const [db, issuer] = await Promise.all([createTestDb(), createIssuer()]);
@@ -309,7 +328,7 @@ export async function startTestDashboard(
 }
 
 /** Stops what a dashboard test file started and removes its data. */
-export async function stopAll(t: { app?: RunningDashboard; db?: TestDb; redis?: RedisClient; prefix?: string }) {
+async function stopAll(t: { app?: RunningDashboard; db?: TestDb; redis?: RedisClient; prefix?: string }) {
   await t.app?.stop();
   await t.db?.drop();
   if (t.redis && t.prefix) await cleanRedis(t.redis, t.prefix);
@@ -323,4 +342,62 @@ export async function launchInBrowser(page: Page, appUrl: string, token: string,
     page.waitForURL((u) => !u.href.startsWith('about:')),
     page.evaluate(() => document.forms[0]?.submit()),
   ]);
+}
+
+/** A test file's one dashboard, with the seeding bound to its database and Redis prefix. */
+export interface DashboardFixture extends Omit<TestDashboard, 'stop'> {
+  seedSession(s: SeedSession): Promise<string>;
+  seedAlert(a: SeedAlert): Promise<string>;
+  seedSnapshots(tenantId: string, sessionId: string, scores: number[]): Promise<void>;
+  markLive(sessionId: string, deadline?: number): Promise<void>;
+  /** A multi-person alert of a minute ago whose one evidence event has a stored thumbnail; returns its id. */
+  seedThumbnailAlert(t: { tenantId: string; sessionId: string; eventId: string }): Promise<string>;
+}
+
+/**
+ * The file's TestDashboard, started in a beforeAll registered here (so before the file's own, which may seed it) and
+ * stopped in an afterAll (after the file's own). Its fields are there once that beforeAll has run.
+ */
+export function useTestDashboard(name: string, options: TestDashboardOptions = {}): DashboardFixture {
+  let started: TestDashboard | undefined;
+  beforeAll(async () => {
+    started = await startTestDashboard(name, options);
+  }, 180_000);
+  afterAll(() => started?.stop());
+  const the = (): TestDashboard => {
+    if (!started) throw new Error(`the ${name} dashboard is read before its beforeAll started it`);
+    return started;
+  };
+  const fixture = {
+    seedSession: (s: SeedSession) => seedSession(the().db, s),
+    seedAlert: (a: SeedAlert) => seedAlert(the().db, a),
+    seedSnapshots: (tenantId: string, sessionId: string, scores: number[]) =>
+      seedSnapshots(the().db, tenantId, sessionId, scores),
+    markLive: (sessionId: string, deadline?: number) => markLive(the().redis, the().prefix, sessionId, deadline),
+    async seedThumbnailAlert({
+      tenantId,
+      sessionId,
+      eventId,
+    }: {
+      tenantId: string;
+      sessionId: string;
+      eventId: string;
+    }) {
+      const at = Date.now() - 60_000;
+      const evidence = [{ eventId, timestamp: at + 1000, confidence: 0.93 }];
+      const alertId = await seedAlert(the().db, {
+        tenantId,
+        sessionId,
+        rule: 'multi_person',
+        windowStart: at,
+        evidence,
+      });
+      await seedThumbnail(tenantId, sessionId, eventId);
+      return alertId;
+    },
+  } as DashboardFixture;
+  for (const key of ['app', 'db', 'issuer', 'redis', 'prefix', 'env'] as const) {
+    Object.defineProperty(fixture, key, { get: () => the()[key], enumerable: true });
+  }
+  return fixture;
 }

@@ -3,26 +3,14 @@
 // in Chromium shows it without a reload. Measured from the produce being acknowledged to the alert on screen.
 // (The edge is bypassed on purpose: see the dashboard report — the REST bridge's JSON-encoded keys are
 // dead-lettered by the processor as key_mismatch today.)
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { deriveSessionId, EXAM_CONFIG_DEFAULTS, type ProctorRecord } from '@proctor/contracts';
-import { createIssuer, type Issuer, type ProcessorChild, startProcessor } from '@proctor/testkit';
-import { produceRecords, type TestEnv, testEnv } from '@proctor/testkit/stack';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  buildDashboard,
-  DASHBOARD_DIR,
-  dashboardEnv,
-  launchChromium,
-  launchInBrowser,
-  type RunningDashboard,
-  rand,
-  startDashboard,
-} from './harness.ts';
+import { produceRecords } from '@proctor/testkit/stack';
+import { expect, it } from 'vitest';
+import { launchInBrowser, rand, SHOTS } from './harness.ts';
+import { useProcessorDashboard } from './processorDashboard.ts';
 
 const PORT = 14404;
-const SHOTS = join(DASHBOARD_DIR, '..', 'test-output', 'dashboard');
 const identity = {
   tenant_id: `tenant-live-${rand(3)}`,
   exam_schedule_id: 'chemistry-final',
@@ -30,30 +18,7 @@ const identity = {
   attempt_no: 1,
 };
 
-let stack: TestEnv;
-let processor: ProcessorChild;
-let app: RunningDashboard;
-let issuer: Issuer;
-let browser: Browser;
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  stack = await testEnv(3);
-  issuer = await createIssuer();
-  const outDir = buildDashboard();
-  [processor, app] = await Promise.all([
-    startProcessor(stack.env),
-    startDashboard({ outDir, port: PORT, env: dashboardEnv(stack.db, issuer, stack.prefix) }),
-  ]);
-  browser = await launchChromium();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await processor?.stop('SIGTERM');
-  await stack?.cleanup();
-});
+const live = useProcessorDashboard({ port: PORT });
 
 it('an alert raised by the running processor appears on the open dashboard within 2 s', async () => {
   const sessionId = await deriveSessionId(identity);
@@ -71,13 +36,13 @@ it('an alert raised by the running processor appears on the open dashboard withi
       startedAt,
     },
   };
-  await produceRecords(stack.producer, stack.topic, [started]);
+  await produceRecords(live.stack.producer, live.stack.topic, [started]);
 
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-  await launchInBrowser(page, app.url, await issuer.proctor(identity.tenant_id));
+  const page = await (await live.browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  await launchInBrowser(page, live.app.url, await live.issuer.proctor(identity.tenant_id));
   // The schedule exists once the processor has written the session row from session_started.
   await expect
-    .poll(async () => (await page.goto(`${app.url}/schedules/${identity.exam_schedule_id}`))?.status(), {
+    .poll(async () => (await page.goto(`${live.app.url}/schedules/${identity.exam_schedule_id}`))?.status(), {
       timeout: 15_000,
     })
     .toBe(200);
@@ -98,13 +63,13 @@ it('an alert raised by the running processor appears on the open dashboard withi
       details: { durationMillis: 3_000, direction: 'LEFT' },
     },
   }));
-  await produceRecords(stack.producer, stack.topic, events);
+  await produceRecords(live.stack.producer, live.stack.topic, events);
   const produced = Date.now();
 
   const toast = page.locator('.toast').filter({ hasText: 'Looking away' });
   await toast.waitFor({ timeout: 10_000 });
   const onScreenMs = Date.now() - produced;
-  const [[alert]] = (await stack.db.pool.query('SELECT explanation FROM alerts WHERE session_id = ?', [
+  const [[alert]] = (await live.stack.db.pool.query('SELECT explanation FROM alerts WHERE session_id = ?', [
     sessionId,
   ])) as unknown as [{ explanation: string }[]];
   console.log(`Kafka → processor → MySQL → dashboard: alert on screen ${onScreenMs} ms after the produce was acked`);

@@ -1,68 +1,27 @@
 // Tenant policy end to end in real Chromium: an admin edits a schedule's thresholds and a candidate's accommodation
 // in the dashboard; the candidate then starts at the real edge (workerd), which reads the published policy; the real
 // processor stores the session; a proctor sees the accommodation and its reason but cannot edit the policy.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createIssuer, freePort, type Issuer, type ProcessorChild, startProcessor } from '@proctor/testkit';
-import { candidate, type StartedEdge, startEdge } from '@proctor/testkit/edge';
-import { type TestEnv, testEnv, waitFor } from '@proctor/testkit/stack';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  buildDashboard,
-  DASHBOARD_DIR,
-  dashboardEnv,
-  launchChromium,
-  launchInBrowser,
-  type RunningDashboard,
-  rand,
-  startDashboard,
-} from './harness.ts';
+import { candidate } from '@proctor/testkit/edge';
+import { waitFor } from '@proctor/testkit/stack';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { launchInBrowser, rand, SHOTS } from './harness.ts';
+import { useProcessorDashboard } from './processorDashboard.ts';
 
-const SHOTS = join(DASHBOARD_DIR, '..', 'test-output', 'dashboard');
 const TENANT = `tenant-pol-${rand(3)}`;
 const SCHEDULE = 'physics-final';
 const USER = 'cand-acc';
 const REASON = 'Extra look-away time: dyslexia';
 
-let stack: TestEnv;
-let processor: ProcessorChild;
-let edge: StartedEdge;
-let app: RunningDashboard;
-let issuer: Issuer;
-let browser: Browser;
+const live = useProcessorDashboard({ withEdge: true });
 
 async function signIn(role: 'proctor' | 'admin'): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  const context = await live.browser.newContext({ viewport: { width: 1280, height: 1000 } });
   const page = await context.newPage();
-  await launchInBrowser(page, app.url, await issuer.proctor(TENANT, `${role}-1`, role));
+  await launchInBrowser(page, live.app.url, await live.issuer.proctor(TENANT, `${role}-1`, role));
   return page;
 }
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  stack = await testEnv(3);
-  issuer = await createIssuer();
-  const outDir = buildDashboard();
-  [processor, app, edge] = await Promise.all([
-    startProcessor(stack.env),
-    startDashboard({
-      outDir,
-      port: await freePort(),
-      env: dashboardEnv(stack.db, issuer, stack.prefix),
-    }),
-    startEdge({ env: { REDIS_KEY_PREFIX: stack.prefix, KAFKA_TOPIC: stack.topic } }),
-  ]);
-  browser = await launchChromium();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await edge?.stop();
-  await processor?.stop('SIGTERM');
-  await stack?.cleanup();
-});
 
 describe('policy in Chromium', () => {
   let sessionId = '';
@@ -70,7 +29,7 @@ describe('policy in Chromium', () => {
   it("an admin edits a schedule's thresholds and a candidate's accommodation", async () => {
     const page = await signIn('admin');
     // The schedule has no session yet: the admin names it on the tenant policy page.
-    await page.goto(`${app.url}/admin/policy`);
+    await page.goto(`${live.app.url}/admin/policy`);
     await page.fill('input[name="schedule"]', SCHEDULE);
     await page.click('text=Edit its policy');
     await page.waitForURL(`**/admin/schedules/${SCHEDULE}`);
@@ -86,7 +45,7 @@ describe('policy in Chromium', () => {
     expect(await page.inputValue('input[name="t.maxLookAwaySeconds"]')).toBe('4');
     expect(await page.inputValue('input[name="acc.0.reason"]')).toBe(REASON);
     await page.screenshot({ path: join(SHOTS, 'policy-admin-schedule.png'), fullPage: true });
-    await page.goto(`${app.url}/admin/audit`);
+    await page.goto(`${live.app.url}/admin/audit`);
     const row = await page.textContent('#policy-audit tbody tr');
     expect(row).toContain('admin-1');
     expect(row).toContain(`schedule ${SCHEDULE} policy v1`);
@@ -95,7 +54,7 @@ describe('policy in Chromium', () => {
   });
 
   it('the candidate starts at the edge with that policy, and the processor stores the accommodation', async () => {
-    const c = await candidate(edge.url, {
+    const c = await candidate(live.edge!.url, {
       tenant_id: TENANT,
       exam_schedule_id: SCHEDULE,
       user_id: USER,
@@ -110,21 +69,23 @@ describe('policy in Chromium', () => {
     expect(started.json.config.accommodation).toMatchObject({ source: 'schedule', reason: REASON });
     sessionId = c.sessionId;
     await waitFor('the processor to store the session', async () => {
-      const [rows] = await stack.db.pool.query('SELECT accommodation FROM sessions WHERE session_id = ?', [sessionId]);
+      const [rows] = await live.stack.db.pool.query('SELECT accommodation FROM sessions WHERE session_id = ?', [
+        sessionId,
+      ]);
       return (rows as unknown[]).length > 0;
     });
   });
 
   it('a proctor sees the accommodation and its reason on the session, but cannot edit it', async () => {
     const page = await signIn('proctor');
-    await page.goto(`${app.url}/sessions/${sessionId}`);
+    await page.goto(`${live.app.url}/sessions/${sessionId}`);
     await page.waitForSelector('#accommodation');
     expect(await page.textContent('[data-role="accommodation-reason"]')).toBe(REASON);
     expect(await page.textContent('#accommodation')).toContain('maxLookAwaySeconds = 12');
     expect(await page.locator('#accommodation input, #accommodation form').count()).toBe(0);
     await page.screenshot({ path: join(SHOTS, 'policy-proctor-session.png'), fullPage: true });
 
-    const editor = await page.goto(`${app.url}/admin/schedules/${SCHEDULE}`);
+    const editor = await page.goto(`${live.app.url}/admin/schedules/${SCHEDULE}`);
     expect(editor?.status()).toBe(403);
     expect(await page.locator('input[name="acc.0.reason"]').count()).toBe(0);
     // Not through the API from the proctor's own signed-in page either (same origin, cookie session).
@@ -137,7 +98,9 @@ describe('policy in Chromium', () => {
       return res.status;
     }, SCHEDULE);
     expect(status).toBe(403);
-    const [rows] = await stack.db.pool.query('SELECT version FROM policies WHERE exam_schedule_id = ?', [SCHEDULE]);
+    const [rows] = await live.stack.db.pool.query('SELECT version FROM policies WHERE exam_schedule_id = ?', [
+      SCHEDULE,
+    ]);
     expect(rows).toEqual([{ version: 1 }]);
     await page.context().close();
   });

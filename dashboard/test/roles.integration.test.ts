@@ -3,35 +3,23 @@
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { PublishedPolicy, tenantPolicyKey } from '@proctor/contracts';
-import type { RedisClient } from '@proctor/contracts/redis';
-import type { Issuer } from '@proctor/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../src/server/api/routes.ts';
-import {
-  DASHBOARD_DIR,
-  type RunningDashboard,
-  rand,
-  seedAlert,
-  seedSession,
-  seedThumbnail,
-  startTestDashboard,
-  stopAll,
-  type TestDb,
-} from './harness.ts';
+import { DASHBOARD_DIR, rand, useTestDashboard } from './harness.ts';
 
 const T = `tenant-r-${rand(3)}`;
 const ids = { schedule: 'exam-r', session: '', alert: '' };
 
-let app: RunningDashboard, db: TestDb, issuer: Issuer, redis: RedisClient, prefix: string;
+const dash = useTestDashboard('roles');
 
 type Role = 'proctor' | 'admin';
-const token = (role: Role) => issuer.proctor(T, `${role}-1`, role);
+const token = (role: Role) => dash.issuer.proctor(T, `${role}-1`, role);
 
 async function call(role: Role | null, method: string, path: string, body?: unknown) {
   const headers: Record<string, string> = role ? { authorization: `Bearer ${await token(role)}` } : {};
   if (body !== undefined) headers['content-type'] = 'application/json';
   const controller = new AbortController();
-  const res = await fetch(`${app.url}${path}`, {
+  const res = await fetch(`${dash.app.url}${path}`, {
     method,
     headers,
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -86,21 +74,10 @@ async function request(role: Role, id: keyof typeof ROUTES) {
 }
 
 beforeAll(async () => {
-  ({ app, db, issuer, redis, prefix } = await startTestDashboard('roles'));
-  ids.session = await seedSession(db, { tenantId: T, scheduleId: ids.schedule, userId: 'cand-1', risk: 40 });
+  ids.session = await dash.seedSession({ tenantId: T, scheduleId: ids.schedule, userId: 'cand-1', risk: 40 });
   // The alert illustrated by a thumbnail, so the thumbnail route has something to serve to an allowed role.
-  const at = Date.now() - 60_000;
-  ids.alert = await seedAlert(db, {
-    tenantId: T,
-    sessionId: ids.session,
-    rule: 'multi_person',
-    windowStart: at,
-    evidence: [{ eventId: 'evt-roles-1', timestamp: at + 1000, confidence: 0.93 }],
-  });
-  await seedThumbnail(T, ids.session, 'evt-roles-1');
+  ids.alert = await dash.seedThumbnailAlert({ tenantId: T, sessionId: ids.session, eventId: 'evt-roles-1' });
 }, 180_000);
-
-afterAll(() => stopAll({ app, db, redis, prefix }));
 
 describe('role matrix: every page', () => {
   it('covers every page file', () => {
@@ -149,7 +126,9 @@ describe('the admin edits policy', () => {
     expect(saved.status, saved.text).toBe(200);
     expect(saved.json()).toEqual({ version: before.version + 1, published: true });
 
-    const published = PublishedPolicy.parse(JSON.parse((await redis.get(tenantPolicyKey(T, prefix))) ?? 'null'));
+    const published = PublishedPolicy.parse(
+      JSON.parse((await dash.redis.get(tenantPolicyKey(T, dash.prefix))) ?? 'null'),
+    );
     expect(published.version).toBe(before.version + 1);
     expect(published.policy).toMatchObject({ retentionDays: 14, thumbnails: { enabled: true, maxPerHour: 6 } });
 
@@ -186,9 +165,9 @@ describe('the admin edits policy', () => {
       expectedVersion: 0,
     });
     expect(res.status).toBe(403);
-    const [rows] = await db.pool.query("SELECT * FROM policies WHERE exam_schedule_id = 'proctor-try'");
+    const [rows] = await dash.db.pool.query("SELECT * FROM policies WHERE exam_schedule_id = 'proctor-try'");
     expect(rows).toEqual([]);
-    expect(await redis.exists(`${prefix}:{policy:${T}}:v1:schedule:proctor-try`)).toBe(0);
+    expect(await dash.redis.exists(`${dash.prefix}:{policy:${T}}:v1:schedule:proctor-try`)).toBe(0);
   });
 
   it('records an erasure request with a tombstone that does not name the candidate', async () => {

@@ -7,29 +7,16 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import type { RedisClient } from '@proctor/contracts/redis';
-import type { Issuer } from '@proctor/testkit';
 import { CHROMIUM_FLAGS } from '@proctor/testkit/browser';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../src/server/auth/sessionCookie.ts';
-import {
-  launchPageHtml,
-  markLive,
-  type RunningDashboard,
-  rand,
-  seedAlert,
-  seedSession,
-  seedSnapshots,
-  startTestDashboard,
-  stopAll,
-  type TestDb,
-} from './harness.ts';
+import { launchPageHtml, rand, useTestDashboard } from './harness.ts';
 
 const T = `tenant-sb-${rand(3)}`;
 const SCHEDULE = 'exam-sb';
 
-let app: RunningDashboard, db: TestDb, issuer: Issuer, redis: RedisClient, prefix: string;
+const dash = useTestDashboard('dash-secb');
 let sessionId = '';
 let platform: Server;
 let platformUrl = '';
@@ -37,15 +24,14 @@ let platformUrl = '';
 let launch = { token: '', next: '/' };
 
 beforeAll(async () => {
-  ({ app, db, issuer, redis, prefix } = await startTestDashboard('dash-secb'));
-  sessionId = await seedSession(db, { tenantId: T, scheduleId: SCHEDULE, userId: 'cand-sb', risk: 64 });
-  await markLive(redis, prefix, sessionId);
-  await seedAlert(db, { tenantId: T, sessionId, rule: 'multi_person', severity: 'critical' });
-  await seedSnapshots(db, T, sessionId, [10, 30, 64]);
+  sessionId = await dash.seedSession({ tenantId: T, scheduleId: SCHEDULE, userId: 'cand-sb', risk: 64 });
+  await dash.markLive(sessionId);
+  await dash.seedAlert({ tenantId: T, sessionId, rule: 'multi_person', severity: 'critical' });
+  await dash.seedSnapshots(T, sessionId, [10, 30, 64]);
   // The exam platform: another origin whose launch page POSTs the token to /login, as an LTI launch does.
   platform = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(launchPageHtml(app.url, launch.token, launch.next, true));
+    res.end(launchPageHtml(dash.app.url, launch.token, launch.next, true));
   });
   await new Promise<void>((resolve) => platform.listen(0, '127.0.0.1', resolve));
   platformUrl = `http://127.0.0.1:${(platform.address() as AddressInfo).port}/launch`;
@@ -53,7 +39,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((resolve) => platform?.close(resolve));
-  await stopAll({ app, db, redis, prefix });
 });
 
 /** A browser with its own profile on disk, so its History database can be read afterwards. */
@@ -82,15 +67,15 @@ async function withProfile<T>(
 async function launchFromPlatform(page: Page, token: string, next = '/'): Promise<void> {
   launch = { token, next };
   await page.goto(platformUrl);
-  await page.waitForURL((u) => u.href.startsWith(app.url) && u.pathname !== '/login');
+  await page.waitForURL((u) => u.href.startsWith(dash.app.url) && u.pathname !== '/login');
 }
 
 const sessionCookie = async (context: BrowserContext) =>
-  (await context.cookies(app.url)).find((c) => c.name === SESSION_COOKIE);
+  (await context.cookies(dash.app.url)).find((c) => c.name === SESSION_COOKIE);
 
 describe('sign-in without a token in any URL', () => {
   it('a platform launch signs in and no URL in the browser history holds the token', async () => {
-    const token = await issuer.proctor(T);
+    const token = await dash.issuer.proctor(T);
     const { result, history } = await withProfile(async (context, page) => {
       await launchFromPlatform(page, token, `/schedules/${SCHEDULE}`);
       await expect.poll(() => page.locator('#session-rows a.row-link').allInnerTexts()).toEqual(['cand-sb']);
@@ -98,14 +83,14 @@ describe('sign-in without a token in any URL', () => {
     });
     expect(new URL(result.url).pathname).toBe(`/schedules/${SCHEDULE}`);
     expect(result.cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Lax', path: '/' });
-    expect(history.some((u) => u.startsWith(app.url))).toBe(true); // the database did record the visit
+    expect(history.some((u) => u.startsWith(dash.app.url))).toBe(true); // the database did record the visit
     const signature = token.split('.')[2] as string;
     expect(history.filter((u) => u.includes(signature) || u.includes('token='))).toEqual([]);
   });
 
   it('an old token link signs nobody in, says how to sign in, and takes the token out of the address', async () => {
     const { result } = await withProfile(async (context, page) => {
-      const res = await page.goto(`${app.url}/login?token=${await issuer.proctor(T)}&next=/`);
+      const res = await page.goto(`${dash.app.url}/login?token=${await dash.issuer.proctor(T)}&next=/`);
       await page.waitForFunction(() => !location.search.includes('token='));
       return {
         status: res?.status(),
@@ -124,10 +109,10 @@ describe('sign-in without a token in any URL', () => {
     'next=%s after login stays on the dashboard',
     async (next) => {
       const { result } = await withProfile(async (_context, page) => {
-        await launchFromPlatform(page, await issuer.proctor(T), next);
+        await launchFromPlatform(page, await dash.issuer.proctor(T), next);
         return page.url();
       });
-      expect(new URL(result).origin).toBe(app.url);
+      expect(new URL(result).origin).toBe(dash.app.url);
       expect(new URL(result).pathname).toBe('/');
     },
   );
@@ -146,10 +131,10 @@ describe('cookies and sessions in the browser', () => {
 
   it('a bad session cookie is really deleted (same attributes as set)', async () => {
     const { result } = await withProfile(async (context, page) => {
-      await page.goto(`${app.url}/login`);
+      await page.goto(`${dash.app.url}/login`);
       await plantCookie(page, 'garbage~x');
       const planted = await sessionCookie(context);
-      await page.goto(`${app.url}/schedules/${SCHEDULE}`);
+      await page.goto(`${dash.app.url}/schedules/${SCHEDULE}`);
       return { planted, path: new URL(page.url()).pathname, cookie: await sessionCookie(context) };
     });
     expect(result.planted?.value).toBe('garbage~x');
@@ -159,7 +144,7 @@ describe('cookies and sessions in the browser', () => {
 
   it('sign-out ends the session: the cookie goes, the old cookie is refused, and going back shows nothing', async () => {
     const { result } = await withProfile(async (context, page) => {
-      await launchFromPlatform(page, await issuer.proctor(T), `/schedules/${SCHEDULE}`);
+      await launchFromPlatform(page, await dash.issuer.proctor(T), `/schedules/${SCHEDULE}`);
       const before = await sessionCookie(context);
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.waitForURL((u) => u.pathname === '/login', { timeout: 10_000 });
@@ -168,9 +153,9 @@ describe('cookies and sessions in the browser', () => {
       await page.goBack();
       const back = { path: new URL(page.url()).pathname, text: await page.locator('body').innerText() };
       // The old cookie, put back, names a session that no longer exists.
-      await page.goto(`${app.url}/login`);
+      await page.goto(`${dash.app.url}/login`);
       await plantCookie(page, before?.value ?? '');
-      await page.goto(`${app.url}/schedules/${SCHEDULE}`);
+      await page.goto(`${dash.app.url}/schedules/${SCHEDULE}`);
       return { before, after, signedOut, back, replayed: new URL(page.url()).pathname };
     });
     expect(result.before).toBeDefined();
@@ -196,19 +181,19 @@ describe('content security policy', () => {
         if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
       });
       const csp: string[] = [];
-      await page.goto(`${app.url}/login`);
+      await page.goto(`${dash.app.url}/login`);
       csp.push((await page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? [])).join('\n'));
-      await launchFromPlatform(page, await issuer.proctor(T));
+      await launchFromPlatform(page, await dash.issuer.proctor(T));
       for (const path of ['/', `/schedules/${SCHEDULE}`, `/sessions/${sessionId}`]) {
-        const res = await page.goto(`${app.url}${path}`);
+        const res = await page.goto(`${dash.app.url}${path}`);
         expect(res?.headers()['content-security-policy']).toMatch(/script-src 'self' 'sha256-/);
         await page.waitForLoadState('networkidle');
         csp.push((await page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? [])).join('\n'));
       }
       // The pages really ran their scripts: the live list connected and the risk chart drew.
-      await page.goto(`${app.url}/schedules/${SCHEDULE}`);
+      await page.goto(`${dash.app.url}/schedules/${SCHEDULE}`);
       await expect.poll(() => page.locator('#live').getAttribute('data-state')).toBe('live');
-      await page.goto(`${app.url}/sessions/${sessionId}`);
+      await page.goto(`${dash.app.url}/sessions/${sessionId}`);
       await expect.poll(() => page.locator('canvas').count()).toBeGreaterThan(0);
       return { violations, csp: csp.filter(Boolean) };
     });

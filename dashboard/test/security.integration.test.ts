@@ -2,39 +2,25 @@
 // no open redirect or 5xx from login input, body limits before reading, ASCII WWW-Authenticate, server-side
 // sessions (logout, SSE streams, stream cap, cross-site logout), cookie deletion, and the security headers.
 import { request as httpRequest } from 'node:http';
-import type { RedisClient } from '@proctor/contracts/redis';
-import type { Issuer } from '@proctor/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE, sealSession } from '../src/server/auth/sessionCookie.ts';
 import { sessionKey } from '../src/server/auth/sessionStore.ts';
-import {
-  type RunningDashboard,
-  rand,
-  seedAlert,
-  seedSession,
-  signIn,
-  startTestDashboard,
-  stopAll,
-  type TestDb,
-} from './harness.ts';
+import { rand, signIn, useTestDashboard } from './harness.ts';
 
 const T = `tenant-s-${rand(3)}`;
 const SCHEDULE = 'exam-s';
 const PLATFORM = 'https://lms.example.edu';
 
-let app: RunningDashboard, db: TestDb, issuer: Issuer, redis: RedisClient, prefix: string, env: Record<string, string>;
+const dash = useTestDashboard('dash-sec', {
+  env: { PLATFORM_ORIGINS: PLATFORM, MAX_STREAMS_PER_PROCTOR: '2', SESSION_CHECK_MS: '300' },
+});
 
 let alertId = '';
 
 beforeAll(async () => {
-  ({ app, db, issuer, redis, prefix, env } = await startTestDashboard('dash-sec', {
-    env: { PLATFORM_ORIGINS: PLATFORM, MAX_STREAMS_PER_PROCTOR: '2', SESSION_CHECK_MS: '300' },
-  }));
-  const session = await seedSession(db, { tenantId: T, scheduleId: SCHEDULE, userId: 'cand-s', risk: 40 });
-  alertId = await seedAlert(db, { tenantId: T, sessionId: session });
+  const session = await dash.seedSession({ tenantId: T, scheduleId: SCHEDULE, userId: 'cand-s', risk: 40 });
+  alertId = await dash.seedAlert({ tenantId: T, sessionId: session });
 }, 180_000);
-
-afterAll(() => stopAll({ app, db, redis, prefix }));
 
 const form = (fields: Record<string, string>) => ({
   method: 'POST',
@@ -58,7 +44,7 @@ async function streamEnds(res: Response, ms: number): Promise<'ended' | 'open'> 
 
 describe('no token in any URL', () => {
   it('GET /login?token= does not sign in, and says how to', async () => {
-    const res = await fetch(`${app.url}/login?token=${await issuer.proctor(T)}`, { redirect: 'manual' });
+    const res = await fetch(`${dash.app.url}/login?token=${await dash.issuer.proctor(T)}`, { redirect: 'manual' });
     expect(res.status).toBe(400);
     expect(setCookieOf(res)).not.toContain(SESSION_COOKIE);
     expect(await res.text()).toContain('POST to /login');
@@ -80,21 +66,21 @@ describe('next after login, and any login input', () => {
     `/${'a'.repeat(5000)}`,
   ];
   it.each(hostile.map((n) => [n.slice(0, 40), n]))('POST next=%j redirects to / on this site', async (_name, next) => {
-    const res = await fetch(`${app.url}/login`, form({ token: await issuer.proctor(T), next }));
+    const res = await fetch(`${dash.app.url}/login`, form({ token: await dash.issuer.proctor(T), next }));
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/');
   });
 
   it('keeps a plain same-origin next', async () => {
     const res = await fetch(
-      `${app.url}/login`,
-      form({ token: await issuer.proctor(T), next: `/schedules/${SCHEDULE}` }),
+      `${dash.app.url}/login`,
+      form({ token: await dash.issuer.proctor(T), next: `/schedules/${SCHEDULE}` }),
     );
     expect(res.headers.get('location')).toBe(`/schedules/${SCHEDULE}`);
   });
 
   it('answers no input with a 5xx: query strings, bodies, types and methods', async () => {
-    const token = await issuer.proctor(T);
+    const token = await dash.issuer.proctor(T);
     const attempts: [string, RequestInit][] = [
       ...hostile.map((n): [string, RequestInit] => [`/login?next=${encodeURIComponent(n)}&reason=%00`, {}]),
       ['/login?token=%ZZ&next=%ZZ', {}],
@@ -109,7 +95,7 @@ describe('next after login, and any login input', () => {
       ['/login', { method: 'DELETE' }],
     ];
     for (const [path, init] of attempts) {
-      const res = await fetch(`${app.url}${path}`, { redirect: 'manual', ...init });
+      const res = await fetch(`${dash.app.url}${path}`, { redirect: 'manual', ...init });
       expect(res.status, `${init.method ?? 'GET'} ${path.slice(0, 60)}`).toBeLessThan(500);
     }
   });
@@ -118,7 +104,7 @@ describe('next after login, and any login input', () => {
 /** Sends headers declaring `declared` bytes and only a few of them: a server that waits for the body never answers. */
 function declareLargeBody(path: string, declared: number, headers: Record<string, string> = {}) {
   return new Promise<number>((resolve, reject) => {
-    const url = new URL(path, app.url);
+    const url = new URL(path, dash.app.url);
     const req = httpRequest(url, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(declared), ...headers },
@@ -149,7 +135,7 @@ async function chunkedBody(path: string, size: number, headers: Record<string, s
       controller.enqueue(chunk);
     },
   });
-  const res = await fetch(`${app.url}${path}`, {
+  const res = await fetch(`${dash.app.url}${path}`, {
     method: 'POST',
     headers,
     body,
@@ -161,22 +147,24 @@ async function chunkedBody(path: string, size: number, headers: Record<string, s
 
 describe('body limits', () => {
   it('answers a 50 MB login, review or other POST with 413 from its Content-Length, before the body arrives', async () => {
-    const { cookie } = await signIn(app.url, await issuer.proctor(T));
+    const { cookie } = await signIn(dash.app.url, await dash.issuer.proctor(T));
     expect(await declareLargeBody('/login', 50_000_000)).toBe(413);
-    expect(await declareLargeBody(`/api/alerts/${alertId}/review`, 50_000_000, { cookie, origin: app.url })).toBe(413);
-    expect(await declareLargeBody('/api/me', 50_000_000, { cookie, origin: app.url })).toBe(413);
-    expect(await declareLargeBody('/logout', 50_000_000, { origin: app.url })).toBe(413);
+    expect(await declareLargeBody(`/api/alerts/${alertId}/review`, 50_000_000, { cookie, origin: dash.app.url })).toBe(
+      413,
+    );
+    expect(await declareLargeBody('/api/me', 50_000_000, { cookie, origin: dash.app.url })).toBe(413);
+    expect(await declareLargeBody('/logout', 50_000_000, { origin: dash.app.url })).toBe(413);
   });
 
   it('stops reading a chunked body at the limit (login and review)', async () => {
     const login = await chunkedBody('/login', 8_000_000, { 'content-type': 'application/x-www-form-urlencoded' });
     expect(login.status).toBe(413);
     expect(login.sent).toBeLessThan(8_000_000);
-    const { cookie } = await signIn(app.url, await issuer.proctor(T));
+    const { cookie } = await signIn(dash.app.url, await dash.issuer.proctor(T));
     const review = await chunkedBody(`/api/alerts/${alertId}/review`, 8_000_000, {
       'content-type': 'application/json',
       cookie,
-      origin: app.url,
+      origin: dash.app.url,
     });
     expect(review.status).toBe(413);
     expect(review.sent).toBeLessThan(8_000_000);
@@ -189,12 +177,12 @@ describe('refused tokens', () => {
     ['a sub that is not a string', { tenant_id: T, sub: 42, role: 'proctor' }],
     ['a role that is not one', { tenant_id: T, sub: 'p', role: 'root' }],
   ])('%s: 401 with an ASCII-only WWW-Authenticate, on the API and at login', async (_name, claims) => {
-    const token = await issuer.sign(claims);
-    const api = await fetch(`${app.url}/api/me`, { headers: { authorization: `Bearer ${token}` } });
+    const token = await dash.issuer.sign(claims);
+    const api = await fetch(`${dash.app.url}/api/me`, { headers: { authorization: `Bearer ${token}` } });
     expect(api.status).toBe(401);
     expect(api.headers.get('www-authenticate')).toMatch(/^Bearer realm="proctor-dashboard", error="invalid_token"/);
     expect(api.headers.get('www-authenticate')).toMatch(/^[\x20-\x7E]+$/);
-    const login = await fetch(`${app.url}/login`, form({ token }));
+    const login = await fetch(`${dash.app.url}/login`, form({ token }));
     expect(login.status).toBe(401);
   });
 });
@@ -202,35 +190,35 @@ describe('refused tokens', () => {
 describe('server-side sessions', () => {
   it('lives in Redis with the token’s lifetime; logout deletes it, and the old cookie is refused', async () => {
     const { cookie } = await signIn(
-      app.url,
-      await issuer.sign({ tenant_id: T, sub: 'p-ttl', role: 'proctor' }, { expiresIn: '20m' }),
+      dash.app.url,
+      await dash.issuer.sign({ tenant_id: T, sub: 'p-ttl', role: 'proctor' }, { expiresIn: '20m' }),
     );
     const id = cookie.slice(`${SESSION_COOKIE}=`.length).split('~')[0] as string;
-    const ttl = await redis.pttl(sessionKey(prefix, id));
+    const ttl = await dash.redis.pttl(sessionKey(dash.prefix, id));
     expect(ttl).toBeGreaterThan(19 * 60_000);
     expect(ttl).toBeLessThanOrEqual(20 * 60_000);
-    expect((await fetch(`${app.url}/api/me`, { headers: { cookie } })).status).toBe(200);
+    expect((await fetch(`${dash.app.url}/api/me`, { headers: { cookie } })).status).toBe(200);
 
-    const out = await fetch(`${app.url}/logout`, {
+    const out = await fetch(`${dash.app.url}/logout`, {
       method: 'POST',
       redirect: 'manual',
-      headers: { cookie, origin: app.url },
+      headers: { cookie, origin: dash.app.url },
     });
     expect(out.status).toBe(303);
-    expect(await redis.exists(sessionKey(prefix, id))).toBe(0);
+    expect(await dash.redis.exists(sessionKey(dash.prefix, id))).toBe(0);
     // Replaying the old cookie: the API refuses it, a page sends the proctor to sign in.
-    expect((await fetch(`${app.url}/api/me`, { headers: { cookie } })).status).toBe(401);
-    const page = await fetch(`${app.url}/`, { headers: { cookie }, redirect: 'manual' });
+    expect((await fetch(`${dash.app.url}/api/me`, { headers: { cookie } })).status).toBe(401);
+    const page = await fetch(`${dash.app.url}/`, { headers: { cookie }, redirect: 'manual' });
     expect(page.status).toBe(303);
     expect(page.headers.get('location')).toMatch(/^\/login\?reason=invalid/);
   });
 
   it('logout deletes the cookie with the attributes it was set with', async () => {
-    const { cookie } = await signIn(app.url, await issuer.proctor(T));
-    const out = await fetch(`${app.url}/logout`, {
+    const { cookie } = await signIn(dash.app.url, await dash.issuer.proctor(T));
+    const out = await fetch(`${dash.app.url}/logout`, {
       method: 'POST',
       redirect: 'manual',
-      headers: { cookie, origin: app.url },
+      headers: { cookie, origin: dash.app.url },
     });
     const deletion = setCookieOf(out);
     expect(deletion).toMatch(/^__Host-proctor_session=[^;]*;/);
@@ -247,7 +235,10 @@ describe('server-side sessions', () => {
   });
 
   it('a bad cookie is deleted with Secure and Path=/ (the browser ignores a __Host- deletion without them)', async () => {
-    const page = await fetch(`${app.url}/`, { headers: { cookie: `${SESSION_COOKIE}=garbage~x` }, redirect: 'manual' });
+    const page = await fetch(`${dash.app.url}/`, {
+      headers: { cookie: `${SESSION_COOKIE}=garbage~x` },
+      redirect: 'manual',
+    });
     expect(page.status).toBe(303);
     const deletion = setCookieOf(page);
     expect(deletion).toMatch(/^__Host-proctor_session=[^;]*;/);
@@ -256,14 +247,14 @@ describe('server-side sessions', () => {
   });
 
   it('refuses a cross-site logout (and the session survives it)', async () => {
-    const { cookie } = await signIn(app.url, await issuer.proctor(T));
+    const { cookie } = await signIn(dash.app.url, await dash.issuer.proctor(T));
     const attempts: Record<string, string>[] = [
       { origin: 'https://evil.example' },
       { 'sec-fetch-site': 'cross-site' },
       {},
     ];
     for (const headers of attempts) {
-      const res = await fetch(`${app.url}/logout`, {
+      const res = await fetch(`${dash.app.url}/logout`, {
         method: 'POST',
         redirect: 'manual',
         headers: { cookie, ...headers },
@@ -271,22 +262,29 @@ describe('server-side sessions', () => {
       expect(res.status).toBe(403);
       expect(setCookieOf(res)).toBe('');
     }
-    expect((await fetch(`${app.url}/api/me`, { headers: { cookie } })).status).toBe(200);
+    expect((await fetch(`${dash.app.url}/api/me`, { headers: { cookie } })).status).toBe(200);
   });
 
   it('ends an open SSE stream when its session is logged out', async () => {
-    const { cookie } = await signIn(app.url, await issuer.sign({ tenant_id: T, sub: 'p-sse', role: 'proctor' }));
-    const stream = await fetch(`${app.url}/api/schedules/${SCHEDULE}/stream`, { headers: { cookie } });
+    const { cookie } = await signIn(
+      dash.app.url,
+      await dash.issuer.sign({ tenant_id: T, sub: 'p-sse', role: 'proctor' }),
+    );
+    const stream = await fetch(`${dash.app.url}/api/schedules/${SCHEDULE}/stream`, { headers: { cookie } });
     expect(stream.status).toBe(200);
     const ended = streamEnds(stream, 8_000);
-    await fetch(`${app.url}/logout`, { method: 'POST', redirect: 'manual', headers: { cookie, origin: app.url } });
+    await fetch(`${dash.app.url}/logout`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie, origin: dash.app.url },
+    });
     expect(await ended).toBe('ended');
   });
 
   it('caps the live streams one proctor holds open, and frees a place when one closes', async () => {
-    const token = await issuer.sign({ tenant_id: T, sub: 'p-cap', role: 'proctor' });
+    const token = await dash.issuer.sign({ tenant_id: T, sub: 'p-cap', role: 'proctor' });
     const open = () =>
-      fetch(`${app.url}/api/schedules/${SCHEDULE}/stream`, { headers: { authorization: `Bearer ${token}` } });
+      fetch(`${dash.app.url}/api/schedules/${SCHEDULE}/stream`, { headers: { authorization: `Bearer ${token}` } });
     const first = await open();
     const second = await open();
     expect([first.status, second.status]).toEqual([200, 200]);
@@ -294,8 +292,8 @@ describe('server-side sessions', () => {
     expect(third.status).toBe(429);
     expect((await third.json()).error.code).toBe('RATE_LIMITED');
     // Another proctor of the same tenant is not affected.
-    const other = await fetch(`${app.url}/api/schedules/${SCHEDULE}/stream`, {
-      headers: { authorization: `Bearer ${await issuer.sign({ tenant_id: T, sub: 'p-other', role: 'proctor' })}` },
+    const other = await fetch(`${dash.app.url}/api/schedules/${SCHEDULE}/stream`, {
+      headers: { authorization: `Bearer ${await dash.issuer.sign({ tenant_id: T, sub: 'p-other', role: 'proctor' })}` },
     });
     expect(other.status).toBe(200);
     await other.body?.cancel();
@@ -316,9 +314,9 @@ describe('server-side sessions', () => {
 
 describe('headers', () => {
   it('pages carry a CSP with script hashes and frame-ancestors none; authenticated answers are no-store', async () => {
-    const { cookie } = await signIn(app.url, await issuer.proctor(T));
+    const { cookie } = await signIn(dash.app.url, await dash.issuer.proctor(T));
     for (const path of ['/', `/schedules/${SCHEDULE}`]) {
-      const res = await fetch(`${app.url}${path}`, { headers: { cookie } });
+      const res = await fetch(`${dash.app.url}${path}`, { headers: { cookie } });
       expect(res.status).toBe(200);
       const csp = res.headers.get('content-security-policy') ?? '';
       expect(csp).toMatch(/default-src 'self'/);
@@ -328,24 +326,24 @@ describe('headers', () => {
       expect(csp).not.toMatch(/unsafe-inline/);
       expect(res.headers.get('cache-control')).toBe('no-store');
     }
-    const api = await fetch(`${app.url}/api/me`, { headers: { cookie } });
+    const api = await fetch(`${dash.app.url}/api/me`, { headers: { cookie } });
     expect(api.headers.get('cache-control')).toBe('no-store');
-    const login = await fetch(`${app.url}/login`);
+    const login = await fetch(`${dash.app.url}/login`);
     expect(login.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
   });
 
   it('the exam page may be framed by the configured platform origins only', async () => {
-    const res = await fetch(`${app.url}/exam`);
+    const res = await fetch(`${dash.app.url}/exam`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toContain(`frame-ancestors 'self' ${PLATFORM}`);
     expect(res.headers.get('x-frame-options')).toBeNull();
   });
 
   it('echoes a plain request id and replaces anything else', async () => {
-    const ok = await fetch(`${app.url}/api/openapi.json`, { headers: { 'x-request-id': 'req-0123456789abcdef' } });
+    const ok = await fetch(`${dash.app.url}/api/openapi.json`, { headers: { 'x-request-id': 'req-0123456789abcdef' } });
     expect(ok.headers.get('x-request-id')).toBe('req-0123456789abcdef');
     for (const bad of ['<script>alert(1)</script>', 'a b c d e f g h', 'x'.repeat(65), 'short']) {
-      const res = await fetch(`${app.url}/api/openapi.json`, { headers: { 'x-request-id': bad } });
+      const res = await fetch(`${dash.app.url}/api/openapi.json`, { headers: { 'x-request-id': bad } });
       expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     }
   });
@@ -353,7 +351,7 @@ describe('headers', () => {
 
 describe('the cookie cannot be made up', () => {
   it('a correctly sealed id that names no session is refused', async () => {
-    const cookie = `${SESSION_COOKIE}=${sealSession('B'.repeat(43), env.COOKIE_SECRET as string)}`;
-    expect((await fetch(`${app.url}/api/me`, { headers: { cookie } })).status).toBe(401);
+    const cookie = `${SESSION_COOKIE}=${sealSession('B'.repeat(43), dash.env.COOKIE_SECRET as string)}`;
+    expect((await fetch(`${dash.app.url}/api/me`, { headers: { cookie } })).status).toBe(401);
   });
 });

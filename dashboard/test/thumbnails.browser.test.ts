@@ -5,41 +5,26 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { thumbnailKey } from '@proctor/contracts';
 import { eraseSessionThumbnails } from '@proctor/contracts/objects';
-import type { RedisClient } from '@proctor/contracts/redis';
-import type { Issuer } from '@proctor/testkit';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  launchChromium,
-  launchInBrowser,
-  type RunningDashboard,
-  rand,
-  seedAlert,
-  seedSession,
-  startTestDashboard,
-  stopAll,
-  type TestDb,
-  testObjects,
-} from './harness.ts';
+import { launchChromium, launchInBrowser, rand, SHOTS, testObjects, useTestDashboard } from './harness.ts';
 
-const SHOTS = join(import.meta.dirname, '..', '..', 'test-output', 'dashboard');
 const JPEG = new Uint8Array(
   readFileSync(join(import.meta.dirname, '..', '..', 'edge', 'src', 'thumbnails', 'fixtures', 'ok-96.jpg')),
 );
 const tenant = `tenant-${rand(3)}`;
-let app: RunningDashboard, db: TestDb, issuer: Issuer, redis: RedisClient, prefix: string;
+const dash = useTestDashboard('thumb-ui');
 let browser: Browser;
 let sessionId = '';
 let alertId = '';
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  ({ app, db, issuer, redis, prefix } = await startTestDashboard('thumb-ui'));
   browser = await launchChromium();
-  sessionId = await seedSession(db, { tenantId: tenant, scheduleId: 'exam-t', userId: 'cand-1', risk: 60 });
+  sessionId = await dash.seedSession({ tenantId: tenant, scheduleId: 'exam-t', userId: 'cand-1', risk: 60 });
   const eventId = randomUUID();
   const at = Date.now() - 60_000;
-  alertId = await seedAlert(db, {
+  alertId = await dash.seedAlert({
     tenantId: tenant,
     sessionId,
     rule: 'multi_person',
@@ -52,7 +37,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await stopAll({ app, db, redis, prefix });
   await eraseSessionThumbnails(testObjects, tenant, sessionId).catch(() => 0);
 });
 
@@ -60,7 +44,7 @@ it('loads the thumbnail only when the proctor opens it, and audits that view', a
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const thumbnailRequests: string[] = [];
   page.on('request', (r) => r.url().includes('/thumbnail') && thumbnailRequests.push(r.url()));
-  await launchInBrowser(page, app.url, await issuer.proctor(tenant, 'alice'), `/sessions/${sessionId}`);
+  await launchInBrowser(page, dash.app.url, await dash.issuer.proctor(tenant, 'alice'), `/sessions/${sessionId}`);
   await page.waitForSelector(`#alert-${alertId} details.thumbnail`);
   await page.waitForTimeout(500);
   expect(thumbnailRequests).toEqual([]);
@@ -75,9 +59,9 @@ it('loads the thumbnail only when the proctor opens it, and audits that view', a
     { timeout: 10_000 },
   );
   expect(await width.jsonValue()).toBe(96);
-  expect(thumbnailRequests).toEqual([`${app.url}/api/alerts/${alertId}/thumbnail`]);
+  expect(thumbnailRequests).toEqual([`${dash.app.url}/api/alerts/${alertId}/thumbnail`]);
   await page.locator(`#alert-${alertId}`).screenshot({ path: join(SHOTS, 'alert-thumbnail.png') });
-  const [rows] = await db.pool.query(
+  const [rows] = await dash.db.pool.query(
     "SELECT actor, alert_id FROM audit_log WHERE tenant_id = ? AND action = 'view_thumbnail'",
     [tenant],
   );

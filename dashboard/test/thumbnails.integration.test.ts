@@ -2,45 +2,24 @@
 // view audited before the bytes leave, never cached, absent after erasure; another tenant gets the same 404 as none.
 import { randomUUID } from 'node:crypto';
 import { eraseSessionThumbnails } from '@proctor/contracts/objects';
-import type { RedisClient } from '@proctor/contracts/redis';
-import type { Issuer } from '@proctor/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type RunningDashboard,
-  rand,
-  seedAlert,
-  seedSession,
-  seedThumbnail,
-  startTestDashboard,
-  stopAll,
-  type TestDb,
-  TINY_JPEG,
-  testObjects,
-} from './harness.ts';
+import { rand, TINY_JPEG, testObjects, useTestDashboard } from './harness.ts';
 
 const A = `tenant-a-${rand(3)}`;
 const B = `tenant-b-${rand(3)}`;
 const a = { session: '', withThumb: '', without: '', eventId: randomUUID() };
 const b = { session: '', alert: '' };
 
-let app: RunningDashboard, db: TestDb, issuer: Issuer, redis: RedisClient, prefix: string;
+const dash = useTestDashboard('thumb');
 
 beforeAll(async () => {
-  ({ app, db, issuer, redis, prefix } = await startTestDashboard('thumb'));
-  a.session = await seedSession(db, { tenantId: A, scheduleId: 'exam-a', userId: 'cand-1', risk: 70 });
+  a.session = await dash.seedSession({ tenantId: A, scheduleId: 'exam-a', userId: 'cand-1', risk: 70 });
+  a.withThumb = await dash.seedThumbnailAlert({ tenantId: A, sessionId: a.session, eventId: a.eventId });
   const at = Date.now() - 60_000;
-  a.withThumb = await seedAlert(db, {
-    tenantId: A,
-    sessionId: a.session,
-    rule: 'multi_person',
-    windowStart: at,
-    evidence: [{ eventId: a.eventId, timestamp: at + 1000, confidence: 0.93 }],
-  });
-  a.without = await seedAlert(db, { tenantId: A, sessionId: a.session, rule: 'look_away', windowStart: at });
-  await seedThumbnail(A, a.session, a.eventId);
+  a.without = await dash.seedAlert({ tenantId: A, sessionId: a.session, rule: 'look_away', windowStart: at });
   // Tenant B has a session and a thumbnail of its own under the same event id: ids must never be enough.
-  b.session = await seedSession(db, { tenantId: B, scheduleId: 'exam-b', userId: 'cand-1' });
-  b.alert = await seedAlert(db, {
+  b.session = await dash.seedSession({ tenantId: B, scheduleId: 'exam-b', userId: 'cand-1' });
+  b.alert = await dash.seedAlert({
     tenantId: B,
     sessionId: b.session,
     rule: 'multi_person',
@@ -50,16 +29,15 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await stopAll({ app, db, redis, prefix });
   await eraseSessionThumbnails(testObjects, A, a.session).catch(() => 0);
   await eraseSessionThumbnails(testObjects, B, b.session).catch(() => 0);
 });
 
 const get = async (path: string, tenant: string, sub = `proctor-${tenant}`) =>
-  fetch(`${app.url}${path}`, { headers: { authorization: `Bearer ${await issuer.proctor(tenant, sub)}` } });
+  fetch(`${dash.app.url}${path}`, { headers: { authorization: `Bearer ${await dash.issuer.proctor(tenant, sub)}` } });
 
 async function views(tenant: string): Promise<{ actor: string; alert_id: string; note: string }[]> {
-  const [rows] = await db.pool.query(
+  const [rows] = await dash.db.pool.query(
     "SELECT actor, alert_id, note FROM audit_log WHERE tenant_id = ? AND action = 'view_thumbnail' ORDER BY id",
     [tenant],
   );

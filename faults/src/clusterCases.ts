@@ -3,12 +3,12 @@
 // starts the killed member again after 30 s (it rejoins: the broker as a follower, the old master as a replica).
 import { execFileSync } from 'node:child_process';
 import { createRedisClient } from '@proctor/contracts/redis';
-import { clusterMembers } from '../../infra/stack/cluster.ts';
-import { clusterConfig } from '../../infra/stack/clusterConfig.ts';
-import { kafkaClusterReady, redisClusterReady } from '../../infra/stack/clusterServices.ts';
-import { startSpec } from '../../infra/stack/control.ts';
-import { isAlive, readPidFile } from '../../infra/stack/processes.ts';
-import type { ServiceSpec } from '../../infra/stack/services.ts';
+import { clusterMembers } from '@proctor/infra/stack/cluster';
+import { clusterConfig } from '@proctor/infra/stack/clusterConfig';
+import { kafkaClusterReady, redisClusterReady } from '@proctor/infra/stack/clusterServices';
+import { startSpec } from '@proctor/infra/stack/control';
+import { isAlive, readPidFile } from '@proctor/infra/stack/processes';
+import type { ServiceSpec } from '@proctor/infra/stack/services';
 import type { World } from './chain.ts';
 import { waitUntil } from './privateServers.ts';
 import { type FaultCase, OUTAGE_MS } from './runCase.ts';

@@ -56,6 +56,31 @@ export interface PrivateServer {
 }
 
 /**
+ * A server run as our child: `launch` spawns it and `ready` says whether it answers yet. Started before it is
+ * returned; start() again after a stop brings it back on the same port and data.
+ */
+async function privateServer(
+  url: string,
+  what: string,
+  launch: () => ChildProcess,
+  ready: (child: ChildProcess) => Promise<boolean>,
+): Promise<PrivateServer> {
+  let child: ChildProcess | undefined;
+  const server: PrivateServer = {
+    url,
+    async start() {
+      const started = launch();
+      child = started;
+      await waitUntil(what, () => ready(started));
+    },
+    stop: (signal = 'SIGTERM') => stopChild(child, signal),
+    pid: () => child?.pid,
+  };
+  await server.start();
+  return server;
+}
+
+/**
  * A mariadbd of our own: its own datadir under `dir`, its own port, grant tables skipped (root, no password, as the
  * machine's is), no binary log. Installed once with mariadb-install-db, then started and stopped at will.
  */
@@ -71,11 +96,11 @@ export async function privateMariadb(dir: string, port: number): Promise<Private
     '--skip-test-db',
   ]);
   const url = `mysql://root@127.0.0.1:${port}/`;
-  let child: ChildProcess | undefined;
-  const server: PrivateServer = {
+  return privateServer(
     url,
-    async start() {
-      child = run(
+    `private mariadbd on ${port} (log ${logFile})`,
+    () =>
+      run(
         'mariadbd',
         [
           '--no-defaults',
@@ -92,71 +117,55 @@ export async function privateMariadb(dir: string, port: number): Promise<Private
           '--max-connections=200',
         ],
         logFile,
-      );
-      const started = child;
-      await waitUntil(`private mariadbd on ${port} (log ${logFile})`, async () => {
-        if (started.exitCode !== null) throw new Error(`mariadbd exited ${started.exitCode}`);
-        const c = await mysql.createConnection(url);
-        await c.end();
-        return true;
-      });
+      ),
+    async (started) => {
+      if (started.exitCode !== null) throw new Error(`mariadbd exited ${started.exitCode}`);
+      const c = await mysql.createConnection(url);
+      await c.end();
+      return true;
     },
-    stop: (signal = 'SIGTERM') => stopChild(child, signal),
-    pid: () => child?.pid,
-  };
-  await server.start();
-  return server;
+  );
 }
 
 /** A redis-server of our own: no persistence, one port. */
 export async function privateRedis(dir: string, port: number): Promise<PrivateServer> {
   const url = `redis://127.0.0.1:${port}`;
-  let child: ChildProcess | undefined;
-  const server: PrivateServer = {
+  return privateServer(
     url,
-    async start() {
-      child = run(
+    `private redis-server on ${port}`,
+    () =>
+      run(
         'redis-server',
         ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
         join(dir, 'redis.log'),
-      );
-      await waitUntil(`private redis-server on ${port}`, async () => {
-        const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-        r.on('error', () => {});
-        try {
-          await r.connect();
-          return (await r.ping()) === 'PONG';
-        } finally {
-          r.disconnect();
-        }
-      });
+      ),
+    async () => {
+      const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      r.on('error', () => {});
+      try {
+        await r.connect();
+        return (await r.ping()) === 'PONG';
+      } finally {
+        r.disconnect();
+      }
     },
-    stop: (signal = 'SIGTERM') => stopChild(child, signal),
-    pid: () => child?.pid,
-  };
-  await server.start();
-  return server;
+  );
 }
 
 /** The stack's Upstash REST shim (infra/shim), run as its own process over our Redis. */
 export async function privateShim(dir: string, port: number, redisUrl: string, token: string): Promise<PrivateServer> {
   const url = `http://127.0.0.1:${port}`;
-  let child: ChildProcess | undefined;
-  const server: PrivateServer = {
+  return privateServer(
     url,
-    async start() {
-      child = run(process.execPath, [join(ROOT, 'infra', 'shim', 'main.ts')], join(dir, 'shim.log'), {
+    `private shim on ${port}`,
+    () =>
+      run(process.execPath, [join(ROOT, 'infra', 'shim', 'main.ts')], join(dir, 'shim.log'), {
         ...process.env,
         SHIM_PORT: String(port),
         REDIS_URL: redisUrl,
         UPSTASH_REDIS_REST_URL: url,
         UPSTASH_REDIS_REST_TOKEN: token,
-      });
-      await waitUntil(`private shim on ${port}`, async () => (await fetch(url)).status > 0);
-    },
-    stop: (signal = 'SIGTERM') => stopChild(child, signal),
-    pid: () => child?.pid,
-  };
-  await server.start();
-  return server;
+      }),
+    async () => (await fetch(url)).status > 0,
+  );
 }

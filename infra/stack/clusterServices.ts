@@ -2,9 +2,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
 import type { ClusterConfig } from './clusterConfig.ts';
-import { redisHealthy } from './health.ts';
+import { kafkaBrokerCount, redisHealthy } from './health.ts';
 import { ensureKafkaLibs } from './jars.ts';
 import { portOpen, spawnDetached } from './processes.ts';
 import { type KafkaNodeSpec, kafkaNodeSpec, newClusterId, type ServiceSpec } from './services.ts';
@@ -85,22 +84,7 @@ export function kafkaBrokerSpecs(c: ClusterConfig): KafkaNodeSpec[] {
 
 /** True once the controller quorum sees all brokers registered. */
 export async function kafkaClusterReady(c: ClusterConfig): Promise<boolean> {
-  const admin = new Kafka({
-    clientId: 'proctor-stack-health',
-    brokers: c.stack.kafka.bootstrap.split(','),
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 1000,
-    requestTimeout: 3000,
-    retry: { retries: 0 },
-  }).admin();
-  try {
-    await admin.connect();
-    return (await admin.describeCluster()).brokers.length === c.kafka.brokers.length;
-  } catch {
-    return false;
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
+  return (await kafkaBrokerCount(c.stack.kafka.bootstrap, 3000)) === c.kafka.brokers.length;
 }
 
 const redisCli = (args: string[]) =>

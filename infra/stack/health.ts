@@ -6,24 +6,31 @@ import type { StackConfig } from './config.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function kafkaHealthy(config: StackConfig): Promise<boolean> {
+/**
+ * How many brokers the cluster metadata lists, through a short-lived admin client that never retries (a probe);
+ * undefined when the bootstrap servers do not answer within the timeouts.
+ */
+export async function kafkaBrokerCount(bootstrap: string, requestTimeout: number): Promise<number | undefined> {
   const admin = new Kafka({
     clientId: 'proctor-stack-health',
-    brokers: config.kafka.bootstrap.split(','),
+    brokers: bootstrap.split(','),
     logLevel: logLevel.NOTHING,
     connectionTimeout: 1000,
-    requestTimeout: 2000,
+    requestTimeout,
     retry: { retries: 0 },
   }).admin();
   try {
     await admin.connect();
-    const cluster = await admin.describeCluster();
-    return cluster.brokers.length > 0;
+    return (await admin.describeCluster()).brokers.length;
   } catch {
-    return false;
+    return undefined;
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
+}
+
+export async function kafkaHealthy(config: StackConfig): Promise<boolean> {
+  return ((await kafkaBrokerCount(config.kafka.bootstrap, 2000)) ?? 0) > 0;
 }
 
 async function httpStatus(url: string, timeoutMs = 2000): Promise<number | undefined> {

@@ -196,173 +196,156 @@ function kafkaSpec(config: StackConfig): ServiceSpec {
   });
 }
 
-function bridgeSpec(config: StackConfig): ServiceSpec {
-  const { bridge, stateDir, logDir } = config;
-  const logFile = join(logDir, 'bridge.log');
+/**
+ * A one-process service of the single-node stack: it binds only its own port, and its name names its pid file and
+ * its log (`<stateDir>/<name>.pid`, `<logDir>/<name>.log`). `probe` is its health check; `start` spawns it, writing
+ * there.
+ */
+function localSpec(
+  config: StackConfig,
+  name: ServiceName,
+  at: { host: string; port: number; url: string },
+  probe: (config: StackConfig) => Promise<boolean>,
+  start: (files: { logFile: string; pidFile: string }) => PidRecord,
+): ServiceSpec {
+  const logFile = join(config.logDir, `${name}.log`);
+  const pidFile = pidFileOf(config, name);
   return {
-    name: 'bridge',
-    host: bridge.host,
-    port: bridge.port,
+    name,
+    host: at.host,
+    port: at.port,
     extraPorts: [],
-    url: bridge.url,
+    url: at.url,
     logFile,
-    pidFile: pidFileOf(config, 'bridge'),
-    healthy: () => bridgeHealthy(config),
-    start() {
-      const libs = ensureBridgeLibs(config);
-      const props = join(stateDir, 'bridge.properties');
-      writeFileSync(
-        props,
-        [
-          'bridge.id=proctor-local',
-          `kafka.bootstrap.servers=${config.kafka.bootstrap}`,
-          `http.host=${bridge.host}`,
-          `http.port=${bridge.port}`,
-          'http.producer.enabled=true',
-          // 2xx must mean durable: every in-sync replica has the record.
-          'kafka.producer.acks=all',
-          'kafka.producer.enable.idempotence=true',
-          'kafka.producer.linger.ms=5',
-          '',
-        ].join('\n'),
-      );
-      return spawnDetached({
-        command: 'java',
-        args: [
-          ...javaOpts('bridge', bridge.heapMb),
-          '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
-          '-cp',
-          `${libs}/*`,
-          'dev.proctor.bridge.Application',
-          '--config-file',
-          props,
-        ],
-        logFile,
-        pidFile: pidFileOf(config, 'bridge'),
-        marker: '-Dproctor.service=bridge',
-      });
-    },
+    pidFile,
+    healthy: () => probe(config),
+    start: () => start({ logFile, pidFile }),
   };
+}
+
+/** A Java service of the stack from its jars (`libs`): the shared JVM options, its own flags, `main` and its `args`. */
+function spawnJava(
+  name: ServiceName,
+  heapMb: number,
+  files: { logFile: string; pidFile: string },
+  run: { jvmFlags: string[]; libs: string; main: string; args: string[] },
+): PidRecord {
+  return spawnDetached({
+    command: 'java',
+    args: [...javaOpts(name, heapMb), ...run.jvmFlags, '-cp', `${run.libs}/*`, run.main, ...run.args],
+    ...files,
+    // javaOpts puts this flag on the command line: the process to find again by its pid file.
+    marker: `-Dproctor.service=${name}`,
+  });
+}
+
+function bridgeSpec(config: StackConfig): ServiceSpec {
+  const { bridge, stateDir } = config;
+  return localSpec(config, 'bridge', bridge, bridgeHealthy, (files) => {
+    const libs = ensureBridgeLibs(config);
+    const props = join(stateDir, 'bridge.properties');
+    writeFileSync(
+      props,
+      [
+        'bridge.id=proctor-local',
+        `kafka.bootstrap.servers=${config.kafka.bootstrap}`,
+        `http.host=${bridge.host}`,
+        `http.port=${bridge.port}`,
+        'http.producer.enabled=true',
+        // 2xx must mean durable: every in-sync replica has the record.
+        'kafka.producer.acks=all',
+        'kafka.producer.enable.idempotence=true',
+        'kafka.producer.linger.ms=5',
+        '',
+      ].join('\n'),
+    );
+    return spawnJava('bridge', bridge.heapMb, files, {
+      jvmFlags: ['-Dorg.slf4j.simpleLogger.defaultLogLevel=warn'],
+      libs,
+      main: 'dev.proctor.bridge.Application',
+      args: ['--config-file', props],
+    });
+  });
 }
 
 function shimSpec(config: StackConfig): ServiceSpec {
-  const logFile = join(config.logDir, 'shim.log');
   const main = join(config.infraDir, 'shim', 'main.ts');
-  return {
-    name: 'shim',
-    host: config.shim.host,
-    port: config.shim.port,
-    extraPorts: [],
-    url: config.shim.url,
-    logFile,
-    pidFile: pidFileOf(config, 'shim'),
-    healthy: () => shimHealthy(config),
-    start: () =>
-      spawnDetached({
-        command: process.execPath,
-        args: [main],
-        logFile,
-        pidFile: pidFileOf(config, 'shim'),
-        marker: main,
-        // Its addresses come from this config, not the caller's env: the cluster stack points it at the cluster.
-        env: {
-          ...process.env,
-          REDIS_URL: config.redis.url,
-          SHIM_HOST: config.shim.host,
-          SHIM_PORT: String(config.shim.port),
-          UPSTASH_REDIS_REST_URL: config.shim.url,
-          UPSTASH_REDIS_REST_TOKEN: config.shim.token,
-        },
-      }),
-  };
+  return localSpec(config, 'shim', config.shim, shimHealthy, ({ logFile, pidFile }) =>
+    spawnDetached({
+      command: process.execPath,
+      args: [main],
+      logFile,
+      pidFile,
+      marker: main,
+      // Its addresses come from this config, not the caller's env: the cluster stack points it at the cluster.
+      env: {
+        ...process.env,
+        REDIS_URL: config.redis.url,
+        SHIM_HOST: config.shim.host,
+        SHIM_PORT: String(config.shim.port),
+        UPSTASH_REDIS_REST_URL: config.shim.url,
+        UPSTASH_REDIS_REST_TOKEN: config.shim.token,
+      },
+    }),
+  );
 }
 
 function redisSpec(config: StackConfig): ServiceSpec {
-  const logFile = join(config.logDir, 'redis.log');
   const { host, port } = config.redis;
-  return {
-    name: 'redis',
-    host,
-    port,
-    extraPorts: [],
-    url: config.redis.url,
-    logFile,
-    pidFile: pidFileOf(config, 'redis'),
-    healthy: () => redisHealthy(config),
-    start: () =>
-      spawnDetached({
-        command: 'redis-server',
-        args: ['--bind', host, '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', config.stateDir],
-        logFile,
-        pidFile: pidFileOf(config, 'redis'),
-        // Redis rewrites its process title to "redis-server host:port" once up, so match only the stable part.
-        marker: 'redis-server',
-      }),
-  };
+  return localSpec(config, 'redis', config.redis, redisHealthy, ({ logFile, pidFile }) =>
+    spawnDetached({
+      command: 'redis-server',
+      args: ['--bind', host, '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', config.stateDir],
+      logFile,
+      pidFile,
+      // Redis rewrites its process title to "redis-server host:port" once up, so match only the stable part.
+      marker: 'redis-server',
+    }),
+  );
 }
 
 function s3Spec(config: StackConfig): ServiceSpec {
-  const { s3, stateDir, logDir } = config;
-  const logFile = join(logDir, 's3.log');
-  return {
-    name: 's3',
-    host: s3.host,
-    port: s3.port,
-    extraPorts: [],
-    url: s3.url,
-    logFile,
-    pidFile: pidFileOf(config, 's3'),
-    healthy: () => s3Healthy(config),
-    start() {
-      const libs = ensureS3ProxyLibs(config);
-      mkdirSync(s3.dataDir, { recursive: true });
-      const props = join(stateDir, 's3proxy.properties');
-      writeFileSync(
-        props,
-        [
-          `s3proxy.endpoint=http://${s3.host}:${s3.port}`,
-          // Signed requests only: an anonymous GET of a thumbnail is refused, as on R2 and S3.
-          's3proxy.authorization=aws-v2-or-v4',
-          `s3proxy.identity=${s3.accessKeyId}`,
-          `s3proxy.credential=${s3.secretAccessKey}`,
-          'jclouds.provider=filesystem-nio2',
-          `jclouds.identity=${s3.accessKeyId}`,
-          `jclouds.credential=${s3.secretAccessKey}`,
-          `jclouds.filesystem.basedir=${s3.dataDir}`,
-          '',
-        ].join('\n'),
-      );
-      // S3Proxy logs every request at DEBUG without a logback configuration.
-      const logback = join(stateDir, 's3proxy-logback.xml');
-      writeFileSync(
-        logback,
-        [
-          '<configuration>',
-          '  <appender name="out" class="ch.qos.logback.core.ConsoleAppender">',
-          '    <encoder><pattern>[%d] %level %msg (%logger{20})%n</pattern></encoder>',
-          '  </appender>',
-          '  <root level="WARN"><appender-ref ref="out"/></root>',
-          '</configuration>',
-          '',
-        ].join('\n'),
-      );
-      return spawnDetached({
-        command: 'java',
-        args: [
-          ...javaOpts('s3', s3.heapMb),
-          `-Dlogback.configurationFile=${logback}`,
-          '-cp',
-          `${libs}/*`,
-          'org.gaul.s3proxy.Main',
-          '--properties',
-          props,
-        ],
-        logFile,
-        pidFile: pidFileOf(config, 's3'),
-        marker: '-Dproctor.service=s3',
-      });
-    },
-  };
+  const { s3, stateDir } = config;
+  return localSpec(config, 's3', s3, s3Healthy, (files) => {
+    const libs = ensureS3ProxyLibs(config);
+    mkdirSync(s3.dataDir, { recursive: true });
+    const props = join(stateDir, 's3proxy.properties');
+    writeFileSync(
+      props,
+      [
+        `s3proxy.endpoint=http://${s3.host}:${s3.port}`,
+        // Signed requests only: an anonymous GET of a thumbnail is refused, as on R2 and S3.
+        's3proxy.authorization=aws-v2-or-v4',
+        `s3proxy.identity=${s3.accessKeyId}`,
+        `s3proxy.credential=${s3.secretAccessKey}`,
+        'jclouds.provider=filesystem-nio2',
+        `jclouds.identity=${s3.accessKeyId}`,
+        `jclouds.credential=${s3.secretAccessKey}`,
+        `jclouds.filesystem.basedir=${s3.dataDir}`,
+        '',
+      ].join('\n'),
+    );
+    // S3Proxy logs every request at DEBUG without a logback configuration.
+    const logback = join(stateDir, 's3proxy-logback.xml');
+    writeFileSync(
+      logback,
+      [
+        '<configuration>',
+        '  <appender name="out" class="ch.qos.logback.core.ConsoleAppender">',
+        '    <encoder><pattern>[%d] %level %msg (%logger{20})%n</pattern></encoder>',
+        '  </appender>',
+        '  <root level="WARN"><appender-ref ref="out"/></root>',
+        '</configuration>',
+        '',
+      ].join('\n'),
+    );
+    return spawnJava('s3', s3.heapMb, files, {
+      jvmFlags: [`-Dlogback.configurationFile=${logback}`],
+      libs,
+      main: 'org.gaul.s3proxy.Main',
+      args: ['--properties', props],
+    });
+  });
 }
 
 export function serviceSpec(config: StackConfig, name: ServiceName): ServiceSpec {

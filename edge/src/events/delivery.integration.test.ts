@@ -110,40 +110,48 @@ describe('dedupe memory', () => {
 });
 
 describe('produce failures', () => {
-  it('answers 503 when the REST proxy is unreachable, releases its marks, and accepts the same batch after recovery', async () => {
+  type Reply = Awaited<ReturnType<Candidate['call']>>;
+  type Batch = { sessionId: string; events: ReturnType<typeof noFaceEvent>[] };
+  /**
+   * A started session's batch of `size` events, sent while the REST proxy misbehaves as `mode`: answered 503, and
+   * `whileFailing` looks at what that left with the proxy still failing. Then the same batch again once the proxy
+   * passes, fully accepted.
+   */
+  async function batchFailsThenIsRetried(
+    mode: FaultyProxy['mode'],
+    size: number,
+    whileFailing: (failed: Reply, sent: { c: Candidate; batch: Batch }) => Promise<void> = async () => {},
+  ) {
     const c = await startedCandidate();
-    const batch = { sessionId: c.sessionId, events: Array.from({ length: 20 }, () => noFaceEvent()) };
-    kafkaProxy.mode = 'refuse';
+    const batch: Batch = { sessionId: c.sessionId, events: Array.from({ length: size }, () => noFaceEvent()) };
+    kafkaProxy.mode = mode;
     try {
       const failed = await c.call('/events/batch', batch);
       expect(failed.status).toBe(503);
-      expect(failed.json.error.code).toBe('SERVICE_UNAVAILABLE');
-      expect(Number(failed.headers.get('Retry-After'))).toBeGreaterThan(0);
-      const marks = await Promise.all(
-        batch.events.map((e) => h.redis.hget(eventMarksKey(c.sessionId, h.prefix), e.eventId)),
-      );
-      expect(marks.every((m) => m === null)).toBe(true);
+      await whileFailing(failed, { c, batch });
     } finally {
       kafkaProxy.mode = 'pass';
     }
     const retried = await c.callRetrying('/events/batch', batch);
-    expect(retried.json).toEqual({ accepted: 20, duplicates: 0, rejected: [] });
+    expect(retried.json).toEqual({ accepted: size, duplicates: 0, rejected: [] });
+    return { c, batch };
+  }
+
+  it('answers 503 when the REST proxy is unreachable, releases its marks, and accepts the same batch after recovery', async () => {
+    const { c, batch } = await batchFailsThenIsRetried('refuse', 20, async (failed, sent) => {
+      expect(failed.json.error.code).toBe('SERVICE_UNAVAILABLE');
+      expect(Number(failed.headers.get('Retry-After'))).toBeGreaterThan(0);
+      const marks = await Promise.all(
+        sent.batch.events.map((e) => h.redis.hget(eventMarksKey(sent.c.sessionId, h.prefix), e.eventId)),
+      );
+      expect(marks.every((m) => m === null)).toBe(true);
+    });
     const counts = countBy(await eventsInKafka(c, 20));
     expect(batch.events.every((e) => counts.get(e.eventId) === 1)).toBe(true);
   });
 
   it('treats a partial failure (one record with error_code) as a failure of the batch', async () => {
-    const c = await startedCandidate();
-    const batch = { sessionId: c.sessionId, events: Array.from({ length: 5 }, () => noFaceEvent()) };
-    kafkaProxy.mode = 'partial';
-    try {
-      const failed = await c.call('/events/batch', batch);
-      expect(failed.status).toBe(503);
-    } finally {
-      kafkaProxy.mode = 'pass';
-    }
-    const retried = await c.callRetrying('/events/batch', batch);
-    expect(retried.json).toEqual({ accepted: 5, duplicates: 0, rejected: [] });
+    const { c, batch } = await batchFailsThenIsRetried('partial', 5);
     // At least once: the partial attempt's records were written too, and downstream dedupes by eventId.
     const counts = countBy(await eventsInKafka(c, 10));
     expect(batch.events.every((e) => (counts.get(e.eventId) ?? 0) >= 1)).toBe(true);

@@ -28,6 +28,9 @@ afterAll(async () => {
 const now = () => Math.floor(Date.now() / 1000);
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 const claims = () => ({ ...randomIdentity(), iss: DEV_ISSUER, aud: DEV_AUDIENCE, iat: now(), exp: now() + 600 });
+/** A Bearer token signed RS256 with the dev key over fresh claims with `change()` laid on top (made when used). */
+const signedWith = (change: () => Record<string, unknown>) => async () =>
+  `Bearer ${await signRawWithDevKey({ alg: 'RS256' }, { ...claims(), ...change() })}`;
 
 async function attempt(authorization: string | undefined) {
   if (authorization) tokensUsed.push(authorization.replace(/^Bearer /, ''));
@@ -48,31 +51,11 @@ describe('RFC 8725: refused tokens', () => {
       },
       'TOKEN_INVALID',
     ],
-    [
-      'expired beyond the tolerance',
-      async () => `Bearer ${await signRawWithDevKey({ alg: 'RS256' }, { ...claims(), exp: now() - 120 })}`,
-      'TOKEN_EXPIRED',
-    ],
-    [
-      'not valid before a future nbf',
-      async () => `Bearer ${await signRawWithDevKey({ alg: 'RS256' }, { ...claims(), nbf: now() + 600 })}`,
-      'TOKEN_INVALID',
-    ],
-    [
-      'no exp',
-      async () => `Bearer ${await signRawWithDevKey({ alg: 'RS256' }, { ...claims(), exp: undefined })}`,
-      'TOKEN_INVALID',
-    ],
-    [
-      'a wrong issuer',
-      async () => `Bearer ${await signRawWithDevKey({ alg: 'RS256' }, { ...claims(), iss: 'evil' })}`,
-      'TOKEN_INVALID',
-    ],
-    [
-      'a wrong audience',
-      async () => `Bearer ${await signRawWithDevKey({ alg: 'RS256' }, { ...claims(), aud: 'other-app' })}`,
-      'TOKEN_INVALID',
-    ],
+    ['expired beyond the tolerance', signedWith(() => ({ exp: now() - 120 })), 'TOKEN_EXPIRED'],
+    ['not valid before a future nbf', signedWith(() => ({ nbf: now() + 600 })), 'TOKEN_INVALID'],
+    ['no exp', signedWith(() => ({ exp: undefined })), 'TOKEN_INVALID'],
+    ['a wrong issuer', signedWith(() => ({ iss: 'evil' })), 'TOKEN_INVALID'],
+    ['a wrong audience', signedWith(() => ({ aud: 'other-app' })), 'TOKEN_INVALID'],
     [
       'an unknown crit header',
       async () => `Bearer ${await signRawWithDevKey({ alg: 'RS256', crit: ['x-evil'], 'x-evil': true }, claims())}`,
@@ -96,26 +79,10 @@ describe('RFC 8725: refused tokens', () => {
       },
       'TOKEN_INVALID',
     ],
-    [
-      'a header over the size cap',
-      async () => `Bearer ${await signRawWithDevKey({ alg: 'RS256' }, { ...claims(), pad: 'x'.repeat(9000) })}`,
-      'TOKEN_TOO_LARGE',
-    ],
-    [
-      'attempt_no as a string',
-      async () => `Bearer ${await signRawWithDevKey({ alg: 'RS256' }, { ...claims(), attempt_no: '1' })}`,
-      'TOKEN_INVALID',
-    ],
-    [
-      'a tenant_id that is not an id',
-      async () => `Bearer ${await signRawWithDevKey({ alg: 'RS256' }, { ...claims(), tenant_id: 't1 {*}' })}`,
-      'TOKEN_INVALID',
-    ],
-    [
-      'a missing identity claim',
-      async () => `Bearer ${await signRawWithDevKey({ alg: 'RS256' }, { ...claims(), user_id: undefined })}`,
-      'TOKEN_INVALID',
-    ],
+    ['a header over the size cap', signedWith(() => ({ pad: 'x'.repeat(9000) })), 'TOKEN_TOO_LARGE'],
+    ['attempt_no as a string', signedWith(() => ({ attempt_no: '1' })), 'TOKEN_INVALID'],
+    ['a tenant_id that is not an id', signedWith(() => ({ tenant_id: 't1 {*}' })), 'TOKEN_INVALID'],
+    ['a missing identity claim', signedWith(() => ({ user_id: undefined })), 'TOKEN_INVALID'],
     ['garbage', async () => 'Bearer not.a.jwt', 'TOKEN_INVALID'],
   ];
 
@@ -241,16 +208,20 @@ describe('keys from a JWKS URL', () => {
     await jwksEdge?.stop();
     server.close();
   });
-  const withKid = (kid: string) => signRawWithDevKey({ alg: 'RS256', kid }, claims());
+  /** A session start at the JWKS edge with a token signed by the dev key under `kid`. */
+  const startWithKid = async (kid: string) =>
+    post(
+      jwksEdge!.url,
+      '/sessions/start',
+      {},
+      {
+        Authorization: `Bearer ${await signRawWithDevKey({ alg: 'RS256', kid }, claims())}`,
+      },
+    );
 
   it('verifies by kid against the issuer set, fetched once and cached per isolate', async () => {
     for (let i = 0; i < 3; i++) {
-      const res = await post(
-        jwksEdge!.url,
-        '/sessions/start',
-        {},
-        { Authorization: `Bearer ${await withKid('dev-1')}` },
-      );
+      const res = await startWithKid('dev-1');
       expect(res.status).toBe(201);
     }
     expect(fetches).toBe(1);
@@ -259,12 +230,7 @@ describe('keys from a JWKS URL', () => {
   it('refuses an unknown kid, refetching at most once per cooldown', async () => {
     const before = fetches;
     for (let i = 0; i < 3; i++) {
-      const res = await post(
-        jwksEdge!.url,
-        '/sessions/start',
-        {},
-        { Authorization: `Bearer ${await withKid('rotated-away')}` },
-      );
+      const res = await startWithKid('rotated-away');
       expect(res.status).toBe(401);
       expect(res.json.error.code).toBe('TOKEN_INVALID');
     }

@@ -4,13 +4,12 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import {
+  defaultSessionConfig,
   EXAM_CONFIG_DEFAULTS,
   eventMarksKey,
   livenessKey,
   livenessShard,
   livenessWindowMs,
-  POLICY_DEFAULTS,
-  type ResolvedSessionConfig,
   sessionStateKey,
 } from '@proctor/contracts';
 import { createRedisClient, type RedisClient } from '@proctor/contracts/redis';
@@ -58,13 +57,7 @@ afterAll(async () => {
 const newId = () => randomBytes(32).toString('hex');
 const identity = (i = 0) => ({ tenant_id: 't-cluster', exam_schedule_id: 'sched-1', user_id: `u-${i}`, attempt_no: 1 });
 const examConfig = { ...EXAM_CONFIG_DEFAULTS };
-const resolved: ResolvedSessionConfig = {
-  examConfig,
-  thumbnails: POLICY_DEFAULTS.thumbnails,
-  browserSignals: POLICY_DEFAULTS.browserSignals,
-  policyVersions: {},
-  tightenedByBody: [],
-};
+const resolved = defaultSessionConfig(examConfig);
 const deadlineOf = (id: string) => direct.zscore(livenessKey(livenessShard(id), prefix), id);
 
 describe('edge sessions on a Redis Cluster', () => {

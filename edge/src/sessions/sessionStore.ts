@@ -14,12 +14,12 @@
 //   leaves a stray member: the sweeper claims it once and the consumer drops a lapse of an ended session
 //   (applyRecord: `session_ended`), so it costs one record and raises nothing.
 import {
+  defaultSessionConfig,
   type ExamConfig,
   eventMarksKey,
   livenessKey,
   livenessShard,
   livenessWindowMs,
-  POLICY_DEFAULTS,
   type ResolvedSessionConfig,
   SESSION_STATE_TTL_SECONDS,
   type SessionIdentity,
@@ -94,15 +94,7 @@ function toObject(flat: unknown): Record<string, string> {
 function toSession(sessionId: string, h: Record<string, string>): StoredSession {
   const examConfig = JSON.parse(h.examConfig ?? '{}') as ExamConfig;
   // A session started before policies existed has no stored config: it ran with the defaults' opt-ins.
-  const config: ResolvedSessionConfig = h.config
-    ? (JSON.parse(h.config) as ResolvedSessionConfig)
-    : {
-        examConfig,
-        thumbnails: POLICY_DEFAULTS.thumbnails,
-        browserSignals: POLICY_DEFAULTS.browserSignals,
-        policyVersions: {},
-        tightenedByBody: [],
-      };
+  const config = h.config ? (JSON.parse(h.config) as ResolvedSessionConfig) : defaultSessionConfig(examConfig);
   return {
     sessionId,
     tenantId: h.tenantId as string,
