@@ -6,6 +6,7 @@ describe('cohortOptions', () => {
   it('defaults to 200 candidates, 10 minutes, two tenants of two schedules', () => {
     expect(cohortOptions([], { COHORT_RUN_ID: 'r' })).toEqual({
       enabled: true,
+      check: false,
       candidates: 200,
       examMinutes: 10,
       tenants: 2,
@@ -19,6 +20,16 @@ describe('cohortOptions', () => {
     expect(o).toMatchObject({ candidates: 50, seed: 9, tenants: 3, enabled: true });
     expect(cohortOptions(['--no-cohort'], {}).enabled).toBe(false);
     expect(cohortOptions([], { COHORT: '0' }).enabled).toBe(false);
+  });
+  it('--check runs a short exam even where the environment turns the cohort off', () => {
+    expect(cohortOptions(['--check'], { COHORT: '0' })).toMatchObject({
+      enabled: true,
+      check: true,
+      candidates: 40,
+      examMinutes: 1.5,
+    });
+    expect(cohortOptions(['--check', '--candidates', '10'], {}).candidates).toBe(10);
+    expect(() => cohortOptions(['--check', '--no-cohort'], {})).toThrow(/cannot go with --no-cohort/);
   });
   it('refuses a count that is not positive', () => {
     expect(() => cohortOptions(['--candidates=0'], {})).toThrow(/candidates must be a positive number/);

@@ -6,6 +6,8 @@ import { mintDevToken } from '@proctor/testkit';
 
 export interface LiveCohortOptions {
   enabled: boolean;
+  /** `--check`: a short exam, then the dashboard's API must show its alerts; everything stops with the verdict. */
+  check: boolean;
   candidates: number;
   examMinutes: number;
   tenants: number;
@@ -21,7 +23,10 @@ const positive = (name: string, raw: string | undefined, fallback: number): numb
   return n;
 };
 
-/** `--candidates N --exam-minutes M --tenants T --schedules S --seed X --no-cohort`, or COHORT_* variables. */
+/**
+ * `--candidates N --exam-minutes M --tenants T --schedules S --seed X --no-cohort`, or COHORT_* variables.
+ * `--check` (CI's first step on a fresh clone) makes the defaults a short exam: 40 candidates for 1.5 minutes.
+ */
 export function cohortOptions(argv: string[], env: NodeJS.ProcessEnv): LiveCohortOptions {
   const { values } = parseArgs({
     args: argv,
@@ -32,12 +37,16 @@ export function cohortOptions(argv: string[], env: NodeJS.ProcessEnv): LiveCohor
       schedules: { type: 'string' },
       seed: { type: 'string' },
       'no-cohort': { type: 'boolean', default: false },
+      check: { type: 'boolean', default: false },
     },
   });
+  const check = values.check;
+  if (check && values['no-cohort']) throw new Error('--check runs an exam: it cannot go with --no-cohort');
   return {
-    enabled: !values['no-cohort'] && env.COHORT !== '0' && env.COHORT_CANDIDATES !== '0',
-    candidates: Math.round(positive('candidates', values.candidates ?? env.COHORT_CANDIDATES, 200)),
-    examMinutes: positive('exam-minutes', values['exam-minutes'] ?? env.COHORT_EXAM_MINUTES, 10),
+    enabled: check || (!values['no-cohort'] && env.COHORT !== '0' && env.COHORT_CANDIDATES !== '0'),
+    check,
+    candidates: Math.round(positive('candidates', values.candidates ?? env.COHORT_CANDIDATES, check ? 40 : 200)),
+    examMinutes: positive('exam-minutes', values['exam-minutes'] ?? env.COHORT_EXAM_MINUTES, check ? 1.5 : 10),
     tenants: Math.round(positive('tenants', values.tenants ?? env.COHORT_TENANTS, 2)),
     schedulesPerTenant: Math.round(positive('schedules', values.schedules ?? env.COHORT_SCHEDULES, 2)),
     seed: Math.round(positive('seed', values.seed ?? env.COHORT_SEED, 1)),
@@ -103,7 +112,7 @@ export function runLiveCohort(o: LiveCohortOptions, edgeUrl: string, mysqlUrl: s
   const ended = cohort.done.then(() => {
     if (stopped) return;
     report();
-    console.log('cohort: the exam is over; the services keep running (Ctrl-C stops them).');
+    if (!o.check) console.log('cohort: the exam is over; the services keep running (Ctrl-C stops them).');
   });
   return {
     cohort,
