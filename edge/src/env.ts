@@ -86,6 +86,8 @@ export const EdgeEnvSchema = z
     }
   });
 export type EdgeEnv = z.output<typeof EdgeEnvSchema>;
+/** The variables the edge reads: what a container entrypoint passes on to workerd. */
+export const edgeEnvNames = Object.keys(EdgeEnvSchema.shape);
 
 /** Throws one error naming every bad variable (never echoing a value: some are secrets). */
 export function parseEnv(raw: Record<string, unknown>): EdgeEnv {

@@ -1,20 +1,11 @@
 // Container entrypoint for the edge: writes .dev.vars from the environment, then runs `wrangler dev` in front.
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { edgeEnvNames } from '@proctor/edge/env';
 
-const SECRETS = [
-  'UPSTASH_REDIS_REST_URL',
-  'UPSTASH_REDIS_REST_TOKEN',
-  'KAFKA_REST_URL',
-  'JWT_PUBLIC_KEY',
-  'JWT_JWKS_URL',
-  'S3_ENDPOINT',
-  'S3_BUCKET',
-  'S3_ACCESS_KEY_ID',
-  'S3_SECRET_ACCESS_KEY',
-];
-// JSON quoting keeps a PEM key's newlines intact in the dotenv format wrangler reads.
-const lines = SECRETS.filter((k) => process.env[k]).map((k) => `${k}=${JSON.stringify(process.env[k])}`);
+// Every variable the edge's schema names, so a compose setting can never be dropped on the way in (wrangler.toml's
+// [vars] stay the defaults underneath). JSON quoting keeps a PEM key's newlines intact in the dotenv format.
+const lines = edgeEnvNames.filter((k) => process.env[k]).map((k) => `${k}=${JSON.stringify(process.env[k])}`);
 writeFileSync('.dev.vars', `${lines.join('\n')}\n`);
 
 const port = process.env.EDGE_PORT ?? '18787';
