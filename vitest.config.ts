@@ -9,8 +9,6 @@ const nodeProject = (name: string, include: string[], extra: Record<string, unkn
 
 export default defineConfig({
   test: {
-    reporters: process.env.CI ? ['default', 'junit'] : ['default'],
-    outputFile: { junit: 'test-output/junit.xml' },
     projects: [
       nodeProject('unit', ['**/*.test.ts'], {
         exclude: [...ignored, '**/*.integration.test.ts', '**/*.browser.test.ts', '**/*.stack.test.ts'],

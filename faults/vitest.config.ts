@@ -11,7 +11,7 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 360_000,
     hookTimeout: 360_000,
-    reporters: process.env.CI ? ['default', 'junit'] : ['default'],
+    reporters: ['default', 'junit'],
     outputFile: { junit: 'test-output/junit-faults.xml' },
   },
 });

@@ -24,7 +24,9 @@ run_suite() {
   local report="test-output/vitest-$name.json"
   rm -f "$report"
   echo "=== suite: $name" >&2
-  npx vitest run "$@" --reporter=default --reporter=json --outputFile.json="$report"
+  # One JUnit file per suite (CI keeps them all); the JSON report is where the totals below come from.
+  npx vitest run "$@" --reporter=default --reporter=json --outputFile.json="$report" \
+    --reporter=junit --outputFile.junit="test-output/junit-$name.xml"
   local rc=$?
   if [ -f "$report" ]; then
     read -r p f < <(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1]));console.log(r.numPassedTests, r.numFailedTests + (r.numRuntimeErrorTests ?? 0))' "$report")
