@@ -37,6 +37,8 @@ async function readOnce(dashboardUrl: string, cohort: RunningCohort): Promise<Om
     const res = await fetch(`${dashboardUrl}/api/schedules/${encodeURIComponent(scheduleId)}/sessions`, {
       headers: { authorization: `Bearer ${await tokenFor(tenantId)}` },
     });
+    // A schedule none of whose sessions has reached MySQL yet is not known to the dashboard.
+    if (res.status === 404) continue;
     if (!res.ok) throw new Error(`dashboard answered ${res.status} for ${scheduleId}: ${await res.text()}`);
     const body = (await res.json()) as RankedSessions;
     for (const s of body.sessions) {

@@ -26,7 +26,7 @@ describe('cohortOptions', () => {
       enabled: true,
       check: true,
       candidates: 40,
-      examMinutes: 1.5,
+      examMinutes: 2,
     });
     expect(cohortOptions(['--check', '--candidates', '10'], {}).candidates).toBe(10);
     expect(() => cohortOptions(['--check', '--no-cohort'], {})).toThrow(/cannot go with --no-cohort/);

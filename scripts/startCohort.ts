@@ -25,7 +25,7 @@ const positive = (name: string, raw: string | undefined, fallback: number): numb
 
 /**
  * `--candidates N --exam-minutes M --tenants T --schedules S --seed X --no-cohort`, or COHORT_* variables.
- * `--check` (CI's first step on a fresh clone) makes the defaults a short exam: 40 candidates for 1.5 minutes.
+ * `--check` (CI's first step on a fresh clone) makes the defaults a short exam: 40 candidates for 2 minutes.
  */
 export function cohortOptions(argv: string[], env: NodeJS.ProcessEnv): LiveCohortOptions {
   const { values } = parseArgs({
@@ -46,7 +46,7 @@ export function cohortOptions(argv: string[], env: NodeJS.ProcessEnv): LiveCohor
     enabled: check || (!values['no-cohort'] && env.COHORT !== '0' && env.COHORT_CANDIDATES !== '0'),
     check,
     candidates: Math.round(positive('candidates', values.candidates ?? env.COHORT_CANDIDATES, check ? 40 : 200)),
-    examMinutes: positive('exam-minutes', values['exam-minutes'] ?? env.COHORT_EXAM_MINUTES, check ? 1.5 : 10),
+    examMinutes: positive('exam-minutes', values['exam-minutes'] ?? env.COHORT_EXAM_MINUTES, check ? 2 : 10),
     tenants: Math.round(positive('tenants', values.tenants ?? env.COHORT_TENANTS, 2)),
     schedulesPerTenant: Math.round(positive('schedules', values.schedules ?? env.COHORT_SCHEDULES, 2)),
     seed: Math.round(positive('seed', values.seed ?? env.COHORT_SEED, 1)),

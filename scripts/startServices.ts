@@ -23,17 +23,25 @@ const ports = {
 };
 const env: NodeJS.ProcessEnv = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' };
 
+const stack = stackConfig();
+const stackWasUp = await bridgeHealthy(stack);
+
+function stopStackIfOurs(): void {
+  if (stackWasUp) return;
+  console.log('start: stopping the local stack this run brought up');
+  spawnSync('node', ['infra/stack/down.ts'], { cwd: root, stdio: 'inherit', env });
+}
+
+/** A set-up step; when one fails, whatever this run had already brought up of the stack stops again. */
 function step(label: string, cmd: string, args: string[]): void {
   console.log(`start: ${label}`);
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env });
   if (r.status !== 0) {
     console.error(`start: ${label} failed (exit ${r.status}); see the messages above`);
+    stopStackIfOurs();
     process.exit(1);
   }
 }
-
-const stack = stackConfig();
-const stackWasUp = await bridgeHealthy(stack);
 step('local stack (Kafka, bridge, Redis + Upstash shim, MySQL migrations)', 'node', ['infra/stack/up.ts']);
 step('dashboard build', 'npm', ['run', 'build', '-w', '@proctor/dashboard']);
 step('edge dev vars', 'node', ['edge/scripts/devVars.ts']);
@@ -67,7 +75,13 @@ const services: { name: string; url: string; health: string; cmd: string; args: 
       health: `http://127.0.0.1:${ports.processor}/healthz`,
       cmd: 'node',
       args: ['processor/src/main.ts'],
-      env: { METRICS_PORT: ports.processor },
+      // The stack this run uses, whatever ports it was given (the processor's own defaults are the stack's defaults).
+      env: {
+        METRICS_PORT: ports.processor,
+        KAFKA_BROKERS: stack.kafka.bootstrap,
+        REDIS_URL: stack.redis.url,
+        MYSQL_URL: stack.mysqlUrl,
+      },
     },
     {
       name: 'dashboard',
@@ -151,10 +165,7 @@ async function shutdown(code: number): Promise<void> {
     }
   }
   await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)));
-  if (!stackWasUp) {
-    console.log('start: stopping the local stack this run brought up');
-    spawnSync('node', ['infra/stack/down.ts'], { cwd: root, stdio: 'inherit', env });
-  }
+  stopStackIfOurs();
   process.exit(code);
 }
 process.on('SIGINT', () => void shutdown(0));
