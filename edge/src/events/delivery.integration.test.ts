@@ -9,6 +9,7 @@ import {
   type Harness,
   localStackEnv,
   noFaceEvent,
+  startedCandidate,
   startFaultyProxy,
   startHarness,
 } from '@proctor/testkit/edge';
@@ -47,12 +48,6 @@ afterAll(async () => {
   await redisProxy?.close();
 });
 
-async function startedCandidate(): Promise<Candidate> {
-  const c = await candidate(h.edge.url);
-  expect((await c.callRetrying('/sessions/start')).status).toBe(201);
-  return c;
-}
-
 /** The session's event records in Kafka (its session_started records left out). */
 async function eventsInKafka(c: Candidate, expected: number) {
   const records = await h.topic.readAll(expected + 1, { key: JSON.stringify(c.sessionId) });
@@ -63,7 +58,7 @@ const countBy = (ids: string[]) => ids.reduce((m, id) => m.set(id, (m.get(id) ??
 
 describe('exactly once', () => {
   it('produces every accepted event once, drops repeats within a batch and across retries', async () => {
-    const c = await startedCandidate();
+    const c = await startedCandidate(h.edge.url);
     const a = Array.from({ length: 20 }, () => noFaceEvent());
     const b = Array.from({ length: 20 }, () => noFaceEvent());
     const first = await c.callRetrying('/events/batch', { sessionId: c.sessionId, events: [...a, a[0], a[1]] });
@@ -84,7 +79,7 @@ describe('exactly once', () => {
   });
 
   it('re-produces an event whose mark was left pending by a crashed attempt', async () => {
-    const c = await startedCandidate();
+    const c = await startedCandidate(h.edge.url);
     const e = noFaceEvent();
     await h.redis.hset(eventMarksKey(c.sessionId, h.prefix), { [e.eventId]: 'p' });
     const res = await c.callRetrying('/events/batch', { sessionId: c.sessionId, events: [e] });
@@ -96,7 +91,7 @@ describe('exactly once', () => {
 
 describe('dedupe memory', () => {
   it('keeps one small hash of marks per session and drops it when the session ends', async () => {
-    const c = await startedCandidate();
+    const c = await startedCandidate(h.edge.url);
     const events = Array.from({ length: 50 }, () => noFaceEvent());
     const res = await c.callRetrying('/events/batch', { sessionId: c.sessionId, events });
     expect(res.json.accepted).toBe(50);
@@ -123,7 +118,7 @@ describe('produce failures', () => {
     size: number,
     whileFailing: (failed: Reply, sent: { c: Candidate; batch: Batch }) => Promise<void> = async () => {},
   ) {
-    const c = await startedCandidate();
+    const c = await startedCandidate(h.edge.url);
     const batch: Batch = { sessionId: c.sessionId, events: Array.from({ length: size }, () => noFaceEvent()) };
     kafkaProxy.mode = mode;
     try {
@@ -174,7 +169,7 @@ describe('produce failures', () => {
   });
 
   it('answers 503 with Retry-After when Redis is unreachable', async () => {
-    const c = await startedCandidate();
+    const c = await startedCandidate(h.edge.url);
     redisProxy.mode = 'refuse';
     try {
       for (const [path, body] of [
@@ -197,7 +192,7 @@ describe('produce failures', () => {
 
 describe('rate limits', () => {
   it('limits events per session with 429 and Retry-After', async () => {
-    const c = await startedCandidate();
+    const c = await startedCandidate(h.edge.url);
     const statuses: number[] = [];
     let limited: Awaited<ReturnType<Candidate['call']>> | undefined;
     const events = () => Array.from({ length: 25 }, () => noFaceEvent());
@@ -217,7 +212,7 @@ describe('rate limits', () => {
   });
 
   it('limits start, heartbeat and end per session, refusing before acting', async () => {
-    const c = await startedCandidate(); // one of the budget
+    const c = await startedCandidate(h.edge.url); // one of the budget
     const statuses: number[] = [];
     for (let i = 0; i < CONTROL_PER_MINUTE + 1; i++) {
       statuses.push((await c.call('/sessions/heartbeat', { sessionId: c.sessionId })).status);
@@ -232,8 +227,8 @@ describe('rate limits', () => {
   });
 
   it('limits events per tenant across its sessions', async () => {
-    const one = await startedCandidate();
-    const two = await startedCandidate();
+    const one = await startedCandidate(h.edge.url);
+    const two = await startedCandidate(h.edge.url);
     const other = await candidate(h.edge.url, {
       ...two.identity,
       tenant_id: one.identity.tenant_id,
@@ -255,7 +250,7 @@ describe('rate limits', () => {
   });
 
   it("charges the tenant only for events past the session's own checks: one session never throttles another", async () => {
-    const hammer = await startedCandidate();
+    const hammer = await startedCandidate(h.edge.url);
     const tenant = hammer.identity.tenant_id;
     const neighbour = await candidate(h.edge.url, { ...hammer.identity, user_id: `n-${hammer.identity.user_id}` });
     expect((await neighbour.callRetrying('/sessions/start')).status).toBe(201);

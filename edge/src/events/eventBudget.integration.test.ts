@@ -3,7 +3,7 @@
 // their own, and a heartbeat over its limit touches nothing.
 import { randomUUID } from 'node:crypto';
 import { EVENT_MARKS_MAX, eventMarksKey, livenessKey, livenessShard, sessionStateKey } from '@proctor/contracts';
-import { type Candidate, candidate, type Harness, noFaceEvent, startHarness } from '@proctor/testkit/edge';
+import { type Candidate, type Harness, noFaceEvent, startedCandidate, startHarness } from '@proctor/testkit/edge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let h: Harness;
@@ -13,12 +13,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.stop();
 });
-
-async function startedCandidate(): Promise<Candidate> {
-  const c = await candidate(h.edge.url);
-  expect((await c.callRetrying('/sessions/start')).status).toBe(201);
-  return c;
-}
 
 /** `n` distinct events with long ids (~110 characters), as a flood would send them. */
 const distinct = (n: number) =>
@@ -31,7 +25,7 @@ const lastHeartbeatAt = async (c: Candidate) =>
 
 describe("one candidate's event budget", () => {
   it('counts events, not batches: of 60 batches of 100 distinct events, the first 12 are accepted', async () => {
-    const c = await startedCandidate();
+    const c = await startedCandidate(h.edge.url);
     const statuses: number[] = [];
     let beforeRefusals = 0;
     for (let i = 0; i < 60; i++) {
@@ -49,7 +43,7 @@ describe("one candidate's event budget", () => {
   }, 120_000);
 
   it('refuses a batch whole with SESSION_EVENT_CAP once the dedupe marks would pass their cap', async () => {
-    const c = await startedCandidate();
+    const c = await startedCandidate(h.edge.url);
     const key = eventMarksKey(c.sessionId, h.prefix);
     // Hours of events already marked, short of the cap by 50.
     const old = Array.from({ length: EVENT_MARKS_MAX - 50 }, (_, i) => `old-${i}`);
@@ -75,7 +69,7 @@ describe("one candidate's event budget", () => {
   }, 120_000);
 
   it('checks a heartbeat against its limit before touching the session', async () => {
-    const c = await startedCandidate();
+    const c = await startedCandidate(h.edge.url);
     const deadline = () => h.redis.zscore(livenessKey(livenessShard(c.sessionId), h.prefix), c.sessionId);
     const statuses: number[] = [];
     for (let i = 0; i < 35 && !statuses.includes(429); i++) {
