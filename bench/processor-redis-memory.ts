@@ -1,11 +1,11 @@
 // Redis bytes per live session: records through the real chunk pipeline into real Redis, then MEMORY USAGE of
 // each session's keys. Compares a quiet session with a busy one in the same run, against the 1 KB goal.
-import { randomBytes } from 'node:crypto';
 import { livenessKey, livenessShard } from '@proctor/contracts';
 import { createSessionStore, stateKey } from '@proctor/processor/state/sessionStore';
 import { dropPrefix } from '@proctor/testkit';
 import { newRedis, randomName } from '@proctor/testkit/stack';
 import { applyChunk, type ChunkMessage } from '../processor/src/consumer/applyChunk.ts';
+import { newSessions, type TestSession } from '../processor/src/testing/events.ts';
 import { busySessionRecords, interleave, sessionRecords } from '../processor/src/testing/workload.ts';
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 2000);
@@ -14,15 +14,16 @@ const prefix = randomName('pmem');
 const store = createSessionStore(redis, prefix);
 const deps = {
   store,
-  mysql: { write: async () => undefined },
+  mysql: { write: async () => undefined, sessionTenants: async () => new Map<string, string>() },
   deadLetter: { send: async () => undefined },
   retry: <T>(_step: string, fn: () => Promise<T>) => fn(),
   now: Date.now,
 };
 
-async function measure(label: string, make: (id: string, i: number) => ReturnType<typeof sessionRecords>) {
-  const ids = Array.from({ length: SESSIONS }, () => randomBytes(32).toString('hex'));
-  const records = interleave(ids.map((id, i) => make(id, i)));
+async function measure(label: string, make: (s: TestSession, i: number) => ReturnType<typeof sessionRecords>) {
+  const sessions = await newSessions(SESSIONS, 'tenant-bench');
+  const ids = sessions.map((s) => s.sessionId);
+  const records = interleave(sessions.map((s, i) => make(s, i)));
   const messages: ChunkMessage[] = records.map((r, i) => ({
     offset: String(i),
     key: Buffer.from(r.sessionId),
@@ -48,8 +49,8 @@ async function measure(label: string, make: (id: string, i: number) => ReturnTyp
   return perSession;
 }
 
-const quiet = await measure('quiet session (start + a few events)', (id, i) => sessionRecords(id, i).slice(0, -1));
-const busy = await measure('busy session (start + 60 events, full windows)', (id) => busySessionRecords(id, 60));
+const quiet = await measure('quiet session (start + a few events)', (s, i) => sessionRecords(s, i).slice(0, -1));
+const busy = await measure('busy session (start + 60 events, full windows)', (s) => busySessionRecords(s, 60));
 console.log(`ratio busy/quiet: ${(busy / quiet).toFixed(2)}`);
 await dropPrefix(redis, prefix);
 redis.disconnect();

@@ -86,11 +86,13 @@ export function createSessionLink(o: SessionLinkOptions): SessionLink {
       void sender.flush(); // including events an earlier page load of this session left queued
       return;
     }
-    status.update({ connection: res.error.kind === 'network' ? 'offline' : 'retrying', error: res.error.message });
     if (res.error.kind === 'auth' || res.error.kind === 'fatal') {
-      status.update({ connection: 'rejected' });
-      if (res.error.code !== 'SESSION_ENDED') return;
+      // Refused for good: a bad token, or a session that ended or was erased (SESSION_ENDED, SESSION_ERASED). Nothing
+      // re-opens it: no retry, and `started` stays false, so neither heartbeats nor queued events reach the edge.
+      status.update({ connection: 'rejected', error: `${res.error.code ?? res.error.kind}: ${res.error.message}` });
+      return;
     }
+    status.update({ connection: res.error.kind === 'network' ? 'offline' : 'retrying', error: res.error.message });
     setTimeout(() => void start(attempt + 1), backoffDelayMs(attempt, res.error.retryAfterMs));
   };
   // The edge lost the session (its state expired): start again, then the sender's queue drains into it.

@@ -19,11 +19,15 @@ export const ERROR_STATUS = {
   METHOD_NOT_ALLOWED: 405,
   SESSION_ENDED: 409,
   POLICY_VERSION_CONFLICT: 409,
+  /** The session was erased: it stays closed while its exam token could still be valid (never re-open it). */
+  SESSION_ERASED: 410,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   THUMBNAIL_NOT_IMAGE: 415,
   THUMBNAIL_TOO_LARGE: 422,
   RATE_LIMITED: 429,
+  /** The session's dedupe marks are at their cap (EVENT_MARKS_MAX): no more distinct events until they expire. */
+  SESSION_EVENT_CAP: 429,
   INTERNAL: 500,
   SERVICE_UNAVAILABLE: 503,
 } as const satisfies Record<string, number>;

@@ -4,8 +4,12 @@ import {
   livenessClaimsKey,
   livenessKey,
   RedisKeyPrefix,
+  SESSION_STATE_TTL_SECONDS,
+  SESSION_TOMBSTONE_MAX_TTL_SECONDS,
   sessionKey,
   sessionStateKey,
+  sessionTombstoneKey,
+  tombstoneTtlSeconds,
 } from './redisKeys.ts';
 
 /** What Redis Cluster hashes: the first non-empty `{…}` of a key, else the whole key. */
@@ -33,7 +37,17 @@ describe('the Redis key prefix every service accepts', () => {
     expect(hashed(livenessKey(7, 'p'))).not.toBe(hashed(livenessKey(8, 'p')));
     // The edge's session scripts: state, marks and the processor's state.
     const id = 'ab'.repeat(32);
-    for (const k of [eventMarksKey(id, 'p'), sessionKey(id, 'proc', 'p')])
+    for (const k of [eventMarksKey(id, 'p'), sessionKey(id, 'proc', 'p'), sessionTombstoneKey(id, 'p')])
       expect(hashed(k)).toBe(hashed(sessionStateKey(id, 'p')));
+  });
+});
+
+describe("a closed session's tombstone", () => {
+  const now = 1_767_225_600_000;
+  it("lives as long as the token could still be accepted, within the state's TTL and the bound", () => {
+    const exp = now / 1000 + 3 * 24 * 3600;
+    expect(tombstoneTtlSeconds(exp, now, 30)).toBe(3 * 24 * 3600 + 30);
+    expect(tombstoneTtlSeconds(now / 1000 + 60, now, 30)).toBe(SESSION_STATE_TTL_SECONDS);
+    expect(tombstoneTtlSeconds(now / 1000 + 400 * 24 * 3600, now, 30)).toBe(SESSION_TOMBSTONE_MAX_TTL_SECONDS);
   });
 });

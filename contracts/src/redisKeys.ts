@@ -58,6 +58,33 @@ export const SESSION_STATE_TTL_SECONDS = 8 * 60 * 60;
 export const EVENT_MARK_TTL_SECONDS = 7 * 60 * 60;
 
 /**
+ * Most marks one session's hash may hold (distinct eventIds within EVENT_MARK_TTL_SECONDS). The client reports at
+ * most a few hundred events a minute in its worst case, a few per minute typically; 20,000 is hours of the worst case
+ * and bounds one session's hash to a few MB even at 128-character ids. A batch that would pass it is refused whole
+ * (SESSION_EVENT_CAP), never partly dropped.
+ */
+export const EVENT_MARKS_MAX = 20_000;
+
+/**
+ * A closed session's tombstone, 'ended' or 'erased'. /sessions/start refuses a session that has one, and the processor
+ * applies no record of an erased session: the session id is derived from the token, so without it the candidate's
+ * still-valid token (its client re-opens a session the edge lost) or records still in Kafka would bring it back.
+ */
+export const sessionTombstoneKey = (sessionId: string, prefix?: string) => sessionKey(sessionId, 'closed', prefix);
+
+/** The longest a tombstone is kept: an erasure (which cannot know the token's `exp`) keeps it this long. */
+export const SESSION_TOMBSTONE_MAX_TTL_SECONDS = 30 * 24 * 60 * 60;
+
+/**
+ * A tombstone's TTL for a token expiring at `exp` (seconds; tolerance: the verifier's leeway): as long as the token
+ * could still be accepted, at least the session state's TTL, at most SESSION_TOMBSTONE_MAX_TTL_SECONDS.
+ */
+export function tombstoneTtlSeconds(exp: number, nowMs: number, toleranceSeconds: number): number {
+  const remaining = Math.ceil(exp + toleranceSeconds - nowMs / 1000);
+  return Math.min(SESSION_TOMBSTONE_MAX_TTL_SECONDS, Math.max(SESSION_STATE_TTL_SECONDS, remaining));
+}
+
+/**
  * Published policies, hash-tagged per tenant (`{policy:<tenantId>}`) so that the edge reads a tenant's policy and a
  * schedule's in one MGET on one slot. `v1` is the value format (contracts PublishedPolicy): a new format gets new
  * keys, so an old edge never misreads a new value.

@@ -36,8 +36,12 @@ export const EdgeEnvSchema = z
     /** Leeway on exp/nbf, seconds: 0–300, default 30. */
     JWT_CLOCK_TOLERANCE_SECONDS: withDefault(z.coerce.number().int().min(0).max(300), 30),
 
-    /** Event batches one session may send per minute (sliding window). Default 120: one per 0.5 s. */
-    RATE_LIMIT_SESSION_BATCHES_PER_MINUTE: withDefault(positiveInt, 120),
+    /**
+     * Events one session may send per minute, every event of every batch counted (sliding window). Default 1,200:
+     * the client reports at most one event per anomaly kind every 2 s (1 s to enter, 1 s to leave), a few hundred a
+     * minute in its worst case, and drains an offline queue at 12 full batches a minute within this.
+     */
+    RATE_LIMIT_SESSION_EVENTS_PER_MINUTE: withDefault(positiveInt, 1200),
     /** Events one tenant may send per minute across its sessions (sliding window). Default 600 000. */
     RATE_LIMIT_TENANT_EVENTS_PER_MINUTE: withDefault(positiveInt, 600_000),
     /** Start, heartbeat and end calls one session may make per minute (sliding window). Default 30. */

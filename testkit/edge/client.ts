@@ -68,6 +68,14 @@ export async function candidate(
   };
 }
 
+/** A candidate whose session the edge at `baseUrl` started (201), 503s retried as the real client retries them. */
+export async function startedCandidate(baseUrl: string, identity = randomIdentity()): Promise<Candidate> {
+  const c = await candidate(baseUrl, identity);
+  const start = await c.callRetrying('/sessions/start', {});
+  if (start.status !== 201) throw new Error(`sessions/start answered ${start.status}: ${JSON.stringify(start.json)}`);
+  return c;
+}
+
 export async function post(
   baseUrl: string,
   path: string,

@@ -13,17 +13,27 @@ import { evalScript, luaScript } from '../services/luaScript.ts';
  */
 export type Claim = 'claimed' | 'pending' | 'done';
 
-// KEYS: marks. ARGV: ttl, eventIds… Returns, per event, its previous mark or 'c' when this call claimed it.
-// (A Lua table cannot hold nil, so "no mark" comes back as 'c'.)
-const CLAIM = luaScript(`
-local out = {}
-for i = 2, #ARGV do
-  local v = redis.call('HGET', KEYS[1], ARGV[i])
-  if v then out[i - 1] = v else redis.call('HSET', KEYS[1], ARGV[i], 'p'); out[i - 1] = 'c' end
+/**
+ * Lua: `claimEvents(marks key, ttl, cap, index of the first eventId in ARGV)` returns, per event, its previous mark
+ * or 'c' when this call claimed it (a Lua table cannot hold nil, so "no mark" comes back as 'c'); or nil, claiming
+ * nothing, when the new marks would take the hash past `cap` (EVENT_MARKS_MAX): a batch is refused whole, never
+ * partly dropped. Run by the batch's admission script (admitBatch.ts), after its limit and session checks.
+ */
+export const CLAIM_LUA = `
+local function claimEvents(key, ttl, cap, first)
+  local out, fresh = {}, 0
+  for i = first, #ARGV do
+    local v = redis.call('HGET', key, ARGV[i])
+    if v then out[i - first + 1] = v else out[i - first + 1] = 'c'; fresh = fresh + 1 end
+  end
+  if fresh > 0 and redis.call('HLEN', key) + fresh > cap then return nil end
+  for i = first, #ARGV do
+    if out[i - first + 1] == 'c' then redis.call('HSET', key, ARGV[i], 'p') end
+  end
+  redis.call('EXPIRE', key, ttl)
+  return out
 end
-redis.call('EXPIRE', KEYS[1], ARGV[1])
-return out
-`);
+`;
 
 // KEYS: marks. ARGV: eventIds… Deletes only marks still pending: one another request made 'd' meanwhile stays.
 const RELEASE = luaScript(`
@@ -34,24 +44,7 @@ end
 return n
 `);
 
-/** Claims every event in one script. Issued in the caller's tick, so it joins that tick's auto-pipeline. */
-export async function claimEvents(
-  redis: Redis,
-  prefix: string,
-  sessionId: string,
-  eventIds: string[],
-): Promise<Claim[]> {
-  if (eventIds.length === 0) return [];
-  const reply = await evalScript<string[]>(
-    redis,
-    CLAIM,
-    [eventMarksKey(sessionId, prefix)],
-    [String(EVENT_MARK_TTL_SECONDS), ...eventIds],
-  );
-  return eventIds.map((_, i) => parseClaim(reply[i]));
-}
-
-function parseClaim(mark: unknown): Claim {
+export function parseClaim(mark: unknown): Claim {
   if (mark === 'c') return 'claimed';
   return mark === 'd' ? 'done' : 'pending';
 }

@@ -9,12 +9,14 @@ import {
   type Harness,
   localStackEnv,
   noFaceEvent,
+  startedCandidate,
   startFaultyProxy,
   startHarness,
 } from '@proctor/testkit/edge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const SESSION_BATCHES_PER_MINUTE = 6;
+/** Events one session may send per minute in this file's edge. */
+const SESSION_EVENTS_PER_MINUTE = 120;
 const TENANT_EVENTS_PER_MINUTE = 150;
 
 let h: Harness;
@@ -32,7 +34,7 @@ beforeAll(async () => {
     env: {
       KAFKA_REST_URL: kafkaProxy.url,
       UPSTASH_REDIS_REST_URL: redisProxy.url,
-      RATE_LIMIT_SESSION_BATCHES_PER_MINUTE: String(SESSION_BATCHES_PER_MINUTE),
+      RATE_LIMIT_SESSION_EVENTS_PER_MINUTE: String(SESSION_EVENTS_PER_MINUTE),
       RATE_LIMIT_TENANT_EVENTS_PER_MINUTE: String(TENANT_EVENTS_PER_MINUTE),
       RATE_LIMIT_SESSION_CONTROL_PER_MINUTE: String(CONTROL_PER_MINUTE),
     },
@@ -46,12 +48,6 @@ afterAll(async () => {
   await redisProxy?.close();
 });
 
-async function startedCandidate(): Promise<Candidate> {
-  const c = await candidate(h.edge.url);
-  expect((await c.callRetrying('/sessions/start')).status).toBe(201);
-  return c;
-}
-
 /** The session's event records in Kafka (its session_started records left out). */
 async function eventsInKafka(c: Candidate, expected: number) {
   const records = await h.topic.readAll(expected + 1, { key: JSON.stringify(c.sessionId) });
@@ -62,7 +58,7 @@ const countBy = (ids: string[]) => ids.reduce((m, id) => m.set(id, (m.get(id) ??
 
 describe('exactly once', () => {
   it('produces every accepted event once, drops repeats within a batch and across retries', async () => {
-    const c = await startedCandidate();
+    const c = await startedCandidate(h.edge.url);
     const a = Array.from({ length: 20 }, () => noFaceEvent());
     const b = Array.from({ length: 20 }, () => noFaceEvent());
     const first = await c.callRetrying('/events/batch', { sessionId: c.sessionId, events: [...a, a[0], a[1]] });
@@ -83,7 +79,7 @@ describe('exactly once', () => {
   });
 
   it('re-produces an event whose mark was left pending by a crashed attempt', async () => {
-    const c = await startedCandidate();
+    const c = await startedCandidate(h.edge.url);
     const e = noFaceEvent();
     await h.redis.hset(eventMarksKey(c.sessionId, h.prefix), { [e.eventId]: 'p' });
     const res = await c.callRetrying('/events/batch', { sessionId: c.sessionId, events: [e] });
@@ -95,7 +91,7 @@ describe('exactly once', () => {
 
 describe('dedupe memory', () => {
   it('keeps one small hash of marks per session and drops it when the session ends', async () => {
-    const c = await startedCandidate();
+    const c = await startedCandidate(h.edge.url);
     const events = Array.from({ length: 50 }, () => noFaceEvent());
     const res = await c.callRetrying('/events/batch', { sessionId: c.sessionId, events });
     expect(res.json.accepted).toBe(50);
@@ -122,7 +118,7 @@ describe('produce failures', () => {
     size: number,
     whileFailing: (failed: Reply, sent: { c: Candidate; batch: Batch }) => Promise<void> = async () => {},
   ) {
-    const c = await startedCandidate();
+    const c = await startedCandidate(h.edge.url);
     const batch: Batch = { sessionId: c.sessionId, events: Array.from({ length: size }, () => noFaceEvent()) };
     kafkaProxy.mode = mode;
     try {
@@ -173,7 +169,7 @@ describe('produce failures', () => {
   });
 
   it('answers 503 with Retry-After when Redis is unreachable', async () => {
-    const c = await startedCandidate();
+    const c = await startedCandidate(h.edge.url);
     redisProxy.mode = 'refuse';
     try {
       for (const [path, body] of [
@@ -195,27 +191,28 @@ describe('produce failures', () => {
 });
 
 describe('rate limits', () => {
-  it('limits batches per session with 429 and Retry-After', async () => {
-    const c = await startedCandidate();
+  it('limits events per session with 429 and Retry-After', async () => {
+    const c = await startedCandidate(h.edge.url);
     const statuses: number[] = [];
     let limited: Awaited<ReturnType<Candidate['call']>> | undefined;
-    for (let i = 0; i < SESSION_BATCHES_PER_MINUTE + 2; i++) {
-      const res = await c.call('/events/batch', { sessionId: c.sessionId, events: [noFaceEvent()] });
+    const events = () => Array.from({ length: 25 }, () => noFaceEvent());
+    for (let i = 0; i < 6; i++) {
+      const res = await c.call('/events/batch', { sessionId: c.sessionId, events: events() });
       statuses.push(res.status);
       if (res.status === 429) limited ??= res;
     }
-    expect(statuses.slice(0, SESSION_BATCHES_PER_MINUTE)).toEqual(Array(SESSION_BATCHES_PER_MINUTE).fill(200));
-    expect(statuses.slice(SESSION_BATCHES_PER_MINUTE)).toEqual([429, 429]);
+    // 4 × 25 = 100 of 120; the fifth batch does not fit whole and is refused, as is every one after it.
+    expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
     expect(limited?.json.error.code).toBe('RATE_LIMITED');
     const retryAfter = Number(limited?.headers.get('Retry-After'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
     // Refused events were not produced: only the first batches' events are in Kafka.
-    expect(await eventsInKafka(c, SESSION_BATCHES_PER_MINUTE)).toHaveLength(SESSION_BATCHES_PER_MINUTE);
+    expect(await eventsInKafka(c, 100)).toHaveLength(100);
   });
 
   it('limits start, heartbeat and end per session, refusing before acting', async () => {
-    const c = await startedCandidate(); // one of the budget
+    const c = await startedCandidate(h.edge.url); // one of the budget
     const statuses: number[] = [];
     for (let i = 0; i < CONTROL_PER_MINUTE + 1; i++) {
       statuses.push((await c.call('/sessions/heartbeat', { sessionId: c.sessionId })).status);
@@ -230,8 +227,8 @@ describe('rate limits', () => {
   });
 
   it('limits events per tenant across its sessions', async () => {
-    const one = await startedCandidate();
-    const two = await startedCandidate();
+    const one = await startedCandidate(h.edge.url);
+    const two = await startedCandidate(h.edge.url);
     const other = await candidate(h.edge.url, {
       ...two.identity,
       tenant_id: one.identity.tenant_id,
@@ -253,14 +250,15 @@ describe('rate limits', () => {
   });
 
   it("charges the tenant only for events past the session's own checks: one session never throttles another", async () => {
-    const hammer = await startedCandidate();
+    const hammer = await startedCandidate(h.edge.url);
     const tenant = hammer.identity.tenant_id;
     const neighbour = await candidate(h.edge.url, { ...hammer.identity, user_id: `n-${hammer.identity.user_id}` });
     expect((await neighbour.callRetrying('/sessions/start')).status).toBe(201);
     const many = (n: number) => Array.from({ length: n }, () => noFaceEvent());
-    // The hammering session uses its own batch budget with one event each...
-    for (let i = 0; i < SESSION_BATCHES_PER_MINUTE; i++) {
-      expect((await hammer.call('/events/batch', { sessionId: hammer.sessionId, events: many(1) })).status).toBe(200);
+    // The hammering session spends its own event budget on the same 20 events, sent again and again...
+    const repeated = many(20);
+    for (let i = 0; i < SESSION_EVENTS_PER_MINUTE / 20; i++) {
+      expect((await hammer.call('/events/batch', { sessionId: hammer.sessionId, events: repeated })).status).toBe(200);
     }
     // ...then keeps sending full batches its own limit refuses: 1,000 events that must not count for the tenant.
     for (let i = 0; i < 10; i++) {
@@ -271,9 +269,9 @@ describe('rate limits', () => {
     // A session of the same tenant that was never started is refused too, and charges nothing either.
     const ghost = await candidate(h.edge.url, { ...hammer.identity, user_id: `g-${hammer.identity.user_id}` });
     for (let i = 0; i < 3; i++) {
-      expect((await ghost.call('/events/batch', { sessionId: ghost.sessionId, events: many(100) })).status).toBe(404);
+      expect((await ghost.call('/events/batch', { sessionId: ghost.sessionId, events: many(30) })).status).toBe(404);
     }
-    // 6 of the tenant's 150 are used: the neighbour's 100 events are accepted.
+    // 20 of the tenant's 150 are used (repeats are not produced): the neighbour's 100 events are accepted.
     const res = await neighbour.call('/events/batch', { sessionId: neighbour.sessionId, events: many(100) });
     expect(res.status).toBe(200);
     expect(res.json.accepted).toBe(100);

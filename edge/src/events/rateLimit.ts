@@ -1,9 +1,11 @@
 // Per-session and per-tenant limits on /events/batch, and a per-session limit on the session routes, each a sliding
-// window in Redis (slidingWindow.ts: single-slot, so it runs on a Redis Cluster too).
+// window in Redis (slidingWindow.ts: single-slot, so it runs on a Redis Cluster too). The per-session windows share
+// the session's `{sessionId}` slot, so a route's session script can check them first (events/admitBatch.ts,
+// sessions/sessionStore.ts touchSession).
 import { ApiError } from '@proctor/contracts';
 import type { Redis } from '@upstash/redis/cloudflare';
 import type { EdgeEnv } from '../env.ts';
-import { slidingWindow, type WindowResult } from './slidingWindow.ts';
+import { slidingWindow, type WindowCall, type WindowResult } from './slidingWindow.ts';
 
 export type RateLimitDecision =
   | { ok: true; pending: Promise<unknown>; failedOpen: boolean }
@@ -46,6 +48,11 @@ export function createControlLimit(redis: Redis, config: EdgeEnv) {
   };
 }
 
+/** The control budget as a call for the heartbeat's own script (or its refusal from the isolate's cache). */
+export function controlWindow(redis: Redis, config: EdgeEnv, sessionId: string, now: number) {
+  return limiter(redis, config, 'control', config.RATE_LIMIT_SESSION_CONTROL_PER_MINUTE).prepare(sessionId, 1, now);
+}
+
 /** The decision of one limiter call; on a Redis timeout the limiter lets the request through and says so. */
 function decide(scope: 'session' | 'tenant', r: WindowResult, now: number): RateLimitDecision {
   // Nothing is left running after a decision (no analytics): `pending` stays for the routes' waitUntil.
@@ -56,17 +63,26 @@ function decide(scope: 'session' | 'tenant', r: WindowResult, now: number): Rate
   return { ok: true, pending, failedOpen: r.reason === 'timeout' };
 }
 
+/** The 429 of a session budget that a route's own script found spent (the window resets at `reset`). */
+export function sessionLimited(reset: number, now: number): ApiError {
+  const retryAfterSeconds = Math.max(1, Math.ceil((reset - now) / 1000));
+  return rateLimited({ ok: false, scope: 'session', retryAfterSeconds, pending: Promise.resolve() });
+}
+
 /**
- * Two limits on /events/batch, checked in order: one batch for the session, then the events it really produces for
- * the tenant. The tenant's budget is charged only for a batch that passed the session's own checks (session
- * exists, is active, is this caller's, within its own limit), so one candidate hammering their own limit (or a
- * session that does not exist) can never spend the budget of everyone else in the tenant.
+ * Two limits on /events/batch, checked in order: the events one session sends, then the events it really produces
+ * for the tenant. The session's budget counts every event of a batch and is checked first, inside the batch's session
+ * script, before any other Redis work (events/admitBatch.ts). The tenant's budget is charged only for a batch that
+ * passed the session's own checks (session exists, is active, is this caller's, within its own limit), so one
+ * candidate hammering their own limit (or a session that does not exist) can never spend the budget of everyone else
+ * in the tenant.
  */
 export function createRateLimits(redis: Redis, config: EdgeEnv) {
-  const perSession = limiter(redis, config, 'session', config.RATE_LIMIT_SESSION_BATCHES_PER_MINUTE);
+  const perSession = limiter(redis, config, 'session', config.RATE_LIMIT_SESSION_EVENTS_PER_MINUTE);
   const perTenant = limiter(redis, config, 'tenant', config.RATE_LIMIT_TENANT_EVENTS_PER_MINUTE);
   return {
-    session: async (sessionId: string, now: number) => decide('session', await perSession(sessionId, 1, now), now),
+    session: (sessionId: string, events: number, now: number): WindowCall | WindowResult =>
+      perSession.prepare(sessionId, Math.max(1, events), now),
     tenant: async (tenantId: string, events: number, now: number) =>
       decide('tenant', await perTenant(tenantId, Math.max(1, events), now), now),
   };

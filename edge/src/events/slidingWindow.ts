@@ -6,20 +6,27 @@
 import type { Redis } from '@upstash/redis/cloudflare';
 import { evalScript, luaScript } from '../services/luaScript.ts';
 
+/**
+ * Lua: `slidingWindow(this window's key, the previous one's, limit, now (ms), window (ms), increment)` returns the
+ * tokens left after this call; negative is a refusal. As in the library, a spent budget refuses without counting, and
+ * a call that fits only in part is counted and refused (so the budget is spent). A function, so that a route's own
+ * script can check a limit first, in the same round trip, before it touches anything else.
+ */
+export const SLIDING_WINDOW_LUA = `
+local function slidingWindow(thisKey, previousKey, limit, now, window, inc)
+  local current = tonumber(redis.call('GET', thisKey) or '0')
+  local previous = tonumber(redis.call('GET', previousKey) or '0')
+  previous = math.floor((1 - (now % window) / window) * previous)
+  if previous + current >= limit then return -1 end
+  local n = redis.call('INCRBY', thisKey, inc)
+  if n == inc then redis.call('PEXPIRE', thisKey, window * 2 + 1000) end
+  return limit - (n + previous)
+end
+`;
+
 // KEYS: this window, the previous one. ARGV: limit, now (ms), window (ms), increment.
-// Returns the tokens left after this call; negative is a refusal. As in the library, a spent budget refuses without
-// counting, and a call that fits only in part is counted and refused (so the budget is spent).
-const LIMIT = luaScript(`
-local limit = tonumber(ARGV[1])
-local window = tonumber(ARGV[3])
-local inc = tonumber(ARGV[4])
-local current = tonumber(redis.call('GET', KEYS[1]) or '0')
-local previous = tonumber(redis.call('GET', KEYS[2]) or '0')
-previous = math.floor((1 - (tonumber(ARGV[2]) % window) / window) * previous)
-if previous + current >= limit then return -1 end
-local n = redis.call('INCRBY', KEYS[1], inc)
-if n == inc then redis.call('PEXPIRE', KEYS[1], window * 2 + 1000) end
-return limit - (n + previous)
+const LIMIT = luaScript(`${SLIDING_WINDOW_LUA}
+return slidingWindow(KEYS[1], KEYS[2], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]))
 `);
 
 export type WindowResult =
@@ -36,34 +43,48 @@ export interface SlidingWindowOptions {
   blocked: Map<string, number>;
 }
 
+/** One limiter call made ready for a script: its two keys and four arguments, and how to read its answer. */
+export interface WindowCall {
+  keys: [string, string];
+  args: [string, string, string, string];
+  settle(left: number): WindowResult;
+}
+
 export function slidingWindow(redis: Redis, o: SlidingWindowOptions) {
-  return function limit(identifier: string, rate = 1, now = Date.now()): Promise<WindowResult> {
+  /** A call's keys and arguments, or its refusal straight from the isolate's cache (no round trip at all). */
+  function prepare(identifier: string, rate = 1, now = Date.now()): WindowCall | WindowResult {
     const window = Math.floor(now / o.windowMs);
     const reset = (window + 1) * o.windowMs;
     const key = `${o.prefix}:${identifier}`;
     const blockedUntil = o.blocked.get(key);
     if (blockedUntil !== undefined) {
-      if (blockedUntil > now) return Promise.resolve({ success: false, reset: blockedUntil, reason: 'cacheBlock' });
+      if (blockedUntil > now) return { success: false, reset: blockedUntil, reason: 'cacheBlock' };
       o.blocked.delete(key);
     }
     const tag = `${o.prefix}:{${identifier}}`;
+    return {
+      keys: [`${tag}:${window}`, `${tag}:${window - 1}`],
+      args: [String(o.limit), String(now), String(o.windowMs), String(rate)],
+      settle(left) {
+        if (left >= 0) return { success: true, reset };
+        o.blocked.set(key, reset);
+        return { success: false, reset };
+      },
+    };
+  }
+  function limit(identifier: string, rate = 1, now = Date.now()): Promise<WindowResult> {
+    const call = prepare(identifier, rate, now);
+    if (!('keys' in call)) return Promise.resolve(call);
     // Issued before any await, so it joins the caller's tick's auto-pipeline (one round trip with the session check).
-    const call = evalScript<number>(
-      redis,
-      LIMIT,
-      [`${tag}:${window}`, `${tag}:${window - 1}`],
-      [String(o.limit), String(now), String(o.windowMs), String(rate)],
-    ).then((left): WindowResult => {
-      if (left >= 0) return { success: true, reset };
-      o.blocked.set(key, reset);
-      return { success: false, reset };
-    });
+    const answer = evalScript<number>(redis, LIMIT, call.keys, call.args).then(call.settle);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<WindowResult>((resolve) => {
+      const reset = (Math.floor(now / o.windowMs) + 1) * o.windowMs;
       timer = setTimeout(() => resolve({ success: true, reset, reason: 'timeout' }), o.timeoutMs);
     });
     // A late answer after a timeout is dropped; its error too (the request already went on).
-    call.catch(() => {});
-    return Promise.race([call, timeout]).finally(() => clearTimeout(timer));
-  };
+    answer.catch(() => {});
+    return Promise.race([answer, timeout]).finally(() => clearTimeout(timer));
+  }
+  return Object.assign(limit, { prepare });
 }

@@ -2,10 +2,9 @@
 // integrators send becomes the one canonical Kafka record; what stays refused gets a stable code and says why.
 import { EVENT_LIMITS, eventMarksKey, TIMESTAMP_FORMS } from '@proctor/contracts';
 import {
-  type Candidate,
-  candidate,
   type Harness,
   type Loose,
+  startedCandidate,
   startHarness,
   WALKTHROUGH_BATCH,
   WALKTHROUGH_VARIANTS,
@@ -21,17 +20,11 @@ afterAll(async () => {
   await h?.stop();
 });
 
-async function startedCandidate(): Promise<Candidate> {
-  const c = await candidate(h.edge.url);
-  expect((await c.callRetrying('/sessions/start', {})).status).toBe(201);
-  return c;
-}
-
 describe('accepted forms → one canonical record', () => {
   it('writes the walkthrough, in every form, as epoch ms with typed details and nothing unknown', async () => {
     const sent: { sessionId: string; times: number[]; eventIds: string[] }[] = [];
     for (const variant of WALKTHROUGH_VARIANTS) {
-      const c = await startedCandidate();
+      const c = await startedCandidate(h.edge.url);
       const batch = walkthroughVariant(variant, c.sessionId);
       // Unknown keys an integrator may add, in details and on the event: accepted, dropped.
       const body = JSON.parse(batch.body);
@@ -62,7 +55,7 @@ describe('accepted forms → one canonical record', () => {
   }, 90_000);
 
   it('dedupes free-form ids exactly (case-sensitive, up to 128 characters) in the marks hash', async () => {
-    const c = await startedCandidate();
+    const c = await startedCandidate(h.edge.url);
     const long = `a.b_c:d-${'x'.repeat(120)}`;
     const ids = ['evt-1', 'EVT-1', long];
     const event = (eventId: string) => ({
@@ -98,7 +91,7 @@ describe('accepted forms → one canonical record', () => {
     expect(shape(iso)).toEqual(shape(JSON.parse(WALKTHROUGH_BATCH)));
     expect(typeof epoch.events[0].timestamp).toBe('number');
     for (const example of [iso, epoch]) {
-      const c = await startedCandidate();
+      const c = await startedCandidate(h.edge.url);
       const reply = await c.callRetrying('/events/batch', { ...example, sessionId: c.sessionId });
       expect(reply.json).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
     }
@@ -144,7 +137,7 @@ describe('refused forms', () => {
   ];
 
   it('answers 200 with one stable code per refused event, and still accepts the good one', async () => {
-    const c = await startedCandidate();
+    const c = await startedCandidate(h.edge.url);
     const events = [ok, ...table.map(([, patch], i) => ({ ...ok, eventId: `bad-${i}`, ...patch }))];
     const reply = await c.callRetrying('/events/batch', { sessionId: c.sessionId, events });
     expect(reply.status).toBe(200);
@@ -161,7 +154,7 @@ describe('refused forms', () => {
   });
 
   it('never answers 5xx to a bad envelope: stable 4xx codes', async () => {
-    const c = await startedCandidate();
+    const c = await startedCandidate(h.edge.url);
     const cases: [unknown, number, string][] = [
       ['{"sessionId":', 400, 'MALFORMED_JSON'],
       [{ sessionId: c.sessionId, events: 'evt-1' }, 400, 'VALIDATION_FAILED'],

@@ -1,20 +1,23 @@
 // POST /events/batch: validates each event, drops duplicates, and answers 2xx only once every accepted event is
 // durable in Kafka (one produce request per batch, keyed by sessionId).
 import {
+  ApiError,
   EVENT_LIMITS,
+  EVENT_MARK_TTL_SECONDS,
+  EVENT_MARKS_MAX,
   EventBatchBody,
   EventBatchResponse,
   type EventRecord,
   KAFKA_SCHEMA_VERSION,
 } from '@proctor/contracts';
 import { fromStore, unavailable } from '../errors.ts';
-import { claimEvents, markDone, releaseClaims } from '../events/dedupe.ts';
-import { createRateLimits, rateLimited } from '../events/rateLimit.ts';
+import { admitBatch } from '../events/admitBatch.ts';
+import { markDone, releaseClaims } from '../events/dedupe.ts';
+import { createRateLimits, rateLimited, sessionLimited } from '../events/rateLimit.ts';
 import { validateEvents } from '../events/validateEvents.ts';
 import { edgeRoute, examTokenJsonRoute } from '../http/openapi.ts';
-import { evalScript } from '../services/luaScript.ts';
 import { ACTIVE_SESSION_ERRORS, assertActive, assertOwnSession } from '../sessions/requireSession.ts';
-import { parseTouch, touchCommand, trackLiveness } from '../sessions/sessionStore.ts';
+import { trackLiveness } from '../sessions/sessionStore.ts';
 
 const route = examTokenJsonRoute({
   path: '/events/batch',
@@ -22,7 +25,7 @@ const route = examTokenJsonRoute({
   read: { maxBytes: EVENT_LIMITS.maxBodyBytes },
   body: EventBatchBody,
   ok: { schema: EventBatchResponse, statuses: { 200: 'Every accepted event is durable in Kafka' } },
-  errors: ACTIVE_SESSION_ERRORS,
+  errors: [...ACTIVE_SESSION_ERRORS, 'SESSION_EVENT_CAP'],
 });
 
 export const eventsBatch = edgeRoute(route, async (c) => {
@@ -35,34 +38,37 @@ export const eventsBatch = edgeRoute(route, async (c) => {
   const { valid, rejected, repeats } = validateEvents(body.events, now);
   const ids = valid.map((e) => e.eventId);
 
-  // One round trip for the session's own checks: its rate limit, the session check
-  // and a claim per event are issued in the same tick and leave as one pipeline (the client auto-pipelines). A
-  // refused request releases its claims afterwards, off the response path.
+  // One round trip, one script, for the session's own checks, in order: its event budget (every event of the body
+  // counted, so a spent budget refuses before any other Redis work), the session, then a claim per event unless the
+  // session's marks are at their cap.
   const limits = createRateLimits(redis, config);
-  const [sessionLimit, touch, marks] = await fromStore(
+  const admission = await fromStore(
     logger,
     'events_claim',
-    Promise.all([
-      limits.session(sessionId, now),
-      evalScript(redis, ...touchCommand(prefix, sessionId, now)),
-      claimEvents(redis, prefix, sessionId, ids),
-    ]),
+    admitBatch(redis, prefix, sessionId, limits.session(sessionId, body.events.length, now), ids),
   );
-  c.executionCtx.waitUntil(sessionLimit.pending.catch(() => {}));
-  const claimed = ids.filter((_, i) => marks[i] === 'claimed');
+  if (admission.kind === 'over_budget') throw sessionLimited(admission.reset, now);
+  const { state, marks } = admission;
+  const claimed = marks === 'full' ? [] : ids.filter((_, i) => marks[i] === 'claimed');
   const release = () =>
     c.executionCtx.waitUntil(
       releaseClaims(redis, prefix, sessionId, claimed).catch((err: unknown) =>
         logger.warn('redis_release_failed', { error: String(err) }),
       ),
     );
-
-  const state = parseTouch(touch);
   try {
     assertActive(state, claims.tenant_id);
   } catch (err) {
     release();
     throw err;
+  }
+  // A batch the marks cannot hold is refused whole (a 429 the client retries), never partly dropped.
+  if (marks === 'full') {
+    throw new ApiError(
+      'SESSION_EVENT_CAP',
+      `this session already sent ${EVENT_MARKS_MAX} distinct events; no more are accepted for now`,
+      { headers: { 'Retry-After': String(EVENT_MARK_TTL_SECONDS) } },
+    );
   }
   // The liveness bump is best effort, off the response path: it sits in another hash slot than the session, so it
   // cannot ride in the session's script (sessions/sessionStore.ts), and heartbeats carry the liveness guarantee.
@@ -71,10 +77,6 @@ export const eventsBatch = edgeRoute(route, async (c) => {
       logger.warn('redis_liveness_failed', { error: String(err) }),
     ),
   );
-  if (!sessionLimit.ok) {
-    release();
-    throw rateLimited(sessionLimit);
-  }
 
   const toProduce = valid.filter((_, i) => marks[i] !== 'done');
   const duplicates = repeats + (valid.length - toProduce.length);
@@ -88,7 +90,7 @@ export const eventsBatch = edgeRoute(route, async (c) => {
     release();
     throw rateLimited(tenantLimit);
   }
-  if ((sessionLimit.ok && sessionLimit.failedOpen) || (tenantLimit?.ok && tenantLimit.failedOpen)) {
+  if (tenantLimit?.ok && tenantLimit.failedOpen) {
     logger.warn('rate_limit_failed_open', { sessionId });
   }
   if (toProduce.length > 0) {

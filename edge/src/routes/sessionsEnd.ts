@@ -5,6 +5,7 @@ import {
   SessionEndBody,
   type SessionEndedRecord,
   SessionEndResponse,
+  tombstoneTtlSeconds,
 } from '@proctor/contracts';
 import { fromStore, unavailable } from '../errors.ts';
 import { createControlLimit, rateLimited } from '../events/rateLimit.ts';
@@ -34,7 +35,14 @@ export const sessionsEnd = edgeRoute(route, async (c) => {
   const session = await fromStore(
     logger,
     'session_end',
-    endSession(redis, config.REDIS_KEY_PREFIX, sessionId, body.reason, now),
+    endSession(
+      redis,
+      config.REDIS_KEY_PREFIX,
+      sessionId,
+      body.reason,
+      now,
+      tombstoneTtlSeconds(claims.exp, now, config.JWT_CLOCK_TOLERANCE_SECONDS),
+    ),
   );
   if (!session) throw new ApiError('SESSION_NOT_FOUND', 'no such session (expired or never started)');
   if (session.tenantId !== claims.tenant_id) throw new ApiError('FORBIDDEN', 'session belongs to another tenant');

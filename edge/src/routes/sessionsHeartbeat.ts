@@ -1,8 +1,8 @@
 // POST /sessions/heartbeat: keeps the session and its liveness deadline alive (two Redis round trips: the session
-// script with the limit, then the deadline in its liveness shard, another hash slot; sessions/sessionStore.ts).
+// script, its limit first, then the deadline in its liveness shard, another hash slot; sessions/sessionStore.ts).
 import { HeartbeatResponse, SessionRefBody } from '@proctor/contracts';
 import { fromStore } from '../errors.ts';
-import { createControlLimit, rateLimited } from '../events/rateLimit.ts';
+import { controlWindow, sessionLimited } from '../events/rateLimit.ts';
 import { edgeRoute, examTokenJsonRoute } from '../http/openapi.ts';
 import { ACTIVE_SESSION_ERRORS, assertActive, assertOwnSession } from '../sessions/requireSession.ts';
 import { touchSession } from '../sessions/sessionStore.ts';
@@ -21,17 +21,14 @@ export const sessionsHeartbeat = edgeRoute(route, async (c) => {
   const body = c.req.valid('json');
   assertOwnSession(body.sessionId, sessionId);
   const now = clock.now();
-  // Issued in one tick, so the touch script and the limit leave as one pipeline.
-  const [state, limit] = await fromStore(
+  // The limit is checked first, inside the touch script: a refused heartbeat touches nothing.
+  const touched = await fromStore(
     logger,
     'heartbeat',
-    Promise.all([
-      touchSession(redis, config.REDIS_KEY_PREFIX, sessionId, now),
-      createControlLimit(redis, config)(sessionId, now),
-    ]),
+    touchSession(redis, config.REDIS_KEY_PREFIX, sessionId, now, controlWindow(redis, config, sessionId, now)),
   );
-  c.executionCtx.waitUntil(limit.pending.catch(() => {}));
-  if (!limit.ok) throw rateLimited(limit);
+  if ('refusedUntil' in touched) throw sessionLimited(touched.refusedUntil, now);
+  const { state } = touched;
   assertActive(state, claims.tenant_id);
   const response: HeartbeatResponse = { sessionId, serverTime: now, nextInSeconds: state.heartbeatIntervalSeconds };
   return c.json(response, 200);

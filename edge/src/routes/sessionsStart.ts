@@ -6,6 +6,7 @@ import {
   SessionStartBody,
   type SessionStartedRecord,
   SessionStartResponse,
+  tombstoneTtlSeconds,
 } from '@proctor/contracts';
 import { fromStore, unavailable } from '../errors.ts';
 import { createControlLimit, rateLimited } from '../events/rateLimit.ts';
@@ -30,6 +31,7 @@ const route = examTokenJsonRoute({
     'EXAM_CONFIG_LOOSENED',
     'ACCOMMODATION_NOT_ALLOWED',
     'SESSION_ENDED',
+    'SESSION_ERASED',
     'RATE_LIMITED',
     'SERVICE_UNAVAILABLE',
   ],
@@ -71,13 +73,18 @@ export const sessionsStart = edgeRoute(route, async (c) => {
     logger.info('exam_config_refused', { sessionId, code: resolved.code, field: resolved.field });
     throw new ApiError(resolved.code, resolved.message, { details: resolved.details ?? { field: resolved.field } });
   }
-  const { created, session } = await fromStore(
+  const tombstoneTtl = tombstoneTtlSeconds(claims.exp, now, config.JWT_CLOCK_TOLERANCE_SECONDS);
+  const started = await fromStore(
     logger,
     'session_start',
-    startSession(redis, config.REDIS_KEY_PREFIX, sessionId, claims, resolved.config, now),
+    startSession(redis, config.REDIS_KEY_PREFIX, sessionId, claims, resolved.config, now, tombstoneTtl),
   );
-  if (session.status === 'ended')
+  // A closed session stays closed (its tombstone): the id comes from the token, so a start would revive it.
+  if ('closed' in started && started.closed === 'erased')
+    throw new ApiError('SESSION_ERASED', "this session's data was erased; it cannot be started again");
+  if ('closed' in started || started.session.status === 'ended')
     throw new ApiError('SESSION_ENDED', 'this session has ended; a new attempt needs a new token');
+  const { created, session } = started;
 
   // Announced on every start, resumes included: a start whose produce failed (503) is then repaired by the
   // client's retry, and the processor upserts by sessionId, so a repeat changes nothing.

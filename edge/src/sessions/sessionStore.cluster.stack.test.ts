@@ -18,8 +18,9 @@ import { smokeClusterPort, startRedisCluster, type TestRedisCluster } from '@pro
 import { Redis } from '@upstash/redis/cloudflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EdgeEnv } from '../env.ts';
-import { claimEvents, markDone } from '../events/dedupe.ts';
-import { createControlLimit, createRateLimits } from '../events/rateLimit.ts';
+import { admitBatch } from '../events/admitBatch.ts';
+import { markDone } from '../events/dedupe.ts';
+import { controlWindow, createControlLimit, createRateLimits } from '../events/rateLimit.ts';
 import { readPolicies } from './policyStore.ts';
 import { endSession, startSession, touchSession } from './sessionStore.ts';
 
@@ -55,6 +56,26 @@ afterAll(async () => {
 });
 
 const newId = () => randomBytes(32).toString('hex');
+const TOMBSTONE_TTL = 3600;
+const limitsConfig = {
+  REDIS_KEY_PREFIX: prefix,
+  UPSTREAM_TIMEOUT_MS: 5000,
+  RATE_LIMIT_SESSION_EVENTS_PER_MINUTE: 2,
+  RATE_LIMIT_TENANT_EVENTS_PER_MINUTE: 5,
+  RATE_LIMIT_SESSION_CONTROL_PER_MINUTE: 1,
+} as EdgeEnv;
+const generous = {
+  ...limitsConfig,
+  RATE_LIMIT_SESSION_EVENTS_PER_MINUTE: 1000,
+  RATE_LIMIT_SESSION_CONTROL_PER_MINUTE: 1000,
+};
+/** The session's claims of these events, through the batch's admission script. */
+const claim = async (id: string, eventIds: string[], now: number) => {
+  const admitted = await admitBatch(redis, prefix, id, createRateLimits(redis, generous).session(id, 1, now), eventIds);
+  return admitted.kind === 'checked' ? admitted.marks : admitted;
+};
+const touch = (id: string, now: number) =>
+  touchSession(redis, prefix, id, now, controlWindow(redis, generous, id, now));
 const identity = (i = 0) => ({ tenant_id: 't-cluster', exam_schedule_id: 'sched-1', user_id: `u-${i}`, attempt_no: 1 });
 const examConfig = { ...EXAM_CONFIG_DEFAULTS };
 const resolved = defaultSessionConfig(examConfig);
@@ -74,35 +95,38 @@ describe('edge sessions on a Redis Cluster', () => {
   it('starts, touches and ends a session, tracking it in its liveness shard', async () => {
     const id = newId();
     const now = Date.now();
-    const started = await startSession(redis, prefix, id, identity(), resolved, now);
-    expect(started.created).toBe(true);
+    const started = await startSession(redis, prefix, id, identity(), resolved, now, TOMBSTONE_TTL);
+    expect(started).toMatchObject({ created: true });
     expect(Number(await deadlineOf(id))).toBe(now + livenessWindowMs(examConfig));
 
-    const touched = await touchSession(redis, prefix, id, now + 5000);
-    expect(touched.status).toBe('active');
+    expect(await touch(id, now + 5000)).toMatchObject({ state: { status: 'active' } });
     expect(Number(await deadlineOf(id))).toBe(now + 5000 + livenessWindowMs(examConfig));
 
-    expect(await claimEvents(redis, prefix, id, ['e1', 'e2'])).toEqual(['claimed', 'claimed']);
+    expect(await claim(id, ['e1', 'e2'], now + 5000)).toEqual(['claimed', 'claimed']);
     await markDone(redis, prefix, id, ['e1', 'e2']);
-    expect(await claimEvents(redis, prefix, id, ['e1', 'e3'])).toEqual(['done', 'claimed']);
+    expect(await claim(id, ['e1', 'e3'], now + 5000)).toEqual(['done', 'claimed']);
 
-    const ended = await endSession(redis, prefix, id, 'submitted', now + 6000);
+    const ended = await endSession(redis, prefix, id, 'submitted', now + 6000, TOMBSTONE_TTL);
     expect(ended).toMatchObject({ status: 'ended', endedAt: now + 6000 });
     expect(await deadlineOf(id)).toBeNull();
     expect(await direct.exists(eventMarksKey(id, prefix))).toBe(0);
     // An ended session is not put back by a late touch.
-    expect((await touchSession(redis, prefix, id, now + 7000)).status).toBe('ended');
+    expect(await touch(id, now + 7000)).toMatchObject({ state: { status: 'ended' } });
     expect(await deadlineOf(id)).toBeNull();
-    // A retried start of an ended session changes nothing and tracks nothing.
-    expect((await startSession(redis, prefix, id, identity(), resolved, now + 8000)).session.status).toBe('ended');
+    // A retried start of an ended session changes nothing and tracks nothing: its tombstone refuses it.
+    expect(await startSession(redis, prefix, id, identity(), resolved, now + 8000, TOMBSTONE_TTL)).toEqual({
+      closed: 'ended',
+    });
     expect(await deadlineOf(id)).toBeNull();
   });
 
   it('tracks sessions started in one tick on every master (one pipeline, split per node by the shim)', async () => {
     const ids = Array.from({ length: 40 }, newId);
     const now = Date.now();
-    const results = await Promise.all(ids.map((id, i) => startSession(redis, prefix, id, identity(i), resolved, now)));
-    expect(results.every((r) => r.created)).toBe(true);
+    const results = await Promise.all(
+      ids.map((id, i) => startSession(redis, prefix, id, identity(i), resolved, now, TOMBSTONE_TTL)),
+    );
+    expect(results.every((r) => 'created' in r && r.created)).toBe(true);
     const deadlines = await Promise.all(ids.map(deadlineOf));
     expect(deadlines.map(Number)).toEqual(ids.map(() => now + livenessWindowMs(examConfig)));
     const slots = new Set(await Promise.all(ids.map((id) => direct.cluster('KEYSLOT', sessionStateKey(id, prefix)))));
@@ -111,24 +135,17 @@ describe('edge sessions on a Redis Cluster', () => {
 
   it('reads policies and counts rate limits in one slot each', async () => {
     expect(await readPolicies(redis, prefix, 't-cluster', 'sched-1')).toEqual({ tenant: null, schedule: null });
-    const config = {
-      REDIS_KEY_PREFIX: prefix,
-      UPSTREAM_TIMEOUT_MS: 5000,
-      RATE_LIMIT_SESSION_BATCHES_PER_MINUTE: 2,
-      RATE_LIMIT_TENANT_EVENTS_PER_MINUTE: 5,
-      RATE_LIMIT_SESSION_CONTROL_PER_MINUTE: 1,
-    } as EdgeEnv;
-    const limits = createRateLimits(redis, config);
+    const limits = createRateLimits(redis, limitsConfig);
     const id = newId();
     const now = Date.now();
-    expect((await limits.session(id, now)).ok).toBe(true);
-    expect((await limits.session(id, now)).ok).toBe(true);
-    expect(await limits.session(id, now)).toMatchObject({ ok: false, scope: 'session' });
+    // The session's budget runs inside the batch's admission script: two events, then refused before the session check.
+    expect(await admitBatch(redis, prefix, id, limits.session(id, 2, now), [])).toMatchObject({ kind: 'checked' });
+    expect(await admitBatch(redis, prefix, id, limits.session(id, 1, now), [])).toMatchObject({ kind: 'over_budget' });
     const tenant = `t-${randomBytes(3).toString('hex')}`;
     expect((await limits.tenant(tenant, 4, now)).ok).toBe(true);
     expect((await limits.tenant(tenant, 1, now)).ok).toBe(true);
     expect(await limits.tenant(tenant, 1, now)).toMatchObject({ ok: false, scope: 'tenant' });
-    const control = createControlLimit(redis, config);
+    const control = createControlLimit(redis, limitsConfig);
     expect((await control(id, now)).ok).toBe(true);
     expect((await control(id, now)).ok).toBe(false);
   });

@@ -25,9 +25,11 @@ import {
   type SessionIdentity,
   type SessionView,
   sessionStateKey,
+  sessionTombstoneKey,
 } from '@proctor/contracts';
 import type { Redis } from '@upstash/redis/cloudflare';
-import { evalScript, type LuaScript, luaScript } from '../services/luaScript.ts';
+import { SLIDING_WINDOW_LUA, type WindowCall, type WindowResult } from '../events/slidingWindow.ts';
+import { evalScript, luaScript } from '../services/luaScript.ts';
 
 /** The session's liveness shard (a key of its own slot, see above). */
 export const sessionLivenessKey = (sessionId: string, prefix: string) => livenessKey(livenessShard(sessionId), prefix);
@@ -37,12 +39,18 @@ export async function trackLiveness(redis: Redis, prefix: string, sessionId: str
   await redis.zadd(sessionLivenessKey(sessionId, prefix), { score: deadline, member: sessionId });
 }
 
-// KEYS: state. ARGV: now, ttl, then field/value pairs of a new session.
-// Returns {created (0|1), HGETALL}; an active session's TTL and lastHeartbeatAt are refreshed.
+// KEYS: state, tombstone. ARGV: now, ttl, tombstone ttl, then field/value pairs of a new session.
+// Returns {created (0|1), HGETALL}; an active session's TTL and lastHeartbeatAt are refreshed. A closed session
+// returns {-1, 'ended'|'erased'} and its tombstone is kept at least as long as this (maybe refreshed) token lives.
 const START = luaScript(`
+local closed = redis.call('GET', KEYS[2])
+if closed then
+  if redis.call('TTL', KEYS[2]) < tonumber(ARGV[3]) then redis.call('EXPIRE', KEYS[2], ARGV[3]) end
+  return {-1, closed}
+end
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then
-  redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+  redis.call('HSET', KEYS[1], unpack(ARGV, 4))
   redis.call('EXPIRE', KEYS[1], ARGV[2])
   return {1, redis.call('HGETALL', KEYS[1])}
 end
@@ -53,19 +61,32 @@ end
 return {0, redis.call('HGETALL', KEYS[1])}
 `);
 
-// KEYS: state. ARGV: now, ttl.
-// An active session gets its TTL and lastHeartbeatAt refreshed. Returns HMGET of the fields.
-const TOUCH = luaScript(`
-local s = redis.call('HMGET', KEYS[1], 'status', 'tenantId', 'heartbeatIntervalSeconds', 'livenessWindowMs')
-if s[1] == 'active' then
-  redis.call('HSET', KEYS[1], 'lastHeartbeatAt', ARGV[1])
-  redis.call('EXPIRE', KEYS[1], ARGV[2])
+/**
+ * Lua: `touchSession(state key, now, ttl)`: an active session gets its TTL and lastHeartbeatAt refreshed. Returns
+ * HMGET of the fields parseTouch reads. A function, so that a route's script can run its limit first.
+ */
+export const TOUCH_LUA = `
+local function touchSession(key, now, ttl)
+  local s = redis.call('HMGET', key, 'status', 'tenantId', 'heartbeatIntervalSeconds', 'livenessWindowMs')
+  if s[1] == 'active' then
+    redis.call('HSET', key, 'lastHeartbeatAt', now)
+    redis.call('EXPIRE', key, ttl)
+  end
+  return s
 end
-return s
+`;
+
+// KEYS: the control budget's windows (this, previous), state. ARGV: the window's four, now, ttl.
+// The budget first: a refused call touches nothing and returns {left}; otherwise {left, touchSession}.
+const LIMITED_TOUCH = luaScript(`${SLIDING_WINDOW_LUA}${TOUCH_LUA}
+local left = slidingWindow(KEYS[1], KEYS[2], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]))
+if left < 0 then return {left} end
+return {left, touchSession(KEYS[3], ARGV[5], ARGV[6])}
 `);
 
-// KEYS: state, event marks. ARGV: now, ttl, reason. Ending twice keeps the first end.
-// An ended session refuses every batch, so its dedupe marks are dropped with it. Returns HGETALL.
+// KEYS: state, event marks, tombstone. ARGV: now, ttl, reason, tombstone ttl. Ending twice keeps the first end.
+// An ended session refuses every batch, so its dedupe marks are dropped with it; its tombstone outlives the state for
+// as long as the token could still start it again. Returns HGETALL.
 const END = luaScript(`
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return {} end
@@ -74,6 +95,7 @@ if status == 'active' then
   redis.call('EXPIRE', KEYS[1], ARGV[2])
 end
 redis.call('DEL', KEYS[2])
+if redis.call('TTL', KEYS[3]) < tonumber(ARGV[4]) then redis.call('SET', KEYS[3], 'ended', 'EX', ARGV[4]) end
 return redis.call('HGETALL', KEYS[1])
 `);
 
@@ -118,7 +140,8 @@ export async function startSession(
   identity: SessionIdentity,
   config: ResolvedSessionConfig,
   now: number,
-): Promise<{ created: boolean; session: StoredSession }> {
+  tombstoneTtl: number,
+): Promise<{ closed: 'ended' | 'erased' } | { created: boolean; session: StoredSession }> {
   const { examConfig } = config;
   const window = livenessWindowMs(examConfig);
   const fields = {
@@ -134,11 +157,10 @@ export async function startSession(
     heartbeatIntervalSeconds: String(examConfig.heartbeatIntervalSeconds),
     livenessWindowMs: String(window),
   };
-  const args = [String(now), String(SESSION_STATE_TTL_SECONDS), ...Object.entries(fields).flat()];
-  const [created, flat] = (await evalScript(redis, START, [sessionStateKey(sessionId, prefix)], args)) as [
-    number,
-    unknown,
-  ];
+  const args = [String(now), String(SESSION_STATE_TTL_SECONDS), String(tombstoneTtl), ...Object.entries(fields).flat()];
+  const keys = [sessionStateKey(sessionId, prefix), sessionTombstoneKey(sessionId, prefix)];
+  const [created, flat] = (await evalScript(redis, START, keys, args)) as [number, unknown];
+  if (created === -1) return { closed: flat === 'erased' ? 'erased' : 'ended' };
   const h = toObject(flat);
   // Tracked before the 2xx (see the top of this file). A resumed session keeps the window it started with.
   if (h.status === 'active') await trackLiveness(redis, prefix, sessionId, now + Number(h.livenessWindowMs || window));
@@ -148,11 +170,6 @@ export async function startSession(
 type TouchedState = { tenantId: string; heartbeatIntervalSeconds: number; livenessWindowMs: number };
 export type ActiveTouch = { status: 'active' } & TouchedState;
 export type TouchResult = { status: 'missing' } | ActiveTouch | ({ status: 'ended' } & TouchedState);
-
-/** The TOUCH script as a command for a pipeline (events/batch sends it with its dedupe claims). */
-export function touchCommand(prefix: string, sessionId: string, now: number): [LuaScript, string[], string[]] {
-  return [TOUCH, [sessionStateKey(sessionId, prefix)], [String(now), String(SESSION_STATE_TTL_SECONDS)]];
-}
 
 export function parseTouch(reply: unknown): TouchResult {
   const [status, tenantId, interval, window] = (Array.isArray(reply) ? reply : []) as (string | null)[];
@@ -165,12 +182,26 @@ export function parseTouch(reply: unknown): TouchResult {
   };
 }
 
-/** The session check of a heartbeat: refreshes the session, then (if active) its liveness deadline, before answering. */
-export async function touchSession(redis: Redis, prefix: string, sessionId: string, now: number): Promise<TouchResult> {
-  const [script, keys, args] = touchCommand(prefix, sessionId, now);
-  const state = parseTouch(await evalScript(redis, script, keys, args));
+/**
+ * The session check of a heartbeat: its limit, then the session is refreshed (if active) in the same script, then its
+ * liveness deadline, before answering. A limit refused from the isolate's cache costs no round trip.
+ */
+export async function touchSession(
+  redis: Redis,
+  prefix: string,
+  sessionId: string,
+  now: number,
+  limit: WindowCall | WindowResult,
+): Promise<{ refusedUntil: number } | { state: TouchResult }> {
+  if (!('keys' in limit)) return { refusedUntil: limit.reset };
+  const keys = [...limit.keys, sessionStateKey(sessionId, prefix)];
+  const args = [...limit.args, String(now), String(SESSION_STATE_TTL_SECONDS)];
+  const [left, touched] = (await evalScript(redis, LIMITED_TOUCH, keys, args)) as [number, unknown];
+  const settled = limit.settle(left);
+  if (!settled.success) return { refusedUntil: settled.reset };
+  const state = parseTouch(touched);
   if (state.status === 'active') await trackLiveness(redis, prefix, sessionId, now + state.livenessWindowMs);
-  return state;
+  return { state };
 }
 
 export async function endSession(
@@ -179,11 +210,17 @@ export async function endSession(
   sessionId: string,
   reason: string,
   now: number,
+  tombstoneTtl: number,
 ): Promise<StoredSession | null> {
-  const args = [String(now), String(SESSION_STATE_TTL_SECONDS), reason];
+  const args = [String(now), String(SESSION_STATE_TTL_SECONDS), reason, String(tombstoneTtl)];
+  const keys = [
+    sessionStateKey(sessionId, prefix),
+    eventMarksKey(sessionId, prefix),
+    sessionTombstoneKey(sessionId, prefix),
+  ];
   // Issued in one tick: one pipeline, one round trip; the ZREM of a session that does not exist removes nothing.
   const [flat] = await Promise.all([
-    evalScript(redis, END, [sessionStateKey(sessionId, prefix), eventMarksKey(sessionId, prefix)], args),
+    evalScript(redis, END, keys, args),
     redis.zrem(sessionLivenessKey(sessionId, prefix), sessionId),
   ]);
   const h = toObject(flat);

@@ -1,3 +1,4 @@
+import type { ProctorRecord } from '@proctor/contracts';
 import { describe, expect, it } from 'vitest';
 import type { ChunkWrites } from '../sinks/mysqlSink.ts';
 import type { Position, StoredSession } from '../state/sessionStore.ts';
@@ -14,21 +15,32 @@ import {
 import { applyChunk, type ChunkDeps, type ChunkMessage } from './applyChunk.ts';
 
 /** In-memory stand-ins that record the order of side effects; the store keeps what was saved. */
-function fakes(opts: { failMysql?: boolean } = {}) {
+function fakes(opts: { failMysql?: boolean; rows?: Map<string, string>; erased?: string[] } = {}) {
   const steps: string[] = [];
   const saved = new Map<string, StoredSession>();
   const writes: ChunkWrites[] = [];
   const deps: ChunkDeps = {
     store: {
       load: async (ids) =>
-        new Map(ids.map((id) => [id, saved.get(id) ?? { state: undefined, position: undefined, corrupt: false }])),
+        new Map(
+          ids.map((id) => [
+            id,
+            {
+              ...(saved.get(id) ?? { state: undefined, position: undefined, corrupt: false }),
+              erased: opts.erased?.includes(id) ?? false,
+            },
+          ]),
+        ),
       save: async (entries: { sessionId: string; state: StoredSession['state']; position: Position }[]) => {
         steps.push('redis_save');
-        for (const e of entries) saved.set(e.sessionId, { state: e.state, position: e.position, corrupt: false });
+        for (const e of entries) {
+          saved.set(e.sessionId, { state: e.state, position: e.position, corrupt: false, erased: false });
+        }
         return entries.map(() => 100);
       },
     },
     mysql: {
+      sessionTenants: async (ids) => new Map([...(opts.rows ?? [])].filter(([id]) => ids.includes(id))),
       write: async (w) => {
         steps.push('mysql_write');
         if (opts.failMysql) throw new Error('boom');
@@ -138,5 +150,50 @@ describe('applyChunk', () => {
     ]);
     expect(out.outcomes.at(-1)).toMatchObject({ outcome: 'ok', reason: 'session_ended' });
     expect(out.alerts).toEqual([]);
+  });
+
+  describe('checks each record where it is applied', () => {
+    const outcomesOf = (out: { outcomes: { outcome: string; reason: string }[] }) =>
+      out.outcomes.map((o) => `${o.outcome}:${o.reason}`);
+
+    it('dead-letters a start whose session id is not derived from its identity, and writes no row', async () => {
+      const f = fakes();
+      const forged = { ...records[0]!, sessionId: 'b'.repeat(64) };
+      const out = await applyChunk(f.deps, 't', 0, [msg(0, forged, forged.sessionId)]);
+      expect(outcomesOf(out)).toEqual(['dlq:session_id_not_derived']);
+      expect(f.writes[0]?.starts ?? []).toEqual([]);
+      expect(f.saved.size).toBe(0);
+    });
+
+    it("dead-letters a record of another tenant than the session's, from its state or its row", async () => {
+      const f = fakes();
+      const other = { ...records[1]!, tenantId: 'tenant-2' } as ProctorRecord;
+      const out = await applyChunk(f.deps, 't', 0, [msg(0, records[0]), msg(1, other)]);
+      expect(outcomesOf(out)).toEqual(['ok:session_started', 'dlq:tenant_mismatch']);
+
+      const rowOnly = fakes({ rows: new Map([[SESSION, TENANT]]) });
+      const later = await applyChunk(rowOnly.deps, 't', 0, [msg(5, other), msg(6, records[1])]);
+      expect(outcomesOf(later)).toEqual(['dlq:tenant_mismatch', 'ok:applied']);
+    });
+
+    it('dead-letters an event of a session with neither a start nor a row', async () => {
+      const f = fakes();
+      const out = await applyChunk(f.deps, 't', 0, [msg(0, records[1]), msg(1, records[3])]);
+      expect(outcomesOf(out)).toEqual(['dlq:unknown_session', 'dlq:unknown_session']);
+      expect(out.alerts).toEqual([]);
+    });
+
+    it('drops every record of an erased session, its start included', async () => {
+      const f = fakes({ erased: [SESSION] });
+      const out = await applyChunk(
+        f.deps,
+        't',
+        0,
+        records.map((r, i) => msg(i, r)),
+      );
+      expect(outcomesOf(out)).toEqual(records.map(() => 'drop:session_erased'));
+      expect(f.writes[0]?.starts ?? []).toEqual([]);
+      expect(f.saved.size).toBe(0);
+    });
   });
 });

@@ -1,4 +1,5 @@
-// One chunk of one partition, start to finish: decode, rules per session in offset order, then DLQ, MySQL, Redis.
+// One chunk of one partition, start to finish: decode, check each record's provenance (provenance.ts), rules per
+// session in offset order, then DLQ, MySQL, Redis.
 import { type Alert, type DeadLetterRecord, deriveAlertId, type RiskSnapshot } from '@proctor/contracts';
 import { decayTo, riskContributions, riskScore, shouldSnapshot, snapshotBucket } from '../risk/riskScore.ts';
 import type { AlertDraft } from '../rules/types.ts';
@@ -7,6 +8,7 @@ import type { DeadLetterSink } from '../sinks/deadLetter.ts';
 import type { ChunkWrites, MysqlSink } from '../sinks/mysqlSink.ts';
 import type { Position, SessionStore, StoredSession } from '../state/sessionStore.ts';
 import { decodeRecord } from './decode.ts';
+import { sessionsWithoutOwner, tenantRefusal, underivedStart } from './provenance.ts';
 
 export interface ChunkMessage {
   offset: string;
@@ -71,11 +73,21 @@ export async function applyChunk(
 ): Promise<ChunkResult> {
   const now = deps.now();
   const decoded = messages.map((m) => ({ m, d: decodeRecord(m.key, m.value) }));
-  const ids = [...new Set(decoded.flatMap(({ d }) => (d.ok ? [d.record.sessionId] : [])))];
-  const loaded = ids.length ? await deps.retry('redis_load', () => deps.store.load(ids)) : new Map();
+  const underived = await Promise.all(decoded.map(({ d }) => (d.ok ? underivedStart(d.record) : undefined)));
+  const ids = [...new Set(decoded.flatMap(({ d }, i) => (d.ok && !underived[i] ? [d.record.sessionId] : [])))];
+  const loaded: Map<string, StoredSession> = ids.length
+    ? await deps.retry('redis_load', () => deps.store.load(ids))
+    : new Map();
+  const unowned = sessionsWithoutOwner(
+    decoded.flatMap(({ d }, i) => (underived[i] ? [] : [d])),
+    loaded,
+  );
+  const rowTenants = unowned.length
+    ? await deps.retry('mysql_tenants', () => deps.mysql.sessionTenants(unowned))
+    : new Map<string, string>();
 
   const sessions = new Map<string, Working>();
-  for (const [id, stored] of loaded as Map<string, StoredSession>) {
+  for (const [id, stored] of loaded) {
     sessions.set(id, { stored, state: stored.state, position: stored.position, touched: false, forced: false });
   }
   const outcomes: MessageOutcome[] = [];
@@ -84,14 +96,29 @@ export async function applyChunk(
   const drafts: { sessionId: string; tenantId: string; draft: AlertDraft }[] = [];
   let newestReceivedAt = 0;
 
-  for (const { m, d } of decoded) {
+  const toDeadLetter = (m: ChunkMessage, reason: string, detail: string) => {
+    dead.push(deadLetter(topic, partition, m, `${reason}: ${detail}`, now));
+    outcomes.push({ offset: m.offset, outcome: 'dlq', reason });
+  };
+
+  for (const [i, { m, d }] of decoded.entries()) {
     if (!d.ok) {
-      dead.push(deadLetter(topic, partition, m, `${d.reason}: ${d.detail}`, now));
-      outcomes.push({ offset: m.offset, outcome: 'dlq', reason: d.reason });
+      toDeadLetter(m, d.reason, d.detail);
+      continue;
+    }
+    const refused = underived[i];
+    if (refused) {
+      toDeadLetter(m, refused.reason, refused.detail);
       continue;
     }
     const record = d.record;
     const w = sessions.get(record.sessionId)!;
+    // Erased: a record still in Kafka must not bring back the rows. Dropped, not dead-lettered: the DLQ would keep
+    // the candidate's data past their erasure.
+    if (w.stored.erased) {
+      outcomes.push({ offset: m.offset, outcome: 'drop', reason: 'session_erased' });
+      continue;
+    }
     const offset = Number(m.offset);
     // Already counted in the stored state (a redelivery after a crash between the Redis save and the commit).
     if (w.position && w.position.partition === partition && offset <= w.position.offset) {
@@ -101,6 +128,11 @@ export async function applyChunk(
     // A lapse of a session this processor never saw has no tenant to alert under (nor anything to alert about).
     if (record.kind === 'connection_lost' && !w.state) {
       outcomes.push({ offset: m.offset, outcome: 'drop', reason: 'unknown_session' });
+      continue;
+    }
+    const wrongTenant = tenantRefusal(record, w.state?.tenantId || rowTenants.get(record.sessionId));
+    if (wrongTenant) {
+      toDeadLetter(m, wrongTenant.reason, wrongTenant.detail);
       continue;
     }
     const r = applyRecord(w.state, record);

@@ -11,9 +11,9 @@ import {
   waitFor,
 } from '@proctor/testkit/stack';
 import { describe, expect, it } from 'vitest';
-import { endedRecord, eventRecord, multiPerson, startedRecord } from '../testing/events.ts';
+import { endedRecord, eventRecord, multiPerson, newSessions, startedRecord, TENANT } from '../testing/events.ts';
 import { processorHarness } from '../testing/harness.ts';
-import { expectedOutcome, interleave, randomSessionId, sessionRecords } from '../testing/workload.ts';
+import { expectedOutcome, interleave, sessionRecords } from '../testing/workload.ts';
 
 const h = processorHarness();
 const run = (extra: Record<string, string> = {}) => h.run(extra);
@@ -22,7 +22,7 @@ let env: TestEnv | undefined;
 /** A fresh topic of `partitions` with `sessions` interleaved workload sessions produced to it, and what they must give. */
 async function produceWorkload(partitions: number, sessions: number) {
   env = await h.setup(partitions);
-  const records = interleave(Array.from({ length: sessions }, (_, i) => sessionRecords(randomSessionId(), i)));
+  const records = interleave((await newSessions(sessions)).map((s, i) => sessionRecords(s, i)));
   const want = await expectedOutcome(records);
   await produceRecords(env.producer, env.topic, records);
   return { env, records, want };
@@ -111,11 +111,12 @@ describe('processor pipeline', () => {
 
   it('never re-raises, escalates or re-scores an alert when its event is redelivered after newer alerts', async () => {
     env = await h.setup(1);
-    const sessionId = randomSessionId();
+    const [session] = await newSessions(1, TENANT);
+    const { sessionId } = session!;
     const first = multiPerson(10, 0.9);
     // Six newer alerts: more than the rule remembers, so the first alert's bucket is forgotten by then.
     const newer = Array.from({ length: 6 }, (_, i) => eventRecord(multiPerson(70 + 60 * i, 0.9), sessionId));
-    const clean = [startedRecord(undefined, sessionId), eventRecord(first, sessionId), ...newer];
+    const clean = [startedRecord(undefined, session), eventRecord(first, sessionId), ...newer];
     const want = await expectedOutcome([...clean, endedRecord(500, sessionId)]);
     // The edge retried the first batch: the same event arrives again, as a new record, after all of them.
     await produceRecords(env.producer, env.topic, [
@@ -140,8 +141,9 @@ describe('processor pipeline', () => {
 
   it('dead-letters poison records with a reason and does not stall the partition', async () => {
     env = await h.setup(1);
-    const sessionId = randomSessionId();
-    const good = sessionRecords(sessionId, 0);
+    const [session] = await newSessions(1);
+    const { sessionId } = session!;
+    const good = sessionRecords(session!, 0);
     const poison = [
       { key: sessionId, value: '{"not json' },
       { key: sessionId, value: JSON.stringify({ ...good[1], schemaVersion: 99 }) },
@@ -173,13 +175,14 @@ describe('processor pipeline', () => {
 
   it('dead-letters a flood of large poison records without exceeding the broker batch limit', async () => {
     env = await h.setup(1);
-    const sessionId = randomSessionId();
+    const [session] = await newSessions(1);
+    const { sessionId } = session!;
     // 3000 records of 1 KB: one produce of them all would be a ~3.5 MB batch, which the broker refuses outright.
     const flood = Array.from({ length: 3000 }, (_, n) => ({
       key: sessionId,
       value: JSON.stringify({ kind: 'event', n, pad: 'x'.repeat(1000) }),
     }));
-    const tail = sessionRecords(sessionId, 0);
+    const tail = sessionRecords(session!, 0);
     await produceRecords(env.producer, env.topic, [...flood, ...tail]);
     const p = await run();
     await waitFor('session after the flood ended', async () => (await endedSessions(env!.db.pool)) === 1, 60_000);
@@ -189,7 +192,7 @@ describe('processor pipeline', () => {
   it('applies records produced through the REST v2 bridge the edge uses (JSON-encoded keys)', async () => {
     env = await h.setup(2);
     const bridge = process.env.KAFKA_BRIDGE_URL ?? 'http://127.0.0.1:18080';
-    const records = sessionRecords(randomSessionId(), 0);
+    const records = sessionRecords((await newSessions(1))[0]!, 0);
     const res = await fetch(`${bridge}/topics/${env.topic}`, {
       method: 'POST',
       headers: { 'content-type': 'application/vnd.kafka.json.v2+json' },

@@ -5,8 +5,9 @@ import type { ProcessorChild } from '@proctor/testkit';
 import { startTcpProxy } from '@proctor/testkit';
 import { alertIds, committedTotal, endedSessions, produceRecords, type TestEnv, waitFor } from '@proctor/testkit/stack';
 import { describe, expect, it } from 'vitest';
+import { newSessions } from '../testing/events.ts';
 import { processorHarness } from '../testing/harness.ts';
-import { expectedOutcome, interleave, randomSessionId, sessionRecords } from '../testing/workload.ts';
+import { expectedOutcome, interleave, sessionRecords } from '../testing/workload.ts';
 
 const h = processorHarness({ KAFKA_SESSION_TIMEOUT_MS: '6000' });
 const run = (extra: Record<string, string> = {}) => h.run(extra);
@@ -28,7 +29,7 @@ describe('processor resilience', () => {
   it('loses and doubles nothing when killed with SIGKILL mid-batch and restarted', { timeout: 120_000 }, async () => {
     env = await h.setup(3);
     const n = 1500;
-    const records = interleave(Array.from({ length: n }, (_, i) => sessionRecords(randomSessionId(), i)));
+    const records = interleave((await newSessions(n)).map((s, i) => sessionRecords(s, i)));
     await produceRecords(env.producer, env.topic, records);
     const first = await run({ PROCESSOR_CHUNK_SIZE: '25', PROCESSOR_CONCURRENCY: '3' });
     const before = await waitFor(
@@ -60,13 +61,13 @@ describe('processor resilience', () => {
     url.port = String(proxy.port);
     const p = await run({ MYSQL_URL: url.toString() });
 
-    const early = interleave(Array.from({ length: 5 }, (_, i) => sessionRecords(randomSessionId(), i)));
+    const early = interleave((await newSessions(5)).map((s, i) => sessionRecords(s, i)));
     await produceRecords(env.producer, env.topic, early);
     await waitFor('early batch', async () => (await endedSessions(env!.db.pool)) === 5);
     const committedBefore = await committedTotal(env.groupId, env.topic);
 
     await proxy.cut();
-    const late = interleave(Array.from({ length: 20 }, (_, i) => sessionRecords(randomSessionId(), i + 5)));
+    const late = interleave((await newSessions(20)).map((s, i) => sessionRecords(s, i + 5)));
     await produceRecords(env.producer, env.topic, late);
     await waitFor(
       'retries during the outage',
@@ -107,13 +108,13 @@ describe('processor resilience', () => {
         REDIS_COMMAND_TIMEOUT_MS: '300',
       });
 
-      const early = interleave(Array.from({ length: 4 }, (_, i) => sessionRecords(randomSessionId(), i)));
+      const early = interleave((await newSessions(4)).map((s, i) => sessionRecords(s, i)));
       await produceRecords(env.producer, env.topic, early);
       await waitFor('early batch', async () => (await endedSessions(env!.db.pool)) === 4);
       await waitFor('early committed', async () => (await committedTotal(env!.groupId, env!.topic)) === early.length);
 
       proxy.stall();
-      const late = interleave(Array.from({ length: 12 }, (_, i) => sessionRecords(randomSessionId(), i + 4)));
+      const late = interleave((await newSessions(12)).map((s, i) => sessionRecords(s, i + 4)));
       await produceRecords(env.producer, env.topic, late);
       await waitFor(
         'timeouts counted and retried',
@@ -138,7 +139,7 @@ describe('processor resilience', () => {
   it('crashes cleanly (exit 1, nothing committed) on an error that is not retriable', { timeout: 60_000 }, async () => {
     env = await h.setup(1);
     await env.db.pool.query('DROP TABLE risk_snapshots'); // a schema bug: ER_NO_SUCH_TABLE is not retriable
-    const records = sessionRecords(randomSessionId(), 0);
+    const records = sessionRecords((await newSessions(1))[0]!, 0);
     await produceRecords(env.producer, env.topic, records);
     const p = await h.run({}, false); // it may crash before it reports ready
     expect(await p.exited).toBe(1);
@@ -162,7 +163,7 @@ describe('processor resilience', () => {
     );
     expect(new Set([...assignment(a), ...assignment(b)])).toEqual(new Set([0, 1, 2, 3]));
 
-    const records = interleave(Array.from({ length: 60 }, (_, i) => sessionRecords(randomSessionId(), i)));
+    const records = interleave((await newSessions(60)).map((s, i) => sessionRecords(s, i)));
     await produceRecords(env.producer, env.topic, records);
     await waitFor('all sessions ended', async () => (await endedSessions(env!.db.pool)) === 60, 60_000);
     await waitFor('outcomes counted', async () => {

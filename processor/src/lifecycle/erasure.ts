@@ -1,6 +1,14 @@
 // Erasure (GDPR Art. 17): carries out the admins' pending requests: every session of the candidate with its alerts,
 // snapshots, audit entries and Redis keys; then the request row keeps who asked, when and counts, not the user id.
-import { eventMarksKey, livenessKey, livenessShard, sessionStateKey, thumbnailSlotsKey } from '@proctor/contracts';
+import {
+  eventMarksKey,
+  livenessKey,
+  livenessShard,
+  SESSION_TOMBSTONE_MAX_TTL_SECONDS,
+  sessionStateKey,
+  sessionTombstoneKey,
+  thumbnailSlotsKey,
+} from '@proctor/contracts';
 import type { ObjectStore } from '@proctor/contracts/objects';
 import { execEach, type RedisClient, type RedisCommand } from '@proctor/contracts/redis';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
@@ -24,12 +32,14 @@ export function candidateSessionsSql(tenantId: string, userId: string, limit = R
 
 /**
  * Every Redis key of a session: the edge's state, dedupe marks and thumbnail slots, the processor's state, its
- * liveness entry.
+ * liveness entry. Its 'erased' tombstone is written first, for the longest a token may live (the token's `exp` is not
+ * known here): the edge then refuses to start the session again and the consumer drops its records still in Kafka.
  */
 async function deleteSessionKeys(redis: RedisClient, prefix: string, sessionIds: string[]): Promise<number> {
   if (!sessionIds.length) return 0;
-  // The four keys of one session share its `{sessionId}` slot (one DEL); its liveness entry sits in its shard's.
+  // The keys of one session share its `{sessionId}` slot (one DEL); its liveness entry sits in its shard's.
   const commands = sessionIds.flatMap((id): RedisCommand[] => [
+    ['set', sessionTombstoneKey(id, prefix), 'erased', 'EX', SESSION_TOMBSTONE_MAX_TTL_SECONDS],
     [
       'del',
       sessionStateKey(id, prefix),
@@ -43,7 +53,7 @@ async function deleteSessionKeys(redis: RedisClient, prefix: string, sessionIds:
   let deleted = 0;
   replies.forEach(([err, n], i) => {
     if (err) throw err;
-    if (i % 2 === 0) deleted += Number(n);
+    if (i % 3 === 1) deleted += Number(n);
   });
   return deleted;
 }

@@ -5,7 +5,9 @@ import {
   eventMarksKey,
   livenessKey,
   livenessShard,
+  SESSION_TOMBSTONE_MAX_TTL_SECONDS,
   sessionStateKey,
+  sessionTombstoneKey,
   thumbnailKey,
   thumbnailSessionPrefix,
   thumbnailSlotsKey,
@@ -194,9 +196,13 @@ describe('erasure', () => {
     for (const id of victim) {
       for (const k of keysOf(id)) expect(await redis.exists(k)).toBe(0);
       expect(await redis.zscore(livenessKey(livenessShard(id), prefix), id)).toBeNull();
+      // Closed for good: the edge refuses to start it again and the consumer drops its records.
+      expect(await redis.get(sessionTombstoneKey(id, prefix))).toBe('erased');
+      expect(await redis.ttl(sessionTombstoneKey(id, prefix))).toBeGreaterThan(SESSION_TOMBSTONE_MAX_TTL_SECONDS - 60);
     }
     for (const id of [...other, ...otherTenant]) {
       for (const k of keysOf(id)) expect(await redis.exists(k)).toBe(1);
+      expect(await redis.exists(sessionTombstoneKey(id, prefix))).toBe(0);
     }
     expect(await count('sessions', 'session_id IN (?)', [[...other, ...otherTenant]])).toBe(3);
 

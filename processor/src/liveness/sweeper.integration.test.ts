@@ -7,7 +7,7 @@ import { produceRecords, type TestEnv, waitFor } from '@proctor/testkit/stack';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { createMetrics } from '../ops/metrics.ts';
-import { startedRecord } from '../testing/events.ts';
+import { newSessions, startedRecord, type TestSession } from '../testing/events.ts';
 import { processorHarness } from '../testing/harness.ts';
 import { randomSessionId } from '../testing/workload.ts';
 import { createRecordPublisher } from './publish.ts';
@@ -41,10 +41,19 @@ function sweeper(env: TestEnv, at: number, publish: PublishRecords = createRecor
   });
 }
 
+/** A session of `tenant` whose liveness shard is SHARD (its id derived, so the consumer applies its start). */
+async function sessionInShard(tenant: string): Promise<TestSession> {
+  for (;;) {
+    const [session] = await newSessions(1, tenant);
+    if (livenessShard(session!.sessionId) === SHARD) return session!;
+  }
+}
+
 /** A started session the consumer has applied, and a running processor (its own sweep off). */
 async function knownSession(env: TestEnv, tenant: string) {
-  const id = idInShard();
-  await produceRecords(env.producer, env.topic, [startedRecord(undefined, id, tenant)]);
+  const session = await sessionInShard(tenant);
+  const id = session.sessionId;
+  await produceRecords(env.producer, env.topic, [startedRecord(undefined, session)]);
   const p = await h.run();
   await waitFor('session row', async () => {
     const [rows] = await env.db.pool.query('SELECT 1 FROM sessions WHERE session_id = ?', [id]);

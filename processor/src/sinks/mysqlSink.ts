@@ -53,12 +53,12 @@ export function createMysqlPool(url: string, connectionLimit: number, queryTimeo
 
 async function insertStarts(conn: Statements, rows: SessionStartRow[]) {
   if (!rows.length) return;
-  // A replayed start refreshes identity and config but never reopens an ended session or rewinds last_seen_at.
+  // A replayed start refreshes config but never reopens an ended session or rewinds last_seen_at. The identity
+  // (tenant, schedule, user, attempt) is what the session id derives from, so it is written once and never updated:
+  // no record can move a session to another tenant.
   await conn.query(
     `INSERT INTO sessions (session_id, tenant_id, exam_schedule_id, user_id, attempt_no, exam_config, accommodation, started_at, last_seen_at)
-     VALUES ? ON DUPLICATE KEY UPDATE tenant_id = VALUES(tenant_id), exam_schedule_id = VALUES(exam_schedule_id),
-       user_id = VALUES(user_id), attempt_no = VALUES(attempt_no), exam_config = VALUES(exam_config),
-       accommodation = VALUES(accommodation),
+     VALUES ? ON DUPLICATE KEY UPDATE exam_config = VALUES(exam_config), accommodation = VALUES(accommodation),
        started_at = VALUES(started_at), last_seen_at = GREATEST(COALESCE(last_seen_at, VALUES(last_seen_at)), VALUES(last_seen_at))`,
     [
       rows.map((r) => [
@@ -149,6 +149,14 @@ async function updateSessions(conn: Statements, rows: SessionUpdateRow[]) {
 
 export function createMysqlSink(pool: Pool, queryTimeoutMs = 15_000) {
   return {
+    /** The tenant of each session that has a row (by primary key): the owner a record is checked against. */
+    async sessionTenants(sessionIds: string[]): Promise<Map<string, string>> {
+      const [rows] = await pool.query(
+        { sql: 'SELECT session_id, tenant_id FROM sessions WHERE session_id IN (?)', timeout: queryTimeoutMs },
+        [sessionIds],
+      );
+      return new Map((rows as { session_id: string; tenant_id: string }[]).map((r) => [r.session_id, r.tenant_id]));
+    },
     async write(w: ChunkWrites): Promise<void> {
       if (isEmpty(w)) return;
       const raw = await pool.getConnection();

@@ -27,7 +27,7 @@ describe('processor state on a Redis Cluster', () => {
     const ids = Array.from({ length: 60 }, randomSessionId);
     const entries = ids.map((id, i) => ({
       sessionId: id,
-      state: applyRecord(undefined, startedRecord(undefined, id)).state,
+      state: applyRecord(undefined, startedRecord()).state,
       position: { partition: i % 12, offset: 100 + i },
     }));
     const sizes = await createSessionStore(smoke.redis, prefix).save(entries);

@@ -22,7 +22,7 @@ afterAll(async () => {
 describe('session store', () => {
   it('never lets an older position of the same partition overwrite newer state', async () => {
     const id = randomSessionId();
-    const s1 = applyRecord(undefined, startedRecord(undefined, id)).state;
+    const s1 = applyRecord(undefined, startedRecord()).state;
     const s2 = applyRecord(s1, eventRecord(lookAway(1, 2), id)).state;
     await store.save([{ sessionId: id, state: s2, position: { partition: 3, offset: 10 } }]);
     await store.save([{ sessionId: id, state: s1, position: { partition: 3, offset: 5 } }]);
@@ -38,7 +38,7 @@ describe('session store', () => {
 
   it('reads and guards the layout that still had a deadline list, and shortens the TTL once the session ended', async () => {
     const id = randomSessionId();
-    const s = applyRecord(undefined, startedRecord(undefined, id)).state;
+    const s = applyRecord(undefined, startedRecord()).state;
     await redis.set(stateKey(id, prefix), `0:1|1767225700000|${encodeState(s)}`);
     expect((await store.load([id])).get(id)).toMatchObject({ position: { partition: 0, offset: 1 }, corrupt: false });
     await store.save([{ sessionId: id, state: s, position: { partition: 0, offset: 1 } }]); // not newer: skipped

@@ -1,5 +1,5 @@
 // Per-session processing state in Redis: one small string key per session under its hash tag, with a TTL.
-import { SESSION_STATE_TTL_SECONDS, sessionKey } from '@proctor/contracts';
+import { SESSION_STATE_TTL_SECONDS, sessionKey, sessionTombstoneKey } from '@proctor/contracts';
 import { execEach, type RedisClient } from '@proctor/contracts/redis';
 import type { SessionState } from '../session/applyRecord.ts';
 import { decodeState, encodeState } from './codec.ts';
@@ -19,12 +19,14 @@ export interface StoredSession {
   position: Position | undefined;
   /** The stored state could not be decoded (version change or corruption): the session starts over. */
   corrupt: boolean;
+  /** The session was erased (its tombstone): none of its records may be applied again. */
+  erased: boolean;
 }
 
 export const stateKey = (sessionId: string, prefix: string) => sessionKey(sessionId, 'proc', prefix);
 
 /** Splits `<partition>:<offset>|<state>` (see SAVE_STATE). */
-function parseStored(raw: string): StoredSession {
+function parseStored(raw: string): Omit<StoredSession, 'erased'> {
   const a = raw.indexOf('|');
   const [partition, offset] = raw.slice(0, a).split(':').map(Number);
   let state = raw.slice(a + 1);
@@ -37,20 +39,22 @@ function parseStored(raw: string): StoredSession {
   }
 }
 
-const EMPTY: StoredSession = { state: undefined, position: undefined, corrupt: false };
-
 export function createSessionStore(redis: RedisClient, prefix: string) {
   return {
     async load(sessionIds: string[]): Promise<Map<string, StoredSession>> {
+      // The state and the tombstone share the session's slot: one MGET each.
       const results = await execEach(
         redis,
-        sessionIds.map((id) => ['get', stateKey(id, prefix)]),
+        sessionIds.map((id) => ['mget', stateKey(id, prefix), sessionTombstoneKey(id, prefix)]),
       );
       const out = new Map<string, StoredSession>();
       sessionIds.forEach((id, i) => {
         const [err, value] = results[i] ?? [new Error('missing pipeline result')];
         if (err) throw err;
-        out.set(id, typeof value === 'string' ? parseStored(value) : EMPTY);
+        const [raw, tombstone] = (value ?? []) as (string | null)[];
+        const stored =
+          typeof raw === 'string' ? parseStored(raw) : { state: undefined, position: undefined, corrupt: false };
+        out.set(id, { ...stored, erased: tombstone === 'erased' });
       });
       return out;
     },

@@ -1,8 +1,10 @@
 // Builders for anomaly events and records in tests: deterministic ids, readable times.
 
+import { randomBytes } from 'node:crypto';
 import {
   type AnomalyEvent,
   type AnomalyEventOf,
+  deriveSessionId,
   EXAM_CONFIG_DEFAULTS,
   type ExamConfig,
   type ExamConfigOverrides,
@@ -15,8 +17,30 @@ import { type AlertDraft, emptyRuleState } from '../rules/types.ts';
 
 /** t0 of every test clock: 2026-01-01T00:00:00Z. */
 export const T0 = 1_767_225_600_000;
-export const SESSION = 'a'.repeat(64);
 export const TENANT = 'tenant-1';
+export const SCHEDULE = 'exam-1';
+
+/** A test session: its id derives from its identity (one schedule, attempt 1), as the edge's ids do. */
+export interface TestSession {
+  sessionId: string;
+  tenantId: string;
+  userId: string;
+}
+
+const sessionOf = async (tenantId: string, userId: string): Promise<TestSession> => ({
+  tenantId,
+  userId,
+  sessionId: await deriveSessionId({ tenant_id: tenantId, exam_schedule_id: SCHEDULE, user_id: userId, attempt_no: 1 }),
+});
+
+/** The unit tests' one session. */
+export const TEST_SESSION = await sessionOf(TENANT, 'user-1');
+export const SESSION = TEST_SESSION.sessionId;
+
+/** `n` sessions of random candidates of one tenant (runs never share a session). */
+export function newSessions(n: number, tenantId = 'tenant-test'): Promise<TestSession[]> {
+  return Promise.all(Array.from({ length: n }, () => sessionOf(tenantId, `user-${randomBytes(6).toString('hex')}`)));
+}
 
 export const uuid = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 
@@ -78,16 +102,21 @@ export const eventRecord = (event: AnomalyEvent, sessionId = SESSION, tenantId =
 
 export const startedRecord = (
   examConfig: ExamConfig = config(),
-  sessionId = SESSION,
-  tenantId = TENANT,
+  session: TestSession = TEST_SESSION,
   atS = 0,
 ): ProctorRecord => ({
   schemaVersion: 1,
   kind: 'session_started',
-  tenantId,
-  sessionId,
+  tenantId: session.tenantId,
+  sessionId: session.sessionId,
   receivedAt: T0 + atS * 1000,
-  session: { examScheduleId: 'exam-1', userId: 'user-1', attemptNo: 1, examConfig, startedAt: T0 + atS * 1000 },
+  session: {
+    examScheduleId: SCHEDULE,
+    userId: session.userId,
+    attemptNo: 1,
+    examConfig,
+    startedAt: T0 + atS * 1000,
+  },
 });
 
 export const endedRecord = (atS: number, sessionId = SESSION, tenantId = TENANT): ProctorRecord => ({

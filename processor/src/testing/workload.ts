@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { type AnomalyEvent, deriveAlertId, type ProctorRecord } from '@proctor/contracts';
 import { decayTo, riskScore } from '../risk/riskScore.ts';
 import { applyRecord, type SessionState } from '../session/applyRecord.ts';
-import { config, T0 } from './events.ts';
+import { config, newSessions, startedRecord, T0, type TestSession } from './events.ts';
 
 export const randomSessionId = () => randomBytes(32).toString('hex');
 
@@ -14,7 +14,8 @@ const ev = (type: AnomalyEvent['type'], at: number, extra: Record<string, unknow
  * One session's records. Every session has near-miss look-away (4 s in 30 s: counting any event twice would
  * alert), and by index some cross the limit, see two people, or lose the face.
  */
-export function sessionRecords(sessionId: string, index: number, tenantId = 'tenant-test', base = T0): ProctorRecord[] {
+export function sessionRecords(session: TestSession, index: number, base = T0): ProctorRecord[] {
+  const { sessionId, tenantId } = session;
   const common = { schemaVersion: 1 as const, tenantId, sessionId };
   const at = (s: number) => base + s * 1000;
   const events: AnomalyEvent[] = [
@@ -26,18 +27,7 @@ export function sessionRecords(sessionId: string, index: number, tenantId = 'ten
   if (index % 5 === 0) events.push(ev('NO_FACE', at(70), { details: { durationMillis: 12_000 } }));
   if (index % 7 === 0) events.push(ev('CAMERA_BLOCKED', at(90), { details: { durationMillis: 3000 } }));
   return [
-    {
-      ...common,
-      kind: 'session_started',
-      receivedAt: at(0),
-      session: {
-        examScheduleId: 'exam-it',
-        userId: `user-${index}`,
-        attemptNo: 1,
-        examConfig: config(),
-        startedAt: at(0),
-      },
-    },
+    startedRecord(config(), session, (base - T0) / 1000),
     ...events.map((event) => ({ ...common, kind: 'event' as const, receivedAt: event.timestamp + 300, event })),
     { ...common, kind: 'session_ended', receivedAt: at(120), endedAt: at(120), reason: 'submitted' },
   ];
@@ -78,10 +68,9 @@ export async function expectedOutcome(records: ProctorRecord[]): Promise<Expecte
  * A busy candidate for benchmarks: one event every 2 s of event time, mostly short look-aways that stay under
  * the limit, a two-person sighting every 40th event (an alert) and a short no-face every 25th.
  */
-export function busySessionRecords(sessionId: string, events: number, tenantId = 'tenant-bench'): ProctorRecord[] {
-  const base = sessionRecords(sessionId, 1, tenantId);
-  const start = base[0]!;
-  const common = { schemaVersion: 1 as const, tenantId, sessionId };
+export function busySessionRecords(session: TestSession, events: number): ProctorRecord[] {
+  const start = sessionRecords(session, 1)[0]!;
+  const common = { schemaVersion: 1 as const, tenantId: session.tenantId, sessionId: session.sessionId };
   const out: ProctorRecord[] = [start];
   for (let k = 0; k < events; k++) {
     const at = T0 + 1000 + k * 2000;
@@ -106,7 +95,7 @@ export async function produceBusyTopic(
   const { createTopics, kafka, produceRecords, randomName } = await import('@proctor/testkit/stack');
   const topic = randomName('bench.processor');
   const records = interleave(
-    Array.from({ length: sessions }, () => busySessionRecords(randomSessionId(), eventsPerSession)),
+    (await newSessions(sessions, 'tenant-bench')).map((s) => busySessionRecords(s, eventsPerSession)),
   );
   await createTopics([topic, ...extraTopics(topic)], partitions);
   const producer = kafka().producer();
