@@ -3,9 +3,11 @@ import {
   eventMarksKey,
   livenessClaimsKey,
   livenessKey,
+  loginSessionKey,
   RedisKeyPrefix,
   sessionKey,
   sessionStateKey,
+  streamLeasesKey,
 } from './redisKeys.ts';
 
 /** What Redis Cluster hashes: the first non-empty `{…}` of a key, else the whole key. */
@@ -35,5 +37,16 @@ describe('the Redis key prefix every service accepts', () => {
     const id = 'ab'.repeat(32);
     for (const k of [eventMarksKey(id, 'p'), sessionKey(id, 'proc', 'p')])
       expect(hashed(k)).toBe(hashed(sessionStateKey(id, 'p')));
+  });
+});
+
+describe("the dashboard's keys", () => {
+  it('sit under the deployment prefix, apart from the per-session keys, with no hash tag of their own', () => {
+    const digest = 'Zm9vYmFyLWJhei1xdXV4LWRpZ2VzdA';
+    for (const key of [loginSessionKey(digest, 'p'), streamLeasesKey(digest, 'p')]) {
+      expect(key.startsWith('p:dash:')).toBe(true);
+      expect(key).not.toContain('{');
+    }
+    expect(loginSessionKey(digest, 'p')).not.toBe(streamLeasesKey(digest, 'p'));
   });
 });

@@ -3,7 +3,7 @@
 // failure never loses an event. Each operation is one script or pipeline: one round trip for the whole batch.
 import { EVENT_MARK_TTL_SECONDS, eventMarksKey } from '@proctor/contracts';
 import type { Redis } from '@upstash/redis/cloudflare';
-import { evalScript, luaScript } from '../services/luaScript.ts';
+import { evalScript, upstashScript } from '../services/upstashScript.ts';
 
 /**
  * What a claim found for one event:
@@ -15,7 +15,7 @@ export type Claim = 'claimed' | 'pending' | 'done';
 
 // KEYS: marks. ARGV: ttl, eventIds… Returns, per event, its previous mark or 'c' when this call claimed it.
 // (A Lua table cannot hold nil, so "no mark" comes back as 'c'.)
-const CLAIM = luaScript(`
+const CLAIM = upstashScript(`
 local out = {}
 for i = 2, #ARGV do
   local v = redis.call('HGET', KEYS[1], ARGV[i])
@@ -26,7 +26,7 @@ return out
 `);
 
 // KEYS: marks. ARGV: eventIds… Deletes only marks still pending: one another request made 'd' meanwhile stays.
-const RELEASE = luaScript(`
+const RELEASE = upstashScript(`
 local n = 0
 for i = 1, #ARGV do
   if redis.call('HGET', KEYS[1], ARGV[i]) == 'p' then n = n + redis.call('HDEL', KEYS[1], ARGV[i]) end

@@ -5,7 +5,7 @@ import type { AlertDraft } from '../rules/types.ts';
 import { applyRecord, type SessionState } from '../session/applyRecord.ts';
 import type { DeadLetterSink } from '../sinks/deadLetter.ts';
 import type { ChunkWrites, MysqlSink } from '../sinks/mysqlSink.ts';
-import type { Position, SessionStore, StoredSession } from '../state/sessionStore.ts';
+import type { CheckpointStore, Position, SessionCheckpoint } from '../state/sessionCheckpoints.ts';
 import { decodeRecord } from './decode.ts';
 
 export interface ChunkMessage {
@@ -22,7 +22,7 @@ export interface MessageOutcome {
 }
 
 export interface ChunkDeps {
-  store: SessionStore;
+  store: CheckpointStore;
   mysql: MysqlSink;
   deadLetter: DeadLetterSink;
   /** Runs one side-effect step, retrying retriable errors (the consumer supplies heartbeat and abort). */
@@ -39,7 +39,7 @@ export interface ChunkResult {
 }
 
 interface Working {
-  stored: StoredSession;
+  stored: SessionCheckpoint;
   state: SessionState | undefined;
   position: Position | undefined;
   touched: boolean;
@@ -75,7 +75,7 @@ export async function applyChunk(
   const loaded = ids.length ? await deps.retry('redis_load', () => deps.store.load(ids)) : new Map();
 
   const sessions = new Map<string, Working>();
-  for (const [id, stored] of loaded as Map<string, StoredSession>) {
+  for (const [id, stored] of loaded as Map<string, SessionCheckpoint>) {
     sessions.set(id, { stored, state: stored.state, position: stored.position, touched: false, forced: false });
   }
   const outcomes: MessageOutcome[] = [];

@@ -1,7 +1,7 @@
 // Camera: CAMERA_BLOCKED and CAMERA_LOST each alert once per bucket; a revoked permission is the most severe.
 import type { AnomalyEventOf, Severity } from '@proctor/contracts';
 import { applyBucketRule, ordinal } from './bucketRule.ts';
-import { seconds } from './slidingWindow.ts';
+import { seconds } from './ruleWindow.ts';
 import type { BucketState, RuleResult } from './types.ts';
 
 export function cameraBlockedRule(

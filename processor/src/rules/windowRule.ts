@@ -1,6 +1,6 @@
 // The shared shape of the two duration rules (look-away, no-face): add the interval, alert on a window over limit.
 import type { AlertRule, ExamConfig, Severity } from '@proctor/contracts';
-import { evidenceOf, findWindowOverLimit, insertInterval, seconds, weightedConfidence } from './slidingWindow.ts';
+import { evidenceOf, findWindowOverLimit, insertInterval, seconds, weightedConfidence } from './ruleWindow.ts';
 import type { Interval, RuleResult, WindowState } from './types.ts';
 
 export interface WindowRuleSpec {

@@ -27,10 +27,10 @@ import {
   sessionStateKey,
 } from '@proctor/contracts';
 import type { Redis } from '@upstash/redis/cloudflare';
-import { evalScript, type LuaScript, luaScript } from '../services/luaScript.ts';
+import { evalScript, type UpstashScript, upstashScript } from '../services/upstashScript.ts';
 
 /** The session's liveness shard (a key of its own slot, see above). */
-export const sessionLivenessKey = (sessionId: string, prefix: string) => livenessKey(livenessShard(sessionId), prefix);
+const sessionLivenessKey = (sessionId: string, prefix: string) => livenessKey(livenessShard(sessionId), prefix);
 
 /** Puts the session in its liveness shard with this deadline (or moves its deadline). */
 export async function trackLiveness(redis: Redis, prefix: string, sessionId: string, deadline: number): Promise<void> {
@@ -39,7 +39,7 @@ export async function trackLiveness(redis: Redis, prefix: string, sessionId: str
 
 // KEYS: state. ARGV: now, ttl, then field/value pairs of a new session.
 // Returns {created (0|1), HGETALL}; an active session's TTL and lastHeartbeatAt are refreshed.
-const START = luaScript(`
+const START = upstashScript(`
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then
   redis.call('HSET', KEYS[1], unpack(ARGV, 3))
@@ -55,7 +55,7 @@ return {0, redis.call('HGETALL', KEYS[1])}
 
 // KEYS: state. ARGV: now, ttl.
 // An active session gets its TTL and lastHeartbeatAt refreshed. Returns HMGET of the fields.
-const TOUCH = luaScript(`
+const TOUCH = upstashScript(`
 local s = redis.call('HMGET', KEYS[1], 'status', 'tenantId', 'heartbeatIntervalSeconds', 'livenessWindowMs')
 if s[1] == 'active' then
   redis.call('HSET', KEYS[1], 'lastHeartbeatAt', ARGV[1])
@@ -66,7 +66,7 @@ return s
 
 // KEYS: state, event marks. ARGV: now, ttl, reason. Ending twice keeps the first end.
 // An ended session refuses every batch, so its dedupe marks are dropped with it. Returns HGETALL.
-const END = luaScript(`
+const END = upstashScript(`
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return {} end
 if status == 'active' then
@@ -77,7 +77,7 @@ redis.call('DEL', KEYS[2])
 return redis.call('HGETALL', KEYS[1])
 `);
 
-export interface StoredSession extends SessionView {
+export interface EdgeSessionState extends SessionView {
   endReason?: 'submitted' | 'timeout' | 'abandoned';
   /** The resolved config the session started with (thresholds, accommodation, opt-ins). */
   config: ResolvedSessionConfig;
@@ -91,7 +91,7 @@ function toObject(flat: unknown): Record<string, string> {
 }
 
 /** Redis holds only what this module wrote, so the shape is trusted here (the hash is never client-written). */
-function toSession(sessionId: string, h: Record<string, string>): StoredSession {
+function toSession(sessionId: string, h: Record<string, string>): EdgeSessionState {
   const examConfig = JSON.parse(h.examConfig ?? '{}') as ExamConfig;
   // A session started before policies existed has no stored config: it ran with the defaults' opt-ins.
   const config = h.config ? (JSON.parse(h.config) as ResolvedSessionConfig) : defaultSessionConfig(examConfig);
@@ -107,7 +107,7 @@ function toSession(sessionId: string, h: Record<string, string>): StoredSession 
     startedAt: Number(h.startedAt),
     lastHeartbeatAt: Number(h.lastHeartbeatAt),
     ...(h.endedAt ? { endedAt: Number(h.endedAt) } : {}),
-    ...(h.endReason ? { endReason: h.endReason as StoredSession['endReason'] } : {}),
+    ...(h.endReason ? { endReason: h.endReason as EdgeSessionState['endReason'] } : {}),
   };
 }
 
@@ -118,7 +118,7 @@ export async function startSession(
   identity: SessionIdentity,
   config: ResolvedSessionConfig,
   now: number,
-): Promise<{ created: boolean; session: StoredSession }> {
+): Promise<{ created: boolean; session: EdgeSessionState }> {
   const { examConfig } = config;
   const window = livenessWindowMs(examConfig);
   const fields = {
@@ -150,7 +150,7 @@ export type ActiveTouch = { status: 'active' } & TouchedState;
 export type TouchResult = { status: 'missing' } | ActiveTouch | ({ status: 'ended' } & TouchedState);
 
 /** The TOUCH script as a command for a pipeline (events/batch sends it with its dedupe claims). */
-export function touchCommand(prefix: string, sessionId: string, now: number): [LuaScript, string[], string[]] {
+export function touchCommand(prefix: string, sessionId: string, now: number): [UpstashScript, string[], string[]] {
   return [TOUCH, [sessionStateKey(sessionId, prefix)], [String(now), String(SESSION_STATE_TTL_SECONDS)]];
 }
 
@@ -179,7 +179,7 @@ export async function endSession(
   sessionId: string,
   reason: string,
   now: number,
-): Promise<StoredSession | null> {
+): Promise<EdgeSessionState | null> {
   const args = [String(now), String(SESSION_STATE_TTL_SECONDS), reason];
   // Issued in one tick: one pipeline, one round trip; the ZREM of a session that does not exist removes nothing.
   const [flat] = await Promise.all([

@@ -4,12 +4,12 @@
 // Redis Cluster hashes to slot 0) and puts the two windows' keys in different slots, so every call is CROSSSLOT on a
 // cluster. Here both window keys carry the identifier as their hash tag: `<prefix>:{<identifier>}:<window>`.
 import type { Redis } from '@upstash/redis/cloudflare';
-import { evalScript, luaScript } from '../services/luaScript.ts';
+import { evalScript, upstashScript } from '../services/upstashScript.ts';
 
 // KEYS: this window, the previous one. ARGV: limit, now (ms), window (ms), increment.
 // Returns the tokens left after this call; negative is a refusal. As in the library, a spent budget refuses without
 // counting, and a call that fits only in part is counted and refused (so the budget is spent).
-const LIMIT = luaScript(`
+const LIMIT = upstashScript(`
 local limit = tonumber(ARGV[1])
 local window = tonumber(ARGV[3])
 local inc = tonumber(ARGV[4])
@@ -26,7 +26,7 @@ export type WindowResult =
   | { success: true; reset: number; reason?: 'timeout' | 'cacheBlock' }
   | { success: false; reset: number; reason?: 'cacheBlock' };
 
-export interface SlidingWindowOptions {
+export interface RateLimitWindowOptions {
   prefix: string;
   limit: number;
   windowMs: number;
@@ -36,7 +36,7 @@ export interface SlidingWindowOptions {
   blocked: Map<string, number>;
 }
 
-export function slidingWindow(redis: Redis, o: SlidingWindowOptions) {
+export function rateLimitWindow(redis: Redis, o: RateLimitWindowOptions) {
   return function limit(identifier: string, rate = 1, now = Date.now()): Promise<WindowResult> {
     const window = Math.floor(now / o.windowMs);
     const reset = (window + 1) * o.windowMs;
