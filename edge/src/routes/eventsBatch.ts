@@ -12,9 +12,9 @@ import { claimEvents, markDone, releaseClaims } from '../events/dedupe.ts';
 import { createRateLimits, rateLimited } from '../events/rateLimit.ts';
 import { validateEvents } from '../events/validateEvents.ts';
 import { edgeRoute, examTokenJsonRoute } from '../http/openapi.ts';
-import { evalScript } from '../services/luaScript.ts';
+import { evalScript } from '../services/upstashScript.ts';
 import { ACTIVE_SESSION_ERRORS, assertActive, assertOwnSession } from '../sessions/requireSession.ts';
-import { parseTouch, touchCommand, trackLiveness } from '../sessions/sessionStore.ts';
+import { parseTouch, touchCommand, trackLiveness } from '../sessions/sessionLifecycle.ts';
 
 const route = examTokenJsonRoute({
   path: '/events/batch',
@@ -48,7 +48,6 @@ export const eventsBatch = edgeRoute(route, async (c) => {
       claimEvents(redis, prefix, sessionId, ids),
     ]),
   );
-  c.executionCtx.waitUntil(sessionLimit.pending.catch(() => {}));
   const claimed = ids.filter((_, i) => marks[i] === 'claimed');
   const release = () =>
     c.executionCtx.waitUntil(
@@ -65,7 +64,7 @@ export const eventsBatch = edgeRoute(route, async (c) => {
     throw err;
   }
   // The liveness bump is best effort, off the response path: it sits in another hash slot than the session, so it
-  // cannot ride in the session's script (sessions/sessionStore.ts), and heartbeats carry the liveness guarantee.
+  // cannot ride in the session's script (sessions/sessionLifecycle.ts), and heartbeats carry the liveness guarantee.
   c.executionCtx.waitUntil(
     trackLiveness(redis, prefix, sessionId, now + state.livenessWindowMs).catch((err: unknown) =>
       logger.warn('redis_liveness_failed', { error: String(err) }),
@@ -83,7 +82,6 @@ export const eventsBatch = edgeRoute(route, async (c) => {
   const tenantLimit = toProduce.length
     ? await fromStore(logger, 'events_tenant_limit', limits.tenant(claims.tenant_id, toProduce.length, now))
     : undefined;
-  if (tenantLimit) c.executionCtx.waitUntil(tenantLimit.pending.catch(() => {}));
   if (tenantLimit && !tenantLimit.ok) {
     release();
     throw rateLimited(tenantLimit);

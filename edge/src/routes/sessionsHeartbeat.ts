@@ -1,11 +1,11 @@
 // POST /sessions/heartbeat: keeps the session and its liveness deadline alive (two Redis round trips: the session
-// script with the limit, then the deadline in its liveness shard, another hash slot; sessions/sessionStore.ts).
+// script with the limit, then the deadline in its liveness shard, another hash slot; sessions/sessionLifecycle.ts).
 import { HeartbeatResponse, SessionRefBody } from '@proctor/contracts';
 import { fromStore } from '../errors.ts';
 import { createControlLimit, rateLimited } from '../events/rateLimit.ts';
 import { edgeRoute, examTokenJsonRoute } from '../http/openapi.ts';
 import { ACTIVE_SESSION_ERRORS, assertActive, assertOwnSession } from '../sessions/requireSession.ts';
-import { touchSession } from '../sessions/sessionStore.ts';
+import { touchSession } from '../sessions/sessionLifecycle.ts';
 
 const route = examTokenJsonRoute({
   path: '/sessions/heartbeat',
@@ -30,7 +30,6 @@ export const sessionsHeartbeat = edgeRoute(route, async (c) => {
       createControlLimit(redis, config)(sessionId, now),
     ]),
   );
-  c.executionCtx.waitUntil(limit.pending.catch(() => {}));
   if (!limit.ok) throw rateLimited(limit);
   assertActive(state, claims.tenant_id);
   const response: HeartbeatResponse = { sessionId, serverTime: now, nextInSeconds: state.heartbeatIntervalSeconds };
