@@ -48,7 +48,7 @@ export const LowLightDetails = (duration: z.ZodNumber) =>
 
 /**
  * The union members of the on-device events, built on events.ts' common fields and duration limit. Read like the
- * other events (issue 10): unknown keys are dropped, so an embedding or clipboard text sent by a modified client is
+ * other events: unknown keys are dropped, so an embedding or clipboard text sent by a modified client is
  * never stored.
  */
 export function onDeviceEvents<C extends z.ZodRawShape>(common: C, duration: z.ZodNumber) {

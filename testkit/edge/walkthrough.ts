@@ -2,7 +2,7 @@
 // moved to now; and the same batch in the other forms integrators send. Node only (tests).
 import { randomUUID } from 'node:crypto';
 
-/** Verbatim from the specification's walkthrough (issue 10). */
+/** Verbatim from the specification's walkthrough. */
 export const WALKTHROUGH_BATCH = `{"sessionId":"<session_id>","events":[
   {"eventId":"evt-1","type":"LOOK_AWAY","timestamp":"2026-01-28T10:00:00Z","confidence":0.93,"details":{"durationMillis":2000}},
   {"eventId":"evt-2","type":"MULTI_PERSON","timestamp":"2026-01-28T10:00:05Z","confidence":0.99,"details":{}}]}`;
