@@ -41,7 +41,7 @@ export const DEFAULT_MIX: Readonly<Record<Behaviour, number>> = {
 export const ALERTING: ReadonlySet<Behaviour> = new Set(['lookAway', 'secondPerson', 'cameraBlocked', 'networkDrop']);
 
 /** One planned event; `at` is ms after the candidate joined. The runner stamps `timestamp` when it fires. */
-export interface PlannedEvent {
+interface PlannedEvent {
   at: number;
   eventId: string;
   type: AnomalyEvent['type'];
@@ -49,7 +49,7 @@ export interface PlannedEvent {
   details: Record<string, unknown>;
 }
 
-export type PlannedAction =
+type PlannedAction =
   | { at: number; kind: 'event'; event: PlannedEvent }
   | { at: number; kind: 'offline'; durationMs: number }
   | { at: number; kind: 'reload' };

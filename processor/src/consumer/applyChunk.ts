@@ -14,8 +14,8 @@ export interface ChunkMessage {
   value: Buffer | null;
 }
 
-export type Outcome = 'ok' | 'dlq' | 'drop';
-export interface MessageOutcome {
+type Outcome = 'ok' | 'dlq' | 'drop';
+interface MessageOutcome {
   offset: string;
   outcome: Outcome;
   reason: string;

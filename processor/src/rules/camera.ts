@@ -24,7 +24,7 @@ export function cameraBlockedRule(
  * A revoked permission is deliberate: high, critical on repeat. A track ending, a device error or no reason given
  * starts medium: only a reported revocation is treated as deliberate.
  */
-export function cameraLostSeverity(reason: AnomalyEventOf<'CAMERA_LOST'>['details']['reason'], nth: number): Severity {
+function cameraLostSeverity(reason: AnomalyEventOf<'CAMERA_LOST'>['details']['reason'], nth: number): Severity {
   if (reason === 'PERMISSION_REVOKED') return nth >= 2 ? 'critical' : 'high';
   return nth >= 3 ? 'high' : 'medium';
 }

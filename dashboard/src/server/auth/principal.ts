@@ -21,7 +21,7 @@ export interface Principal {
   sessionId?: string | undefined;
 }
 
-export function toPrincipal(
+function toPrincipal(
   claims: Pick<ProctorTokenClaims, 'tenant_id' | 'sub' | 'role' | 'name' | 'exp'>,
   via: Principal['via'],
 ): Principal {

@@ -20,7 +20,7 @@ redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]))
 return 1
 `);
 
-export type LeaseResult = 'ok' | 'full' | 'ended';
+type LeaseResult = 'ok' | 'full' | 'ended';
 
 export interface StreamLease {
   /** Takes (open) or extends (renew) the lease; 'ended' once the session is gone. */
