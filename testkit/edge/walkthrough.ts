@@ -21,7 +21,7 @@ export interface WalkthroughBatch {
 }
 
 /** The batch exactly as written, for `sessionId`, its two dates 10 s and 5 s before `now` (whole seconds). */
-export function walkthroughBatch(sessionId: string, now = Date.now()): WalkthroughBatch {
+function walkthroughBatch(sessionId: string, now = Date.now()): WalkthroughBatch {
   const t1 = Math.floor(now / 1000) * 1000 - 10_000;
   const times: [number, number] = [t1, t1 + 5_000];
   const body = WALKTHROUGH_BATCH.replace('<session_id>', sessionId)
