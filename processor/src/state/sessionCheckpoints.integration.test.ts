@@ -1,4 +1,4 @@
-// The Redis state layer against real Redis: guarded saves, TTLs, the old layout, and the NOSCRIPT fallback.
+// The Redis state layer against real Redis: guarded saves, TTLs, the three-part layout, and the NOSCRIPT fallback.
 import { randomUUID } from 'node:crypto';
 import { SESSION_STATE_TTL_SECONDS } from '@proctor/contracts';
 import { redisScript, runScript, runScriptPipeline } from '@proctor/contracts/redis/scripts';
