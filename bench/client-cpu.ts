@@ -15,7 +15,7 @@ import { cpuPercentOver } from '../client/test/procCpu.ts';
 
 const WINDOW_MS = Number(process.env.WINDOW_MS ?? 30_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 1);
-/** IDENTITY_OFF=1 adds a window with identity off (its cost was measured at ~0.7 points: docs/decisions.md). */
+/** IDENTITY_OFF=1 adds a window with identity off (its cost, ~0.7 points, is in docs/decisions.md). */
 const IDENTITY_OFF = process.env.IDENTITY_OFF === '1';
 const site = await serveExamSite(buildExamSite('client-site-bench'), 14_394);
 const edge = await startFakeEdge();

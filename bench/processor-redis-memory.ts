@@ -1,7 +1,7 @@
 // Redis bytes per live session: records through the real chunk pipeline into real Redis, then MEMORY USAGE of
 // each session's keys. Compares a quiet session with a busy one in the same run, against the 1 KB goal.
 import { livenessKey, livenessShard } from '@proctor/contracts';
-import { createSessionStore, stateKey } from '@proctor/processor/state/sessionStore';
+import { createCheckpointStore, stateKey } from '@proctor/processor/state/sessionCheckpoints';
 import { dropPrefix } from '@proctor/testkit';
 import { newRedis, randomName } from '@proctor/testkit/stack';
 import { applyChunk, type ChunkMessage } from '../processor/src/consumer/applyChunk.ts';
@@ -11,7 +11,7 @@ import { busySessionRecords, interleave, sessionRecords } from '../processor/src
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 2000);
 const redis = newRedis();
 const prefix = randomName('pmem');
-const store = createSessionStore(redis, prefix);
+const store = createCheckpointStore(redis, prefix);
 const deps = {
   store,
   mysql: { write: async () => undefined, sessionTenants: async () => new Map<string, string>() },

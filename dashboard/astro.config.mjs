@@ -13,7 +13,7 @@ export default defineConfig({
   adapter: node({ mode: 'standalone', bodySizeLimit: 4 * 1024 * 1024 }),
   // Tests build into their own directory so that parallel test files never share one dist/.
   outDir: process.env.DASHBOARD_OUT_DIR || './dist',
-  // The Node adapter would otherwise turn on filesystem sessions; ours are in Redis (src/server/auth/sessionStore.ts).
+  // The Node adapter would otherwise turn on filesystem sessions; ours are in Redis (src/server/auth/loginSessions.ts).
   session: false,
   // CSP: Astro hashes every script and style it emits and sends the policy as a header on rendered pages; the
   // middleware adds frame-ancestors (the exam page gets its own, from PLATFORM_ORIGINS).

@@ -20,7 +20,7 @@ const wranglerVars =
   (parseToml(readFileSync(join(dir, '..', 'wrangler.toml'), 'utf8')) as { vars?: object }).vars ?? {};
 
 /** What compose makes of `${VAR:-default}`, `${VAR:?message}` and `$${…}` with nothing but `inputs` set. */
-export function interpolate(value: string, inputs: Record<string, string>, demanded: Set<string>): string {
+function interpolate(value: string, inputs: Record<string, string>, demanded: Set<string>): string {
   return value.replace(
     /\$\$|\$\{([A-Z0-9_]+)(?:(:?[-?])([^}]*))?\}/g,
     (whole, name: string, op: string, arg: string) => {

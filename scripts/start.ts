@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 console.log('start: dependencies');
-const deps = spawnSync('scripts/ensure-deps.sh', [], { cwd: root, stdio: 'inherit' });
+const deps = spawnSync('bash', ['scripts/ensure-deps.sh'], { cwd: root, stdio: 'inherit' });
 if (deps.status !== 0) {
   console.error(`start: dependencies failed (exit ${deps.status}); see the messages above`);
   process.exit(1);

@@ -55,7 +55,7 @@ export function cohortOptions(argv: string[], env: NodeJS.ProcessEnv): LiveCohor
   };
 }
 
-export function planOptions(o: LiveCohortOptions) {
+function planOptions(o: LiveCohortOptions) {
   return {
     candidates: o.candidates,
     seed: o.seed,

@@ -12,7 +12,7 @@ describe("npm start's entry", () => {
     expect(staticImports.filter((name) => !name?.startsWith('node:'))).toEqual([]);
   });
   it('installs dependencies before it loads the services module', () => {
-    const deps = source.indexOf("spawnSync('scripts/ensure-deps.sh'");
+    const deps = source.indexOf("spawnSync('bash', ['scripts/ensure-deps.sh']");
     const load = source.indexOf("await import('./startServices.ts')");
     expect(deps).toBeGreaterThan(0);
     expect(load).toBeGreaterThan(deps);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: installs what is missing, brings up the real local stack, then runs every suite in order —
-# unit, stack lifecycle, integration, edge (workerd), browser (Chromium) — and closes with one summary line.
+# unit, stack lifecycle, integration (the edge in real workerd), browser (Chromium) — and closes with one summary line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-deps.sh || exit 1
@@ -35,8 +35,8 @@ run_suite() {
   [ "$rc" -eq 0 ] || { status=1; [ -f "$report" ] || failed=$((failed + 1)); }
 }
 
-# Asks git for the pathspec itself: piping into `grep -q` under pipefail fails at random (SIGPIPE on git) and
-# silently skipped whole suites.
+# Asks git for the pathspec itself: `grep -q` stops reading at its first match, so under pipefail a pipe into it
+# fails whenever git is still writing (SIGPIPE) and a whole suite would be skipped.
 has_files() { [ -n "$(git ls-files --cached --others --exclude-standard -- "$1")" ]; }
 
 run_suite unit --project unit

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { ExamTokenClaims } from '@proctor/contracts';
 import { exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, SignJWT } from 'jose';
 
-export const DEV_KEYS_DIR = join(import.meta.dirname, '.dev-keys');
+const DEV_KEYS_DIR = join(import.meta.dirname, '.dev-keys');
 export const DEV_ISSUER = 'proctor-dev';
 export const DEV_AUDIENCE = 'proctor-edge';
 /** The audience the dev dashboard (dashboard/scripts/serve.ts, `npm start`) expects of proctor tokens. */

@@ -10,7 +10,7 @@ import { freshDatabase, type TestDb } from './mysql.ts';
 import { dropPrefix } from './redis.ts';
 
 export const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export const randomName = (prefix: string) => `${prefix}_${randomBytes(5).toString('hex')}`;
 // Generous retries: other engineers' failure tests restart the shared broker now and then.
@@ -62,7 +62,7 @@ export async function deleteTopics(names: string[]): Promise<void> {
   await admin.disconnect();
 }
 
-export async function deleteGroups(groupIds: string[]): Promise<void> {
+async function deleteGroups(groupIds: string[]): Promise<void> {
   const admin = kafka().admin();
   await admin.connect();
   await admin.deleteGroups(groupIds).catch(() => undefined); // a group that never formed is not an error here

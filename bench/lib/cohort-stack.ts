@@ -234,8 +234,6 @@ export function cpuMeter(pids: Record<string, number>, extra: Record<string, () 
   };
 }
 
-export { cpuMs };
-
 export interface BenchDashboard {
   url: string;
   /** An admin token of `tenant` (the dev key, the dashboard's audience), for Bearer API calls and the POST to /login. */

@@ -73,14 +73,14 @@ export async function profileWhile(inspector: Inspector, intervalUs: number, wor
 }
 
 const CATEGORIES = ['js', '(program)', '(garbage collector)', '(idle)'] as const;
-export type Category = (typeof CATEGORIES)[number];
+type Category = (typeof CATEGORIES)[number];
 
 /**
  * The sampler's real period, µs: the most common gap between consecutive recorded samples (10 µs bins). Back-to-back
  * ticks inside one stretch of isolate time are exactly one period apart, so they form the peak; gaps that span time
  * outside the isolate are longer and spread out. The nominal interval is a lower bound (timer slack, wake-up).
  */
-export function periodUs(profile: CpuProfile, nominalUs: number): number {
+function periodUs(profile: CpuProfile, nominalUs: number): number {
   const bins = new Map<number, number>();
   for (const d of profile.timeDeltas.slice(1)) {
     if (d < nominalUs * 0.5) continue; // a signal delivered late next to an on-time one: not a period

@@ -72,7 +72,7 @@ export interface ProctoringHandle {
  * Browser signals are opt-in per tenant: the session's resolved config (sessions/start response `config`) says
  * whether they run. An edge that answers no config means the default, off. This is the one place that reads it.
  */
-export const browserSignalsOf = (start: SessionStartResponse): BrowserSignalsPolicy =>
+const browserSignalsOf = (start: SessionStartResponse): BrowserSignalsPolicy =>
   start.config?.browserSignals ?? POLICY_DEFAULTS.browserSignals;
 
 /** High severity: sent at once rather than on the next flush tick. */

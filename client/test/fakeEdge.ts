@@ -13,7 +13,7 @@ import {
   type ThumbnailsPolicy,
 } from '@proctor/contracts';
 
-export interface RecordedRequest {
+interface RecordedRequest {
   method: string;
   path: string;
   headerBytes: number;

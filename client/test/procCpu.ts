@@ -27,7 +27,7 @@ function rootPid(marker: string): number {
 }
 
 /** CPU seconds used so far by the tree rooted at the browser process whose command line contains `marker`. */
-export function treeCpuSeconds(marker: string): number {
+function treeCpuSeconds(marker: string): number {
   const root = rootPid(marker);
   const all = readdirSync('/proc')
     .filter((e) => /^\d+$/.test(e))

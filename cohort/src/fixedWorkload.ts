@@ -16,7 +16,7 @@ export interface FixedWorkloadOptions extends Partial<PlanOptions> {
 }
 
 /** Defaults: 24 candidates, three of each behaviour, seed 1, a 40 s exam, 2 tenants × 2 schedules. */
-export function fixedPlanOptions(o: Partial<PlanOptions> = {}): PlanOptions {
+function fixedPlanOptions(o: Partial<PlanOptions> = {}): PlanOptions {
   return {
     candidates: 24,
     seed: 1,

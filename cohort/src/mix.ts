@@ -26,7 +26,7 @@ export const BEHAVIOURS = [
 export type Behaviour = (typeof BEHAVIOURS)[number];
 
 /** Shares of the cohort; they need not sum to 1 (they are normalised). */
-export const DEFAULT_MIX: Readonly<Record<Behaviour, number>> = {
+const DEFAULT_MIX: Readonly<Record<Behaviour, number>> = {
   honest: 0.6,
   lookAway: 0.1,
   secondPerson: 0.05,
@@ -41,7 +41,7 @@ export const DEFAULT_MIX: Readonly<Record<Behaviour, number>> = {
 export const ALERTING: ReadonlySet<Behaviour> = new Set(['lookAway', 'secondPerson', 'cameraBlocked', 'networkDrop']);
 
 /** One planned event; `at` is ms after the candidate joined. The runner stamps `timestamp` when it fires. */
-export interface PlannedEvent {
+interface PlannedEvent {
   at: number;
   eventId: string;
   type: AnomalyEvent['type'];
@@ -49,7 +49,7 @@ export interface PlannedEvent {
   details: Record<string, unknown>;
 }
 
-export type PlannedAction =
+type PlannedAction =
   | { at: number; kind: 'event'; event: PlannedEvent }
   | { at: number; kind: 'offline'; durationMs: number }
   | { at: number; kind: 'reload' };
@@ -108,7 +108,7 @@ export function behaviourCounts(total: number, mix: Partial<Record<Behaviour, nu
 }
 
 /** Schedule ids; weights fall off (n, n-1, …, 1) so that the first schedule is the busiest. */
-export function schedules(tenants: number, perTenant: number): Array<{ tenantId: string; scheduleId: string }> {
+function schedules(tenants: number, perTenant: number): Array<{ tenantId: string; scheduleId: string }> {
   const out: Array<{ tenantId: string; scheduleId: string }> = [];
   for (let s = 0; s < perTenant; s++)
     for (let t = 0; t < tenants; t++) out.push({ tenantId: `tenant-${t + 1}`, scheduleId: `exam-${t + 1}-${s + 1}` });

@@ -10,7 +10,7 @@ export const ALERT_RULES = [
   'camera_blocked',
   'camera_lost',
   'connection_lost',
-  // On-device checks (issue 17); appended so positional encodings of earlier rules keep their places.
+  // On-device checks; last, so positional encodings of the rules above keep their places.
   'identity_changed',
   'focus_lost',
   'fullscreen_exit',

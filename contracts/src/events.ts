@@ -12,8 +12,8 @@ export const EVENT_TYPES = [
   'CAMERA_LOST',
   ...ON_DEVICE_EVENT_TYPES,
 ] as const;
-export const EventType = z.enum(EVENT_TYPES);
-export type EventType = z.infer<typeof EventType>;
+const EventType = z.enum(EVENT_TYPES);
+type EventType = z.infer<typeof EventType>;
 
 /**
  * Limits of POST /events/batch, enforced by the edge and honoured by the client.
@@ -51,7 +51,7 @@ const common = {
 // - CAMERA_LOST: without reason it is treated as a track that ended (not as a revoked permission).
 // Types whose details are all optional may omit `details` altogether.
 
-export const LookAwayDetails = z.object({
+const LookAwayDetails = z.object({
   durationMillis: DurationMillis,
   direction: z.enum(['LEFT', 'RIGHT', 'UP', 'DOWN']).optional(),
   /** Head yaw and pitch relative to the calibrated neutral pose, degrees. */
@@ -59,19 +59,19 @@ export const LookAwayDetails = z.object({
   pitchDegrees: z.number().min(-180).max(180).optional(),
 });
 
-export const MultiPersonDetails = z.object({
+const MultiPersonDetails = z.object({
   faceCount: z.number().int().min(2).max(50).optional(),
   durationMillis: DurationMillis.optional(),
 });
 
-export const NoFaceDetails = z.object({ durationMillis: DurationMillis });
+const NoFaceDetails = z.object({ durationMillis: DurationMillis });
 
-export const CameraBlockedDetails = z.object({
+const CameraBlockedDetails = z.object({
   durationMillis: DurationMillis.optional(),
   meanLuma: z.number().min(0).max(255).optional(),
 });
 
-export const CameraLostDetails = z.object({
+const CameraLostDetails = z.object({
   reason: z.enum(['TRACK_ENDED', 'PERMISSION_REVOKED', 'DEVICE_ERROR']).optional(),
 });
 
@@ -93,8 +93,6 @@ export const AnomalyEvent = z
     description: 'One anomaly. `timestamp` may be ISO-8601 or epoch ms; unknown keys are dropped, never stored.',
   });
 export type AnomalyEvent = z.infer<typeof AnomalyEvent>;
-/** What a client may send: the input side of AnomalyEvent (e.g. an ISO-8601 timestamp). */
-export type AnomalyEventInput = z.input<typeof AnomalyEvent>;
 export type AnomalyEventOf<T extends EventType> = Extract<AnomalyEvent, { type: T }>;
 
 /** Where an event's timestamp stands against the edge's clock `now`. */

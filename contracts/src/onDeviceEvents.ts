@@ -11,14 +11,11 @@ export const ON_DEVICE_EVENT_TYPES = [
 ] as const;
 export type OnDeviceEventType = (typeof ON_DEVICE_EVENT_TYPES)[number];
 
-/** Browser integrity signals: sent only when the session's resolved config has `browserSignals.enabled`. */
-export const BROWSER_SIGNAL_TYPES = ['FOCUS_LOST', 'FULLSCREEN_EXIT', 'SECOND_DISPLAY', 'CLIPBOARD'] as const;
-
 /**
  * A different person seen persistently. Only the cosine similarity to the calibration embedding is sent: the
  * embedding itself stays in the page's memory and is dropped at session end.
  */
-export const IdentityChangedDetails = (duration: z.ZodNumber) =>
+const IdentityChangedDetails = (duration: z.ZodNumber) =>
   z.object({
     durationMillis: duration,
     /** Median cosine similarity of the embeddings that made the change persistent, in [-1, 1]. */
@@ -28,27 +25,27 @@ export const IdentityChangedDetails = (duration: z.ZodNumber) =>
   });
 
 /** Page hidden (tab switch, minimised) or window blurred, for how long. */
-export const FocusLostDetails = (duration: z.ZodNumber) =>
+const FocusLostDetails = (duration: z.ZodNumber) =>
   z.object({ durationMillis: duration, cause: z.enum(['HIDDEN', 'BLUR']) });
 
 /** Left fullscreen while the exam requires it; duration until back in fullscreen (or the session ended). */
-export const FullscreenExitDetails = (duration: z.ZodNumber) => z.object({ durationMillis: duration });
+const FullscreenExitDetails = (duration: z.ZodNumber) => z.object({ durationMillis: duration });
 
 /** The browser says the screen setup spans more than one display (`screen.isExtended`). */
-export const SecondDisplayDetails = z.object({ source: z.literal('SCREEN_IS_EXTENDED') });
+const SecondDisplayDetails = z.object({ source: z.literal('SCREEN_IS_EXTENDED') });
 
 const Count = z.number().int().min(0).max(100_000);
 /** Clipboard use counted over a window; never the content. */
-export const ClipboardDetails = (duration: z.ZodNumber) =>
+const ClipboardDetails = (duration: z.ZodNumber) =>
   z.object({ durationMillis: duration, copies: Count, cuts: Count, pastes: Count });
 
 /** An environment condition, not misconduct: the room is too dark for reliable detection. */
-export const LowLightDetails = (duration: z.ZodNumber) =>
+const LowLightDetails = (duration: z.ZodNumber) =>
   z.object({ durationMillis: duration, meanLuma: z.number().min(0).max(255) });
 
 /**
  * The union members of the on-device events, built on events.ts' common fields and duration limit. Read like the
- * other events (issue 10): unknown keys are dropped, so an embedding or clipboard text sent by a modified client is
+ * other events: unknown keys are dropped, so an embedding or clipboard text sent by a modified client is
  * never stored.
  */
 export function onDeviceEvents<C extends z.ZodRawShape>(common: C, duration: z.ZodNumber) {

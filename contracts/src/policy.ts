@@ -28,8 +28,7 @@ export function isAtLeastAsStrict(name: ThresholdName, value: number, limit: num
 }
 
 /** Thresholds an accommodation may override: any but the heartbeat interval (a client setting, not fairness). */
-export const AccommodationThresholds = Accommodations.shape.overrides;
-export type AccommodationThresholds = z.infer<typeof AccommodationThresholds>;
+const AccommodationThresholds = Accommodations.shape.overrides;
 
 /** One candidate's accommodation in a policy. The reason is shown to the candidate's proctors on the session. */
 export const PolicyAccommodation = z
@@ -105,7 +104,7 @@ export const PublishedPolicy = z.object({ version: z.number().int().positive(), 
 export type PublishedPolicy = z.infer<typeof PublishedPolicy>;
 
 /** Where the resolved accommodation came from, shown with its reason on the session. */
-export const AccommodationSource = z.enum(['claim', 'schedule', 'tenant']);
+const AccommodationSource = z.enum(['claim', 'schedule', 'tenant']);
 
 /** The accommodation a session runs with. */
 export const ResolvedAccommodation = z.object({
@@ -147,7 +146,7 @@ export const SessionStartResponse = z.object({
 });
 export type SessionStartResponse = z.infer<typeof SessionStartResponse>;
 
-export type ProctoringClaim = NonNullable<ExamTokenClaims['proctoring']>;
+type ProctoringClaim = NonNullable<ExamTokenClaims['proctoring']>;
 
 export interface SessionConfigInputs {
   userId: string;
@@ -159,7 +158,7 @@ export interface SessionConfigInputs {
 }
 
 /** A refused resolution names the field, so the caller can answer a stable 4xx that says what to fix. */
-export type SessionConfigRefusal = {
+type SessionConfigRefusal = {
   ok: false;
   code: 'EXAM_CONFIG_LOOSENED' | 'ACCOMMODATION_NOT_ALLOWED' | 'VALIDATION_FAILED';
   field: string;
@@ -244,9 +243,4 @@ export function resolveSessionConfig(inputs: SessionConfigInputs): SessionConfig
       tightenedByBody: tightened,
     },
   };
-}
-
-/** The effective retention of a tenant: its policy's value, else the default. */
-export function retentionDaysOf(tenant: Policy | null | undefined): number {
-  return tenant?.retentionDays ?? POLICY_DEFAULTS.retentionDays;
 }

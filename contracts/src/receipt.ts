@@ -19,8 +19,6 @@ export function canonicalJson(value: unknown): string {
 export const receiptGenesis = (sessionId: string) => sha256Hex(`proctor.receipt.v1${sessionId}`);
 /** h(i) = SHA-256(h(i-1) ‖ canonical JSON of event i). */
 export const receiptStep = (prev: string, event: AnomalyEvent) => sha256Hex(`${prev}${canonicalJson(event)}`);
-/** One event's own digest, what the system keeps per event to check a receipt against. */
-export const eventDigest = (event: AnomalyEvent) => sha256Hex(canonicalJson(event));
 
 export const Receipt = z.object({
   version: z.literal(1),

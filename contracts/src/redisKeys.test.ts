@@ -3,12 +3,14 @@ import {
   eventMarksKey,
   livenessClaimsKey,
   livenessKey,
+  loginSessionKey,
   RedisKeyPrefix,
   SESSION_STATE_TTL_SECONDS,
   SESSION_TOMBSTONE_MAX_TTL_SECONDS,
   sessionKey,
   sessionStateKey,
   sessionTombstoneKey,
+  streamLeasesKey,
   tombstoneTtlSeconds,
 } from './redisKeys.ts';
 
@@ -49,5 +51,16 @@ describe("a closed session's tombstone", () => {
     expect(tombstoneTtlSeconds(exp, now, 30)).toBe(3 * 24 * 3600 + 30);
     expect(tombstoneTtlSeconds(now / 1000 + 60, now, 30)).toBe(SESSION_STATE_TTL_SECONDS);
     expect(tombstoneTtlSeconds(now / 1000 + 400 * 24 * 3600, now, 30)).toBe(SESSION_TOMBSTONE_MAX_TTL_SECONDS);
+  });
+});
+
+describe("the dashboard's keys", () => {
+  it('sit under the deployment prefix, apart from the per-session keys, with no hash tag of their own', () => {
+    const digest = 'Zm9vYmFyLWJhei1xdXV4LWRpZ2VzdA';
+    for (const key of [loginSessionKey(digest, 'p'), streamLeasesKey(digest, 'p')]) {
+      expect(key.startsWith('p:dash:')).toBe(true);
+      expect(key).not.toContain('{');
+    }
+    expect(loginSessionKey(digest, 'p')).not.toBe(streamLeasesKey(digest, 'p'));
   });
 });

@@ -1,4 +1,4 @@
-// The Redis key layout shared by the edge and the processor. Per-session keys carry the Redis Cluster hash tag
+// The Redis key layout shared by the edge, the processor and the dashboard. Per-session keys carry the Redis Cluster hash tag
 // `{sessionId}` so that everything of one session lives in one slot and scripts over it stay single-slot.
 
 import { z } from 'zod';
@@ -34,7 +34,7 @@ export const eventMarksKey = (sessionId: string, prefix?: string) => sessionKey(
  * A shard and its claims share the hash tag `{liveness:N}`, so the sweeper's claim script is single-slot on Redis
  * Cluster. A shard holds many sessions, so it can never share a slot with a session's own `{sessionId}` keys: no
  * script touches both. The edge writes a session's shard membership in a separate single-slot call after its
- * session script (edge/src/sessions/sessionStore.ts says why that is safe).
+ * session script (edge/src/sessions/sessionLifecycle.ts says why that is safe).
  */
 export const LIVENESS_SHARDS = 64;
 
@@ -92,3 +92,13 @@ export function tombstoneTtlSeconds(exp: number, nowMs: number, toleranceSeconds
 export const tenantPolicyKey = (tenantId: string, prefix = REDIS_PREFIX) => `${prefix}:{policy:${tenantId}}:v1:tenant`;
 export const schedulePolicyKey = (tenantId: string, scheduleId: string, prefix = REDIS_PREFIX) =>
   `${prefix}:{policy:${tenantId}}:v1:schedule:${scheduleId}`;
+
+/**
+ * The dashboard's proctor login sessions: one JSON value per session, named by a digest of the cookie's session id
+ * (the dashboard hashes it, so whoever reads Redis keys still cannot make a cookie). No hash tag: each key is alone.
+ */
+export const loginSessionKey = (idDigest: string, prefix = REDIS_PREFIX) => `${prefix}:dash:session:${idDigest}`;
+
+/** One proctor's live-stream leases (a sorted set), named by a digest of tenant and proctor. */
+export const streamLeasesKey = (proctorDigest: string, prefix = REDIS_PREFIX) =>
+  `${prefix}:dash:streams:${proctorDigest}`;

@@ -11,7 +11,7 @@ export const TIMESTAMP_FORMS =
 const PARTS = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d+))?(?:Z|([+-])(\d\d):(\d\d))$/;
 
 /** Epoch ms of a date-time z.iso.datetime({offset: true}) accepted; digits past milliseconds are truncated. */
-export function isoToEpochMillis(iso: string): number {
+function isoToEpochMillis(iso: string): number {
   const m = PARTS.exec(iso);
   if (!m) return Number.NaN;
   const [, y, mo, d, h, mi, s, frac = '', sign, oh = '0', om = '0'] = m;

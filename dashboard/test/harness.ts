@@ -139,7 +139,7 @@ export async function seedThumbnail(tenantId: string, sessionId: string, eventId
   await testObjects.put(thumbnailKey(tenantId, sessionId, eventId), TINY_JPEG, 'image/jpeg');
 }
 
-export function testRedis(): RedisClient {
+function testRedis(): RedisClient {
   return createRedisClient(REDIS_URL);
 }
 
@@ -228,7 +228,7 @@ export async function seedAlert(db: TestDb, a: SeedAlert): Promise<string> {
   return alertId;
 }
 
-export async function seedSnapshots(db: TestDb, tenantId: string, sessionId: string, scores: number[]): Promise<void> {
+async function seedSnapshots(db: TestDb, tenantId: string, sessionId: string, scores: number[]): Promise<void> {
   const start = Date.now() - scores.length * 10_000;
   for (const [i, score] of scores.entries()) {
     await db.pool.query(
@@ -295,7 +295,7 @@ export async function startStackDashboard(stack: TestEnv, issuer: Issuer, port?:
 }
 
 /** One test file's dashboard: its own database, issuer, Redis prefix and built site on a free port. */
-export interface TestDashboard {
+interface TestDashboard {
   app: RunningDashboard;
   db: TestDb;
   issuer: Issuer;
@@ -312,7 +312,7 @@ export interface TestDashboardOptions {
 }
 
 /** Starts a TestDashboard; `name` goes into the Redis prefix, `env` is laid over the usual environment. */
-export async function startTestDashboard(name: string, options: TestDashboardOptions = {}): Promise<TestDashboard> {
+async function startTestDashboard(name: string, options: TestDashboardOptions = {}): Promise<TestDashboard> {
   const prefix = `test-${name}-${rand()}`;
   const redis = testRedis();
   const [db, issuer] = await Promise.all([createTestDb(), createIssuer()]);

@@ -27,7 +27,7 @@ interface Step {
 }
 
 /** The section's fenced blocks, in order: each sh block with the text block that follows it, if any. */
-export function curlSteps(readme: string): Step[] {
+function curlSteps(readme: string): Step[] {
   const start = readme.indexOf('\n## Try it with curl\n');
   if (start < 0) throw new Error('README.md has no "## Try it with curl" section');
   const end = readme.indexOf('\n## ', start + 1);

@@ -2,9 +2,10 @@
 // no open redirect or 5xx from login input, body limits before reading, ASCII WWW-Authenticate, server-side
 // sessions (logout, SSE streams, stream cap, cross-site logout), cookie deletion, and the security headers.
 import { request as httpRequest } from 'node:http';
+import { loginSessionKey } from '@proctor/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { keyDigest } from '../src/server/auth/loginSessions.ts';
 import { SESSION_COOKIE, sealSession } from '../src/server/auth/sessionCookie.ts';
-import { sessionKey } from '../src/server/auth/sessionStore.ts';
 import { rand, signIn, useTestDashboard } from './harness.ts';
 
 const T = `tenant-s-${rand(3)}`;
@@ -194,7 +195,7 @@ describe('server-side sessions', () => {
       await dash.issuer.sign({ tenant_id: T, sub: 'p-ttl', role: 'proctor' }, { expiresIn: '20m' }),
     );
     const id = cookie.slice(`${SESSION_COOKIE}=`.length).split('~')[0] as string;
-    const ttl = await dash.redis.pttl(sessionKey(dash.prefix, id));
+    const ttl = await dash.redis.pttl(loginSessionKey(keyDigest(id), dash.prefix));
     expect(ttl).toBeGreaterThan(19 * 60_000);
     expect(ttl).toBeLessThanOrEqual(20 * 60_000);
     expect((await fetch(`${dash.app.url}/api/me`, { headers: { cookie } })).status).toBe(200);
@@ -205,7 +206,7 @@ describe('server-side sessions', () => {
       headers: { cookie, origin: dash.app.url },
     });
     expect(out.status).toBe(303);
-    expect(await dash.redis.exists(sessionKey(dash.prefix, id))).toBe(0);
+    expect(await dash.redis.exists(loginSessionKey(keyDigest(id), dash.prefix))).toBe(0);
     // Replaying the old cookie: the API refuses it, a page sends the proctor to sign in.
     expect((await fetch(`${dash.app.url}/api/me`, { headers: { cookie } })).status).toBe(401);
     const page = await fetch(`${dash.app.url}/`, { headers: { cookie }, redirect: 'manual' });

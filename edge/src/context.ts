@@ -8,7 +8,7 @@ export interface Clock {
   now(): number;
 }
 
-export interface Services {
+interface Services {
   config: EdgeEnv;
   redis: Redis;
   producer: EventProducer;
@@ -17,7 +17,7 @@ export interface Services {
 }
 
 /** Set by the auth middleware: the token's claims and the session they name. */
-export interface Caller {
+interface Caller {
   claims: ExamTokenClaims;
   sessionId: SessionId;
 }

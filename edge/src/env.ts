@@ -10,7 +10,7 @@ const withDefault = <T extends z.ZodType>(schema: T, fallback: z.input<T>) =>
   z.preprocess((v) => (v === '' || v === null || v === undefined ? fallback : v), schema);
 const positiveInt = z.coerce.number().int().positive();
 
-export const EdgeEnvSchema = z
+const EdgeEnvSchema = z
   .object({
     UPSTASH_REDIS_REST_URL: z.url({ message: 'must be the Upstash REST URL, e.g. http://127.0.0.1:18079' }),
     UPSTASH_REDIS_REST_TOKEN: z.string().min(1, 'must be the Upstash REST token'),

@@ -24,7 +24,7 @@ async function metricSum(processors: ProcessorChild[], name: string, labels: Rec
  * that is stalled first, so the kill provably lands mid-chunk: records fetched and applied to state in memory, the
  * MySQL transaction open, nothing committed. The other processor takes its partitions after the session timeout.
  */
-export function processorKilled(): FaultCase {
+function processorKilled(): FaultCase {
   let proxy: TcpProxy | undefined;
   return {
     name: 'kill -9 a processor mid-chunk',
@@ -71,7 +71,7 @@ export function processorKilled(): FaultCase {
 }
 
 /** The private mariadbd stopped (a clean shutdown) for 30 s, then started on the same datadir. */
-export function mysqlStopped(): FaultCase {
+function mysqlStopped(): FaultCase {
   return {
     name: 'MySQL stopped 30 s',
     chain: { partitions: 6, processors: 1 },
@@ -87,7 +87,7 @@ export function mysqlStopped(): FaultCase {
 }
 
 /** The stack's Kafka REST bridge stopped for 30 s: the edge answers 503 + Retry-After, the clients queue. */
-export function bridgeStopped(): FaultCase {
+function bridgeStopped(): FaultCase {
   return {
     name: 'Kafka REST bridge stopped 30 s',
     chain: { partitions: 6, processors: 1 },
@@ -110,7 +110,7 @@ export function bridgeStopped(): FaultCase {
 }
 
 /** A network partition between the processor and Redis: a proxy that accepts and drops everything, for 30 s. */
-export function redisPartitioned(): FaultCase {
+function redisPartitioned(): FaultCase {
   let proxy: TcpProxy | undefined;
   return {
     name: 'processor ↔ Redis partition 30 s',

@@ -56,7 +56,7 @@ const roleOf = (port: number) => {
   }
 };
 
-export function brokerKilled(): FaultCase {
+function brokerKilled(): FaultCase {
   const c = clusterConfig();
   let leaderMoved = false;
   return {
@@ -97,7 +97,7 @@ export function brokerKilled(): FaultCase {
   };
 }
 
-export function redisMasterKilled(): FaultCase {
+function redisMasterKilled(): FaultCase {
   const c = clusterConfig();
   let killedPort = 0;
   return {

@@ -1,7 +1,7 @@
 // Counts a run back out of Kafka, Redis and MySQL: each event the edge accepted, its record, whether the processor
 // applied it, and per session the status, risk score and alerts MySQL holds.
 import type { CandidateOutcome } from '@proctor/cohort';
-import { stateKey } from '@proctor/processor/state/sessionStore';
+import { stateKey } from '@proctor/processor/state/sessionCheckpoints';
 import type { Pool } from 'mysql2/promise';
 import type { SessionOutcome, Tally } from './compare.ts';
 import { committedOffsets, highWatermarks, readTopic, totalOf } from './topic.ts';

@@ -9,21 +9,21 @@ import { createEdgeProbe, type EdgeProbe } from './probe.ts';
 import { behind, committedOffsets, highWatermarks } from './topic.ts';
 
 /** The workload: the cohort's fixed mix (an equal share of every behaviour) at 32 candidates and a 60 s exam. */
-export const WORKLOAD = { candidates: 32, examMs: 60_000 } as const;
+const WORKLOAD = { candidates: 32, examMs: 60_000 } as const;
 /** The fault strikes this long after the cohort starts (all joined, incidents about to begin)… */
-export const FAULT_AT_MS = 10_000;
+const FAULT_AT_MS = 10_000;
 /** …and outages last this long (the 30 s), ending 20 s before the exam does. */
 export const OUTAGE_MS = 30_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export interface FaultContext {
+interface FaultContext {
   world: World;
   chain: Chain;
   probe: EdgeProbe;
 }
 
-export interface Injected {
+interface Injected {
   /** How long the fault holds before repair() (0: nothing to repair, e.g. a killed processor stays dead). */
   holdMs: number;
   /** Puts back what inject broke; resolves once it is back (a server answers again). Called even on failure. */
@@ -53,12 +53,12 @@ export interface FaultCase {
   describe?(ctx: FaultContext): string;
 }
 
-export interface Arranged {
+interface Arranged {
   processorEnv?: ChainOptions['processorEnv'];
   teardown(): Promise<void>;
 }
 
-export interface CaseResult {
+interface CaseResult {
   row: FaultRow;
   tally: Tally;
   verdict: Verdict | undefined;

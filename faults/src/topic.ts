@@ -7,7 +7,7 @@ import { Kafka, logLevel } from 'kafkajs';
 export type Offsets = Map<number, number>;
 
 // Generous retries: a case kills a broker, and the admin calls around it must ride out the leader elections.
-export const kafkaOf = (brokers: string[]) =>
+const kafkaOf = (brokers: string[]) =>
   new Kafka({
     clientId: 'faults',
     brokers,

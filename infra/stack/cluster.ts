@@ -34,7 +34,7 @@ export function clusterMembers(c: ClusterConfig) {
 }
 
 /** Resident memory of the members that run, in MB (what cluster mode costs on this box). */
-export function clusterRssMb(c: ClusterConfig): { name: string; rssMb: number }[] {
+function clusterRssMb(c: ClusterConfig): { name: string; rssMb: number }[] {
   const m = clusterMembers(c);
   const all = [...m.redis, ...m.kafka, m.bridge, m.shim, ...m.processors];
   return all.flatMap((spec) => {

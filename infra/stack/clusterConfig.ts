@@ -3,14 +3,14 @@ import { join } from 'node:path';
 import { clusterUrl } from '@proctor/contracts/redis';
 import { type StackConfig, stackConfig } from './config.ts';
 
-export interface RedisClusterNode {
+interface RedisClusterNode {
   port: number;
   /** The cluster bus (gossip, failover votes); set explicitly so it stays inside the block. */
   busPort: number;
   dir: string;
 }
 
-export interface KafkaBroker {
+interface KafkaBroker {
   nodeId: number;
   port: number;
   controllerPort: number;

@@ -98,9 +98,3 @@ export async function stopSpec(
     return outcome;
   });
 }
-
-/** Stop then start; returns once the service is healthy again. */
-export async function restartService(name: ServiceName, config: StackConfig = stackConfig()): Promise<void> {
-  await stopService(name, config);
-  await startService(name, config);
-}

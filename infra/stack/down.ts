@@ -7,7 +7,7 @@ import { stopService } from './control.ts';
 /** Producers first, so nothing writes into a broker that is going away. */
 const STOP_ORDER: ServiceName[] = ['bridge', 'shim', 'kafka', 'redis', 's3'];
 
-export async function stackDown(config: StackConfig = stackConfig()): Promise<void> {
+async function stackDown(config: StackConfig = stackConfig()): Promise<void> {
   for (const name of STOP_ORDER) {
     const t = performance.now();
     const outcome = await stopService(name, config);

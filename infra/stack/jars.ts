@@ -5,14 +5,14 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { join } from 'node:path';
 import type { StackConfig } from './config.ts';
 
-export interface Versions {
+interface Versions {
   kafka: string;
   log4j: string;
   jackson: string;
   [key: string]: string;
 }
 
-export function readVersions(config: StackConfig): Versions {
+function readVersions(config: StackConfig): Versions {
   return JSON.parse(readFileSync(join(config.infraDir, 'versions.json'), 'utf8')) as Versions;
 }
 

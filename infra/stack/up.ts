@@ -21,7 +21,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   return [value, performance.now() - t];
 }
 
-export async function stackUp(config: StackConfig = stackConfig()): Promise<void> {
+async function stackUp(config: StackConfig = stackConfig()): Promise<void> {
   const t0 = performance.now();
   if (parseRedisUrl(config.redis.url).kind === 'cluster') {
     throw new Error(`REDIS_URL names a Redis Cluster (${config.redis.url}): that is \`npm run stack:up -- --cluster\``);

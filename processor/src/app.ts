@@ -15,7 +15,7 @@ import { startOpsServer } from './ops/server.ts';
 import { createDeadLetterSink } from './sinks/deadLetter.ts';
 import { createMysqlPool, createMysqlSink } from './sinks/mysqlSink.ts';
 import { reconnectOnTimeout } from './state/reconnectOnTimeout.ts';
-import { createSessionStore } from './state/sessionStore.ts';
+import { createCheckpointStore } from './state/sessionCheckpoints.ts';
 
 export interface RunningProcessor {
   metrics: Metrics;
@@ -55,7 +55,7 @@ export async function runProcessor(
     concurrency: config.PROCESSOR_CONCURRENCY,
     chunkSize: config.PROCESSOR_CHUNK_SIZE,
     deps: {
-      store: reconnectOnTimeout(createSessionStore(redis, config.REDIS_KEY_PREFIX), redis),
+      store: reconnectOnTimeout(createCheckpointStore(redis, config.REDIS_KEY_PREFIX), redis),
       mysql,
       deadLetter: createDeadLetterSink(producer, config.KAFKA_DLQ_TOPIC),
       now: Date.now,

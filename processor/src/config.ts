@@ -10,7 +10,7 @@ const bool = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((v) => v === 'true' || v === '1');
 
-export const ProcessorEnv = z
+const ProcessorEnv = z
   .object({
     KAFKA_BROKERS: CommaList.default(['127.0.0.1:9092']),
     KAFKA_EVENTS_TOPIC: z.string().min(1).default(KAFKA_TOPICS.events),

@@ -8,7 +8,7 @@ import type { AddressInfo, Socket } from 'node:net';
  * partial: forward, then rewrite a v2 produce answer so that its last record carries an error_code (a partial
  * failure). In partial mode the records really are written: the edge must still treat the batch as failed.
  */
-export type ProxyMode = 'pass' | 'refuse' | 'error' | 'partial';
+type ProxyMode = 'pass' | 'refuse' | 'error' | 'partial';
 
 export interface FaultyProxy {
   url: string;

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { stackKafka } from '../stack.ts';
 
-export interface ReadRecord {
+interface ReadRecord {
   key: string | null;
   value: Record<string, unknown>;
   partition: number;

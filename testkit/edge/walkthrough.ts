@@ -2,7 +2,7 @@
 // moved to now; and the same batch in the other forms integrators send. Node only (tests).
 import { randomUUID } from 'node:crypto';
 
-/** Verbatim from the specification's walkthrough (issue 10). */
+/** Verbatim from the specification's walkthrough. */
 export const WALKTHROUGH_BATCH = `{"sessionId":"<session_id>","events":[
   {"eventId":"evt-1","type":"LOOK_AWAY","timestamp":"2026-01-28T10:00:00Z","confidence":0.93,"details":{"durationMillis":2000}},
   {"eventId":"evt-2","type":"MULTI_PERSON","timestamp":"2026-01-28T10:00:05Z","confidence":0.99,"details":{}}]}`;
@@ -21,7 +21,7 @@ export interface WalkthroughBatch {
 }
 
 /** The batch exactly as written, for `sessionId`, its two dates 10 s and 5 s before `now` (whole seconds). */
-export function walkthroughBatch(sessionId: string, now = Date.now()): WalkthroughBatch {
+function walkthroughBatch(sessionId: string, now = Date.now()): WalkthroughBatch {
   const t1 = Math.floor(now / 1000) * 1000 - 10_000;
   const times: [number, number] = [t1, t1 + 5_000];
   const body = WALKTHROUGH_BATCH.replace('<session_id>', sessionId)

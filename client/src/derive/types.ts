@@ -1,7 +1,7 @@
 // What the detector hands the event state machine for each analysed frame: pure data, no tensors.
 
 /** A point or box in normalized image coordinates: [0, 1] of the frame's width and height. */
-export interface Point {
+interface Point {
   x: number;
   y: number;
 }

@@ -3,7 +3,7 @@ import type { FaceDetection } from '../derive/types.ts';
 
 /**
  * Full-range on every `every`-th frame (and whenever its last run is older than `maxCarryMs`), short-range on
- * every frame. `every: 1` is the old schedule: both models on every frame. See client/MODEL_CHOICE.md.
+ * every frame. `every: 1` runs both models on every frame. See client/MODEL_CHOICE.md.
  */
 export interface FullRangeSchedule {
   every: number;

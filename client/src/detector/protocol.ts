@@ -10,7 +10,7 @@ export type BackendName = 'webgpu' | 'webgl' | 'wasm';
  * Frames are analysed at most this wide. The detectors resize their input to 128 px (short) and 192 px (full),
  * so a 320 px frame loses nothing they would see, while copying and reading it back costs a quarter of 640 px.
  */
-export const ANALYSIS_MAX_WIDTH = 320;
+const ANALYSIS_MAX_WIDTH = 320;
 
 export function analysisSize(width: number, height: number): { width: number; height: number } {
   if (width <= ANALYSIS_MAX_WIDTH) return { width, height };

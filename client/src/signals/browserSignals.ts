@@ -10,12 +10,12 @@ export interface SignalsConfig {
   clipboardWindowMs: number;
 }
 
-export const SIGNALS_DEFAULTS: Omit<SignalsConfig, 'requireFullscreen'> = {
+const SIGNALS_DEFAULTS: Omit<SignalsConfig, 'requireFullscreen'> = {
   minFocusLostMs: 1000,
   clipboardWindowMs: 30_000,
 };
 
-export type ClipboardKind = 'copies' | 'cuts' | 'pastes';
+type ClipboardKind = 'copies' | 'cuts' | 'pastes';
 
 export interface SignalTracker {
   /** Page visibility or window focus changed (`hidden` wins over `blurred`). */

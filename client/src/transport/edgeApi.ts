@@ -23,7 +23,7 @@ export interface EdgeApiOptions {
 }
 
 /** Any contracts schema: the response body is parsed with it at this boundary. */
-export interface ResponseSchema<T> {
+interface ResponseSchema<T> {
   safeParse(value: unknown): { success: true; data: T } | { success: false };
 }
 

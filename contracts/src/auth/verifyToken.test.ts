@@ -32,7 +32,7 @@ const good = () => ({ ...claims, iss: 'lms', aud: 'proctor', exp: now() + 600 })
 
 describe('createTokenVerifier', () => {
   it('puts only printable ASCII into WWW-Authenticate, whatever the message says', async () => {
-    // The tenant id's format message says "1–128" (an en dash): Node refuses such a header, so this was a 500.
+    // The tenant id's format message says "1–128" (an en dash): Node refuses such a header, so it would answer 500.
     const r = await verifier()(`Bearer ${await sign({ ...good(), tenant_id: 'bad tenant!' })}`);
     expect(r).toMatchObject({ ok: false, code: 'TOKEN_INVALID', message: expect.stringMatching(/tenant_id: .*–/) });
     if (r.ok) return;

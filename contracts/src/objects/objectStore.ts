@@ -18,14 +18,14 @@ export interface StoredObject {
   contentType: string;
 }
 
-export interface ListedObject {
+interface ListedObject {
   key: string;
   lastModified: number;
   size: number;
 }
 
 /** A failed S3 call (network, timeout, 5xx): callers turn it into their own 503. Expected misses are values. */
-export class ObjectStoreError extends Error {
+class ObjectStoreError extends Error {
   constructor(op: string, detail: string) {
     super(`object store ${op} failed: ${detail}`);
     this.name = 'ObjectStoreError';

@@ -8,7 +8,7 @@ export type RedisClient = Redis | Cluster;
 export type RedisNode = { host: string; port: number };
 export type RedisTarget = { kind: 'single'; url: string } | { kind: 'cluster'; nodes: RedisNode[] };
 
-export const REDIS_CLUSTER_SCHEME = 'redis+cluster:';
+const REDIS_CLUSTER_SCHEME = 'redis+cluster:';
 
 function node(hostPort: string, url: string): RedisNode {
   const m = /^([^:,\s]+):(\d{1,5})$/.exec(hostPort.trim());

@@ -1,9 +1,9 @@
 // POST /logout: end the server-side session (its live streams end with it), delete the cookie with the attributes
 // it was set with, and go back to the sign-in page. Only from our own pages: a cross-site form cannot sign anyone out.
 import type { APIRoute } from 'astro';
+import { deleteSession } from '../server/auth/loginSessions.ts';
 import { SESSION_COOKIE } from '../server/auth/principal.ts';
 import { clearSessionCookie, unsealSession } from '../server/auth/sessionCookie.ts';
-import { deleteSession } from '../server/auth/sessionStore.ts';
 import { env } from '../server/env.ts';
 import { sameOrigin } from '../server/http/requestChecks.ts';
 import { apiError } from '../server/http/respond.ts';

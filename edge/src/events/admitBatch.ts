@@ -9,16 +9,16 @@ import {
   sessionStateKey,
 } from '@proctor/contracts';
 import type { Redis } from '@upstash/redis/cloudflare';
-import { evalScript, luaScript } from '../services/luaScript.ts';
-import { parseTouch, TOUCH_LUA, type TouchResult } from '../sessions/sessionStore.ts';
+import { evalScript, upstashScript } from '../services/upstashScript.ts';
+import { parseTouch, TOUCH_LUA, type TouchResult } from '../sessions/sessionLifecycle.ts';
 import { CLAIM_LUA, type Claim, parseClaim } from './dedupe.ts';
-import { SLIDING_WINDOW_LUA, type WindowCall, type WindowResult } from './slidingWindow.ts';
+import { SLIDING_WINDOW_LUA, type WindowCall, type WindowResult } from './rateLimitWindow.ts';
 
 // KEYS: the budget's windows (this, previous), state, marks. ARGV: the window's four, state ttl, marks ttl, cap,
 // eventIds… Returns {left} when over budget, {left, touch} for a session that is not active, {left, touch, 'full'}
 // when the marks are at their cap, else {left, touch, marks}.
-const ADMIT = luaScript(`${SLIDING_WINDOW_LUA}${TOUCH_LUA}${CLAIM_LUA}
-local left = slidingWindow(KEYS[1], KEYS[2], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]))
+const ADMIT = upstashScript(`${SLIDING_WINDOW_LUA}${TOUCH_LUA}${CLAIM_LUA}
+local left = rateLimitWindow(KEYS[1], KEYS[2], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]))
 if left < 0 then return {left} end
 local s = touchSession(KEYS[3], ARGV[2], ARGV[5])
 if s[1] ~= 'active' then return {left, s} end

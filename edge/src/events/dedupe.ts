@@ -3,7 +3,7 @@
 // failure never loses an event. Each operation is one script or pipeline: one round trip for the whole batch.
 import { EVENT_MARK_TTL_SECONDS, eventMarksKey } from '@proctor/contracts';
 import type { Redis } from '@upstash/redis/cloudflare';
-import { evalScript, luaScript } from '../services/luaScript.ts';
+import { evalScript, upstashScript } from '../services/upstashScript.ts';
 
 /**
  * What a claim found for one event:
@@ -36,7 +36,7 @@ end
 `;
 
 // KEYS: marks. ARGV: eventIds… Deletes only marks still pending: one another request made 'd' meanwhile stays.
-const RELEASE = luaScript(`
+const RELEASE = upstashScript(`
 local n = 0
 for i = 1, #ARGV do
   if redis.call('HGET', KEYS[1], ARGV[i]) == 'p' then n = n + redis.call('HDEL', KEYS[1], ARGV[i]) end

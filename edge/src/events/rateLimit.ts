@@ -1,15 +1,15 @@
 // Per-session and per-tenant limits on /events/batch, and a per-session limit on the session routes, each a sliding
-// window in Redis (slidingWindow.ts: single-slot, so it runs on a Redis Cluster too). The per-session windows share
+// window in Redis (rateLimitWindow.ts: single-slot, so it runs on a Redis Cluster too). The per-session windows share
 // the session's `{sessionId}` slot, so a route's session script can check them first (events/admitBatch.ts,
-// sessions/sessionStore.ts touchSession).
+// sessions/sessionLifecycle.ts touchSession).
 import { ApiError } from '@proctor/contracts';
 import type { Redis } from '@upstash/redis/cloudflare';
 import type { EdgeEnv } from '../env.ts';
-import { slidingWindow, type WindowCall, type WindowResult } from './slidingWindow.ts';
+import { rateLimitWindow, type WindowCall, type WindowResult } from './rateLimitWindow.ts';
 
 export type RateLimitDecision =
-  | { ok: true; pending: Promise<unknown>; failedOpen: boolean }
-  | { ok: false; scope: 'session' | 'tenant'; retryAfterSeconds: number; pending: Promise<unknown> };
+  | { ok: true; failedOpen: boolean }
+  | { ok: false; scope: 'session' | 'tenant'; retryAfterSeconds: number };
 
 /**
  * Blocked identifiers are remembered in the isolate until their window resets (an ephemeral cache), so a client
@@ -20,7 +20,7 @@ const blockedCache = new Map<string, number>();
 const WINDOW_MS = 60_000;
 
 const limiter = (redis: Redis, config: EdgeEnv, scope: string, limit: number) =>
-  slidingWindow(redis, {
+  rateLimitWindow(redis, {
     prefix: `${config.REDIS_KEY_PREFIX}:rl:${scope}`,
     limit,
     windowMs: WINDOW_MS,
@@ -55,18 +55,14 @@ export function controlWindow(redis: Redis, config: EdgeEnv, sessionId: string, 
 
 /** The decision of one limiter call; on a Redis timeout the limiter lets the request through and says so. */
 function decide(scope: 'session' | 'tenant', r: WindowResult, now: number): RateLimitDecision {
-  // Nothing is left running after a decision (no analytics): `pending` stays for the routes' waitUntil.
-  const pending = Promise.resolve();
-  if (!r.success) {
-    return { ok: false, scope, retryAfterSeconds: Math.max(1, Math.ceil((r.reset - now) / 1000)), pending };
-  }
-  return { ok: true, pending, failedOpen: r.reason === 'timeout' };
+  if (!r.success) return { ok: false, scope, retryAfterSeconds: Math.max(1, Math.ceil((r.reset - now) / 1000)) };
+  return { ok: true, failedOpen: r.reason === 'timeout' };
 }
 
 /** The 429 of a session budget that a route's own script found spent (the window resets at `reset`). */
 export function sessionLimited(reset: number, now: number): ApiError {
   const retryAfterSeconds = Math.max(1, Math.ceil((reset - now) / 1000));
-  return rateLimited({ ok: false, scope: 'session', retryAfterSeconds, pending: Promise.resolve() });
+  return rateLimited({ ok: false, scope: 'session', retryAfterSeconds });
 }
 
 /**

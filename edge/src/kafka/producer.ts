@@ -13,7 +13,7 @@ export interface KafkaRecord {
  * ok: every record is acknowledged by Kafka (acks=all on the REST side), so a 2xx to the client is honest.
  * Otherwise nothing may be assumed durable: the caller releases its dedupe marks and answers 503.
  */
-export type ProduceResult = { ok: true } | { ok: false; reason: string };
+type ProduceResult = { ok: true } | { ok: false; reason: string };
 
 export interface EventProducer {
   produce(topic: string, records: KafkaRecord[]): Promise<ProduceResult>;

@@ -17,7 +17,7 @@ import { createRateLimits, rateLimited, sessionLimited } from '../events/rateLim
 import { validateEvents } from '../events/validateEvents.ts';
 import { edgeRoute, examTokenJsonRoute } from '../http/openapi.ts';
 import { ACTIVE_SESSION_ERRORS, assertActive, assertOwnSession } from '../sessions/requireSession.ts';
-import { trackLiveness } from '../sessions/sessionStore.ts';
+import { trackLiveness } from '../sessions/sessionLifecycle.ts';
 
 const route = examTokenJsonRoute({
   path: '/events/batch',
@@ -71,7 +71,7 @@ export const eventsBatch = edgeRoute(route, async (c) => {
     );
   }
   // The liveness bump is best effort, off the response path: it sits in another hash slot than the session, so it
-  // cannot ride in the session's script (sessions/sessionStore.ts), and heartbeats carry the liveness guarantee.
+  // cannot ride in the session's script (sessions/sessionLifecycle.ts), and heartbeats carry the liveness guarantee.
   c.executionCtx.waitUntil(
     trackLiveness(redis, prefix, sessionId, now + state.livenessWindowMs).catch((err: unknown) =>
       logger.warn('redis_liveness_failed', { error: String(err) }),
@@ -85,7 +85,6 @@ export const eventsBatch = edgeRoute(route, async (c) => {
   const tenantLimit = toProduce.length
     ? await fromStore(logger, 'events_tenant_limit', limits.tenant(claims.tenant_id, toProduce.length, now))
     : undefined;
-  if (tenantLimit) c.executionCtx.waitUntil(tenantLimit.pending.catch(() => {}));
   if (tenantLimit && !tenantLimit.ok) {
     release();
     throw rateLimited(tenantLimit);

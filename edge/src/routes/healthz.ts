@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { AppEnv } from '../context.ts';
 import { errorResponses, jsonContent } from '../http/openapi.ts';
 
-export const HealthResponse = z.object({ status: z.literal('ok') });
+const HealthResponse = z.object({ status: z.literal('ok') });
 
 const route = createRoute({
   method: 'get',

@@ -11,7 +11,7 @@ import { fromStore, unavailable } from '../errors.ts';
 import { createControlLimit, rateLimited } from '../events/rateLimit.ts';
 import { edgeRoute, examTokenJsonRoute } from '../http/openapi.ts';
 import { assertOwnSession } from '../sessions/requireSession.ts';
-import { endSession } from '../sessions/sessionStore.ts';
+import { endSession } from '../sessions/sessionLifecycle.ts';
 
 const route = examTokenJsonRoute({
   path: '/sessions/end',
@@ -29,7 +29,6 @@ export const sessionsEnd = edgeRoute(route, async (c) => {
   const now = clock.now();
   // Checked before acting, so a refused call changes nothing.
   const limit = await fromStore(logger, 'session_end_limit', createControlLimit(redis, config)(sessionId, now));
-  c.executionCtx.waitUntil(limit.pending.catch(() => {}));
   if (!limit.ok) throw rateLimited(limit);
   // Marked ended before it is announced, so no event slips in after the record that closes the session.
   const session = await fromStore(

@@ -1,11 +1,11 @@
 // POST /sessions/heartbeat: keeps the session and its liveness deadline alive (two Redis round trips: the session
-// script, its limit first, then the deadline in its liveness shard, another hash slot; sessions/sessionStore.ts).
+// script, its limit first, then the deadline in its liveness shard, another hash slot; sessions/sessionLifecycle.ts).
 import { HeartbeatResponse, SessionRefBody } from '@proctor/contracts';
 import { fromStore } from '../errors.ts';
 import { controlWindow, sessionLimited } from '../events/rateLimit.ts';
 import { edgeRoute, examTokenJsonRoute } from '../http/openapi.ts';
 import { ACTIVE_SESSION_ERRORS, assertActive, assertOwnSession } from '../sessions/requireSession.ts';
-import { touchSession } from '../sessions/sessionStore.ts';
+import { touchSession } from '../sessions/sessionLifecycle.ts';
 
 const route = examTokenJsonRoute({
   path: '/sessions/heartbeat',

@@ -12,7 +12,7 @@ import { fromStore, unavailable } from '../errors.ts';
 import { createControlLimit, rateLimited } from '../events/rateLimit.ts';
 import { edgeRoute, examTokenJsonRoute } from '../http/openapi.ts';
 import { readPolicies } from '../sessions/policyStore.ts';
-import { startSession } from '../sessions/sessionStore.ts';
+import { startSession } from '../sessions/sessionLifecycle.ts';
 
 /** A start body is a config and a few client facts: 16 KiB is generous. */
 const MAX_START_BODY_BYTES = 16 * 1024;
@@ -59,7 +59,6 @@ export const sessionsStart = edgeRoute(route, async (c) => {
       readPolicies(redis, config.REDIS_KEY_PREFIX, claims.tenant_id, claims.exam_schedule_id),
     ]),
   );
-  c.executionCtx.waitUntil(limit.pending.catch(() => {}));
   if (!limit.ok) throw rateLimited(limit);
   // Signed claim > schedule policy > tenant policy > defaults; the body may only tighten (refused otherwise).
   const resolved = resolveSessionConfig({

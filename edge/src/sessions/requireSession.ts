@@ -1,6 +1,6 @@
 // Guards shared by the routes that act on an existing session: the body's sessionId must be the token's.
 import { ApiError, type ErrorCode, type SessionId } from '@proctor/contracts';
-import type { ActiveTouch, TouchResult } from './sessionStore.ts';
+import type { ActiveTouch, TouchResult } from './sessionLifecycle.ts';
 
 /** What a route acting on an active session may answer besides body errors (for its OpenAPI contract). */
 export const ACTIVE_SESSION_ERRORS: ErrorCode[] = [

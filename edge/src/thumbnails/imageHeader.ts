@@ -1,7 +1,7 @@
 // Reads an image's format and pixel size from its header bytes alone (no decoder in the Worker): JPEG and WebP.
 import type { ThumbnailContentType } from '@proctor/contracts';
 
-export type ImageHeader = { contentType: ThumbnailContentType; width: number; height: number };
+type ImageHeader = { contentType: ThumbnailContentType; width: number; height: number };
 export type ImageHeaderResult = { ok: true; image: ImageHeader } | { ok: false; reason: string };
 
 const fail = (reason: string): ImageHeaderResult => ({ ok: false, reason });

@@ -7,8 +7,8 @@ import {
   thumbnailSlotsKey,
 } from '@proctor/contracts';
 import type { Redis } from '@upstash/redis/cloudflare';
-import { evalScript, luaScript } from '../services/luaScript.ts';
-import type { TouchResult } from '../sessions/sessionStore.ts';
+import { evalScript, upstashScript } from '../services/upstashScript.ts';
+import type { TouchResult } from '../sessions/sessionLifecycle.ts';
 
 export type ThumbnailSession = { state: TouchResult; thumbnails: ThumbnailsPolicy };
 
@@ -45,7 +45,7 @@ const HOUR_MS = 3_600_000;
 
 // KEYS: slots. ARGV: now, windowMs, max, eventId, ttl. Returns {1} when the eventId holds a slot (a retry of an
 // upload keeps its slot, so a failed store is never counted twice), or {0, retryAfterMs} when the hour is full.
-const TAKE_SLOT = luaScript(`
+const TAKE_SLOT = upstashScript(`
 local now = tonumber(ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[2]))
 if redis.call('ZSCORE', KEYS[1], ARGV[4]) then return {1} end

@@ -1,7 +1,7 @@
 import type { ProctorRecord } from '@proctor/contracts';
 import { describe, expect, it } from 'vitest';
 import type { ChunkWrites } from '../sinks/mysqlSink.ts';
-import type { Position, StoredSession } from '../state/sessionStore.ts';
+import type { Position, SessionCheckpoint } from '../state/sessionCheckpoints.ts';
 import {
   connectionLostRecord,
   endedRecord,
@@ -17,7 +17,7 @@ import { applyChunk, type ChunkDeps, type ChunkMessage } from './applyChunk.ts';
 /** In-memory stand-ins that record the order of side effects; the store keeps what was saved. */
 function fakes(opts: { failMysql?: boolean; rows?: Map<string, string>; erased?: string[] } = {}) {
   const steps: string[] = [];
-  const saved = new Map<string, StoredSession>();
+  const saved = new Map<string, SessionCheckpoint>();
   const writes: ChunkWrites[] = [];
   const deps: ChunkDeps = {
     store: {
@@ -31,7 +31,7 @@ function fakes(opts: { failMysql?: boolean; rows?: Map<string, string>; erased?:
             },
           ]),
         ),
-      save: async (entries: { sessionId: string; state: StoredSession['state']; position: Position }[]) => {
+      save: async (entries: { sessionId: string; state: SessionCheckpoint['state']; position: Position }[]) => {
         steps.push('redis_save');
         for (const e of entries) {
           saved.set(e.sessionId, { state: e.state, position: e.position, corrupt: false, erased: false });

@@ -6,7 +6,7 @@ import type { AlertDraft } from '../rules/types.ts';
 import { applyRecord, type SessionState } from '../session/applyRecord.ts';
 import type { DeadLetterSink } from '../sinks/deadLetter.ts';
 import type { ChunkWrites, MysqlSink } from '../sinks/mysqlSink.ts';
-import type { Position, SessionStore, StoredSession } from '../state/sessionStore.ts';
+import type { CheckpointStore, Position, SessionCheckpoint } from '../state/sessionCheckpoints.ts';
 import { decodeRecord } from './decode.ts';
 import { sessionsWithoutOwner, tenantRefusal, underivedStart } from './provenance.ts';
 
@@ -16,15 +16,15 @@ export interface ChunkMessage {
   value: Buffer | null;
 }
 
-export type Outcome = 'ok' | 'dlq' | 'drop';
-export interface MessageOutcome {
+type Outcome = 'ok' | 'dlq' | 'drop';
+interface MessageOutcome {
   offset: string;
   outcome: Outcome;
   reason: string;
 }
 
 export interface ChunkDeps {
-  store: SessionStore;
+  store: CheckpointStore;
   mysql: MysqlSink;
   deadLetter: DeadLetterSink;
   /** Runs one side-effect step, retrying retriable errors (the consumer supplies heartbeat and abort). */
@@ -41,7 +41,7 @@ export interface ChunkResult {
 }
 
 interface Working {
-  stored: StoredSession;
+  stored: SessionCheckpoint;
   state: SessionState | undefined;
   position: Position | undefined;
   touched: boolean;
@@ -75,7 +75,7 @@ export async function applyChunk(
   const decoded = messages.map((m) => ({ m, d: decodeRecord(m.key, m.value) }));
   const underived = await Promise.all(decoded.map(({ d }) => (d.ok ? underivedStart(d.record) : undefined)));
   const ids = [...new Set(decoded.flatMap(({ d }, i) => (d.ok && !underived[i] ? [d.record.sessionId] : [])))];
-  const loaded: Map<string, StoredSession> = ids.length
+  const loaded: Map<string, SessionCheckpoint> = ids.length
     ? await deps.retry('redis_load', () => deps.store.load(ids))
     : new Map();
   const unowned = sessionsWithoutOwner(

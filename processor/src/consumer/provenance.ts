@@ -3,7 +3,7 @@
 // A start's session id must be the one derived from its identity claims, and every record's tenant must be its
 // session's: the processor's own state, else the sessions row.
 import { deriveSessionId, type ProctorRecord } from '@proctor/contracts';
-import type { StoredSession } from '../state/sessionStore.ts';
+import type { SessionCheckpoint } from '../state/sessionCheckpoints.ts';
 import type { Decoded } from './decode.ts';
 
 export type Refusal = { reason: 'session_id_not_derived' | 'tenant_mismatch' | 'unknown_session'; detail: string };
@@ -26,7 +26,7 @@ export async function underivedStart(record: ProctorRecord): Promise<Refusal | u
  * Sessions whose tenant must come from the sessions row: no state of their own here, and their first record in the
  * chunk is not a start (a start carries its own proof: the derived id). Rare: a state that expired or was lost.
  */
-export function sessionsWithoutOwner(decoded: Decoded[], loaded: Map<string, StoredSession>): string[] {
+export function sessionsWithoutOwner(decoded: Decoded[], loaded: Map<string, SessionCheckpoint>): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
   for (const d of decoded) {

@@ -2,7 +2,7 @@
 import type { Pool, ResultSetHeader } from 'mysql2/promise';
 
 /** Rows one DELETE may remove: short statements keep locks and the undo log small on a busy database. */
-export const DELETE_CHUNK = 5000;
+const DELETE_CHUNK = 5000;
 
 /** Each child table is reached through its (tenant_id, session_id, …) key. Children go first, the session last. */
 export const SESSION_CHILD_TABLES = ['alerts', 'risk_snapshots', 'audit_log'] as const;

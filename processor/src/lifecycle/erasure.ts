@@ -12,7 +12,7 @@ import {
 import type { ObjectStore } from '@proctor/contracts/objects';
 import { execEach, type RedisClient, type RedisCommand } from '@proctor/contracts/redis';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
-import { stateKey } from '../state/sessionStore.ts';
+import { stateKey } from '../state/sessionCheckpoints.ts';
 import { addCounts, type DeletedCounts, deleteSessions, emptyCounts } from './deleteSessions.ts';
 import { eraseThumbnailsOf, RETENTION_BATCH } from './retention.ts';
 

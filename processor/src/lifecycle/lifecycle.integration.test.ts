@@ -20,7 +20,7 @@ import { dropPrefix, freshDatabase } from '@proctor/testkit';
 import { newRedis, randomName } from '@proctor/testkit/stack';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stateKey } from '../state/sessionStore.ts';
+import { stateKey } from '../state/sessionCheckpoints.ts';
 import { childDeleteSql, SESSION_CHILD_TABLES } from './deleteSessions.ts';
 import { candidateSessionsSql, runPendingErasures } from './erasure.ts';
 import { expiredSessionsSql, RETENTION_BATCH, runRetention } from './retention.ts';

@@ -19,7 +19,7 @@ export function expiredSessionsSql(tenantId: string, cutoff: Date, limit = RETEN
 }
 
 /** Tenants with sessions (a loose scan of the same index) and each one's retention from its tenant policy. */
-export async function tenantRetention(pool: Pool): Promise<Map<string, number>> {
+async function tenantRetention(pool: Pool): Promise<Map<string, number>> {
   const [tenants] = await pool.query<RowDataPacket[]>('SELECT DISTINCT tenant_id FROM sessions');
   const [policies] = await pool.query<RowDataPacket[]>(
     "SELECT tenant_id, JSON_EXTRACT(policy, '$.retentionDays') AS days FROM policies WHERE exam_schedule_id = ''",

@@ -9,8 +9,9 @@ import {
   livenessKey,
 } from '@proctor/contracts';
 import type { RedisClient } from '@proctor/contracts/redis';
+import { runScript } from '@proctor/contracts/redis/scripts';
 import type { Metrics } from '../ops/metrics.ts';
-import { CLAIM_EXPIRED, runScript } from '../state/scripts.ts';
+import { CLAIM_EXPIRED } from '../state/scripts.ts';
 
 /** Sends records to the events topic and resolves once Kafka acknowledged all of them (acks=all). */
 export type PublishRecords = (records: ConnectionLostRecord[]) => Promise<void>;

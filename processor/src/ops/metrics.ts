@@ -1,8 +1,6 @@
 // Prometheus metrics of the processor; names are snake_case and end in _total, _ms or _bytes.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
-export type Outcome = 'ok' | 'dlq' | 'drop';
-
 export function createMetrics(registry = new Registry()) {
   const counter = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
     new Counter({ name, help, labelNames, registers: [registry] });

@@ -14,9 +14,9 @@ import {
  */
 export const RISK_HALF_LIFE_MS = 10 * 60_000;
 /** Snapshots are keyed (session, bucket_start) with buckets of one minute. */
-export const SNAPSHOT_BUCKET_MS = 60_000;
+const SNAPSHOT_BUCKET_MS = 60_000;
 /** A score moving this many points since the last snapshot is written at once, inside the same bucket too. */
-export const SIGNIFICANT_SCORE_CHANGE = 5;
+const SIGNIFICANT_SCORE_CHANGE = 5;
 
 /** Decayed points per rule, as of `asOf` (event time, epoch ms). */
 export interface RiskState {

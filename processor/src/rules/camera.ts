@@ -1,7 +1,7 @@
 // Camera: CAMERA_BLOCKED and CAMERA_LOST each alert once per bucket; a revoked permission is the most severe.
 import type { AnomalyEventOf, Severity } from '@proctor/contracts';
 import { applyBucketRule, ordinal } from './bucketRule.ts';
-import { seconds } from './slidingWindow.ts';
+import { seconds } from './ruleWindow.ts';
 import type { BucketState, RuleResult } from './types.ts';
 
 export function cameraBlockedRule(
@@ -24,7 +24,7 @@ export function cameraBlockedRule(
  * A revoked permission is deliberate: high, critical on repeat. A track ending, a device error or no reason given
  * starts medium: only a reported revocation is treated as deliberate.
  */
-export function cameraLostSeverity(reason: AnomalyEventOf<'CAMERA_LOST'>['details']['reason'], nth: number): Severity {
+function cameraLostSeverity(reason: AnomalyEventOf<'CAMERA_LOST'>['details']['reason'], nth: number): Severity {
   if (reason === 'PERMISSION_REVOKED') return nth >= 2 ? 'critical' : 'high';
   return nth >= 3 ? 'high' : 'medium';
 }

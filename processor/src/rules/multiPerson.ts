@@ -7,12 +7,12 @@ import type { BucketState, RuleResult } from './types.ts';
  * The first alert is high; a second one in the session, or three or more faces, is critical. Without a faceCount
  * (the event only says "more than one") it counts as two: the least the event claims.
  */
-export function multiPersonSeverity(nth: number, faceCount: number | undefined): Severity {
+function multiPersonSeverity(nth: number, faceCount: number | undefined): Severity {
   return nth >= 2 || (faceCount ?? 2) >= 3 ? 'critical' : 'high';
 }
 
 /** "3 faces", or "2 or more people" when the client did not count them. */
-export const peopleSeen = (faceCount: number | undefined) =>
+const peopleSeen = (faceCount: number | undefined) =>
   faceCount === undefined ? '2 or more people' : `${faceCount} faces`;
 
 export function multiPersonRule(

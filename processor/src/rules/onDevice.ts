@@ -1,7 +1,7 @@
 // Rules for the on-device checks: identity continuity, browser signals and the LOW_LIGHT condition.
 import type { AlertRule, AnomalyEventOf, OnDeviceEventType, Severity } from '@proctor/contracts';
 import { applyBucketRule, ordinal, percent } from './bucketRule.ts';
-import { seconds } from './slidingWindow.ts';
+import { seconds } from './ruleWindow.ts';
 import { emptyBuckets, type OnDeviceState, type RuleResult } from './types.ts';
 
 type OnDeviceEvent = AnomalyEventOf<OnDeviceEventType>;

@@ -1,5 +1,5 @@
 // Shapes the pure rules share: the per-session rule state and the alert a rule proposes.
-import type { AlertRule, Evidence, ExamConfig, Severity } from '@proctor/contracts';
+import type { AlertRule, Evidence, Severity } from '@proctor/contracts';
 
 /** One event with a duration, as a sliding window keeps it (event time, epoch ms). */
 export interface Interval {
@@ -54,9 +54,7 @@ export interface RuleResult<S> {
   alerts: AlertDraft[];
 }
 
-export type RuleConfig = ExamConfig;
-
-export const emptyWindow = (): WindowState => ({ entries: [], alertedUntil: 0 });
+const emptyWindow = (): WindowState => ({ entries: [], alertedUntil: 0 });
 export const emptyBuckets = (): BucketState => ({ buckets: [], count: 0 });
 export const emptyRuleState = (): RuleState => ({
   lookAway: emptyWindow(),

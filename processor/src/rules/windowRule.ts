@@ -1,9 +1,9 @@
 // The shared shape of the two duration rules (look-away, no-face): add the interval, alert on a window over limit.
 import type { AlertRule, ExamConfig, Severity } from '@proctor/contracts';
-import { evidenceOf, findWindowOverLimit, insertInterval, seconds, weightedConfidence } from './slidingWindow.ts';
+import { evidenceOf, findWindowOverLimit, insertInterval, seconds, weightedConfidence } from './ruleWindow.ts';
 import type { Interval, RuleResult, WindowState } from './types.ts';
 
-export interface WindowRuleSpec {
+interface WindowRuleSpec {
   rule: AlertRule;
   windowMs: number;
   limitMs: number;
@@ -27,7 +27,7 @@ export const intervalOf = (event: {
   confidence: event.confidence,
 });
 
-export function applyWindowRule(
+function applyWindowRule(
   state: WindowState,
   item: Interval,
   newestTs: number,
@@ -56,8 +56,7 @@ export function applyWindowRule(
 }
 
 /** Twice the limit or more is high, otherwise medium. */
-export const doubledIsHigh = (totalMs: number, limitMs: number): Severity =>
-  totalMs >= 2 * limitMs ? 'high' : 'medium';
+const doubledIsHigh = (totalMs: number, limitMs: number): Severity => (totalMs >= 2 * limitMs ? 'high' : 'medium');
 
 /**
  * A duration rule (look-away, no-face): the event's interval through applyWindowRule, its window and limit read in

@@ -44,7 +44,7 @@ export interface RecordResult {
 }
 
 /** Folds alerts raised by the event at `at` into risk, then decays it to the session's newest event time. */
-export function withAlertRisk(risk: RiskState, alerts: AlertDraft[], at: number, newestTs: number): RiskState {
+function withAlertRisk(risk: RiskState, alerts: AlertDraft[], at: number, newestTs: number): RiskState {
   return decayTo(
     alerts.reduce((r, a) => addAlert(r, a.rule, a.severity, at), risk),
     newestTs,

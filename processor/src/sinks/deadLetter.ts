@@ -6,7 +6,7 @@ import type { Producer } from 'kafkajs';
  * Bytes of message values per produce request. A broker refuses a record batch above its `max.message.bytes`
  * (1 MiB by default) with a non-retriable error, so a flood of large poison records must go out in several sends.
  */
-export const DLQ_SEND_MAX_BYTES = 256 * 1024;
+const DLQ_SEND_MAX_BYTES = 256 * 1024;
 
 type Message = { key: string | null; value: string };
 

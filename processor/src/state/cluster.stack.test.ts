@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ConnectionLostRecord } from '@proctor/contracts';
 import { createLogger, LIVENESS_SHARDS, livenessClaimsKey, livenessKey, livenessShard } from '@proctor/contracts';
+import { redisScript, runScript, runScriptPipeline } from '@proctor/contracts/redis/scripts';
 import { type SmokeCluster, startSmokeCluster } from '@proctor/testkit';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,8 +12,7 @@ import { createMetrics } from '../ops/metrics.ts';
 import { applyRecord } from '../session/applyRecord.ts';
 import { startedRecord } from '../testing/events.ts';
 import { randomSessionId } from '../testing/workload.ts';
-import { luaScript, runScript, runScriptPipeline } from './scripts.ts';
-import { createSessionStore } from './sessionStore.ts';
+import { createCheckpointStore } from './sessionCheckpoints.ts';
 
 const prefix = `proc-cluster-${randomBytes(4).toString('hex')}`;
 let smoke: SmokeCluster;
@@ -30,22 +30,22 @@ describe('processor state on a Redis Cluster', () => {
       state: applyRecord(undefined, startedRecord()).state,
       position: { partition: i % 12, offset: 100 + i },
     }));
-    const sizes = await createSessionStore(smoke.redis, prefix).save(entries);
+    const sizes = await createCheckpointStore(smoke.redis, prefix).save(entries);
     expect(sizes.every((n) => n > 0)).toBe(true);
-    const loaded = await createSessionStore(smoke.redis, prefix).load(ids);
+    const loaded = await createCheckpointStore(smoke.redis, prefix).load(ids);
     ids.forEach((id, i) => {
       expect(loaded.get(id)?.position).toEqual({ partition: i % 12, offset: 100 + i });
       expect(loaded.get(id)?.state?.tenantId).toBe(entries[i]!.state.tenantId);
     });
     // An older position of the same partition never overwrites (SAVE_STATE), on whichever node the key lives.
     const stale = entries.map((e) => ({ ...e, position: { ...e.position, offset: 1 } }));
-    await createSessionStore(smoke.redis, prefix).save(stale);
-    const again = await createSessionStore(smoke.redis, prefix).load(ids);
+    await createCheckpointStore(smoke.redis, prefix).save(stale);
+    const again = await createCheckpointStore(smoke.redis, prefix).load(ids);
     expect(ids.every((id, i) => again.get(id)?.position?.offset === 100 + i)).toBe(true);
   });
 
   it('loads a script on every master after NOSCRIPT, then reruns the batch', async () => {
-    const fresh = luaScript(`-- ${randomBytes(8).toString('hex')}\nreturn redis.call('INCR', KEYS[1])`);
+    const fresh = redisScript(`-- ${randomBytes(8).toString('hex')}\nreturn redis.call('INCR', KEYS[1])`);
     const keys = Array.from({ length: 30 }, (_, i) => `${prefix}:{k${i}}:n`);
     const out = await runScriptPipeline(
       smoke.redis,

@@ -84,7 +84,7 @@ export function encodeState(s: SessionState): string {
     packRisk(s.risk, base),
     s.lastSnapshot ? [rel(base, s.lastSnapshot.bucketStart), s.lastSnapshot.score] : 0,
     rel(base, s.connectionLostMerged),
-    // Appended (issue 17): states written before it have 15 fields and decode with no on-device buckets.
+    // Last, so a 15-field state (one without on-device rules) still decodes, with no on-device buckets.
     Object.fromEntries(Object.entries(s.rules.onDevice).map(([rule, b]) => [rule, packBuckets(b!)])),
   ]);
 }

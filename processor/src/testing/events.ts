@@ -18,7 +18,7 @@ import { type AlertDraft, emptyRuleState } from '../rules/types.ts';
 /** t0 of every test clock: 2026-01-01T00:00:00Z. */
 export const T0 = 1_767_225_600_000;
 export const TENANT = 'tenant-1';
-export const SCHEDULE = 'exam-1';
+const SCHEDULE = 'exam-1';
 
 /** A test session: its id derives from its identity (one schedule, attempt 1), as the edge's ids do. */
 export interface TestSession {
@@ -34,7 +34,7 @@ const sessionOf = async (tenantId: string, userId: string): Promise<TestSession>
 });
 
 /** The unit tests' one session. */
-export const TEST_SESSION = await sessionOf(TENANT, 'user-1');
+const TEST_SESSION = await sessionOf(TENANT, 'user-1');
 export const SESSION = TEST_SESSION.sessionId;
 
 /** `n` sessions of random candidates of one tenant (runs never share a session). */

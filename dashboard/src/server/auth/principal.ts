@@ -4,8 +4,8 @@ import type { ProctorRole, ProctorTokenClaims } from '@proctor/contracts';
 import { headerSafe, type TokenFailure, type TokenResult } from '@proctor/contracts/auth';
 import type { RedisClient } from '@proctor/contracts/redis';
 import { env } from '../env.ts';
+import { type LoginSession, readSession } from './loginSessions.ts';
 import { SESSION_COOKIE, unsealSession } from './sessionCookie.ts';
-import { readSession, type StoredSession } from './sessionStore.ts';
 import { proctorVerifier } from './verifier.ts';
 
 export interface Principal {
@@ -21,14 +21,14 @@ export interface Principal {
   sessionId?: string | undefined;
 }
 
-export function toPrincipal(
+function toPrincipal(
   claims: Pick<ProctorTokenClaims, 'tenant_id' | 'sub' | 'role' | 'name' | 'exp'>,
   via: Principal['via'],
 ): Principal {
   return { tenantId: claims.tenant_id, sub: claims.sub, role: claims.role, name: claims.name, exp: claims.exp, via };
 }
 
-function fromSession(s: StoredSession, sessionId: string): Principal {
+function fromSession(s: LoginSession, sessionId: string): Principal {
   return { tenantId: s.tenantId, sub: s.sub, role: s.role, name: s.name, exp: s.exp, via: 'cookie', sessionId };
 }
 

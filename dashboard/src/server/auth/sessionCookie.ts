@@ -1,4 +1,4 @@
-// The session cookie: it names a server-side session (auth/sessionStore.ts) and carries an HMAC of that name, so a
+// The session cookie: it names a server-side session (auth/loginSessions.ts) and carries an HMAC of that name, so a
 // cookie cannot be made up and rotating COOKIE_SECRET ends every session. It is set and deleted with one attribute set.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 

@@ -35,7 +35,7 @@ export function declaredTooLarge(request: Request, limit: number): boolean {
 }
 
 /** Reads the body, stopping (and cancelling the upload) as soon as it passes `limit` bytes. */
-export async function readLimitedBody(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer>> {
+async function readLimitedBody(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer>> {
   if (declaredTooLarge(request, limit)) throw tooLarge(limit);
   if (!request.body) return new Uint8Array(new ArrayBuffer(0));
   const reader = request.body.getReader();
@@ -111,6 +111,6 @@ export async function readFormOrJson(
   return parsed.ok ? { json: parsed.value } : { error: apiError('MALFORMED_JSON', messages.malformed, requestId) };
 }
 
-export function tooLarge(limit: number): ApiError {
+function tooLarge(limit: number): ApiError {
   return new ApiError('PAYLOAD_TOO_LARGE', `the request body must be at most ${limit} bytes`);
 }

@@ -91,7 +91,7 @@ interface ChangedAlertRow {
  * those pushed (and re-rendered) the whole list on nearly every tick though nothing changed for the eye. Presence,
  * which the last contact does change, is compared, so a lost connection still shows within a poll.
  */
-export function visibleState(sessions: readonly RankedSession[]): string {
+function visibleState(sessions: readonly RankedSession[]): string {
   return JSON.stringify(
     sessions.map((s) => [
       s.sessionId,

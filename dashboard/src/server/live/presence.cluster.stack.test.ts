@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { livenessKey, livenessShard } from '@proctor/contracts';
 import { type SmokeCluster, startSmokeCluster } from '@proctor/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSession, deleteSession, streamLease } from '../auth/sessionStore.ts';
+import { createSession, deleteSession } from '../auth/loginSessions.ts';
+import { streamLease } from '../auth/streamLeases.ts';
 import type { SessionBase } from '../queries/sessions.ts';
 import { withPresence } from './presence.ts';
 

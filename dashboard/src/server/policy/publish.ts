@@ -16,7 +16,7 @@ redis.call('SET', KEYS[1], ARGV[2])
 return 1
 `;
 
-export function policyKey(prefix: string, tenantId: string, scheduleId: string): string {
+function policyKey(prefix: string, tenantId: string, scheduleId: string): string {
   return scheduleId === TENANT_LAYER
     ? tenantPolicyKey(tenantId, prefix)
     : schedulePolicyKey(tenantId, scheduleId, prefix);

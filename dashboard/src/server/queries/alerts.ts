@@ -5,7 +5,7 @@ import type { AuditEntry, ReviewAction } from '../api/schemas.ts';
 import { type Db, jsonColumn, ms, rows } from './sql.ts';
 
 /** A session's alerts are capped: the processor raises at most one per rule per window bucket. */
-export const ALERTS_LIMIT = 500;
+const ALERTS_LIMIT = 500;
 
 interface AlertRow {
   alert_id: string;

@@ -4,8 +4,8 @@ import type { AuditEntry } from '../api/schemas.ts';
 import { type Db, jsonColumn, ms, rows } from './sql.ts';
 
 /** A 3-hour exam in 10-second buckets is 1,080 snapshots; the cap leaves room and bounds the response. */
-export const SNAPSHOTS_LIMIT = 5_000;
-export const AUDIT_LIMIT = 500;
+const SNAPSHOTS_LIMIT = 5_000;
+const AUDIT_LIMIT = 500;
 
 export const riskSnapshotsSql = `SELECT session_id, tenant_id, bucket_start, score, contributions, created_at
   FROM risk_snapshots WHERE tenant_id = ? AND session_id = ? ORDER BY bucket_start LIMIT ${SNAPSHOTS_LIMIT}`;

@@ -4,7 +4,7 @@ import type { ObjectStore, StoredObject } from '@proctor/contracts/objects';
 import { type Db, jsonColumn, rows } from './sql.ts';
 
 /** The audit action of one look at a thumbnail; its note names the event the image illustrates. */
-export const THUMBNAIL_VIEW_ACTION = 'view_thumbnail';
+const THUMBNAIL_VIEW_ACTION = 'view_thumbnail';
 /** A thumbnail illustrates the event that began the anomaly: one of the alert's first evidence events. */
 const EVIDENCE_LOOKED_AT = 10;
 

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { type RouteContracts, ScheduleParams } from '../../../../server/api/contract.ts';
 import { parseFilter } from '../../../../server/api/params.ts';
 import { SessionFilter } from '../../../../server/api/schemas.ts';
-import { streamLease } from '../../../../server/auth/sessionStore.ts';
+import { streamLease } from '../../../../server/auth/streamLeases.ts';
 import { env } from '../../../../server/env.ts';
 import { apiError } from '../../../../server/http/respond.ts';
 import { scheduleExists } from '../../../../server/queries/sessions.ts';

@@ -1,9 +1,11 @@
-// Per-session processing state in Redis: one small string key per session under its hash tag, with a TTL.
+// Each session's checkpoint in Redis: its rule state and the position of the last record applied to it, one small
+// string key per session under its hash tag, with a TTL.
 import { SESSION_STATE_TTL_SECONDS, sessionKey, sessionTombstoneKey } from '@proctor/contracts';
 import { execEach, type RedisClient } from '@proctor/contracts/redis';
+import { runScriptPipeline } from '@proctor/contracts/redis/scripts';
 import type { SessionState } from '../session/applyRecord.ts';
 import { decodeState, encodeState } from './codec.ts';
-import { runScriptPipeline, SAVE_STATE } from './scripts.ts';
+import { SAVE_STATE } from './scripts.ts';
 
 /** After its end a session's state lingers one hour, for late records, then expires. */
 export const ENDED_STATE_TTL_SECONDS = 60 * 60;
@@ -14,7 +16,7 @@ export interface Position {
   offset: number;
 }
 
-export interface StoredSession {
+export interface SessionCheckpoint {
   state: SessionState | undefined;
   position: Position | undefined;
   /** The stored state could not be decoded (version change or corruption): the session starts over. */
@@ -26,11 +28,12 @@ export interface StoredSession {
 export const stateKey = (sessionId: string, prefix: string) => sessionKey(sessionId, 'proc', prefix);
 
 /** Splits `<partition>:<offset>|<state>` (see SAVE_STATE). */
-function parseStored(raw: string): Omit<StoredSession, 'erased'> {
+function parseStored(raw: string): Omit<SessionCheckpoint, 'erased'> {
   const a = raw.indexOf('|');
   const [partition, offset] = raw.slice(0, a).split(':').map(Number);
   let state = raw.slice(a + 1);
-  // Written before connection-lost became a record: `<position>|<deadlines>|<state>`; those lapses were alerted.
+  // A three-part value, `<position>|<deadlines>|<state>`, loads too (a rolling upgrade meets it until its TTL ends):
+  // its deadlines are skipped, since lapses reach the consumer as the sweeper's records.
   if (!state.startsWith('[')) state = state.slice(state.indexOf('|') + 1);
   try {
     return { state: decodeState(state), position: { partition: partition!, offset: offset! }, corrupt: false };
@@ -39,15 +42,15 @@ function parseStored(raw: string): Omit<StoredSession, 'erased'> {
   }
 }
 
-export function createSessionStore(redis: RedisClient, prefix: string) {
+export function createCheckpointStore(redis: RedisClient, prefix: string) {
   return {
-    async load(sessionIds: string[]): Promise<Map<string, StoredSession>> {
+    async load(sessionIds: string[]): Promise<Map<string, SessionCheckpoint>> {
       // The state and the tombstone share the session's slot: one MGET each.
       const results = await execEach(
         redis,
         sessionIds.map((id) => ['mget', stateKey(id, prefix), sessionTombstoneKey(id, prefix)]),
       );
-      const out = new Map<string, StoredSession>();
+      const out = new Map<string, SessionCheckpoint>();
       sessionIds.forEach((id, i) => {
         const [err, value] = results[i] ?? [new Error('missing pipeline result')];
         if (err) throw err;
@@ -75,4 +78,4 @@ export function createSessionStore(redis: RedisClient, prefix: string) {
     },
   };
 }
-export type SessionStore = ReturnType<typeof createSessionStore>;
+export type CheckpointStore = ReturnType<typeof createCheckpointStore>;

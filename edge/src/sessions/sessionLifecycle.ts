@@ -28,11 +28,11 @@ import {
   sessionTombstoneKey,
 } from '@proctor/contracts';
 import type { Redis } from '@upstash/redis/cloudflare';
-import { SLIDING_WINDOW_LUA, type WindowCall, type WindowResult } from '../events/slidingWindow.ts';
-import { evalScript, luaScript } from '../services/luaScript.ts';
+import { SLIDING_WINDOW_LUA, type WindowCall, type WindowResult } from '../events/rateLimitWindow.ts';
+import { evalScript, upstashScript } from '../services/upstashScript.ts';
 
 /** The session's liveness shard (a key of its own slot, see above). */
-export const sessionLivenessKey = (sessionId: string, prefix: string) => livenessKey(livenessShard(sessionId), prefix);
+const sessionLivenessKey = (sessionId: string, prefix: string) => livenessKey(livenessShard(sessionId), prefix);
 
 /** Puts the session in its liveness shard with this deadline (or moves its deadline). */
 export async function trackLiveness(redis: Redis, prefix: string, sessionId: string, deadline: number): Promise<void> {
@@ -42,7 +42,7 @@ export async function trackLiveness(redis: Redis, prefix: string, sessionId: str
 // KEYS: state, tombstone. ARGV: now, ttl, tombstone ttl, then field/value pairs of a new session.
 // Returns {created (0|1), HGETALL}; an active session's TTL and lastHeartbeatAt are refreshed. A closed session
 // returns {-1, 'ended'|'erased'} and its tombstone is kept at least as long as this (maybe refreshed) token lives.
-const START = luaScript(`
+const START = upstashScript(`
 local closed = redis.call('GET', KEYS[2])
 if closed then
   if redis.call('TTL', KEYS[2]) < tonumber(ARGV[3]) then redis.call('EXPIRE', KEYS[2], ARGV[3]) end
@@ -78,8 +78,8 @@ end
 
 // KEYS: the control budget's windows (this, previous), state. ARGV: the window's four, now, ttl.
 // The budget first: a refused call touches nothing and returns {left}; otherwise {left, touchSession}.
-const LIMITED_TOUCH = luaScript(`${SLIDING_WINDOW_LUA}${TOUCH_LUA}
-local left = slidingWindow(KEYS[1], KEYS[2], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]))
+const LIMITED_TOUCH = upstashScript(`${SLIDING_WINDOW_LUA}${TOUCH_LUA}
+local left = rateLimitWindow(KEYS[1], KEYS[2], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]))
 if left < 0 then return {left} end
 return {left, touchSession(KEYS[3], ARGV[5], ARGV[6])}
 `);
@@ -87,7 +87,7 @@ return {left, touchSession(KEYS[3], ARGV[5], ARGV[6])}
 // KEYS: state, event marks, tombstone. ARGV: now, ttl, reason, tombstone ttl. Ending twice keeps the first end.
 // An ended session refuses every batch, so its dedupe marks are dropped with it; its tombstone outlives the state for
 // as long as the token could still start it again. Returns HGETALL.
-const END = luaScript(`
+const END = upstashScript(`
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return {} end
 if status == 'active' then
@@ -99,7 +99,7 @@ if redis.call('TTL', KEYS[3]) < tonumber(ARGV[4]) then redis.call('SET', KEYS[3]
 return redis.call('HGETALL', KEYS[1])
 `);
 
-export interface StoredSession extends SessionView {
+export interface EdgeSessionState extends SessionView {
   endReason?: 'submitted' | 'timeout' | 'abandoned';
   /** The resolved config the session started with (thresholds, accommodation, opt-ins). */
   config: ResolvedSessionConfig;
@@ -113,7 +113,7 @@ function toObject(flat: unknown): Record<string, string> {
 }
 
 /** Redis holds only what this module wrote, so the shape is trusted here (the hash is never client-written). */
-function toSession(sessionId: string, h: Record<string, string>): StoredSession {
+function toSession(sessionId: string, h: Record<string, string>): EdgeSessionState {
   const examConfig = JSON.parse(h.examConfig ?? '{}') as ExamConfig;
   // A session started before policies existed has no stored config: it ran with the defaults' opt-ins.
   const config = h.config ? (JSON.parse(h.config) as ResolvedSessionConfig) : defaultSessionConfig(examConfig);
@@ -129,7 +129,7 @@ function toSession(sessionId: string, h: Record<string, string>): StoredSession 
     startedAt: Number(h.startedAt),
     lastHeartbeatAt: Number(h.lastHeartbeatAt),
     ...(h.endedAt ? { endedAt: Number(h.endedAt) } : {}),
-    ...(h.endReason ? { endReason: h.endReason as StoredSession['endReason'] } : {}),
+    ...(h.endReason ? { endReason: h.endReason as EdgeSessionState['endReason'] } : {}),
   };
 }
 
@@ -141,7 +141,7 @@ export async function startSession(
   config: ResolvedSessionConfig,
   now: number,
   tombstoneTtl: number,
-): Promise<{ closed: 'ended' | 'erased' } | { created: boolean; session: StoredSession }> {
+): Promise<{ closed: 'ended' | 'erased' } | { created: boolean; session: EdgeSessionState }> {
   const { examConfig } = config;
   const window = livenessWindowMs(examConfig);
   const fields = {
@@ -211,7 +211,7 @@ export async function endSession(
   reason: string,
   now: number,
   tombstoneTtl: number,
-): Promise<StoredSession | null> {
+): Promise<EdgeSessionState | null> {
   const args = [String(now), String(SESSION_STATE_TTL_SECONDS), reason, String(tombstoneTtl)];
   const keys = [
     sessionStateKey(sessionId, prefix),

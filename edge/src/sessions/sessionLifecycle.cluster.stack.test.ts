@@ -22,7 +22,7 @@ import { admitBatch } from '../events/admitBatch.ts';
 import { markDone } from '../events/dedupe.ts';
 import { controlWindow, createControlLimit, createRateLimits } from '../events/rateLimit.ts';
 import { readPolicies } from './policyStore.ts';
-import { endSession, startSession, touchSession } from './sessionStore.ts';
+import { endSession, startSession, touchSession } from './sessionLifecycle.ts';
 
 const TOKEN = 'cluster-smoke-token';
 const prefix = `edge-cluster-${randomBytes(4).toString('hex')}`;
@@ -82,7 +82,7 @@ const resolved = defaultSessionConfig(examConfig);
 const deadlineOf = (id: string) => direct.zscore(livenessKey(livenessShard(id), prefix), id);
 
 describe('edge sessions on a Redis Cluster', () => {
-  it('refuses a script over two slots, which is what the session scripts used to be', async () => {
+  it('refuses a script over two slots, so the session scripts keep the liveness shard out', async () => {
     const id = newId();
     const twoSlots = redis.eval(
       "redis.call('HSET', KEYS[1], 'status', 'active'); redis.call('ZADD', KEYS[2], 1, ARGV[1]); return 1",

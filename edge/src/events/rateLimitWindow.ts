@@ -4,16 +4,16 @@
 // Redis Cluster hashes to slot 0) and puts the two windows' keys in different slots, so every call is CROSSSLOT on a
 // cluster. Here both window keys carry the identifier as their hash tag: `<prefix>:{<identifier>}:<window>`.
 import type { Redis } from '@upstash/redis/cloudflare';
-import { evalScript, luaScript } from '../services/luaScript.ts';
+import { evalScript, upstashScript } from '../services/upstashScript.ts';
 
 /**
- * Lua: `slidingWindow(this window's key, the previous one's, limit, now (ms), window (ms), increment)` returns the
+ * Lua: `rateLimitWindow(this window's key, the previous one's, limit, now (ms), window (ms), increment)` returns the
  * tokens left after this call; negative is a refusal. As in the library, a spent budget refuses without counting, and
  * a call that fits only in part is counted and refused (so the budget is spent). A function, so that a route's own
  * script can check a limit first, in the same round trip, before it touches anything else.
  */
 export const SLIDING_WINDOW_LUA = `
-local function slidingWindow(thisKey, previousKey, limit, now, window, inc)
+local function rateLimitWindow(thisKey, previousKey, limit, now, window, inc)
   local current = tonumber(redis.call('GET', thisKey) or '0')
   local previous = tonumber(redis.call('GET', previousKey) or '0')
   previous = math.floor((1 - (now % window) / window) * previous)
@@ -25,15 +25,15 @@ end
 `;
 
 // KEYS: this window, the previous one. ARGV: limit, now (ms), window (ms), increment.
-const LIMIT = luaScript(`${SLIDING_WINDOW_LUA}
-return slidingWindow(KEYS[1], KEYS[2], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]))
+const LIMIT = upstashScript(`${SLIDING_WINDOW_LUA}
+return rateLimitWindow(KEYS[1], KEYS[2], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]))
 `);
 
 export type WindowResult =
   | { success: true; reset: number; reason?: 'timeout' | 'cacheBlock' }
   | { success: false; reset: number; reason?: 'cacheBlock' };
 
-export interface SlidingWindowOptions {
+export interface RateLimitWindowOptions {
   prefix: string;
   limit: number;
   windowMs: number;
@@ -50,7 +50,7 @@ export interface WindowCall {
   settle(left: number): WindowResult;
 }
 
-export function slidingWindow(redis: Redis, o: SlidingWindowOptions) {
+export function rateLimitWindow(redis: Redis, o: RateLimitWindowOptions) {
   /** A call's keys and arguments, or its refusal straight from the isolate's cache (no round trip at all). */
   function prepare(identifier: string, rate = 1, now = Date.now()): WindowCall | WindowResult {
     const window = Math.floor(now / o.windowMs);

@@ -1,4 +1,5 @@
-// Lua scripts called by their SHA-1 (EVALSHA) instead of shipping their text on every call, with EVAL on NOSCRIPT.
+// The Worker's Lua scripts over Upstash's REST client, called by their SHA-1 (EVALSHA) instead of shipping their text
+// on every call, with EVAL on NOSCRIPT. (The Node services' helper over ioredis is contracts' redis/scripts.ts.)
 import type { Redis } from '@upstash/redis/cloudflare';
 
 /**
@@ -6,13 +7,13 @@ import type { Redis } from '@upstash/redis/cloudflare';
  * first use (crypto.subtle is async), and until it is known calls use EVAL, which also loads the script into
  * Redis's script cache for the EVALSHA calls that follow.
  */
-export interface LuaScript {
+export interface UpstashScript {
   readonly text: string;
   sha?: string;
   digesting?: Promise<void>;
 }
 
-export function luaScript(text: string): LuaScript {
+export function upstashScript(text: string): UpstashScript {
   return { text };
 }
 
@@ -21,7 +22,12 @@ export function luaScript(text: string): LuaScript {
  * tick's auto-pipeline. NOSCRIPT (Redis restarted, SCRIPT FLUSH, a failover) means the script did not run at all,
  * so running it again with EVAL cannot apply it twice.
  */
-export function evalScript<T = unknown>(redis: Redis, script: LuaScript, keys: string[], args: string[]): Promise<T> {
+export function evalScript<T = unknown>(
+  redis: Redis,
+  script: UpstashScript,
+  keys: string[],
+  args: string[],
+): Promise<T> {
   const { sha } = script;
   if (!sha) {
     script.digesting ??= sha1Hex(script.text).then(

@@ -3,7 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { stackConfig } from '@proctor/infra/stack/config';
 import { Redis } from '@upstash/redis/cloudflare';
 import { describe, expect, it } from 'vitest';
-import { evalScript, luaScript, sha1Hex } from './luaScript.ts';
+import { evalScript, sha1Hex, upstashScript } from './upstashScript.ts';
 
 /** The stack's Redis as the edge builds it (auto-pipelined), recording which script command each call used. */
 function recordingRedis() {
@@ -30,7 +30,7 @@ function recordingRedis() {
 }
 
 /** A script no other test has loaded: its text (and so its SHA-1) is unique. */
-const uniqueScript = (body: string) => luaScript(`-- ${randomUUID()}\n${body}`);
+const uniqueScript = (body: string) => upstashScript(`-- ${randomUUID()}\n${body}`);
 
 describe('evalScript', () => {
   it('uses EVAL until the digest is known, then EVALSHA with the same result', async () => {

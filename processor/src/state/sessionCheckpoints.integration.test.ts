@@ -1,6 +1,7 @@
-// The Redis state layer against real Redis: guarded saves, TTLs, the old layout, and the NOSCRIPT fallback.
+// The Redis state layer against real Redis: guarded saves, TTLs, the three-part layout, and the NOSCRIPT fallback.
 import { randomUUID } from 'node:crypto';
 import { SESSION_STATE_TTL_SECONDS } from '@proctor/contracts';
+import { redisScript, runScript, runScriptPipeline } from '@proctor/contracts/redis/scripts';
 import { dropPrefix } from '@proctor/testkit';
 import { newRedis, randomName } from '@proctor/testkit/stack';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,18 +9,17 @@ import { applyRecord } from '../session/applyRecord.ts';
 import { eventRecord, lookAway, startedRecord } from '../testing/events.ts';
 import { randomSessionId } from '../testing/workload.ts';
 import { encodeState } from './codec.ts';
-import { luaScript, runScript, runScriptPipeline } from './scripts.ts';
-import { createSessionStore, ENDED_STATE_TTL_SECONDS, stateKey } from './sessionStore.ts';
+import { createCheckpointStore, ENDED_STATE_TTL_SECONDS, stateKey } from './sessionCheckpoints.ts';
 
 const redis = newRedis();
 const prefix = randomName('pstore');
-const store = createSessionStore(redis, prefix);
+const store = createCheckpointStore(redis, prefix);
 afterAll(async () => {
   await dropPrefix(redis, prefix);
   redis.disconnect();
 });
 
-describe('session store', () => {
+describe('session checkpoints', () => {
   it('never lets an older position of the same partition overwrite newer state', async () => {
     const id = randomSessionId();
     const s1 = applyRecord(undefined, startedRecord()).state;
@@ -62,10 +62,10 @@ describe('session store', () => {
 
   it('falls back from EVALSHA to EVAL (and to SCRIPT LOAD in a pipeline) when Redis answers NOSCRIPT', async () => {
     // A script body Redis has never seen: EVALSHA must fail with NOSCRIPT first.
-    const script = luaScript(`-- ${randomUUID()}\nreturn ARGV[1]`);
+    const script = redisScript(`-- ${randomUUID()}\nreturn ARGV[1]`);
     expect(await redis.script('EXISTS', script.sha)).toEqual([0]);
     expect(await runScript(redis, script, [], ['one'])).toBe('one');
-    const fresh = luaScript(`-- ${randomUUID()}\nreturn ARGV[1]`);
+    const fresh = redisScript(`-- ${randomUUID()}\nreturn ARGV[1]`);
     const out = await runScriptPipeline(
       redis,
       [fresh],
