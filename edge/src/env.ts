@@ -20,6 +20,11 @@ export const EdgeEnvSchema = z
     KAFKA_REST_URL: z.url({ message: 'must be the Kafka REST base URL, e.g. http://127.0.0.1:18080' }),
     /** v2: Strimzi bridge, Redpanda, Karapace, Confluent REST Proxy. v3: Confluent Cloud. */
     KAFKA_REST_FLAVOR: withDefault(z.enum(['v2', 'v3']), 'v2'),
+    /** Path of the v3 API under KAFKA_REST_URL: `/kafka/v3` on Confluent Cloud and Server, `/v3` on a REST Proxy. */
+    KAFKA_REST_V3_PATH: withDefault(
+      z.string().regex(/^(\/[A-Za-z0-9._~-]+)+$/, 'must be a path such as /v3'),
+      '/kafka/v3',
+    ),
     /** Confluent cluster id (lkc-…); required by v3. */
     KAFKA_CLUSTER_ID: optional(z.string().regex(/^[A-Za-z0-9_-]+$/)),
     KAFKA_REST_AUTH: withDefault(z.enum(['none', 'basic']), 'none'),
@@ -27,6 +32,12 @@ export const EdgeEnvSchema = z
     KAFKA_REST_USERNAME: optional(z.string().min(1)),
     KAFKA_REST_PASSWORD: optional(z.string().min(1)),
     KAFKA_TOPIC: withDefault(z.string().regex(/^[A-Za-z0-9._-]{1,249}$/), KAFKA_TOPICS.events),
+    /**
+     * KAFKA_TOPIC's partition count. Set, the edge names each record's partition as Kafka's default partitioner
+     * would (contracts' kafkaPartition), so a session's records and the processor's kafkajs-produced ones share a
+     * partition whatever the REST server's own partitioner. Unset (development only), the REST server picks.
+     */
+    KAFKA_TOPIC_PARTITIONS: optional(positiveInt.max(100_000)),
 
     /** SPKI PEM of the exam platform's RS256 key ("\n" escapes allowed). Exactly one of this and JWT_JWKS_URL. */
     JWT_PUBLIC_KEY: optional(z.string().transform((pem) => pem.replaceAll('\\n', '\n'))),
