@@ -12,6 +12,12 @@ const positiveInt = z.coerce.number().int().positive();
 
 export const EdgeEnvSchema = z
   .object({
+    /**
+     * `development` only in .dev.vars and the local test helpers: it alone lifts the production checks below
+     * (Kafka REST credentials, JWT issuer and audience, an explicit CORS list, the topic's partition count). Unset
+     * counts as production, so a deploy that forgets it is refused rather than open.
+     */
+    ENVIRONMENT: withDefault(z.enum(['development', 'staging', 'production']), 'production'),
     UPSTASH_REDIS_REST_URL: z.url({ message: 'must be the Upstash REST URL, e.g. http://127.0.0.1:18079' }),
     UPSTASH_REDIS_REST_TOKEN: z.string().min(1, 'must be the Upstash REST token'),
     /** Key prefix for every Redis key the edge writes; tests use a random one. Default "proctor". */
@@ -95,7 +101,34 @@ export const EdgeEnvSchema = z
         message: 'KAFKA_REST_USERNAME and KAFKA_REST_PASSWORD are required when KAFKA_REST_AUTH=basic',
       });
     }
+    if (env.ENVIRONMENT !== 'development') refineDeployed(env, ctx);
   });
+
+const OUTSIDE_DEV = '(only ENVIRONMENT=development, as in .dev.vars, runs without it)';
+
+/** What a deployed edge must have: without each, anyone could write records, bring tokens, or call from any page. */
+function refineDeployed(
+  env: {
+    KAFKA_REST_AUTH: string;
+    JWT_ISSUER?: string | undefined;
+    JWT_AUDIENCE?: string | undefined;
+    CORS_ALLOWED_ORIGINS: string[];
+    KAFKA_TOPIC_PARTITIONS?: number | undefined;
+  },
+  ctx: z.RefinementCtx,
+) {
+  const require = (ok: boolean, path: string, message: string) => {
+    if (!ok) ctx.addIssue({ code: 'custom', path: [path], message: `${message} ${OUTSIDE_DEV}` });
+  };
+  require(env.KAFKA_REST_AUTH !== 'none', 'KAFKA_REST_AUTH', 'must be basic, with the REST proxy credentials');
+  require(Boolean(env.JWT_ISSUER), 'JWT_ISSUER', 'must name the exam platform issuer');
+  require(Boolean(env.JWT_AUDIENCE), 'JWT_AUDIENCE', 'must name the audience the platform signs for');
+  require(env.CORS_ALLOWED_ORIGINS.length > 0 &&
+    !env.CORS_ALLOWED_ORIGINS.includes(
+      '*',
+    ), 'CORS_ALLOWED_ORIGINS', "must list the exam pages' origins, comma-separated, not *");
+  require(env.KAFKA_TOPIC_PARTITIONS !== undefined, 'KAFKA_TOPIC_PARTITIONS', "must be KAFKA_TOPIC's partition count");
+}
 export type EdgeEnv = z.output<typeof EdgeEnvSchema>;
 
 /** Throws one error naming every bad variable (never echoing a value: some are secrets). */

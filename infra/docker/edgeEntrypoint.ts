@@ -15,6 +15,8 @@ const SECRETS = [
 ];
 // JSON quoting keeps a PEM key's newlines intact in the dotenv format wrangler reads.
 const lines = SECRETS.filter((k) => process.env[k]).map((k) => `${k}=${JSON.stringify(process.env[k])}`);
+// docker-compose is a local stack: no REST credentials or CORS list, so the edge runs as development.
+lines.push('ENVIRONMENT="development"');
 writeFileSync('.dev.vars', `${lines.join('\n')}\n`);
 
 const port = process.env.EDGE_PORT ?? '18787';
