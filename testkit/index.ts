@@ -10,4 +10,5 @@ export * from './net.ts';
 export * from './processorChild.ts';
 export * from './redis.ts';
 export * from './redisCluster.ts';
+export * from './saslKafka.ts';
 export * from './tcpProxy.ts';

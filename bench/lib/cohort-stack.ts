@@ -145,6 +145,7 @@ export async function startCohortStack(partitions = 12): Promise<CohortStack> {
   const edge = await withTimeout(
     'the edge in workerd (bundle + /healthz)',
     serveWithWorkerd({
+      ENVIRONMENT: 'development',
       UPSTASH_REDIS_REST_URL: shimUrl,
       UPSTASH_REDIS_REST_TOKEN: stackConfig().shim.token,
       KAFKA_REST_URL: stackConfig().bridge.url,

@@ -8,6 +8,7 @@ export * from './ids.ts';
 export * from './kafka.ts';
 export * from './log.ts';
 export * from './onDeviceEvents.ts';
+export * from './partition.ts';
 export * from './policy.ts';
 export * from './receipt.ts';
 export * from './redisKeys.ts';

@@ -2,10 +2,10 @@
 // dev public key. Regenerated on every dev start so it follows the stack's config.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { localStackEnv } from '@proctor/testkit/edge';
+import { localDevEnv } from '@proctor/testkit/edge';
 
 const target = join(import.meta.dirname, '..', '..', '.dev.vars');
-const env = await localStackEnv();
+const env = await localDevEnv();
 // dotenv: double quotes expand \n, which keeps the PEM on one line.
 const lines = Object.entries(env).map(
   ([k, v]) => `${k}="${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n')}"`,

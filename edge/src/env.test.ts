@@ -1,9 +1,11 @@
 // A bad environment fails loudly at start, naming each variable and never echoing a secret.
+import { localDevEnv } from '@proctor/testkit/edge';
 import { describe, expect, it } from 'vitest';
 import { parseEnv } from './env.ts';
 
 const pem = '-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----\n';
 const good = {
+  ENVIRONMENT: 'development',
   UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:18079',
   UPSTASH_REDIS_REST_TOKEN: 'secret-token-value',
   KAFKA_REST_URL: 'http://127.0.0.1:18080',
@@ -60,5 +62,58 @@ describe('parseEnv', () => {
       /KAFKA_REST_PASSWORD/,
     );
     expect(parseEnv({ ...good, KAFKA_REST_FLAVOR: 'v3', KAFKA_CLUSTER_ID: 'lkc-1' }).KAFKA_REST_FLAVOR).toBe('v3');
+  });
+
+  it('takes the v3 API path and the partition count', () => {
+    expect(parseEnv(good).KAFKA_REST_V3_PATH).toBe('/kafka/v3');
+    expect(parseEnv(good).KAFKA_TOPIC_PARTITIONS).toBeUndefined();
+    expect(parseEnv({ ...good, KAFKA_REST_V3_PATH: '/v3', KAFKA_TOPIC_PARTITIONS: '12' })).toMatchObject({
+      KAFKA_REST_V3_PATH: '/v3',
+      KAFKA_TOPIC_PARTITIONS: 12,
+    });
+    expect(() => parseEnv({ ...good, KAFKA_REST_V3_PATH: 'v3/' })).toThrow(/KAFKA_REST_V3_PATH/);
+    expect(() => parseEnv({ ...good, KAFKA_TOPIC_PARTITIONS: '0' })).toThrow(/KAFKA_TOPIC_PARTITIONS/);
+  });
+});
+
+describe('parseEnv outside development', () => {
+  const deployed = {
+    ...good,
+    ENVIRONMENT: 'production',
+    KAFKA_REST_AUTH: 'basic',
+    KAFKA_REST_USERNAME: 'api-key',
+    KAFKA_REST_PASSWORD: 'api-secret-value',
+    JWT_ISSUER: 'https://platform.example',
+    JWT_AUDIENCE: 'proctor-edge',
+    CORS_ALLOWED_ORIGINS: 'https://exam.example, https://exam2.example',
+    KAFKA_TOPIC_PARTITIONS: '12',
+  };
+
+  it('starts with credentials, issuer, audience, an origin list and the partition count', () => {
+    expect(parseEnv(deployed).CORS_ALLOWED_ORIGINS).toEqual(['https://exam.example', 'https://exam2.example']);
+    expect(parseEnv({ ...deployed, ENVIRONMENT: 'staging' }).ENVIRONMENT).toBe('staging');
+  });
+
+  it.each([
+    ['KAFKA_REST_AUTH', { KAFKA_REST_AUTH: 'none' }],
+    ['JWT_ISSUER', { JWT_ISSUER: undefined }],
+    ['JWT_AUDIENCE', { JWT_AUDIENCE: '' }],
+    ['CORS_ALLOWED_ORIGINS', { CORS_ALLOWED_ORIGINS: '*' }],
+    ['CORS_ALLOWED_ORIGINS', { CORS_ALLOWED_ORIGINS: 'https://exam.example,*' }],
+    ['CORS_ALLOWED_ORIGINS', { CORS_ALLOWED_ORIGINS: undefined }],
+    ['KAFKA_TOPIC_PARTITIONS', { KAFKA_TOPIC_PARTITIONS: undefined }],
+  ])('refuses to start without %s', (name, change) => {
+    expect(() => parseEnv({ ...deployed, ...change })).toThrow(new RegExp(`${name}: .*ENVIRONMENT=development`));
+    expect(() => parseEnv({ ...deployed, ...change, ENVIRONMENT: 'staging' })).toThrow(new RegExp(name));
+  });
+
+  it('still starts on the local development config (.dev.vars, startEdge)', async () => {
+    expect(parseEnv(await localDevEnv()).ENVIRONMENT).toBe('development');
+  });
+
+  it('counts an unset ENVIRONMENT as production, so the local config alone does not start a deploy', () => {
+    const local = { ...good, ENVIRONMENT: undefined };
+    expect(() => parseEnv(local)).toThrow(/KAFKA_REST_AUTH/);
+    expect(parseEnv({ ...deployed, ENVIRONMENT: undefined }).ENVIRONMENT).toBe('production');
   });
 });

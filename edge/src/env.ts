@@ -12,6 +12,12 @@ const positiveInt = z.coerce.number().int().positive();
 
 const EdgeEnvSchema = z
   .object({
+    /**
+     * `development` only in .dev.vars and the local test helpers: it alone lifts the production checks below
+     * (Kafka REST credentials, JWT issuer and audience, an explicit CORS list, the topic's partition count). Unset
+     * counts as production, so a deploy that forgets it is refused rather than open.
+     */
+    ENVIRONMENT: withDefault(z.enum(['development', 'staging', 'production']), 'production'),
     UPSTASH_REDIS_REST_URL: z.url({ message: 'must be the Upstash REST URL, e.g. http://127.0.0.1:18079' }),
     UPSTASH_REDIS_REST_TOKEN: z.string().min(1, 'must be the Upstash REST token'),
     /** Key prefix for every Redis key the edge writes; tests use a random one. Default "proctor". */
@@ -20,6 +26,11 @@ const EdgeEnvSchema = z
     KAFKA_REST_URL: z.url({ message: 'must be the Kafka REST base URL, e.g. http://127.0.0.1:18080' }),
     /** v2: Strimzi bridge, Redpanda, Karapace, Confluent REST Proxy. v3: Confluent Cloud. */
     KAFKA_REST_FLAVOR: withDefault(z.enum(['v2', 'v3']), 'v2'),
+    /** Path of the v3 API under KAFKA_REST_URL: `/kafka/v3` on Confluent Cloud and Server, `/v3` on a REST Proxy. */
+    KAFKA_REST_V3_PATH: withDefault(
+      z.string().regex(/^(\/[A-Za-z0-9._~-]+)+$/, 'must be a path such as /v3'),
+      '/kafka/v3',
+    ),
     /** Confluent cluster id (lkc-…); required by v3. */
     KAFKA_CLUSTER_ID: optional(z.string().regex(/^[A-Za-z0-9_-]+$/)),
     KAFKA_REST_AUTH: withDefault(z.enum(['none', 'basic']), 'none'),
@@ -27,6 +38,12 @@ const EdgeEnvSchema = z
     KAFKA_REST_USERNAME: optional(z.string().min(1)),
     KAFKA_REST_PASSWORD: optional(z.string().min(1)),
     KAFKA_TOPIC: withDefault(z.string().regex(/^[A-Za-z0-9._-]{1,249}$/), KAFKA_TOPICS.events),
+    /**
+     * KAFKA_TOPIC's partition count. Set, the edge names each record's partition as Kafka's default partitioner
+     * would (contracts' kafkaPartition), so a session's records and the processor's kafkajs-produced ones share a
+     * partition whatever the REST server's own partitioner. Unset (development only), the REST server picks.
+     */
+    KAFKA_TOPIC_PARTITIONS: optional(positiveInt.max(100_000)),
 
     /** SPKI PEM of the exam platform's RS256 key ("\n" escapes allowed). Exactly one of this and JWT_JWKS_URL. */
     JWT_PUBLIC_KEY: optional(z.string().transform((pem) => pem.replaceAll('\\n', '\n'))),
@@ -88,7 +105,34 @@ const EdgeEnvSchema = z
         message: 'KAFKA_REST_USERNAME and KAFKA_REST_PASSWORD are required when KAFKA_REST_AUTH=basic',
       });
     }
+    if (env.ENVIRONMENT !== 'development') refineDeployed(env, ctx);
   });
+
+const OUTSIDE_DEV = '(only ENVIRONMENT=development, as in .dev.vars, runs without it)';
+
+/** What a deployed edge must have: without each, anyone could write records, bring tokens, or call from any page. */
+function refineDeployed(
+  env: {
+    KAFKA_REST_AUTH: string;
+    JWT_ISSUER?: string | undefined;
+    JWT_AUDIENCE?: string | undefined;
+    CORS_ALLOWED_ORIGINS: string[];
+    KAFKA_TOPIC_PARTITIONS?: number | undefined;
+  },
+  ctx: z.RefinementCtx,
+) {
+  const require = (ok: boolean, path: string, message: string) => {
+    if (!ok) ctx.addIssue({ code: 'custom', path: [path], message: `${message} ${OUTSIDE_DEV}` });
+  };
+  require(env.KAFKA_REST_AUTH !== 'none', 'KAFKA_REST_AUTH', 'must be basic, with the REST proxy credentials');
+  require(Boolean(env.JWT_ISSUER), 'JWT_ISSUER', 'must name the exam platform issuer');
+  require(Boolean(env.JWT_AUDIENCE), 'JWT_AUDIENCE', 'must name the audience the platform signs for');
+  require(env.CORS_ALLOWED_ORIGINS.length > 0 &&
+    !env.CORS_ALLOWED_ORIGINS.includes(
+      '*',
+    ), 'CORS_ALLOWED_ORIGINS', "must list the exam pages' origins, comma-separated, not *");
+  require(env.KAFKA_TOPIC_PARTITIONS !== undefined, 'KAFKA_TOPIC_PARTITIONS', "must be KAFKA_TOPIC's partition count");
+}
 export type EdgeEnv = z.output<typeof EdgeEnvSchema>;
 /** The variables the edge reads: what a container entrypoint passes on to workerd. */
 export const edgeEnvNames = Object.keys(EdgeEnvSchema.shape);

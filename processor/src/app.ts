@@ -40,7 +40,7 @@ export async function runProcessor(
   });
   const pool = createMysqlPool(config.MYSQL_URL, config.MYSQL_POOL_SIZE, config.MYSQL_QUERY_TIMEOUT_MS);
   const mysql = createMysqlSink(pool, config.MYSQL_QUERY_TIMEOUT_MS);
-  const kafka = createKafka(config.KAFKA_BROKERS, config.KAFKA_CLIENT_ID, log);
+  const kafka = createKafka(config, log);
   // Not idempotent: a DLQ or connection_lost duplicate after a retry is harmless (at-least-once; the consumer dedupes
   // a lapse by its deadline), and kafkajs warns when retries are capped.
   const producer = kafka.producer();

@@ -17,6 +17,14 @@ const ProcessorEnv = z
     KAFKA_DLQ_TOPIC: z.string().min(1).default(KAFKA_TOPICS.deadLetter),
     KAFKA_GROUP_ID: z.string().min(1).default('proctor-processor'),
     KAFKA_CLIENT_ID: z.string().min(1).default('proctor-processor'),
+    /** TLS to the brokers (managed Kafka: Confluent Cloud, MSK, Aiven, Redpanda Cloud). */
+    KAFKA_SSL: bool(false),
+    /** PEM file of the CA that signed the brokers' certificates; unset, Node's public CAs are trusted. */
+    KAFKA_SSL_CA_FILE: z.string().min(1).optional(),
+    /** SASL over TLS for every client (consumer, liveness sweeper, DLQ): PLAIN or SCRAM, with the two below. */
+    KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+    KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+    KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
     /** A member silent this long is evicted and its partitions move; lower in tests that kill processes. */
     KAFKA_SESSION_TIMEOUT_MS: int(30_000, 6_000),
     /** A new group starts at the earliest offset so that nothing produced before its first start is skipped. */
@@ -67,9 +75,20 @@ const ProcessorEnv = z
     S3_REGION: z.string().min(1).default('auto'),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   })
-  .refine((env) => !env.S3_ENDPOINT || (env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY), {
-    path: ['S3_ACCESS_KEY_ID'],
-    message: 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are required when S3_ENDPOINT is set',
+  .superRefine((env, ctx) => {
+    const require = (ok: unknown, path: string, message: string) => {
+      if (!ok) ctx.addIssue({ code: 'custom', path: [path], message });
+    };
+    require(!env.S3_ENDPOINT ||
+      (env.S3_ACCESS_KEY_ID &&
+        env.S3_SECRET_ACCESS_KEY), 'S3_ACCESS_KEY_ID', 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are required when S3_ENDPOINT is set');
+    const sasl = env.KAFKA_SASL_MECHANISM;
+    require(!sasl ||
+      (env.KAFKA_SASL_USERNAME &&
+        env.KAFKA_SASL_PASSWORD), 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required when KAFKA_SASL_MECHANISM is set');
+    // PLAIN sends the password as is: credentials only ever travel inside TLS.
+    require(!sasl || env.KAFKA_SSL, 'KAFKA_SSL', 'must be true when KAFKA_SASL_MECHANISM is set');
+    require(!env.KAFKA_SSL_CA_FILE || env.KAFKA_SSL, 'KAFKA_SSL', 'must be true when KAFKA_SSL_CA_FILE is set');
   });
 export type ProcessorConfig = z.infer<typeof ProcessorEnv>;
 

@@ -5,4 +5,5 @@ export * from './faultyProxy.ts';
 export * from './harness.ts';
 export * from './kafkaTopic.ts';
 export * from './startEdge.ts';
+export * from './unmaskedPartitionProxy.ts';
 export * from './walkthrough.ts';

@@ -87,6 +87,8 @@ function compatibilityDate(): string {
 export async function localStackEnv(): Promise<Record<string, string>> {
   const stack = stackConfig();
   return {
+    // The local stack has no REST credentials, CORS list or fixed partition count: development lifts those checks.
+    ENVIRONMENT: 'development',
     UPSTASH_REDIS_REST_URL: stack.shim.url,
     UPSTASH_REDIS_REST_TOKEN: stack.shim.token,
     KAFKA_REST_URL: stack.bridge.url,
@@ -102,6 +104,14 @@ export async function localStackEnv(): Promise<Record<string, string>> {
     S3_SECRET_ACCESS_KEY: stack.s3.secretAccessKey,
     S3_REGION: 'us-east-1',
   };
+}
+
+/**
+ * .dev.vars for `npm run dev:edge`: the local stack's env, naming partitions over the stack topic's count as a
+ * deployed edge does (startEdge leaves it unset: tests bring topics of their own sizes).
+ */
+export async function localDevEnv(): Promise<Record<string, string>> {
+  return { ...(await localStackEnv()), KAFKA_TOPIC_PARTITIONS: String(stackConfig().topics.eventsPartitions) };
 }
 
 export async function startEdge(options: StartEdgeOptions = {}): Promise<StartedEdge> {

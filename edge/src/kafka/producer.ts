@@ -1,4 +1,5 @@
 // How the edge writes to Kafka: one HTTP request per call, all or nothing. Adapters speak Kafka REST v2 or v3.
+import { kafkaPartition, recordKey } from '@proctor/contracts';
 import type { EdgeEnv } from '../env.ts';
 import { createRestV2Producer } from './restV2.ts';
 import { createRestV3Producer } from './restV3.ts';
@@ -25,7 +26,21 @@ export interface RestProducerOptions {
   /** Value of the Authorization header, if the REST endpoint wants one. */
   authorization?: string | undefined;
   clusterId?: string | undefined;
+  /** v3 only: the API's path under baseUrl (`/kafka/v3` on Confluent Cloud, `/v3` on a standalone REST Proxy). */
+  v3Path?: string;
+  /** The topic's partition count: set, every record names its partition (recordPartition), else the server picks. */
+  partitions?: number | undefined;
   fetch?: typeof fetch;
+}
+
+/**
+ * The partition a record goes to, named by the edge as Kafka's default partitioner would place its key, so that the
+ * processor's kafkajs records for the session (same key, same hash) land beside it whatever the REST server's own
+ * partitioner does. Undefined when the partition count is not configured: the server's partitioner decides.
+ */
+export function recordPartition(options: RestProducerOptions, key: string): number | undefined {
+  // The hash is of the key's wire bytes: the JSON formats send the id as a JSON string, as recordKey spells it.
+  return options.partitions === undefined ? undefined : kafkaPartition(recordKey(key), options.partitions);
 }
 
 export function createProducer(config: EdgeEnv): EventProducer {
@@ -37,6 +52,8 @@ export function createProducer(config: EdgeEnv): EventProducer {
         ? `Basic ${btoa(`${config.KAFKA_REST_USERNAME}:${config.KAFKA_REST_PASSWORD}`)}`
         : undefined,
     clusterId: config.KAFKA_CLUSTER_ID,
+    v3Path: config.KAFKA_REST_V3_PATH,
+    partitions: config.KAFKA_TOPIC_PARTITIONS,
   };
   return config.KAFKA_REST_FLAVOR === 'v3' ? createRestV3Producer(options) : createRestV2Producer(options);
 }

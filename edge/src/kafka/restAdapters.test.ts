@@ -1,4 +1,6 @@
 // The REST adapters build one request per batch and count a batch durable only if every record says so.
+
+import { kafkaPartition, recordKey } from '@proctor/contracts';
 import { describe, expect, it } from 'vitest';
 import type { RestProducerOptions } from './producer.ts';
 import { checkOffsets, createRestV2Producer } from './restV2.ts';
@@ -8,6 +10,13 @@ const records = [
   { key: 's1', value: { n: 1 } },
   { key: 's1', value: { n: 2, text: 'a "}{" b' } },
 ];
+
+/**
+ * Where Java's partitioner puts these keys' wire bytes (`"<id>"`) over 12 partitions, worked out apart from our code.
+ * The first two hash negative: an unmasked hash (Redpanda's proxy) would put them on 4 and 11.
+ */
+const keyed = ['session-0', 'session-4', 'session-1'].map((key) => ({ key, value: { n: 1 } }));
+const javaPartitions = [8, 3, 2];
 
 function recordingFetch(status: number, body: string) {
   const calls: { url: string; init: RequestInit; body: string }[] = [];
@@ -86,6 +95,17 @@ describe('Kafka REST v2', () => {
     });
   });
 
+  it("names each record's partition as Kafka's default partitioner would, when the partition count is set", async () => {
+    const { calls, fetchFn } = recordingFetch(
+      200,
+      JSON.stringify({ offsets: keyed.map(() => ({ partition: 0, offset: 1 })) }),
+    );
+    await createRestV2Producer(options(fetchFn, { partitions: 12 })).produce('t', keyed);
+    const sent = JSON.parse(calls[0]?.body ?? '').records as { key: string; partition: number }[];
+    expect(sent.map((r) => r.partition)).toEqual(keyed.map((r) => kafkaPartition(recordKey(r.key), 12)));
+    expect(sent.map((r) => r.partition)).toEqual(javaPartitions);
+  });
+
   it('sends basic auth when configured', async () => {
     const { calls, fetchFn } = recordingFetch(200, JSON.stringify({ offsets: [{ partition: 0, offset: 1 }] }));
     await createRestV2Producer(options(fetchFn, { authorization: 'Basic abc' })).produce('t', [records[0]!]);
@@ -106,6 +126,15 @@ describe('Kafka REST v3', () => {
     expect(sent).toEqual(
       records.map((r) => ({ key: { type: 'JSON', data: r.key }, value: { type: 'JSON', data: r.value } })),
     );
+  });
+
+  it('names partition_id per record and takes the API path from configuration (/v3 on a REST Proxy)', async () => {
+    const { calls, fetchFn } = recordingFetch(200, keyed.map(() => '{"error_code":200}').join('\n'));
+    const producer = createRestV3Producer(options(fetchFn, { clusterId: 'c1', v3Path: '/v3', partitions: 12 }));
+    expect(await producer.produce('proctor.events', keyed)).toEqual({ ok: true });
+    expect(calls[0]?.url).toBe('http://rest.test/v3/clusters/c1/topics/proctor.events/records');
+    const sent = parseConcatenatedJson(calls[0]?.body ?? '') as { partition_id: number }[];
+    expect(sent.map((r) => r.partition_id)).toEqual(javaPartitions);
   });
 
   it('fails unless every delivery report says 200', () => {

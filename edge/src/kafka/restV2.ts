@@ -1,5 +1,11 @@
 // Kafka REST v2 (Strimzi bridge, Redpanda, Karapace, Confluent REST Proxy): one POST per batch, checked per record.
-import { type EventProducer, type KafkaRecord, postRecords, type RestProducerOptions } from './producer.ts';
+import {
+  type EventProducer,
+  type KafkaRecord,
+  postRecords,
+  type RestProducerOptions,
+  recordPartition,
+} from './producer.ts';
 
 interface V2Offset {
   partition?: number | null;
@@ -16,7 +22,9 @@ export function createRestV2Producer(options: RestProducerOptions): EventProduce
       const res = await postRecords(options, `${options.baseUrl}/topics/${encodeURIComponent(topic)}`, {
         contentType: 'application/vnd.kafka.json.v2+json',
         accept: 'application/vnd.kafka.v2+json, application/json',
-        body: JSON.stringify({ records: records.map((r) => ({ key: r.key, value: r.value })) }),
+        body: JSON.stringify({
+          records: records.map((r) => ({ key: r.key, value: r.value, partition: recordPartition(options, r.key) })),
+        }),
       });
       if (!res.ok) return res;
       return checkOffsets(res.text, records.length);

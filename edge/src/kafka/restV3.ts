@@ -1,5 +1,11 @@
 // Kafka REST v3 (Confluent Cloud): one streamed POST per batch, records and delivery reports as concatenated JSON.
-import { type EventProducer, type KafkaRecord, postRecords, type RestProducerOptions } from './producer.ts';
+import {
+  type EventProducer,
+  type KafkaRecord,
+  postRecords,
+  type RestProducerOptions,
+  recordPartition,
+} from './producer.ts';
 
 interface DeliveryReport {
   error_code?: number;
@@ -10,13 +16,19 @@ interface DeliveryReport {
 
 export function createRestV3Producer(options: RestProducerOptions): EventProducer {
   if (!options.clusterId) throw new Error('kafka rest v3 needs a cluster id (KAFKA_CLUSTER_ID)');
-  const base = `${options.baseUrl}/kafka/v3/clusters/${encodeURIComponent(options.clusterId)}/topics`;
+  const base = `${options.baseUrl}${options.v3Path ?? '/kafka/v3'}/clusters/${encodeURIComponent(options.clusterId)}/topics`;
   return {
     async produce(topic: string, records: KafkaRecord[]) {
       // Keys as JSON, like the v2 json embedded format, so both adapters put the same key bytes on the wire and a
       // session's records hash to the same partition whichever adapter produced them.
       const body = records
-        .map((r) => JSON.stringify({ key: { type: 'JSON', data: r.key }, value: { type: 'JSON', data: r.value } }))
+        .map((r) =>
+          JSON.stringify({
+            partition_id: recordPartition(options, r.key),
+            key: { type: 'JSON', data: r.key },
+            value: { type: 'JSON', data: r.value },
+          }),
+        )
         .join('\n');
       // A stream body is sent chunked, which puts the endpoint in streaming mode: many records, one request.
       const bytes = new TextEncoder().encode(body);

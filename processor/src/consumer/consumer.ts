@@ -4,6 +4,7 @@ import { errorContext, type Logger } from '@proctor/contracts';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Metrics } from '../ops/metrics.ts';
 import { applyChunk, type ChunkDeps } from './applyChunk.ts';
+import { countOffPartition } from './placement.ts';
 import { isRetriable, RetryAborted, timeoutKind, withRetry } from './retry.ts';
 
 /** prom-client's startTimer observes seconds; our histograms are in milliseconds. */
@@ -47,9 +48,26 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
   let stopping = false;
   let crashed = false;
 
-  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
-    log.info('consumer_group_joined', { assignment: payload.memberAssignment }),
-  );
+  // The topic's partition count, read at start and after each rebalance (adding partitions causes one), to check
+  // that records sit where the default partitioner puts their keys.
+  let partitions = 0;
+  const readPartitions = async () => {
+    const admin = opts.kafka.admin();
+    await admin.connect();
+    try {
+      const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+      partitions = meta.topics[0]?.partitions.length ?? 0;
+    } finally {
+      await admin.disconnect();
+    }
+  };
+  // Never fatal: without a count the check is skipped until the next rebalance reads it.
+  const refreshPartitions = () =>
+    readPartitions().catch((err) => log.warn('topic_partitions_unread', { topic, ...errorContext(err) }));
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    log.info('consumer_group_joined', { assignment: payload.memberAssignment });
+    void refreshPartitions();
+  });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     log.error('consumer_crashed', { ...errorContext(payload.error), restart: payload.restart });
     if (!payload.restart) {
@@ -62,6 +80,11 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
     const { batch } = p;
     const partition = batch.partition;
     metrics.consumed.inc({ topic: batch.topic }, batch.messages.length);
+    const off = partitions ? countOffPartition(batch.messages, partition, partitions) : 0;
+    if (off > 0) {
+      metrics.offPartition.inc(off);
+      log.warn('records_off_partition', { partition, partitions, records: off });
+    }
     const retry = <T>(step: string, fn: () => Promise<T>) => {
       const end = msTimer(metrics.stepLatency, step);
       return withRetry(fn, {
@@ -110,6 +133,7 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
   }
 
   await consumer.connect();
+  await refreshPartitions();
   await consumer.subscribe({ topic, fromBeginning: opts.fromBeginning });
   await consumer.run({
     // kafkajs' offset manager commits only resolved offsets; a threshold of 1 makes commitOffsetsIfNecessary()

@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { type ConnectionLostRecord, KAFKA_SCHEMA_VERSION } from '@proctor/contracts';
+import {
+  type ConnectionLostRecord,
+  KAFKA_SCHEMA_VERSION,
+  kafkaPartition,
+  murmur2,
+  recordKey,
+} from '@proctor/contracts';
 import { Partitioners, type Producer, type ProducerRecord } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { createRecordPublisher } from './publish.ts';
@@ -36,5 +42,12 @@ describe('connection_lost records', () => {
     messages.forEach((m, i) => {
       expect(partitionOf(m.key!)).toBe(partitionOf(edgeKeyBytes(sessionIds[i]!)));
     });
+  });
+
+  it("go where the edge names a session's partition: kafkajs' default partitioner is contracts' kafkaPartition", () => {
+    const sessionIds = Array.from({ length: 500 }, () => randomBytes(32).toString('hex'));
+    // Half the keys hash negative: the sign mask is exercised, not just the positive half.
+    expect(sessionIds.filter((id) => murmur2(Buffer.from(recordKey(id))) < 0).length).toBeGreaterThan(100);
+    for (const id of sessionIds) expect(partitionOf(recordKey(id))).toBe(kafkaPartition(recordKey(id), PARTITIONS));
   });
 });

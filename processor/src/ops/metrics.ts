@@ -23,6 +23,10 @@ export function createMetrics(registry = new Registry()) {
       'rule',
       'severity',
     ]),
+    offPartition: counter(
+      'processor_records_off_partition_total',
+      "Keyed records not on their key's default partition: the edge's KAFKA_TOPIC_PARTITIONS differs from the topic's",
+    ),
     retries: counter('processor_retries_total', 'Retries of a retriable sink error, by step', ['step']),
     dependencyTimeouts: counter(
       'processor_dependency_timeouts_total',

@@ -1,0 +1,40 @@
+// wrangler.toml is safe by construction: its deploy targets have names of their own, and each starts only once the
+// secrets it declares are set, while the top level (local development) would refuse to start if deployed.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { unstable_readConfig } from 'wrangler';
+import { parseEnv } from './env.ts';
+
+const WRANGLER_TOML = join(import.meta.dirname, '..', '..', 'wrangler.toml');
+const read = (env?: string) => unstable_readConfig({ config: WRANGLER_TOML, env });
+const pem = '-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----\n';
+
+/** A stand-in value of the right shape for each secret a deploy target declares. */
+const standIn = (name: string) =>
+  name.endsWith('_URL') ? 'https://upstream.example' : name === 'CORS_ALLOWED_ORIGINS' ? 'https://exam.example' : 'x';
+
+describe('wrangler.toml', () => {
+  it('gives staging and production Worker names apart from the top level and each other', () => {
+    const names = [read().name, read('staging').name, read('production').name];
+    expect(new Set(names).size).toBe(3);
+  });
+
+  it.each(['staging', 'production'])('%s starts once its declared secrets are set, and not without them', (env) => {
+    const config = read(env);
+    const required: string[] = config.secrets?.required ?? [];
+    expect(required).toEqual(expect.arrayContaining(['KAFKA_REST_USERNAME', 'JWT_ISSUER', 'CORS_ALLOWED_ORIGINS']));
+    const secrets = Object.fromEntries(required.map((name) => [name, standIn(name)]));
+    expect(parseEnv({ ...config.vars, ...secrets, JWT_PUBLIC_KEY: pem }).ENVIRONMENT).toBe(env);
+    for (const name of required) {
+      expect(() => parseEnv({ ...config.vars, ...secrets, JWT_PUBLIC_KEY: pem, [name]: undefined })).toThrow(name);
+    }
+  });
+
+  it('leaves the top level unable to start when deployed: only .dev.vars makes it development', () => {
+    const config = read();
+    const secrets = { UPSTASH_REDIS_REST_URL: 'https://r.example', UPSTASH_REDIS_REST_TOKEN: 't' };
+    expect(() =>
+      parseEnv({ ...config.vars, ...secrets, KAFKA_REST_URL: 'https://k.example', JWT_PUBLIC_KEY: pem }),
+    ).toThrow(/KAFKA_REST_AUTH/);
+  });
+});

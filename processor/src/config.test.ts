@@ -1,0 +1,44 @@
+// Managed Kafka settings: SASL only inside TLS, both credentials with a mechanism, and no secret in the error.
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.ts';
+
+const scram = {
+  KAFKA_SSL: 'true',
+  KAFKA_SASL_MECHANISM: 'scram-sha-512',
+  KAFKA_SASL_USERNAME: 'processor',
+  KAFKA_SASL_PASSWORD: 'hunter2-very-secret',
+};
+
+describe('loadConfig: Kafka security', () => {
+  it('defaults to plaintext without SASL, as the local stack runs', () => {
+    const config = loadConfig({});
+    expect(config.KAFKA_SSL).toBe(false);
+    expect(config.KAFKA_SASL_MECHANISM).toBeUndefined();
+  });
+
+  it('takes SASL over TLS with a CA file', () => {
+    expect(loadConfig({ ...scram, KAFKA_SSL_CA_FILE: '/etc/ca.pem' })).toMatchObject({
+      KAFKA_SSL: true,
+      KAFKA_SSL_CA_FILE: '/etc/ca.pem',
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+    });
+  });
+
+  it('refuses SASL without TLS, a mechanism without both credentials, a CA without TLS, an unknown mechanism', () => {
+    expect(() => loadConfig({ ...scram, KAFKA_SSL: 'false' })).toThrow(/KAFKA_SSL: must be true/);
+    expect(() => loadConfig({ ...scram, KAFKA_SASL_PASSWORD: undefined })).toThrow(/KAFKA_SASL_USERNAME/);
+    expect(() => loadConfig({ KAFKA_SSL_CA_FILE: '/etc/ca.pem' })).toThrow(/KAFKA_SSL/);
+    expect(() => loadConfig({ ...scram, KAFKA_SASL_MECHANISM: 'gssapi' })).toThrow(/KAFKA_SASL_MECHANISM/);
+  });
+
+  it('never echoes the password', () => {
+    let message = '';
+    try {
+      loadConfig({ ...scram, KAFKA_SSL: 'false', KAFKA_SASL_MECHANISM: 'md5' });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/KAFKA_SASL_MECHANISM/);
+    expect(message).not.toContain(scram.KAFKA_SASL_PASSWORD);
+  });
+});
