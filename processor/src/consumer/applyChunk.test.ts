@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { ChunkWrites } from '../sinks/mysqlSink.ts';
-import type { Position, StoredSession } from '../state/sessionStore.ts';
 import {
   connectionLostRecord,
   endedRecord,
@@ -10,7 +8,9 @@ import {
   startedRecord,
   T0,
   TENANT,
-} from '../testing/events.ts';
+} from '../../test/events.ts';
+import type { ChunkWrites } from '../sinks/mysqlSink.ts';
+import type { Position, StoredSession } from '../state/sessionStore.ts';
 import { applyChunk, type ChunkDeps, type ChunkMessage } from './applyChunk.ts';
 
 /** In-memory stand-ins that record the order of side effects; the store keeps what was saved. */
