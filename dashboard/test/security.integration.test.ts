@@ -5,7 +5,7 @@ import { request as httpRequest } from 'node:http';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE, sealSession } from '../src/server/auth/sessionCookie.ts';
 import { sessionKey } from '../src/server/auth/sessionStore.ts';
-import { rand, signIn, useTestDashboard } from './harness.ts';
+import { rand, signIn, useTestDashboard } from './testDashboard.ts';
 
 const T = `tenant-s-${rand(3)}`;
 const SCHEDULE = 'exam-s';

@@ -4,18 +4,18 @@ import { EVENT_LIMITS, eventMarksKey, TIMESTAMP_FORMS } from '@proctor/contracts
 import {
   type Candidate,
   candidate,
-  type Harness,
+  type EdgeUnderTest,
   type Loose,
-  startHarness,
+  startEdgeUnderTest,
   WALKTHROUGH_BATCH,
   WALKTHROUGH_VARIANTS,
   walkthroughVariant,
 } from '@proctor/testkit/edge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-let h: Harness;
+let h: EdgeUnderTest;
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startEdgeUnderTest();
 });
 afterAll(async () => {
   await h?.stop();
@@ -79,7 +79,7 @@ describe('accepted forms → one canonical record', () => {
       events: [...ids, 'evt-2'].map(event),
     });
     expect(again.json).toEqual({ accepted: 1, duplicates: 3, rejected: [] });
-    // The harness client does not deserialize: HGETALL comes back as [field, value, field, value, …].
+    // The test's Upstash client does not deserialize: HGETALL comes back as [field, value, field, value, …].
     const flat = (await h.redis.hgetall(eventMarksKey(c.sessionId, h.prefix))) as unknown as string[];
     const marks = Object.fromEntries(flat.flatMap((v, i) => (i % 2 === 0 ? [[v, flat[i + 1]]] : [])));
     expect(marks).toEqual(Object.fromEntries([...ids, 'evt-2'].map((id) => [id, 'd'])));

@@ -4,18 +4,18 @@ import { EVENT_LIMITS } from '@proctor/contracts';
 import {
   type Candidate,
   candidate,
-  type Harness,
+  type EdgeUnderTest,
   noFaceEvent,
   type Reply,
   randomIdentity,
-  startHarness,
+  startEdgeUnderTest,
 } from '@proctor/testkit/edge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-let h: Harness;
+let h: EdgeUnderTest;
 let c: Candidate;
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startEdgeUnderTest();
   c = await candidate(h.edge.url);
   expect((await c.callRetrying('/sessions/start')).status).toBe(201);
 });

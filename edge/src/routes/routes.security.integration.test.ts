@@ -5,21 +5,21 @@ import type { AddressInfo } from 'node:net';
 import { DEV_AUDIENCE, DEV_ISSUER, devPublicKeyPem, signRawWithDevKey } from '@proctor/testkit';
 import {
   candidate,
-  type Harness,
+  type EdgeUnderTest,
   noFaceEvent,
   post,
   randomIdentity,
   type StartedEdge,
   startEdge,
-  startHarness,
+  startEdgeUnderTest,
 } from '@proctor/testkit/edge';
 import { exportJWK, generateKeyPair, importSPKI, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-let h: Harness;
+let h: EdgeUnderTest;
 const tokensUsed: string[] = [];
 beforeAll(async () => {
-  h = await startHarness({ env: { JWT_CLOCK_TOLERANCE_SECONDS: '30' } });
+  h = await startEdgeUnderTest({ env: { JWT_CLOCK_TOLERANCE_SECONDS: '30' } });
 });
 afterAll(async () => {
   await h?.stop();

@@ -1,12 +1,12 @@
 // sessions/start with published tenant policy, on real workerd, the Upstash shim and Redis: claim > schedule >
 // tenant > defaults, the body may only tighten, and a policy change applies to sessions started after it.
 import { type Policy, schedulePolicyKey, tenantPolicyKey } from '@proctor/contracts';
-import { candidate, type Harness, randomIdentity, startHarness } from '@proctor/testkit/edge';
+import { candidate, type EdgeUnderTest, randomIdentity, startEdgeUnderTest } from '@proctor/testkit/edge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-let h: Harness;
+let h: EdgeUnderTest;
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startEdgeUnderTest();
 });
 afterAll(async () => {
   await h?.stop();

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { sessionStateKey, thumbnailKey, thumbnailTenantPrefix } from '@proctor/contracts';
 import { stackConfig } from '@proctor/infra/stack/config';
 import { stackObjectStore } from '@proctor/infra/stack/health';
-import { type Candidate, candidate, type Harness, startHarness } from '@proctor/testkit/edge';
+import { type Candidate, candidate, type EdgeUnderTest, startEdgeUnderTest } from '@proctor/testkit/edge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const fixture = (name: string) =>
@@ -15,9 +15,9 @@ const JPEG = fixture('ok-96.jpg');
 const WEBP = fixture('ok-96.webp');
 const store = stackObjectStore(stackConfig());
 
-let h: Harness;
+let h: EdgeUnderTest;
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startEdgeUnderTest();
 });
 afterAll(async () => {
   await h?.stop();
