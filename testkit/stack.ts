@@ -1,7 +1,9 @@
 // The local stack for integration tests (@proctor/testkit/stack): random topics, groups, Redis prefixes and a migrated
 // MySQL database per test, and helpers to produce records and wait for what the processor wrote.
+
 import { randomBytes } from 'node:crypto';
 import type { ProctorRecord } from '@proctor/contracts';
+import { sleep } from '@proctor/contracts';
 import { createRedisClient, type RedisClient } from '@proctor/contracts/redis';
 import { stackConfig } from '@proctor/infra/stack/config';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
@@ -40,7 +42,7 @@ export async function waitFor<T>(
     } catch (err) {
       last = err;
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
   }
   throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
 }

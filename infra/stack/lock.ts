@@ -1,8 +1,8 @@
 // A cross-process lock file per service, so parallel test files never start or stop the same service at once.
+
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { sleep } from '@proctor/contracts';
 
 function holderAlive(file: string): boolean {
   try {
