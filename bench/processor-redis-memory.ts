@@ -2,11 +2,11 @@
 // each session's keys. Compares a quiet session with a busy one in the same run, against the 1 KB goal.
 import { randomBytes } from 'node:crypto';
 import { livenessKey, livenessShard } from '@proctor/contracts';
+import { applyChunk, type ChunkMessage } from '@proctor/processor/consumer/applyChunk';
 import { createSessionStore, stateKey } from '@proctor/processor/state/sessionStore';
+import { busySessionRecords, interleave, sessionRecords } from '@proctor/processor/test/workload';
 import { dropPrefix } from '@proctor/testkit';
 import { newRedis, randomName } from '@proctor/testkit/stack';
-import { applyChunk, type ChunkMessage } from '../processor/src/consumer/applyChunk.ts';
-import { busySessionRecords, interleave, sessionRecords } from '../processor/src/testing/workload.ts';
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 2000);
 const redis = newRedis();
