@@ -4,22 +4,15 @@ import { EVENT_LIMITS, eventMarksKey, TIMESTAMP_FORMS } from '@proctor/contracts
 import {
   type Candidate,
   candidate,
-  type EdgeUnderTest,
   type Loose,
-  startEdgeUnderTest,
   WALKTHROUGH_BATCH,
   WALKTHROUGH_VARIANTS,
   walkthroughVariant,
 } from '@proctor/testkit/edge';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useEdgeUnderTest } from '@proctor/testkit/edge/useEdgeUnderTest';
+import { describe, expect, it } from 'vitest';
 
-let h: EdgeUnderTest;
-beforeAll(async () => {
-  h = await startEdgeUnderTest();
-});
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useEdgeUnderTest();
 
 async function startedCandidate(): Promise<Candidate> {
   const c = await candidate(h.edge.url);

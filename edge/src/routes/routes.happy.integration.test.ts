@@ -1,22 +1,10 @@
 // Happy paths through real workerd, the Upstash shim and the Kafka REST bridge: a session's whole life.
 import { livenessKey, livenessShard, SESSION_STATE_TTL_SECONDS, sessionStateKey, sleep } from '@proctor/contracts';
-import {
-  candidate,
-  type EdgeUnderTest,
-  type Loose,
-  noFaceEvent,
-  randomIdentity,
-  startEdgeUnderTest,
-} from '@proctor/testkit/edge';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { candidate, type Loose, noFaceEvent, randomIdentity } from '@proctor/testkit/edge';
+import { useEdgeUnderTest } from '@proctor/testkit/edge/useEdgeUnderTest';
+import { describe, expect, it } from 'vitest';
 
-let h: EdgeUnderTest;
-beforeAll(async () => {
-  h = await startEdgeUnderTest();
-});
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useEdgeUnderTest();
 
 const liveness = (sessionId: string) => h.redis.zscore(livenessKey(livenessShard(sessionId), h.prefix), sessionId);
 
