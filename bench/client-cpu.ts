@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 // CPU of the whole Chromium process tree (from /proc) with the exam page proctoring at 2 fps on WASM, identity on,
 // compared with the same page idle (consent screen, camera off) in the same run, for three full-range schedules
 // (full-range on every frame, every 2nd, every 3rd: one page load each, interleaved over ROUNDS rounds so that
@@ -6,12 +5,12 @@
 // other processes slow it less than wall-clock timing would; the ratios between schedules are what counts.
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { acceptAndStart, examUrl } from '@proctor/client/test/examFlow';
+import { buildExamSite, serveExamSite } from '@proctor/client/test/examSite';
+import { fakeExamToken, startFakeEdge } from '@proctor/client/test/fakeEdge';
 import { launchChromium } from '@proctor/testkit/browser';
 import { writeFakeCamera } from '@proctor/testkit/camera';
-import { acceptAndStart, examUrl } from '../client/test/examFlow.ts';
-import { buildExamSite, serveExamSite } from '../client/test/examSite.ts';
-import { fakeExamToken, startFakeEdge } from '../client/test/fakeEdge.ts';
-import { cpuPercentOver } from '../client/test/procCpu.ts';
+import { cpuPercentOver } from './lib/procCpu.ts';
 
 const WINDOW_MS = Number(process.env.WINDOW_MS ?? 30_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 1);
@@ -22,7 +21,7 @@ const edge = await startFakeEdge();
 const video = writeFakeCamera(join(import.meta.dirname, '..', 'test-output', 'client'), 'bench-single', [
   ['single', 5],
 ]);
-const chromium = await launchChromium({ fakeVideo: video });
+const chromium = await launchChromium({ profile: true, fakeVideo: video });
 try {
   const page = await chromium.context.newPage();
   const token = fakeExamToken({

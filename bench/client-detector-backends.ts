@@ -1,9 +1,9 @@
-/// <reference lib="dom" />
 // Detector speed per tfjs backend in headless Chromium (fake camera, real photo), through the library's worker.
 // Prints median ms per 640×480 frame for every backend that initializes, and the webgl/wasm ratio.
+
+import { buildDetectorPage, serveDetectorPage } from '@proctor/client/test/detectorPage';
 import { launchChromium } from '@proctor/testkit/browser';
 import { writeFakeCamera } from '@proctor/testkit/camera';
-import { buildHarness, serveHarness } from '../client/test/harness.ts';
 
 const FRAMES = Number(process.env.FRAMES ?? 15);
 /** The usual run: both models, no software GPU, not cross-origin isolated; each run says what it changes. */
@@ -24,11 +24,11 @@ const runs = [
   backendRun('default order, no software GPU', ['webgpu', 'webgl', 'wasm']),
 ];
 
-const dir = await buildHarness();
-const plain = await serveHarness(dir, false);
-const isolated = await serveHarness(dir, true);
+const dir = await buildDetectorPage();
+const plain = await serveDetectorPage(dir, false);
+const isolated = await serveDetectorPage(dir, true);
 const video = writeFakeCamera(`${import.meta.dirname}/../test-output/client`, 'bench-single', [['single', 5]]);
-const chromium = await launchChromium({ fakeVideo: video, extraArgs: ['--enable-unsafe-webgpu'] });
+const chromium = await launchChromium({ profile: true, fakeVideo: video, extraArgs: ['--enable-unsafe-webgpu'] });
 const results: Record<string, number | undefined> = {};
 try {
   console.log('| run | backend used | threads | median ms/frame | faces | note |');

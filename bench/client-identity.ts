@@ -1,13 +1,10 @@
-/// <reference lib="dom" />
 // Identity continuity model choice by measurement: faceres vs mobilefacenet vs mobileface on WASM. Prints ms per
 // embedding, and for a range of thresholds the false-change rate (same person: one man across nine photos, and each
 // of 23 people under webcam-like changes) and the detection rate (different people), per check and after the
 // client's hysteresis (IDENTITY_CHECKS_TO_CHANGE checks in a row).
 
 import type { FaceDetection } from '@proctor/client';
-import { deskFrame, FRAME_HEIGHT, FRAME_WIDTH, SAMPLE_PHOTOS, type TestFrame } from '@proctor/testkit/camera';
-import * as tf from '@tensorflow/tfjs-core';
-import { createFaceEngine } from '../client/src/detector/faceEngine.ts';
+import { createFaceEngine } from '@proctor/client/detector/faceEngine';
 import {
   cosine,
   cropBox,
@@ -15,10 +12,12 @@ import {
   type EmbeddingModel,
   embedFace,
   type PixelRange,
-} from '../client/src/identity/embedding.ts';
-import { IDENTITY_DEFAULTS } from '../client/src/identity/identityTracker.ts';
-import { facematchFrame, SAME_MAN_COLUMNS, WEBCAM_VARIANTS } from '../client/test/identityPhotos.ts';
-import { initNodeWasm, loadHumanModel, loadNodeModel } from '../client/test/nodeModels.ts';
+} from '@proctor/client/identity/embedding';
+import { IDENTITY_DEFAULTS } from '@proctor/client/identity/identityTracker';
+import { facematchFrame, SAME_MAN_COLUMNS, WEBCAM_VARIANTS } from '@proctor/client/test/identityPhotos';
+import { initNodeWasm, loadHumanModel, loadNodeModel } from '@proctor/client/test/nodeModels';
+import { deskFrame, FRAME_HEIGHT, FRAME_WIDTH, SAMPLE_PHOTOS, type TestFrame } from '@proctor/testkit/camera';
+import * as tf from '@tensorflow/tfjs-core';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const pct = (n: number, d: number) => `${((100 * n) / Math.max(1, d)).toFixed(1)}%`;

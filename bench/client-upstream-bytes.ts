@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 // Upstream bytes per candidate-hour, headers included, as real Chromium sends them: the library's own sender
 // and edge client, with each fetch made by a page in headless Chromium (cross-origin, so CORS preflights count)
 // to a recording server. One simulated hour with a realistic event mix, run twice in one go:
@@ -15,14 +14,14 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildDetectorPage, serveDetectorPage } from '@proctor/client/test/detectorPage';
+import { type FakeEdge, startFakeEdge } from '@proctor/client/test/fakeEdge';
+import { createThumbnailUploader } from '@proctor/client/thumbnails/thumbnailUploader';
 import { createEdgeApi, createEventSender, createMemoryQueue, heartbeatDue } from '@proctor/client/transport';
 import type { AnomalyEvent, ThumbnailsPolicy } from '@proctor/contracts';
-import { HeartbeatResponse, POLICY_DEFAULTS } from '@proctor/contracts';
+import { HeartbeatResponse, POLICY_DEFAULTS, sleep } from '@proctor/contracts';
 import { mintDevToken } from '@proctor/testkit';
-import { type Chromium, launchChromium } from '@proctor/testkit/browser';
-import { createThumbnailUploader } from '../client/src/thumbnails/thumbnailUploader.ts';
-import { type FakeEdge, startFakeEdge } from '../client/test/fakeEdge.ts';
-import { buildHarness, serveHarness } from '../client/test/harness.ts';
+import { type ChromiumProfile, launchChromium } from '@proctor/testkit/browser';
 
 const HOUR_S = 3600;
 const HEARTBEAT_S = 15;
@@ -101,7 +100,7 @@ interface HourResult {
 const THUMBNAIL = readFileSync(join(import.meta.dirname, '..', 'edge', 'src', 'thumbnails', 'fixtures', 'ok-96.webp'));
 
 async function runHour(
-  chromium: Chromium,
+  chromium: ChromiumProfile,
   pageUrl: string,
   edge: FakeEdge,
   count: () => number,
@@ -208,7 +207,7 @@ async function runHour(
 }
 
 /** Real-time pauses: the mean upstream bytes of a heartbeat sent after ≥ 10 s idle, minus one sent back to back. */
-async function idleSurcharge(chromium: Chromium, pageUrl: string, edge: FakeEdge): Promise<number> {
+async function idleSurcharge(chromium: ChromiumProfile, pageUrl: string, edge: FakeEdge): Promise<number> {
   const page = await chromium.context.newPage();
   await page.goto(pageUrl);
   const token = await mintDevToken({ tenant_id: 't', exam_schedule_id: 's', user_id: 'u', attempt_no: 1 });
@@ -227,14 +226,14 @@ async function idleSurcharge(chromium: Chromium, pageUrl: string, edge: FakeEdge
       },
       [edge.url, token] as const,
     );
-    await new Promise((r) => setTimeout(r, 200)); // let trailing frames (acks) arrive
+    await sleep(200); // let trailing frames (acks) arrive
     return edge.wireBytesIn() - before;
   };
   await beat(); // connection, preflight
   const hot = [await beat(), await beat(), await beat()];
   const idle: number[] = [];
   for (let i = 0; i < 3; i++) {
-    await new Promise((r) => setTimeout(r, 12_000));
+    await sleep(12_000);
     idle.push(await beat());
   }
   await page.close();
@@ -257,23 +256,23 @@ function report(label: string, r: HourResult, extraPerRequest = 0): number {
   return total;
 }
 
-const harness = await serveHarness(await buildHarness(), false);
+const detectorPage = await serveDetectorPage(await buildDetectorPage(), false);
 const edge1 = await startFakeEdge();
 const edge2 = await startFakeEdge({ tls: selfSignedCert() });
-const chromium = await launchChromium({ extraArgs: ['--ignore-certificate-errors'] });
+const chromium = await launchChromium({ profile: true, extraArgs: ['--ignore-certificate-errors'] });
 try {
-  const h1 = await runHour(chromium, harness.url, edge1, () => {
+  const h1 = await runHour(chromium, detectorPage.url, edge1, () => {
     const rs = edge1.requests;
     return rs.reduce((s, q) => s + q.headerBytes + q.bodyBytes, 0);
   });
-  const h2 = await runHour(chromium, harness.url, edge2, edge2.wireBytesIn);
+  const h2 = await runHour(chromium, detectorPage.url, edge2, edge2.wireBytesIn);
   const edge3 = await startFakeEdge({ tls: selfSignedCert() });
-  const h3 = await runHour(chromium, harness.url, edge3, edge3.wireBytesIn, {
+  const h3 = await runHour(chromium, detectorPage.url, edge3, edge3.wireBytesIn, {
     ...POLICY_DEFAULTS.thumbnails,
     enabled: true,
   });
   await edge3.close();
-  const surcharge = await idleSurcharge(chromium, harness.url, edge2);
+  const surcharge = await idleSurcharge(chromium, detectorPage.url, edge2);
   const preflights = edge1.requests.filter((q) => q.method === 'OPTIONS').length;
   console.log(
     `events: ${h1.eventsReceived} (${Object.entries(MIX)
@@ -296,7 +295,7 @@ try {
   );
 } finally {
   await chromium.close();
-  await harness.close();
+  await detectorPage.close();
   await edge1.close();
   await edge2.close();
 }

@@ -10,15 +10,16 @@
 //   env: BENCH_DASHBOARD_CANDIDATES (2000), BENCH_DASHBOARD_RAMP_SECONDS (candidates / 22, 15–90),
 //   BENCH_DASHBOARD_WATCH_SECONDS (75), BENCH_DASHBOARD_DEADLINE_SECONDS (360), BENCH_DASHBOARD_HEARTBEAT (e.g. 60/2:
 //   heartbeat interval / connection lost after, signed into the exam token's proctoring claim as a platform would).
+
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { percentile, startCohort, summary } from '@proctor/cohort';
 import type { ExamConfigOverrides } from '@proctor/contracts';
+import { sleep } from '@proctor/contracts';
+import { RANKED_LIMIT } from '@proctor/dashboard/server/queries/sessions';
 import { mintDevToken } from '@proctor/testkit';
-import { CHROMIUM_FLAGS } from '@proctor/testkit/browser';
-import { chromium } from 'playwright-core';
-import { RANKED_LIMIT } from '../dashboard/src/server/queries/sessions.ts';
-import { startCohortStack, startDashboard, watchStream, withTimeout } from './lib/cohort-stack.ts';
+import { launchChromium } from '@proctor/testkit/browser';
+import { startCohortDashboard, startCohortStack, watchStream, withTimeout } from './lib/cohort-stack.ts';
 
 const { values: args } = parseArgs({
   options: { candidates: { type: 'string' }, heartbeat: { type: 'string' } },
@@ -38,7 +39,6 @@ const examConfig: ExamConfigOverrides | undefined = heartbeat
 if (!(CANDIDATES >= 1 && Number.isInteger(CANDIDATES))) throw new Error('--candidates: a whole number ≥ 1');
 
 const f = (n: number | undefined) => (n === undefined || !Number.isFinite(n) ? '–' : n.toFixed(0));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const t0 = Date.now();
 const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(0)} s`;
@@ -63,9 +63,9 @@ console.log(
 );
 const stack = await startCohortStack();
 cleanup = () => stack.stop();
-const dashboard = await startDashboard(stack, 'tenant-1');
+const dashboard = await startCohortDashboard(stack, 'tenant-1');
 cleanup = async () => {
-  dashboard.stop();
+  await dashboard.stop();
   await stack.stop();
 };
 say(`stack and dashboard up after ${elapsed()}`);
@@ -89,7 +89,7 @@ const cohort = startCohort({
 });
 cleanup = async () => {
   await withTimeout('stopping the cohort', cohort.stop(), 30_000).catch(() => {});
-  dashboard.stop();
+  await dashboard.stop();
   await stack.stop();
 };
 
@@ -113,7 +113,7 @@ say(
 );
 
 const stream = watchStream(dashboard, 'exam-1-1');
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS });
+const browser = await launchChromium();
 const prevCleanup = cleanup;
 cleanup = async () => {
   await browser.close().catch(() => {});
@@ -217,6 +217,6 @@ const ok =
   latencies.length > 0 &&
   (CANDIDATES <= RANKED_LIMIT || rankedOf.includes(CANDIDATES.toLocaleString('en')));
 if (!ok) console.log('  FAILED: the page did not show the sessions or no alert reached the screen');
-dashboard.stop();
+await dashboard.stop();
 await stack.stop();
 process.exit(ok ? 0 : 1);

@@ -10,9 +10,11 @@
 //     hb60-flush15 hb60 and low-severity events flushed every 15 s
 // The 2 cores are shared with other engineers' work: read the ratios, not the absolutes. MariaDB is the machine's
 // shared server, so its CPU is shown but left out of the ratios.
+
 import { readFileSync } from 'node:fs';
 import { createMetrics, startCohort } from '@proctor/cohort';
 import type { ExamConfigOverrides } from '@proctor/contracts';
+import { sleep } from '@proctor/contracts';
 import { mintDevToken } from '@proctor/testkit';
 import { cpuMeter, startCohortStack, withTimeout } from './lib/cohort-stack.ts';
 
@@ -40,7 +42,6 @@ const SHARED = 'mariadb (shared)';
 const LIVE_SLACK_MS = 8000;
 
 const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '–');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const loadAvg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
 const stack = await startCohortStack();

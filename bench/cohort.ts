@@ -12,9 +12,10 @@
 
 import { readFileSync } from 'node:fs';
 import { type CandidateOutcome, createMetrics, percentile, type RunningCohort, startCohort } from '@proctor/cohort';
+import { sleep } from '@proctor/contracts';
 import { mintDevToken } from '@proctor/testkit';
 import { stackKafka } from '@proctor/testkit/stack';
-import { cpuMeter, startCohortStack, startDashboard, watchStream } from './lib/cohort-stack.ts';
+import { cpuMeter, startCohortDashboard, startCohortStack, watchStream } from './lib/cohort-stack.ts';
 
 const BUDGET_MS = Number(process.env.BENCH_COHORT_SECONDS ?? 240) * 1000;
 const HOLD_MS = Number(process.env.BENCH_COHORT_HOLD ?? 25) * 1000;
@@ -31,10 +32,9 @@ const examConfig = heartbeat
   : undefined;
 
 const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '–');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const stack = await startCohortStack();
-const dashboard = await startDashboard(stack, 'tenant-1');
+const dashboard = await startCohortDashboard(stack, 'tenant-1');
 let stream: ReturnType<typeof watchStream> | undefined; // opened once the schedule has sessions
 const metrics = createMetrics();
 const waves: RunningCohort[] = [];
@@ -347,6 +347,6 @@ console.log(
   `\ndashboard SSE (exam-1-1, Node reader): ${sse.length} alerts, event→stream p50 ${f(percentile(sse, 50) ?? Number.NaN)} ms, p99 ${f(percentile(sse, 99) ?? Number.NaN)} ms`,
 );
 
-dashboard.stop();
+await dashboard.stop();
 await stack.stop();
 process.exit(lostInKafka || marksDone < delivered.size ? 1 : 0);

@@ -1,10 +1,10 @@
 // Dashboard query costs on a seeded database (24k sessions, 48k alerts across 4 tenants): the indexed ranked list
 // against the same query with its indexes ignored, and the SSE change-detection tick against re-reading the
 // ranked list, which is what each connection would do without the shared live feed.
-import { changedAlertsSql, scheduleStampSql } from '../dashboard/src/server/live/liveFeed.ts';
-import { rankedSessionsSql } from '../dashboard/src/server/queries/sessions.ts';
-import { createTestDb } from '../dashboard/test/harness.ts';
-import { seedBulk } from '../dashboard/test/seedBulk.ts';
+import { changedAlertsSql, scheduleStampSql } from '@proctor/dashboard/server/live/liveFeed';
+import { rankedSessionsSql } from '@proctor/dashboard/server/queries/sessions';
+import { seedBulk } from '@proctor/dashboard/test/seedBulk';
+import { createTestDb } from '@proctor/dashboard/test/testDashboard';
 
 const TENANTS = 4;
 const SCHEDULES = 3;

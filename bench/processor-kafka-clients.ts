@@ -1,8 +1,8 @@
 // Consumer client choice for the processor: kafkajs vs @platformatic/kafka reading the same topic in one run,
 // consume-only (count messages, no processing), alternating runs. Prints msgs/s, CPU per message and the ratio.
 import { Consumer as PlatformaticConsumer } from '@platformatic/kafka';
+import { produceBusyTopic } from '@proctor/processor/test/workload';
 import { BROKERS, deleteTopics, kafka, randomName } from '@proctor/testkit/stack';
-import { produceBusyTopic } from '../processor/src/testing/workload.ts';
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 2000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);

@@ -1,12 +1,12 @@
 // Redis bytes per live session: records through the real chunk pipeline into real Redis, then MEMORY USAGE of
 // each session's keys. Compares a quiet session with a busy one in the same run, against the 1 KB goal.
 import { livenessKey, livenessShard } from '@proctor/contracts';
+import { applyChunk, type ChunkMessage } from '@proctor/processor/consumer/applyChunk';
 import { createCheckpointStore, stateKey } from '@proctor/processor/state/sessionCheckpoints';
+import { newSessions, type TestSession } from '@proctor/processor/test/events';
+import { busySessionRecords, interleave, sessionRecords } from '@proctor/processor/test/workload';
 import { dropPrefix } from '@proctor/testkit';
 import { newRedis, randomName } from '@proctor/testkit/stack';
-import { applyChunk, type ChunkMessage } from '../processor/src/consumer/applyChunk.ts';
-import { newSessions, type TestSession } from '../processor/src/testing/events.ts';
-import { busySessionRecords, interleave, sessionRecords } from '../processor/src/testing/workload.ts';
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 2000);
 const redis = newRedis();

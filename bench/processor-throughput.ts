@@ -1,12 +1,12 @@
 // Processor throughput on one core: Kafka → rules → Redis → MySQL, against a consume-only kafkajs baseline
 // reading the same topic in the same run. Prints events/s for both, their ratio, and CPU per event.
 
-import { createLogger } from '@proctor/contracts';
+import { createLogger, sleep } from '@proctor/contracts';
 import { runProcessor } from '@proctor/processor/app';
 import { loadConfig } from '@proctor/processor/config';
+import { produceBusyTopic } from '@proctor/processor/test/workload';
 import { dropPrefix, freshDatabase } from '@proctor/testkit';
 import { deleteTopics, kafka, newRedis, randomName } from '@proctor/testkit/stack';
-import { produceBusyTopic } from '../processor/src/testing/workload.ts';
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 2000);
 const EVENTS_PER_SESSION = Number(process.env.BENCH_EVENTS_PER_SESSION ?? 60);
@@ -70,7 +70,7 @@ async function pipeline(): Promise<{ seconds: number; cpuMs: number; alerts: num
       cpu0 = process.cpuUsage();
     }
     if ((await count('processed')) >= total) break;
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
   }
   const end = performance.now();
   const cpu = process.cpuUsage(cpu0);

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const projects = ['.', 'contracts', 'edge', 'processor', 'client', 'infra', 'cohort', 'testkit', 'faults'];
+const projects = ['.', 'contracts', 'edge', 'processor', 'client', 'infra', 'cohort', 'testkit', 'faults', 'bench'];
 let failed = 0;
 for (const dir of projects) {
   if (!existsSync(`${dir}/tsconfig.json`)) continue;

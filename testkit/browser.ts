@@ -1,11 +1,12 @@
-// Debian's headless Chromium through playwright-core (@proctor/testkit/browser): the one shared flag list, and a
-// persistent context with a fake camera playing a .y4m file.
+// Debian's headless Chromium through playwright-core (@proctor/testkit/browser), the one place it is launched: the
+// shared flag list, a fake camera playing a .y4m file when asked, and either a browser whose contexts each start
+// clean or one persistent context over a profile folder of its own.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type LaunchOptions } from 'playwright-core';
 
-export const CHROMIUM_FLAGS = [
+const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -16,15 +17,13 @@ export const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 
-export interface Chromium {
-  context: BrowserContext;
-  /** The fresh --user-data-dir: unique on the command line, so it finds this browser's processes in /proc. */
-  userDataDir: string;
-  close(): Promise<void>;
+export interface ChromiumOptions {
+  /** A .y4m file the fake camera plays (camera permission is granted without a prompt). */
+  fakeVideo?: string;
+  extraArgs?: string[];
 }
 
-export async function launchChromium(options: { fakeVideo?: string; extraArgs?: string[] } = {}): Promise<Chromium> {
-  const userDataDir = mkdtempSync(join(tmpdir(), 'proctor-client-chromium-'));
+function launchOptions(options: ChromiumOptions): LaunchOptions {
   const args = [...CHROMIUM_FLAGS, ...(options.extraArgs ?? [])];
   if (options.fakeVideo) {
     args.push(
@@ -33,10 +32,30 @@ export async function launchChromium(options: { fakeVideo?: string; extraArgs?: 
       `--use-file-for-fake-video-capture=${options.fakeVideo}`,
     );
   }
+  return { executablePath: '/usr/bin/chromium', headless: true, args };
+}
+
+export interface ChromiumProfile {
+  context: BrowserContext;
+  /** The fresh --user-data-dir: unique on the command line, so it finds this browser's processes in /proc. */
+  userDataDir: string;
+  /** Closes the browser and removes its profile folder. */
+  close(): Promise<void>;
+}
+
+/**
+ * Without `profile`, a browser whose every `newContext()` starts clean. With it, one persistent context over a fresh
+ * profile folder (readable on disk, and a marker on the browser's command line), with the camera allowed.
+ */
+export function launchChromium(options?: ChromiumOptions & { profile?: false }): Promise<Browser>;
+export function launchChromium(options: ChromiumOptions & { profile: true }): Promise<ChromiumProfile>;
+export async function launchChromium(
+  options: ChromiumOptions & { profile?: boolean } = {},
+): Promise<Browser | ChromiumProfile> {
+  if (!options.profile) return chromium.launch(launchOptions(options));
+  const userDataDir = mkdtempSync(join(tmpdir(), 'proctor-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args,
+    ...launchOptions(options),
     viewport: { width: 1100, height: 900 },
   });
   await context.grantPermissions(['camera']);

@@ -5,7 +5,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The dashboard workspace (the builds' cwd). */
-const DASHBOARD_WORKSPACE = join(import.meta.dirname, '..', 'dashboard');
+export const DASHBOARD_WORKSPACE = join(import.meta.dirname, '..', 'dashboard');
 
 /** Builds the site into `outDir`; on failure removes it and throws with astro's output. */
 export function buildDashboardSite(outDir: string, timeoutMs: number): void {

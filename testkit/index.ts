@@ -3,6 +3,7 @@
 // (@proctor/testkit/browser) and the fake camera with its sample photos (@proctor/testkit/camera).
 export * from './corsProxy.ts';
 export * from './dashboardBuild.ts';
+export * from './dashboardServer.ts';
 export * from './devKeys.ts';
 export * from './issuer.ts';
 export * from './mysql.ts';

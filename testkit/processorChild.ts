@@ -1,6 +1,8 @@
 // Runs the processor as a child process (`node processor/src/main.ts`), reading its JSON logs and metrics.
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { sleep } from '@proctor/contracts';
 
 const MAIN = fileURLToPath(new URL('../processor/src/main.ts', import.meta.url));
 
@@ -53,7 +55,7 @@ export async function startProcessor(env: Record<string, string>, waitReady = tr
       if (child.exitCode !== null)
         throw new Error(`processor exited ${child.exitCode}: ${JSON.stringify(logs.slice(-5))}`);
       if (Date.now() > deadline) throw new Error(`timed out waiting for log ${event}`);
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
     }
   };
   const port = waitReady ? Number((await waitLog('processor_ready', 60_000)).metricsPort) : 0;

@@ -1,9 +1,11 @@
 // A private Redis Cluster for one test file: N masters (and optional replicas) of the installed redis-server in a
 // temp dir on the ports given, joined with `redis-cli --cluster create`, stopped and removed by `stop()`.
+
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sleep } from '@proctor/contracts';
 import { clusterUrl, createRedisClient, type RedisClient } from '@proctor/contracts/redis';
 
 export interface TestRedisCluster {
@@ -12,8 +14,6 @@ export interface TestRedisCluster {
   ports: number[];
   stop(): Promise<void>;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function cli(port: number, ...args: string[]): string {
   return execFileSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args], {

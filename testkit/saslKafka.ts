@@ -13,7 +13,7 @@ import { freePort } from './net.ts';
 
 const run = promisify(execFile);
 
-export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
+type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
 export interface SaslUser {
   mechanism: SaslMechanism;
   username: string;

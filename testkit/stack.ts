@@ -1,7 +1,9 @@
 // The local stack for integration tests (@proctor/testkit/stack): random topics, groups, Redis prefixes and a migrated
 // MySQL database per test, and helpers to produce records and wait for what the processor wrote.
+
 import { randomBytes } from 'node:crypto';
 import type { ProctorRecord } from '@proctor/contracts';
+import { sleep } from '@proctor/contracts';
 import { createRedisClient, type RedisClient } from '@proctor/contracts/redis';
 import { stackConfig } from '@proctor/infra/stack/config';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
@@ -10,7 +12,7 @@ import { freshDatabase, type TestDb } from './mysql.ts';
 import { dropPrefix } from './redis.ts';
 
 export const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export const randomName = (prefix: string) => `${prefix}_${randomBytes(5).toString('hex')}`;
 // Generous retries: other engineers' failure tests restart the shared broker now and then.
@@ -40,7 +42,7 @@ export async function waitFor<T>(
     } catch (err) {
       last = err;
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
   }
   throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
 }

@@ -2,25 +2,31 @@
 // alone), a fresh topic and database, the edge in raw workerd, the processor, the dashboard built from the current
 // source; and CPU per process from /proc. Every wait has a deadline and says what it waited for: a bench that
 // hangs on a starved box tells nobody anything.
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { sleep } from '@proctor/contracts';
 import { stackConfig } from '@proctor/infra/stack/config';
 import {
   buildDashboardSite,
+  DASHBOARD_WORKSPACE,
   DEV_AUDIENCE,
   DEV_DASHBOARD_AUDIENCE,
   DEV_ISSUER,
   devPublicKeyPem,
+  freePort,
   freshDatabase,
   mintDevProctorToken,
   type ProcessorChild,
+  type RunningDashboard,
+  startDashboard,
   startProcessor,
 } from '@proctor/testkit';
 import { createTopics, deleteTopics, randomName } from '@proctor/testkit/stack';
 import { Redis } from 'ioredis';
-import { cpuMs, freePort, type ServedEdge, serveWithWorkerd } from './edge-workerd.ts';
+import { cpuMs, type ServedEdge, serveWithWorkerd } from './edge-workerd.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -49,7 +55,7 @@ async function waitUntil(
     const why = dead();
     if (why) throw new Error(`${what}: ${why}`);
     if (await withTimeout(what, ok(), 5000).catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   throw new Error(`${what} did not come up within ${Math.round(timeoutMs / 1000)} s`);
 }
@@ -235,15 +241,10 @@ export function cpuMeter(pids: Record<string, number>, extra: Record<string, () 
   };
 }
 
-export interface BenchDashboard {
-  url: string;
+export interface BenchDashboard extends RunningDashboard {
   /** An admin token of `tenant` (the dev key, the dashboard's audience), for Bearer API calls and the POST to /login. */
   token: string;
-  child: ChildProcess;
-  stop(): void;
 }
-
-const DASHBOARD_DIR = join(ROOT, 'dashboard');
 
 /**
  * Builds the dashboard from the current source into its own folder (never a stale dist/, never a folder another run
@@ -251,7 +252,7 @@ const DASHBOARD_DIR = join(ROOT, 'dashboard');
  */
 function buildDashboard(): { outDir: string; owned: boolean } {
   if (process.env.BENCH_DASHBOARD_DIST) return { outDir: process.env.BENCH_DASHBOARD_DIST, owned: false };
-  const outDir = join(DASHBOARD_DIR, 'dist', `bench-${randomBytes(4).toString('hex')}`);
+  const outDir = join(DASHBOARD_WORKSPACE, 'dist', `bench-${randomBytes(4).toString('hex')}`);
   buildDashboardSite(outDir, 240_000);
   return { outDir, owned: true };
 }
@@ -259,49 +260,31 @@ function buildDashboard(): { outDir: string; owned: boolean } {
 /**
  * The built dashboard's standalone server against the bench's database and Redis, trusting the dev key. It is
  * started directly (not through dashboard/scripts/serve.ts, whose dev sign-in page takes a fixed port and whose
- * output a bench would have to parse for a token), and is ready once its OpenAPI document answers.
+ * output a bench would have to parse for a token).
  */
-export async function startDashboard(s: CohortStack, tenant: string): Promise<BenchDashboard> {
+export async function startCohortDashboard(s: CohortStack, tenant: string): Promise<BenchDashboard> {
   const { outDir, owned } = buildDashboard();
-  const port = await freePort();
-  const child = spawn(process.execPath, [join(outDir, 'server', 'entry.mjs')], {
-    cwd: DASHBOARD_DIR,
-    env: {
-      ...process.env,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      JWT_PUBLIC_KEY: await devPublicKeyPem(),
-      JWT_ISSUER: DEV_ISSUER,
-      JWT_AUDIENCE: DEV_DASHBOARD_AUDIENCE,
-      MYSQL_URL: s.mysqlUrl,
-      REDIS_URL: s.redisUrl,
-      REDIS_KEY_PREFIX: s.prefix,
-      COOKIE_SECRET: randomBytes(32).toString('base64url'),
-      ...s3Env(),
-      ...(process.env.BENCH_LIVE_POLL_MS ? { LIVE_POLL_MS: process.env.BENCH_LIVE_POLL_MS } : {}),
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  children.push(child);
-  const stop = () => {
-    child.kill();
-    if (owned) rmSync(outDir, { recursive: true, force: true });
+  const env: Record<string, string> = {
+    JWT_PUBLIC_KEY: await devPublicKeyPem(),
+    JWT_ISSUER: DEV_ISSUER,
+    JWT_AUDIENCE: DEV_DASHBOARD_AUDIENCE,
+    MYSQL_URL: s.mysqlUrl,
+    REDIS_URL: s.redisUrl,
+    REDIS_KEY_PREFIX: s.prefix,
+    COOKIE_SECRET: randomBytes(32).toString('base64url'),
+    ...s3Env(),
+    ...(process.env.BENCH_LIVE_POLL_MS ? { LIVE_POLL_MS: process.env.BENCH_LIVE_POLL_MS } : {}),
   };
-  process.on('exit', stop);
-  const url = `http://127.0.0.1:${port}`;
-  try {
-    await waitUntil(
-      `the dashboard on ${url}`,
-      async () => (await fetch(`${url}/api/openapi.json`)).ok,
-      STEP_TIMEOUT_MS,
-      () => (child.exitCode === null ? undefined : `exited ${child.exitCode} (its stderr is above)`),
-    );
-  } catch (err) {
-    stop();
-    throw err;
-  }
+  const dashboard = await withTimeout(
+    'the dashboard (its OpenAPI document)',
+    startDashboard({ outDir, port: await freePort(), env, timeoutMs: STEP_TIMEOUT_MS, keepBuild: !owned }),
+    STEP_TIMEOUT_MS + 5000,
+  );
+  children.push(dashboard.child);
+  // A bench that dies half-way still removes the build it made (the kill above stops the server).
+  if (owned) process.on('exit', () => rmSync(outDir, { recursive: true, force: true }));
   const token = await mintDevProctorToken(tenant, 'admin', { issuer: DEV_ISSUER, audience: DEV_DASHBOARD_AUDIENCE });
-  return { url, token, child, stop };
+  return { ...dashboard, token };
 }
 
 interface PushedRow {

@@ -2,24 +2,17 @@
 // A helper for edge-batch-cpu.ts: run on its own (`npm run bench`) it does nothing.
 // The config is minimal (the wrangler bundle, text bindings, a plain network service for subrequests): Miniflare
 // would add its own router and an outbound JS service to every subrequest.
+
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { openSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { basename, dirname, join } from 'node:path';
+import { sleep } from '@proctor/contracts';
+import { freePort } from '@proctor/testkit';
 import { bundleEdge } from '@proctor/testkit/edge';
 
 export const CPU_TICK_MS = 1000 / Number(spawnSync('getconf', ['CLK_TCK']).stdout.toString().trim() || 100);
 
 const capnpString = (v: string) => JSON.stringify(v); // Cap'n Proto text strings take JSON's escapes
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  if (port === 8787) return freePort(); // the team's rule: never 8787
-  return port;
-}
 
 export interface ServedEdge {
   url: string;
@@ -79,7 +72,7 @@ const config :Workerd.Config = (
       () => false,
     );
     if (ok) return { url, child, inspectorAddr, service: 'edge' };
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   child.kill();
   throw new Error('workerd did not answer /healthz');

@@ -40,7 +40,7 @@ it('three faces in view: MULTI_PERSON goes through the real edge into Kafka exac
   const identity = { tenant_id: `t-${randomUUID().slice(0, 8)}`, exam_schedule_id: 's1', user_id: 'u1', attempt_no: 1 };
   const token = await mintDevToken(identity);
   const sessionId = await deriveSessionId(identity);
-  const chromium = await launchChromium({ fakeVideo: writeFakeCamera(OUT, 'three', [['three', 10]]) });
+  const chromium = await launchChromium({ profile: true, fakeVideo: writeFakeCamera(OUT, 'three', [['three', 10]]) });
   try {
     const page = await chromium.context.newPage();
     await launchExam(page, examUrl(site.origin, token, proxy.url));

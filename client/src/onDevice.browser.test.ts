@@ -7,18 +7,18 @@ import { launchChromium } from '@proctor/testkit/browser';
 import { writeFakeCamera } from '@proctor/testkit/camera';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDetectorPage, serveDetectorPage } from '../test/detectorPage.ts';
 import { until } from '../test/examFlow.ts';
 import { type FakeEdge, fakeExamToken, startFakeEdge } from '../test/fakeEdge.ts';
-import { buildHarness, serveHarness } from '../test/harness.ts';
 
 const OUT = join(import.meta.dirname, '..', '..', 'test-output', 'client-ondevice');
-let harness: { url: string; close(): Promise<void> };
+let detectorPage: { url: string; close(): Promise<void> };
 
 beforeAll(async () => {
   mkdirSync(OUT, { recursive: true });
-  harness = await serveHarness(await buildHarness(), false);
+  detectorPage = await serveDetectorPage(await buildDetectorPage(), false);
 }, 180_000);
-afterAll(async () => harness?.close());
+afterAll(async () => detectorPage?.close());
 
 async function withProctoring(
   video: string,
@@ -26,13 +26,13 @@ async function withProctoring(
   fn: (ctx: { page: Page; edge: FakeEdge; bodies: string[] }) => Promise<void>,
 ) {
   const edge = await startFakeEdge({ browserSignals });
-  const chromium = await launchChromium({ fakeVideo: video });
+  const chromium = await launchChromium({ profile: true, fakeVideo: video });
   const bodies: string[] = [];
   chromium.context.on('request', (r) => bodies.push(r.postData() ?? ''));
   try {
     const page = await chromium.context.newPage();
     page.on('console', (m) => m.type() === 'error' && console.log('page error:', m.text()));
-    await page.goto(harness.url);
+    await page.goto(detectorPage.url);
     const token = fakeExamToken({ tenant_id: 't1', exam_schedule_id: 's1', user_id: `u-${Date.now()}`, attempt_no: 1 });
     // Checks every second and a two-check reference, so a test needs seconds of clip, not minutes.
     await page.evaluate(

@@ -2,7 +2,7 @@
 // against a recording stand-in for the edge (edge.browser.test.ts covers the real edge and Kafka).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Chromium } from '@proctor/testkit/browser';
+import type { ChromiumProfile } from '@proctor/testkit/browser';
 import { writeFakeCamera } from '@proctor/testkit/camera';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +24,13 @@ afterAll(async () => {
 
 async function withExam(
   video: string,
-  fn: (ctx: { page: Page; edge: FakeEdge; chromium: Chromium; url: string; requests: string[] }) => Promise<void>,
+  fn: (ctx: {
+    page: Page;
+    edge: FakeEdge;
+    chromium: ChromiumProfile;
+    url: string;
+    requests: string[];
+  }) => Promise<void>,
 ) {
   await withExamBrowser(site.origin, { video }, async ({ chromium, edge, page, url }) => {
     const requests: string[] = [];

@@ -1,5 +1,6 @@
 // Drives the candidate exam page in Chromium: launch by URL fragment, consent, wait for a status.
-import { type Chromium, launchChromium } from '@proctor/testkit/browser';
+import { sleep } from '@proctor/contracts';
+import { type ChromiumProfile, launchChromium } from '@proctor/testkit/browser';
 import type { Page } from 'playwright-core';
 import { type FakeEdge, type FakeEdgeOptions, fakeExamToken, startFakeEdge } from './fakeEdge.ts';
 
@@ -7,9 +8,9 @@ export function examUrl(site: string, token: string, edge: string): string {
   return `${site}/exam#token=${encodeURIComponent(token)}&edge=${encodeURIComponent(edge)}`;
 }
 
-/** What withExamBrowser hands its work: Chromium on a fake camera, a fake edge, a new page, a new candidate's URL. */
+/** What withExamBrowser hands its work: ChromiumProfile on a fake camera, a fake edge, a new page, a new candidate's URL. */
 export interface ExamBrowser {
-  chromium: Chromium;
+  chromium: ChromiumProfile;
   edge: FakeEdge;
   page: Page;
   url: string;
@@ -25,7 +26,7 @@ export async function withExamBrowser<T>(
   work: (b: ExamBrowser) => Promise<T>,
 ): Promise<T> {
   const edge = await startFakeEdge(opts.edge);
-  const chromium = await launchChromium({ fakeVideo: opts.video });
+  const chromium = await launchChromium({ profile: true, fakeVideo: opts.video });
   try {
     const page = await chromium.context.newPage();
     const token = fakeExamToken({ tenant_id: 't1', exam_schedule_id: 's1', user_id: `u-${Date.now()}`, attempt_no: 1 });
@@ -67,6 +68,6 @@ export async function until<T>(
     const v = await fn();
     if (v) return v;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
+    await sleep(250);
   }
 }

@@ -1,7 +1,9 @@
 // Builds the Astro site (dashboard/) into test-output with our models copied in, and serves /exam from it.
+
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { sleep } from '@proctor/contracts';
 import { copyModels } from '../scripts/copy-models.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -52,7 +54,7 @@ export async function serveExamSite(outDir: string, port: number): Promise<ExamS
       };
     }
     if (child.exitCode !== null) break;
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   child.kill('SIGKILL');
   throw new Error(`exam site did not start on ${origin}:\n${log}`);

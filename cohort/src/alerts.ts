@@ -3,6 +3,7 @@
 // An alert can be in MySQL before the edge's answer to that batch is back at the candidate (the answer comes after
 // Kafka's ack; the processor may be faster): until then its last event's send time is unknown, and measuring from
 // the events already known would count the older ones' age as latency. Such an alert waits for the answer.
+import { sleep } from '@proctor/contracts';
 import mysql from 'mysql2/promise';
 import type { CohortMetrics } from './metrics.ts';
 
@@ -87,7 +88,7 @@ export function watchAlerts(
   const loop = (async () => {
     while (!stopped) {
       await poll().catch(() => {}); // a busy or restarting database only delays the next read
-      await new Promise((r) => setTimeout(r, intervalMs));
+      await sleep(intervalMs);
     }
   })();
 

@@ -20,6 +20,7 @@ import {
   HeartbeatResponse,
   type SessionIdentity,
   SessionStartResponse,
+  sleep,
 } from '@proctor/contracts';
 import type { CohortMetrics } from './metrics.ts';
 import type { CandidatePlan } from './mix.ts';
@@ -55,18 +56,6 @@ export interface CandidateOutcome {
   /** Events still queued when it stopped (only after a stop or an unreachable edge). */
   leftQueued: number;
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted || ms <= 0) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 
 export async function runCandidate(ctx: CandidateContext, plan: CandidatePlan, t0: number): Promise<CandidateOutcome> {
   const { metrics, signal } = ctx;

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ROUTES } from '../src/server/api/routes.ts';
 import { requiredRole } from '../src/server/auth/roles.ts';
 import { SESSION_COOKIE, sealSession } from '../src/server/auth/sessionCookie.ts';
-import { rand, seedThumbnail, signIn, useTestDashboard } from './harness.ts';
+import { rand, seedThumbnail, signIn, useTestDashboard } from './testDashboard.ts';
 
 const PORT = 14402;
 const A = `tenant-a-${rand(3)}`;

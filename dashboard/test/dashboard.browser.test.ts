@@ -4,9 +4,10 @@
 // test-output/dashboard/.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { launchChromium } from '@proctor/testkit/browser';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, launchInBrowser, rand, SHOTS, useTestDashboard } from './harness.ts';
+import { launchInBrowser, rand, SHOTS, useTestDashboard } from './testDashboard.ts';
 
 const PORT = 14403;
 const A = `tenant-a-${rand(3)}`;

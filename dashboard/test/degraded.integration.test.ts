@@ -1,19 +1,9 @@
 // The dashboard when a dependency is down: without Redis it still serves history and says live state is
 // unavailable; without MySQL the API answers 503 in the error envelope and pages show an error, not a crash.
 
-import { createIssuer, type Issuer } from '@proctor/testkit';
+import { createIssuer, type Issuer, type RunningDashboard, startDashboard } from '@proctor/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  buildDashboard,
-  createTestDb,
-  dashboardEnv,
-  type RunningDashboard,
-  rand,
-  seedSession,
-  signIn,
-  startDashboard,
-  type TestDb,
-} from './harness.ts';
+import { buildDashboard, createTestDb, dashboardEnv, rand, seedSession, signIn, type TestDb } from './testDashboard.ts';
 
 // Nothing listens on port 1: connections are refused at once.
 const CLOSED = '127.0.0.1:1';

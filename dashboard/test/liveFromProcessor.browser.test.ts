@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { deriveSessionId, EXAM_CONFIG_DEFAULTS, type ProctorRecord } from '@proctor/contracts';
 import { produceRecords } from '@proctor/testkit/stack';
 import { expect, it } from 'vitest';
-import { launchInBrowser, rand, SHOTS } from './harness.ts';
 import { useProcessorDashboard } from './processorDashboard.ts';
+import { launchInBrowser, rand, SHOTS } from './testDashboard.ts';
 
 const PORT = 14404;
 const identity = {

@@ -6,8 +6,8 @@ import { candidate } from '@proctor/testkit/edge';
 import { waitFor } from '@proctor/testkit/stack';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { launchInBrowser, rand, SHOTS } from './harness.ts';
 import { useProcessorDashboard } from './processorDashboard.ts';
+import { launchInBrowser, rand, SHOTS } from './testDashboard.ts';
 
 const TENANT = `tenant-pol-${rand(3)}`;
 const SCHEDULE = 'physics-final';

@@ -1,12 +1,19 @@
 // A browser test file's dashboard over a throwaway stack (topic, database, Redis prefix) with the real processor
 // consuming that topic, optionally the real edge producing to it, and one Chromium to look at it all.
 import { mkdirSync } from 'node:fs';
-import { createIssuer, type Issuer, type ProcessorChild, startProcessor } from '@proctor/testkit';
+import {
+  createIssuer,
+  type Issuer,
+  type ProcessorChild,
+  type RunningDashboard,
+  startProcessor,
+} from '@proctor/testkit';
+import { launchChromium } from '@proctor/testkit/browser';
 import { type StartedEdge, startEdge } from '@proctor/testkit/edge';
 import { type TestEnv, testEnv } from '@proctor/testkit/stack';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-import { launchChromium, type RunningDashboard, SHOTS, startStackDashboard } from './harness.ts';
+import { SHOTS, startStackDashboard } from './testDashboard.ts';
 
 export interface ProcessorDashboard {
   stack: TestEnv;

@@ -3,20 +3,22 @@
 // print. The README cannot drift from the API.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
   DEV_DASHBOARD_AUDIENCE,
   DEV_ISSUER,
   devPublicKeyPem,
+  freePort,
   type ProcessorChild,
+  type RunningDashboard,
+  startDashboard,
   startProcessor,
 } from '@proctor/testkit';
 import { type StartedEdge, startEdge } from '@proctor/testkit/edge';
 import { type TestEnv, testEnv } from '@proctor/testkit/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDashboard, type RunningDashboard, rand, startDashboard } from './harness.ts';
+import { buildDashboard, rand } from './testDashboard.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -40,14 +42,6 @@ function curlSteps(readme: string): Step[] {
     } else throw new Error(`unexpected \`\`\`${lang} block in "Try it with curl"`);
   }
   return steps;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
 }
 
 /**

@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { PublishedPolicy, tenantPolicyKey } from '@proctor/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../src/server/api/routes.ts';
-import { DASHBOARD_DIR, rand, useTestDashboard } from './harness.ts';
+import { DASHBOARD_DIR, rand, useTestDashboard } from './testDashboard.ts';
 
 const T = `tenant-r-${rand(3)}`;
 const ids = { schedule: 'exam-r', session: '', alert: '' };

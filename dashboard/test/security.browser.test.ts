@@ -1,17 +1,15 @@
 // The sign-in and session hardening in real Chromium: a platform launch POSTs the token (it never reaches the
 // browser's history), an old token link signs nobody in, `next` cannot leave the site, a bad cookie really goes,
 // sign-out ends the session, and the dashboard's pages run under their CSP without a single violation.
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { CHROMIUM_FLAGS } from '@proctor/testkit/browser';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { launchChromium } from '@proctor/testkit/browser';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../src/server/auth/sessionCookie.ts';
-import { launchPageHtml, rand, useTestDashboard } from './harness.ts';
+import { launchPageHtml, rand, useTestDashboard } from './testDashboard.ts';
 
 const T = `tenant-sb-${rand(3)}`;
 const SCHEDULE = 'exam-sb';
@@ -45,22 +43,17 @@ afterAll(async () => {
 async function withProfile<T>(
   work: (context: BrowserContext, page: Page) => Promise<T>,
 ): Promise<{ result: T; history: string[] }> {
-  const dir = mkdtempSync(join(tmpdir(), 'proctor-profile-'));
+  const profile = await launchChromium({ profile: true });
   try {
-    const context = await chromium.launchPersistentContext(dir, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_FLAGS,
-    });
-    const page = context.pages()[0] ?? (await context.newPage());
-    const result = await work(context, page);
-    await context.close(); // flushes the History database
-    const history = new DatabaseSync(join(dir, 'Default', 'History'), { readOnly: true });
+    const page = profile.context.pages()[0] ?? (await profile.context.newPage());
+    const result = await work(profile.context, page);
+    await profile.context.close(); // flushes the History database
+    const history = new DatabaseSync(join(profile.userDataDir, 'Default', 'History'), { readOnly: true });
     const urls = (history.prepare('SELECT url FROM urls').all() as { url: string }[]).map((r) => r.url);
     history.close();
     return { result, history: urls };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    await profile.close();
   }
 }
 

@@ -6,7 +6,7 @@ import { loginSessionKey } from '@proctor/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { keyDigest } from '../src/server/auth/loginSessions.ts';
 import { SESSION_COOKIE, sealSession } from '../src/server/auth/sessionCookie.ts';
-import { rand, signIn, useTestDashboard } from './harness.ts';
+import { rand, signIn, useTestDashboard } from './testDashboard.ts';
 
 const T = `tenant-s-${rand(3)}`;
 const SCHEDULE = 'exam-s';

@@ -1,7 +1,7 @@
 // Bulk rows for query-plan tests and benchmarks: many tenants, schedules and sessions, each with two alerts,
 // a few risk snapshots and an occasional audit entry, inserted with multi-row statements.
-import type { TestDb } from './harness.ts';
-import { rand } from './harness.ts';
+import type { TestDb } from './testDashboard.ts';
+import { rand } from './testDashboard.ts';
 
 export interface BulkShape {
   tenants: string[];

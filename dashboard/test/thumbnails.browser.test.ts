@@ -5,9 +5,10 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { thumbnailKey } from '@proctor/contracts';
 import { eraseSessionThumbnails } from '@proctor/contracts/objects';
+import { launchChromium } from '@proctor/testkit/browser';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { launchChromium, launchInBrowser, rand, SHOTS, testObjects, useTestDashboard } from './harness.ts';
+import { launchInBrowser, rand, SHOTS, testObjects, useTestDashboard } from './testDashboard.ts';
 
 const JPEG = new Uint8Array(
   readFileSync(join(import.meta.dirname, '..', '..', 'edge', 'src', 'thumbnails', 'fixtures', 'ok-96.jpg')),

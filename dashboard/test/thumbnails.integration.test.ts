@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { eraseSessionThumbnails } from '@proctor/contracts/objects';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rand, TINY_JPEG, testObjects, useTestDashboard } from './harness.ts';
+import { rand, TINY_JPEG, testObjects, useTestDashboard } from './testDashboard.ts';
 
 const A = `tenant-a-${rand(3)}`;
 const B = `tenant-b-${rand(3)}`;

@@ -1,5 +1,6 @@
 // The faults, one object each: what the case puts in place, what it breaks mid-exam, how it repairs it, and the
 // trace it must leave (a fault that did not bite proves nothing).
+import { sleep } from '@proctor/contracts';
 import { startService, stopService } from '@proctor/infra/stack/control';
 import type { ProcessorChild } from '@proctor/testkit';
 import { startTcpProxy, type TcpProxy } from '@proctor/testkit';
@@ -46,7 +47,7 @@ function processorKilled(): FaultCase {
       let midChunk = false;
       while (!midChunk && Date.now() < deadline) {
         midChunk = victim.logs.slice(seen).some((l) => l.event === 'sink_retry' && l.step === 'mysql_write');
-        if (!midChunk) await new Promise((r) => setTimeout(r, 50));
+        if (!midChunk) await sleep(50);
       }
       const at = Date.now();
       await victim.stop('SIGKILL');

@@ -1,8 +1,10 @@
 // The whole chain of one run: the suite's private servers (World), and per run a fresh topic, consumer group,
 // Redis prefix and database, the edge in workerd (Miniflare) and one or more processors in one group.
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sleep } from '@proctor/contracts';
 import { migrate } from '@proctor/infra/migrations';
 import { stackConfig } from '@proctor/infra/stack/config';
 import { type ProcessorChild, startProcessor } from '@proctor/testkit';
@@ -172,7 +174,7 @@ export async function startChain(world: World, o: ChainOptions): Promise<Chain> 
     const deadline = Date.now() + 60_000;
     while (!(processors.every((p) => held(p) > 0) && processors.reduce((n, p) => n + held(p), 0) === o.partitions)) {
       if (Date.now() > deadline) throw new Error('the processors did not share the partitions within 60 s');
-      await new Promise((r) => setTimeout(r, 200));
+      await sleep(200);
     }
   } catch (err) {
     await chain.stop();

@@ -1,9 +1,11 @@
 // Servers of the suite's own, which it may stop and start: a mariadbd with its own datadir, a redis-server and an
 // Upstash shim over it. The machine's MariaDB (3306) and Redis (6379) are shared and are never touched.
+
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { sleep } from '@proctor/contracts';
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 
@@ -24,7 +26,7 @@ export async function waitUntil(what: string, ok: () => Promise<boolean>, timeou
     } catch (err) {
       last = err;
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   throw new Error(`${what}: not within ${timeoutMs} ms${last ? ` (last error: ${String(last)})` : ''}`);
 }

@@ -1,6 +1,8 @@
 // One case: the cohort's fixed workload through a fresh chain, a fault injected mid-exam and repaired, the recovery
 // timed, then everything counted back and compared with the control run.
+
 import { type CandidateOutcome, expectedWorkload, type FixedWorkloadResult, runFixedWorkload } from '@proctor/cohort';
+import { sleep } from '@proctor/contracts';
 import { mintDevToken } from '@proctor/testkit';
 import { type Chain, type ChainOptions, startChain, type World } from './chain.ts';
 import { compareToControl, type FaultRow, type Tally, type Verdict } from './compare.ts';
@@ -14,8 +16,6 @@ const WORKLOAD = { candidates: 32, examMs: 60_000 } as const;
 const FAULT_AT_MS = 10_000;
 /** …and outages last this long (the 30 s), ending 20 s before the exam does. */
 export const OUTAGE_MS = 30_000;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface FaultContext {
   world: World;

@@ -1,6 +1,7 @@
 // Kafka as the suite sees it, on either stack (one broker or three): topics made and removed, a topic's high
 // watermarks, a group's committed offsets, and every record read back.
 
+import { sleep } from '@proctor/contracts';
 import { randomName } from '@proctor/testkit/stack';
 import { Kafka, logLevel } from 'kafkajs';
 
@@ -50,7 +51,7 @@ export const createTopics = (brokers: string[], names: string[], partitions: num
         .catch(() => false);
       if (ready) return;
       if (Date.now() > deadline) throw new Error(`topics ${names.join(', ')} have no leaders after 60 s`);
-      await new Promise((r) => setTimeout(r, 250));
+      await sleep(250);
     }
   });
 

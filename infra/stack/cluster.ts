@@ -1,7 +1,9 @@
 // Cluster mode of the local stack (`npm run stack:up -- --cluster`, `npm run stack:down -- --cluster`): three KRaft
 // brokers (topics with 3 replicas, min.insync.replicas=2), a Redis Cluster of 3 masters + 3 replicas, the REST
 // bridge and the Upstash shim pointed at them, and the processors in one consumer group.
+
 import { readFileSync } from 'node:fs';
+import { sleep } from '@proctor/contracts';
 import { migrate } from '../migrations/migrate.ts';
 import { type ClusterConfig, clusterConfig } from './clusterConfig.ts';
 import {
@@ -59,7 +61,7 @@ async function topicsWithRetry(c: ClusterConfig): Promise<string[]> {
       return [...created];
     } catch (err) {
       if (attempt >= 10) throw err;
-      await new Promise((r) => setTimeout(r, 1000));
+      await sleep(1000);
     }
   }
 }

@@ -1,10 +1,9 @@
 // Health probes for each service, plus a poll-until-healthy helper with a timeout that says what it waited for.
+import { sleep } from '@proctor/contracts';
 import { createObjectStore } from '@proctor/contracts/objects';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import type { StackConfig } from './config.ts';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * How many brokers the cluster metadata lists, through a short-lived admin client that never retries (a probe);

@@ -4,8 +4,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
 import { resolve } from 'node:path';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { sleep } from '@proctor/contracts';
 
 /** One name per lock directory and lock, so two stacks (two state dirs) never share a lock. */
 const socketName = (dir: string, name: string) =>

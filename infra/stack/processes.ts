@@ -1,8 +1,10 @@
 // Detached child processes tracked by pid files: spawn, liveness (guarded against pid reuse), stop, port owners.
+
 import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
+import { sleep } from '@proctor/contracts';
 
 export interface PidRecord {
   pid: number;
@@ -80,8 +82,6 @@ export function spawnDetached(spec: SpawnSpec): PidRecord {
     closeSync(fd);
   }
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** SIGTERM to the process group, SIGKILL after `timeoutMs`; resolves once the process is gone. */
 export async function stopProcess(

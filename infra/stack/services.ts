@@ -26,7 +26,7 @@ export function pidFileOf(config: StackConfig, name: ServiceName): string {
   return join(config.stateDir, `${name}.pid`);
 }
 
-function javaOpts(name: string, heapMb: number): string[] {
+export function javaOpts(name: string, heapMb: number): string[] {
   return [
     `-Xms${Math.min(128, heapMb)}m`,
     `-Xmx${heapMb}m`,

@@ -1,4 +1,5 @@
 // Creates the stack's Kafka topics if they are missing; existing topics are left exactly as they are.
+import { sleep } from '@proctor/contracts';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
 import type { StackConfig } from './config.ts';
 
@@ -24,7 +25,7 @@ async function topicMetadata(admin: Admin, topics: TopicSpec[]) {
       return await admin.fetchTopicMetadata({ topics: topics.map((t) => t.topic) });
     } catch (err) {
       if (attempt >= 20) throw err;
-      await new Promise((r) => setTimeout(r, 500));
+      await sleep(500);
     }
   }
 }

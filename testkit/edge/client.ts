@@ -1,6 +1,6 @@
 // A tiny client for the edge in tests: identities with random tenants, events, and JSON calls. Node only.
 import { randomUUID } from 'node:crypto';
-import { type AnomalyEvent, deriveSessionId } from '@proctor/contracts';
+import { type AnomalyEvent, deriveSessionId, sleep } from '@proctor/contracts';
 import { type DevTokenClaims, type MintOptions, mintDevToken } from '../devKeys.ts';
 
 export function randomIdentity(overrides: Partial<DevTokenClaims> = {}): DevTokenClaims {
@@ -62,7 +62,7 @@ export async function candidate(
       for (let attempt = 0; ; attempt++) {
         const reply = await post(baseUrl, path, body, { Authorization: `Bearer ${token}` });
         if (reply.status !== 503 || attempt >= 10) return reply;
-        await new Promise((r) => setTimeout(r, 1000 * Math.min(3, Number(reply.headers.get('Retry-After')) || 1)));
+        await sleep(1000 * Math.min(3, Number(reply.headers.get('Retry-After')) || 1));
       }
     },
   };

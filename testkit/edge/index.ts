@@ -1,8 +1,9 @@
-// The real edge for tests and benchmarks (@proctor/testkit/edge): startEdge serves the Worker in workerd, a harness
-// gives each test file its own topic and key prefix, and a candidate client speaks the API. Node only.
+// The real edge for tests and benchmarks (@proctor/testkit/edge): startEdge serves the Worker in workerd,
+// startEdgeUnderTest gives each test file its own topic and key prefix, and a candidate client speaks the API.
+// Node only.
 export * from './client.ts';
+export * from './edgeUnderTest.ts';
 export * from './faultyProxy.ts';
-export * from './harness.ts';
 export * from './kafkaTopic.ts';
 export * from './startEdge.ts';
 export * from './unmaskedPartitionProxy.ts';

@@ -1,5 +1,7 @@
 // A throwaway Kafka topic for one test file, and a reader that collects what the edge produced to it. Node only.
+
 import { randomUUID } from 'node:crypto';
+import { sleep } from '@proctor/contracts';
 import { stackKafka } from '../stack.ts';
 
 interface ReadRecord {
@@ -52,9 +54,9 @@ export async function createTestTopic(partitions = 3): Promise<TestTopic> {
             if (records.length >= count) reached();
           },
         });
-        await Promise.race([enough, new Promise((r) => setTimeout(r, timeoutMs))]);
+        await Promise.race([enough, sleep(timeoutMs)]);
         // Anything beyond `count` would be a duplicate or a stray: wait a little so the test can see it.
-        await new Promise((r) => setTimeout(r, lingerMs));
+        await sleep(lingerMs);
       } finally {
         await consumer.disconnect();
       }

@@ -1,6 +1,6 @@
 // Decides whether an anomaly that just began may get a thumbnail (the session's policy, its hourly budget), then
 // captures one and uploads it. Without the opt-in it never calls capture: no pixels beyond detection.
-import { type ThumbnailsPolicy, ThumbnailUploadResponse } from '@proctor/contracts';
+import { sleep, type ThumbnailsPolicy, ThumbnailUploadResponse } from '@proctor/contracts';
 import type { AnomalyBegin } from '../derive/eventDeriver.ts';
 import { backoffDelayMs } from '../transport/backoff.ts';
 import type { EdgeApi } from '../transport/edgeApi.ts';
@@ -39,7 +39,7 @@ export function thumbnailAllowed(
 
 export function createThumbnailUploader(o: ThumbnailUploaderOptions) {
   const now = o.now ?? Date.now;
-  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const wait = o.sleep ?? sleep;
   const takenAt: number[] = [];
 
   async function upload(begin: AnomalyBegin, blob: Blob): Promise<void> {
@@ -50,7 +50,7 @@ export function createThumbnailUploader(o: ThumbnailUploaderOptions) {
       if (res.error.kind !== 'network' && res.error.kind !== 'retry') {
         return o.onResult?.({ eventId: begin.eventId, outcome: 'failed', reason: res.error.code ?? res.error.message });
       }
-      await sleep(backoffDelayMs(attempt, res.error.retryAfterMs));
+      await wait(backoffDelayMs(attempt, res.error.retryAfterMs));
     }
     o.onResult?.({ eventId: begin.eventId, outcome: 'failed', reason: 'gave up after retries' });
   }

@@ -29,7 +29,7 @@ function scriptedApi(script: Array<ApiResult<unknown> | 'accept'>) {
   return { api, calls };
 }
 
-function harness(script: Parameters<typeof scriptedApi>[0], onSessionLost?: () => void) {
+function senderOnFakeClock(script: Parameters<typeof scriptedApi>[0], onSessionLost?: () => void) {
   let clock = 1_000_000;
   const timers: Array<{ at: number; fn: () => void }> = [];
   const { api, calls } = scriptedApi(script);
@@ -58,7 +58,7 @@ function harness(script: Parameters<typeof scriptedApi>[0], onSessionLost?: () =
 describe('eventSender', () => {
   it('retries a network failure with backoff and delivers each event once with the same eventId', async () => {
     const network = { ok: false, error: { kind: 'network', message: 'offline' } } as const;
-    const h = harness([network, network, 'accept']);
+    const h = senderOnFakeClock([network, network, 'accept']);
     await h.sender.enqueue([event(1), event(2)], true);
     expect(h.states).toEqual(['offline']);
     await h.advance(1000); // first retry after 1 s (random=1 → full backoff)
@@ -76,7 +76,7 @@ describe('eventSender', () => {
       ok: false,
       error: { kind: 'retry', status: 429, message: 'slow down', retryAfterMs: 30_000 },
     } as const;
-    const h = harness([limited]);
+    const h = senderOnFakeClock([limited]);
     await h.sender.enqueue([event(1)], true);
     await h.sender.enqueue([event(2)], true); // urgent, but inside the Retry-After window
     expect(h.calls).toHaveLength(1);
@@ -89,7 +89,7 @@ describe('eventSender', () => {
   });
 
   it('drops rejected and duplicate events from the queue but keeps events after an auth failure', async () => {
-    const h = harness([
+    const h = senderOnFakeClock([
       {
         ok: true,
         value: {
@@ -114,7 +114,7 @@ describe('eventSender', () => {
       error: { kind: 'fatal', status: 404, code: 'SESSION_NOT_FOUND', message: 'no such session' },
     } as const;
     let reopened = 0;
-    const h = harness([lost, 'accept'], () => reopened++);
+    const h = senderOnFakeClock([lost, 'accept'], () => reopened++);
     await h.sender.enqueue([event(1), event(2)], true);
     expect(reopened).toBe(1);
     expect(await h.queue.count(SESSION)).toBe(2);
@@ -128,7 +128,7 @@ describe('eventSender', () => {
   });
 
   it('splits more than 100 queued events into batches within the edge limits', async () => {
-    const h = harness([]);
+    const h = senderOnFakeClock([]);
     await h.sender.enqueue(
       Array.from({ length: 250 }, (_, i) => event(i + 1)),
       false,

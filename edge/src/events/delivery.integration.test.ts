@@ -5,13 +5,13 @@ import { eventMarksKey } from '@proctor/contracts';
 import {
   type Candidate,
   candidate,
+  type EdgeUnderTest,
   type FaultyProxy,
-  type Harness,
   localStackEnv,
   noFaceEvent,
+  startEdgeUnderTest,
   startedCandidate,
   startFaultyProxy,
-  startHarness,
 } from '@proctor/testkit/edge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const SESSION_EVENTS_PER_MINUTE = 120;
 const TENANT_EVENTS_PER_MINUTE = 150;
 
-let h: Harness;
+let h: EdgeUnderTest;
 /** Start, heartbeat and end calls per session per minute in this file's edge. */
 const CONTROL_PER_MINUTE = 8;
 let kafkaProxy: FaultyProxy;
@@ -29,7 +29,7 @@ beforeAll(async () => {
   const stack = await localStackEnv();
   kafkaProxy = await startFaultyProxy(stack.KAFKA_REST_URL as string);
   redisProxy = await startFaultyProxy(stack.UPSTASH_REDIS_REST_URL as string);
-  h = await startHarness({
+  h = await startEdgeUnderTest({
     onLog: process.env.EDGE_TEST_LOGS ? (line) => console.log(line) : undefined,
     env: {
       KAFKA_REST_URL: kafkaProxy.url,

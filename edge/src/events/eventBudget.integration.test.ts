@@ -3,12 +3,18 @@
 // their own, and a heartbeat over its limit touches nothing.
 import { randomUUID } from 'node:crypto';
 import { EVENT_MARKS_MAX, eventMarksKey, livenessKey, livenessShard, sessionStateKey } from '@proctor/contracts';
-import { type Candidate, type Harness, noFaceEvent, startedCandidate, startHarness } from '@proctor/testkit/edge';
+import {
+  type Candidate,
+  type EdgeUnderTest,
+  noFaceEvent,
+  startEdgeUnderTest,
+  startedCandidate,
+} from '@proctor/testkit/edge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-let h: Harness;
+let h: EdgeUnderTest;
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startEdgeUnderTest();
 });
 afterAll(async () => {
   await h?.stop();

@@ -2,23 +2,16 @@
 // integrators send becomes the one canonical Kafka record; what stays refused gets a stable code and says why.
 import { EVENT_LIMITS, eventMarksKey, TIMESTAMP_FORMS } from '@proctor/contracts';
 import {
-  type Harness,
   type Loose,
   startedCandidate,
-  startHarness,
   WALKTHROUGH_BATCH,
   WALKTHROUGH_VARIANTS,
   walkthroughVariant,
 } from '@proctor/testkit/edge';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useEdgeUnderTest } from '@proctor/testkit/edge/useEdgeUnderTest';
+import { describe, expect, it } from 'vitest';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useEdgeUnderTest();
 
 describe('accepted forms → one canonical record', () => {
   it('writes the walkthrough, in every form, as epoch ms with typed details and nothing unknown', async () => {
@@ -72,7 +65,7 @@ describe('accepted forms → one canonical record', () => {
       events: [...ids, 'evt-2'].map(event),
     });
     expect(again.json).toEqual({ accepted: 1, duplicates: 3, rejected: [] });
-    // The harness client does not deserialize: HGETALL comes back as [field, value, field, value, …].
+    // The test's Upstash client does not deserialize: HGETALL comes back as [field, value, field, value, …].
     const flat = (await h.redis.hgetall(eventMarksKey(c.sessionId, h.prefix))) as unknown as string[];
     const marks = Object.fromEntries(flat.flatMap((v, i) => (i % 2 === 0 ? [[v, flat[i + 1]]] : [])));
     expect(marks).toEqual(Object.fromEntries([...ids, 'evt-2'].map((id) => [id, 'd'])));

@@ -1,26 +1,15 @@
 // Error paths through real workerd: every failure is a 4xx envelope with the right code, never a 5xx.
 import { request } from 'node:http';
 import { EVENT_LIMITS } from '@proctor/contracts';
-import {
-  type Candidate,
-  candidate,
-  type Harness,
-  noFaceEvent,
-  type Reply,
-  randomIdentity,
-  startHarness,
-} from '@proctor/testkit/edge';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Candidate, candidate, noFaceEvent, type Reply, randomIdentity } from '@proctor/testkit/edge';
+import { useEdgeUnderTest } from '@proctor/testkit/edge/useEdgeUnderTest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
-let h: Harness;
+const h = useEdgeUnderTest();
 let c: Candidate;
 beforeAll(async () => {
-  h = await startHarness();
   c = await candidate(h.edge.url);
   expect((await c.callRetrying('/sessions/start')).status).toBe(201);
-});
-afterAll(async () => {
-  await h?.stop();
 });
 
 function expectError(res: Reply, status: number, code: string) {

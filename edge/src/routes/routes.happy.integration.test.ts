@@ -1,15 +1,10 @@
 // Happy paths through real workerd, the Upstash shim and the Kafka REST bridge: a session's whole life.
-import { livenessKey, livenessShard, SESSION_STATE_TTL_SECONDS, sessionStateKey } from '@proctor/contracts';
-import { candidate, type Harness, type Loose, noFaceEvent, randomIdentity, startHarness } from '@proctor/testkit/edge';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { livenessKey, livenessShard, SESSION_STATE_TTL_SECONDS, sessionStateKey, sleep } from '@proctor/contracts';
+import { candidate, type Loose, noFaceEvent, randomIdentity } from '@proctor/testkit/edge';
+import { useEdgeUnderTest } from '@proctor/testkit/edge/useEdgeUnderTest';
+import { describe, expect, it } from 'vitest';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useEdgeUnderTest();
 
 const liveness = (sessionId: string) => h.redis.zscore(livenessKey(livenessShard(sessionId), h.prefix), sessionId);
 
@@ -120,7 +115,7 @@ describe('session lifecycle', () => {
     expect(again.json.session.examConfig.maxLookAwaySeconds).toBe(9);
 
     const before = Number(await liveness(c.sessionId));
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
     const beat = await c.call('/sessions/heartbeat', { sessionId: c.sessionId });
     expect(beat.status).toBe(200);
     expect(beat.json).toMatchObject({ sessionId: c.sessionId, nextInSeconds: 15 });

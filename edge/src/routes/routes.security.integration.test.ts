@@ -3,27 +3,13 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEV_AUDIENCE, DEV_ISSUER, devPublicKeyPem, signRawWithDevKey } from '@proctor/testkit';
-import {
-  candidate,
-  type Harness,
-  noFaceEvent,
-  post,
-  randomIdentity,
-  type StartedEdge,
-  startEdge,
-  startHarness,
-} from '@proctor/testkit/edge';
+import { candidate, noFaceEvent, post, randomIdentity, type StartedEdge, startEdge } from '@proctor/testkit/edge';
+import { useEdgeUnderTest } from '@proctor/testkit/edge/useEdgeUnderTest';
 import { exportJWK, generateKeyPair, importSPKI, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-let h: Harness;
+const h = useEdgeUnderTest({ env: { JWT_CLOCK_TOLERANCE_SECONDS: '30' } });
 const tokensUsed: string[] = [];
-beforeAll(async () => {
-  h = await startHarness({ env: { JWT_CLOCK_TOLERANCE_SECONDS: '30' } });
-});
-afterAll(async () => {
-  await h?.stop();
-});
 
 const now = () => Math.floor(Date.now() / 1000);
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');

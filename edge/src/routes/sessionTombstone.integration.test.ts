@@ -6,12 +6,12 @@ import {
   sessionStateKey,
   sessionTombstoneKey,
 } from '@proctor/contracts';
-import { candidate, type Harness, randomIdentity, startHarness } from '@proctor/testkit/edge';
+import { candidate, type EdgeUnderTest, randomIdentity, startEdgeUnderTest } from '@proctor/testkit/edge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-let h: Harness;
+let h: EdgeUnderTest;
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startEdgeUnderTest();
 });
 afterAll(async () => {
   await h?.stop();

@@ -1,16 +1,11 @@
 // sessions/start with published tenant policy, on real workerd, the Upstash shim and Redis: claim > schedule >
 // tenant > defaults, the body may only tighten, and a policy change applies to sessions started after it.
 import { type Policy, schedulePolicyKey, tenantPolicyKey } from '@proctor/contracts';
-import { candidate, type Harness, randomIdentity, startHarness } from '@proctor/testkit/edge';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { candidate, randomIdentity } from '@proctor/testkit/edge';
+import { useEdgeUnderTest } from '@proctor/testkit/edge/useEdgeUnderTest';
+import { describe, expect, it } from 'vitest';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useEdgeUnderTest();
 
 /** What the dashboard's publisher writes: the contracts PublishedPolicy under the contracts key. */
 async function publish(key: string, version: number, policy: Policy) {

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { sessionStateKey, thumbnailKey, thumbnailTenantPrefix } from '@proctor/contracts';
 import { stackConfig } from '@proctor/infra/stack/config';
 import { stackObjectStore } from '@proctor/infra/stack/health';
-import { type Candidate, candidate, type Harness, startHarness } from '@proctor/testkit/edge';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Candidate, candidate } from '@proctor/testkit/edge';
+import { useEdgeUnderTest } from '@proctor/testkit/edge/useEdgeUnderTest';
+import { describe, expect, it } from 'vitest';
 
 const fixture = (name: string) =>
   new Uint8Array(readFileSync(join(import.meta.dirname, '..', 'thumbnails', 'fixtures', name)));
@@ -15,13 +16,7 @@ const JPEG = fixture('ok-96.jpg');
 const WEBP = fixture('ok-96.webp');
 const store = stackObjectStore(stackConfig());
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useEdgeUnderTest();
 
 /** A started session; `thumbnails` is written into the session's resolved config as sessions/start stores it. */
 async function session(thumbnails?: Record<string, unknown>): Promise<Candidate> {

@@ -1,7 +1,5 @@
 import type { ProctorRecord } from '@proctor/contracts';
 import { describe, expect, it } from 'vitest';
-import type { ChunkWrites } from '../sinks/mysqlSink.ts';
-import type { Position, SessionCheckpoint } from '../state/sessionCheckpoints.ts';
 import {
   connectionLostRecord,
   endedRecord,
@@ -11,7 +9,9 @@ import {
   startedRecord,
   T0,
   TENANT,
-} from '../testing/events.ts';
+} from '../../test/events.ts';
+import type { ChunkWrites } from '../sinks/mysqlSink.ts';
+import type { Position, SessionCheckpoint } from '../state/sessionCheckpoints.ts';
 import { applyChunk, type ChunkDeps, type ChunkMessage } from './applyChunk.ts';
 
 /** In-memory stand-ins that record the order of side effects; the store keeps what was saved. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventRecord, lookAway, SESSION } from '../testing/events.ts';
+import { eventRecord, lookAway, SESSION } from '../../test/events.ts';
 import { decodeRecord } from './decode.ts';
 
 const good = eventRecord(lookAway(0, 1));

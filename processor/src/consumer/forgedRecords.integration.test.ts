@@ -5,11 +5,11 @@
 import { freshDatabase } from '@proctor/testkit';
 import { kafka, type TestEnv, waitFor } from '@proctor/testkit/stack';
 import { describe, expect, it } from 'vitest';
+import { eventRecord, lookAway, newSessions, startedRecord } from '../../test/events.ts';
+import { processorUnderTest } from '../../test/processorUnderTest.ts';
 import { createMysqlPool, createMysqlSink } from '../sinks/mysqlSink.ts';
-import { eventRecord, lookAway, newSessions, startedRecord } from '../testing/events.ts';
-import { processorHarness } from '../testing/harness.ts';
 
-const h = processorHarness();
+const h = processorUnderTest();
 const BRIDGE = process.env.KAFKA_BRIDGE_URL ?? 'http://127.0.0.1:18080';
 
 async function tenantOf(env: TestEnv, sessionId: string): Promise<string | undefined> {

@@ -11,17 +11,17 @@ import {
   waitFor,
 } from '@proctor/testkit/stack';
 import { describe, expect, it } from 'vitest';
-import { endedRecord, eventRecord, multiPerson, newSessions, startedRecord, TENANT } from '../testing/events.ts';
-import { processorHarness } from '../testing/harness.ts';
-import { expectedOutcome, interleave, sessionRecords } from '../testing/workload.ts';
+import { endedRecord, eventRecord, multiPerson, newSessions, startedRecord, TENANT } from '../../test/events.ts';
+import { processorUnderTest } from '../../test/processorUnderTest.ts';
+import { expectedOutcome, interleave, sessionRecords } from '../../test/workload.ts';
 
-const h = processorHarness();
-const run = (extra: Record<string, string> = {}) => h.run(extra);
+const processors = processorUnderTest();
+const run = (extra: Record<string, string> = {}) => processors.run(extra);
 let env: TestEnv | undefined;
 
 /** A fresh topic of `partitions` with `sessions` interleaved workload sessions produced to it, and what they must give. */
 async function produceWorkload(partitions: number, sessions: number) {
-  env = await h.setup(partitions);
+  env = await processors.setup(partitions);
   const records = interleave((await newSessions(sessions)).map((s, i) => sessionRecords(s, i)));
   const want = await expectedOutcome(records);
   await produceRecords(env.producer, env.topic, records);
@@ -110,7 +110,7 @@ describe('processor pipeline', () => {
   });
 
   it('never re-raises, escalates or re-scores an alert when its event is redelivered after newer alerts', async () => {
-    env = await h.setup(1);
+    env = await processors.setup(1);
     const [session] = await newSessions(1, TENANT);
     const { sessionId } = session!;
     const first = multiPerson(10, 0.9);
@@ -140,7 +140,7 @@ describe('processor pipeline', () => {
   });
 
   it('dead-letters poison records with a reason and does not stall the partition', async () => {
-    env = await h.setup(1);
+    env = await processors.setup(1);
     const [session] = await newSessions(1);
     const { sessionId } = session!;
     const good = sessionRecords(session!, 0);
@@ -174,7 +174,7 @@ describe('processor pipeline', () => {
   });
 
   it('dead-letters a flood of large poison records without exceeding the broker batch limit', async () => {
-    env = await h.setup(1);
+    env = await processors.setup(1);
     const [session] = await newSessions(1);
     const { sessionId } = session!;
     // 3000 records of 1 KB: one produce of them all would be a ~3.5 MB batch, which the broker refuses outright.
@@ -190,7 +190,7 @@ describe('processor pipeline', () => {
   });
 
   it('applies records produced through the REST v2 bridge the edge uses (JSON-encoded keys)', async () => {
-    env = await h.setup(2);
+    env = await processors.setup(2);
     const bridge = process.env.KAFKA_BRIDGE_URL ?? 'http://127.0.0.1:18080';
     const records = sessionRecords((await newSessions(1))[0]!, 0);
     const res = await fetch(`${bridge}/topics/${env.topic}`, {

@@ -1,16 +1,17 @@
 // Failure behaviour against the real stack: SIGKILL mid-batch, a MySQL outage, a MySQL or Redis that hangs, two
 // processors in one group.
 
+import { sleep } from '@proctor/contracts';
 import type { ProcessorChild } from '@proctor/testkit';
 import { startTcpProxy } from '@proctor/testkit';
 import { alertIds, committedTotal, endedSessions, produceRecords, type TestEnv, waitFor } from '@proctor/testkit/stack';
 import { describe, expect, it } from 'vitest';
-import { newSessions } from '../testing/events.ts';
-import { processorHarness } from '../testing/harness.ts';
-import { expectedOutcome, interleave, sessionRecords } from '../testing/workload.ts';
+import { newSessions } from '../../test/events.ts';
+import { processorUnderTest } from '../../test/processorUnderTest.ts';
+import { expectedOutcome, interleave, sessionRecords } from '../../test/workload.ts';
 
-const h = processorHarness({ KAFKA_SESSION_TIMEOUT_MS: '6000' });
-const run = (extra: Record<string, string> = {}) => h.run(extra);
+const processors = processorUnderTest({ KAFKA_SESSION_TIMEOUT_MS: '6000' });
+const run = (extra: Record<string, string> = {}) => processors.run(extra);
 let env: TestEnv | undefined;
 
 async function expectExactly(records: Parameters<typeof expectedOutcome>[0], sessions: number) {
@@ -27,7 +28,7 @@ async function expectExactly(records: Parameters<typeof expectedOutcome>[0], ses
 
 describe('processor resilience', () => {
   it('loses and doubles nothing when killed with SIGKILL mid-batch and restarted', { timeout: 120_000 }, async () => {
-    env = await h.setup(3);
+    env = await processors.setup(3);
     const n = 1500;
     const records = interleave((await newSessions(n)).map((s, i) => sessionRecords(s, i)));
     await produceRecords(env.producer, env.topic, records);
@@ -54,9 +55,9 @@ describe('processor resilience', () => {
   });
 
   it('pauses while MySQL is unreachable, then catches up with no loss', { timeout: 120_000 }, async () => {
-    env = await h.setup(2);
+    env = await processors.setup(2);
     const proxy = await startTcpProxy('127.0.0.1', 3306);
-    h.onCleanup(() => proxy.close());
+    processors.onCleanup(() => proxy.close());
     const url = new URL(env.db.url);
     url.port = String(proxy.port);
     const p = await run({ MYSQL_URL: url.toString() });
@@ -73,7 +74,7 @@ describe('processor resilience', () => {
       'retries during the outage',
       async () => (await p.metric('processor_retries_total', { step: 'mysql_write' })) >= 2,
     );
-    await new Promise((r) => setTimeout(r, 2000));
+    await sleep(2000);
     // Consumption paused: nothing past the outage was committed, and the process is alive and waiting.
     expect(await committedTotal(env.groupId, env.topic)).toBe(committedBefore);
     expect(p.child.exitCode).toBeNull();
@@ -97,9 +98,9 @@ describe('processor resilience', () => {
       timeout: 120_000,
     },
     async ({ dependency, step, kind, port }) => {
-      env = await h.setup(2);
+      env = await processors.setup(2);
       const proxy = await startTcpProxy('127.0.0.1', port);
-      h.onCleanup(() => proxy.close());
+      processors.onCleanup(() => proxy.close());
       const url = new URL(dependency === 'mysql' ? env.db.url : env.env.REDIS_URL!);
       url.port = String(proxy.port);
       const p = await run({
@@ -137,18 +138,18 @@ describe('processor resilience', () => {
   );
 
   it('crashes cleanly (exit 1, nothing committed) on an error that is not retriable', { timeout: 60_000 }, async () => {
-    env = await h.setup(1);
+    env = await processors.setup(1);
     await env.db.pool.query('DROP TABLE risk_snapshots'); // a schema bug: ER_NO_SUCH_TABLE is not retriable
     const records = sessionRecords((await newSessions(1))[0]!, 0);
     await produceRecords(env.producer, env.topic, records);
-    const p = await h.run({}, false); // it may crash before it reports ready
+    const p = await processors.run({}, false); // it may crash before it reports ready
     expect(await p.exited).toBe(1);
     expect(p.logs.some((l) => l.event === 'processor_crashed')).toBe(true);
     expect(await committedTotal(env.groupId, env.topic)).toBe(0);
   });
 
   it('splits the partitions between two processors in one group', { timeout: 120_000 }, async () => {
-    env = await h.setup(4);
+    env = await processors.setup(4);
     const a = await run();
     const b = await run();
     const assignment = (p: ProcessorChild) =>

@@ -1,4 +1,6 @@
 // Retry with capped exponential backoff, only for errors marked (or known to be) retriable.
+import { sleep } from '@proctor/contracts';
+
 const RETRIABLE_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -71,7 +73,7 @@ export const backoffDelay = (attempt: number, base: number, max: number) => Math
 export async function withRetry<T>(fn: () => Promise<T>, opts: RetryOptions): Promise<T> {
   const base = opts.baseDelayMs ?? 100;
   const max = opts.maxDelayMs ?? 5000;
-  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const wait = opts.sleep ?? sleep;
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
@@ -80,7 +82,7 @@ export async function withRetry<T>(fn: () => Promise<T>, opts: RetryOptions): Pr
       if (opts.shouldAbort?.()) throw new RetryAborted(opts.step, err);
       const delay = backoffDelay(attempt, base, max);
       await opts.onRetry?.(attempt, err, delay);
-      await sleep(delay);
+      await wait(delay);
     }
   }
 }

@@ -16,8 +16,9 @@ import {
 import { endedSessions, produceRecords, REDIS_URL, randomName, waitFor } from '@proctor/testkit/stack';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { newSessions } from '../../test/events.ts';
+import { sessionRecords } from '../../test/workload.ts';
 import { loadConfig } from '../config.ts';
-import { randomSessionId, sessionRecords } from '../testing/workload.ts';
 import { kafkaClientConfig } from './kafka.ts';
 
 let broker: SaslKafka;
@@ -95,7 +96,8 @@ describe('processor over SASL_SSL', () => {
     const p = await runProcessor(kafkaEnv(user), true);
     const producer = clientFor(broker.users.plain).producer();
     await producer.connect();
-    const records = sessionRecords(randomSessionId(), 0);
+    const [session] = await newSessions(1);
+    const records = sessionRecords(session!, 0);
     await produceRecords(producer, topic, records);
     await producer.disconnect();
     await waitFor('the session applied and ended', async () => (await endedSessions(db!.pool)) === 1);

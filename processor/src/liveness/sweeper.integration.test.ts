@@ -6,17 +6,17 @@ import { createLogger, LIVENESS_SHARDS, livenessClaimsKey, livenessKey, liveness
 import { produceRecords, type TestEnv, waitFor } from '@proctor/testkit/stack';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
+import { newSessions, startedRecord, type TestSession } from '../../test/events.ts';
+import { processorUnderTest } from '../../test/processorUnderTest.ts';
+import { randomSessionId } from '../../test/workload.ts';
 import { createMetrics } from '../ops/metrics.ts';
-import { newSessions, startedRecord, type TestSession } from '../testing/events.ts';
-import { processorHarness } from '../testing/harness.ts';
-import { randomSessionId } from '../testing/workload.ts';
 import { createRecordPublisher } from './publish.ts';
 import { createLivenessSweeper, type PublishRecords } from './sweeper.ts';
 
-const h = processorHarness();
+const processors = processorUnderTest();
 const SHARD = 7;
 const LEASE_MS = 30_000;
-const CHILD = fileURLToPath(new URL('../testing/sweeperChild.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('../../test/sweeperChild.ts', import.meta.url));
 
 /** A session id whose liveness shard is SHARD. */
 function idInShard(): string {
@@ -54,7 +54,7 @@ async function knownSession(env: TestEnv, tenant: string) {
   const session = await sessionInShard(tenant);
   const id = session.sessionId;
   await produceRecords(env.producer, env.topic, [startedRecord(undefined, session)]);
-  const p = await h.run();
+  const p = await processors.run();
   await waitFor('session row', async () => {
     const [rows] = await env.db.pool.query('SELECT 1 FROM sessions WHERE session_id = ?', [id]);
     return (rows as unknown[]).length === 1;
@@ -69,7 +69,7 @@ async function alertsOf(env: TestEnv) {
 
 describe('liveness sweep', () => {
   it('claims each lapse once across two sweepers; the consumer writes the one connection-lost alert', async () => {
-    const env = await h.setup(1);
+    const env = await processors.setup(1);
     const { id: known, p } = await knownSession(env, 'tenant-sweep');
     const [alive, unknown] = [idInShard(), idInShard()];
     const now = Date.now();
@@ -99,7 +99,7 @@ describe('liveness sweep', () => {
   });
 
   it('loses nothing when a sweeper is killed between claim and produce, and alerts exactly once', async () => {
-    const env = await h.setup(1);
+    const env = await processors.setup(1);
     const { id, p } = await knownSession(env, 'tenant-crash');
     const now = Date.now();
     const deadline = now - 5000;

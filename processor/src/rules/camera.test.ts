@@ -1,6 +1,6 @@
 import type { AnomalyEvent } from '@proctor/contracts';
 import { describe, expect, it } from 'vitest';
-import { cameraBlocked, cameraLost, runRules } from '../testing/events.ts';
+import { cameraBlocked, cameraLost, runRules } from '../../test/events.ts';
 
 const alertsOf = (events: AnomalyEvent[], overrides = {}) => runRules(events, overrides).alerts;
 

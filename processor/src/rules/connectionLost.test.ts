@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { config, T0 } from '../testing/events.ts';
+import { config, T0 } from '../../test/events.ts';
 import { connectionLostAlert } from './connectionLost.ts';
 
 describe('connection-lost rule', () => {

@@ -1,6 +1,6 @@
 import type { AnomalyEvent } from '@proctor/contracts';
 import { describe, expect, it } from 'vitest';
-import { lookAway, runRules, T0 } from '../testing/events.ts';
+import { lookAway, runRules, T0 } from '../../test/events.ts';
 
 const run = runRules;
 

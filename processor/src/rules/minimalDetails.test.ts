@@ -2,7 +2,7 @@
 // the edge reads them, still make explained alerts: nothing assumes a field the integrator may leave out.
 import { AnomalyEvent } from '@proctor/contracts';
 import { describe, expect, it } from 'vitest';
-import { runRules, T0 } from '../testing/events.ts';
+import { runRules, T0 } from '../../test/events.ts';
 
 const read = (type: string, atS: number, details?: object, eventId = `evt-${type}-${atS}`) =>
   AnomalyEvent.parse({ eventId, type, timestamp: T0 + atS * 1000, confidence: 0.99, details });

@@ -1,6 +1,6 @@
 import type { AnomalyEvent } from '@proctor/contracts';
 import { describe, expect, it } from 'vitest';
-import { multiPerson, runRules } from '../testing/events.ts';
+import { multiPerson, runRules } from '../../test/events.ts';
 
 const alertsOf = (events: AnomalyEvent[], overrides = {}) => runRules(events, overrides).alerts;
 

@@ -1,6 +1,6 @@
 import type { AnomalyEvent } from '@proctor/contracts';
 import { describe, expect, it } from 'vitest';
-import { noFace, runRules, T0 } from '../testing/events.ts';
+import { noFace, runRules, T0 } from '../../test/events.ts';
 
 const alertsOf = (events: AnomalyEvent[], overrides = {}) => runRules(events, overrides).alerts;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { eventRecord, onDevice, runRules, startedRecord } from '../../test/events.ts';
 import { applyRecord, type SessionState } from '../session/applyRecord.ts';
 import { decodeState, encodeState } from '../state/codec.ts';
-import { eventRecord, onDevice, runRules, startedRecord } from '../testing/events.ts';
 
 const identity = (atS: number, similarity = 0.2) =>
   onDevice('IDENTITY_CHANGED', atS, { durationMillis: 6000, similarity, threshold: 0.45 });

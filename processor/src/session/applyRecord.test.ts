@@ -1,6 +1,6 @@
 import { EXAM_CONFIG_DEFAULTS, resolveExamConfig } from '@proctor/contracts';
 import { describe, expect, it } from 'vitest';
-import { connectionLostRecord, endedRecord, eventRecord, lookAway, startedRecord, T0 } from '../testing/events.ts';
+import { connectionLostRecord, endedRecord, eventRecord, lookAway, startedRecord, T0 } from '../../test/events.ts';
 import { applyRecord, type SessionState } from './applyRecord.ts';
 
 function run(records: Parameters<typeof applyRecord>[1][]) {

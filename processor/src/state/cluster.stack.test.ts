@@ -7,11 +7,11 @@ import { redisScript, runScript, runScriptPipeline } from '@proctor/contracts/re
 import { type SmokeCluster, startSmokeCluster } from '@proctor/testkit';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startedRecord } from '../../test/events.ts';
+import { randomSessionId } from '../../test/workload.ts';
 import { createLivenessSweeper } from '../liveness/sweeper.ts';
 import { createMetrics } from '../ops/metrics.ts';
 import { applyRecord } from '../session/applyRecord.ts';
-import { startedRecord } from '../testing/events.ts';
-import { randomSessionId } from '../testing/workload.ts';
 import { createCheckpointStore } from './sessionCheckpoints.ts';
 
 const prefix = `proc-cluster-${randomBytes(4).toString('hex')}`;

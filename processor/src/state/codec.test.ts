@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { applyRecord, type SessionState } from '../session/applyRecord.ts';
 import {
   config,
   endedRecord,
@@ -9,7 +8,8 @@ import {
   noFace,
   startedRecord,
   uuid,
-} from '../testing/events.ts';
+} from '../../test/events.ts';
+import { applyRecord, type SessionState } from '../session/applyRecord.ts';
 import { decodeState, encodeState } from './codec.ts';
 
 function busySession(): SessionState {

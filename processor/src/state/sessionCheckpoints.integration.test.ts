@@ -5,9 +5,9 @@ import { redisScript, runScript, runScriptPipeline } from '@proctor/contracts/re
 import { dropPrefix } from '@proctor/testkit';
 import { newRedis, randomName } from '@proctor/testkit/stack';
 import { afterAll, describe, expect, it } from 'vitest';
+import { eventRecord, lookAway, startedRecord } from '../../test/events.ts';
+import { randomSessionId } from '../../test/workload.ts';
 import { applyRecord } from '../session/applyRecord.ts';
-import { eventRecord, lookAway, startedRecord } from '../testing/events.ts';
-import { randomSessionId } from '../testing/workload.ts';
 import { encodeState } from './codec.ts';
 import { createCheckpointStore, ENDED_STATE_TTL_SECONDS, stateKey } from './sessionCheckpoints.ts';
 

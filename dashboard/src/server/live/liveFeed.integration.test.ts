@@ -1,6 +1,7 @@
 // The shared live feed against real MySQL and Redis: one poller per tenant+schedule however many connections
 // watch it, a new alert reaches subscribers within 2 s, other tenants' alerts never do, and the last
 // unsubscribe stops the poller.
+import { sleep } from '@proctor/contracts';
 import { createRedisClient } from '@proctor/contracts/redis';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +13,7 @@ import {
   seedAlert,
   seedSession,
   type TestDb,
-} from '../../../test/harness.ts';
+} from '../../../test/testDashboard.ts';
 import { CHANGED_ALERTS_PAGE, createLiveFeed, type LiveEvent, type LiveFeed } from './liveFeed.ts';
 
 let db: TestDb;
@@ -42,7 +43,7 @@ function collect() {
     while (Date.now() - start < timeoutMs) {
       const found = events.find(pred);
       if (found) return { event: found, ms: Date.now() - start };
-      await new Promise((r) => setTimeout(r, 20));
+      await sleep(20);
     }
     throw new Error(`no matching event within ${timeoutMs} ms; got ${events.map((e) => e.type).join(',')}`);
   };
@@ -65,7 +66,7 @@ describe('live feed', () => {
     expect(first.event.data.sessions.map((s) => s.userId)).toEqual(['u2', 'u1']);
     expect(first.event.data.sessions.find((s) => s.userId === 'u1')?.presence).toBe('online');
 
-    await new Promise((r) => setTimeout(r, 500)); // let the poller prime
+    await sleep(500); // let the poller prime
     const alertId = await seedAlert(db, { tenantId: 'ta', sessionId: s1, rule: 'multi_person' });
     const seen = await Promise.all([
       one.waitFor((e) => e.type === 'alert' && e.data.alertId === alertId),
@@ -86,7 +87,7 @@ describe('live feed', () => {
     const sub = collect();
     const off = feed.subscribe('tf', 'order', {}, sub.listener);
     await sub.waitFor((e) => e.type === 'sessions');
-    await new Promise((r) => setTimeout(r, 500)); // primed
+    await sleep(500); // primed
     const from = sub.events.length;
     // One write the next tick sees both ways: a fresh alert and a changed row (its rule is listed on the row).
     const alertId = await seedAlert(db, { tenantId: 'tf', sessionId: s1, rule: 'multi_person' });
@@ -102,7 +103,7 @@ describe('live feed', () => {
     const sub = collect();
     const off = feed.subscribe('td', 'busy', {}, sub.listener);
     await sub.waitFor((e) => e.type === 'sessions');
-    await new Promise((r) => setTimeout(r, 500)); // primed
+    await sleep(500); // primed
     const pushes = () => sub.events.filter((e) => e.type === 'sessions').length;
     const before = pushes();
     // A batch from a listed candidate: last_seen_at (and so the schedule's updated_at stamp) moves and the stored
@@ -112,7 +113,7 @@ describe('live feed', () => {
         'UPDATE sessions SET last_seen_at = NOW(3) + INTERVAL ? SECOND, risk_score = ? WHERE session_id = ?',
         [i, 10 - i * 0.1, s1],
       );
-      await new Promise((r) => setTimeout(r, 400));
+      await sleep(400);
     }
     expect(pushes()).toBe(before);
     await pool.query('UPDATE sessions SET risk_score = 55 WHERE session_id = ?', [s1]);
@@ -130,7 +131,7 @@ describe('live feed', () => {
     const sub = collect();
     const off = feed.subscribe('te', 'venue', {}, sub.listener);
     await sub.waitFor((e) => e.type === 'sessions');
-    await new Promise((r) => setTimeout(r, 500)); // primed
+    await sleep(500); // primed
     // A venue's network drop: 40 alerts per session, all committed inside a second (more than a page of 500).
     const burst = CHANGED_ALERTS_PAGE + 300;
     const values = Array.from({ length: burst }, (_, i) => {
@@ -157,7 +158,7 @@ describe('live feed', () => {
     );
     const alerts = () => new Set(sub.events.flatMap((e) => (e.type === 'alert' ? [e.data.alertId] : [])));
     const deadline = Date.now() + 5_000;
-    while (alerts().size < burst && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (alerts().size < burst && Date.now() < deadline) await sleep(50);
     expect(alerts().size).toBe(burst);
     // And the feed is not stuck behind the burst: the next alert still arrives.
     const next = await seedAlert(db, { tenantId: 'te', sessionId: sessions[0]!, rule: 'multi_person' });
@@ -172,12 +173,12 @@ describe('live feed', () => {
     const sub = collect();
     const off = feed.subscribe('tb', 'shared-name', {}, sub.listener);
     await sub.waitFor((e) => e.type === 'sessions');
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
     await seedAlert(db, { tenantId: 'tc', sessionId: otherTenant });
     await seedAlert(db, { tenantId: 'tb', sessionId: otherSchedule });
     const ownId = await seedAlert(db, { tenantId: 'tb', sessionId: mine });
     await sub.waitFor((e) => e.type === 'alert' && e.data.alertId === ownId);
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
     const alertSessions = sub.events.flatMap((e) => (e.type === 'alert' ? [e.data.sessionId] : []));
     expect(new Set(alertSessions)).toEqual(new Set([mine]));
     for (const e of sub.events) {

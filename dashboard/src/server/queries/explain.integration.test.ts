@@ -1,8 +1,8 @@
 // Every query the dashboard runs on its hot pages and live feed uses an index: EXPLAIN on a seeded database
 // (several tenants, thousands of rows) shows no full table scan and no full index scan for any table it reads.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '../../../test/harness.ts';
 import { seedBulk } from '../../../test/seedBulk.ts';
+import { createTestDb, type TestDb } from '../../../test/testDashboard.ts';
 import { changedAlertsSql, scheduleStampSql } from '../live/liveFeed.ts';
 import { sessionAlertsSql } from './alerts.ts';
 import { auditSql, riskSnapshotsSql } from './history.ts';

@@ -5,7 +5,7 @@ import { Redis } from '@upstash/redis';
 import { createTestTopic, type TestTopic } from './kafkaTopic.ts';
 import { type StartEdgeOptions, type StartedEdge, startEdge } from './startEdge.ts';
 
-export interface Harness {
+export interface EdgeUnderTest {
   edge: StartedEdge;
   topic: TestTopic;
   prefix: string;
@@ -19,7 +19,7 @@ export function stackRedis(): Redis {
   return new Redis({ url: shim.url, token: shim.token, automaticDeserialization: false, enableTelemetry: false });
 }
 
-export async function startHarness(options: StartEdgeOptions = {}): Promise<Harness> {
+export async function startEdgeUnderTest(options: StartEdgeOptions = {}): Promise<EdgeUnderTest> {
   const topic = await createTestTopic();
   const prefix = `edge-test-${randomUUID().slice(0, 8)}`;
   const edge = await startEdge({

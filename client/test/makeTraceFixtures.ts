@@ -1,7 +1,7 @@
 // Writes client/fixtures/*.json: detection traces for the event state machine's tests. Steady and two-face
 // stretches are recorded from the real detector (Node, WASM) on real photos; head turns come from a 3D head model
 // projected at the recorded face's size, since no npm package ships a video of a turning head.
-// Run: scripts/node24.sh node client/scripts/make-trace-fixtures.ts
+// Run: scripts/node24.sh node client/test/makeTraceFixtures.ts
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { FRAME_HEIGHT, FRAME_WIDTH, SAMPLE_PHOTOS } from '@proctor/testkit/camer
 import * as tf from '@tensorflow/tfjs-core';
 import type { FaceDetection, FrameObservation } from '../src/derive/types.ts';
 import { createFaceEngine } from '../src/detector/faceEngine.ts';
-import { initNodeWasm, loadNodeModel } from '../test/nodeModels.ts';
+import { initNodeWasm, loadNodeModel } from './nodeModels.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 const T0 = 1_767_225_600_000; // 2026-01-01T00:00:00Z

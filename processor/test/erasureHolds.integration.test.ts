@@ -4,8 +4,8 @@ import { EXAM_CONFIG_DEFAULTS, type ProctorRecord } from '@proctor/contracts';
 import { candidate, noFaceEvent } from '@proctor/testkit/edge';
 import { produceRecords, waitFor } from '@proctor/testkit/stack';
 import { expect, it } from 'vitest';
-import { runPendingErasures } from '../lifecycle/erasure.ts';
-import { writePathPerFile } from '../testing/writePath.ts';
+import { runPendingErasures } from '../src/lifecycle/erasure.ts';
+import { writePathPerFile } from './writePath.ts';
 
 // One partition: records produced later are applied later, so a marker session's row means the replay was consumed.
 const w = writePathPerFile(1);

@@ -1,8 +1,8 @@
 // Synthetic sessions for integration tests and benchmarks, plus an oracle that says what the pipeline must write.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type AnomalyEvent, deriveAlertId, type ProctorRecord } from '@proctor/contracts';
-import { decayTo, riskScore } from '../risk/riskScore.ts';
-import { applyRecord, type SessionState } from '../session/applyRecord.ts';
+import { decayTo, riskScore } from '../src/risk/riskScore.ts';
+import { applyRecord, type SessionState } from '../src/session/applyRecord.ts';
 import { config, newSessions, startedRecord, T0, type TestSession } from './events.ts';
 
 export const randomSessionId = () => randomBytes(32).toString('hex');

@@ -1,4 +1,4 @@
-// Bench harness page: runs the library's detector (worker) on the fake camera with a forced backend and model.
+// The detector bench page: runs the library's detector (worker) on the fake camera with a forced backend and model.
 import { startDetector } from '../../src/detector/detectorClient.ts';
 import type { ModelChoice } from '../../src/detector/faceEngine.ts';
 import type { BackendName } from '../../src/detector/protocol.ts';

@@ -2,8 +2,8 @@
 
 import { createLogger } from '@proctor/contracts';
 import { newRedis } from '@proctor/testkit/stack';
-import { createLivenessSweeper } from '../liveness/sweeper.ts';
-import { createMetrics } from '../ops/metrics.ts';
+import { createLivenessSweeper } from '../src/liveness/sweeper.ts';
+import { createMetrics } from '../src/ops/metrics.ts';
 
 const [shard, at] = [Number(process.env.SWEEP_SHARD), Number(process.env.SWEEP_AT)];
 const sweeper = createLivenessSweeper({

@@ -11,7 +11,7 @@ import {
 } from '@proctor/testkit/edge';
 import { waitFor } from '@proctor/testkit/stack';
 import { describe, expect, it } from 'vitest';
-import { writePathPerFile } from '../testing/writePath.ts';
+import { writePathPerFile } from './writePath.ts';
 
 const w = writePathPerFile(3);
 

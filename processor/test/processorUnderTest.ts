@@ -5,7 +5,7 @@ import { type TestEnv, testEnv } from '@proctor/testkit/stack';
 import { afterEach } from 'vitest';
 
 /** Registers an afterEach that kills this test's processors, runs extra cleanups and removes its TestEnv. */
-export function processorHarness(defaults: Record<string, string> = {}) {
+export function processorUnderTest(defaults: Record<string, string> = {}) {
   let env: TestEnv | undefined;
   const procs: ProcessorChild[] = [];
   const cleanups: (() => Promise<void>)[] = [];

@@ -5,7 +5,7 @@ import type { AnomalyEvent } from '@proctor/contracts';
 import { type Candidate, candidate } from '@proctor/testkit/edge';
 import { waitFor } from '@proctor/testkit/stack';
 import { describe, expect, it } from 'vitest';
-import { writePathPerFile } from '../testing/writePath.ts';
+import { writePathPerFile } from './writePath.ts';
 
 const w = writePathPerFile(3);
 

@@ -12,8 +12,8 @@ import {
   type ProctorRecord,
   resolveExamConfig,
 } from '@proctor/contracts';
-import { applyEvent } from '../rules/applyEvent.ts';
-import { type AlertDraft, emptyRuleState } from '../rules/types.ts';
+import { applyEvent } from '../src/rules/applyEvent.ts';
+import { type AlertDraft, emptyRuleState } from '../src/rules/types.ts';
 
 /** t0 of every test clock: 2026-01-01T00:00:00Z. */
 export const T0 = 1_767_225_600_000;

@@ -22,7 +22,7 @@ import {
 import { stackKafka } from '@proctor/testkit/stack';
 import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRecordPublisher } from '../liveness/publish.ts';
+import { createRecordPublisher } from '../src/liveness/publish.ts';
 
 const PARTITIONS = 12;
 let topic: TestTopic;

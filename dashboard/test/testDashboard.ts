@@ -1,8 +1,6 @@
-// Test harness for the dashboard against the real local stack: a throwaway MySQL database with the real
+// The dashboard under test against the real local stack: a throwaway MySQL database with the real
 // migrations, a random Redis prefix, an RS256 issuer made here, and the built site run as a standalone server.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -23,13 +21,14 @@ import {
   freePort,
   freshDatabase,
   type Issuer,
+  type RunningDashboard,
+  startDashboard,
   TEST_DASHBOARD_AUDIENCE,
   TEST_ISSUER,
   type TestDb,
 } from '@proctor/testkit';
-import { CHROMIUM_FLAGS } from '@proctor/testkit/browser';
 import type { TestEnv } from '@proctor/testkit/stack';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 
 export const DASHBOARD_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -49,62 +48,6 @@ export function buildDashboard(): string {
   const outDir = join(DASHBOARD_DIR, 'dist', `test-${rand(4)}`);
   buildDashboardSite(outDir, 170_000);
   return outDir;
-}
-
-export interface RunningDashboard {
-  url: string;
-  stop(): Promise<void>;
-  logs(): string;
-}
-
-export async function startDashboard(opts: {
-  outDir: string;
-  port: number;
-  env: Record<string, string>;
-}): Promise<RunningDashboard> {
-  const child: ChildProcess = spawn(process.execPath, [join(opts.outDir, 'server', 'entry.mjs')], {
-    cwd: DASHBOARD_DIR,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(opts.port), ...opts.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let logs = '';
-  child.stdout?.on('data', (d) => {
-    logs += d;
-  });
-  child.stderr?.on('data', (d) => {
-    logs += d;
-  });
-  const url = `http://127.0.0.1:${opts.port}`;
-  const deadline = Date.now() + 30_000;
-  const fail = (message: string) => {
-    child.kill('SIGKILL');
-    rmSync(opts.outDir, { recursive: true, force: true });
-    return new Error(message);
-  };
-  for (;;) {
-    if (child.exitCode !== null) throw fail(`dashboard exited (${child.exitCode}):\n${logs}`);
-    try {
-      const res = await fetch(`${url}/api/openapi.json`);
-      if (res.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw fail(`dashboard did not start on ${url}:\n${logs}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    url,
-    logs: () => logs,
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 3_000))]);
-        if (child.exitCode === null) child.kill('SIGKILL');
-      }
-      rmSync(opts.outDir, { recursive: true, force: true });
-    },
-  };
 }
 
 /** The server's env for a test: real MySQL database, real Redis with a random prefix, the test issuer's key. */
@@ -248,11 +191,6 @@ async function seedSnapshots(db: TestDb, tenantId: string, sessionId: string, sc
 /** Marks a session live in Redis the way the edge does: its deadline in the liveness shard. */
 export async function markLive(redis: RedisClient, prefix: string, sessionId: string, deadline = Date.now() + 60_000) {
   await redis.zadd(livenessKey(livenessShard(sessionId), prefix), deadline, sessionId);
-}
-
-/** Headless Chromium as the team runs it: Debian's /usr/bin/chromium with the one shared flag list. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS });
 }
 
 /**

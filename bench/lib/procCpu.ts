@@ -1,6 +1,8 @@
 // CPU time of a process tree from /proc: the Chromium browser process found by its unique user-data-dir, plus
 // every descendant (renderers, GPU, utility and worker processes).
+
 import { readdirSync, readFileSync } from 'node:fs';
+import { sleep } from '@proctor/contracts';
 
 const CLK_TCK = 100; // Linux USER_HZ
 
@@ -46,7 +48,7 @@ function treeCpuSeconds(marker: string): number {
 export async function cpuPercentOver(marker: string, ms: number): Promise<number> {
   const a = treeCpuSeconds(marker);
   const t0 = performance.now();
-  await new Promise((r) => setTimeout(r, ms));
+  await sleep(ms);
   const elapsed = (performance.now() - t0) / 1000;
   return ((treeCpuSeconds(marker) - a) / elapsed) * 100;
 }

@@ -1,4 +1,4 @@
-// Builds the bench harness page with Vite (the same bundler the site uses) and serves it with our model files,
+// Builds the detector bench page with Vite (the same bundler the site uses) and serves it with our model files,
 // optionally cross-origin isolated (COOP/COEP) so the WASM backend can use threads.
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -15,10 +15,10 @@ const TYPES: Record<string, string> = {
   '.bin': 'application/octet-stream',
 };
 
-export async function buildHarness(): Promise<string> {
-  const outDir = join(ROOT, 'test-output', 'client-harness');
+export async function buildDetectorPage(): Promise<string> {
+  const outDir = join(ROOT, 'test-output', 'client-detector-page');
   await build({
-    root: join(import.meta.dirname, 'harness'),
+    root: join(import.meta.dirname, 'detectorPage'),
     logLevel: 'warn',
     build: { outDir, emptyOutDir: true },
     worker: { format: 'es' },
@@ -27,7 +27,10 @@ export async function buildHarness(): Promise<string> {
   return outDir;
 }
 
-export async function serveHarness(dir: string, isolated: boolean): Promise<{ url: string; close(): Promise<void> }> {
+export async function serveDetectorPage(
+  dir: string,
+  isolated: boolean,
+): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(
       /^(\.\.[/\\])+/,
