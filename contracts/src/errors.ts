@@ -10,6 +10,8 @@ export const ERROR_STATUS = {
   TOKEN_EXPIRED: 401,
   TOKEN_TOO_LARGE: 401,
   FORBIDDEN: 403,
+  /** A sign-in POST from an origin that is neither the dashboard nor a configured exam platform (login CSRF). */
+  SIGNIN_ORIGIN_REFUSED: 403,
   THUMBNAILS_DISABLED: 403,
   SESSION_MISMATCH: 403,
   EXAM_CONFIG_LOOSENED: 403,

@@ -18,7 +18,8 @@ const Origins = (example: string) =>
 
 /**
  * Origins of the exam platforms, comma-separated, e.g. `https://lms.example.edu,https://exams.example.com`: they
- * may frame the candidate exam page (CSP frame-ancestors), launch it by postMessage. Empty: only this site itself.
+ * may frame the candidate exam page (CSP frame-ancestors), launch it by postMessage, and sign proctors in (a
+ * cross-site POST to /login). Empty: only this site itself.
  */
 const PlatformOrigins = Origins('https://lms.example.edu').default([]);
 
@@ -55,6 +56,12 @@ export const DashboardEnv = z
     LIVE_POLL_MS: z.coerce.number().int().min(100).max(10_000).default(500),
     PLATFORM_ORIGINS: PlatformOrigins,
     EDGE_ORIGINS: EdgeOrigins,
+    /** Sign-in sessions one proctor may hold at once (browsers, devices); one more ends the oldest. */
+    MAX_SESSIONS_PER_PROCTOR: z.coerce.number().int().min(1).max(50).default(5),
+    /** Sign-ins one proctor (token subject) may make a minute; more answer 429. */
+    SIGNIN_PER_MINUTE_PER_PROCTOR: z.coerce.number().int().min(1).max(1000).default(10),
+    /** Sign-in attempts one client address may make a minute (a campus NAT is many proctors); more answer 429. */
+    SIGNIN_PER_MINUTE_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(60),
     /** Live streams one proctor may hold open at once (tabs); one more answers 429. */
     MAX_STREAMS_PER_PROCTOR: z.coerce.number().int().min(1).max(100).default(6),
     /** How often an open live stream checks that its session still exists (logout ends it within this), ms. */

@@ -40,7 +40,13 @@ describe('dashboard reads on a Redis Cluster', () => {
 
   it('leases streams under a proctor and ends them with the sign-in session', async () => {
     const exp = Math.floor(Date.now() / 1000) + 600;
-    const id = await createSession(smoke.redis, prefix, { tenantId: 't1', sub: 'proctor-1', role: 'proctor', exp });
+    const created = await createSession(
+      smoke.redis,
+      prefix,
+      { tenantId: 't1', sub: 'proctor-1', role: 'proctor', exp },
+      5,
+    );
+    const id = created?.id;
     expect(id).toBeTruthy();
     const lease = streamLease(
       smoke.redis,
