@@ -22,6 +22,8 @@ export const ERROR_STATUS = {
   SESSION_ENDED: 409,
   POLICY_VERSION_CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
+  /** A receipt listing more events than one verification hashes (RECEIPT_MAX_EVENTS in the dashboard). */
+  RECEIPT_TOO_MANY_EVENTS: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   THUMBNAIL_NOT_IMAGE: 415,
   THUMBNAIL_TOO_LARGE: 422,
