@@ -2,6 +2,7 @@
 import { PolicySchema, type PublishedPolicy, resolveSessionConfig, SchedulePolicySchema } from '@proctor/contracts';
 import type { APIContext } from 'astro';
 import { PolicySaveBody } from '../api/policySchemas.ts';
+import { type Flash, setFlash } from '../auth/flash.ts';
 import { BODY_LIMITS, readFormOrJson } from '../http/bodyLimit.ts';
 import { apiError, describeIssues, json } from '../http/respond.ts';
 import { policyFromForm } from './policyForm.ts';
@@ -39,10 +40,16 @@ export async function handlePolicySave(ctx: APIContext, scheduleId: string): Pro
       expectedVersion: Number(read.form.get('version') ?? 0),
     };
   }
-  const fail = (code: 'VALIDATION_FAILED' | 'POLICY_VERSION_CONFLICT', message: string, details?: unknown) =>
-    form
-      ? redirect(`${back}?error=${encodeURIComponent(message)}`, 303)
-      : apiError(code, message, requestId, { details });
+  // The editor's form learns the outcome from a one-time notice for its page (auth/flash.ts), never the URL.
+  const backWith = async (flash: Flash) => {
+    await setFlash(services.redis, services.redisPrefix, principal.sessionId, back, flash);
+    return redirect(back, 303);
+  };
+  const fail = (
+    code: 'VALIDATION_FAILED' | 'POLICY_VERSION_CONFLICT',
+    message: string,
+    details?: unknown,
+  ) => (form ? backWith({ kind: 'error', message }) : apiError(code, message, requestId, { details }));
 
   const body = PolicySaveBody.safeParse(raw);
   if (!body.success) return fail('VALIDATION_FAILED', describeIssues(body.error.issues), body.error.issues);
@@ -52,7 +59,6 @@ export async function handlePolicySave(ctx: APIContext, scheduleId: string): Pro
   const other = await getPolicy(services.db, principal.tenantId, tenantLayer ? scheduleId : TENANT_LAYER);
   const mine: PublishedPolicy = { version: body.data.expectedVersion + 1, policy: layer.data };
   const theirs = other && !tenantLayer ? { version: other.version, policy: other.policy } : null;
-  // Saving the tenant layer is checked against the defaults only: each schedule is checked when it is saved.
   const problem = tenantLayer ? combinationProblem(mine, null) : combinationProblem(theirs, mine);
   if (problem) return fail('VALIDATION_FAILED', `these thresholds do not combine: ${problem}`);
 
@@ -87,6 +93,6 @@ export async function handlePolicySave(ctx: APIContext, scheduleId: string): Pro
       return false;
     },
   );
-  if (form) return redirect(`${back}?saved=${saved.version}${published ? '' : '&unpublished=1'}`, 303);
+  if (form) return backWith({ kind: 'policySaved', version: saved.version, published });
   return json({ version: saved.version, published });
 }
