@@ -2,6 +2,7 @@
 // when the server recorded what it says (a one-time flash, not the query string); a repeated review is one audit
 // row; the whole audit pages back by keyset; a tenant policy save that would break a schedule's policy is refused.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { AUDIT_PAGE } from '../src/server/queries/history.ts';
 import { rand, signIn, useTestDashboard } from './harness.ts';
 
 const T = `tenant-aa-${rand(3)}`;
@@ -78,5 +79,59 @@ describe('admin notices', () => {
     expect(saved.headers.get('location')).toBe('/admin/policy');
     expect((await page('/admin/policy')).html).toContain(`Saved as version ${version + 1}.`);
     expect((await page('/admin/policy')).html).not.toContain('policy-saved');
+  });
+});
+
+describe('the review audit', () => {
+  it('a repeated review of one alert by one proctor with one outcome is one row', async () => {
+    const alertId = await dash.seedAlert({ tenantId: T, sessionId, rule: 'no_face', windowStart: Date.now() - 90_000 });
+    const alice = await dash.issuer.proctor(T, 'alice');
+    const review = (token: string, action: string, note: string) =>
+      api('POST', `/api/alerts/${alertId}/review`, token, { action, note });
+    const first = await review(alice, 'dismiss', 'reflection on glasses');
+    const again = await review(alice, 'dismiss', 'reflection on glasses');
+    const reworded = await review(alice, 'dismiss', 'still a reflection');
+    expect(first.status).toBe(200);
+    expect(again.json.audit.id).toBe(first.json.audit.id);
+    expect(reworded.json.audit.id).toBe(first.json.audit.id);
+    // Another proctor, or another outcome, is another row.
+    const bob = await review(await dash.issuer.proctor(T, 'bob'), 'dismiss', 'agree: reflection');
+    const reopened = await review(alice, 'acknowledge', '');
+    const rows = (await api('GET', `/api/sessions/${sessionId}/audit`, alice)).json.entries as { alertId: string }[];
+    expect(rows.filter((r) => r.alertId === alertId)).toHaveLength(3);
+    expect(new Set([first, bob, reopened].map((r) => r.json.audit.id)).size).toBe(3);
+  });
+
+  it('pages back through the whole audit, not only the newest page', async () => {
+    const other = await dash.seedSession({ tenantId: T, scheduleId: SCHEDULE, userId: 'cand-many' });
+    const total = AUDIT_PAGE * 2 + 7;
+    // Rows sharing one millisecond too: the keyset is (created_at, id), so none is skipped or repeated.
+    const at = new Date(Date.now() - 60_000);
+    const values = Array.from({ length: total }, (_, i) => [T, other, null, `p-${i}`, 'note', `n${i}`, at]);
+    await dash.db.pool.query(
+      'INSERT INTO audit_log (tenant_id, session_id, alert_id, actor, action, note, created_at) VALUES ?',
+      [values],
+    );
+    const token = await dash.issuer.proctor(T, 'pager');
+    const seen: number[] = [];
+    let before: string | null = '';
+    for (let pages = 0; before !== null; pages++) {
+      expect(pages).toBeLessThan(4);
+      const q: string = before ? `?before=${encodeURIComponent(before)}` : '';
+      const res = await api('GET', `/api/sessions/${other}/audit${q}`, token);
+      expect(res.status).toBe(200);
+      seen.push(...(res.json.entries as { id: number }[]).map((e) => e.id));
+      before = res.json.next as string | null;
+    }
+    expect(seen).toHaveLength(total);
+    expect(new Set(seen).size).toBe(total);
+    expect(seen).toEqual([...seen].sort((a, b) => b - a));
+    // The session page links its older entries, down to the oldest row.
+    const first = await page(`/sessions/${other}`);
+    const older = /id="audit-older" href="([^"]+)"/.exec(first.html)?.[1]?.replaceAll('&amp;', '&');
+    expect(older).toBeTruthy();
+    const second = await page(older!);
+    expect(second.html).toContain(`data-audit-id="${seen[AUDIT_PAGE]}"`);
+    expect((await api('GET', `/api/sessions/${other}/audit?before=nonsense`, token)).status).toBe(400);
   });
 });
