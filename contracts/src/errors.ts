@@ -21,6 +21,8 @@ export const ERROR_STATUS = {
   METHOD_NOT_ALLOWED: 405,
   SESSION_ENDED: 409,
   POLICY_VERSION_CONFLICT: 409,
+  /** A tenant policy save that a schedule policy of the tenant would no longer combine with (its starts would fail). */
+  SCHEDULE_POLICY_CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   /** A receipt listing more events than one verification hashes (RECEIPT_MAX_EVENTS in the dashboard). */
   RECEIPT_TOO_MANY_EVENTS: 413,

@@ -135,3 +135,32 @@ describe('the review audit', () => {
     expect((await api('GET', `/api/sessions/${other}/audit?before=nonsense`, token)).status).toBe(400);
   });
 });
+
+describe('tenant policy saves', () => {
+  it('refuse one that a schedule policy would no longer combine with, naming the schedule', async () => {
+    const token = await dash.issuer.proctor(T, 'admin-aa', 'admin');
+    const schedulePath = `/api/admin/schedules/${SCHEDULE}/policy`;
+    const scheduleVersion = (await api('GET', schedulePath, token)).json.version as number;
+    const schedule = await api('POST', schedulePath, token, {
+      policy: { thresholds: { maxLookAwaySeconds: 20 } },
+      expectedVersion: scheduleVersion,
+    });
+    expect(schedule.status).toBe(200);
+    const tenantVersion = (await api('GET', '/api/admin/policy', token)).json.version as number;
+    const breaking = await api('POST', '/api/admin/policy', token, {
+      policy: { thresholds: { maxLookAwayWindowSeconds: 15 } },
+      expectedVersion: tenantVersion,
+    });
+    expect(breaking.status).toBe(409);
+    expect(breaking.json.error.code).toBe('SCHEDULE_POLICY_CONFLICT');
+    expect(breaking.json.error.message).toContain(`schedule ${SCHEDULE}`);
+    expect(breaking.json.error.message).toMatch(/maxLookAwaySeconds/);
+    expect((await api('GET', '/api/admin/policy', token)).json.version).toBe(tenantVersion);
+    // A tenant window the schedule still fits in is saved.
+    const fine = await api('POST', '/api/admin/policy', token, {
+      policy: { thresholds: { maxLookAwayWindowSeconds: 25 } },
+      expectedVersion: tenantVersion,
+    });
+    expect(fine.status).toBe(200);
+  });
+});
