@@ -61,9 +61,8 @@ describe('admin notices', () => {
     const res = await postForm('/api/admin/erasure', { userId: 'cand-erased' });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/admin/audit');
-    const [{ n }] = (
-      await dash.db.pool.query('SELECT MAX(id) AS n FROM erasure_requests WHERE tenant_id = ?', [T])
-    )[0] as { n: number }[];
+    const [rows] = await dash.db.pool.query('SELECT MAX(id) AS n FROM erasure_requests WHERE tenant_id = ?', [T]);
+    const n = (rows as { n: number }[])[0]?.n;
     const first = await page('/admin/audit');
     expect(first.html).toMatch(new RegExp(`id="erasure-requested"[^>]*>Erasure request ${n} recorded`));
     expect((await page('/admin/audit')).html).not.toContain('erasure-requested');
