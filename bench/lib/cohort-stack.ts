@@ -245,6 +245,8 @@ export interface BenchDashboard {
 }
 
 const DASHBOARD_DIR = join(ROOT, 'dashboard');
+/** The bench's exam platform: its launch page is served by the browser itself (page.route); the dashboard trusts it. */
+export const BENCH_PLATFORM = 'http://platform.bench';
 
 /**
  * Builds the dashboard from the current source into its own folder (never a stale dist/, never a folder another run
@@ -278,6 +280,7 @@ export async function startDashboard(s: CohortStack, tenant: string): Promise<Be
       REDIS_URL: s.redisUrl,
       REDIS_KEY_PREFIX: s.prefix,
       COOKIE_SECRET: randomBytes(32).toString('base64url'),
+      PLATFORM_ORIGINS: BENCH_PLATFORM,
       ...s3Env(),
       ...(process.env.BENCH_LIVE_POLL_MS ? { LIVE_POLL_MS: process.env.BENCH_LIVE_POLL_MS } : {}),
     },
