@@ -14,8 +14,8 @@ import type { z } from 'zod';
 import { describeIssues } from '../http/respond.ts';
 
 /**
- * Events one verification hashes at most: a three-hour exam sends a few hundred, the receipt body limit (4 MiB)
- * would let some 14,000 through.
+ * Events one verification hashes at most: a three-hour exam sends a few hundred, the receipt body limit (2 MiB)
+ * would let some 7,000 through.
  */
 export const RECEIPT_MAX_EVENTS = 5_000;
 
