@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { RedisClient } from '@proctor/contracts/redis';
 import { z } from 'zod';
+import { parseStoredJson } from '../redis/storedJson.ts';
 
 const Flash = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('error'), message: z.string() }),
@@ -38,12 +39,5 @@ export async function takeFlash(
   page: string,
 ): Promise<Flash | null> {
   if (!sessionId) return null;
-  const raw = await redis.getdel(flashKey(prefix, sessionId, page));
-  if (!raw) return null;
-  try {
-    const parsed = Flash.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+  return parseStoredJson(Flash, await redis.getdel(flashKey(prefix, sessionId, page)));
 }

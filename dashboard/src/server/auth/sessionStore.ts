@@ -7,6 +7,7 @@ import { type ProctorRole, ProctorRole as Role } from '@proctor/contracts';
 import type { RedisClient } from '@proctor/contracts/redis';
 import { z } from 'zod';
 import { redisScript } from '../redis/script.ts';
+import { parseStoredJson } from '../redis/storedJson.ts';
 
 /** A session's longest life, whatever the token's `exp`: a sign-in a day (and below any timer's 24.8-day limit). */
 export const SESSION_MAX_MS = 24 * 60 * 60 * 1000;
@@ -87,14 +88,7 @@ export async function createSession(
 /** The session a cookie names, or null when it ended (logout, expiry) or never existed. */
 export async function readSession(redis: RedisClient, prefix: string, id: string): Promise<StoredSession | null> {
   if (!SESSION_ID.test(id)) return null;
-  const raw = await redis.get(sessionKey(prefix, id));
-  if (!raw) return null;
-  try {
-    const parsed = StoredSession.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+  return parseStoredJson(StoredSession, await redis.get(sessionKey(prefix, id)));
 }
 
 export async function deleteSession(redis: RedisClient, prefix: string, id: string): Promise<void> {
