@@ -16,8 +16,10 @@ const WINDOW_MS = Number(process.env.WINDOW_MS ?? 30_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 1);
 /** IDENTITY_OFF=1 adds a window with identity off (its cost, ~0.7 points, is in docs/decisions.md). */
 const IDENTITY_OFF = process.env.IDENTITY_OFF === '1';
-const site = await serveExamSite(buildExamSite('client-site-bench'), 14_394);
 const edge = await startFakeEdge();
+const site = await serveExamSite(buildExamSite('client-site-bench'), 14_394, {
+  edgeOrigins: [new URL(edge.url).origin],
+});
 const video = writeFakeCamera(join(import.meta.dirname, '..', 'test-output', 'client'), 'bench-single', [
   ['single', 5],
 ]);

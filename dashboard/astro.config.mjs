@@ -10,7 +10,7 @@ export default defineConfig({
   output: 'server',
   // A backstop at the largest route's own limit (BODY_LIMITS.receipt in src/server/http/bodyLimit.ts; every route
   // reads its body with readLimitedBody, within its own limit): the adapter's default would read up to 1 GiB.
-  adapter: node({ mode: 'standalone', bodySizeLimit: 4 * 1024 * 1024 }),
+  adapter: node({ mode: 'standalone', bodySizeLimit: 2 * 1024 * 1024 }),
   // Tests build into their own directory so that parallel test files never share one dist/.
   outDir: process.env.DASHBOARD_OUT_DIR || './dist',
   // The Node adapter would otherwise turn on filesystem sessions; ours are in Redis (src/server/auth/loginSessions.ts).

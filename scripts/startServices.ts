@@ -94,7 +94,8 @@ const services: { name: string; url: string; health: string; cmd: string; args: 
         String(ports.signin),
         ...(busiest ? ['--tenant', busiest.tenantId] : []),
       ],
-      env: { PORT: ports.dashboard },
+      // The exam page talks only to this edge.
+      env: { PORT: ports.dashboard, EDGE_ORIGINS: `http://127.0.0.1:${ports.edge}` },
     },
   ];
 

@@ -31,6 +31,8 @@ import { cpuMs, type ServedEdge, serveWithWorkerd } from './edge-workerd.ts';
 const ROOT = join(import.meta.dirname, '..', '..');
 
 /** How long one start-up step may take on a loaded box before the bench gives up and says which step it was. */
+/** The bench's exam platform: its launch page is served by the browser itself (page.route); the dashboard trusts it. */
+export const BENCH_PLATFORM = 'http://platform.bench';
 const STEP_TIMEOUT_MS = Number(process.env.BENCH_STEP_TIMEOUT_SECONDS ?? 90) * 1000;
 const STACK_HINT = 'is the stack up? `source /work/ports-N.env && scripts/node24.sh node infra/stack/up.ts`';
 
@@ -272,6 +274,7 @@ export async function startCohortDashboard(s: CohortStack, tenant: string): Prom
     REDIS_URL: s.redisUrl,
     REDIS_KEY_PREFIX: s.prefix,
     COOKIE_SECRET: randomBytes(32).toString('base64url'),
+    PLATFORM_ORIGINS: BENCH_PLATFORM,
     ...s3Env(),
     ...(process.env.BENCH_LIVE_POLL_MS ? { LIVE_POLL_MS: process.env.BENCH_LIVE_POLL_MS } : {}),
   };

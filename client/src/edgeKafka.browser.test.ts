@@ -27,7 +27,7 @@ beforeAll(async () => {
     env: { KAFKA_TOPIC: topic.name, REDIS_KEY_PREFIX: `client-${randomUUID().slice(0, 8)}` },
   });
   proxy = await startCorsProxy(edge.url);
-  site = await serveExamSite(buildExamSite('client-site-edge'), 14_393);
+  site = await serveExamSite(buildExamSite('client-site-edge'), 14_393, { edgeOrigins: [new URL(proxy.url).origin] });
 });
 afterAll(async () => {
   await site?.stop();

@@ -43,14 +43,15 @@ async function preflightOn(
   expected: 'pass' | 'fix',
 ): Promise<{ shown: Shown; edge: FakeEdge; during: string[] }> {
   const video = writeFakeCamera(OUT, `preflight-${scene}`, [[scene, 20]]);
-  return withExamBrowser(site.origin, { video }, async ({ chromium, edge, page, url }) => {
+  return withExamBrowser(site, { video }, async ({ chromium, edge, page, url }) => {
     const requests: string[] = [];
     page.on('console', (m) => m.type() === 'error' && console.log('page error:', m.text()));
     await page.goto(url);
-    await page.waitForSelector('#consent-accept:not([disabled])');
+    // Consent opens the session at the edge (its policy is read); the setup check that follows sends nothing.
+    await page.click('#consent-accept');
+    await page.waitForSelector('#step-preflight:not([hidden])');
     const edgeBefore = edge.requests.length;
     chromium.context.on('request', (r) => requests.push(`${r.method()} ${r.url()} ${r.postDataBuffer()?.length ?? 0}`));
-    await page.click('#consent-accept');
     await page.waitForSelector(`body[data-preflight="${expected}"]`, { timeout: 120_000 });
     // A few more frames: the verdict holds, it was not a passing frame.
     await page.waitForTimeout(2000);

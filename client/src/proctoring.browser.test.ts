@@ -32,7 +32,7 @@ async function withExam(
     requests: string[];
   }) => Promise<void>,
 ) {
-  await withExamBrowser(site.origin, { video }, async ({ chromium, edge, page, url }) => {
+  await withExamBrowser(site, { video }, async ({ chromium, edge, page, url }) => {
     const requests: string[] = [];
     chromium.context.on('request', (r) => requests.push(`${r.method()} ${r.url()}`));
     page.on('console', (m) => m.type() === 'error' && console.log('page error:', m.text()));
@@ -53,7 +53,7 @@ describe('exam page in Chromium with a fake camera', () => {
       await page.waitForTimeout(8000);
       await page.screenshot({ path: join(OUT, 'exam-page.png'), fullPage: true });
       expect(edge.received).toEqual([]);
-      // The page reads the session's config before consent (readSessionConfig); the library's own start follows.
+      // The page reads the session's config after consent (readSessionConfig); the library's own start follows.
       const start = edge.requests.findLast((r) => r.method === 'POST' && r.path === '/sessions/start');
       expect(start?.body).toMatchObject({ client: { backend: 'wasm' } });
       // Only our two origins, and to the edge only JSON POSTs (plus CORS preflights).

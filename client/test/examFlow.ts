@@ -2,6 +2,7 @@
 import { sleep } from '@proctor/contracts';
 import { type ChromiumProfile, launchChromium } from '@proctor/testkit/browser';
 import type { Page } from 'playwright-core';
+import type { ExamSite } from './examSite.ts';
 import { type FakeEdge, type FakeEdgeOptions, fakeExamToken, startFakeEdge } from './fakeEdge.ts';
 
 export function examUrl(site: string, token: string, edge: string): string {
@@ -17,30 +18,37 @@ export interface ExamBrowser {
 }
 
 /**
- * Runs `work` in Chromium with `video` as its camera and a fresh fake edge (with `edge` options), on a new page and
- * the exam URL at `site` of a candidate of its own; both are closed after, whatever happens.
+ * Runs `work` in Chromium with `video` as its camera and a fresh fake edge (with `edge` options) on the site's edge
+ * port, on a new page and the exam URL at `site` of a candidate of its own; both are closed after, whatever happens.
  */
 export async function withExamBrowser<T>(
-  site: string,
+  site: ExamSite,
   opts: { video: string; edge?: FakeEdgeOptions },
   work: (b: ExamBrowser) => Promise<T>,
 ): Promise<T> {
-  const edge = await startFakeEdge(opts.edge);
+  const edge = await startFakeEdge({ ...opts.edge, port: site.edgePort });
   const chromium = await launchChromium({ profile: true, fakeVideo: opts.video });
   try {
     const page = await chromium.context.newPage();
     const token = fakeExamToken({ tenant_id: 't1', exam_schedule_id: 's1', user_id: `u-${Date.now()}`, attempt_no: 1 });
-    return await work({ chromium, edge, page, url: examUrl(site, token, edge.url) });
+    return await work({ chromium, edge, page, url: examUrl(site.origin, token, edge.url) });
   } finally {
     await chromium.close();
     await edge.close();
   }
 }
 
-/** Consent, then past the setup check (preflight.browser.test.ts tests the check itself) to the exam. */
+/**
+ * Consent (and the thumbnails consent when the session's policy asks it), then past the setup check
+ * (preflight.browser.test.ts tests the check itself) to the exam.
+ */
 export async function acceptAndStart(page: Page): Promise<void> {
-  await page.waitForSelector('#consent-accept:not([disabled])');
-  await page.click('#consent-accept');
+  await page.waitForSelector(
+    '#step-consent:not([hidden]), #step-thumbnails:not([hidden]), #step-preflight:not([hidden])',
+  );
+  if (await page.isVisible('#step-consent')) await page.click('#consent-accept');
+  await page.waitForSelector('#step-preflight:not([hidden]), #step-thumbnails:not([hidden])');
+  if (await page.isVisible('#step-thumbnails')) await page.click('#thumbnails-accept');
   await page.click('#preflight-continue');
 }
 

@@ -4,6 +4,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { sleep } from '@proctor/contracts';
+import { freePort } from '@proctor/testkit';
 import { copyModels } from '../scripts/copy-models.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -24,12 +25,29 @@ export function buildExamSite(name = 'client-site'): string {
 
 export interface ExamSite {
   origin: string;
+  /** The one edge port the page accepts unless `edgeOrigins` were given: where the file's fake edges listen. */
+  edgePort: number;
   stop(): Promise<void>;
 }
 
-export async function serveExamSite(outDir: string, port: number): Promise<ExamSite> {
+/**
+ * Serves the built site on `port`. Its exam page talks only to `edgeOrigins` (EDGE_ORIGINS); without them, to a
+ * fake edge on the free port `edgePort`. `platformOrigins` may launch it by postMessage.
+ */
+export async function serveExamSite(
+  outDir: string,
+  port: number,
+  opts: { edgeOrigins?: string[]; platformOrigins?: string[] } = {},
+): Promise<ExamSite> {
+  const edgePort = await freePort();
+  const env = {
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    EDGE_ORIGINS: (opts.edgeOrigins ?? [`http://127.0.0.1:${edgePort}`]).join(','),
+    PLATFORM_ORIGINS: (opts.platformOrigins ?? []).join(','),
+  };
   const child: ChildProcess = spawn(NODE24, ['node', join(outDir, 'server', 'entry.mjs')], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port) },
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
@@ -44,6 +62,7 @@ export async function serveExamSite(outDir: string, port: number): Promise<ExamS
     if (ok) {
       return {
         origin,
+        edgePort,
         stop: () =>
           new Promise((resolve) => {
             // Already gone (it crashed mid-run): waiting for 'exit' would hang the caller's finally forever.

@@ -10,6 +10,8 @@ export const ERROR_STATUS = {
   TOKEN_EXPIRED: 401,
   TOKEN_TOO_LARGE: 401,
   FORBIDDEN: 403,
+  /** A sign-in POST from an origin that is neither the dashboard nor a configured exam platform (login CSRF). */
+  SIGNIN_ORIGIN_REFUSED: 403,
   THUMBNAILS_DISABLED: 403,
   SESSION_MISMATCH: 403,
   EXAM_CONFIG_LOOSENED: 403,
@@ -21,7 +23,11 @@ export const ERROR_STATUS = {
   POLICY_VERSION_CONFLICT: 409,
   /** The session was erased: it stays closed while its exam token could still be valid (never re-open it). */
   SESSION_ERASED: 410,
+  /** A tenant policy save that a schedule policy of the tenant would no longer combine with (its starts would fail). */
+  SCHEDULE_POLICY_CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
+  /** A receipt listing more events than one verification hashes (RECEIPT_MAX_EVENTS in the dashboard). */
+  RECEIPT_TOO_MANY_EVENTS: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   THUMBNAIL_NOT_IMAGE: 415,
   THUMBNAIL_TOO_LARGE: 422,

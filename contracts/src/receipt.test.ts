@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AnomalyEvent } from './events.ts';
-import { canonicalJson, receiptHead, verifyReceipt } from './receipt.ts';
+import { canonicalJson, RECEIPT_CHUNK, receiptHead, verifyReceipt } from './receipt.ts';
 
 const S = 'a'.repeat(64);
 const ev = (n: number, durationMillis = 3000): AnomalyEvent => ({
@@ -48,5 +48,15 @@ describe('verifyReceipt', () => {
     const v = await verifyReceipt(S, rehashed, held); // chain fine, but not what the system holds
     expect(v.ok === false && v.problems.join()).toContain('differs from what the system holds');
     expect((await verifyReceipt('c'.repeat(64), r, held)).ok).toBe(false);
+  });
+
+  it('pauses after every RECEIPT_CHUNK events hashed, so a server can yield its event loop between chunks', async () => {
+    const events = Array.from({ length: RECEIPT_CHUNK * 3 + 1 }, (_, n) => ev(n));
+    let pauses = 0;
+    const verdict = await verifyReceipt(S, await receiptOf(events), [], async () => {
+      pauses++;
+    });
+    expect(verdict).toEqual({ ok: true, checkedEvents: 0 });
+    expect(pauses).toBe(3);
   });
 });

@@ -30,10 +30,23 @@ export const Receipt = z.object({
 });
 export type Receipt = z.infer<typeof Receipt>;
 
-/** Recomputes the chain: the head it gives (equal to `receipt.head` for an untouched receipt). */
-export async function receiptHead(sessionId: string, events: AnomalyEvent[]): Promise<string> {
+/** Events hashed between two calls of a verification's `pause`: a server verifying yields its event loop there. */
+export const RECEIPT_CHUNK = 200;
+
+/**
+ * Recomputes the chain: the head it gives (equal to `receipt.head` for an untouched receipt). `pause`, when given,
+ * is awaited after every RECEIPT_CHUNK events.
+ */
+export async function receiptHead(
+  sessionId: string,
+  events: AnomalyEvent[],
+  pause?: () => Promise<void>,
+): Promise<string> {
   let h = await receiptGenesis(sessionId);
-  for (const e of events) h = await receiptStep(h, e);
+  for (const [i, e] of events.entries()) {
+    h = await receiptStep(h, e);
+    if (pause && (i + 1) % RECEIPT_CHUNK === 0) await pause();
+  }
   return h;
 }
 
@@ -51,10 +64,15 @@ export type ReceiptVerdict = { ok: true; checkedEvents: number } | { ok: false; 
  * A receipt verifies when its chain recomputes to its head, it is for this session, and every event the system
  * holds for the session is in it with the same time, confidence and duration.
  */
-export async function verifyReceipt(sessionId: string, receipt: Receipt, held: HeldEvent[]): Promise<ReceiptVerdict> {
+export async function verifyReceipt(
+  sessionId: string,
+  receipt: Receipt,
+  held: HeldEvent[],
+  pause?: () => Promise<void>,
+): Promise<ReceiptVerdict> {
   const problems: string[] = [];
   if (receipt.sessionId !== sessionId) problems.push('the receipt is for another session');
-  if ((await receiptHead(receipt.sessionId, receipt.events)) !== receipt.head)
+  if ((await receiptHead(receipt.sessionId, receipt.events, pause)) !== receipt.head)
     problems.push('the hash chain does not match its head: an event was changed, dropped or reordered');
   const byId = new Map(receipt.events.map((e) => [e.eventId, e]));
   for (const h of held) {

@@ -99,6 +99,17 @@ export const schedulePolicyKey = (tenantId: string, scheduleId: string, prefix =
  */
 export const loginSessionKey = (idDigest: string, prefix = REDIS_PREFIX) => `${prefix}:dash:session:${idDigest}`;
 
+/** One fixed window of a dashboard rate limit (`name`: sign-in, receipt…), named by a digest of who is counted. */
+export const dashboardRateKey = (name: string, whoDigest: string, prefix = REDIS_PREFIX) =>
+  `${prefix}:dash:rate:${name}:${whoDigest}`;
+
+/** A one-time notice for one page of one login session, named by a digest of both. */
+export const dashboardFlashKey = (digest: string, prefix = REDIS_PREFIX) => `${prefix}:dash:flash:${digest}`;
+
+/** One proctor's login sessions (a sorted set: session key → sign-in ms), named by a digest of tenant and proctor. */
+export const proctorLoginSessionsKey = (proctorDigest: string, prefix = REDIS_PREFIX) =>
+  `${prefix}:dash:sessions:${proctorDigest}`;
+
 /** One proctor's live-stream leases (a sorted set), named by a digest of tenant and proctor. */
 export const streamLeasesKey = (proctorDigest: string, prefix = REDIS_PREFIX) =>
   `${prefix}:dash:streams:${proctorDigest}`;

@@ -33,6 +33,8 @@ const defaults: Record<string, string> = {
   REDIS_URL: stack.redis.url,
   // A fresh secret per start: dev sessions simply end when the server restarts.
   COOKIE_SECRET: randomBytes(32).toString('base64url'),
+  // The dev sign-in page below is this dashboard's exam platform: its cross-site POST to /login is accepted.
+  PLATFORM_ORIGINS: `http://${process.env.HOST ?? '127.0.0.1'}:${values['signin-port']}`,
 };
 for (const [key, value] of Object.entries(defaults)) process.env[key] ??= value;
 

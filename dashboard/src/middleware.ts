@@ -7,7 +7,7 @@ import { ApiError, errorContext } from '@proctor/contracts';
 import { authenticate, SESSION_COOKIE } from './server/auth/principal.ts';
 import { mayAccess } from './server/auth/roles.ts';
 import { clearSessionCookie } from './server/auth/sessionCookie.ts';
-import { platformOrigins } from './server/env.ts';
+import { examPageOrigins } from './server/env.ts';
 import { bodyLimitFor, declaredTooLarge } from './server/http/bodyLimit.ts';
 import { isUnavailable, sameOrigin } from './server/http/requestChecks.ts';
 import { apiError } from './server/http/respond.ts';
@@ -31,7 +31,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
   if (context.isPrerendered || path.startsWith('/models/')) return next();
   if (path === '/exam' || path.startsWith('/exam/')) {
     const response = await next();
-    examFrameAncestors(response, platformOrigins());
+    examFrameAncestors(response, examPageOrigins().platform);
     return response;
   }
 

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ROUTES } from '../src/server/api/routes.ts';
 import { requiredRole } from '../src/server/auth/roles.ts';
 import { SESSION_COOKIE, sealSession } from '../src/server/auth/sessionCookie.ts';
+import { RECEIPT_CHECKS_PER_MINUTE, RECEIPT_MAX_EVENTS } from '../src/server/receipt/boundedReceipt.ts';
 import { rand, seedThumbnail, signIn, useTestDashboard } from './testDashboard.ts';
 
 const PORT = 14402;
@@ -469,14 +470,35 @@ describe('the receipt check', () => {
     expect(missing.problems).toEqual([`event ${held.A.eventId} is held by the system but missing from the receipt`]);
   });
 
-  it('answers malformed JSON 400, a non-receipt 400 and a receipt over 4 MiB 413, each with its code', async () => {
+  it('answers malformed JSON 400, a non-receipt 400 and a receipt over 2 MiB 413, each with its code', async () => {
     const malformed = await post('{"version":1,');
     expect([malformed.status, JSON.parse(malformed.body).error.code]).toEqual([400, 'MALFORMED_JSON']);
     const invalid = await post({ version: 2, events: 'none' });
     expect([invalid.status, JSON.parse(invalid.body).error.code]).toEqual([400, 'VALIDATION_FAILED']);
-    const hugeReceipt = await receiptWith(30_000);
-    expect(JSON.stringify(hugeReceipt).length).toBeGreaterThan(4 * 1024 * 1024);
+    const hugeReceipt = await receiptWith(15_000);
+    expect(JSON.stringify(hugeReceipt).length).toBeGreaterThan(2 * 1024 * 1024);
     const huge = await post(hugeReceipt);
     expect([huge.status, JSON.parse(huge.body).error.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+  });
+
+  it(`refuses more than ${RECEIPT_MAX_EVENTS} events with 413 RECEIPT_TOO_MANY_EVENTS, well below the body limit`, async () => {
+    const many = { ...(await receiptWith(1)), events: Array.from({ length: RECEIPT_MAX_EVENTS + 1 }, () => ({})) };
+    expect(JSON.stringify(many).length).toBeLessThan(1024 * 1024);
+    const res = await post(many);
+    expect([res.status, JSON.parse(res.body).error.code]).toEqual([413, 'RECEIPT_TOO_MANY_EVENTS']);
+    expect(JSON.parse(res.body).error.message).toContain(String(RECEIPT_MAX_EVENTS));
+  });
+
+  it(`allows one proctor ${RECEIPT_CHECKS_PER_MINUTE} checks a minute, then 429 RATE_LIMITED with Retry-After`, async () => {
+    const flooder = bearer(await dash.issuer.proctor(A, 'receipt-flooder'));
+    const receipt = { version: 1, sessionId: ids.A.session, events: [], head: '0'.repeat(64) };
+    const check = () =>
+      call({ method: 'POST', path: `/api/sessions/${ids.A.session}/receipt`, body: receipt }, flooder);
+    for (let i = 0; i < RECEIPT_CHECKS_PER_MINUTE; i++) expect((await check()).status).toBe(200);
+    const refused = await check();
+    expect([refused.status, JSON.parse(refused.body).error.code]).toEqual([429, 'RATE_LIMITED']);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Another proctor's checks are not held back by this one.
+    expect((await post(await receiptWith(2))).status).toBe(200);
   });
 });

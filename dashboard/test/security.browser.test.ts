@@ -1,43 +1,26 @@
 // The sign-in and session hardening in real Chromium: a platform launch POSTs the token (it never reaches the
 // browser's history), an old token link signs nobody in, `next` cannot leave the site, a bad cookie really goes,
 // sign-out ends the session, and the dashboard's pages run under their CSP without a single violation.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { launchChromium } from '@proctor/testkit/browser';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../src/server/auth/sessionCookie.ts';
-import { launchPageHtml, rand, useTestDashboard } from './testDashboard.ts';
+import { launchInBrowser, rand, useTestDashboard } from './testDashboard.ts';
 
 const T = `tenant-sb-${rand(3)}`;
 const SCHEDULE = 'exam-sb';
 
 const dash = useTestDashboard('dash-secb');
 let sessionId = '';
-let platform: Server;
-let platformUrl = '';
-/** What the fake platform's launch page POSTs next: set by each test. */
-let launch = { token: '', next: '/' };
 
 beforeAll(async () => {
   sessionId = await dash.seedSession({ tenantId: T, scheduleId: SCHEDULE, userId: 'cand-sb', risk: 64 });
   await dash.markLive(sessionId);
   await dash.seedAlert({ tenantId: T, sessionId, rule: 'multi_person', severity: 'critical' });
   await dash.seedSnapshots(T, sessionId, [10, 30, 64]);
-  // The exam platform: another origin whose launch page POSTs the token to /login, as an LTI launch does.
-  platform = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(launchPageHtml(dash.app.url, launch.token, launch.next, true));
-  });
-  await new Promise<void>((resolve) => platform.listen(0, '127.0.0.1', resolve));
-  platformUrl = `http://127.0.0.1:${(platform.address() as AddressInfo).port}/launch`;
 }, 180_000);
-
-afterAll(async () => {
-  await new Promise((resolve) => platform?.close(resolve));
-});
 
 /** A browser with its own profile on disk, so its History database can be read afterwards. */
 async function withProfile<T>(
@@ -58,9 +41,8 @@ async function withProfile<T>(
 }
 
 async function launchFromPlatform(page: Page, token: string, next = '/'): Promise<void> {
-  launch = { token, next };
-  await page.goto(platformUrl);
-  await page.waitForURL((u) => u.href.startsWith(dash.app.url) && u.pathname !== '/login');
+  await launchInBrowser(page, dash.app.url, token, next);
+  await page.waitForURL((u) => u.pathname !== '/login');
 }
 
 const sessionCookie = async (context: BrowserContext) =>

@@ -6,14 +6,14 @@ import { loginSessionKey } from '@proctor/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { keyDigest } from '../src/server/auth/loginSessions.ts';
 import { SESSION_COOKIE, sealSession } from '../src/server/auth/sessionCookie.ts';
-import { rand, signIn, useTestDashboard } from './testDashboard.ts';
+import { rand, signIn, TEST_PLATFORM, useTestDashboard } from './testDashboard.ts';
 
 const T = `tenant-s-${rand(3)}`;
 const SCHEDULE = 'exam-s';
 const PLATFORM = 'https://lms.example.edu';
 
 const dash = useTestDashboard('dash-sec', {
-  env: { PLATFORM_ORIGINS: PLATFORM, MAX_STREAMS_PER_PROCTOR: '2', SESSION_CHECK_MS: '300' },
+  env: { PLATFORM_ORIGINS: `${PLATFORM},${TEST_PLATFORM}`, MAX_STREAMS_PER_PROCTOR: '2', SESSION_CHECK_MS: '300' },
 });
 
 let alertId = '';
@@ -26,7 +26,7 @@ beforeAll(async () => {
 const form = (fields: Record<string, string>) => ({
   method: 'POST',
   redirect: 'manual' as const,
-  headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://platform.test' },
+  headers: { 'content-type': 'application/x-www-form-urlencoded', origin: TEST_PLATFORM },
   body: new URLSearchParams(fields),
 });
 const setCookieOf = (res: Response) => res.headers.get('set-cookie') ?? '';

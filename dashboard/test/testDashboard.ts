@@ -50,6 +50,9 @@ export function buildDashboard(): string {
   return outDir;
 }
 
+/** The tests' exam platform: its pages are served by the browser itself (page.route); dashboards trust its origin. */
+export const TEST_PLATFORM = 'http://platform.test';
+
 /** The server's env for a test: real MySQL database, real Redis with a random prefix, the test issuer's key. */
 export function dashboardEnv(db: TestDb, issuer: Issuer, redisPrefix: string): Record<string, string> {
   return {
@@ -61,6 +64,11 @@ export function dashboardEnv(db: TestDb, issuer: Issuer, redisPrefix: string): R
     REDIS_KEY_PREFIX: redisPrefix,
     COOKIE_SECRET: rand(32),
     LIVE_POLL_MS: '500',
+    PLATFORM_ORIGINS: TEST_PLATFORM,
+    // Test files sign one proctor in many times a minute; signIn.integration.test.ts tests the real budgets.
+    MAX_SESSIONS_PER_PROCTOR: '50',
+    SIGNIN_PER_MINUTE_PER_PROCTOR: '1000',
+    SIGNIN_PER_MINUTE_PER_ADDRESS: '10000',
     S3_ENDPOINT: s3.url,
     S3_BUCKET: s3.bucket,
     S3_ACCESS_KEY_ID: s3.accessKeyId,
@@ -194,14 +202,19 @@ export async function markLive(redis: RedisClient, prefix: string, sessionId: st
 }
 
 /**
- * Signs in the way a platform launch does: a form POST of the token to /login (from another origin). Returns the
- * response and the `name=value` of the session cookie it set ('' when none).
+ * Signs in the way a platform launch does: a form POST of the token to /login (from the platform's origin, or
+ * `origin`). Returns the response and the `name=value` of the session cookie it set ('' when none).
  */
-export async function signIn(appUrl: string, token: string, next?: string): Promise<{ res: Response; cookie: string }> {
+export async function signIn(
+  appUrl: string,
+  token: string,
+  next?: string,
+  origin = TEST_PLATFORM,
+): Promise<{ res: Response; cookie: string }> {
   const res = await fetch(`${appUrl}/login`, {
     method: 'POST',
     redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://platform.test' },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
     body: new URLSearchParams({ token, ...(next === undefined ? {} : { next }) }),
   });
   const setCookie = res.headers.get('set-cookie') ?? '';
@@ -210,7 +223,7 @@ export async function signIn(appUrl: string, token: string, next?: string): Prom
 }
 
 /** A platform's launch page: a form that POSTs the token (and `next`) to the dashboard's /login when submitted. */
-export function launchPageHtml(appUrl: string, token: string, next = '/', autoSubmit = false): string {
+function launchPageHtml(appUrl: string, token: string, next = '/', autoSubmit = false): string {
   const attr = (v: string) => v.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;');
   return (
     `<!doctype html><form method="post" action="${attr(appUrl)}/login">` +
@@ -273,13 +286,18 @@ async function stopAll(t: { app?: RunningDashboard; db?: TestDb; redis?: RedisCl
   t.redis?.disconnect();
 }
 
-/** The same launch in a browser: a page that is not the dashboard submits a form with the token to /login. */
+/** The same launch in a browser: the platform's launch page submits a form with the token to /login. */
 export async function launchInBrowser(page: Page, appUrl: string, token: string, next = '/'): Promise<void> {
-  await page.setContent(launchPageHtml(appUrl, token, next));
-  await Promise.all([
-    page.waitForURL((u) => !u.href.startsWith('about:')),
-    page.evaluate(() => document.forms[0]?.submit()),
-  ]);
+  const launchUrl = `${TEST_PLATFORM}/launch`;
+  await page.route(launchUrl, (route) =>
+    route.fulfill({ contentType: 'text/html; charset=utf-8', body: launchPageHtml(appUrl, token, next, true) }),
+  );
+  try {
+    await page.goto(launchUrl);
+    await page.waitForURL((u) => u.href.startsWith(appUrl));
+  } finally {
+    await page.unroute(launchUrl);
+  }
 }
 
 /** A test file's one dashboard, with the seeding bound to its database and Redis prefix. */

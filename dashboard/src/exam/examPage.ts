@@ -7,7 +7,7 @@ import {
   readSessionConfig,
   startProctoring,
 } from '@proctor/client';
-import { type HostMessage, type Launch, parseFragment, parseHostMessage } from './launch.ts';
+import { type HostMessage, type Launch, parseFragment, parseHostMessage, refuseForeignEdge } from './launch.ts';
 import { runPreflight } from './preflightStep.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -15,11 +15,17 @@ const show = (id: string) => {
   for (const step of document.querySelectorAll<HTMLElement>('[data-step]')) step.hidden = step.id !== id;
 };
 
+/** The server's EDGE_ORIGINS and PLATFORM_ORIGINS (exam.astro): the only edges and hosts this page trusts. */
+const trusted = {
+  edge: ($('exam').dataset.edgeOrigins ?? '').split(' ').filter(Boolean),
+  platform: ($('exam').dataset.platformOrigins ?? '').split(' ').filter(Boolean),
+};
+
 let launch: Launch | undefined;
 let handle: ProctoringHandle | undefined;
 let pendingToken: ((token: string) => void) | undefined;
-/** True only once the consent screen has told the candidate that thumbnails may be taken. */
-let thumbnailsShown = false;
+/** True only once the candidate has agreed to thumbnails on the screen that described them. */
+let thumbnailsAgreed = false;
 
 /** Status messages go only to the host that launched us, never to '*'. */
 function toHost(message: unknown) {
@@ -84,9 +90,21 @@ function logEvent(e: { type: string; timestamp: number; eventId: string } & Reco
   toHost({ type: 'proctor:event', event: e });
 }
 
-/** Consent given: the setup check first, then the exam. */
-async function preflightThenBegin() {
+/**
+ * Consent given: only now does the page contact the edge (the session opens there). A policy with thumbnails on
+ * asks a second, specific consent before the camera starts; then the setup check, then the exam.
+ */
+async function consented() {
   if (!launch) return;
+  show('step-checking');
+  if (await thumbnailsAsked(launch)) {
+    show('step-thumbnails');
+    return;
+  }
+  await preflightThenBegin();
+}
+
+async function preflightThenBegin() {
   show('step-preflight');
   await runPreflight();
   await begin();
@@ -106,7 +124,7 @@ async function begin() {
       video: $('preview') as HTMLVideoElement,
       onStatus: renderStatus,
       onEvent: (e) => logEvent(e as never),
-      thumbnailConsent: thumbnailsShown,
+      thumbnailConsent: thumbnailsAgreed,
     });
   } catch (err) {
     $('st-error').textContent = (err as Error).message;
@@ -119,28 +137,30 @@ const TYPE_WORDS: Record<string, string> = {
   CAMERA_BLOCKED: 'the camera covered',
 };
 
-/** The consent text follows the session's own policy, read before the camera is on. */
-async function prepareConsent(l: Launch) {
+/** The session's own policy, read after consent and before the camera is on: true when it turns thumbnails on. */
+async function thumbnailsAsked(l: Launch): Promise<boolean> {
   const config = await readSessionConfig({ baseUrl: l.edge, getToken }).catch(() => undefined);
   const t = config?.thumbnails;
-  if (t?.enabled && t.maxPerHour > 0 && t.types.length > 0) {
-    thumbnailsShown = true;
-    $('consent-no-images').hidden = true;
-    $('consent-thumbnails').hidden = false;
-    $('consent-thumbnail-item').hidden = false;
+  const asked = Boolean(t?.enabled && t.maxPerHour > 0 && t.types.length > 0);
+  if (t && asked) {
     $('consent-thumbnail-types').textContent = t.types.map((x) => TYPE_WORDS[x] ?? x).join(', ');
     $('consent-thumbnail-max').textContent = String(t.maxPerHour);
   }
-  document.body.dataset.thumbnails = thumbnailsShown ? 'on' : 'off';
-  $('consent-checking').hidden = true;
-  ($('consent-accept') as HTMLButtonElement).disabled = false;
+  document.body.dataset.thumbnails = asked ? 'on' : 'off';
+  return asked;
+}
+
+function refuseLaunch(message: string) {
+  $('launch-error').textContent = message;
+  show('step-waiting');
 }
 
 function launched(l: Launch) {
+  const foreign = refuseForeignEdge(l.edge, trusted.edge);
+  if (foreign) return refuseLaunch(foreign);
   launch = l;
   $('edge-origin').textContent = new URL(l.edge).origin;
   show('step-consent');
-  void prepareConsent(l);
 }
 
 function onHostMessage(e: MessageEvent) {
@@ -148,7 +168,13 @@ function onHostMessage(e: MessageEvent) {
   if (!fromHost || e.source === window) return;
   const msg: HostMessage | undefined = parseHostMessage(e.data);
   if (!msg) return;
-  if (msg.type === 'proctor:launch' && !launch) launched({ ...msg, hostOrigin: e.origin });
+  // An opener is any page that called window.open: frame-ancestors does not cover it, so the sender's origin must.
+  if (msg.type === 'proctor:launch' && !launch && !trusted.platform.includes(e.origin)) {
+    refuseLaunch(
+      `This exam page was opened by ${e.origin}, which is not an exam platform this site works with, so proctoring ` +
+        'was not started. Open the exam from your exam platform.',
+    );
+  } else if (msg.type === 'proctor:launch' && !launch) launched({ ...msg, hostOrigin: e.origin });
   else if (msg.type === 'proctor:token' && e.origin === launch?.hostOrigin) {
     launch.token = msg.token;
     pendingToken?.(msg.token);
@@ -156,22 +182,29 @@ function onHostMessage(e: MessageEvent) {
   } else if (msg.type === 'proctor:stop' && e.origin === launch?.hostOrigin) void handle?.stop(msg.reason);
 }
 
-const fromFragment = parseFragment(location.hash);
+const fromFragment = parseFragment(location.hash, trusted.edge);
 // The token must not linger in the address bar, history or a screenshot.
 if (location.hash) history.replaceState(null, '', location.pathname + location.search);
-if (fromFragment && 'error' in fromFragment) {
-  $('launch-error').textContent = fromFragment.error;
-  show('step-waiting');
-} else if (fromFragment) {
-  launched(fromFragment);
-} else {
-  (window.parent !== window ? window.parent : window.opener)?.postMessage({ type: 'proctor:ready' }, '*');
+if (fromFragment && 'error' in fromFragment) refuseLaunch(fromFragment.error);
+else if (fromFragment) launched(fromFragment);
+else {
+  const host = window.parent !== window ? window.parent : window.opener;
+  for (const origin of trusted.platform) host?.postMessage({ type: 'proctor:ready' }, origin);
   show('step-waiting');
 }
 addEventListener('message', onHostMessage);
 
-$('consent-accept').addEventListener('click', () => void preflightThenBegin());
+$('consent-accept').addEventListener('click', () => void consented());
 $('consent-decline').addEventListener('click', () => {
+  show('step-declined');
+  toHost({ type: 'proctor:declined' });
+});
+$('thumbnails-accept').addEventListener('click', () => {
+  thumbnailsAgreed = true;
+  void preflightThenBegin();
+});
+// The session is open by now (its policy was read): it ends as abandoned, not lost.
+$('thumbnails-decline').addEventListener('click', () => {
   show('step-declined');
   toHost({ type: 'proctor:declined' });
   if (launch) void abandonSession({ baseUrl: launch.edge, getToken }).catch(() => {});

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { parseFragment, parseHostMessage } from './launch.ts';
+import { parseFragment, parseHostMessage, refuseForeignEdge } from './launch.ts';
 
 const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJ0ZW5hbnRfaWQiOiJ0MSJ9.c2ln';
+const EDGES = ['http://127.0.0.1:18787', 'https://edge.example'];
 
 describe('parseFragment', () => {
   it('reads token, edge and fps', () => {
-    expect(parseFragment(`#token=${jwt}&edge=http://127.0.0.1:18787&fps=1`)).toEqual({
+    expect(parseFragment(`#token=${jwt}&edge=http://127.0.0.1:18787&fps=1`, EDGES)).toEqual({
       token: jwt,
       edge: 'http://127.0.0.1:18787',
       fps: 1,
@@ -13,23 +14,37 @@ describe('parseFragment', () => {
   });
   it('reads the bench knobs models and fullEvery, and ignores values the client would refuse', () => {
     const base = `#token=${jwt}&edge=http://127.0.0.1:18787`;
-    expect(parseFragment(`${base}&models=short+full&fullEvery=1`)).toMatchObject({
+    expect(parseFragment(`${base}&models=short+full&fullEvery=1`, EDGES)).toMatchObject({
       models: 'short+full',
       fullEvery: 1,
     });
-    expect(parseFragment(`${base}&models=full%3Eshort`)).toMatchObject({ models: 'full>short' });
-    const ignored = parseFragment(`${base}&models=huge&fullEvery=4`);
+    expect(parseFragment(`${base}&models=full%3Eshort`, EDGES)).toMatchObject({ models: 'full>short' });
+    const ignored = parseFragment(`${base}&models=huge&fullEvery=4`, EDGES);
     expect(ignored).not.toHaveProperty('models');
     expect(ignored).not.toHaveProperty('fullEvery');
   });
   it('is undefined without a launch fragment, so the page waits for postMessage', () => {
-    expect(parseFragment('')).toBeUndefined();
+    expect(parseFragment('', EDGES)).toBeUndefined();
   });
   it('explains a bad token or edge', () => {
-    expect(parseFragment('#token=nope&edge=http://x')).toMatchObject({ error: expect.stringContaining('token') });
-    expect(parseFragment(`#token=${jwt}&edge=javascript:alert(1)`)).toMatchObject({
+    expect(parseFragment('#token=nope&edge=http://x', EDGES)).toMatchObject({
+      error: expect.stringContaining('token'),
+    });
+    expect(parseFragment(`#token=${jwt}&edge=javascript:alert(1)`, EDGES)).toMatchObject({
       error: expect.stringContaining('server'),
     });
+  });
+});
+
+describe('an edge this site does not serve', () => {
+  it('is refused with a message naming it and saying what to do, whatever its path or port', () => {
+    for (const edge of ['http://127.0.0.1:18788', 'https://edge.example.evil.test', 'http://edge.example']) {
+      const result = parseFragment(`#token=${jwt}&edge=${encodeURIComponent(edge)}`, EDGES);
+      expect(result).toEqual({ error: expect.stringContaining(new URL(edge).origin) });
+      expect(result).toMatchObject({ error: expect.stringMatching(/Open the exam again from your exam platform/) });
+    }
+    expect(refuseForeignEdge('https://edge.example/v1', EDGES)).toBeUndefined();
+    expect(refuseForeignEdge('https://user@edge.example.evil.test', EDGES)).toMatch(/does not work with/);
   });
 });
 

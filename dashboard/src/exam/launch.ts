@@ -26,11 +26,27 @@ const MODEL_CHOICES = ['short', 'full', 'short+full', 'full>short'] as const;
 type ModelChoiceName = (typeof MODEL_CHOICES)[number];
 const isModelChoice = (v: string | null): v is ModelChoiceName => MODEL_CHOICES.includes(v as ModelChoiceName);
 
-const isHttpUrl = (v: string) => /^https?:\/\/[^\s/]+/.test(v);
+const isHttpUrl = (v: string) => /^https?:\/\/[^\s/]+/.test(v) && URL.canParse(v);
 const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
-/** Parses `#token=…&edge=…[&fps=…]`. Returns an error message a person can act on when something is wrong. */
-export function parseFragment(hash: string): Launch | { error: string } | undefined {
+/**
+ * Refuses an edge this site does not serve: the page would hand the candidate's exam token (and, under an opt-in,
+ * camera thumbnails) to whatever server the link or the host names. Returns the message the candidate sees.
+ */
+export function refuseForeignEdge(edge: string, edgeOrigins: readonly string[]): string | undefined {
+  if (edgeOrigins.includes(new URL(edge).origin)) return undefined;
+  return (
+    `This exam link names a proctoring server (${new URL(edge).origin}) that this site does not work with, so ` +
+    'nothing was sent to it. Open the exam again from your exam platform; if you see this again, tell your exam ' +
+    'provider.'
+  );
+}
+
+/**
+ * Parses `#token=…&edge=…[&fps=…]`, accepting only an edge in `edgeOrigins`. Returns an error message a person can
+ * act on when something is wrong.
+ */
+export function parseFragment(hash: string, edgeOrigins: readonly string[]): Launch | { error: string } | undefined {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   if (!params.has('token') && !params.has('edge')) return undefined;
   const token = params.get('token') ?? '';
@@ -41,6 +57,8 @@ export function parseFragment(hash: string): Launch | { error: string } | undefi
     return {
       error: 'The link has no valid proctoring server (#edge=https://…). Open the exam from your exam platform again.',
     };
+  const foreign = refuseForeignEdge(edge, edgeOrigins);
+  if (foreign) return { error: foreign };
   const fps = params.has('fps') ? Number(params.get('fps')) : undefined;
   const models = params.get('models')?.replace(' ', '+') ?? null; // an unescaped '+' reads as a space
   const fullEvery = Number(params.get('fullEvery'));

@@ -37,4 +37,13 @@ describe('parseEnv', () => {
     expect(parseEnv(good).PLATFORM_ORIGINS).toEqual([]);
     expect(() => parseEnv({ ...good, PLATFORM_ORIGINS: 'https://lms.example.edu/path' })).toThrow(/PLATFORM_ORIGINS/);
   });
+
+  it('takes the edges the exam page may talk to, npm start’s local edge by default, and never none', () => {
+    expect(parseEnv(good).EDGE_ORIGINS).toEqual(['http://127.0.0.1:18787']);
+    expect(parseEnv({ ...good, EDGE_ORIGINS: 'https://edge.example.com' }).EDGE_ORIGINS).toEqual([
+      'https://edge.example.com',
+    ]);
+    expect(() => parseEnv({ ...good, EDGE_ORIGINS: '' })).toThrow(/EDGE_ORIGINS: must name at least one/);
+    expect(() => parseEnv({ ...good, EDGE_ORIGINS: 'https://edge.example.com/v1' })).toThrow(/EDGE_ORIGINS/);
+  });
 });

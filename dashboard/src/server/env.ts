@@ -10,14 +10,27 @@ const Url = (scheme: RegExp, example: string) =>
     .refine((v) => URL.canParse(v) && scheme.test(v), `must be a URL such as ${example}`);
 const Required = (hint: string) => z.string({ error: `is required: ${hint}` }).min(1, `must not be empty: ${hint}`);
 
+const Origins = (example: string) =>
+  CommaList.refine(
+    (list) => list.every((o) => URL.canParse(o) && new URL(o).origin === o),
+    `must be comma-separated origins such as ${example} (scheme, host, optional port; no path)`,
+  );
+
 /**
- * Origins of the exam platforms allowed to frame the candidate exam page (CSP frame-ancestors), comma-separated,
- * e.g. `https://lms.example.edu,https://exams.example.com`. Empty: only this site may frame it.
+ * Origins of the exam platforms, comma-separated, e.g. `https://lms.example.edu,https://exams.example.com`: they
+ * may frame the candidate exam page (CSP frame-ancestors), launch it by postMessage, and sign proctors in (a
+ * cross-site POST to /login). Empty: only this site itself.
  */
-const PlatformOrigins = CommaList.default([]).refine(
-  (list) => list.every((o) => URL.canParse(o) && new URL(o).origin === o),
-  'must be comma-separated origins such as https://lms.example.edu (scheme, host, optional port; no path)',
-);
+const PlatformOrigins = Origins('https://lms.example.edu').default([]);
+
+/**
+ * Origins of the edges this dashboard's exam page may send a candidate's token and events to, comma-separated. A
+ * launch naming any other edge is refused, so a forwarded exam link cannot point the page at someone else's server.
+ * Default: `npm start`'s local edge.
+ */
+const EdgeOrigins = Origins('https://edge.example.com')
+  .default(['http://127.0.0.1:18787'])
+  .refine((list) => list.length > 0, 'must name at least one edge origin');
 
 export const DashboardEnv = z
   .object({
@@ -42,6 +55,13 @@ export const DashboardEnv = z
     /** How often the shared live poller looks for changes, ms. */
     LIVE_POLL_MS: z.coerce.number().int().min(100).max(10_000).default(500),
     PLATFORM_ORIGINS: PlatformOrigins,
+    EDGE_ORIGINS: EdgeOrigins,
+    /** Sign-in sessions one proctor may hold at once (browsers, devices); one more ends the oldest. */
+    MAX_SESSIONS_PER_PROCTOR: z.coerce.number().int().min(1).max(50).default(5),
+    /** Sign-ins one proctor (token subject) may make a minute; more answer 429. */
+    SIGNIN_PER_MINUTE_PER_PROCTOR: z.coerce.number().int().min(1).max(1000).default(10),
+    /** Sign-in attempts one client address may make a minute (a campus NAT is many proctors); more answer 429. */
+    SIGNIN_PER_MINUTE_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(60),
     /** Live streams one proctor may hold open at once (tabs); one more answers 429. */
     MAX_STREAMS_PER_PROCTOR: z.coerce.number().int().min(1).max(100).default(6),
     /** How often an open live stream checks that its session still exists (logout ends it within this), ms. */
@@ -64,8 +84,12 @@ export type DashboardEnv = z.infer<typeof DashboardEnv>;
 export function parseEnv(source: Record<string, string | undefined>): DashboardEnv {
   const parsed = DashboardEnv.safeParse(source);
   if (parsed.success) return parsed.data;
-  const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
-  throw new Error(`dashboard environment is invalid:\n${lines.join('\n')}`);
+  throw invalidEnv(parsed.error);
+}
+
+function invalidEnv(error: z.ZodError): Error {
+  const lines = error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+  return new Error(`dashboard environment is invalid:\n${lines.join('\n')}`);
 }
 
 let cached: DashboardEnv | undefined;
@@ -76,17 +100,24 @@ export function env(): DashboardEnv {
   return cached;
 }
 
-let origins: string[] | undefined;
+/** What the exam page trusts: the platforms that may launch it and the edges it may talk to. */
+export interface ExamOrigins {
+  platform: string[];
+  edge: string[];
+}
+
+let examOrigins: ExamOrigins | undefined;
 
 /**
- * The exam page's only setting. It is served without the dashboard's env (no issuer key, no database), so it
- * parses just this variable; a bad value still fails loudly.
+ * The exam page's only settings. It is served without the dashboard's env (no issuer key, no database), so it
+ * parses just these variables; a bad value still fails loudly.
  */
-export function platformOrigins(): string[] {
-  if (origins) return origins;
-  const parsed = PlatformOrigins.safeParse(process.env.PLATFORM_ORIGINS);
-  if (!parsed.success)
-    throw new Error(`dashboard environment is invalid:\n  PLATFORM_ORIGINS: ${parsed.error.issues[0]?.message}`);
-  origins = parsed.data;
-  return origins;
+export function examPageOrigins(): ExamOrigins {
+  if (examOrigins) return examOrigins;
+  const parsed = z
+    .object({ PLATFORM_ORIGINS: PlatformOrigins, EDGE_ORIGINS: EdgeOrigins })
+    .safeParse({ PLATFORM_ORIGINS: process.env.PLATFORM_ORIGINS, EDGE_ORIGINS: process.env.EDGE_ORIGINS });
+  if (!parsed.success) throw invalidEnv(parsed.error);
+  examOrigins = { platform: parsed.data.PLATFORM_ORIGINS, edge: parsed.data.EDGE_ORIGINS };
+  return examOrigins;
 }

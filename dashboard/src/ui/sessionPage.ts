@@ -78,7 +78,8 @@ function wireReviewForms() {
         }
         (form.elements.namedItem('note') as HTMLTextAreaElement).value = '';
         if (result) result.textContent = `Saved: ${STATUS_LABEL[review.status]}. Recorded in the audit log.`;
-        if (auditBody) {
+        // A repeat of this proctor's review is answered with the row already recorded: shown once.
+        if (auditBody && !auditBody.querySelector(`[data-audit-id="${review.audit.id}"]`)) {
           auditBody.insertAdjacentHTML('afterbegin', renderAuditRows([review.audit], rules));
           localizeTimes(auditBody);
           const empty = document.querySelector<HTMLElement>('#audit-empty');

@@ -2,7 +2,7 @@
 import { ExternalId, SessionId } from '@proctor/contracts';
 import { withPresence } from '../live/presence.ts';
 import { listSessionAlerts } from '../queries/alerts.ts';
-import { listAudit, listRiskSnapshots } from '../queries/history.ts';
+import { type AuditCursor, listAudit, listRiskSnapshots } from '../queries/history.ts';
 import { listSchedules } from '../queries/schedules.ts';
 import { getSession, listRankedSessions, scheduleExists, sessionBelongsTo } from '../queries/sessions.ts';
 import { thumbnailEventIds } from '../queries/thumbnails.ts';
@@ -74,7 +74,12 @@ export async function loadRisk(ctx: Ctx, sessionId: string): Promise<RiskSeries 
   return { sessionId, snapshots: await listRiskSnapshots(ctx.services.db, ctx.principal.tenantId, sessionId) };
 }
 
-export async function loadAudit(ctx: Ctx, sessionId: string): Promise<AuditEntry[] | null> {
+/** One page of the session's audit, newest first: the newest, or the one before `before` (a listAudit cursor). */
+export async function loadAudit(
+  ctx: Ctx,
+  sessionId: string,
+  before?: AuditCursor,
+): Promise<{ entries: AuditEntry[]; next: string | null } | null> {
   if (!(await ownsSession(ctx, sessionId))) return null;
-  return listAudit(ctx.services.db, ctx.principal.tenantId, sessionId);
+  return listAudit(ctx.services.db, ctx.principal.tenantId, sessionId, before);
 }

@@ -91,7 +91,14 @@ export const AuditEntry = z.object({
   createdAt: z.number().int(),
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
-export const AuditList = z.object({ sessionId: SessionId, entries: z.array(AuditEntry) });
+export const AuditList = z.object({
+  sessionId: SessionId,
+  entries: z.array(AuditEntry),
+  next: z.string().nullable().describe('`before` for the next (older) page; null when this page reaches the oldest'),
+});
+export const AuditQuery = z.object({
+  before: z.string().optional().describe('a `next` from an earlier page: the page of entries older than it'),
+});
 
 export const ReviewBody = z
   .object({

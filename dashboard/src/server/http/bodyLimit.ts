@@ -12,10 +12,11 @@ export const BODY_LIMITS = {
   /** A policy with a few hundred accommodations. */
   policy: 60 * 1024,
   /**
-   * A candidate's receipt: every event the client sent, about 300 B each in canonical JSON, so some 14,000 events;
-   * a three-hour exam sends a few hundred. The adapter's backstop (astro.config.mjs) is this size.
+   * A candidate's receipt: every event the client sent, about 300 B each in canonical JSON, and one check takes at
+   * most 5,000 (RECEIPT_MAX_EVENTS); a three-hour exam sends a few hundred. Its JSON.parse is the one step of the
+   * check that is not chunked, so this limit is what bounds it. The adapter's backstop (astro.config.mjs) is this size.
    */
-  receipt: 4 * 1024 * 1024,
+  receipt: 2 * 1024 * 1024,
 } as const;
 
 export function bodyLimitFor(path: string): number {

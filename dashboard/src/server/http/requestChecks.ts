@@ -1,4 +1,4 @@
-// Two questions the middleware and the sign-in routes ask of a request or an error.
+// Questions the middleware and the sign-in routes ask of a request or an error.
 
 /**
  * A cookie-authenticated write must come from our own origin (CSRF); bearer-token API calls carry no ambient auth.
@@ -9,6 +9,17 @@ export function sameOrigin(request: Request, url: URL): boolean {
   // Under our Referrer-Policy no-referrer a browser sends `Origin: null` on a plain form post; Sec-Fetch-Site decides.
   if (origin && origin !== 'null') return origin === url.origin;
   return request.headers.get('sec-fetch-site') === 'same-origin';
+}
+
+/**
+ * A sign-in POST must come from this site or an exam platform (PLATFORM_ORIGINS): from anywhere else it is login CSRF,
+ * a third-party page signing the victim's browser into the sender's account. A browser sends Origin on every POST;
+ * `Origin: null` (our own form under no-referrer, a sandboxed frame, a redirect) passes only with Sec-Fetch-Site:
+ * same-origin. Referer is not consulted: our own pages send none (no-referrer), and a POST with neither header is
+ * not a browser, which is the only thing login CSRF can ride on; such a client sends `Origin` like a browser does.
+ */
+export function signInOriginAllowed(request: Request, url: URL, platformOrigins: readonly string[]): boolean {
+  return sameOrigin(request, url) || platformOrigins.includes(request.headers.get('origin') ?? '');
 }
 
 const UNAVAILABLE_CODES = [

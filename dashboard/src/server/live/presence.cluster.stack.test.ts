@@ -1,10 +1,11 @@
 // The dashboard's Redis reads on a real Redis Cluster (3 masters): presence of sessions in every liveness shard in
-// one batch, and a proctor's stream leases (one slot per script; the session check is its own call).
+// one batch, a proctor's stream leases (one slot per script; the session check is its own call), and the cap on a
+// proctor's sign-in sessions (its index is one slot, each session key another).
 import { randomBytes } from 'node:crypto';
 import { livenessKey, livenessShard } from '@proctor/contracts';
 import { type SmokeCluster, startSmokeCluster } from '@proctor/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSession, deleteSession } from '../auth/loginSessions.ts';
+import { createSession, deleteSession, readSession } from '../auth/loginSessions.ts';
 import { streamLease } from '../auth/streamLeases.ts';
 import type { SessionBase } from '../queries/sessions.ts';
 import { withPresence } from './presence.ts';
@@ -41,7 +42,13 @@ describe('dashboard reads on a Redis Cluster', () => {
 
   it('leases streams under a proctor and ends them with the sign-in session', async () => {
     const exp = Math.floor(Date.now() / 1000) + 600;
-    const id = await createSession(smoke.redis, prefix, { tenantId: 't1', sub: 'proctor-1', role: 'proctor', exp });
+    const created = await createSession(
+      smoke.redis,
+      prefix,
+      { tenantId: 't1', sub: 'proctor-1', role: 'proctor', exp },
+      5,
+    );
+    const id = created?.id;
     expect(id).toBeTruthy();
     const lease = streamLease(
       smoke.redis,
@@ -55,5 +62,18 @@ describe('dashboard reads on a Redis Cluster', () => {
     await deleteSession(smoke.redis, prefix, id!);
     expect(await lease.claim('renew')).toBe('ended');
     expect(await second.claim('open')).toBe('ok');
+  });
+
+  it('ends a proctor’s oldest sign-in session beyond the cap, each session key in its own slot', async () => {
+    const who = {
+      tenantId: 't1',
+      sub: 'proctor-cap',
+      role: 'proctor' as const,
+      exp: Math.floor(Date.now() / 1000) + 600,
+    };
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await createSession(smoke.redis, prefix, who, 2))!.id);
+    const alive = await Promise.all(ids.map((id) => readSession(smoke.redis, prefix, id)));
+    expect(alive.map(Boolean)).toEqual([false, true, true]);
   });
 });

@@ -29,6 +29,22 @@ export async function getPolicy(db: Db, tenantId: string, scheduleId = TENANT_LA
   };
 }
 
+/** Every schedule policy of the tenant (the tenant's own layer excepted), by schedule id. */
+export async function listSchedulePolicies(
+  db: Db,
+  tenantId: string,
+): Promise<{ scheduleId: string; version: number; policy: Policy }[]> {
+  const [rows] = await db.query<RowDataPacket[]>(
+    'SELECT exam_schedule_id, version, policy FROM policies WHERE tenant_id = ? AND exam_schedule_id <> ?',
+    [tenantId, TENANT_LAYER],
+  );
+  return rows.map((r) => ({
+    scheduleId: String(r.exam_schedule_id),
+    version: Number(r.version),
+    policy: jsonColumn<Policy>(r.policy),
+  }));
+}
+
 export type SaveOutcome = { ok: true; version: number } | { ok: false; currentVersion: number };
 
 /**

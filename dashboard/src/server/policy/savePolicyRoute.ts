@@ -2,10 +2,12 @@
 import { PolicySchema, type PublishedPolicy, resolveSessionConfig, SchedulePolicySchema } from '@proctor/contracts';
 import type { APIContext } from 'astro';
 import { PolicySaveBody } from '../api/policySchemas.ts';
+import { type Flash, setFlash } from '../auth/flash.ts';
 import { BODY_LIMITS, readFormOrJson } from '../http/bodyLimit.ts';
 import { apiError, describeIssues, json } from '../http/respond.ts';
+import type { Db } from '../queries/sql.ts';
 import { policyFromForm } from './policyForm.ts';
-import { getPolicy, savePolicy, TENANT_LAYER } from './policyStore.ts';
+import { getPolicy, listSchedulePolicies, savePolicy, TENANT_LAYER } from './policyStore.ts';
 import { publishPolicy } from './publish.ts';
 
 /** A layer is saved only if it combines with the other one for everybody, accommodated users included. */
@@ -16,6 +18,22 @@ function combinationProblem(tenant: PublishedPolicy | null, schedule: PublishedP
   for (const userId of ['', ...users]) {
     const out = resolveSessionConfig({ userId: userId || 'no-accommodation', tenant, schedule });
     if (!out.ok) return `${out.field}: ${out.message}${userId ? ` (accommodation of ${userId})` : ''}`;
+  }
+  return null;
+}
+
+/**
+ * A tenant policy is saved only if every schedule policy of the tenant still combines with it: otherwise every start
+ * of that schedule would fail at the edge. The first schedule that would break, with why.
+ */
+async function brokenSchedule(
+  db: Db,
+  tenantId: string,
+  tenant: PublishedPolicy,
+): Promise<{ scheduleId: string; problem: string } | null> {
+  for (const s of await listSchedulePolicies(db, tenantId)) {
+    const problem = combinationProblem(tenant, { version: s.version, policy: s.policy });
+    if (problem) return { scheduleId: s.scheduleId, problem };
   }
   return null;
 }
@@ -39,10 +57,16 @@ export async function handlePolicySave(ctx: APIContext, scheduleId: string): Pro
       expectedVersion: Number(read.form.get('version') ?? 0),
     };
   }
-  const fail = (code: 'VALIDATION_FAILED' | 'POLICY_VERSION_CONFLICT', message: string, details?: unknown) =>
-    form
-      ? redirect(`${back}?error=${encodeURIComponent(message)}`, 303)
-      : apiError(code, message, requestId, { details });
+  // The editor's form learns the outcome from a one-time notice for its page (auth/flash.ts), never the URL.
+  const backWith = async (flash: Flash) => {
+    await setFlash(services.redis, services.redisPrefix, principal.sessionId, back, flash);
+    return redirect(back, 303);
+  };
+  const fail = (
+    code: 'VALIDATION_FAILED' | 'POLICY_VERSION_CONFLICT' | 'SCHEDULE_POLICY_CONFLICT',
+    message: string,
+    details?: unknown,
+  ) => (form ? backWith({ kind: 'error', message }) : apiError(code, message, requestId, { details }));
 
   const body = PolicySaveBody.safeParse(raw);
   if (!body.success) return fail('VALIDATION_FAILED', describeIssues(body.error.issues), body.error.issues);
@@ -52,9 +76,17 @@ export async function handlePolicySave(ctx: APIContext, scheduleId: string): Pro
   const other = await getPolicy(services.db, principal.tenantId, tenantLayer ? scheduleId : TENANT_LAYER);
   const mine: PublishedPolicy = { version: body.data.expectedVersion + 1, policy: layer.data };
   const theirs = other && !tenantLayer ? { version: other.version, policy: other.policy } : null;
-  // Saving the tenant layer is checked against the defaults only: each schedule is checked when it is saved.
   const problem = tenantLayer ? combinationProblem(mine, null) : combinationProblem(theirs, mine);
   if (problem) return fail('VALIDATION_FAILED', `these thresholds do not combine: ${problem}`);
+  const broken = tenantLayer ? await brokenSchedule(services.db, principal.tenantId, mine) : null;
+  if (broken) {
+    return fail(
+      'SCHEDULE_POLICY_CONFLICT',
+      `schedule ${broken.scheduleId}'s policy would no longer combine with this tenant policy (${broken.problem}), ` +
+        'so every start of that schedule would fail: change that schedule’s policy first, or this one',
+      { scheduleId: broken.scheduleId, problem: broken.problem },
+    );
+  }
 
   const saved = await savePolicy(services.db, {
     tenantId: principal.tenantId,
@@ -87,6 +119,6 @@ export async function handlePolicySave(ctx: APIContext, scheduleId: string): Pro
       return false;
     },
   );
-  if (form) return redirect(`${back}?saved=${saved.version}${published ? '' : '&unpublished=1'}`, 303);
+  if (form) return backWith({ kind: 'policySaved', version: saved.version, published });
   return json({ version: saved.version, published });
 }

@@ -55,7 +55,9 @@ export type ReviewOutcome = { ok: true; status: AlertStatus; audit: AuditEntry }
 
 /**
  * Sets the alert's status and appends the audit row atomically: a status change without its "who, when, why"
- * must never be visible. The alert is locked first so that two proctors' reviews are serialised.
+ * must never be visible. The alert is locked first so that two proctors' reviews are serialised. A repeat that
+ * changes nothing (the alert already has this status, and this proctor's row for this action exists) is answered
+ * with that row and writes none: a double submit or a script cannot flood the session's audit.
  */
 export async function reviewAlert(
   pool: Pool,
@@ -64,9 +66,9 @@ export async function reviewAlert(
   const conn = await pool.getConnection();
   try {
     await conn.beginTransaction();
-    const [alert] = await rows<{ session_id: string }>(
+    const [alert] = await rows<{ session_id: string; status: AlertStatus }>(
       conn,
-      'SELECT session_id FROM alerts WHERE alert_id = ? AND tenant_id = ? FOR UPDATE',
+      'SELECT session_id, status FROM alerts WHERE alert_id = ? AND tenant_id = ? FOR UPDATE',
       [input.alertId, input.tenantId],
     );
     if (!alert) {
@@ -74,35 +76,72 @@ export async function reviewAlert(
       return { ok: false, code: 'NOT_FOUND' };
     }
     const status = NEXT_STATUS[input.action];
-    await conn.query('UPDATE alerts SET status = ? WHERE alert_id = ? AND tenant_id = ?', [
-      status,
-      input.alertId,
-      input.tenantId,
-    ]);
-    const [inserted] = await conn.query(
-      'INSERT INTO audit_log (tenant_id, session_id, alert_id, actor, action, note) VALUES (?, ?, ?, ?, ?, ?)',
-      [input.tenantId, alert.session_id, input.alertId, input.actor, input.action, input.note || null],
-    );
-    const id = (inserted as { insertId: number }).insertId;
-    const [row] = await rows<{ created_at: Date }>(conn, 'SELECT created_at FROM audit_log WHERE id = ?', [id]);
+    const repeated =
+      alert.status === status ? await previousReview(conn, input.tenantId, alert.session_id, input) : undefined;
+    const audit = repeated ?? (await appendReview(conn, input, status, alert.session_id));
     await conn.commit();
-    return {
-      ok: true,
-      status,
-      audit: {
-        id,
-        sessionId: alert.session_id,
-        alertId: input.alertId,
-        actor: input.actor,
-        action: input.action,
-        note: input.note || null,
-        createdAt: row ? ms(row.created_at) : Date.now(),
-      },
-    };
+    return { ok: true, status, audit };
   } catch (err) {
     await conn.rollback().catch(() => {});
     throw err;
   } finally {
     conn.release();
   }
+}
+
+type Conn = Awaited<ReturnType<Pool['getConnection']>>;
+type ReviewInput = Parameters<typeof reviewAlert>[1];
+
+/** This proctor's newest row of this action on this alert, if any. */
+async function previousReview(
+  conn: Conn,
+  tenantId: string,
+  sessionId: string,
+  input: ReviewInput,
+): Promise<AuditEntry | undefined> {
+  const [row] = await rows<{ id: number; note: string | null; created_at: Date }>(
+    conn,
+    `SELECT id, note, created_at FROM audit_log WHERE tenant_id = ? AND session_id = ? AND alert_id = ? AND actor = ?
+       AND action = ? ORDER BY id DESC LIMIT 1`,
+    [tenantId, sessionId, input.alertId, input.actor, input.action],
+  );
+  if (!row) return undefined;
+  return {
+    id: Number(row.id),
+    sessionId,
+    alertId: input.alertId,
+    actor: input.actor,
+    action: input.action,
+    note: row.note,
+    createdAt: ms(row.created_at),
+  };
+}
+
+/** Sets the status and appends the audit row (inside the caller's transaction). */
+async function appendReview(
+  conn: Conn,
+  input: ReviewInput,
+  status: AlertStatus,
+  sessionId: string,
+): Promise<AuditEntry> {
+  await conn.query('UPDATE alerts SET status = ? WHERE alert_id = ? AND tenant_id = ?', [
+    status,
+    input.alertId,
+    input.tenantId,
+  ]);
+  const [inserted] = await conn.query(
+    'INSERT INTO audit_log (tenant_id, session_id, alert_id, actor, action, note) VALUES (?, ?, ?, ?, ?, ?)',
+    [input.tenantId, sessionId, input.alertId, input.actor, input.action, input.note || null],
+  );
+  const id = (inserted as { insertId: number }).insertId;
+  const [row] = await rows<{ created_at: Date }>(conn, 'SELECT created_at FROM audit_log WHERE id = ?', [id]);
+  return {
+    id,
+    sessionId,
+    alertId: input.alertId,
+    actor: input.actor,
+    action: input.action,
+    note: input.note || null,
+    createdAt: row ? ms(row.created_at) : Date.now(),
+  };
 }

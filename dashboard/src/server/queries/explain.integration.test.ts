@@ -63,7 +63,10 @@ const QUERIES: [string, () => { sql: string; params: unknown[] }][] = [
   ['session belongs to tenant', () => ({ sql: sessionBelongsSql, params: [sampleSession, 't-a'] })],
   ['session alerts', () => ({ sql: sessionAlertsSql, params: ['t-a', sampleSession] })],
   ['risk snapshots', () => ({ sql: riskSnapshotsSql, params: ['t-a', sampleSession] })],
-  ['audit log', () => ({ sql: auditSql, params: ['t-a', sampleSession] })],
+  [
+    'audit log, a page before a cursor',
+    () => ({ sql: auditSql, params: ['t-a', sampleSession, recent(), recent(), 9, 501] }),
+  ],
   ['SSE tick: schedule stamp', () => ({ sql: scheduleStampSql, params: ['t-a', 'exam-1'] })],
   ['SSE tick: changed alerts', () => ({ sql: changedAlertsSql, params: ['t-a', recent(), recent(), '', 'exam-1'] })],
   [

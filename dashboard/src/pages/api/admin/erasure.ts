@@ -3,9 +3,12 @@
 import type { APIRoute } from 'astro';
 import type { RouteContracts } from '../../../server/api/contract.ts';
 import { ErasureBody, ErasureResult } from '../../../server/api/policySchemas.ts';
+import { setFlash } from '../../../server/auth/flash.ts';
 import { BODY_LIMITS, isFormType, readLimitedForm, readLimitedJson } from '../../../server/http/bodyLimit.ts';
 import { apiError, describeIssues, json } from '../../../server/http/respond.ts';
 import { requestErasure } from '../../../server/policy/policyStore.ts';
+
+const AUDIT_PAGE = '/admin/audit';
 
 export const contracts = {
   erasure: {
@@ -32,15 +35,20 @@ export const POST: APIRoute = async ({ locals, request, redirect }) => {
     if (!parsed.ok) return apiError('MALFORMED_JSON', 'the body must be JSON: {"userId":"…"}', requestId);
     raw = parsed.value;
   }
+  const flash = (f: Parameters<typeof setFlash>[4]) =>
+    setFlash(services.redis, services.redisPrefix, principal.sessionId, AUDIT_PAGE, f);
   const body = ErasureBody.safeParse(raw);
   if (!body.success) {
     const message = describeIssues(body.error.issues);
-    return form
-      ? redirect(`/admin/audit?error=${encodeURIComponent(message)}`, 303)
-      : apiError('VALIDATION_FAILED', message, requestId);
+    if (!form) return apiError('VALIDATION_FAILED', message, requestId);
+    await flash({ kind: 'error', message });
+    return redirect(AUDIT_PAGE, 303);
   }
   const requestIdNo = await requestErasure(services.db, principal.tenantId, body.data.userId, principal.sub);
-  if (form) return redirect(`/admin/audit?erasure=${requestIdNo}`, 303);
+  if (form) {
+    await flash({ kind: 'erasure', requestId: requestIdNo });
+    return redirect(AUDIT_PAGE, 303);
+  }
   return json(
     { requestId: requestIdNo, status: 'pending', message: 'the lifecycle job erases it within its next pass' },
     202,

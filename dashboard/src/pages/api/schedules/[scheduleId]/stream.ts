@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { type RouteContracts, ScheduleParams } from '../../../../server/api/contract.ts';
 import { parseFilter } from '../../../../server/api/params.ts';
 import { SessionFilter } from '../../../../server/api/schemas.ts';
+import { SESSION_MAX_MS } from '../../../../server/auth/loginSessions.ts';
 import { streamLease } from '../../../../server/auth/streamLeases.ts';
 import { env } from '../../../../server/env.ts';
 import { apiError } from '../../../../server/http/respond.ts';
@@ -88,8 +89,9 @@ export const GET: APIRoute = async ({ locals, params, url, request }) => {
           () => undefined,
         );
       }, checkMs);
-      // The cookie never outlives the token, and neither does a stream opened with it.
-      const expiry = setTimeout(end, Math.max(0, principal.exp * 1000 - Date.now()));
+      // A stream never outlives its session or token. Capped at a session's longest life: a bearer token's `exp` can
+      // be weeks away, and a timer past 2^31-1 ms (24.8 days) fires at once.
+      const expiry = setTimeout(end, Math.min(SESSION_MAX_MS, Math.max(0, principal.exp * 1000 - Date.now())));
       cleanups.push(
         () => clearInterval(keepAlive),
         () => clearInterval(check),
