@@ -7,6 +7,7 @@ export * from './events.ts';
 export * from './ids.ts';
 export * from './kafka.ts';
 export * from './log.ts';
+export * from './mysqlUtc.ts';
 export * from './onDeviceEvents.ts';
 export * from './policy.ts';
 export * from './receipt.ts';
