@@ -6,6 +6,7 @@ export * from './errors.ts';
 export * from './events.ts';
 export * from './ids.ts';
 export * from './kafka.ts';
+export * from './liveChanges.ts';
 export * from './log.ts';
 export * from './mysqlUtc.ts';
 export * from './onDeviceEvents.ts';

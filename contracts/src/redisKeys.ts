@@ -65,3 +65,9 @@ export const EVENT_MARK_TTL_SECONDS = 7 * 60 * 60;
 export const tenantPolicyKey = (tenantId: string, prefix = REDIS_PREFIX) => `${prefix}:{policy:${tenantId}}:v1:tenant`;
 export const schedulePolicyKey = (tenantId: string, scheduleId: string, prefix = REDIS_PREFIX) =>
   `${prefix}:{policy:${tenantId}}:v1:schedule:${scheduleId}`;
+
+/**
+ * The live feed's change stream (contracts liveChanges): the processor appends one entry per MySQL commit, each
+ * dashboard process follows it with one blocking XREAD. One key, so one slot on a Redis Cluster.
+ */
+export const liveChangesKey = (prefix = REDIS_PREFIX) => `${prefix}:live:changes`;
