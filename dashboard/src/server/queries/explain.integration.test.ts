@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../test/harness.ts';
 import { seedBulk } from '../../../test/seedBulk.ts';
-import { changedAlertsSql, scheduleStampSql } from '../live/liveFeed.ts';
+import { alertsByIdSql } from '../live/liveAlerts.ts';
 import { sessionAlertsSql } from './alerts.ts';
 import { auditSql, riskSnapshotsSql } from './history.ts';
 import { scheduleCountsSql, scheduleFlaggedSql } from './schedules.ts';
@@ -46,7 +46,6 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const recent = () => new Date(Date.now() - 2_000);
 const QUERIES: [string, () => { sql: string; params: unknown[] }][] = [
   ['overview: counts per schedule', () => ({ sql: scheduleCountsSql, params: ['t-a'] })],
   ['overview: flagged per schedule', () => ({ sql: scheduleFlaggedSql, params: ['t-a'] })],
@@ -64,11 +63,9 @@ const QUERIES: [string, () => { sql: string; params: unknown[] }][] = [
   ['session alerts', () => ({ sql: sessionAlertsSql, params: ['t-a', sampleSession] })],
   ['risk snapshots', () => ({ sql: riskSnapshotsSql, params: ['t-a', sampleSession] })],
   ['audit log', () => ({ sql: auditSql, params: ['t-a', sampleSession] })],
-  ['SSE tick: schedule stamp', () => ({ sql: scheduleStampSql, params: ['t-a', 'exam-1'] })],
-  ['SSE tick: changed alerts', () => ({ sql: changedAlertsSql, params: ['t-a', recent(), recent(), '', 'exam-1'] })],
   [
-    'SSE tick: changed alerts, next page',
-    () => ({ sql: changedAlertsSql, params: ['t-a', recent(), recent(), 'f'.repeat(64), 'exam-1'] }),
+    'live feed: announced alerts',
+    () => ({ sql: alertsByIdSql, params: [['a'.repeat(64), 'f'.repeat(64)], 't-a', 'exam-1'] }),
   ],
 ];
 
@@ -90,10 +87,5 @@ describe('EXPLAIN of every dashboard query', () => {
     const [outer] = await explain(sql, params);
     expect(outer?.key).toBe('sessions_by_schedule_risk');
     expect(outer?.Extra ?? '').not.toMatch(/filesort/);
-  });
-
-  it('the SSE stamp is answered from the index alone', async () => {
-    const plan = await explain(scheduleStampSql, ['t-a', 'exam-1']);
-    expect(plan.map((r) => r.Extra ?? '').join(' ')).toMatch(/Select tables optimized away|Using index/);
   });
 });
