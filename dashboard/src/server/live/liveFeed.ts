@@ -239,6 +239,10 @@ export function createLiveFeed(options: LiveFeedOptions) {
     await pushSnapshots(channel, [subscriber], first);
   }
 
+  // Following from the feed's creation, not its first stream's: a notice that lands while a first stream's channel
+  // waits for the follower's start point would otherwise fall behind it.
+  follow().catch(onError);
+
   return {
     /**
      * Subscribes one connection, resuming after `since` (its Last-Event-ID) if given. The first subscriber of a
