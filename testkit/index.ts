@@ -8,6 +8,7 @@ export * from './devKeys.ts';
 export * from './issuer.ts';
 export * from './mysql.ts';
 export * from './net.ts';
+export * from './privateServers.ts';
 export * from './processorChild.ts';
 export * from './redis.ts';
 export * from './redisCluster.ts';

@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
+import { MYSQL_UTC_OPTIONS, pinUtc } from '@proctor/contracts';
 import mysql from 'mysql2/promise';
 
 const MYSQL_SERVER = process.env.MYSQL_SERVER_URL ?? process.env.TEST_MYSQL_SERVER ?? 'mysql://root@127.0.0.1:3306/';
@@ -21,24 +22,29 @@ export interface FreshDatabaseOptions {
   connectionLimit?: number;
   /** DECIMAL columns as numbers (the dashboard reads them so) instead of strings. */
   decimalNumbers?: boolean;
+  /** The server (`mysql://…/`): the shared one unless a test runs its own. */
+  server?: string;
 }
 
 export async function freshDatabase(options: FreshDatabaseOptions = {}): Promise<TestDb> {
   const name = `${options.prefix ?? 'proctor_test'}_${randomBytes(5).toString('hex')}`;
-  const url = `${MYSQL_SERVER.replace(/\/?$/, '/')}${name}`;
+  const server = options.server ?? MYSQL_SERVER;
+  const url = `${server.replace(/\/?$/, '/')}${name}`;
   await promisify(execFile)(process.execPath, [MIGRATE, url]);
-  const pool = mysql.createPool({
-    uri: url,
-    connectionLimit: options.connectionLimit ?? 2,
-    timezone: 'Z',
-    decimalNumbers: options.decimalNumbers ?? false,
-  });
+  const pool = pinUtc(
+    mysql.createPool({
+      uri: url,
+      connectionLimit: options.connectionLimit ?? 2,
+      ...MYSQL_UTC_OPTIONS,
+      decimalNumbers: options.decimalNumbers ?? false,
+    }),
+  );
   return {
     url,
     pool,
     async drop() {
       await pool.end();
-      const c = await mysql.createConnection(MYSQL_SERVER);
+      const c = await mysql.createConnection(server);
       await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
       await c.end();
     },

@@ -114,14 +114,17 @@ export interface TestEnv {
   cleanup: () => Promise<void>;
 }
 
-/** A random topic (and DLQ), group, Redis prefix and migrated database; cleanup() removes them all. */
-export async function testEnv(partitions = 3): Promise<TestEnv> {
+/**
+ * A random topic (and DLQ), group, Redis prefix and migrated database (on `mysqlServer`, `mysql://…/`, when a test
+ * runs its own); cleanup() removes them all.
+ */
+export async function testEnv(partitions = 3, mysqlServer?: string): Promise<TestEnv> {
   const topic = randomName('proctor.events.it');
   const dlqTopic = `${topic}.dlq`;
   const groupId = randomName('processor-it');
   const prefix = randomName('ptest');
   await createTopics([topic, dlqTopic], partitions);
-  const db = await freshDatabase();
+  const db = await freshDatabase({ server: mysqlServer });
   const redis = newRedis();
   const producer = kafka().producer();
   await producer.connect();

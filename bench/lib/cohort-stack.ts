@@ -114,7 +114,11 @@ process.on('exit', () => {
   for (const c of children) if (c.exitCode === null) c.kill();
 });
 
-export async function startCohortStack(partitions = 12): Promise<CohortStack> {
+/** `processorMysqlUrl` rewrites the processor's MYSQL_URL (a bench counting its queries sends it through a proxy). */
+export async function startCohortStack(
+  partitions = 12,
+  options: { processorMysqlUrl?: (url: string) => string } = {},
+): Promise<CohortStack> {
   const stackPids = { bridge: stackPid('bridge'), kafka: stackPid('kafka') };
   const redisPort = await freePort();
   const redisUrl = `redis://127.0.0.1:${redisPort}`;
@@ -179,7 +183,7 @@ export async function startCohortStack(partitions = 12): Promise<CohortStack> {
       KAFKA_GROUP_ID: randomName('processor-cohort'),
       REDIS_URL: redisUrl,
       REDIS_KEY_PREFIX: prefix,
-      MYSQL_URL: db.url,
+      MYSQL_URL: options.processorMysqlUrl?.(db.url) ?? db.url,
       ...s3Env(),
     }),
   );
@@ -262,9 +266,14 @@ function buildDashboard(): { outDir: string; owned: boolean } {
 /**
  * The built dashboard's standalone server against the bench's database and Redis, trusting the dev key. It is
  * started directly (not through dashboard/scripts/serve.ts, whose dev sign-in page takes a fixed port and whose
- * output a bench would have to parse for a token).
+ * output a bench would have to parse for a token), and is ready once its OpenAPI document answers. `extra` adds to
+ * or overrides its environment.
  */
-export async function startCohortDashboard(s: CohortStack, tenant: string): Promise<BenchDashboard> {
+export async function startCohortDashboard(
+  s: CohortStack,
+  tenant: string,
+  extra: Record<string, string> = {},
+): Promise<BenchDashboard> {
   const { outDir, owned } = buildDashboard();
   const env: Record<string, string> = {
     JWT_PUBLIC_KEY: await devPublicKeyPem(),
@@ -276,7 +285,7 @@ export async function startCohortDashboard(s: CohortStack, tenant: string): Prom
     COOKIE_SECRET: randomBytes(32).toString('base64url'),
     PLATFORM_ORIGINS: BENCH_PLATFORM,
     ...s3Env(),
-    ...(process.env.BENCH_LIVE_POLL_MS ? { LIVE_POLL_MS: process.env.BENCH_LIVE_POLL_MS } : {}),
+    ...extra,
   };
   const dashboard = await withTimeout(
     'the dashboard (its OpenAPI document)',
@@ -345,13 +354,13 @@ export function watchStream(d: BenchDashboard, scheduleId: string) {
       while (cut >= 0) {
         const block = buffer.slice(0, cut);
         buffer = buffer.slice(cut + 2);
-        if (block.startsWith('event: sessions')) {
+        if (/^event: sessions$/m.test(block)) {
           counts.sessionsPushes++;
           const rows = (JSON.parse(/data: (.*)/.exec(block)?.[1] ?? '{}') as { sessions?: PushedRow[] }).sessions;
           if (rows && previous) for (const c of pushCauses(previous, rows)) causes.set(c, (causes.get(c) ?? 0) + 1);
           previous = rows;
         }
-        if (block.includes('event: alert')) {
+        if (/^event: alert$/m.test(block)) {
           counts.alertEvents++;
           const data = /data: (.*)/.exec(block)?.[1];
           const id = data ? (JSON.parse(data) as { alertId: string }).alertId : undefined;

@@ -3,7 +3,7 @@
 // An alert can be in MySQL before the edge's answer to that batch is back at the candidate (the answer comes after
 // Kafka's ack; the processor may be faster): until then its last event's send time is unknown, and measuring from
 // the events already known would count the older ones' age as latency. Such an alert waits for the answer.
-import { sleep } from '@proctor/contracts';
+import { MYSQL_UTC_OPTIONS, pinUtc, sleep } from '@proctor/contracts';
 import mysql from 'mysql2/promise';
 import type { CohortMetrics } from './metrics.ts';
 
@@ -48,7 +48,7 @@ export function watchAlerts(
   sessionIds: () => ReadonlySet<string>,
   intervalMs = 500,
 ): AlertWatcher {
-  const pool = mysql.createPool({ uri: mysqlUrl, connectionLimit: 1, timezone: 'Z' });
+  const pool = pinUtc(mysql.createPool({ uri: mysqlUrl, connectionLimit: 1, ...MYSQL_UTC_OPTIONS }));
   const seen = new Set<string>();
   const waiting = new Map<string, { row: WatchedRow; ids: string[]; firstSeen: number }>();
   let since = Date.now() - 5000;

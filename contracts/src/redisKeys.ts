@@ -113,3 +113,9 @@ export const proctorLoginSessionsKey = (proctorDigest: string, prefix = REDIS_PR
 /** One proctor's live-stream leases (a sorted set), named by a digest of tenant and proctor. */
 export const streamLeasesKey = (proctorDigest: string, prefix = REDIS_PREFIX) =>
   `${prefix}:dash:streams:${proctorDigest}`;
+
+/**
+ * The live feed's change stream (contracts liveChanges): the processor appends one entry per MySQL commit, each
+ * dashboard process follows it with one blocking XREAD. One key, so one slot on a Redis Cluster.
+ */
+export const liveChangesKey = (prefix = REDIS_PREFIX) => `${prefix}:live:changes`;

@@ -11,7 +11,7 @@ import {
   livenessShard,
   thumbnailKey,
 } from '@proctor/contracts';
-import { createRedisClient, type RedisClient } from '@proctor/contracts/redis';
+import { createRedisClient, publishLiveChanges, type RedisClient } from '@proctor/contracts/redis';
 import { stackConfig } from '@proctor/infra/stack/config';
 import { stackObjectStore } from '@proctor/infra/stack/health';
 import {
@@ -63,7 +63,6 @@ export function dashboardEnv(db: TestDb, issuer: Issuer, redisPrefix: string): R
     REDIS_URL,
     REDIS_KEY_PREFIX: redisPrefix,
     COOKIE_SECRET: rand(32),
-    LIVE_POLL_MS: '500',
     PLATFORM_ORIGINS: TEST_PLATFORM,
     // Test files sign one proctor in many times a minute; signIn.integration.test.ts tests the real budgets.
     MAX_SESSIONS_PER_PROCTOR: '50',
@@ -196,6 +195,32 @@ async function seedSnapshots(db: TestDb, tenantId: string, sessionId: string, sc
   }
 }
 
+/**
+ * The change notice the processor sends after its commit, for rows seeded here: the session's schedule is read back
+ * from its row, as the processor's publisher does. Returns the notice's sequence number.
+ */
+export async function announce(
+  db: TestDb,
+  redis: RedisClient,
+  prefix: string,
+  change: { sessionId: string; alertIds?: string[] },
+): Promise<string> {
+  const [found] = await db.pool.query('SELECT tenant_id, exam_schedule_id FROM sessions WHERE session_id = ?', [
+    change.sessionId,
+  ]);
+  const row = (found as { tenant_id: string; exam_schedule_id: string }[])[0];
+  if (!row) throw new Error(`announce: no session ${change.sessionId}`);
+  const seq = await publishLiveChanges(redis, prefix, [
+    {
+      tenantId: row.tenant_id,
+      scheduleId: row.exam_schedule_id,
+      sessionIds: [change.sessionId],
+      alertIds: change.alertIds ?? [],
+    },
+  ]);
+  return seq as string;
+}
+
 /** Marks a session live in Redis the way the edge does: its deadline in the liveness shard. */
 export async function markLive(redis: RedisClient, prefix: string, sessionId: string, deadline = Date.now() + 60_000) {
   await redis.zadd(livenessKey(livenessShard(sessionId), prefix), deadline, sessionId);
@@ -300,7 +325,10 @@ export async function launchInBrowser(page: Page, appUrl: string, token: string,
   }
 }
 
-/** A test file's one dashboard, with the seeding bound to its database and Redis prefix. */
+/**
+ * A test file's one dashboard, with the seeding bound to its database and Redis prefix. Seeded sessions and alerts
+ * are announced on the change stream as the processor's writes are, so open live streams see them.
+ */
 export interface DashboardFixture extends Omit<TestDashboard, 'stop'> {
   seedSession(s: SeedSession): Promise<string>;
   seedAlert(a: SeedAlert): Promise<string>;
@@ -324,9 +352,18 @@ export function useTestDashboard(name: string, options: TestDashboardOptions = {
     if (!started) throw new Error(`the ${name} dashboard is read before its beforeAll started it`);
     return started;
   };
+  const announcedAlert = async (a: SeedAlert) => {
+    const alertId = await seedAlert(the().db, a);
+    await announce(the().db, the().redis, the().prefix, { sessionId: a.sessionId, alertIds: [alertId] });
+    return alertId;
+  };
   const fixture = {
-    seedSession: (s: SeedSession) => seedSession(the().db, s),
-    seedAlert: (a: SeedAlert) => seedAlert(the().db, a),
+    async seedSession(s: SeedSession) {
+      const sessionId = await seedSession(the().db, s);
+      await announce(the().db, the().redis, the().prefix, { sessionId });
+      return sessionId;
+    },
+    seedAlert: announcedAlert,
     seedSnapshots: (tenantId: string, sessionId: string, scores: number[]) =>
       seedSnapshots(the().db, tenantId, sessionId, scores),
     markLive: (sessionId: string, deadline?: number) => markLive(the().redis, the().prefix, sessionId, deadline),
@@ -341,7 +378,7 @@ export function useTestDashboard(name: string, options: TestDashboardOptions = {
     }) {
       const at = Date.now() - 60_000;
       const evidence = [{ eventId, timestamp: at + 1000, confidence: 0.93 }];
-      const alertId = await seedAlert(the().db, {
+      const alertId = await announcedAlert({
         tenantId,
         sessionId,
         rule: 'multi_person',

@@ -4,17 +4,23 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sleep } from '@proctor/contracts';
+import { MYSQL_UTC_OPTIONS, pinUtc, sleep } from '@proctor/contracts';
 import { migrate } from '@proctor/infra/migrations';
 import { stackConfig } from '@proctor/infra/stack/config';
-import { type ProcessorChild, startProcessor } from '@proctor/testkit';
+import {
+  type PrivateServer,
+  type ProcessorChild,
+  privateMariadb,
+  privateRedis,
+  privateShim,
+  startProcessor,
+} from '@proctor/testkit';
 import { type StartedEdge, startEdge } from '@proctor/testkit/edge';
 import { randomName } from '@proctor/testkit/stack';
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 import type { RedisReader } from './countBack.ts';
 import { PORTS } from './ports.ts';
-import { type PrivateServer, privateMariadb, privateRedis, privateShim } from './privateServers.ts';
 import { createTopics, deleteTopicsAndGroups } from './topic.ts';
 
 /** Where a run's chain runs: the stack's Kafka and REST bridge, a shim and Redis, and the private mariadbd. */
@@ -124,7 +130,7 @@ export async function startChain(world: World, o: ChainOptions): Promise<Chain> 
     edge,
     processors,
     async withPool(fn) {
-      const pool = mysql.createPool({ uri: dbUrl, connectionLimit: 2, timezone: 'Z' });
+      const pool = pinUtc(mysql.createPool({ uri: dbUrl, connectionLimit: 2, ...MYSQL_UTC_OPTIONS }));
       try {
         return await fn(pool);
       } finally {

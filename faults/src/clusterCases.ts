@@ -9,8 +9,8 @@ import { kafkaClusterReady, redisClusterReady } from '@proctor/infra/stack/clust
 import { startSpec } from '@proctor/infra/stack/control';
 import { isAlive, readPidFile } from '@proctor/infra/stack/processes';
 import type { ServiceSpec } from '@proctor/infra/stack/services';
+import { waitUntil } from '@proctor/testkit';
 import type { World } from './chain.ts';
-import { waitUntil } from './privateServers.ts';
 import { type FaultCase, OUTAGE_MS } from './runCase.ts';
 import { partitionLeaders } from './topic.ts';
 

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MYSQL_UTC_OPTIONS, UTC_SESSION_SQL } from '@proctor/contracts';
 import mysql from 'mysql2/promise';
 
 export interface MigrationFile {
@@ -59,8 +60,9 @@ export async function migrate(url: string, dir: string = MIGRATIONS_DIR): Promis
     await bootstrap.end();
   }
 
-  const conn = await mysql.createConnection({ uri: url, multipleStatements: true });
+  const conn = await mysql.createConnection({ uri: url, multipleStatements: true, ...MYSQL_UTC_OPTIONS });
   try {
+    await conn.query(UTC_SESSION_SQL);
     // A named lock serialises concurrent runners (two services starting at once) per database.
     const [lockRows] = await conn.query('SELECT GET_LOCK(?, 30) AS got', [`proctor_migrate_${database}`]);
     if ((lockRows as { got: number }[])[0]?.got !== 1) throw new Error('timed out waiting for the migration lock');

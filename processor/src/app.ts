@@ -13,6 +13,7 @@ import { createLivenessSweeper } from './liveness/sweeper.ts';
 import { createMetrics, type Metrics } from './ops/metrics.ts';
 import { startOpsServer } from './ops/server.ts';
 import { createDeadLetterSink } from './sinks/deadLetter.ts';
+import { createLiveChangePublisher, withLiveChanges } from './sinks/liveChanges.ts';
 import { createMysqlPool, createMysqlSink } from './sinks/mysqlSink.ts';
 import { reconnectOnTimeout } from './state/reconnectOnTimeout.ts';
 import { createCheckpointStore } from './state/sessionCheckpoints.ts';
@@ -39,7 +40,10 @@ export async function runProcessor(
     commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS,
   });
   const pool = createMysqlPool(config.MYSQL_URL, config.MYSQL_POOL_SIZE, config.MYSQL_QUERY_TIMEOUT_MS);
-  const mysql = createMysqlSink(pool, config.MYSQL_QUERY_TIMEOUT_MS);
+  const mysql = withLiveChanges(
+    createMysqlSink(pool, config.MYSQL_QUERY_TIMEOUT_MS),
+    createLiveChangePublisher(redis, config.REDIS_KEY_PREFIX, pool),
+  );
   const kafka = createKafka(config, log);
   // Not idempotent: a DLQ or connection_lost duplicate after a retry is harmless (at-least-once; the consumer dedupes
   // a lapse by its deadline), and kafkajs warns when retries are capped.

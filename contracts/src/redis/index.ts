@@ -119,3 +119,4 @@ export async function* scanKeys(redis: RedisClient, pattern: string, count = 100
     } while (cursor !== '0');
   }
 }
+export * from './liveChanges.ts';

@@ -52,8 +52,11 @@ export const DashboardEnv = z
     ),
     /** Redis key prefix shared with the edge and processor (contracts REDIS_PREFIX, "proctor", by default). */
     REDIS_KEY_PREFIX: RedisKeyPrefix.default(REDIS_PREFIX),
-    /** How often the shared live poller looks for changes, ms. */
-    LIVE_POLL_MS: z.coerce.number().int().min(100).max(10_000).default(500),
+    /**
+     * How often a watched schedule's list is re-read with no change notice, ms: presence moves with Redis deadlines
+     * that no MySQL write announces.
+     */
+    LIVE_REFRESH_MS: z.coerce.number().int().min(500).max(60_000).default(5_000),
     PLATFORM_ORIGINS: PlatformOrigins,
     EDGE_ORIGINS: EdgeOrigins,
     /** Sign-in sessions one proctor may hold at once (browsers, devices); one more ends the oldest. */

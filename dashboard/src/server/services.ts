@@ -22,8 +22,8 @@ export function services(): Services {
     db: db(),
     redis: redisClient(),
     redisPrefix: e.REDIS_KEY_PREFIX,
-    pollMs: e.LIVE_POLL_MS,
-    onError: (err) => log.error('live_feed_tick_failed', errorContext(err)),
+    refreshMs: e.LIVE_REFRESH_MS,
+    onError: (err) => log.error('live_feed_failed', errorContext(err)),
   });
   return { db: db(), redis: redisClient(), redisPrefix: e.REDIS_KEY_PREFIX, live, objects: objectStore() };
 }

@@ -1,7 +1,7 @@
 // Client script of the live sessions page: applies pushed updates, announces new alerts, and keyboard navigation.
 
 import type { RankedSessionList } from '../server/api/schemas.ts';
-import type { LiveAlert } from '../server/live/liveFeed.ts';
+import type { LiveAlert } from '../server/live/liveAlerts.ts';
 import { escapeHtml, localizeTimes, RULE_LABEL } from './format.ts';
 import { renderSessionRows } from './sessionRows.ts';
 
@@ -52,7 +52,8 @@ export function startLiveSessions(): void {
 
   source.addEventListener('alert', (e) => {
     const alert = JSON.parse((e as MessageEvent<string>).data) as LiveAlert;
-    if (alert.status !== 'open' || !toasts) return;
+    // A reconnect's catch-up may resend an alert already shown.
+    if (alert.status !== 'open' || !toasts || toasts.querySelector(`[data-alert-id="${alert.alertId}"]`)) return;
     const toast = document.createElement('div');
     toast.className = 'toast';
     toast.dataset.alertId = alert.alertId;

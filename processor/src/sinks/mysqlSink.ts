@@ -1,5 +1,11 @@
 // MySQL writes of one chunk in one transaction: batched multi-row upserts that are safe to replay.
-import type { Alert, RiskSnapshot, SessionStartedRecord } from '@proctor/contracts';
+import {
+  type Alert,
+  MYSQL_UTC_OPTIONS,
+  pinUtc,
+  type RiskSnapshot,
+  type SessionStartedRecord,
+} from '@proctor/contracts';
 import mysql, { type Pool, type PoolConnection, type QueryValues } from 'mysql2/promise';
 
 export interface SessionStartRow {
@@ -36,11 +42,13 @@ const byKey = <T>(rows: T[], key: (r: T) => string) => [...rows].sort((a, b) => 
 const isEmpty = (w: ChunkWrites) => !w.starts.length && !w.alerts.length && !w.snapshots.length && !w.updates.length;
 
 /**
- * A pool that writes DATETIME(3) as UTC (every time column holds UTC wall-clock time). READ COMMITTED: these
+ * A pool on UTC (contracts mysqlUtc: alerts.updated_at is stamped by the server). READ COMMITTED: these
  * transactions only upsert by primary key, and without gap locks concurrent chunks deadlock far less often.
  */
 export function createMysqlPool(url: string, connectionLimit: number, queryTimeoutMs = 15_000): Pool {
-  const pool = mysql.createPool({ uri: url, connectionLimit, timezone: 'Z', dateStrings: false, connectTimeout: 5000 });
+  const pool = pinUtc(
+    mysql.createPool({ uri: url, connectionLimit, ...MYSQL_UTC_OPTIONS, dateStrings: false, connectTimeout: 5000 }),
+  );
   pool.pool.on('connection', (conn) => {
     // With a timeout too: a statement queued behind an unanswered one would never start its own timer.
     conn.query(

@@ -1,4 +1,5 @@
 // Process-lifetime MySQL pool, Redis client and object store, created on first use from the parsed env.
+import { MYSQL_UTC_OPTIONS, pinUtc } from '@proctor/contracts';
 import { createObjectStore, type ObjectStore } from '@proctor/contracts/objects';
 import { createRedisClient, type RedisClient } from '@proctor/contracts/redis';
 import mysql from 'mysql2/promise';
@@ -9,18 +10,16 @@ let redis: RedisClient | undefined;
 
 export function db(): mysql.Pool {
   if (pool) return pool;
-  pool = mysql.createPool({
-    uri: env().MYSQL_URL,
-    connectionLimit: 10,
-    // DATETIME(3) columns come back as Date; decimals as numbers, not strings.
-    decimalNumbers: true,
-    timezone: 'Z',
-    dateStrings: false,
-  });
-  // Columns default to CURRENT_TIMESTAMP(3): pin the session zone so stored and compared times are UTC.
-  pool.pool.on('connection', (conn) => {
-    conn.query("SET time_zone = '+00:00'");
-  });
+  pool = pinUtc(
+    mysql.createPool({
+      uri: env().MYSQL_URL,
+      connectionLimit: 10,
+      // DATETIME(3) columns come back as Date; decimals as numbers, not strings.
+      decimalNumbers: true,
+      ...MYSQL_UTC_OPTIONS,
+      dateStrings: false,
+    }),
+  );
   return pool;
 }
 

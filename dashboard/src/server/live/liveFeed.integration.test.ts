@@ -1,11 +1,12 @@
-// The shared live feed against real MySQL and Redis: one poller per tenant+schedule however many connections
-// watch it, a new alert reaches subscribers within 2 s, other tenants' alerts never do, and the last
-// unsubscribe stops the poller.
-import { sleep } from '@proctor/contracts';
+// The shared live feed against real MySQL and Redis: one channel per tenant+schedule however many connections watch
+// it, re-read once per burst of change notices; an announced alert reaches subscribers within 2 s, other tenants'
+// alerts never do, a reconnect catches up from its sequence number, and the last unsubscribe closes the channel.
+import { LIVE_CHANGES_FIELD, liveChangesKey, MYSQL_UTC_OPTIONS, pinUtc, sleep } from '@proctor/contracts';
 import { createRedisClient } from '@proctor/contracts/redis';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  announce,
   cleanRedis,
   createTestDb,
   markLive,
@@ -14,7 +15,8 @@ import {
   seedSession,
   type TestDb,
 } from '../../../test/testDashboard.ts';
-import { CHANGED_ALERTS_PAGE, createLiveFeed, type LiveEvent, type LiveFeed } from './liveFeed.ts';
+import { ALERTS_PER_READ } from './liveAlerts.ts';
+import { compareSeq, createLiveFeed, type LiveEvent, type LiveFeed } from './liveFeed.ts';
 
 let db: TestDb;
 let pool: mysql.Pool;
@@ -24,8 +26,8 @@ const prefix = `test-live-${rand()}`;
 
 beforeAll(async () => {
   db = await createTestDb();
-  pool = mysql.createPool({ uri: db.url, connectionLimit: 4, timezone: 'Z', decimalNumbers: true });
-  feed = createLiveFeed({ db: pool, redis, redisPrefix: prefix, pollMs: 200, refreshMs: 60_000 });
+  pool = pinUtc(mysql.createPool({ uri: db.url, connectionLimit: 4, ...MYSQL_UTC_OPTIONS, decimalNumbers: true }));
+  feed = createLiveFeed({ db: pool, redis, redisPrefix: prefix, refreshMs: 60_000 });
 });
 
 afterAll(async () => {
@@ -35,6 +37,16 @@ afterAll(async () => {
   await cleanRedis(redis, prefix);
   redis.disconnect();
 });
+
+/** An alert written and announced, as the processor commits and then notifies. */
+async function announcedAlert(a: Parameters<typeof seedAlert>[1]): Promise<string> {
+  const alertId = await seedAlert(db, a);
+  await announce(db, redis, prefix, { sessionId: a.sessionId, alertIds: [alertId] });
+  return alertId;
+}
+
+/** Lets the feed's channel start (its follower's start point and first list read). */
+const settle = () => sleep(300);
 
 function collect() {
   const events: LiveEvent[] = [];
@@ -66,8 +78,8 @@ describe('live feed', () => {
     expect(first.event.data.sessions.map((s) => s.userId)).toEqual(['u2', 'u1']);
     expect(first.event.data.sessions.find((s) => s.userId === 'u1')?.presence).toBe('online');
 
-    await sleep(500); // let the poller prime
-    const alertId = await seedAlert(db, { tenantId: 'ta', sessionId: s1, rule: 'multi_person' });
+    await settle();
+    const alertId = await announcedAlert({ tenantId: 'ta', sessionId: s1, rule: 'multi_person' });
     const seen = await Promise.all([
       one.waitFor((e) => e.type === 'alert' && e.data.alertId === alertId),
       two.waitFor((e) => e.type === 'alert' && e.data.alertId === alertId),
@@ -82,15 +94,15 @@ describe('live feed', () => {
     expect(feed.stats().channels).toBe(0);
   });
 
-  it('sends a new alert before the ranked-list push of the same tick', async () => {
+  it('sends a new alert before the ranked-list push of the same re-read', async () => {
     const s1 = await seedSession(db, { tenantId: 'tf', scheduleId: 'order', userId: 'u1', risk: 10 });
     const sub = collect();
     const off = feed.subscribe('tf', 'order', {}, sub.listener);
     await sub.waitFor((e) => e.type === 'sessions');
-    await sleep(500); // primed
+    await settle();
     const from = sub.events.length;
-    // One write the next tick sees both ways: a fresh alert and a changed row (its rule is listed on the row).
-    const alertId = await seedAlert(db, { tenantId: 'tf', sessionId: s1, rule: 'multi_person' });
+    // One notice read both ways: a fresh alert and a changed row (its rule is listed on the row).
+    const alertId = await announcedAlert({ tenantId: 'tf', sessionId: s1, rule: 'multi_person' });
     await sub.waitFor((e) => e.type === 'sessions' && e.data.sessions.some((s) => s.rules.includes('multi_person')));
     const after = sub.events.slice(from);
     expect(after[0]).toMatchObject({ type: 'alert', data: { alertId } });
@@ -103,7 +115,7 @@ describe('live feed', () => {
     const sub = collect();
     const off = feed.subscribe('td', 'busy', {}, sub.listener);
     await sub.waitFor((e) => e.type === 'sessions');
-    await sleep(500); // primed
+    await settle();
     const pushes = () => sub.events.filter((e) => e.type === 'sessions').length;
     const before = pushes();
     // A batch from a listed candidate: last_seen_at (and so the schedule's updated_at stamp) moves and the stored
@@ -113,10 +125,12 @@ describe('live feed', () => {
         'UPDATE sessions SET last_seen_at = NOW(3) + INTERVAL ? SECOND, risk_score = ? WHERE session_id = ?',
         [i, 10 - i * 0.1, s1],
       );
+      await announce(db, redis, prefix, { sessionId: s1 });
       await sleep(400);
     }
     expect(pushes()).toBe(before);
     await pool.query('UPDATE sessions SET risk_score = 55 WHERE session_id = ?', [s1]);
+    await announce(db, redis, prefix, { sessionId: s1 });
     const pushed = await sub.waitFor(
       (e) => e.type === 'sessions' && e.data.sessions[0]?.sessionId === s1 && e.data.sessions[0]?.riskScore === 55,
     );
@@ -124,16 +138,16 @@ describe('live feed', () => {
     off();
   });
 
-  it('delivers a burst of more alerts than one page inside the re-read overlap, and keeps going after it', async () => {
+  it('delivers a burst of more alerts than one read takes, and keeps going after it', async () => {
     const sessions = await Promise.all(
       Array.from({ length: 20 }, (_, i) => seedSession(db, { tenantId: 'te', scheduleId: 'venue', userId: `u${i}` })),
     );
     const sub = collect();
     const off = feed.subscribe('te', 'venue', {}, sub.listener);
     await sub.waitFor((e) => e.type === 'sessions');
-    await sleep(500); // primed
-    // A venue's network drop: 40 alerts per session, all committed inside a second (more than a page of 500).
-    const burst = CHANGED_ALERTS_PAGE + 300;
+    await settle();
+    // A venue's network drop: 40 alerts per session in one commit, more than one read of ALERTS_PER_READ takes.
+    const burst = ALERTS_PER_READ + 300;
     const values = Array.from({ length: burst }, (_, i) => {
       const sessionId = sessions[i % sessions.length]!;
       const windowStart = new Date(Date.now() - (i + 1) * 30_000);
@@ -156,12 +170,13 @@ describe('live feed', () => {
          confidence, explanation, status) VALUES ?`,
       [values],
     );
+    await announce(db, redis, prefix, { sessionId: sessions[0]!, alertIds: values.map((v) => v[0] as string) });
     const alerts = () => new Set(sub.events.flatMap((e) => (e.type === 'alert' ? [e.data.alertId] : [])));
     const deadline = Date.now() + 5_000;
     while (alerts().size < burst && Date.now() < deadline) await sleep(50);
     expect(alerts().size).toBe(burst);
     // And the feed is not stuck behind the burst: the next alert still arrives.
-    const next = await seedAlert(db, { tenantId: 'te', sessionId: sessions[0]!, rule: 'multi_person' });
+    const next = await announcedAlert({ tenantId: 'te', sessionId: sessions[0]!, rule: 'multi_person' });
     await sub.waitFor((e) => e.type === 'alert' && e.data.alertId === next);
     off();
   });
@@ -173,10 +188,10 @@ describe('live feed', () => {
     const sub = collect();
     const off = feed.subscribe('tb', 'shared-name', {}, sub.listener);
     await sub.waitFor((e) => e.type === 'sessions');
-    await sleep(500);
-    await seedAlert(db, { tenantId: 'tc', sessionId: otherTenant });
-    await seedAlert(db, { tenantId: 'tb', sessionId: otherSchedule });
-    const ownId = await seedAlert(db, { tenantId: 'tb', sessionId: mine });
+    await settle();
+    await announcedAlert({ tenantId: 'tc', sessionId: otherTenant });
+    await announcedAlert({ tenantId: 'tb', sessionId: otherSchedule });
+    const ownId = await announcedAlert({ tenantId: 'tb', sessionId: mine });
     await sub.waitFor((e) => e.type === 'alert' && e.data.alertId === ownId);
     await sleep(500);
     const alertSessions = sub.events.flatMap((e) => (e.type === 'alert' ? [e.data.sessionId] : []));
@@ -185,5 +200,76 @@ describe('live feed', () => {
       if (e.type === 'sessions') expect(e.data.sessions.map((s) => s.sessionId)).toEqual([mine]);
     }
     off();
+  });
+
+  it('re-reads a schedule once per burst of notices, however many streams watch it', async () => {
+    const sessions = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => seedSession(db, { tenantId: 'tg', scheduleId: 'many', userId: `u${i}` })),
+    );
+    const streams = Array.from({ length: 20 }, () => collect());
+    const offs = streams.map((s, i) => feed.subscribe('tg', 'many', i % 2 ? { status: 'active' } : {}, s.listener));
+    await Promise.all(streams.map((s) => s.waitFor((e) => e.type === 'sessions')));
+    await settle();
+    const before = feed.stats();
+    // 30 commits' notices at once (one MULTI: Redis wakes the feed's XREAD once, after all of them).
+    const alertIds = await Promise.all(
+      sessions.flatMap((sessionId) =>
+        (['look_away', 'no_face', 'multi_person'] as const).map((rule) =>
+          seedAlert(db, { tenantId: 'tg', sessionId, rule }),
+        ),
+      ),
+    );
+    const multi = redis.multi();
+    alertIds.forEach((alertId, i) => {
+      const change = { tenantId: 'tg', scheduleId: 'many', sessionIds: [sessions[i % 10]], alertIds: [alertId] };
+      multi.xadd(liveChangesKey(prefix), '*', LIVE_CHANGES_FIELD, JSON.stringify([change]));
+    });
+    await multi.exec();
+    for (const s of streams) {
+      const deadline = Date.now() + 3_000;
+      const got = () => new Set(s.events.flatMap((e) => (e.type === 'alert' ? [e.data.alertId] : [])));
+      while (got().size < alertIds.length && Date.now() < deadline) await sleep(20);
+      expect(got().size).toBe(alertIds.length);
+    }
+    await sleep(300);
+    const after = feed.stats();
+    expect(after.rereads - before.rereads).toBe(1);
+    expect(after.alertReads - before.alertReads).toBe(1);
+    // One list read per distinct filter (two here), not one per stream.
+    expect(after.listReads - before.listReads).toBe(2);
+    for (const off of offs) off();
+  });
+
+  it('catches a reconnecting stream up from its last sequence number, and only then', async () => {
+    const s1 = await seedSession(db, { tenantId: 'th', scheduleId: 'again', userId: 'u1' });
+    const first = collect();
+    const offFirst = feed.subscribe('th', 'again', {}, first.listener);
+    await first.waitFor((e) => e.type === 'sessions');
+    await settle();
+    const seen = await announcedAlert({ tenantId: 'th', sessionId: s1, rule: 'look_away' });
+    const { event: last } = await first.waitFor((e) => e.type === 'alert' && e.data.alertId === seen);
+    offFirst();
+    // Written while the stream is away; a second stream keeps the channel open meanwhile, as other proctors do.
+    const other = collect();
+    const offOther = feed.subscribe('th', 'again', {}, other.listener);
+    const missed = [
+      await announcedAlert({ tenantId: 'th', sessionId: s1, rule: 'no_face' }),
+      await announcedAlert({ tenantId: 'th', sessionId: s1, rule: 'multi_person' }),
+    ];
+    await other.waitFor((e) => e.type === 'alert' && e.data.alertId === missed[1]);
+
+    const fresh = collect();
+    const offFresh = feed.subscribe('th', 'again', {}, fresh.listener);
+    const resumed = collect();
+    const offResumed = feed.subscribe('th', 'again', {}, resumed.listener, last.seq);
+    const { event: list } = await resumed.waitFor((e) => e.type === 'sessions');
+    const before = resumed.events.slice(0, resumed.events.indexOf(list));
+    const caughtUp = before.flatMap((e) => (e.type === 'alert' ? [e.data.alertId] : []));
+    expect(caughtUp).toEqual(expect.arrayContaining(missed));
+    for (const e of before) expect(compareSeq(e.seq, list.seq)).toBeLessThanOrEqual(0);
+    // A stream opened without a sequence number starts from now: it is sent none of them.
+    await fresh.waitFor((e) => e.type === 'sessions');
+    expect(fresh.events.filter((e) => e.type === 'alert')).toEqual([]);
+    for (const off of [offOther, offFresh, offResumed]) off();
   });
 });

@@ -1,88 +1,70 @@
-// The live feed behind SSE: one poller per tenant+schedule, shared by every connection watching it.
-// Each tick runs two index-only queries; only when something changed is the ranked list re-read, and it is pushed
-// only when what a proctor sees of it changed (so a busy schedule costs one push per visible change, not per tick).
-import type { AlertRule, Severity } from '@proctor/contracts';
+// The live feed behind SSE, pushed by the processor's change stream (contracts liveChanges, followed once per
+// process by followChanges). One channel per tenant+schedule with open streams here: a notice naming it marks it
+// dirty, and a dirty channel re-reads once (the alerts the notices named, by id; then the ranked list once per
+// distinct filter), however many streams watch it and however many notices came meanwhile. What to read is what the
+// notices say: no cursor on the database's clock.
 import type { RedisClient } from '@proctor/contracts/redis';
+import { type LiveChangeEntry, liveChangesSince } from '@proctor/contracts/redis';
 import type { Pool } from 'mysql2/promise';
 import { riskBand } from '../../ui/format.ts';
 import type { RankedSession, RankedSessionList, SessionFilter } from '../api/schemas.ts';
 import { listRankedSessions } from '../queries/sessions.ts';
-import { ms, rows } from '../queries/sql.ts';
+import { type ChangeFollower, followChanges } from './followChanges.ts';
+import { type LiveAlert, readLiveAlerts } from './liveAlerts.ts';
 import { withPresence } from './presence.ts';
 
-export interface LiveAlert {
-  alertId: string;
-  sessionId: string;
-  userId: string;
-  rule: AlertRule;
-  severity: Severity;
-  status: string;
-  explanation: string;
-  updatedAt: number;
-}
-
-export type LiveEvent = { type: 'sessions'; data: RankedSessionList } | { type: 'alert'; data: LiveAlert };
+/**
+ * `seq` is the SSE event id: once a stream has been sent an event, it has been sent every alert of its schedule
+ * that a notice up to `seq` named, so a reconnect that resumes from it (Last-Event-ID) misses nothing.
+ */
+export type LiveEvent =
+  | { type: 'sessions'; seq: string; data: RankedSessionList }
+  | { type: 'alert'; seq: string; data: LiveAlert };
 export type LiveListener = (event: LiveEvent) => void;
 
 export interface LiveFeedOptions {
   db: Pool;
   redis: RedisClient;
   redisPrefix: string;
-  pollMs: number;
-  /** Presence comes from Redis deadlines that pass without a row changing: re-push at least this often. */
+  /** Presence comes from Redis deadlines that pass without a row changing: re-read the list at least this often. */
   refreshMs?: number;
   onError?: (err: unknown) => void;
 }
-
-/** Rows committed a little after a later-stamped row must not be skipped: re-read this far behind the cursor. */
-const CURSOR_OVERLAP_MS = 2_000;
 
 interface Subscriber {
   filter: SessionFilter;
   filterKey: string;
   listener: LiveListener;
   lastSent?: string;
+  /** Events held back while the stream catches up from its Last-Event-ID; null once it is live. */
+  held: LiveEvent[] | null;
 }
 
 interface Channel {
   tenantId: string;
   scheduleId: string;
   subscribers: Set<Subscriber>;
-  timer?: ReturnType<typeof setTimeout>;
-  primed: boolean;
-  sessionsStamp: number | null;
-  alertCursor: number;
-  seen: Map<string, number>;
+  /** Alerts named by notices not yet re-read, each with the newest sequence number that named it. */
+  pending: Map<string, string>;
+  /** The newest sequence number whose alerts every subscriber has been sent ('' until the follower started). */
+  sent: string;
+  noticed: string;
+  dirty: boolean;
+  running: boolean;
+  refresh: ReturnType<typeof setInterval>;
   lastPushAt: number;
 }
 
-export const scheduleStampSql =
-  'SELECT MAX(updated_at) AS stamp FROM sessions WHERE tenant_id = ? AND exam_schedule_id = ?';
+/** After a failed re-read (MySQL away), wait this long before the next. */
+const RETRY_MS = 1_000;
 
-/** Alerts read per page of one tick; a tick reads up to MAX_ALERT_PAGES pages. */
-export const CHANGED_ALERTS_PAGE = 500;
-const MAX_ALERT_PAGES = 20;
-
-// One page of alerts changed since (updated_at, alert_id), in alerts_by_tenant_updated order (tenant_id, updated_at,
-// and InnoDB's implicit primary key). The keyset matters at scale: a schedule of thousands can raise more than a page
-// of alerts inside the re-read overlap (a venue's network drop: connection_lost for everyone at once), and a plain
-// `updated_at > cursor - overlap LIMIT n` then re-reads the same n seen rows every tick and never moves again.
-export const changedAlertsSql = `SELECT a.alert_id, a.session_id, s.user_id, a.rule, a.severity, a.status,
-    a.explanation, a.updated_at
-  FROM alerts a JOIN sessions s ON s.session_id = a.session_id AND s.tenant_id = a.tenant_id
-  WHERE a.tenant_id = ? AND a.updated_at >= ? AND (a.updated_at > ? OR a.alert_id > ?) AND s.exam_schedule_id = ?
-  ORDER BY a.updated_at, a.alert_id LIMIT ${CHANGED_ALERTS_PAGE}`;
-
-interface ChangedAlertRow {
-  alert_id: string;
-  session_id: string;
-  user_id: string;
-  rule: AlertRule;
-  severity: Severity;
-  status: string;
-  explanation: string;
-  updated_at: Date;
+/** Stream entry ids in order: `<ms>-<n>`, compared as numbers. */
+export function compareSeq(a: string, b: string): number {
+  const [am = 0n, an = 0n] = a.split('-').map(BigInt);
+  const [bm = 0n, bn = 0n] = b.split('-').map(BigInt);
+  return am === bm ? Number(an - bn) : am < bm ? -1 : 1;
 }
+const maxSeq = (a: string, b: string) => (!a ? b : !b ? a : compareSeq(a, b) >= 0 ? a : b);
 
 /**
  * What a proctor sees of the ranked list, as one comparable string: the order, and per row the fields the table shows
@@ -110,12 +92,21 @@ function visibleState(sessions: readonly RankedSession[]): string {
 }
 
 export function createLiveFeed(options: LiveFeedOptions) {
-  const { db, redis, redisPrefix, pollMs } = options;
+  const { db, redis, redisPrefix } = options;
   const refreshMs = options.refreshMs ?? 5_000;
+  const onError = (err: unknown) => options.onError?.(err);
   const channels = new Map<string, Channel>();
-  let ticks = 0;
+  const counts = { rereads: 0, listReads: 0, alertReads: 0 };
+  let follower: Promise<ChangeFollower> | undefined;
+  const keyOf = (tenantId: string, scheduleId: string) => JSON.stringify([tenantId, scheduleId]);
+
+  function deliver(s: Subscriber, event: LiveEvent) {
+    if (s.held) s.held.push(event);
+    else s.listener(event);
+  }
 
   async function snapshot(channel: Channel, filter: SessionFilter): Promise<RankedSessionList> {
+    counts.listReads++;
     const base = await listRankedSessions(db, channel.tenantId, channel.scheduleId, filter);
     const live = await withPresence(redis, base, redisPrefix);
     return {
@@ -127,8 +118,7 @@ export function createLiveFeed(options: LiveFeedOptions) {
   }
 
   /** Pushes the ranked list to each subscriber whose view changed; one query per distinct filter. */
-  async function pushSnapshots(channel: Channel, only?: Subscriber) {
-    const targets = only ? [only] : [...channel.subscribers];
+  async function pushSnapshots(channel: Channel, targets: Subscriber[], seq: string) {
     const byFilter = new Map<string, Subscriber[]>();
     for (const s of targets) byFilter.set(s.filterKey, [...(byFilter.get(s.filterKey) ?? []), s]);
     for (const subs of byFilter.values()) {
@@ -137,113 +127,179 @@ export function createLiveFeed(options: LiveFeedOptions) {
       for (const s of subs) {
         if (s.lastSent === text || !channel.subscribers.has(s)) continue;
         s.lastSent = text;
-        s.listener({ type: 'sessions', data });
+        deliver(s, { type: 'sessions', seq, data });
       }
     }
     channel.lastPushAt = Date.now();
   }
 
-  async function tick(channel: Channel) {
-    ticks++;
-    const [stampRow] = await rows<{ stamp: Date | null }>(db, scheduleStampSql, [channel.tenantId, channel.scheduleId]);
-    const stamp = stampRow?.stamp ? ms(stampRow.stamp) : null;
-    const changed: ChangedAlertRow[] = [];
-    let after = { at: new Date(channel.alertCursor - CURSOR_OVERLAP_MS), id: '' };
-    for (let page = 0; page < MAX_ALERT_PAGES; page++) {
-      const got = await rows<ChangedAlertRow>(db, changedAlertsSql, [
-        channel.tenantId,
-        after.at,
-        after.at,
-        after.id,
-        channel.scheduleId,
-      ]);
-      changed.push(...got);
-      const last = got.at(-1);
-      if (got.length < CHANGED_ALERTS_PAGE || !last) break;
-      after = { at: last.updated_at, id: last.alert_id };
-    }
-
-    const fresh: LiveAlert[] = [];
-    for (const a of changed) {
-      const updatedAt = ms(a.updated_at);
-      if (channel.seen.get(a.alert_id) === updatedAt) continue;
-      channel.seen.set(a.alert_id, updatedAt);
-      channel.alertCursor = Math.max(channel.alertCursor, updatedAt);
-      fresh.push({
-        alertId: a.alert_id,
-        sessionId: a.session_id,
-        userId: a.user_id,
-        rule: a.rule,
-        severity: a.severity,
-        status: a.status,
-        explanation: a.explanation,
-        updatedAt,
-      });
-    }
-    // Forget marks that fell behind the overlap window: they can no longer be re-read.
-    for (const [id, at] of channel.seen) if (at < channel.alertCursor - 2 * CURSOR_OVERLAP_MS) channel.seen.delete(id);
-
-    const rowsChanged = stamp !== channel.sessionsStamp || fresh.length > 0;
-    channel.sessionsStamp = stamp;
-    if (!channel.primed) {
-      // The first tick only records where we are: the page was rendered with the current state already.
-      channel.primed = true;
-      return;
-    }
-    // Alerts first: they are small and what a proctor acts on; the ranked list's query and push (tens of KB on a
-    // busy schedule) would otherwise hold every toast of this tick back.
-    for (const data of fresh) for (const s of channel.subscribers) s.listener({ type: 'alert', data });
-    if (rowsChanged || Date.now() - channel.lastPushAt >= refreshMs) await pushSnapshots(channel);
+  /** The alerts `pending` names, in notice order, as events. */
+  async function alertEvents(channel: Channel, pending: Map<string, string>): Promise<LiveEvent[]> {
+    if (!pending.size) return [];
+    counts.alertReads++;
+    const alerts = await readLiveAlerts(db, channel.tenantId, channel.scheduleId, [...pending.keys()]);
+    return alerts
+      .map((data): LiveEvent => ({ type: 'alert', seq: pending.get(data.alertId) as string, data }))
+      .sort((a, b) => compareSeq(a.seq, b.seq));
   }
 
-  function schedule(channel: Channel, delay: number) {
-    channel.timer = setTimeout(async () => {
-      try {
-        await tick(channel);
-      } catch (err) {
-        options.onError?.(err);
+  /** One re-read of a dirty channel: alerts first (small, what a proctor acts on), then the list. */
+  async function reread(channel: Channel) {
+    counts.rereads++;
+    const pending = channel.pending;
+    channel.pending = new Map();
+    const upTo = maxSeq(channel.sent, channel.noticed);
+    let events: LiveEvent[];
+    try {
+      events = await alertEvents(channel, pending);
+    } catch (err) {
+      // Nothing was sent: the next re-read takes these alerts again.
+      for (const [id, seq] of pending) if (!channel.pending.has(id)) channel.pending.set(id, seq);
+      channel.dirty = true;
+      throw err;
+    }
+    for (const event of events) {
+      for (const s of channel.subscribers) deliver(s, event);
+    }
+    channel.sent = upTo;
+    await pushSnapshots(channel, [...channel.subscribers], upTo);
+  }
+
+  /** Coalesces: while a re-read runs, new notices only mark the channel dirty again, for one more re-read. */
+  function kick(channel: Channel) {
+    channel.dirty = true;
+    if (channel.running || !channel.sent) return;
+    channel.running = true;
+    (async () => {
+      while (channel.dirty && channels.get(keyOf(channel.tenantId, channel.scheduleId)) === channel) {
+        channel.dirty = false;
+        await reread(channel).catch(async (err) => {
+          onError(err);
+          await new Promise((r) => setTimeout(r, RETRY_MS));
+        });
       }
-      // Chained, not setInterval: a slow tick never overlaps the next one.
-      if (channel.subscribers.size > 0) schedule(channel, pollMs);
-    }, delay);
+      channel.running = false;
+    })();
   }
+
+  function onEntries(entries: LiveChangeEntry[]) {
+    const touched = new Set<Channel>();
+    for (const { seq, changes } of entries) {
+      for (const change of changes) {
+        const channel = channels.get(keyOf(change.tenantId, change.scheduleId));
+        if (!channel) continue;
+        for (const id of change.alertIds) channel.pending.set(id, seq);
+        channel.noticed = seq;
+        touched.add(channel);
+      }
+    }
+    for (const channel of touched) kick(channel);
+  }
+
+  /** A reconnecting stream: every alert of the schedule named from `since` on (inclusive: a duplicate, never a gap). */
+  async function catchUp(channel: Channel, since: string): Promise<LiveEvent[]> {
+    const pending = new Map<string, string>();
+    for (const { seq, changes } of await liveChangesSince(redis, redisPrefix, since)) {
+      for (const c of changes) {
+        if (c.tenantId !== channel.tenantId || c.scheduleId !== channel.scheduleId) continue;
+        for (const id of c.alertIds) pending.set(id, seq);
+      }
+    }
+    return alertEvents(channel, pending);
+  }
+
+  function follow(): Promise<ChangeFollower> {
+    // A follower that could not start (Redis away) is tried again by the next subscriber.
+    follower ??= followChanges(redis, redisPrefix, onEntries, onError).catch((err) => {
+      follower = undefined;
+      throw err;
+    });
+    return follower;
+  }
+
+  async function start(channel: Channel, subscriber: Subscriber, since: string | undefined) {
+    let missed: LiveEvent[] = [];
+    let first = '';
+    try {
+      const f = await follow();
+      if (!channel.sent) {
+        channel.sent = f.lastSeq();
+        if (channel.dirty) kick(channel);
+      }
+      first = channel.sent;
+      if (since) missed = await catchUp(channel, since);
+    } finally {
+      // Whatever failed, the stream goes live: held events are sent, so a failed catch-up loses only the missed.
+      const held = subscriber.held ?? [];
+      subscriber.held = null;
+      for (const event of [...missed, ...held]) subscriber.listener(event);
+      first = maxSeq(first, held.at(-1)?.seq ?? '');
+    }
+    // A new connection gets the current list at once, closing the gap between page render and connect.
+    await pushSnapshots(channel, [subscriber], first);
+  }
+
+  // Following from the feed's creation, not its first stream's: a notice that lands while a first stream's channel
+  // waits for the follower's start point would otherwise fall behind it.
+  follow().catch(onError);
 
   return {
-    /** Subscribes one connection; the first subscriber of a channel starts its poller, the last stops it. */
-    subscribe(tenantId: string, scheduleId: string, filter: SessionFilter, listener: LiveListener): () => void {
-      const key = JSON.stringify([tenantId, scheduleId]);
+    /**
+     * Subscribes one connection, resuming after `since` (its Last-Event-ID) if given. The first subscriber of a
+     * channel opens it, the last closes it.
+     */
+    subscribe(
+      tenantId: string,
+      scheduleId: string,
+      filter: SessionFilter,
+      listener: LiveListener,
+      since?: string,
+    ): () => void {
+      const key = keyOf(tenantId, scheduleId);
       let channel = channels.get(key);
       if (!channel) {
-        channel = {
+        const created: Channel = {
           tenantId,
           scheduleId,
           subscribers: new Set(),
-          primed: false,
-          sessionsStamp: null,
-          alertCursor: Date.now(),
-          seen: new Map(),
+          pending: new Map(),
+          sent: '',
+          noticed: '',
+          dirty: false,
+          running: false,
           lastPushAt: Date.now(),
+          refresh: setInterval(() => {
+            if (Date.now() - created.lastPushAt >= refreshMs) kick(created);
+          }, refreshMs),
         };
+        channel = created;
         channels.set(key, channel);
-        schedule(channel, 0);
       }
-      const subscriber: Subscriber = { filter, filterKey: JSON.stringify([filter.status, filter.rule]), listener };
+      const subscriber: Subscriber = {
+        filter,
+        filterKey: JSON.stringify([filter.status, filter.rule]),
+        listener,
+        held: [],
+      };
       channel.subscribers.add(subscriber);
       const own = channel;
-      // A new connection gets the current list at once, closing the gap between page render and connect.
-      pushSnapshots(own, subscriber).catch((err) => options.onError?.(err));
+      start(own, subscriber, since).catch(onError);
       return () => {
         own.subscribers.delete(subscriber);
         if (own.subscribers.size === 0) {
-          clearTimeout(own.timer);
+          clearInterval(own.refresh);
           channels.delete(key);
         }
       };
     },
-    stats: () => ({ channels: channels.size, ticks }),
+    stats: () => ({ channels: channels.size, ...counts }),
     close() {
-      for (const c of channels.values()) clearTimeout(c.timer);
+      for (const c of channels.values()) clearInterval(c.refresh);
       channels.clear();
+      follower?.then(
+        (f) => f.stop(),
+        () => undefined,
+      );
     },
   };
 }

@@ -1,6 +1,9 @@
 // GET /api/schedules/:scheduleId/stream: Server-Sent Events from the shared per-schedule live feed.
 // The stream ends when the client goes away (request.signal), when the proctor's token expires, or when the
 // session it was opened with ends (logout). Each proctor may hold MAX_STREAMS_PER_PROCTOR streams at once.
+// Every event carries the live feed's sequence number as its id: a reconnect (EventSource sends Last-Event-ID)
+// resumes from it and is sent the alerts it missed.
+import { LiveSeq } from '@proctor/contracts';
 import type { APIRoute } from 'astro';
 import { z } from 'zod';
 import { type RouteContracts, ScheduleParams } from '../../../../server/api/contract.ts';
@@ -32,6 +35,10 @@ export const GET: APIRoute = async ({ locals, params, url, request }) => {
   const { principal, services, requestId } = locals;
   const filter = parseFilter(url);
   if (!filter.ok) return apiError('VALIDATION_FAILED', filter.message, requestId);
+  const lastEventId = request.headers.get('last-event-id') || undefined;
+  if (lastEventId !== undefined && !LiveSeq.safeParse(lastEventId).success) {
+    return apiError('VALIDATION_FAILED', 'Last-Event-ID must be an id this stream sent (<ms>-<n>)', requestId);
+  }
   const scheduleId = params.scheduleId ?? '';
   if (!(await scheduleExists(services.db, principal.tenantId, scheduleId))) {
     return apiError('NOT_FOUND', 'no such exam schedule in your tenant', requestId);
@@ -75,8 +82,15 @@ export const GET: APIRoute = async ({ locals, params, url, request }) => {
       };
       write('retry: 2000\n\n');
       cleanups.push(
-        services.live.subscribe(principal.tenantId, scheduleId, filter.value, (event) =>
-          write(`event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`),
+        services.live.subscribe(
+          principal.tenantId,
+          scheduleId,
+          filter.value,
+          (event) =>
+            write(
+              `${event.seq ? `id: ${event.seq}\n` : ''}event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`,
+            ),
+          lastEventId,
         ),
       );
       const keepAlive = setInterval(() => write(': keep-alive\n\n'), KEEP_ALIVE_MS);

@@ -1,4 +1,4 @@
-// Servers of the suite's own, which it may stop and start: a mariadbd with its own datadir, a redis-server and an
+// Servers of a test's own, which it may stop and start: a mariadbd with its own datadir, a redis-server and an
 // Upstash shim over it. The machine's MariaDB (3306) and Redis (6379) are shared and are never touched.
 
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
@@ -6,10 +6,10 @@ import { mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { sleep } from '@proctor/contracts';
-import { Redis } from 'ioredis';
+import { createRedisClient } from '@proctor/contracts/redis';
 import mysql from 'mysql2/promise';
 
-const ROOT = join(import.meta.dirname, '..', '..');
+const ROOT = join(import.meta.dirname, '..');
 
 /** Every child still running when this process exits is killed: a failed run leaves no server behind. */
 const children = new Set<ChildProcess>();
@@ -84,9 +84,10 @@ async function privateServer(
 
 /**
  * A mariadbd of our own: its own datadir under `dir`, its own port, grant tables skipped (root, no password, as the
- * machine's is), no binary log. Installed once with mariadb-install-db, then started and stopped at will.
+ * machine's is), no binary log. Installed once with mariadb-install-db, then started and stopped at will. `options`
+ * are further server options, such as a global setting the shared server must keep (`--default-time-zone=…`).
  */
-export async function privateMariadb(dir: string, port: number): Promise<PrivateServer> {
+export async function privateMariadb(dir: string, port: number, options: string[] = []): Promise<PrivateServer> {
   const datadir = join(dir, 'mariadb');
   mkdirSync(datadir, { recursive: true });
   const logFile = join(dir, 'mariadb.log');
@@ -117,6 +118,7 @@ export async function privateMariadb(dir: string, port: number): Promise<Private
           '--performance-schema=OFF',
           '--innodb-buffer-pool-size=64M',
           '--max-connections=200',
+          ...options,
         ],
         logFile,
       ),
@@ -142,7 +144,7 @@ export async function privateRedis(dir: string, port: number): Promise<PrivateSe
         join(dir, 'redis.log'),
       ),
     async () => {
-      const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      const r = createRedisClient(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
       r.on('error', () => {});
       try {
         await r.connect();
