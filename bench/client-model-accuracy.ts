@@ -3,7 +3,6 @@
 // and further back. Prints recall/false positives per scenario, the full/short recall ratio for distant faces, and
 // how often the cascade ('full>short') needed its second model.
 
-import type { FaceDetection } from '@proctor/client';
 import {
   compositeFrame,
   deskFrame,
@@ -16,17 +15,10 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 import { createFaceEngine, type ModelChoice } from '../client/src/detector/faceEngine.ts';
 import { initNodeWasm, loadNodeModel } from '../client/test/nodeModels.ts';
+import { contains } from './lib/webcamFrame.ts';
 
 /** The MULTI_PERSON score threshold the client uses (client/src/derive/config.ts default). */
 const SCORE_THRESHOLD = Number(process.env.SCORE_THRESHOLD ?? 0.6);
-
-function contains(face: FaceDetection, p: { x: number; y: number }): boolean {
-  const pad = 0.25; // hand-placed centres are approximate: accept a quarter box of slack
-  const { x, y, width, height } = face.box;
-  return (
-    p.x >= x - pad * width && p.x <= x + (1 + pad) * width && p.y >= y - pad * height && p.y <= y + (1 + pad) * height
-  );
-}
 
 interface Tally {
   truth: number;
