@@ -6,7 +6,6 @@
 // preflight's advice are reported per label value × light × distance, with 95% intervals and the largest gap.
 //   FAIRNESS_DATA=<folder> FAIRNESS_OUT=<path stem> scripts/node24.sh node bench/client-fairness.ts
 // writes <stem>.json and <stem>.md (default: bench/results/client-fairness.*). See docs/fairness.md.
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { assessSetup, DERIVE_DEFAULTS, PREFLIGHT_DEFAULTS } from '@proctor/client';
@@ -20,6 +19,7 @@ import { type Box, placeFace } from './lib/deskPlacement.ts';
 import { detectRgb, faceAt } from './lib/faceAt.ts';
 import { type FrameOutcome, summarise, type Thresholds } from './lib/fairnessSummary.ts';
 import { lightLabel, renderColumn, sizeLabel } from './lib/fairnessTable.ts';
+import { imageSize } from './lib/imageSize.ts';
 import { parseLabels } from './lib/labels.ts';
 import { expose, gaussian, halve, seededUniform, sensorNoise, toRgba } from './lib/webcamFrame.ts';
 
@@ -54,24 +54,16 @@ const asShot = createFaceEngine(models, 'short+full');
 let clock = 0;
 const nextFrameTime = () => (clock += schedule.maxCarryMs + 1);
 
-const photoSize = (file: string) => {
-  const [w, h] = execFileSync(
-    'ffprobe',
-    ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', file],
-    { encoding: 'utf8' },
-  )
-    .trim()
-    .split(',')
-    .map(Number);
-  return { width: w!, height: h! };
-};
-
 // Each photo's face box as shot (the detector on the whole portrait at analysis width); a portrait it misses as
 // shot is placed by the median box of the others (the set's framing), so it is still measured, not dropped.
 const absent = set.photos.filter((p) => !existsSync(join(DATA, p.file))).map((p) => p.file);
 if (absent.length)
   throw new Error(`labels.csv lists ${absent.length} file(s) not in ${DATA}: ${absent.slice(0, 5).join(', ')}`);
-const photos = set.photos.map((p) => ({ ...p, path: join(DATA, p.file), size: photoSize(join(DATA, p.file)) }));
+const photos = set.photos.map((p) => ({
+  ...p,
+  path: join(DATA, p.file),
+  size: imageSize(readFileSync(join(DATA, p.file))),
+}));
 const shot: Array<Box | undefined> = [];
 for (const p of photos) {
   const h = Math.round((p.size.height * analysis.width) / p.size.width / 2) * 2;
@@ -116,7 +108,7 @@ for (const [i, p] of photos.entries()) {
       const full = faceAt(await detectRgb(fullOnly, rgb, analysis.width, analysis.height), centre);
       const rgba = toRgba(rgb);
       const luma = frameLuma(rgba, analysis.width, analysis.height);
-      const room = roomLuma(rgba, analysis.width, analysis.height, faces, thresholds.presence);
+      const room = roomLuma(rgba, analysis.width, analysis.height, faces);
       // The preflight's verdict on a steady window of this frame (it takes medians over PREFLIGHT_DEFAULTS.frames).
       const verdict = (l: typeof luma) => assessSetup(Array(PREFLIGHT_DEFAULTS.frames).fill({ t, faces, luma: l }));
       const report = verdict(luma);

@@ -41,8 +41,8 @@ export function frameLuma(
 }
 
 /**
- * The room's light: luma of the frame outside each face at or above `minScore`, grown by half its size on every
- * side to leave out hair and neck too. Skin and hair are darker or lighter from person to person; the light advice
+ * The room's light: luma of the frame outside each detected face, grown by half its size on every side to leave
+ * out hair and neck too. Skin and hair are darker or lighter from person to person; the light advice
  * must depend on the room, or a darker face in the same room would be told to turn on a light more often.
  */
 export function roomLuma(
@@ -50,10 +50,12 @@ export function roomLuma(
   width: number,
   height: number,
   faces: FaceDetection[],
-  minScore: number,
 ): { mean: number; stdDev: number } {
-  const heads = faces
-    .filter((f) => f.score >= minScore)
-    .map(({ box: b }) => ({ x: b.x - b.width / 2, y: b.y - b.height / 2, width: 2 * b.width, height: 2 * b.height }));
+  const heads = faces.map(({ box: b }) => ({
+    x: b.x - b.width / 2,
+    y: b.y - b.height / 2,
+    width: 2 * b.width,
+    height: 2 * b.height,
+  }));
   return frameLuma(rgba, width, height, 4, heads);
 }
