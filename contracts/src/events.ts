@@ -64,7 +64,11 @@ export const MultiPersonDetails = z.object({
   durationMillis: DurationMillis.optional(),
 });
 
-export const NoFaceDetails = z.object({ durationMillis: DurationMillis });
+export const NoFaceDetails = z.object({
+  durationMillis: DurationMillis,
+  /** The room's mean luma when it was under LOW_LIGHT's line while no face was seen: the alert names the light. */
+  meanLuma: z.number().min(0).max(255).optional(),
+});
 
 export const CameraBlockedDetails = z.object({
   durationMillis: DurationMillis.optional(),
