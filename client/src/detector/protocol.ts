@@ -51,6 +51,7 @@ export interface DetectorInfo {
 export interface FrameResult {
   t: number;
   faces: FaceDetection[];
+  /** Luma of the room around the detected faces (roomLuma); the whole frame when none was found. */
   luma: { mean: number; stdDev: number };
   width: number;
   height: number;
