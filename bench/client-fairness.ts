@@ -110,8 +110,9 @@ for (const [i, p] of photos.entries()) {
       const luma = frameLuma(rgba, analysis.width, analysis.height);
       const room = roomLuma(rgba, analysis.width, analysis.height, faces);
       // The preflight's verdict on a steady window of this frame (it takes medians over PREFLIGHT_DEFAULTS.frames).
-      const verdict = (l: typeof luma) => assessSetup(Array(PREFLIGHT_DEFAULTS.frames).fill({ t, faces, luma: l }));
-      const report = verdict(luma);
+      const verdict = (roomLuma?: typeof room) =>
+        assessSetup(Array(PREFLIGHT_DEFAULTS.frames).fill({ t, faces, luma, roomLuma }));
+      const report = verdict();
       const faceSize = report.checks.find((c) => c.name === 'faceSize')?.problem;
       const lightOk = (r: typeof report) => r.checks.find((c) => c.name === 'light')!.ok;
       outcomes.push({

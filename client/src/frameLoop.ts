@@ -47,7 +47,7 @@ export function startFrameLoop(o: FrameLoopOptions): () => void {
       }
       o.status.update({
         faces: result.faces.filter((f) => f.score >= o.presenceScore).length,
-        light: result.luma.mean < o.lowLightMeanLuma ? 'dim' : 'ok',
+        light: result.roomLuma.mean < o.lowLightMeanLuma ? 'dim' : 'ok',
         inferenceMs: Math.round(median(recentMs)),
         calibration: o.deriver.calibration,
         phase: o.deriver.calibration >= 1 ? 'running' : 'calibrating',

@@ -204,14 +204,15 @@ export function createEventDeriver(
           }
         : undefined;
       // Low light: dim but not blocked; evidence is how far below the threshold the frame is.
+      const room = frame.roomLuma?.mean ?? frame.luma.mean;
       const lowLightSample =
-        !isBlocked && frame.luma.mean < c.lowLightMeanLuma
-          ? { evidence: Math.max(0.5, 1 - frame.luma.mean / (2 * c.lowLightMeanLuma)), luma: frame.luma.mean }
+        !isBlocked && room < c.lowLightMeanLuma
+          ? { evidence: Math.max(0.5, 1 - room / (2 * c.lowLightMeanLuma)), luma: room }
           : undefined;
       // No face: the best face score is the doubt that the candidate is really gone.
       const noFaceSample =
         !isBlocked && !primary
-          ? { evidence: 1 - Math.max(0, ...frame.faces.map((f) => f.score)), luma: frame.luma.mean }
+          ? { evidence: 1 - Math.max(0, ...frame.faces.map((f) => f.score)), luma: room }
           : undefined;
       // Two or more people: the second-most-confident face is the weakest link.
       const multiSample = counted.length >= 2 ? { evidence: counted[1]!.score, faces: counted.length } : undefined;

@@ -54,3 +54,11 @@ describe('NO_FACE in a dim room', () => {
     expect(events[0]!.details).toEqual({ durationMillis: 4000 });
   });
 });
+
+describe('LOW_LIGHT reads the room', () => {
+  it('a dark face in a lit room is no LOW_LIGHT; a lit face in a dark room is', () => {
+    const withRoom = (mean: number, room: number) => frames(16, mean).map((f) => ({ ...f, roomLuma: { mean: room } }));
+    expect(run(withRoom(DERIVE_DEFAULTS.lowLightMeanLuma - 15, 120))).toEqual([]);
+    expect(run(withRoom(120, DERIVE_DEFAULTS.lowLightMeanLuma - 15)).map((e) => e.type)).toEqual(['LOW_LIGHT']);
+  });
+});

@@ -51,8 +51,8 @@ export interface DetectorInfo {
 export interface FrameResult {
   t: number;
   faces: FaceDetection[];
-  /** Luma of the room around the detected faces (roomLuma); the whole frame when none was found. */
   luma: { mean: number; stdDev: number };
+  roomLuma: { mean: number; stdDev: number };
   width: number;
   height: number;
   inferenceMs: number;
