@@ -16,6 +16,11 @@ describe('parseLabels', () => {
     expect(set.photos).toEqual([{ file: 'x "1".jpg', labels: { group: 'east_asian, white' } }]);
   });
 
+  it('bands a numeric column whose missing values are spelled NA', () => {
+    const set = parseLabels('file,group,age\na.jpg,g,24\nb.jpg,g,NA\nc.jpg,g,n/a\n');
+    expect(set.photos.map((p) => p.labels.age)).toEqual(['20–29', 'unknown', 'unknown']);
+  });
+
   it('keeps a column with any non-number as values; an empty value is "unknown"', () => {
     const set = parseLabels('file,group,age\na.jpg,g,24\nb.jpg,g,\nc.jpg,g,30s\n');
     expect(set.photos.map((p) => p.labels.age)).toEqual(['24', 'unknown', '30s']);

@@ -39,6 +39,9 @@ function parseCsvLine(line: string): string[] {
   return fields.map((f) => f.trim());
 }
 
+/** An empty cell or a spelled-out "not available". */
+const missing = (v: string) => v === '' || /^(na|n\/a|unknown)$/i.test(v);
+
 /** `20–29` for 24: bands of ten for numeric columns. */
 export const band = (n: number) => `${Math.floor(n / 10) * 10}–${Math.floor(n / 10) * 10 + 9}`;
 
@@ -73,10 +76,10 @@ export function parseLabels(text: string): LabelSet {
     seen.add(row.file);
     return row;
   });
-  // Numeric: every non-empty value a whole number, and at least one value.
+  // Numeric: every given value a whole number, and at least one value.
   const numeric = new Set(
     columns.filter((c) => {
-      const values = rows.map((r) => r[c]!).filter((v) => v !== '');
+      const values = rows.map((r) => r[c]!).filter((v) => !missing(v));
       return values.length > 0 && values.every((v) => /^\d+$/.test(v));
     }),
   );
@@ -85,7 +88,7 @@ export function parseLabels(text: string): LabelSet {
     labels: Object.fromEntries(
       columns.map((c) => {
         const v = row[c]!;
-        return [c, v === '' ? 'unknown' : numeric.has(c) ? band(Number(v)) : v];
+        return [c, missing(v) ? 'unknown' : numeric.has(c) ? band(Number(v)) : v];
       }),
     ),
   }));
