@@ -2,7 +2,6 @@
 // and further back. Prints recall/false positives per scenario, the full/short recall ratio for distant faces, and
 // how often the cascade ('full>short') needed its second model.
 
-import type { FaceDetection } from '@proctor/client';
 import { createFaceEngine, type ModelChoice } from '@proctor/client/detector/faceEngine';
 import { initNodeWasm, loadNodeModel } from '@proctor/client/test/nodeModels';
 import {
@@ -15,17 +14,10 @@ import {
   type TestFrame,
 } from '@proctor/testkit/camera';
 import * as tf from '@tensorflow/tfjs-core';
+import { contains } from './lib/webcamFrame.ts';
 
 /** The MULTI_PERSON score threshold the client uses (client/src/derive/config.ts default). */
 const SCORE_THRESHOLD = Number(process.env.SCORE_THRESHOLD ?? 0.6);
-
-function contains(face: FaceDetection, p: { x: number; y: number }): boolean {
-  const pad = 0.25; // hand-placed centres are approximate: accept a quarter box of slack
-  const { x, y, width, height } = face.box;
-  return (
-    p.x >= x - pad * width && p.x <= x + (1 + pad) * width && p.y >= y - pad * height && p.y <= y + (1 + pad) * height
-  );
-}
 
 interface Tally {
   truth: number;

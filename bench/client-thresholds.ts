@@ -8,7 +8,8 @@ import { createFaceEngine } from '@proctor/client/detector/faceEngine';
 import { frameLuma } from '@proctor/client/detector/frameLuma';
 import { initNodeWasm, loadNodeModel } from '@proctor/client/test/nodeModels';
 import { deskOrigin, FRAME_HEIGHT, FRAME_WIDTH, ffmpegRgb, SAMPLE_PHOTOS } from '@proctor/testkit/camera';
-import * as tf from '@tensorflow/tfjs-core';
+import { detectRgb, faceAt } from './lib/faceAt.ts';
+import { expose, gaussian, seededUniform, toRgba } from './lib/webcamFrame.ts';
 
 const W = 320; // ANALYSIS_MAX_WIDTH: the client analyses frames at this width
 const H = 240;
@@ -28,28 +29,7 @@ interface Target {
   at: { x: number; y: number };
 }
 
-const toRgba = (rgb: Uint8Array) => {
-  const out = new Uint8ClampedArray((rgb.length / 3) * 4);
-  for (let i = 0, j = 0; i < rgb.length; i += 3, j += 4) {
-    out[j] = rgb[i]!;
-    out[j + 1] = rgb[i + 1]!;
-    out[j + 2] = rgb[i + 2]!;
-    out[j + 3] = 255;
-  }
-  return out;
-};
-let seed = 17;
-/** mulberry32: the same noise every run. */
-const uniform = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return (((t ^ (t >>> 14)) >>> 0) + 1) / 4_294_967_297;
-};
-/** Box–Muller. */
-const gauss = () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
-const expose = (rgb: Uint8Array, f: number, sigma: number) =>
-  rgb.map((v) => Math.max(0, Math.min(255, Math.round(v * f + (sigma ? sigma * gauss() : 0)))));
+const noise = gaussian(seededUniform(17));
 /** One raw W×H RGB frame through an ffmpeg filter chain, back as raw RGB of the same size. */
 const scaleRaw = (rgb: Uint8Array, filter: string) =>
   new Uint8Array(
@@ -76,23 +56,13 @@ const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.floor(s.length / 2)]! : Number.NaN;
 };
-const contains = (f: FaceDetection, p: { x: number; y: number }) =>
-  p.x >= f.box.x - 0.25 * f.box.width &&
-  p.x <= f.box.x + 1.25 * f.box.width &&
-  p.y >= f.box.y - 0.25 * f.box.height &&
-  p.y <= f.box.y + 1.25 * f.box.height;
 
 await initNodeWasm();
 const engine = createFaceEngine(
   { short: await loadNodeModel('short'), full: await loadNodeModel('full') },
   'short+full',
 );
-const detect = async (rgb: Uint8Array, at: Target['at']) => {
-  const input = tf.tensor3d(rgb, [H, W, 3], 'int32');
-  const faces = await engine.detect(input);
-  input.dispose();
-  return faces.filter((f) => contains(f, at)).sort((a, b) => b.score - a.score)[0];
-};
+const detect = async (rgb: Uint8Array, at: Target['at']) => faceAt(await detectRgb(engine, rgb, W, H), at);
 
 // Desk crops around each hand-counted face, downscaled to the analysis size.
 const targets: Target[] = SAMPLE_PHOTOS.flatMap((p) =>
@@ -124,7 +94,7 @@ for (const sigma of [0, NOISE_SIGMA]) {
     const lumas: number[] = [];
     const scores: number[] = [];
     for (const t of found) {
-      const rgb = expose(t.rgb, f, sigma);
+      const rgb = expose(t.rgb, f, sigma, noise);
       lumas.push(frameLuma(toRgba(rgb), W, H).mean);
       scores.push((await detect(rgb, t.at))?.score ?? 0);
     }

@@ -7,7 +7,7 @@ import { FRAME_HEIGHT, FRAME_WIDTH, SAMPLE_PHOTOS } from './samplePhotos.ts';
 const FPS = 2;
 
 /** Scenes: ffmpeg filters over a photo, each giving one 640×480 frame. */
-const SCENES = {
+export const SCENES = {
   /** One candidate at desk distance (sample3, middle face): the steady trace's crop. */
   single: { photo: 2, filter: `crop=640:480:880:90` },
   /** Three people (sample1) as a webcam would see them from about 1.5 m. */

@@ -17,6 +17,8 @@ export interface FrameLoopOptions {
   identity?: IdentityTracker;
   /** Faces at or above this score are counted in the status (the deriver's presence threshold). */
   presenceScore: number;
+  /** Frames with the room's mean luma under this are dim (the deriver's lowLightMeanLuma). */
+  lowLightMeanLuma: number;
   status: StatusStore;
   /** Where each frame's events go (queued for the edge). */
   emit: (events: AnomalyEvent[]) => Promise<void>;
@@ -45,6 +47,7 @@ export function startFrameLoop(o: FrameLoopOptions): () => void {
       }
       o.status.update({
         faces: result.faces.filter((f) => f.score >= o.presenceScore).length,
+        light: result.roomLuma.mean < o.lowLightMeanLuma ? 'dim' : 'ok',
         inferenceMs: Math.round(median(recentMs)),
         calibration: o.deriver.calibration,
         phase: o.deriver.calibration >= 1 ? 'running' : 'calibrating',

@@ -10,7 +10,7 @@ import {
   type ThumbnailsPolicy,
 } from '@proctor/contracts';
 import { type Camera, openCamera } from './camera/camera.ts';
-import type { DeriveConfig } from './derive/config.ts';
+import { DERIVE_DEFAULTS, type DeriveConfig } from './derive/config.ts';
 import { createEventDeriver } from './derive/eventDeriver.ts';
 import { type Detector, startDetector } from './detector/detectorClient.ts';
 import { FULL_RANGE_EVERY, fullRangeSchedule } from './detector/fullRangeSchedule.ts';
@@ -219,7 +219,8 @@ export async function startProctoring(options: ProctoringOptions): Promise<Proct
           fps,
           deriver,
           identity: identityConfig && createIdentityTracker(identityConfig),
-          presenceScore: options.derive?.presenceScore ?? 0.5,
+          presenceScore: options.derive?.presenceScore ?? DERIVE_DEFAULTS.presenceScore,
+          lowLightMeanLuma: options.derive?.lowLightMeanLuma ?? DERIVE_DEFAULTS.lowLightMeanLuma,
           status,
           emit,
         })

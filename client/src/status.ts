@@ -17,6 +17,11 @@ export interface ProctoringStatus {
   calibration: number;
   /** Faces in the latest analysed frame (at the presence threshold). */
   faces: number;
+  /**
+   * The room's light in the latest analysed frame: 'dim' under LOW_LIGHT's line, for the host to tell the candidate at
+   * once (a face missed in a dim room must never be news to them only in the proctor's alert).
+   */
+  light?: 'ok' | 'dim';
   /** Identity continuity: off (and why), calibrating, or checking; with the number of comparisons made (no values). */
   identity?: { state: 'off' | 'calibrating' | 'checking'; checks: number; reason?: string };
   connection: ConnectionState | 'connecting';

@@ -64,7 +64,11 @@ const MultiPersonDetails = z.object({
   durationMillis: DurationMillis.optional(),
 });
 
-const NoFaceDetails = z.object({ durationMillis: DurationMillis });
+const NoFaceDetails = z.object({
+  durationMillis: DurationMillis,
+  /** The room's mean luma when it was under LOW_LIGHT's line while no face was seen: the alert names the light. */
+  meanLuma: z.number().min(0).max(255).optional(),
+});
 
 const CameraBlockedDetails = z.object({
   durationMillis: DurationMillis.optional(),

@@ -48,7 +48,11 @@ export function createEventDeriver(
 ): EventDeriver {
   const c: DeriveConfig = { ...DERIVE_DEFAULTS, ...overrides };
   const exit = { exitMs: c.exitMs, exitFrames: c.exitFrames, maxSegmentMs: c.maxSegmentMs };
-  const noFace = createAnomalyTracker<Sample>({ minMs: c.noFaceMinMs, minFrames: c.noFaceFrames, ...exit });
+  const noFace = createAnomalyTracker<Sample & { luma: number }>({
+    minMs: c.noFaceMinMs,
+    minFrames: c.noFaceFrames,
+    ...exit,
+  });
   const blocked = createAnomalyTracker<Sample & { luma: number }>({
     minMs: c.blockedMinMs,
     minFrames: c.blockedFrames,
@@ -125,8 +129,17 @@ export function createEventDeriver(
     });
   }
 
-  const noFaceEvents = (segs: Segment[]): AnomalyEvent[] =>
-    segs.map((s) => ({ ...base(s, 'NO_FACE'), type: 'NO_FACE', details: { durationMillis: duration(s) } }));
+  // A face missed in a dim room is a condition to fix, never evidence on its own: the event carries the room's light
+  // whenever it was under LOW_LIGHT's line, so the proctor's alert names it even before LOW_LIGHT itself (5 s) is due.
+  const noFaceEvents = (segs: Segment<Sample & { luma: number }>[]): AnomalyEvent[] =>
+    segs.map((s) => {
+      const luma = Math.round(mean(s.samples.map((x) => x.luma)) * 10) / 10;
+      return {
+        ...base(s, 'NO_FACE'),
+        type: 'NO_FACE',
+        details: { durationMillis: duration(s), ...(luma < c.lowLightMeanLuma && { meanLuma: luma }) },
+      };
+    });
 
   const blockedEvents = (segs: Segment<Sample & { luma: number }>[]): AnomalyEvent[] =>
     segs.map((s) => ({
@@ -191,13 +204,16 @@ export function createEventDeriver(
           }
         : undefined;
       // Low light: dim but not blocked; evidence is how far below the threshold the frame is.
+      const room = frame.roomLuma?.mean ?? frame.luma.mean;
       const lowLightSample =
-        !isBlocked && frame.luma.mean < c.lowLightMeanLuma
-          ? { evidence: Math.max(0.5, 1 - frame.luma.mean / (2 * c.lowLightMeanLuma)), luma: frame.luma.mean }
+        !isBlocked && room < c.lowLightMeanLuma
+          ? { evidence: Math.max(0.5, 1 - room / (2 * c.lowLightMeanLuma)), luma: room }
           : undefined;
       // No face: the best face score is the doubt that the candidate is really gone.
       const noFaceSample =
-        !isBlocked && !primary ? { evidence: 1 - Math.max(0, ...frame.faces.map((f) => f.score)) } : undefined;
+        !isBlocked && !primary
+          ? { evidence: 1 - Math.max(0, ...frame.faces.map((f) => f.score)), luma: room }
+          : undefined;
       // Two or more people: the second-most-confident face is the weakest link.
       const multiSample = counted.length >= 2 ? { evidence: counted[1]!.score, faces: counted.length } : undefined;
 

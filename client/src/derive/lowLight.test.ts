@@ -39,3 +39,26 @@ describe('LOW_LIGHT', () => {
     expect(events.map((e) => e.type)).toEqual(['LOW_LIGHT']);
   });
 });
+
+describe('NO_FACE in a dim room', () => {
+  const empty = (n: number, mean: number) => frames(n, mean).map((f) => ({ ...f, faces: [] }));
+
+  it('carries the room’s light when it was under LOW_LIGHT’s line, even if LOW_LIGHT itself was not yet due', () => {
+    const events = run(empty(8, DERIVE_DEFAULTS.lowLightMeanLuma - 20));
+    expect(events.map((e) => e.type)).toEqual(['NO_FACE']);
+    expect(events[0]!.details).toEqual({ durationMillis: 4000, meanLuma: DERIVE_DEFAULTS.lowLightMeanLuma - 20 });
+  });
+
+  it('says nothing of the light in a lit room', () => {
+    const events = run(empty(8, 120));
+    expect(events[0]!.details).toEqual({ durationMillis: 4000 });
+  });
+});
+
+describe('LOW_LIGHT reads the room', () => {
+  it('a dark face in a lit room is no LOW_LIGHT; a lit face in a dark room is', () => {
+    const withRoom = (mean: number, room: number) => frames(16, mean).map((f) => ({ ...f, roomLuma: { mean: room } }));
+    expect(run(withRoom(DERIVE_DEFAULTS.lowLightMeanLuma - 15, 120))).toEqual([]);
+    expect(run(withRoom(120, DERIVE_DEFAULTS.lowLightMeanLuma - 15)).map((e) => e.type)).toEqual(['LOW_LIGHT']);
+  });
+});

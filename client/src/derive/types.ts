@@ -20,4 +20,9 @@ export interface FrameObservation {
   t: number;
   faces: FaceDetection[];
   luma: { mean: number; stdDev: number };
+  /**
+   * The room's luma, outside the detected faces (roomLuma): how dark the room is, for LOW_LIGHT and the preflight's
+   * "too dark", so that a darker face in the same room gets the same advice. Absent: the whole frame's.
+   */
+  roomLuma?: { mean: number };
 }

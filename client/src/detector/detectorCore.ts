@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createIdentityChecker, type IdentityChecker } from '../identity/identityChecker.ts';
 import { selectBackend } from './backends.ts';
 import { createFaceEngine, type FaceEngine, modelTypes } from './faceEngine.ts';
-import { frameLuma } from './frameLuma.ts';
+import { frameLuma, roomLuma } from './frameLuma.ts';
 import { analysisSize, type DetectorInfo, type DetectorOptions, type FrameResult } from './protocol.ts';
 
 export interface DetectorCore {
@@ -105,7 +105,15 @@ export async function createDetectorCore(options: DetectorOptions): Promise<Dete
       const faces = await ready.detect(image, t);
       const checked = identity ? await identity.check(image, faces, t) : undefined;
       const inferenceMs = performance.now() - t0;
-      const result: FrameResult = { t, faces, luma: frameLuma(image.data, width, height), width, height, inferenceMs };
+      const result: FrameResult = {
+        t,
+        faces,
+        luma: frameLuma(image.data, width, height),
+        roomLuma: roomLuma(image.data, width, height, faces),
+        width,
+        height,
+        inferenceMs,
+      };
       return checked ? { ...result, identity: checked } : result;
     },
     dispose() {

@@ -52,6 +52,7 @@ export interface FrameResult {
   t: number;
   faces: FaceDetection[];
   luma: { mean: number; stdDev: number };
+  roomLuma: { mean: number; stdDev: number };
   width: number;
   height: number;
   inferenceMs: number;

@@ -64,3 +64,19 @@ describe('assessSetup', () => {
     expect(assessSetup(fs).state).toBe('pass');
   });
 });
+
+describe('assessSetup: the room, not the face', () => {
+  const light = (mean: number, room: number) =>
+    assessSetup(frames(6, mean, [face(0.95, 0.3)]).map((f) => ({ ...f, roomLuma: { mean: room } }))).checks[0]!;
+
+  it('judges darkness by the room around the face: a dark face in a lit room is told the light is good', () => {
+    expect(light(PREFLIGHT_DEFAULTS.minMeanLuma - 10, PREFLIGHT_DEFAULTS.minMeanLuma + 10)).toMatchObject({ ok: true });
+    expect(light(PREFLIGHT_DEFAULTS.minMeanLuma + 10, PREFLIGHT_DEFAULTS.minMeanLuma - 10)).toMatchObject({
+      problem: 'too-dark',
+    });
+  });
+
+  it('judges glare by the whole picture: a pale wall behind a well-lit face is not too bright', () => {
+    expect(light(PREFLIGHT_DEFAULTS.maxMeanLuma - 20, PREFLIGHT_DEFAULTS.maxMeanLuma + 20)).toMatchObject({ ok: true });
+  });
+});

@@ -96,13 +96,16 @@ const check = (name: PreflightCheck['name'], value: number | undefined, problem?
 export function assessSetup(frames: FrameObservation[], t: PreflightThresholds = PREFLIGHT_DEFAULTS): PreflightReport {
   const window = frames.slice(-t.frames);
   if (window.length === 0) return { state: 'measuring', checks: [], frames: 0 };
-  const luma = median(window.map((f) => f.luma.mean));
+  // Darkness is the room's (a darker face must not make the room look darker); glare is the whole picture's (a
+  // pale wall behind a well-lit face is not too bright).
+  const luma = median(window.map((f) => f.roomLuma?.mean ?? f.luma.mean));
+  const whole = median(window.map((f) => f.luma.mean));
   const light =
     luma < t.blockedMeanLuma
       ? 'covered'
       : luma < t.minMeanLuma
         ? 'too-dark'
-        : luma > t.maxMeanLuma
+        : whole > t.maxMeanLuma
           ? 'too-bright'
           : undefined;
 
@@ -129,7 +132,11 @@ export function assessSetup(frames: FrameObservation[], t: PreflightThresholds =
             : undefined;
   const confidence = score < t.presenceScore ? 'no-face' : score < t.minScore ? 'low-confidence' : undefined;
 
-  const checks = [check('light', luma, light), check('faceSize', width, size), check('confidence', score, confidence)];
+  const checks = [
+    check('light', light === 'too-bright' ? whole : luma, light),
+    check('faceSize', width, size),
+    check('confidence', score, confidence),
+  ];
   const state = window.length < t.frames ? 'measuring' : checks.every((c) => c.ok) ? 'pass' : 'fix';
   return { state, checks, frames: window.length };
 }

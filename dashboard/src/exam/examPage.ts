@@ -2,6 +2,7 @@
 // library.
 import {
   abandonSession,
+  PREFLIGHT_MESSAGES,
   type ProctoringHandle,
   type ProctoringStatus,
   readSessionConfig,
@@ -68,6 +69,11 @@ function renderStatus(s: ProctoringStatus) {
   set('st-connection', s.connection, s.connection === 'online' ? 'ok' : s.connection === 'connecting' ? 'wait' : 'bad');
   set('st-queue', `${s.queued} waiting · ${s.delivered} delivered`);
   set('st-faces', String(s.faces));
+  set(
+    'st-light',
+    s.light === 'dim' ? PREFLIGHT_MESSAGES['too-dark'] : s.light === 'ok' ? 'ok' : '—',
+    s.light === 'dim' ? 'bad' : s.light === 'ok' ? 'ok' : 'wait',
+  );
   const pct = Math.round(s.calibration * 100);
   $('calibration-bar').style.width = `${pct}%`;
   $('calibration-text').textContent =

@@ -44,3 +44,22 @@ describe('no-face rule', () => {
     expect(alertsOf([noFace(0, 4)]).length).toBe(0);
   });
 });
+
+describe('no-face rule in a dim room', () => {
+  const dim = (atS: number, durS: number, meanLuma: number): AnomalyEvent => {
+    const e = noFace(atS, durS);
+    return e.type === 'NO_FACE' ? { ...e, details: { ...e.details, meanLuma } } : e;
+  };
+
+  it('names the light condition the client reported, with how many stretches it covered', () => {
+    const [alert] = alertsOf([dim(0, 4, 31.4), noFace(20, 4), dim(40, 4, 40)]);
+    expect(alert?.explanation).toMatch(
+      /^12 s with no face visible .*; low light on the candidate's camera in 2 of 3 stretches \(mean luma down to 31\): a condition to fix, not evidence$/,
+    );
+  });
+
+  it('says nothing of the light when the client reported none', () => {
+    const [alert] = alertsOf([noFace(0, 11)]);
+    expect(alert?.explanation).not.toMatch(/light/);
+  });
+});

@@ -7,6 +7,8 @@ export interface Interval {
   start: number;
   durationMs: number;
   confidence: number;
+  /** NO_FACE in a dim room: the room's mean luma the client reported (the alert names the light condition). */
+  meanLuma?: number;
 }
 
 /** A sliding window's memory: recent intervals sorted by start, and the end of the last window that alerted. */

@@ -19,13 +19,25 @@ export const intervalOf = (event: {
   eventId: string;
   timestamp: number;
   confidence: number;
-  details: { durationMillis: number };
+  details: { durationMillis: number; meanLuma?: number };
 }): Interval => ({
   eventId: event.eventId,
   start: event.timestamp,
   durationMs: event.details.durationMillis,
   confidence: event.confidence,
+  ...(event.details.meanLuma !== undefined && { meanLuma: event.details.meanLuma }),
 });
+
+/**
+ * The light condition behind a window's stretches, if the client reported one: a face missed in a dim room is a
+ * condition for the candidate to fix, so the proctor must read it beside the time, never the time alone.
+ */
+function lightCondition(members: Interval[]): string {
+  const dim = members.filter((m) => m.meanLuma !== undefined);
+  if (dim.length === 0) return '';
+  const luma = Math.round(Math.min(...dim.map((m) => m.meanLuma!)));
+  return `; low light on the candidate's camera in ${dim.length} of ${members.length} stretches (mean luma down to ${luma}): a condition to fix, not evidence`;
+}
 
 function applyWindowRule(
   state: WindowState,
@@ -50,7 +62,7 @@ function applyWindowRule(
     confidence: weightedConfidence(hit.members),
     explanation:
       `${seconds(hit.totalMs)} ${spec.what} within ${seconds(hit.end - hit.start)} ` +
-      `(limit ${seconds(spec.limitMs)} in ${seconds(spec.windowMs)})`,
+      `(limit ${seconds(spec.limitMs)} in ${seconds(spec.windowMs)})${lightCondition(hit.members)}`,
   };
   return { state: { ...next, alertedUntil: Math.max(next.alertedUntil, hit.end) }, alerts: [alert] };
 }

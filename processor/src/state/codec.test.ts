@@ -67,6 +67,16 @@ describe('session state codec', () => {
     expect(encodeState(s!)).not.toContain(`"${uuid(7)}"`);
   });
 
+  it('keeps the low light a NO_FACE reported (to 0.1), and reads entries written without it', () => {
+    const dim = noFace(0, 4);
+    if (dim.type !== 'NO_FACE') throw new Error('noFace() must make a NO_FACE');
+    let s = applyRecord(undefined, eventRecord({ ...dim, details: { ...dim.details, meanLuma: 31.44 } })).state;
+    s = applyRecord(s, eventRecord(noFace(10, 4))).state;
+    const back = decodeState(encodeState(s));
+    expect(back.rules.noFace.entries.map((e) => e.meanLuma)).toEqual([31.4, undefined]);
+    expect(back.rules.noFace.entries[1]).not.toHaveProperty('meanLuma');
+  });
+
   it('refuses what it did not write', () => {
     expect(() => decodeState('[2]')).toThrow();
     expect(() => decodeState('{}')).toThrow();

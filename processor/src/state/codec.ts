@@ -22,26 +22,27 @@ function unpackId(packed: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-type PackedWindow = [number | null, ...[number, number, number, string][]];
+// An entry's fifth element, present only on a NO_FACE in a dim room, is the mean luma its client reported (×10).
+type PackedEntry = [number, number, number, string] | [number, number, number, string, number];
+type PackedWindow = [number | null, ...PackedEntry[]];
 const packWindow = (w: WindowState, base: number): PackedWindow => [
   w.alertedUntil ? base - w.alertedUntil : null,
-  ...w.entries.map((e): [number, number, number, string] => [
-    base - e.start,
-    e.durationMs,
-    Math.round(e.confidence * 1000),
-    packId(e.eventId),
-  ]),
+  ...w.entries.map((e): PackedEntry => {
+    const packed: PackedEntry = [base - e.start, e.durationMs, Math.round(e.confidence * 1000), packId(e.eventId)];
+    return e.meanLuma === undefined ? packed : [...packed, Math.round(e.meanLuma * 10)];
+  }),
 ];
 function unpackWindow(p: PackedWindow, base: number): WindowState {
   const [until, ...entries] = p;
   return {
     alertedUntil: until === null ? 0 : base - until,
     entries: entries.map(
-      ([d, durationMs, c, id]): Interval => ({
+      ([d, durationMs, c, id, luma]): Interval => ({
         start: base - d,
         durationMs,
         confidence: c / 1000,
         eventId: unpackId(id),
+        ...(luma !== undefined && { meanLuma: luma / 10 }),
       }),
     ),
   };
