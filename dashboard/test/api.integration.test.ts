@@ -1,7 +1,7 @@
 // Cross-tenant and token matrix over EVERY /api route of the built dashboard: forged, expired, wrong-role and
 // otherwise bad tokens are refused with 401; another tenant's ids answer 404 exactly like unknown ones; the
 // tenant never comes from the URL or body. Positive controls prove each request would succeed when allowed.
-import { type AnomalyEvent, receiptHead } from '@proctor/contracts';
+import { type AnomalyEvent, LIVE_CHANGES_FIELD, liveChangesKey, receiptHead } from '@proctor/contracts';
 import { generateKeyPair } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ROUTES } from '../src/server/api/routes.ts';
@@ -292,6 +292,22 @@ describe('another tenant’s ids', () => {
     ])) as unknown as [{ n: number }[]];
     expect(row?.status).not.toBe('dismissed');
     expect(Number(audit?.n)).toBe(0);
+  });
+});
+
+describe('a review reaches every live view', () => {
+  it('announces the reviewed alert on the live change stream after its commit', async () => {
+    const res = await call(
+      { method: 'POST', path: `/api/alerts/${ids.A.alert}/review`, body: { action: 'acknowledge', note: 'seen' } },
+      bearer(await dash.issuer.proctor(A)),
+    );
+    expect(res.status).toBe(200);
+    const [[, fields]] = (await dash.redis.xrevrange(liveChangesKey(dash.prefix), '+', '-', 'COUNT', 1)) as [
+      string,
+      string[],
+    ][];
+    const changes = JSON.parse(fields[fields.indexOf(LIVE_CHANGES_FIELD) + 1] ?? '[]');
+    expect(changes).toEqual([{ tenantId: A, scheduleId: ids.A.schedule, sessionIds: [], alertIds: [ids.A.alert] }]);
   });
 });
 

@@ -51,7 +51,9 @@ export async function listSessionAlerts(db: Db, tenantId: string, sessionId: str
 
 const NEXT_STATUS: Record<ReviewAction, AlertStatus> = { acknowledge: 'acknowledged', dismiss: 'dismissed' };
 
-export type ReviewOutcome = { ok: true; status: AlertStatus; audit: AuditEntry } | { ok: false; code: 'NOT_FOUND' };
+export type ReviewOutcome =
+  | { ok: true; status: AlertStatus; audit: AuditEntry; scheduleId: string }
+  | { ok: false; code: 'NOT_FOUND' };
 
 /**
  * Sets the alert's status and appends the audit row atomically: a status change without its "who, when, why"
@@ -79,8 +81,14 @@ export async function reviewAlert(
     const repeated =
       alert.status === status ? await previousReview(conn, input.tenantId, alert.session_id, input) : undefined;
     const audit = repeated ?? (await appendReview(conn, input, status, alert.session_id));
+    // A plain (non-locking) read: the processor keeps writing the session's row meanwhile.
+    const [session] = await rows<{ exam_schedule_id: string }>(
+      conn,
+      'SELECT exam_schedule_id FROM sessions WHERE session_id = ? AND tenant_id = ?',
+      [alert.session_id, input.tenantId],
+    );
     await conn.commit();
-    return { ok: true, status, audit };
+    return { ok: true, status, audit, scheduleId: session?.exam_schedule_id ?? '' };
   } catch (err) {
     await conn.rollback().catch(() => {});
     throw err;

@@ -1,6 +1,7 @@
 // POST /api/alerts/:alertId/review: acknowledge or dismiss an alert with a note, audited in the same transaction.
 // Takes JSON (API, the page's script) or a form post (the page without JavaScript, answered with a redirect back).
 import { Sha256Hex } from '@proctor/contracts';
+import { publishLiveChanges } from '@proctor/contracts/redis';
 import type { APIRoute } from 'astro';
 import { AlertParams, type RouteContracts } from '../../../../server/api/contract.ts';
 import { ReviewBody, ReviewResult } from '../../../../server/api/schemas.ts';
@@ -44,6 +45,11 @@ export const POST: APIRoute = async ({ locals, params, request, redirect }) => {
     note: body.data.note,
   });
   if (!outcome.ok) return apiError('NOT_FOUND', 'no such alert in your tenant', requestId);
+  // Every proctor watching the schedule sees the new status now, as a processor commit would show it (the live
+  // feed re-reads what a change notice names); after the commit, so a notice never runs ahead of its row.
+  await publishLiveChanges(services.redis, services.redisPrefix, [
+    { tenantId: principal.tenantId, scheduleId: outcome.scheduleId, sessionIds: [], alertIds: [alertId] },
+  ]);
   if (isForm) return redirect(`/sessions/${outcome.audit.sessionId}#alert-${alertId}`, 303);
   const result: ReviewResult = { alertId, status: outcome.status, audit: outcome.audit };
   return json(result);
