@@ -19,13 +19,8 @@ import { sleep } from '@proctor/contracts';
 import { RANKED_LIMIT } from '@proctor/dashboard/server/queries/sessions';
 import { mintDevToken } from '@proctor/testkit';
 import { launchChromium } from '@proctor/testkit/browser';
-import {
-  BENCH_PLATFORM,
-  startCohortDashboard,
-  startCohortStack,
-  watchStream,
-  withTimeout,
-} from './lib/cohort-stack.ts';
+import { startCohortDashboard, startCohortStack, watchStream, withTimeout } from './lib/cohort-stack.ts';
+import { launchFromPlatform } from './lib/platformLaunch.ts';
 
 const { values: args } = parseArgs({
   options: { candidates: { type: 'string' }, heartbeat: { type: 'string' } },
@@ -129,22 +124,9 @@ cleanup = async () => {
 const page = await browser.newPage();
 page.setDefaultTimeout(60_000); // a starved shared box: slow, not wrong; the deadline bounds the whole run
 const loads: { loaded: number; live: number }[] = [];
-// Signed in as a platform launch does: the platform's page POSTs the token to /login (GET /login?token= does not
-// sign in, and only a PLATFORM_ORIGINS page may sign in cross-site).
-await page.route(`${BENCH_PLATFORM}/launch`, (route) =>
-  route.fulfill({
-    contentType: 'text/html; charset=utf-8',
-    body:
-      `<form method="post" action="${dashboard.url}/login"><input type="hidden" name="token" value="${dashboard.token}">` +
-      '<input type="hidden" name="next" value="/schedules/exam-1-1"></form><script>document.forms[0].submit()</script>',
-  }),
-);
 for (let i = 0; i < 2; i++) {
   const t = Date.now();
-  await Promise.all([
-    page.waitForURL(`${dashboard.url}/schedules/exam-1-1`, { waitUntil: 'load' }),
-    page.goto(`${BENCH_PLATFORM}/launch`),
-  ]);
+  await launchFromPlatform(page, dashboard.url, dashboard.token, '/schedules/exam-1-1');
   const loaded = Date.now() - t;
   await page.waitForSelector('#live[data-state="live"]');
   loads.push({ loaded, live: Date.now() - t });

@@ -11,14 +11,9 @@ import { readFileSync } from 'node:fs';
 import { percentile, startCohort } from '@proctor/cohort';
 import { DEV_DASHBOARD_AUDIENCE, DEV_ISSUER, mintDevProctorToken, mintDevToken } from '@proctor/testkit';
 import { launchChromium } from '@proctor/testkit/browser';
-import {
-  BENCH_PLATFORM,
-  startCohortDashboard,
-  startCohortStack,
-  watchStream,
-  withTimeout,
-} from './lib/cohort-stack.ts';
+import { startCohortDashboard, startCohortStack, watchStream, withTimeout } from './lib/cohort-stack.ts';
 import { mysqlCommands, redisCommands, startCountingProxy } from './lib/counting-proxy.ts';
+import { launchFromPlatform } from './lib/platformLaunch.ts';
 
 const CANDIDATES = Number(process.env.BENCH_FANOUT_CANDIDATES ?? 2000);
 const STREAMS = (process.env.BENCH_FANOUT_STREAMS ?? '1,10,100').split(',').map(Number);
@@ -106,19 +101,7 @@ const pageToken = await mintDevProctorToken('tenant-1', 'proctor', {
   issuer: DEV_ISSUER,
   audience: DEV_DASHBOARD_AUDIENCE,
 });
-// Signed in as a platform launch does: only a PLATFORM_ORIGINS page may POST a token to /login cross-site.
-await page.route(`${BENCH_PLATFORM}/launch`, (route) =>
-  route.fulfill({
-    contentType: 'text/html; charset=utf-8',
-    body:
-      `<form method="post" action="${dashboard.url}/login"><input type="hidden" name="token" value="${pageToken}">` +
-      `<input type="hidden" name="next" value="/schedules/${SCHEDULE}"></form><script>document.forms[0].submit()</script>`,
-  }),
-);
-await Promise.all([
-  page.waitForURL(`${dashboard.url}/schedules/${SCHEDULE}`, { waitUntil: 'load' }),
-  page.goto(`${BENCH_PLATFORM}/launch`),
-]);
+await launchFromPlatform(page, dashboard.url, pageToken, `/schedules/${SCHEDULE}`);
 await page.waitForSelector('#live[data-state="live"]');
 await page.evaluate(() => {
   const toasts: Record<string, number> = {};

@@ -27,12 +27,11 @@ import {
 import { createTopics, deleteTopics, randomName } from '@proctor/testkit/stack';
 import { Redis } from 'ioredis';
 import { cpuMs, type ServedEdge, serveWithWorkerd } from './edge-workerd.ts';
+import { BENCH_PLATFORM } from './platformLaunch.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
 /** How long one start-up step may take on a loaded box before the bench gives up and says which step it was. */
-/** The bench's exam platform: its launch page is served by the browser itself (page.route); the dashboard trusts it. */
-export const BENCH_PLATFORM = 'http://platform.bench';
 const STEP_TIMEOUT_MS = Number(process.env.BENCH_STEP_TIMEOUT_SECONDS ?? 90) * 1000;
 const STACK_HINT = 'is the stack up? `source /work/ports-N.env && scripts/node24.sh node infra/stack/up.ts`';
 

@@ -302,10 +302,11 @@ describe('a review reaches every live view', () => {
       bearer(await dash.issuer.proctor(A)),
     );
     expect(res.status).toBe(200);
-    const [[, fields]] = (await dash.redis.xrevrange(liveChangesKey(dash.prefix), '+', '-', 'COUNT', 1)) as [
+    const newest = (await dash.redis.xrevrange(liveChangesKey(dash.prefix), '+', '-', 'COUNT', 1)) as [
       string,
       string[],
     ][];
+    const fields = newest[0]?.[1] ?? [];
     const changes = JSON.parse(fields[fields.indexOf(LIVE_CHANGES_FIELD) + 1] ?? '[]');
     expect(changes).toEqual([{ tenantId: A, scheduleId: ids.A.schedule, sessionIds: [], alertIds: [ids.A.alert] }]);
   });

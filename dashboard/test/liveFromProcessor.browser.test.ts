@@ -4,11 +4,10 @@
 // (The edge is bypassed on purpose: see the dashboard report — the REST bridge's JSON-encoded keys are
 // dead-lettered by the processor as key_mismatch today.)
 import { join } from 'node:path';
-import { deriveSessionId, EXAM_CONFIG_DEFAULTS, type ProctorRecord } from '@proctor/contracts';
 import { produceRecords } from '@proctor/testkit/stack';
 import { expect, it } from 'vitest';
 import { useProcessorDashboard } from './processorDashboard.ts';
-import { launchInBrowser, rand, SHOTS } from './testDashboard.ts';
+import { launchInBrowser, lookAwayOverLimit, rand, SHOTS, startedExam } from './testDashboard.ts';
 
 const PORT = 14404;
 const identity = {
@@ -21,21 +20,8 @@ const identity = {
 const live = useProcessorDashboard({ port: PORT });
 
 it('an alert raised by the running processor appears on the open dashboard within 2 s', async () => {
-  const sessionId = await deriveSessionId(identity);
-  const base = { schemaVersion: 1 as const, tenantId: identity.tenant_id, sessionId };
-  const startedAt = Date.now() - 60_000;
-  const started: ProctorRecord = {
-    ...base,
-    kind: 'session_started',
-    receivedAt: startedAt,
-    session: {
-      examScheduleId: identity.exam_schedule_id,
-      userId: identity.user_id,
-      attemptNo: 1,
-      examConfig: { ...EXAM_CONFIG_DEFAULTS },
-      startedAt,
-    },
-  };
+  const { base, started } = await startedExam(identity);
+  const { sessionId } = base;
   await produceRecords(live.stack.producer, live.stack.topic, [started]);
 
   const page = await (await live.browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
@@ -49,20 +35,7 @@ it('an alert raised by the running processor appears on the open dashboard withi
   await expect.poll(() => page.locator('#live').getAttribute('data-state')).toBe('live');
   expect(await page.locator('#session-rows a.row-link').allInnerTexts()).toEqual(['cand-live']);
 
-  // 9 s of looking away inside 30 s: over the default 5 s limit.
-  const now = Date.now();
-  const events: ProctorRecord[] = [-20_000, -12_000, -4_000].map((offset) => ({
-    ...base,
-    kind: 'event',
-    receivedAt: now,
-    event: {
-      eventId: crypto.randomUUID(),
-      type: 'LOOK_AWAY',
-      timestamp: now + offset,
-      confidence: 0.9,
-      details: { durationMillis: 3_000, direction: 'LEFT' },
-    },
-  }));
+  const events = lookAwayOverLimit(base);
   await produceRecords(live.stack.producer, live.stack.topic, events);
   const produced = Date.now();
 

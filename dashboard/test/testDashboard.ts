@@ -7,8 +7,10 @@ import {
   deriveAlertId,
   deriveSessionId,
   type Evidence,
+  EXAM_CONFIG_DEFAULTS,
   livenessKey,
   livenessShard,
+  type ProctorRecord,
   thumbnailKey,
 } from '@proctor/contracts';
 import { createRedisClient, publishLiveChanges, type RedisClient } from '@proctor/contracts/redis';
@@ -393,4 +395,51 @@ export function useTestDashboard(name: string, options: TestDashboardOptions = {
     Object.defineProperty(fixture, key, { get: () => the()[key], enumerable: true });
   }
   return fixture;
+}
+
+/**
+ * A candidate's exam as the processor would receive it from the edge: the record fields every record of the session
+ * shares, and its session_started a minute ago with the default exam config.
+ */
+export async function startedExam(identity: {
+  tenant_id: string;
+  exam_schedule_id: string;
+  user_id: string;
+  attempt_no: number;
+}): Promise<{ base: { schemaVersion: 1; tenantId: string; sessionId: string }; started: ProctorRecord }> {
+  const sessionId = await deriveSessionId(identity);
+  const base = { schemaVersion: 1 as const, tenantId: identity.tenant_id, sessionId };
+  const startedAt = Date.now() - 60_000;
+  const started: ProctorRecord = {
+    ...base,
+    kind: 'session_started',
+    receivedAt: startedAt,
+    session: {
+      examScheduleId: identity.exam_schedule_id,
+      userId: identity.user_id,
+      attemptNo: identity.attempt_no,
+      examConfig: { ...EXAM_CONFIG_DEFAULTS },
+      startedAt,
+    },
+  };
+  return { base, started };
+}
+
+/** Three 3 s LOOK_AWAY events inside 30 s (9 s in all, over the default 5 s limit): one look-away alert's worth. */
+export function lookAwayOverLimit(
+  base: { schemaVersion: 1; tenantId: string; sessionId: string },
+  now = Date.now(),
+): ProctorRecord[] {
+  return [-20_000, -12_000, -4_000].map((offset) => ({
+    ...base,
+    kind: 'event',
+    receivedAt: now,
+    event: {
+      eventId: crypto.randomUUID(),
+      type: 'LOOK_AWAY',
+      timestamp: now + offset,
+      confidence: 0.9,
+      details: { durationMillis: 3_000, direction: 'LEFT' },
+    },
+  }));
 }

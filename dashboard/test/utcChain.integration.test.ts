@@ -4,7 +4,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deriveSessionId, EXAM_CONFIG_DEFAULTS, type ProctorRecord } from '@proctor/contracts';
 import {
   createIssuer,
   freePort,
@@ -18,7 +17,7 @@ import {
 import { produceRecords, type TestEnv, testEnv } from '@proctor/testkit/stack';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { LiveAlert } from '../src/server/live/liveAlerts.ts';
-import { rand, signIn, startStackDashboard } from './testDashboard.ts';
+import { lookAwayOverLimit, rand, signIn, startedExam, startStackDashboard } from './testDashboard.ts';
 
 const ZONE = '-05:00';
 const identity = {
@@ -74,23 +73,9 @@ it('an alert the processor writes on a -05:00 server reaches the live stream sta
   const [[zone]] = (await stack.db.pool.query('SELECT @@global.time_zone AS tz')) as unknown as [{ tz: string }[]];
   expect(zone?.tz).toBe(ZONE);
 
-  const sessionId = await deriveSessionId(identity);
-  const base = { schemaVersion: 1 as const, tenantId: identity.tenant_id, sessionId };
-  const startedAt = Date.now() - 60_000;
-  await produceRecords(stack.producer, stack.topic, [
-    {
-      ...base,
-      kind: 'session_started',
-      receivedAt: startedAt,
-      session: {
-        examScheduleId: identity.exam_schedule_id,
-        userId: identity.user_id,
-        attemptNo: 1,
-        examConfig: { ...EXAM_CONFIG_DEFAULTS },
-        startedAt,
-      },
-    },
-  ]);
+  const { base, started } = await startedExam(identity);
+  const { sessionId } = base;
+  await produceRecords(stack.producer, stack.topic, [started]);
   const { cookie } = await signIn(app.url, await issuer.proctor(identity.tenant_id));
   const schedule = `${app.url}/api/schedules/${identity.exam_schedule_id}`;
   // The schedule exists once the processor has written the session row from session_started.
@@ -102,20 +87,7 @@ it('an alert the processor writes on a -05:00 server reaches the live stream sta
   const buffer = { text: '' };
   await nextEvent(reader, 'sessions', buffer);
 
-  // 9 s of looking away inside 30 s: over the default 5 s limit.
-  const now = Date.now();
-  const events: ProctorRecord[] = [-20_000, -12_000, -4_000].map((offset) => ({
-    ...base,
-    kind: 'event',
-    receivedAt: now,
-    event: {
-      eventId: crypto.randomUUID(),
-      type: 'LOOK_AWAY',
-      timestamp: now + offset,
-      confidence: 0.9,
-      details: { durationMillis: 3_000, direction: 'LEFT' },
-    },
-  }));
+  const events = lookAwayOverLimit(base);
   await produceRecords(stack.producer, stack.topic, events);
   const alert = await Promise.race([
     nextEvent<LiveAlert>(reader, 'alert', buffer),

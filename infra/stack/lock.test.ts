@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sleep } from '@proctor/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const lockModule = new URL('./lock.ts', import.meta.url).pathname;
@@ -32,6 +33,22 @@ function waiter(dir: string, log: string, id: string, holdMs: number): ChildProc
   return child;
 }
 
+/** A fresh lock directory (removed after the test) and the waiters' shared log in it. */
+function lockDir(): { dir: string; log: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'lock-'));
+  dirs.push(dir);
+  return { dir, log: join(dir, 'log') };
+}
+
+/** Every `enter X` is followed by `leave X` before anyone else enters: one holder at a time. */
+function expectOneAtATime(lines: string[], holders: number): void {
+  expect(lines).toHaveLength(2 * holders);
+  for (let i = 0; i < lines.length; i += 2) {
+    const id = lines[i]!.split(' ')[1];
+    expect([lines[i], lines[i + 1]]).toEqual([`enter ${id}`, `leave ${id}`]);
+  }
+}
+
 const printed = (child: ChildProcess, line: string) =>
   new Promise<void>((resolve, reject) => {
     let out = '';
@@ -47,28 +64,19 @@ const printed = (child: ChildProcess, line: string) =>
 // Each waiter is a Node process (about a second to start on a busy 2-core box).
 describe('withLock', { timeout: 30_000 }, () => {
   it('lets four concurrent waiters in one at a time', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lock-'));
-    dirs.push(dir);
-    const log = join(dir, 'log');
+    const { dir, log } = lockDir();
     const all = ['a', 'b', 'c', 'd'].map((id) => waiter(dir, log, id, 150));
     await Promise.all(all.map((c) => printed(c, 'done')));
-    const lines = readFileSync(log, 'utf8').trim().split('\n');
-    expect(lines).toHaveLength(8);
-    for (let i = 0; i < lines.length; i += 2) {
-      const id = lines[i]!.split(' ')[1];
-      expect([lines[i], lines[i + 1]]).toEqual([`enter ${id}`, `leave ${id}`]);
-    }
+    expectOneAtATime(readFileSync(log, 'utf8').trim().split('\n'), 4);
   });
 
   it('is free at once when its holder is killed, and a second waiter takes it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lock-'));
-    dirs.push(dir);
-    const log = join(dir, 'log');
+    const { dir, log } = lockDir();
     const holder = waiter(dir, log, 'killed', 60_000);
     await printed(holder, 'holding');
     const next = waiter(dir, log, 'next', 10);
     const nextDone = printed(next, 'done');
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
     expect(readFileSync(log, 'utf8')).not.toContain('enter next');
     holder.kill('SIGKILL');
     await nextDone;
@@ -76,28 +84,20 @@ describe('withLock', { timeout: 30_000 }, () => {
   });
 
   it('lets the waiters of a killed holder in one at a time (none takes over a lock another just took)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lock-'));
-    dirs.push(dir);
-    const log = join(dir, 'log');
+    const { dir, log } = lockDir();
     const holder = waiter(dir, log, 'killed', 60_000);
     await printed(holder, 'holding');
     const waiting = ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => waiter(dir, log, id, 300));
-    await new Promise((r) => setTimeout(r, 1500));
+    await sleep(1500);
     holder.kill('SIGKILL');
     await Promise.all(waiting.map((c) => printed(c, 'done')));
-    const lines = readFileSync(log, 'utf8').trim().split('\n').slice(1);
-    expect(lines).toHaveLength(12);
-    for (let i = 0; i < lines.length; i += 2) {
-      const id = lines[i]!.split(' ')[1];
-      expect([lines[i], lines[i + 1]]).toEqual([`enter ${id}`, `leave ${id}`]);
-    }
+    expectOneAtATime(readFileSync(log, 'utf8').trim().split('\n').slice(1), 6);
   });
 
   it('keeps two state directories apart', async () => {
-    const [one, two] = [mkdtempSync(join(tmpdir(), 'lock-')), mkdtempSync(join(tmpdir(), 'lock-'))];
-    dirs.push(one, two);
-    const holder = waiter(one, join(one, 'log'), 'one', 60_000);
+    const [one, two] = [lockDir(), lockDir()];
+    const holder = waiter(one.dir, one.log, 'one', 60_000);
     await printed(holder, 'holding');
-    await printed(waiter(two, join(two, 'log'), 'two', 10), 'done');
+    await printed(waiter(two.dir, two.log, 'two', 10), 'done');
   });
 });

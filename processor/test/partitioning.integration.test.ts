@@ -1,12 +1,7 @@
 // One session, one partition, whatever the REST server's partitioner: the edge names each record's partition through
 // a REST proxy that hashes as Redpanda does (no sign mask), and the processor's kafkajs connection_lost lands beside.
-import {
-  type ConnectionLostRecord,
-  KAFKA_SCHEMA_VERSION,
-  kafkaPartition,
-  murmur2,
-  recordKey,
-} from '@proctor/contracts';
+import type { ConnectionLostRecord } from '@proctor/contracts';
+import { KAFKA_SCHEMA_VERSION, kafkaPartition, murmur2, recordKey } from '@proctor/contracts';
 import {
   type Candidate,
   candidate,

@@ -3,22 +3,11 @@
 // their own, and a heartbeat over its limit touches nothing.
 import { randomUUID } from 'node:crypto';
 import { EVENT_MARKS_MAX, eventMarksKey, livenessKey, livenessShard, sessionStateKey } from '@proctor/contracts';
-import {
-  type Candidate,
-  type EdgeUnderTest,
-  noFaceEvent,
-  startEdgeUnderTest,
-  startedCandidate,
-} from '@proctor/testkit/edge';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Candidate, noFaceEvent, startedCandidate } from '@proctor/testkit/edge';
+import { useEdgeUnderTest } from '@proctor/testkit/edge/useEdgeUnderTest';
+import { describe, expect, it } from 'vitest';
 
-let h: EdgeUnderTest;
-beforeAll(async () => {
-  h = await startEdgeUnderTest();
-});
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useEdgeUnderTest();
 
 /** `n` distinct events with long ids (~110 characters), as a flood would send them. */
 const distinct = (n: number) =>

@@ -1,11 +1,6 @@
 // Kafka REST v3 (Confluent Cloud): one streamed POST per batch, records and delivery reports as concatenated JSON.
-import {
-  type EventProducer,
-  type KafkaRecord,
-  postRecords,
-  type RestProducerOptions,
-  recordPartition,
-} from './producer.ts';
+import type { EventProducer, KafkaRecord, RestProducerOptions } from './producer.ts';
+import { postRecords, recordPartition } from './producer.ts';
 
 interface DeliveryReport {
   error_code?: number;

@@ -6,16 +6,11 @@ import {
   sessionStateKey,
   sessionTombstoneKey,
 } from '@proctor/contracts';
-import { candidate, type EdgeUnderTest, randomIdentity, startEdgeUnderTest } from '@proctor/testkit/edge';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { candidate, randomIdentity } from '@proctor/testkit/edge';
+import { useEdgeUnderTest } from '@proctor/testkit/edge/useEdgeUnderTest';
+import { describe, expect, it } from 'vitest';
 
-let h: EdgeUnderTest;
-beforeAll(async () => {
-  h = await startEdgeUnderTest();
-});
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useEdgeUnderTest();
 
 const DAY = 24 * 60 * 60;
 
