@@ -1,4 +1,7 @@
 // The scene's pace: when the loop slows, what brings it back at once, full-range's cadence, and the slow bound.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AnomalyEvent } from '@proctor/contracts';
 import { describe, expect, it } from 'vitest';
 import { DERIVE_DEFAULTS } from '../derive/config.ts';
 import { createEventDeriver } from '../derive/eventDeriver.ts';
@@ -141,4 +144,35 @@ describe('the slow interval', () => {
       }
     }
   });
+});
+
+describe('the recorded traces (client/fixtures) through the pace', () => {
+  const traces = ['steady-real', 'steady-model', 'look-away-3s', 'two-faces', 'flicker', 'no-face-then-blocked'];
+  const events = (frames: FrameObservation[], aspect: number) => {
+    let n = 0;
+    const deriver = createEventDeriver({}, () => `id-${++n}`, aspect);
+    const out: AnomalyEvent[] = frames.flatMap((f) => deriver.observe(f));
+    return [...out, ...deriver.close(frames.at(-1)!.t + 500)];
+  };
+  for (const name of traces) {
+    it(`${name}: the same events as at the full rate, starting at most 500 ms later`, () => {
+      const trace = JSON.parse(
+        readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', `${name}.json`), 'utf8'),
+      ) as { aspect: number; frames: FrameObservation[] };
+      const pace = createScenePace(DERIVE_DEFAULTS, FPS);
+      const paced = trace.frames.filter((f) => {
+        if (!pace.tick(f.t)) return false;
+        pace.observe({ ...f, width: 320 * trace.aspect, height: 320 });
+        return true;
+      });
+      const full = events(trace.frames, trace.aspect);
+      const slow = events(paced, trace.aspect);
+      expect(slow.map((e) => e.type)).toEqual(full.map((e) => e.type));
+      for (const [i, e] of slow.entries()) {
+        expect(e.timestamp - full[i]!.timestamp).toBeGreaterThanOrEqual(0);
+        expect(e.timestamp - full[i]!.timestamp).toBeLessThanOrEqual(500);
+      }
+      if (name.startsWith('steady')) expect(paced.length).toBeLessThan(trace.frames.length * 0.75);
+    });
+  }
 });
