@@ -1,10 +1,11 @@
 // The frame loop: the camera's current frame to the detector, its result to the event state machine and the
 // identity tracker, and what the candidate should see to the status. One frame in flight at most; a slow frame
-// makes the loop skip, never queue.
+// makes the loop skip, never queue. With a pace, a steady scene is analysed less often (scenePace.ts).
 import type { AnomalyEvent } from '@proctor/contracts';
 import type { EventDeriver } from './derive/eventDeriver.ts';
 import { median } from './derive/headPose.ts';
 import type { Detector } from './detector/detectorClient.ts';
+import type { ScenePace } from './detector/scenePace.ts';
 import type { IdentityTracker } from './identity/identityTracker.ts';
 import type { StatusStore } from './status.ts';
 
@@ -12,6 +13,8 @@ export interface FrameLoopOptions {
   detector: Detector;
   video: HTMLVideoElement;
   fps: number;
+  /** Which ticks of the `fps` timer analyse a frame, and whether full-range runs on it; absent, every tick. */
+  pace?: ScenePace;
   deriver: EventDeriver;
   /** Identity continuity, when on: fed each frame's similarity check. */
   identity?: IdentityTracker;
@@ -31,10 +34,14 @@ export function startFrameLoop(o: FrameLoopOptions): () => void {
   let stopped = false;
   const timer = setInterval(async () => {
     if (busy || stopped || o.status.current.camera !== 'on') return;
+    const t = Date.now();
+    const due = o.pace ? o.pace.tick(t) : {};
+    if (!due) return;
     busy = true;
     try {
-      const result = await o.detector.analyse(o.video, Date.now());
+      const result = await o.detector.analyse(o.video, t, due.fullRange);
       if (!result || stopped) return;
+      o.pace?.observe(result);
       recentMs.push(result.inferenceMs);
       if (recentMs.length > 20) recentMs.shift();
       const events = o.deriver.observe(result);

@@ -14,6 +14,7 @@ import { DERIVE_DEFAULTS, type DeriveConfig } from './derive/config.ts';
 import { createEventDeriver } from './derive/eventDeriver.ts';
 import { type Detector, startDetector } from './detector/detectorClient.ts';
 import { FULL_RANGE_EVERY, fullRangeSchedule } from './detector/fullRangeSchedule.ts';
+import { createScenePace } from './detector/scenePace.ts';
 import { type DetectorChoice, detectorDefaults } from './detectorChoice.ts';
 import { startFrameLoop } from './frameLoop.ts';
 import { DEFAULT_EMBEDDING_MODEL } from './identity/embedding.ts';
@@ -44,6 +45,11 @@ export interface ProctoringOptions extends DetectorChoice {
   fps?: number;
   /** For 'short+full': the full-range model runs on every n-th frame (1: every frame); default FULL_RANGE_EVERY. */
   fullRangeEvery?: number;
+  /**
+   * A steady scene (one still candidate in good light) is analysed less often, and full-range run more rarely, until
+   * anything changes (detector/scenePace.ts). Default true; false keeps `fps` and the schedule on every frame.
+   */
+  adaptiveRate?: boolean;
   /** Low-severity events are batched for this long; default 5000 ms. */
   flushIntervalMs?: number;
   derive?: Partial<DeriveConfig>;
@@ -217,6 +223,10 @@ export async function startProctoring(options: ProctoringOptions): Promise<Proct
           detector,
           video,
           fps,
+          pace:
+            options.adaptiveRate === false
+              ? undefined
+              : createScenePace({ ...DERIVE_DEFAULTS, ...options.derive }, fps),
           deriver,
           identity: identityConfig && createIdentityTracker(identityConfig),
           presenceScore: options.derive?.presenceScore ?? DERIVE_DEFAULTS.presenceScore,

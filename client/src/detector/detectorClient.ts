@@ -11,8 +11,11 @@ import {
 
 export interface Detector {
   readonly info: DetectorInfo;
-  /** Analyses the video's current frame; undefined when the frame could not be analysed (logged, skipped). */
-  analyse(video: HTMLVideoElement, t: number): Promise<FrameResult | undefined>;
+  /**
+   * Analyses the video's current frame; undefined when the frame could not be analysed (logged, skipped).
+   * `fullRange`: whether full-range runs on it (scenePace.ts); absent, the full-range schedule decides.
+   */
+  analyse(video: HTMLVideoElement, t: number, fullRange?: boolean): Promise<FrameResult | undefined>;
   dispose(): void;
 }
 
@@ -31,7 +34,7 @@ export async function startDetector(options: DetectorOptions, useWorker = worker
   const core = await createDetectorCore(options);
   return {
     info: { ...core.info, thread: 'main' },
-    analyse: (video, t) => core.analyse(video, t),
+    analyse: (video, t, fullRange) => core.analyse(video, t, fullRange),
     dispose: () => core.dispose(),
   };
 }
@@ -53,13 +56,13 @@ function startWorkerDetector(options: DetectorOptions): Promise<Detector> {
       if (msg.type === 'ready') {
         resolve({
           info: msg.info,
-          async analyse(video, t) {
+          async analyse(video, t, fullRange) {
             if (pending) return undefined; // one frame in flight: the loop skips rather than queues
             const size = analysisSize(video.videoWidth, video.videoHeight);
             const bitmap = await createImageBitmap(video, { resizeWidth: size.width, resizeHeight: size.height });
             return new Promise((res) => {
               pending = { t, resolve: res };
-              send({ type: 'frame', t, bitmap }, [bitmap]);
+              send({ type: 'frame', t, bitmap, fullRange }, [bitmap]);
             });
           },
           dispose() {

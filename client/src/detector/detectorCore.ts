@@ -10,7 +10,12 @@ import { analysisSize, type DetectorInfo, type DetectorOptions, type FrameResult
 
 export interface DetectorCore {
   info: Omit<DetectorInfo, 'thread'>;
-  analyse(source: ImageBitmap | HTMLCanvasElement | HTMLVideoElement, t: number): Promise<FrameResult>;
+  /** `fullRange`: whether full-range runs on this frame (scenePace.ts); absent, the full-range schedule decides. */
+  analyse(
+    source: ImageBitmap | HTMLCanvasElement | HTMLVideoElement,
+    t: number,
+    fullRange?: boolean,
+  ): Promise<FrameResult>;
   dispose(): void;
 }
 
@@ -89,7 +94,7 @@ export async function createDetectorCore(options: DetectorOptions): Promise<Dete
   let scratch: ReturnType<typeof canvas2d> | undefined;
   return {
     info: { backend, attempts, threads, identity: identityInfo },
-    async analyse(source, t) {
+    async analyse(source, t, fullRange) {
       // Draw from the source's intrinsic size (scaled to the analysis size). Never hand tfjs a <video> directly: without width/height set to
       // videoWidth/videoHeight its boxes come back as zeros.
       const { width, height } = analysisSize(
@@ -102,7 +107,7 @@ export async function createDetectorCore(options: DetectorOptions): Promise<Dete
       scratch.ctx.drawImage(source, 0, 0, width, height);
       const image = scratch.ctx.getImageData(0, 0, width, height);
       const t0 = performance.now();
-      const faces = await ready.detect(image, t);
+      const faces = await ready.detect(image, t, fullRange);
       const checked = identity ? await identity.check(image, faces, t) : undefined;
       const inferenceMs = performance.now() - t0;
       const result: FrameResult = {

@@ -29,8 +29,11 @@ const MERGE_IOU = 0.3;
 const MAX_FACES = 8;
 
 export interface FaceEngine {
-  /** `t`: the frame's time in ms (for 'short+full' with a schedule: when carried faces expire). */
-  detect(image: tf.Tensor3D | ImageData, t?: number): Promise<FaceDetection[]>;
+  /**
+   * `t`: the frame's time in ms (for 'short+full' with a schedule: when carried faces expire). `fullRange`, under a
+   * schedule, overrides it for this frame (FullRangeScheduler.due).
+   */
+  detect(image: tf.Tensor3D | ImageData, t?: number, fullRange?: boolean): Promise<FaceDetection[]>;
   dispose(): void;
 }
 
@@ -58,9 +61,9 @@ export function createFaceEngine(
   const run = async (i: number, image: tf.Tensor3D | ImageData) =>
     (await detectors[i]!.detectFaces(image as never, false)).map(toFaceDetection);
   return {
-    async detect(image, t = Date.now()) {
+    async detect(image, t = Date.now(), fullRange) {
       if (scheduler) {
-        const full = scheduler.due(t) ? await run(1, image) : undefined;
+        const full = scheduler.due(t, fullRange) ? await run(1, image) : undefined;
         return mergeDetections(scheduler.faces(t, await run(0, image), full));
       }
       const perModel: FaceDetection[][] = [];

@@ -66,6 +66,14 @@ describe('fullRangeSchedule', () => {
     expect(scheduler.due(2000)).toBe(true); // only one frame later, but 2 s old
   });
 
+  it("runs full-range when the frame loop's pace asks for it, and skips it when told to", () => {
+    const scheduler = createFullRangeScheduler(fullRangeSchedule(3, 2));
+    expect(scheduler.due(0)).toBe(true);
+    expect(scheduler.due(500, true)).toBe(true); // the schedule would skip it
+    expect(scheduler.due(3000, false)).toBe(false); // the schedule would run it: 2.5 s since the last
+    expect(scheduler.due(3500)).toBe(true); // and with no word from the pace, the schedule decides again
+  });
+
   it('refuses a period that would let a carried face confirm MULTI_PERSON alone', () => {
     expect(() => fullRangeSchedule(4, 2)).toThrow(RangeError);
     expect(() => fullRangeSchedule(1.5, 2)).toThrow(RangeError);

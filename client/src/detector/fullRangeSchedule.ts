@@ -34,8 +34,11 @@ export function fullRangeSchedule(every: number, fps: number): FullRangeSchedule
 const CARRY_DROP_IOU = 0.1;
 
 export interface FullRangeScheduler {
-  /** Whether the full-range model should run on the frame at `t` (call once per frame, before `faces`). */
-  due(t: number): boolean;
+  /**
+   * Whether the full-range model should run on the frame at `t` (call once per frame, before `faces`). `want`, when
+   * given, decides instead of the schedule (the frame loop's steady pace, scenePace.ts).
+   */
+  due(t: number, want?: boolean): boolean;
   /**
    * This frame's faces to merge: the fresh short-range ones, plus either the fresh full-range ones (`full` given:
    * they become the carried set) or the carried full-range faces no fresh face overlaps, if not expired.
@@ -48,9 +51,9 @@ export function createFullRangeScheduler(s: FullRangeSchedule): FullRangeSchedul
   let sinceFull = Number.POSITIVE_INFINITY; // frames since the last full-range run
 
   return {
-    due(t) {
+    due(t, want) {
       // Time as well as frames: when frames are skipped under load, the carried faces would outlive their period.
-      const due = sinceFull >= s.every || !lastFull || t - lastFull.t >= s.maxCarryMs || t < lastFull.t;
+      const due = want ?? (sinceFull >= s.every || !lastFull || t - lastFull.t >= s.maxCarryMs || t < lastFull.t);
       sinceFull = due ? 1 : sinceFull + 1;
       return due;
     },

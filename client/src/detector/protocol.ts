@@ -62,7 +62,7 @@ export interface FrameResult {
 
 export type ToWorker =
   | { type: 'init'; options: DetectorOptions }
-  | { type: 'frame'; t: number; bitmap: ImageBitmap }
+  | { type: 'frame'; t: number; bitmap: ImageBitmap; fullRange?: boolean }
   | { type: 'dispose' };
 
 export type FromWorker =

@@ -12,12 +12,14 @@ describe('parseFragment', () => {
       fps: 1,
     });
   });
-  it('reads the bench knobs models and fullEvery, and ignores values the client would refuse', () => {
+  it('reads the bench knobs models, fullEvery and adaptive, and ignores values the client would refuse', () => {
     const base = `#token=${jwt}&edge=http://127.0.0.1:18787`;
-    expect(parseFragment(`${base}&models=short+full&fullEvery=1`, EDGES)).toMatchObject({
+    expect(parseFragment(`${base}&models=short+full&fullEvery=1&adaptive=0`, EDGES)).toMatchObject({
       models: 'short+full',
       fullEvery: 1,
+      adaptive: false,
     });
+    expect(parseFragment(`${base}&adaptive=1`, EDGES)).not.toHaveProperty('adaptive');
     expect(parseFragment(`${base}&models=full%3Eshort`, EDGES)).toMatchObject({ models: 'full>short' });
     const ignored = parseFragment(`${base}&models=huge&fullEvery=4`, EDGES);
     expect(ignored).not.toHaveProperty('models');

@@ -7,11 +7,13 @@ export interface Launch {
   /** `#identity=0` turns identity continuity off (the CPU bench's baseline); default on. */
   identity?: false;
   /**
-   * Bench knobs (bench/client-cpu.ts): `#models=short+full|short|full|full>short` and `#fullEvery=1|2|3` (how
-   * often full-range runs under short+full); absent, the client's defaults (client/MODEL_CHOICE.md).
+   * Bench knobs (bench/client-cpu.ts): `#models=short+full|short|full|full>short`, `#fullEvery=1|2|3` (how
+   * often full-range runs under short+full) and `#adaptive=0` (every frame at `fps`, however steady the scene);
+   * absent, the client's defaults (client/MODEL_CHOICE.md).
    */
   models?: ModelChoiceName;
   fullEvery?: number;
+  adaptive?: false;
   /** postMessage launches only: the host's origin, the only one status messages are posted back to. */
   hostOrigin?: string;
 }
@@ -69,6 +71,7 @@ export function parseFragment(hash: string, edgeOrigins: readonly string[]): Lau
     ...(params.get('identity') === '0' && { identity: false }),
     ...(isModelChoice(models) && { models }),
     ...([1, 2, 3].includes(fullEvery) && { fullEvery }),
+    ...(params.get('adaptive') === '0' && { adaptive: false }),
   };
 }
 
