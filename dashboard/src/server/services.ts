@@ -1,5 +1,6 @@
 // Services every route reads from Astro.locals; built from process-lifetime clients by the middleware.
 import { errorContext } from '@proctor/contracts';
+import { createStreamLeases, type StreamLeases } from './auth/streamLeases.ts';
 import { db, objectStore, redisClient } from './db/clients.ts';
 import { env } from './env.ts';
 import { createLiveFeed, type LiveFeed } from './live/liveFeed.ts';
@@ -10,11 +11,14 @@ export interface Services {
   redis: ReturnType<typeof redisClient>;
   redisPrefix: string;
   live: LiveFeed;
+  /** The open SSE streams' leases, renewed together once per SESSION_CHECK_MS. */
+  streamLeases: StreamLeases;
   /** The thumbnails bucket; undefined when S3 is not configured. */
   objects: ReturnType<typeof objectStore>;
 }
 
 let live: LiveFeed | undefined;
+let streamLeases: StreamLeases | undefined;
 
 export function services(): Services {
   const e = env();
@@ -25,5 +29,18 @@ export function services(): Services {
     refreshMs: e.LIVE_REFRESH_MS,
     onError: (err) => log.error('live_feed_failed', errorContext(err)),
   });
-  return { db: db(), redis: redisClient(), redisPrefix: e.REDIS_KEY_PREFIX, live, objects: objectStore() };
+  // A lease outlives three missed renewals: a slow Redis round trip never frees a running stream's place.
+  streamLeases ??= createStreamLeases(redisClient(), e.REDIS_KEY_PREFIX, {
+    cap: e.MAX_STREAMS_PER_PROCTOR,
+    intervalMs: e.SESSION_CHECK_MS,
+    leaseMs: e.SESSION_CHECK_MS * 3,
+  });
+  return {
+    db: db(),
+    redis: redisClient(),
+    redisPrefix: e.REDIS_KEY_PREFIX,
+    live,
+    streamLeases,
+    objects: objectStore(),
+  };
 }

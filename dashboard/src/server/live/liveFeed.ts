@@ -11,7 +11,7 @@ import type { RankedSession, RankedSessionList, SessionFilter } from '../api/sch
 import { listRankedSessions } from '../queries/sessions.ts';
 import { type ChangeFollower, followChanges } from './followChanges.ts';
 import { type LiveAlert, readLiveAlerts } from './liveAlerts.ts';
-import { withPresence } from './presence.ts';
+import { createPresenceCache } from './presence.ts';
 
 /**
  * `seq` is the SSE event id: once a stream has been sent an event, it has been sent every alert of its schedule
@@ -98,6 +98,7 @@ export function createLiveFeed(options: LiveFeedOptions) {
   const channels = new Map<string, Channel>();
   const counts = { rereads: 0, listReads: 0, alertReads: 0 };
   let follower: Promise<ChangeFollower> | undefined;
+  const presence = createPresenceCache(redis, redisPrefix);
   const keyOf = (tenantId: string, scheduleId: string) => JSON.stringify([tenantId, scheduleId]);
 
   function deliver(s: Subscriber, event: LiveEvent) {
@@ -108,7 +109,7 @@ export function createLiveFeed(options: LiveFeedOptions) {
   async function snapshot(channel: Channel, filter: SessionFilter): Promise<RankedSessionList> {
     counts.listReads++;
     const base = await listRankedSessions(db, channel.tenantId, channel.scheduleId, filter);
-    const live = await withPresence(redis, base, redisPrefix);
+    const live = await presence.withPresence(base);
     return {
       examScheduleId: channel.scheduleId,
       sessions: live.sessions,

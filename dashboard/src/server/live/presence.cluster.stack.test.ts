@@ -1,12 +1,12 @@
 // The dashboard's Redis reads on a real Redis Cluster (3 masters): presence of sessions in every liveness shard in
-// one batch, a proctor's stream leases (one slot per script; the session check is its own call), and the cap on a
+// one batch, a process's stream leases (one slot per script, the session checks beside them in one batch), and the cap on a
 // proctor's sign-in sessions (its index is one slot, each session key another).
 import { randomBytes } from 'node:crypto';
 import { livenessKey, livenessShard } from '@proctor/contracts';
 import { type SmokeCluster, startSmokeCluster } from '@proctor/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession, deleteSession, readSession } from '../auth/loginSessions.ts';
-import { streamLease } from '../auth/streamLeases.ts';
+import { createStreamLeases } from '../auth/streamLeases.ts';
 import type { SessionBase } from '../queries/sessions.ts';
 import { withPresence } from './presence.ts';
 
@@ -50,18 +50,19 @@ describe('dashboard reads on a Redis Cluster', () => {
     );
     const id = created?.id;
     expect(id).toBeTruthy();
-    const lease = streamLease(
-      smoke.redis,
-      prefix,
-      { tenantId: 't1', sub: 'proctor-1', sessionId: id! },
-      { cap: 1, leaseMs: 10_000 },
-    );
-    expect(await lease.claim('open')).toBe('ok');
-    const second = streamLease(smoke.redis, prefix, { tenantId: 't1', sub: 'proctor-1' }, { cap: 1, leaseMs: 10_000 });
-    expect(await second.claim('open')).toBe('full');
-    await deleteSession(smoke.redis, prefix, id!);
-    expect(await lease.claim('renew')).toBe('ended');
-    expect(await second.claim('open')).toBe('ok');
+    const leases = createStreamLeases(smoke.redis, prefix, { cap: 1, intervalMs: 200, leaseMs: 10_000 });
+    try {
+      const opened = await leases.open({ tenantId: 't1', sub: 'proctor-1', sessionId: id! });
+      if (opened.status !== 'ok') throw new Error(`lease ${opened.status}`);
+      const ended = new Promise<void>((resolve) => opened.lease.onEnded(resolve));
+      expect((await leases.open({ tenantId: 't1', sub: 'proctor-1' })).status).toBe('full');
+      await deleteSession(smoke.redis, prefix, id!);
+      await ended;
+      await opened.lease.release();
+      expect((await leases.open({ tenantId: 't1', sub: 'proctor-1' })).status).toBe('ok');
+    } finally {
+      leases.close();
+    }
   });
 
   it('ends a proctor’s oldest sign-in session beyond the cap, each session key in its own slot', async () => {

@@ -8,12 +8,12 @@ const now = 1_800_000_000_000;
 
 describe('presenceOf', () => {
   it('maps the deadline against now', () => {
-    expect(presenceOf(session, String(now + 1), now)).toBe('online');
-    expect(presenceOf(session, String(now), now)).toBe('online');
-    expect(presenceOf(session, String(now - 1), now)).toBe('overdue');
+    expect(presenceOf(session, now + 1, now)).toBe('online');
+    expect(presenceOf(session, now, now)).toBe('online');
+    expect(presenceOf(session, now - 1, now)).toBe('overdue');
     expect(presenceOf(session, null, now)).toBe('unknown');
   });
   it('never calls an ended session online', () => {
-    expect(presenceOf({ ...session, status: 'ended' }, String(now + 60_000), now)).toBe('unknown');
+    expect(presenceOf({ ...session, status: 'ended' }, now + 60_000, now)).toBe('unknown');
   });
 });

@@ -1,7 +1,9 @@
-// Live presence from Redis: each session's liveness deadline in its shard (contracts redisKeys), one round trip
-// (one per node on a Redis Cluster: the shards are spread over its slots).
+// Live presence from Redis: each session's liveness deadline in its shard (contracts redisKeys), one ZMSCORE per
+// shard in one round trip (one per node on a Redis Cluster: the shards are spread over its slots). The live feed
+// keeps the deadlines it read and reuses each until it passes, so a list re-read asks only for the sessions whose
+// deadline has passed or was never seen.
 import { livenessKey, livenessShard } from '@proctor/contracts';
-import { execEach, type RedisClient } from '@proctor/contracts/redis';
+import { execEach, type RedisClient, type RedisCommand } from '@proctor/contracts/redis';
 import type { Presence, RankedSession } from '../api/schemas.ts';
 import type { SessionBase } from '../queries/sessions.ts';
 
@@ -12,6 +14,46 @@ export interface PresenceResult {
   sessions: RankedSession[];
   degraded: boolean;
 }
+
+type Deadlines = Map<string, number | null>;
+
+/** The deadlines of `ids` (null: not in liveness), or null when Redis did not answer in time. */
+async function readDeadlines(redis: RedisClient, prefix: string, ids: string[]): Promise<Deadlines | null> {
+  const byShard = new Map<number, string[]>();
+  for (const id of ids) {
+    const shard = livenessShard(id);
+    byShard.set(shard, [...(byShard.get(shard) ?? []), id]);
+  }
+  const shards = [...byShard];
+  const batch = execEach(
+    redis,
+    shards.map(([shard, members]): RedisCommand => ['zmscore', livenessKey(shard, prefix), ...members]),
+  );
+  try {
+    const results = await Promise.race([
+      batch,
+      new Promise<null>((resolve) => setTimeout(resolve, REDIS_TIMEOUT_MS, null)),
+    ]);
+    if (!results || results.some(([err]) => err)) return null;
+    const out: Deadlines = new Map();
+    shards.forEach(([, members], i) => {
+      const scores = results[i]?.[1] as (string | null)[];
+      members.forEach((id, j) => {
+        out.set(id, scores[j] == null ? null : Number(scores[j]));
+      });
+    });
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+function ranked(sessions: SessionBase[], deadlineOf: (id: string) => number | null, now: number): RankedSession[] {
+  return sessions.map((s) => ({ ...s, presence: presenceOf(s, deadlineOf(s.sessionId), now) }));
+}
+
+/** Ended sessions read as unknown whatever Redis holds: only the others are asked for. */
+const askable = (sessions: SessionBase[]) => sessions.filter((s) => s.status !== 'ended').map((s) => s.sessionId);
 
 /**
  * The liveness sorted sets score each session by its deadline (epoch ms: last seen + N heartbeat intervals).
@@ -24,28 +66,31 @@ export async function withPresence(
   prefix: string,
   now = Date.now(),
 ): Promise<PresenceResult> {
-  if (sessions.length === 0) return { sessions: [], degraded: false };
-  const batch = execEach(
-    redis,
-    sessions.map((s) => ['zscore', livenessKey(livenessShard(s.sessionId), prefix), s.sessionId]),
-  );
-  let scores: (string | null)[] | null = null;
-  try {
-    const results = await Promise.race([
-      batch,
-      new Promise<null>((resolve) => setTimeout(resolve, REDIS_TIMEOUT_MS, null)),
-    ]);
-    if (results) scores = results.map(([err, value]) => (err ? null : (value as string | null)));
-  } catch {
-    scores = null;
-  }
+  const ids = askable(sessions);
+  const read = ids.length ? await readDeadlines(redis, prefix, ids) : new Map();
+  return { degraded: read === null, sessions: ranked(sessions, (id) => read?.get(id) ?? null, now) };
+}
+
+/**
+ * Presence with the deadlines it read kept until they pass. The edge only ever moves a deadline later (now + the
+ * session's window), so one still in the future says online until then whatever was written since. An end removes
+ * the deadline, but the session's ended status (MySQL) already reads as unknown; an erased session is not listed.
+ */
+export function createPresenceCache(redis: RedisClient, prefix: string) {
+  const online = new Map<string, number>();
   return {
-    degraded: scores === null,
-    sessions: sessions.map((s, i) => ({ ...s, presence: presenceOf(s, scores?.[i] ?? null, now) })),
+    async withPresence(sessions: SessionBase[], now = Date.now()): Promise<PresenceResult> {
+      for (const [id, deadline] of online) if (deadline < now) online.delete(id);
+      const ids = askable(sessions).filter((id) => !online.has(id));
+      const read = ids.length ? await readDeadlines(redis, prefix, ids) : new Map<string, number | null>();
+      for (const [id, deadline] of read ?? []) if (deadline !== null && deadline >= now) online.set(id, deadline);
+      const deadlineOf = (id: string) => online.get(id) ?? read?.get(id) ?? null;
+      return { degraded: read === null, sessions: ranked(sessions, deadlineOf, now) };
+    },
   };
 }
 
-export function presenceOf(session: SessionBase, deadline: string | null, now: number): Presence {
+export function presenceOf(session: SessionBase, deadline: number | null, now: number): Presence {
   if (session.status === 'ended' || deadline === null) return 'unknown';
-  return Number(deadline) >= now ? 'online' : 'overdue';
+  return deadline >= now ? 'online' : 'overdue';
 }

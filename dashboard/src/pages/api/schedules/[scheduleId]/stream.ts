@@ -10,7 +10,6 @@ import { type RouteContracts, ScheduleParams } from '../../../../server/api/cont
 import { parseFilter } from '../../../../server/api/params.ts';
 import { SessionFilter } from '../../../../server/api/schemas.ts';
 import { SESSION_MAX_MS } from '../../../../server/auth/loginSessions.ts';
-import { streamLease } from '../../../../server/auth/streamLeases.ts';
 import { env } from '../../../../server/env.ts';
 import { apiError } from '../../../../server/http/respond.ts';
 import { scheduleExists } from '../../../../server/queries/sessions.ts';
@@ -44,11 +43,11 @@ export const GET: APIRoute = async ({ locals, params, url, request }) => {
     return apiError('NOT_FOUND', 'no such exam schedule in your tenant', requestId);
   }
 
-  // A lease per stream, renewed while it runs: a crashed server's streams free their places when the lease lapses.
-  const { MAX_STREAMS_PER_PROCTOR: cap, SESSION_CHECK_MS: checkMs } = env();
-  const lease = streamLease(services.redis, services.redisPrefix, principal, { cap, leaseMs: checkMs * 3 });
-  const opened = await lease.claim('open');
-  if (opened === 'full') {
+  // A lease per stream, renewed with every other stream of this process: a crashed server's streams free their places
+  // when their leases lapse.
+  const opened = await services.streamLeases.open(principal);
+  if (opened.status === 'full') {
+    const { MAX_STREAMS_PER_PROCTOR: cap, SESSION_CHECK_MS: checkMs } = env();
     return apiError(
       'RATE_LIMITED',
       `at most ${cap} live streams per proctor are open at once: close another dashboard tab`,
@@ -56,7 +55,8 @@ export const GET: APIRoute = async ({ locals, params, url, request }) => {
       { headers: { 'retry-after': String(Math.ceil((checkMs * 3) / 1000)) } },
     );
   }
-  if (opened === 'ended') return apiError('TOKEN_INVALID', 'the session has ended; sign in again', requestId);
+  if (opened.status === 'ended') return apiError('TOKEN_INVALID', 'the session has ended; sign in again', requestId);
+  const { lease } = opened;
 
   const encoder = new TextEncoder();
   const cleanups: (() => void)[] = [];
@@ -94,21 +94,13 @@ export const GET: APIRoute = async ({ locals, params, url, request }) => {
         ),
       );
       const keepAlive = setInterval(() => write(': keep-alive\n\n'), KEEP_ALIVE_MS);
-      // Logout deletes the session: the next check ends the stream. A Redis hiccup keeps it (the lease may lapse).
-      const check = setInterval(() => {
-        lease.claim('renew').then(
-          (r) => {
-            if (r === 'ended') end();
-          },
-          () => undefined,
-        );
-      }, checkMs);
+      // Logout deletes the session: the next renewal ends the stream.
+      lease.onEnded(end);
       // A stream never outlives its session or token. Capped at a session's longest life: a bearer token's `exp` can
       // be weeks away, and a timer past 2^31-1 ms (24.8 days) fires at once.
       const expiry = setTimeout(end, Math.min(SESSION_MAX_MS, Math.max(0, principal.exp * 1000 - Date.now())));
       cleanups.push(
         () => clearInterval(keepAlive),
-        () => clearInterval(check),
         () => clearTimeout(expiry),
         () => void lease.release().catch(() => undefined),
       );
