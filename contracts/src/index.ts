@@ -15,6 +15,7 @@ export * from './policy.ts';
 export * from './receipt.ts';
 export * from './redisKeys.ts';
 export * from './session.ts';
+export * from './sessionKeys.ts';
 export * from './sleep.ts';
 export * from './thumbnails.ts';
 export * from './timestamps.ts';

@@ -1,13 +1,11 @@
 // Erasure (GDPR Art. 17): carries out the admins' pending requests: every session of the candidate with its alerts,
 // snapshots, audit entries and Redis keys; then the request row keeps who asked, when and counts, not the user id.
 import {
-  eventMarksKey,
+  edgeSessionKeys,
   livenessKey,
   livenessShard,
   SESSION_TOMBSTONE_MAX_TTL_SECONDS,
-  sessionStateKey,
   sessionTombstoneKey,
-  thumbnailSlotsKey,
 } from '@proctor/contracts';
 import type { ObjectStore } from '@proctor/contracts/objects';
 import { execEach, type RedisClient, type RedisCommand } from '@proctor/contracts/redis';
@@ -40,13 +38,7 @@ async function deleteSessionKeys(redis: RedisClient, prefix: string, sessionIds:
   // The keys of one session share its `{sessionId}` slot (one DEL); its liveness entry sits in its shard's.
   const commands = sessionIds.flatMap((id): RedisCommand[] => [
     ['set', sessionTombstoneKey(id, prefix), 'erased', 'EX', SESSION_TOMBSTONE_MAX_TTL_SECONDS],
-    [
-      'del',
-      sessionStateKey(id, prefix),
-      eventMarksKey(id, prefix),
-      thumbnailSlotsKey(id, prefix),
-      stateKey(id, prefix),
-    ],
+    ['del', ...edgeSessionKeys(id, prefix), stateKey(id, prefix)],
     ['zrem', livenessKey(livenessShard(id), prefix), id],
   ]);
   const replies = await execEach(redis, commands);
