@@ -8,8 +8,9 @@ import { createTestDb } from '@proctor/dashboard/test/testDashboard';
 
 const TENANTS = 4;
 const SCHEDULES = 3;
-const PER_SCHEDULE = 2_000;
-const ITERATIONS = 150;
+/** Sessions per schedule (BENCH_QUERIES_PER_SCHEDULE) and timed runs per query (BENCH_QUERIES_ITERATIONS). */
+const PER_SCHEDULE = Number(process.env.BENCH_QUERIES_PER_SCHEDULE ?? 2_000);
+const ITERATIONS = Number(process.env.BENCH_QUERIES_ITERATIONS ?? 150);
 const CONNECTIONS = 50;
 /** One notice burst per this many ms: a busy schedule's processor commits. */
 const BURST_MS = 500;
