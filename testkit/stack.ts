@@ -13,6 +13,8 @@ import { dropPrefix } from './redis.ts';
 
 export const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** The stack's Kafka REST bridge (BRIDGE_PORT or KAFKA_BRIDGE_URL), where the edge's records enter. */
+export const BRIDGE_URL = stackConfig().bridge.url;
 
 export const randomName = (prefix: string) => `${prefix}_${randomBytes(5).toString('hex')}`;
 // Generous retries: other engineers' failure tests restart the shared broker now and then.

@@ -3,14 +3,13 @@
 // moved. Also the sessions upsert itself: a start for an existing session never changes its tenant.
 
 import { freshDatabase } from '@proctor/testkit';
-import { kafka, type TestEnv, waitFor } from '@proctor/testkit/stack';
+import { BRIDGE_URL, kafka, type TestEnv, waitFor } from '@proctor/testkit/stack';
 import { describe, expect, it } from 'vitest';
 import { eventRecord, lookAway, newSessions, startedRecord } from '../../test/events.ts';
 import { processorUnderTest } from '../../test/processorUnderTest.ts';
 import { createMysqlPool, createMysqlSink } from '../sinks/mysqlSink.ts';
 
 const h = processorUnderTest();
-const BRIDGE = process.env.KAFKA_BRIDGE_URL ?? 'http://127.0.0.1:18080';
 
 async function tenantOf(env: TestEnv, sessionId: string): Promise<string | undefined> {
   const [rows] = await env.db.pool.query('SELECT tenant_id FROM sessions WHERE session_id = ?', [sessionId]);
@@ -42,7 +41,7 @@ describe('forged records through the Kafka REST bridge', () => {
       { ...startedRecord(undefined, real!), tenantId: 'tenant-b' },
       eventRecord(lookAway(2, 9), real!.sessionId, 'tenant-b'),
     ];
-    const res = await fetch(`${BRIDGE}/topics/${env.topic}`, {
+    const res = await fetch(`${BRIDGE_URL}/topics/${env.topic}`, {
       method: 'POST',
       headers: { 'content-type': 'application/vnd.kafka.json.v2+json' },
       body: JSON.stringify({ records: records.map((r) => ({ key: r.sessionId, value: r })) }),

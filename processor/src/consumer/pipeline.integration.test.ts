@@ -3,6 +3,7 @@
 import { dropPrefix } from '@proctor/testkit';
 import {
   alertIds,
+  BRIDGE_URL,
   committedTotal,
   endedSessions,
   kafka,
@@ -191,9 +192,9 @@ describe('processor pipeline', () => {
 
   it('applies records produced through the REST v2 bridge the edge uses (JSON-encoded keys)', async () => {
     env = await processors.setup(2);
-    const bridge = process.env.KAFKA_BRIDGE_URL ?? 'http://127.0.0.1:18080';
+
     const records = sessionRecords((await newSessions(1))[0]!, 0);
-    const res = await fetch(`${bridge}/topics/${env.topic}`, {
+    const res = await fetch(`${BRIDGE_URL}/topics/${env.topic}`, {
       method: 'POST',
       headers: { 'content-type': 'application/vnd.kafka.json.v2+json' },
       body: JSON.stringify({ records: records.map((r) => ({ key: r.sessionId, value: r })) }),
