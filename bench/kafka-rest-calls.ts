@@ -11,7 +11,7 @@ import { createMetrics, startCohort } from '@proctor/cohort';
 import { sleep } from '@proctor/contracts';
 import { stackConfig } from '@proctor/infra/stack/config';
 import { mintDevToken } from '@proctor/testkit';
-import { startCohortStack, withTimeout } from './lib/cohort-stack.ts';
+import { cpuMeter, startCohortStack, withTimeout } from './lib/cohort-stack.ts';
 
 const CANDIDATES = Number(process.env.BENCH_REST_CANDIDATES ?? 300);
 const HOLD_MS = Number(process.env.BENCH_REST_HOLD ?? 60) * 1000;
@@ -70,6 +70,9 @@ const cohort = startCohort({
 const start = Date.now();
 while (Date.now() < start + JOIN_MS + LIVE_SLACK_MS) await sleep(250);
 const paths0 = new Map(metrics.byPath);
+// The bridge (a JVM REST proxy, as a self-run Confluent REST Proxy or Redpanda's would be) and the broker: their CPU
+// per produce call is what a standalone REST tier needs.
+const meter = cpuMeter({ bridge: stack.pids.bridge!, kafka: stack.pids.kafka! });
 const counts0 = { ...counts };
 let candidateMs = 0;
 const h0 = Date.now();
@@ -80,6 +83,7 @@ while (Date.now() - h0 < HOLD_MS) {
   candidateMs += metrics.sessionsLive * (now - last);
   last = now;
 }
+const cpu = meter();
 const ch = candidateMs / 3_600_000;
 const byPath = [...metrics.byPath].map(([p, n]) => [p, n - (paths0.get(p) ?? 0)] as const).filter(([, n]) => n > 0);
 const calls = counts.calls - counts0.calls;
@@ -100,6 +104,10 @@ console.log(`  edge requests per candidate-hour: ${byPath.map(([p, n]) => `${p} 
 console.log(
   `  REST produce calls per candidate-hour ${f(calls / ch, 1)}, records ${f(records / ch, 1)} (${f(records / Math.max(1, calls), 2)} a call), ` +
     `${f((counts.bytes - counts0.bytes) / Math.max(1, calls))} B a call`,
+);
+console.log(
+  `  REST bridge ${f(cpu.bridge! / Math.max(1, calls), 2)} CPU-ms a call, broker ${f(cpu.kafka! / Math.max(1, calls), 2)} CPU-ms a call ` +
+    '(both shared with nothing else of this bench; the box is shared with other engineers)',
 );
 console.log(
   `  heartbeats not through Kafka (this branch): ${f(calls / ch, 1)} calls per candidate-hour → ${f(perS(calls / ch))} calls/s at 1M ` +
