@@ -10,8 +10,8 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { sleep } from '@proctor/contracts';
-import { interleave, busySessionRecords } from '@proctor/processor/test/workload';
 import { newSessions } from '@proctor/processor/test/events';
+import { busySessionRecords, interleave } from '@proctor/processor/test/workload';
 import { freePort, freshDatabase, startProcessor } from '@proctor/testkit';
 import { createTopics, deleteTopics, kafka, produceRecords, randomName } from '@proctor/testkit/stack';
 import { startDelayProxy } from './lib/delayProxy.ts';
@@ -27,15 +27,21 @@ const TICK_MS = 100;
 // A private redis-server: the machine's shared one carries other engineers' suites, whose load would be read as
 // round-trip time. (MariaDB stays the shared server: the MySQL step is reported separately.)
 const redisPort = await freePort();
-const redisServer = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-  stdio: 'ignore',
-});
+const redisServer = spawn(
+  'redis-server',
+  ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+  {
+    stdio: 'ignore',
+  },
+);
 process.on('exit', () => redisServer.kill());
 await sleep(500);
 const redisUrl = new URL(`redis://127.0.0.1:${redisPort}`);
 
 const records = interleave(
-  (await newSessions(SESSIONS, 'tenant-live')).map((s) => busySessionRecords(s, Math.ceil((RATES.reduce((a, b) => a + b, 0) * STEP_S) / SESSIONS))),
+  (await newSessions(SESSIONS, 'tenant-live')).map((s) =>
+    busySessionRecords(s, Math.ceil((RATES.reduce((a, b) => a + b, 0) * STEP_S) / SESSIONS)),
+  ),
 );
 const f = (n: number, d = 0) =>
   Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : '–';
@@ -54,8 +60,9 @@ async function scrape(port: number) {
   for (const l of text.split('\n')) {
     const m = /^processor_step_duration_ms_(sum|count)\{step="([a-z_]+)"\} ([0-9.e+-]+)$/.exec(l);
     if (!m) continue;
-    const s = (steps[m[2]!] ??= { sum: 0, count: 0 });
-    s[m[1] as 'sum' | 'count'] = Number(m[3]);
+    const step = steps[m[2]!] ?? { sum: 0, count: 0 };
+    step[m[1] as 'sum' | 'count'] = Number(m[3]);
+    steps[m[2]!] = step;
   }
   return {
     steps,
@@ -94,7 +101,8 @@ async function arm(delayMs: number): Promise<Step[]> {
     }
   }
   const db = await freshDatabase();
-  const proxy = delayMs > 0 ? await startDelayProxy(redisUrl.hostname, Number(redisUrl.port || 6379), delayMs) : undefined;
+  const proxy =
+    delayMs > 0 ? await startDelayProxy(redisUrl.hostname, Number(redisUrl.port || 6379), delayMs) : undefined;
   const prefix = randomName('plive');
   const processor = await startProcessor({
     KAFKA_EVENTS_TOPIC: topic,
@@ -186,7 +194,9 @@ const best = (steps: Step[]) => steps.filter((s) => s.sustained).at(-1);
 const base = best(results.get(DELAYS[0]!) ?? []);
 for (const [d, steps] of results) {
   const b = best(steps);
-  const cpuAtBest = b ? `, ${f(b.cpuUsPerRecord, 1)} µs CPU/record → ${f(1e6 / b.cpuUsPerRecord)} records per CPU-second` : '';
+  const cpuAtBest = b
+    ? `, ${f(b.cpuUsPerRecord, 1)} µs CPU/record → ${f(1e6 / b.cpuUsPerRecord)} records per CPU-second`
+    : '';
   console.log(
     `  +${d} ms round trip: highest sustained step ${b ? `${f(b.rate)}/s (applied ${f(b.applied)}/s, newest ${f(b.ageMs)} ms old)` : 'none'}${cpuAtBest}` +
       (b && base && d !== DELAYS[0] ? `; ratio to +${DELAYS[0]} ms ×${(b.applied / base.applied).toFixed(2)}` : ''),

@@ -9,7 +9,11 @@ export interface DelayProxy {
   close(): Promise<void>;
 }
 
-export async function startDelayProxy(targetHost: string, targetPort: number, roundTripMs: number): Promise<DelayProxy> {
+export async function startDelayProxy(
+  targetHost: string,
+  targetPort: number,
+  roundTripMs: number,
+): Promise<DelayProxy> {
   const sockets = new Set<Socket>();
   const half = roundTripMs / 2;
   const pipe = (from: Socket, to: Socket) => {
