@@ -20,3 +20,5 @@ export * from './sleep.ts';
 export * from './thumbnails.ts';
 export * from './timestamps.ts';
 export * from './token.ts';
+export * from './http/openapi.ts';
+export * from './http/readCapped.ts';

@@ -52,15 +52,13 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
   return c.json(envelope(c, 'INTERNAL', 'internal error'), 500);
 };
 
-/** 404 for unknown paths, 405 with Allow for a known path asked with another method. */
-export function notFound(allowed: Map<string, string[]>): NotFoundHandler<AppEnv> {
-  return (c) => {
-    const path = new URL(c.req.url).pathname;
-    const methods = allowed.get(path);
-    if (methods) {
-      c.header('Allow', methods.join(', '));
-      return c.json(envelope(c, 'METHOD_NOT_ALLOWED', `${path} accepts ${methods.join(', ')}`), 405);
-    }
-    return c.json(envelope(c, 'NOT_FOUND', `no route for ${c.req.method} ${path}`), 404);
-  };
+/** 404 for unknown paths; a known path asked with another method is a 405 (hono/method-not-allowed, app.ts). */
+export const notFound: NotFoundHandler<AppEnv> = (c) =>
+  c.json(envelope(c, 'NOT_FOUND', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`), 404);
+
+/** The 405 for a known path asked with another method, with the methods it takes in Allow. */
+export function methodNotAllowedError(path: string, methods: string[]): ApiError {
+  return new ApiError('METHOD_NOT_ALLOWED', `${path} accepts ${methods.join(', ')}`, {
+    headers: { Allow: methods.join(', ') },
+  });
 }
