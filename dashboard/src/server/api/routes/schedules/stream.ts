@@ -3,44 +3,44 @@
 // session it was opened with ends (logout). Each proctor may hold MAX_STREAMS_PER_PROCTOR streams at once.
 // Every event carries the live feed's sequence number as its id: a reconnect (EventSource sends Last-Event-ID)
 // resumes from it and is sent the alerts it missed.
-import { LiveSeq } from '@proctor/contracts';
-import type { APIRoute } from 'astro';
+import { ApiError, LiveSeq } from '@proctor/contracts';
 import { z } from 'zod';
-import { type RouteContracts, ScheduleParams } from '../../../../server/api/contract.ts';
-import { parseFilter } from '../../../../server/api/params.ts';
-import { SessionFilter } from '../../../../server/api/schemas.ts';
-import { SESSION_MAX_MS } from '../../../../server/auth/loginSessions.ts';
-import { env } from '../../../../server/env.ts';
-import { apiError } from '../../../../server/http/respond.ts';
-import { scheduleExists } from '../../../../server/queries/sessions.ts';
-
-export const contracts = {
-  stream: {
-    method: 'get',
-    path: '/api/schedules/{scheduleId}/stream',
-    summary:
-      'Server-Sent Events: `sessions` (the ranked list, whenever it changes) and `alert` (each new or changed alert)',
-    params: ScheduleParams,
-    query: SessionFilter,
-    response: z.string().describe('text/event-stream'),
-    mediaType: 'text/event-stream',
-  },
-} as const satisfies RouteContracts;
+import { SESSION_MAX_MS } from '../../../auth/loginSessions.ts';
+import { env } from '../../../env.ts';
+import { scheduleExists } from '../../../queries/sessions.ts';
+import { apiRoute, dashboardRoute } from '../../route.ts';
+import { ScheduleParams, SessionFilter } from '../../schemas.ts';
 
 /** Comment lines keep idle proxies from closing the connection. */
 const KEEP_ALIVE_MS = 15_000;
 
-export const GET: APIRoute = async ({ locals, params, url, request }) => {
-  const { principal, services, requestId } = locals;
-  const filter = parseFilter(url);
-  if (!filter.ok) return apiError('VALIDATION_FAILED', filter.message, requestId);
-  const lastEventId = request.headers.get('last-event-id') || undefined;
-  if (lastEventId !== undefined && !LiveSeq.safeParse(lastEventId).success) {
-    return apiError('VALIDATION_FAILED', 'Last-Event-ID must be an id this stream sent (<ms>-<n>)', requestId);
-  }
-  const scheduleId = params.scheduleId ?? '';
+const route = apiRoute({
+  method: 'get',
+  path: '/api/schedules/{scheduleId}/stream',
+  summary:
+    'Server-Sent Events: `sessions` (the ranked list, whenever it changes) and `alert` (each new or changed alert)',
+  role: 'proctor',
+  errors: ['NOT_FOUND', 'RATE_LIMITED'],
+  request: {
+    params: ScheduleParams,
+    query: SessionFilter,
+    headers: z.object({
+      'last-event-id': LiveSeq.optional().describe('The id of the last event this stream received (a reconnect)'),
+    }),
+  },
+  responses: {
+    200: { description: 'The event stream', content: { 'text/event-stream': { schema: z.string() } } },
+  },
+});
+
+export const stream = dashboardRoute(route, async (c) => {
+  const { principal, services } = c.var;
+  const { scheduleId } = c.req.valid('param');
+  const filter = c.req.valid('query');
+  const lastEventId = c.req.valid('header')['last-event-id'];
+  const request = c.req.raw;
   if (!(await scheduleExists(services.db, principal.tenantId, scheduleId))) {
-    return apiError('NOT_FOUND', 'no such exam schedule in your tenant', requestId);
+    throw new ApiError('NOT_FOUND', 'no such exam schedule in your tenant');
   }
 
   // A lease per stream, renewed with every other stream of this process: a crashed server's streams free their places
@@ -48,14 +48,13 @@ export const GET: APIRoute = async ({ locals, params, url, request }) => {
   const opened = await services.streamLeases.open(principal);
   if (opened.status === 'full') {
     const { MAX_STREAMS_PER_PROCTOR: cap, SESSION_CHECK_MS: checkMs } = env();
-    return apiError(
+    throw new ApiError(
       'RATE_LIMITED',
       `at most ${cap} live streams per proctor are open at once: close another dashboard tab`,
-      requestId,
       { headers: { 'retry-after': String(Math.ceil((checkMs * 3) / 1000)) } },
     );
   }
-  if (opened.status === 'ended') return apiError('TOKEN_INVALID', 'the session has ended; sign in again', requestId);
+  if (opened.status === 'ended') throw new ApiError('TOKEN_INVALID', 'the session has ended; sign in again');
   const { lease } = opened;
 
   const encoder = new TextEncoder();
@@ -63,7 +62,7 @@ export const GET: APIRoute = async ({ locals, params, url, request }) => {
   const cleanup = () => {
     for (const fn of cleanups.splice(0)) fn();
   };
-  const stream = new ReadableStream<Uint8Array>({
+  const body = new ReadableStream<Uint8Array>({
     start(controller) {
       const write = (text: string) => {
         try {
@@ -85,7 +84,7 @@ export const GET: APIRoute = async ({ locals, params, url, request }) => {
         services.live.subscribe(
           principal.tenantId,
           scheduleId,
-          filter.value,
+          filter,
           (event) =>
             write(
               `${event.seq ? `id: ${event.seq}\n` : ''}event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`,
@@ -110,11 +109,9 @@ export const GET: APIRoute = async ({ locals, params, url, request }) => {
       cleanup();
     },
   });
-  return new Response(stream, {
-    headers: {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      'x-accel-buffering': 'no',
-    },
+  return c.body(body, 200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-accel-buffering': 'no',
   });
-};
+});

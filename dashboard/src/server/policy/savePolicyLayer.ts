@@ -1,12 +1,20 @@
-// The one handler behind both policy POST routes: JSON or the editor's form, validated, saved, audited, published.
-import { PolicySchema, type PublishedPolicy, resolveSessionConfig, SchedulePolicySchema } from '@proctor/contracts';
-import type { APIContext } from 'astro';
-import { PolicySaveBody } from '../api/policySchemas.ts';
-import { type Flash, setFlash } from '../auth/flash.ts';
-import { BODY_LIMITS, readFormOrJson } from '../http/bodyLimit.ts';
-import { apiError, describeIssues, json } from '../http/respond.ts';
+// The one save behind both policy POST routes (JSON or the editor's form, already validated by the route): checked
+// against the other layer, saved with its audit, published.
+import {
+  ApiError,
+  errorContext,
+  PolicySchema,
+  type PublishedPolicy,
+  resolveSessionConfig,
+  SchedulePolicySchema,
+} from '@proctor/contracts';
+import type { Context } from 'hono';
+import type { DashboardEnv } from '../api/context.ts';
+import { backTo } from '../api/middleware/formBody.ts';
+import type { PolicySaveBody } from '../api/policySchemas.ts';
+import { describeIssues } from '../http/respond.ts';
+import { log } from '../log.ts';
 import type { Db } from '../queries/sql.ts';
-import { policyFromForm } from './policyForm.ts';
 import { getPolicy, listSchedulePolicies, savePolicy, TENANT_LAYER } from './policyStore.ts';
 import { publishPolicy } from './publish.ts';
 
@@ -38,43 +46,35 @@ async function brokenSchedule(
   return null;
 }
 
-export async function handlePolicySave(ctx: APIContext, scheduleId: string): Promise<Response> {
-  const { locals, request, redirect } = ctx;
-  const { principal, services, requestId } = locals;
+/** Where the editor of a layer lives: the form's redirect and notice go back there. */
+export const editorPage = (scheduleId: string) =>
+  scheduleId === TENANT_LAYER ? '/admin/policy' : `/admin/schedules/${encodeURIComponent(scheduleId)}`;
+
+/**
+ * Saves one layer (the tenant's, or a schedule's) from a validated body: checked against the other layer, saved with
+ * its audit, then published. A form post (the editor) learns the outcome from a notice on its page.
+ */
+export async function savePolicyLayer(
+  c: Context<DashboardEnv>,
+  scheduleId: string,
+  body: PolicySaveBody,
+): Promise<Response> {
+  const { principal, services, requestId } = c.var;
   const tenantLayer = scheduleId === TENANT_LAYER;
-  const back = tenantLayer ? '/admin/policy' : `/admin/schedules/${encodeURIComponent(scheduleId)}`;
-  const read = await readFormOrJson(request, BODY_LIMITS.policy, requestId, {
-    malformed: 'the body must be JSON: {"policy":{…},"expectedVersion":N}',
-    unsupported: 'send application/json: {"policy":{…},"expectedVersion":N}',
-  });
-  if ('error' in read) return read.error;
-  const form = 'form' in read;
-  let raw: unknown = 'json' in read ? read.json : undefined;
-  if ('form' in read) {
-    if (!read.form) return apiError('VALIDATION_FAILED', 'the form body could not be read', requestId);
-    raw = {
-      policy: policyFromForm(read.form, { tenantLayer }),
-      expectedVersion: Number(read.form.get('version') ?? 0),
-    };
-  }
-  // The editor's form learns the outcome from a one-time notice for its page (auth/flash.ts), never the URL.
-  const backWith = async (flash: Flash) => {
-    await setFlash(services.redis, services.redisPrefix, principal.sessionId, back, flash);
-    return redirect(back, 303);
-  };
   const fail = (
     code: 'VALIDATION_FAILED' | 'POLICY_VERSION_CONFLICT' | 'SCHEDULE_POLICY_CONFLICT',
     message: string,
     details?: unknown,
-  ) => (form ? backWith({ kind: 'error', message }) : apiError(code, message, requestId, { details }));
+  ) => {
+    if (c.var.form) return backTo(c, editorPage(scheduleId), { kind: 'error', message });
+    throw new ApiError(code, message, { details });
+  };
 
-  const body = PolicySaveBody.safeParse(raw);
-  if (!body.success) return fail('VALIDATION_FAILED', describeIssues(body.error.issues), body.error.issues);
-  const layer = (tenantLayer ? PolicySchema : SchedulePolicySchema).safeParse(body.data.policy);
+  const layer = (tenantLayer ? PolicySchema : SchedulePolicySchema).safeParse(body.policy);
   if (!layer.success) return fail('VALIDATION_FAILED', describeIssues(layer.error.issues), layer.error.issues);
 
   const other = await getPolicy(services.db, principal.tenantId, tenantLayer ? scheduleId : TENANT_LAYER);
-  const mine: PublishedPolicy = { version: body.data.expectedVersion + 1, policy: layer.data };
+  const mine: PublishedPolicy = { version: body.expectedVersion + 1, policy: layer.data };
   const theirs = other && !tenantLayer ? { version: other.version, policy: other.policy } : null;
   const problem = tenantLayer ? combinationProblem(mine, null) : combinationProblem(theirs, mine);
   if (problem) return fail('VALIDATION_FAILED', `these thresholds do not combine: ${problem}`);
@@ -92,16 +92,14 @@ export async function handlePolicySave(ctx: APIContext, scheduleId: string): Pro
     tenantId: principal.tenantId,
     scheduleId,
     policy: layer.data,
-    expectedVersion: body.data.expectedVersion,
+    expectedVersion: body.expectedVersion,
     actor: principal.sub,
   });
   if (!saved.ok) {
     return fail(
       'POLICY_VERSION_CONFLICT',
       `someone saved version ${saved.currentVersion} meanwhile: reload and edit again`,
-      {
-        currentVersion: saved.currentVersion,
-      },
+      { currentVersion: saved.currentVersion },
     );
   }
   // After the commit: the edge must never see a policy that MySQL does not hold.
@@ -115,10 +113,10 @@ export async function handlePolicySave(ctx: APIContext, scheduleId: string): Pro
   ).then(
     () => true,
     (err: unknown) => {
-      console.error('policy_publish_failed', { requestId, error: String(err) });
+      log.error('policy_publish_failed', { requestId, ...errorContext(err) });
       return false;
     },
   );
-  if (form) return backWith({ kind: 'policySaved', version: saved.version, published });
-  return json({ version: saved.version, published });
+  if (c.var.form) return backTo(c, editorPage(scheduleId), { kind: 'policySaved', version: saved.version, published });
+  return c.json({ version: saved.version, published }, 200);
 }

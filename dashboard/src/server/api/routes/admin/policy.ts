@@ -1,0 +1,16 @@
+// GET /api/admin/policy: the tenant's own policy (admin only).
+import { jsonContent } from '@proctor/contracts';
+import { loadPolicy } from '../../../policy/loadPolicy.ts';
+import { PolicyView } from '../../policySchemas.ts';
+import { apiRoute, dashboardRoute } from '../../route.ts';
+
+const route = apiRoute({
+  method: 'get',
+  path: '/api/admin/policy',
+  summary: 'Admin: the tenant policy (thresholds, accommodations, retentionDays, thumbnails, browserSignals)',
+  role: 'admin',
+  errors: [],
+  responses: { 200: { description: 'The tenant policy', content: jsonContent(PolicyView) } },
+});
+
+export const policy = dashboardRoute(route, async (c) => c.json((await loadPolicy(c.var)) as PolicyView, 200));

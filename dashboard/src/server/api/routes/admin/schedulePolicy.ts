@@ -1,0 +1,19 @@
+// GET /api/admin/schedules/:scheduleId/policy: one exam schedule's policy (admin only).
+import { jsonContent } from '@proctor/contracts';
+import { loadPolicy } from '../../../policy/loadPolicy.ts';
+import { PolicyView, SchedulePolicyParams } from '../../policySchemas.ts';
+import { apiRoute, dashboardRoute } from '../../route.ts';
+
+const route = apiRoute({
+  method: 'get',
+  path: '/api/admin/schedules/{scheduleId}/policy',
+  summary: 'Admin: one exam schedule’s policy (fields left out inherit from the tenant policy)',
+  role: 'admin',
+  errors: [],
+  request: { params: SchedulePolicyParams },
+  responses: { 200: { description: 'The schedule policy', content: jsonContent(PolicyView) } },
+});
+
+export const schedulePolicy = dashboardRoute(route, async (c) =>
+  c.json((await loadPolicy(c.var, c.req.valid('param').scheduleId)) as PolicyView, 200),
+);
