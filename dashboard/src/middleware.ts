@@ -48,7 +48,9 @@ export const onRequest = defineMiddleware(async (context, next) => {
 
   // Checked on the declared length before anything reads the body; sign-in reads at most the limit (readPageForm).
   if (!SAFE_METHODS.has(request.method) && declaredTooLarge(request, PAGE_BODY_LIMIT)) {
-    return secure(apiError('PAYLOAD_TOO_LARGE', `the request body must be at most ${PAGE_BODY_LIMIT} bytes`, requestId));
+    return secure(
+      apiError('PAYLOAD_TOO_LARGE', `the request body must be at most ${PAGE_BODY_LIMIT} bytes`, requestId),
+    );
   }
 
   try {

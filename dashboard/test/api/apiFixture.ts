@@ -58,7 +58,10 @@ export function useApiDashboard(name: string) {
     B: { schedule: 'exam-b', session: '', alert: '' },
   };
   /** The one evidence event each tenant's alert holds (what a receipt is checked against). */
-  const held = {} as Record<'A' | 'B', { eventId: string; timestamp: number; confidence: number; durationMillis: number }>;
+  const held = {} as Record<
+    'A' | 'B',
+    { eventId: string; timestamp: number; confidence: number; durationMillis: number }
+  >;
 
   beforeAll(async () => {
     for (const [key, tenant] of [
@@ -76,7 +79,8 @@ export function useApiDashboard(name: string) {
   }, 180_000);
 
   /** A token of `tenant` for a caller of `role`. */
-  const token = (tenant: string, role: ProctorRole = 'proctor') => dash.issuer.proctor(tenant, `${role}-${tenant}`, role);
+  const token = (tenant: string, role: ProctorRole = 'proctor') =>
+    dash.issuer.proctor(tenant, `${role}-${tenant}`, role);
 
   /** Sends a call; an SSE stream is read until its first chunk, then hung up. */
   async function call(c: Call, headers: Record<string, string> = {}) {

@@ -35,7 +35,10 @@ describe('validation', () => {
   });
 
   it('an audit page cursor that no page gave is refused', async () => {
-    const res = await api.call({ method: 'GET', path: `/api/sessions/${api.ids.A.session}/audit?before=x` }, await asA());
+    const res = await api.call(
+      { method: 'GET', path: `/api/sessions/${api.ids.A.session}/audit?before=x` },
+      await asA(),
+    );
     expect(code(res)).toEqual([400, 'VALIDATION_FAILED']);
   });
 
@@ -81,7 +84,10 @@ describe('bodies', () => {
     expect(code(await post('{"version":1,'))).toEqual([400, 'MALFORMED_JSON']);
     expect(code(await post({ version: 2, events: 'none' }))).toEqual([400, 'VALIDATION_FAILED']);
     const receipt = { version: 1, sessionId: api.ids.A.session, head: '0'.repeat(64) };
-    const huge = { ...receipt, events: Array.from({ length: 15_000 }, (_, i) => ({ eventId: `e-${i}`, pad: 'x'.repeat(150) })) };
+    const huge = {
+      ...receipt,
+      events: Array.from({ length: 15_000 }, (_, i) => ({ eventId: `e-${i}`, pad: 'x'.repeat(150) })),
+    };
     expect(JSON.stringify(huge).length).toBeGreaterThan(2 * 1024 * 1024);
     expect(code(await post(huge))).toEqual([413, 'PAYLOAD_TOO_LARGE']);
     const many = await post({ ...receipt, events: Array.from({ length: RECEIPT_MAX_EVENTS + 1 }, () => ({})) });
@@ -110,6 +116,9 @@ describe('rate limits', () => {
     expect(code(refused)).toEqual([429, 'RATE_LIMITED']);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     // Another proctor's checks are not held back by this one.
-    expect((await api.call({ method: 'POST', path: `/api/sessions/${api.ids.A.session}/receipt`, body }, await asA())).status).toBe(200);
+    expect(
+      (await api.call({ method: 'POST', path: `/api/sessions/${api.ids.A.session}/receipt`, body }, await asA()))
+        .status,
+    ).toBe(200);
   });
 });

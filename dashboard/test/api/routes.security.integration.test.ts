@@ -90,9 +90,10 @@ describe('every route × every refusal case', () => {
   });
 
   it('a refused write changed nothing: no audit entry from another origin or tenant', async () => {
-    const [[row]] = (await dash.db.pool.query("SELECT COUNT(*) AS n FROM audit_log WHERE alert_id = ? AND action <> 'view_thumbnail'", [
-      api.ids.A.alert,
-    ])) as unknown as [{ n: number }[]];
+    const [[row]] = (await dash.db.pool.query(
+      "SELECT COUNT(*) AS n FROM audit_log WHERE alert_id = ? AND action <> 'view_thumbnail'",
+      [api.ids.A.alert],
+    )) as unknown as [{ n: number }[]];
     expect(Number(row?.n)).toBe(0);
   });
 });
@@ -143,7 +144,9 @@ describe('tokens and cookies that never pass, on every route', () => {
     [
       'forged (signed by another key)',
       async () =>
-        bearer(await dash.issuer.sign({ tenant_id: A(), sub: 'x', role: 'admin' }, { key: (await otherKey).privateKey })),
+        bearer(
+          await dash.issuer.sign({ tenant_id: A(), sub: 'x', role: 'admin' }, { key: (await otherKey).privateKey }),
+        ),
     ],
     [
       'an exam token (no role)',

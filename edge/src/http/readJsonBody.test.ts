@@ -54,9 +54,7 @@ describe('jsonBody', () => {
   it('maps bad JSON, bad UTF-8 and a wrong type', async () => {
     expect((await post({ maxBytes: 100 }, '{"a":')).code).toBe('MALFORMED_JSON');
     expect((await post({ maxBytes: 100 }, new Uint8Array([0x22, 0xff, 0x22]))).code).toBe('MALFORMED_JSON');
-    expect((await post({ maxBytes: 100 }, '{}', { 'Content-Type': 'text/plain' })).code).toBe(
-      'UNSUPPORTED_MEDIA_TYPE',
-    );
+    expect((await post({ maxBytes: 100 }, '{}', { 'Content-Type': 'text/plain' })).code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
   it('takes an empty body as {} only when the route says so, with or without a type', async () => {

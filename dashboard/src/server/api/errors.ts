@@ -26,7 +26,8 @@ export const onError: ErrorHandler<DashboardEnv> = (err, c) => {
   if (err instanceof HTTPException && err.status === 415) {
     return answer(c, 'UNSUPPORTED_MEDIA_TYPE', 'send application/json (or the page’s form)');
   }
-  if (err instanceof HTTPException && err.status === 400) return answer(c, 'MALFORMED_JSON', 'the body is not valid JSON');
+  if (err instanceof HTTPException && err.status === 400)
+    return answer(c, 'MALFORMED_JSON', 'the body is not valid JSON');
   // The Node adapter's backstop (astro.config.mjs), should it fire before a route's own limit.
   if (err instanceof Error && /Body size limit exceeded/.test(err.message)) {
     return answer(c, 'PAYLOAD_TOO_LARGE', 'the request body is too large');

@@ -27,7 +27,8 @@ describe('the dashboard API document', () => {
       expect(op['x-role'], id).toBe(ROUTES[id].route.path.startsWith('/api/admin/') ? 'admin' : 'proctor');
       expect(op.security.length, id).toBeGreaterThan(0);
       expect(Object.keys(op.responses), id).toEqual(expect.arrayContaining(['401', '500']));
-      if (op['x-role'] === 'admin' || ROUTES[id].route.method === 'post') expect(Object.keys(op.responses)).toContain('403');
+      if (op['x-role'] === 'admin' || ROUTES[id].route.method === 'post')
+        expect(Object.keys(op.responses)).toContain('403');
     }
     expect(Object.keys(operation('erasure').responses)).toEqual(expect.arrayContaining(['202', '303', '413', '415']));
     expect(Object.keys(operation('policySave').responses)).toContain('409');

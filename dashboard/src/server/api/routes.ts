@@ -1,7 +1,8 @@
 // The API's routes, by operation id: each file under routes/ holds one route's definition and handler. The app
 // (app.ts), the OpenAPI document and the tests' route tables are built from this list.
-import { erasure } from './routes/admin/erasure.ts';
+
 import { policyAudit } from './routes/admin/audit.ts';
+import { erasure } from './routes/admin/erasure.ts';
 import { policy } from './routes/admin/policy.ts';
 import { policySave } from './routes/admin/policySave.ts';
 import { schedulePolicy } from './routes/admin/schedulePolicy.ts';

@@ -38,11 +38,7 @@ export function formBody(toBody: FormToBody): MiddlewareHandler<DashboardEnv> {
 }
 
 /** Answers a form post with a redirect to `page`, the notice waiting there (auth/flash.ts), never in the URL. */
-export async function backTo(
-  c: Context<DashboardEnv>,
-  page: string,
-  flash: Parameters<typeof setFlash>[4],
-) {
+export async function backTo(c: Context<DashboardEnv>, page: string, flash: Parameters<typeof setFlash>[4]) {
   const { services, principal } = c.var;
   await setFlash(services.redis, services.redisPrefix, principal.sessionId, page, flash);
   return c.redirect(page, 303);
