@@ -24,8 +24,14 @@ export interface Call {
 /** The least role a route takes, as its definition declares it. */
 export const roleOf = (id: RouteId): ProctorRole => ROUTES[id].route['x-role'];
 
-/** Routes that name a tenant's resource by id in their path: another tenant's id must read like a missing one. */
-export const ID_ROUTES = ROUTE_IDS.filter((id) => /\{(scheduleId|sessionId|alertId)\}/.test(ROUTES[id].route.path));
+/**
+ * Routes that name a tenant's resource by id in their path: another tenant's id must read like a missing one. A
+ * schedule's policy is not one: it is the caller's own tenant's layer for that schedule id (an admin may set it
+ * before the schedule has a session), so another tenant's schedule id reads and writes the caller's own layer.
+ */
+export const ID_ROUTES = ROUTE_IDS.filter(
+  (id) => /\{(scheduleId|sessionId|alertId)\}/.test(ROUTES[id].route.path) && roleOf(id) !== 'admin',
+);
 
 /** A body each POST route accepts for its own tenant (policy saves take the current version, see `callFor`). */
 const BODIES = {
