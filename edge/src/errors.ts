@@ -47,6 +47,10 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
   if (err instanceof HTTPException && err.status === 415) {
     return onError(new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json'), c);
   }
+  // Its JSON validator refuses a body that does not parse (the one parse of it: src/http/readJsonBody.ts).
+  if (err instanceof HTTPException && err.status === 400) {
+    return onError(new ApiError('MALFORMED_JSON', 'body is not valid JSON'), c);
+  }
   // A bug: log it with its stack, answer with nothing internal.
   c.get('logger')?.error('request_failed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   return c.json(envelope(c, 'INTERNAL', 'internal error'), 500);

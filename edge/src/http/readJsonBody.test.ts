@@ -1,18 +1,25 @@
 // A JSON route's body readers: the cap by header and by counted bytes, every failure as its contract code, and the
 // body handed on to the next reader (the route's validator) through Hono's own request API.
 
-import { ApiError } from '@proctor/contracts';
 import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { describe, expect, it } from 'vitest';
 import type { AppEnv } from '../context.ts';
+import { onError } from '../errors.ts';
 import { jsonBody, type ReadJsonOptions } from './readJsonBody.ts';
 
 /** A route behind jsonBody whose handler reads the body again, as the validator does, and echoes it. */
 function app(options: ReadJsonOptions) {
   const a = new Hono<AppEnv>();
   a.use('/x', ...jsonBody(options));
-  a.post('/x', async (c) => c.json({ body: await c.req.json() }));
-  a.onError((err, c) => c.json({ code: err instanceof ApiError ? err.code : String(err) }, 400));
+  // Parses as the route's validator does: a syntax error is hono's HTTPException(400), MALFORMED_JSON in onError.
+  a.post('/x', async (c) => {
+    const body = await c.req.json().catch(() => {
+      throw new HTTPException(400, { message: 'Malformed JSON in request body' });
+    });
+    return c.json({ body });
+  });
+  a.onError(onError);
   return a;
 }
 
@@ -28,11 +35,14 @@ const post = (
       headers,
       ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
     } as RequestInit),
-  ).then((res: Response) => res.json() as Promise<{ body?: unknown; code?: string }>);
+  ).then(async (res: Response) => {
+    const json = (await res.json()) as { body?: unknown; error?: { code: string } };
+    return { body: json.body, code: json.error?.code };
+  });
 
 describe('jsonBody', () => {
   it('hands JSON under the cap on to the next reader', async () => {
-    expect(await post({ maxBytes: 100 }, '{"a":1}')).toEqual({ body: { a: 1 } });
+    expect(await post({ maxBytes: 100 }, '{"a":1}')).toEqual({ body: { a: 1 }, code: undefined });
   });
 
   it('refuses by Content-Length and by counted bytes', async () => {
@@ -58,9 +68,9 @@ describe('jsonBody', () => {
   });
 
   it('takes an empty body as {} only when the route says so, with or without a type', async () => {
-    expect(await post({ maxBytes: 100, emptyValue: {} }, null, {})).toEqual({ body: {} });
+    expect(await post({ maxBytes: 100, emptyValue: {} }, null, {})).toEqual({ body: {}, code: undefined });
     const emptyJson = { 'Content-Type': 'application/json', 'Content-Length': '0' };
-    expect(await post({ maxBytes: 100, emptyValue: {} }, '', emptyJson)).toEqual({ body: {} });
+    expect(await post({ maxBytes: 100, emptyValue: {} }, '', emptyJson)).toEqual({ body: {}, code: undefined });
     expect((await post({ maxBytes: 100 }, '')).code).toBe('MALFORMED_JSON');
   });
 });

@@ -1,6 +1,6 @@
 // A JSON route's body: capped by hono/body-limit (Content-Length first, then counted bytes, so neither a lying header
 // nor a chunked body makes the Worker buffer more than the cap), read once through Hono's request (which keeps it
-// for the route's validator) and checked as UTF-8 JSON, each failure with its contract code.
+// for the route's validator) and checked for its type and encoding, each failure with its contract code.
 import { ApiError, readCapped as readCappedStream } from '@proctor/contracts';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -14,29 +14,27 @@ export interface ReadJsonOptions {
 
 const tooLarge = (maxBytes: number) => new ApiError('PAYLOAD_TOO_LARGE', `body exceeds ${maxBytes} bytes`);
 
-/** What a JSON body's bytes say, or the contract error they earn. */
-export function parseJsonBytes(bytes: Uint8Array, contentType: string | undefined): unknown {
+/**
+ * A JSON body's type and encoding, each failure with its contract code. The JSON itself is parsed once, by the
+ * route's validator (its syntax error is MALFORMED_JSON through onError, src/errors.ts): parsing here too would
+ * parse every batch twice.
+ */
+export function checkJsonBytes(bytes: Uint8Array, contentType: string | undefined): void {
   if (!contentType || !/^application\/json\s*(;|$)/i.test(contentType)) {
     throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json');
   }
-  let text: string;
+  // The validator decodes leniently (a bad byte becomes U+FFFD and would pass): the bytes must be UTF-8.
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     throw new ApiError('MALFORMED_JSON', 'body is not valid UTF-8');
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    const detail = err instanceof SyntaxError ? `: ${err.message.slice(0, 120)}` : '';
-    throw new ApiError('MALFORMED_JSON', `body is not valid JSON${detail}`);
   }
 }
 
 /**
  * A route's body readers, run before its validator: the cap, then the body read through `c.req.arrayBuffer()` and
- * checked here with this file's codes (413, 415, MALFORMED_JSON). Hono keeps what it read, so the validator (which
- * reads through `c.req.json()`) parses the same bytes without touching the spent stream. An empty body without a
+ * checked here with this file's codes (413, 415, MALFORMED_JSON for bad UTF-8). Hono keeps what it read, so the
+ * validator (which reads through `c.req.json()`) parses those bytes without touching the spent stream. An empty body without a
  * Content-Type is validated as `{}` (emptyValue).
  */
 export function jsonBody(options: ReadJsonOptions): MiddlewareHandler<AppEnv>[] {
@@ -61,7 +59,7 @@ export function jsonBody(options: ReadJsonOptions): MiddlewareHandler<AppEnv>[] 
       const bytes = new Uint8Array(await c.req.arrayBuffer());
       // A chunked empty body without a type: the validator takes it as `{}` too.
       if (bytes.length === 0 && options.emptyValue !== undefined && !c.req.header('Content-Type')) return next();
-      parseJsonBytes(bytes, c.req.header('Content-Type'));
+      checkJsonBytes(bytes, c.req.header('Content-Type'));
       await next();
     },
   ];
