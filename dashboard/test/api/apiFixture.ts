@@ -43,7 +43,7 @@ const BODIES = {
 } satisfies Partial<Record<RouteId, (i: Ids) => unknown>>;
 
 /** The request for route `id` over the ids `i`. */
-export function callFor(id: RouteId, i: Ids): Call {
+function callFor(id: RouteId, i: Ids): Call {
   const { route } = ROUTES[id];
   const path = route.path
     .replace('{scheduleId}', i.schedule)

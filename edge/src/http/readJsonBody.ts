@@ -19,7 +19,7 @@ const tooLarge = (maxBytes: number) => new ApiError('PAYLOAD_TOO_LARGE', `body e
  * route's validator (its syntax error is MALFORMED_JSON through onError, src/errors.ts): parsing here too would
  * parse every batch twice.
  */
-export function checkJsonBytes(bytes: Uint8Array, contentType: string | undefined): void {
+function checkJsonBytes(bytes: Uint8Array, contentType: string | undefined): void {
   if (!contentType || !/^application\/json\s*(;|$)/i.test(contentType)) {
     throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json');
   }

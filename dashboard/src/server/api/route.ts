@@ -12,7 +12,7 @@ import { DEFAULT_BODY_LIMIT, limitBody } from './middleware/limitBody.ts';
 const AUTH_ERRORS: ErrorCode[] = ['UNAUTHENTICATED', 'TOKEN_INVALID', 'TOKEN_EXPIRED'];
 
 /** A proctor token as a bearer header (API clients) or the session cookie sign-in sets (the dashboard's pages). */
-export const SECURITY = [{ bearer: [] }, { cookie: [] }];
+const SECURITY = [{ bearer: [] }, { cookie: [] }];
 
 type ApiRouteConfig = Omit<RouteConfig, 'middleware' | 'security'> & {
   /** The least role that may call it (an admin may do what a proctor may). */

@@ -18,7 +18,7 @@ import { ReceiptResult, SessionParams } from '../../schemas.ts';
  * RECEIPT_MAX_EVENTS; a three-hour exam sends a few hundred. Its JSON.parse is the one step of the check that is not
  * chunked, so this limit is what bounds it. The adapter's backstop (astro.config.mjs) is just above it.
  */
-export const RECEIPT_BODY_LIMIT = 2 * 1024 * 1024;
+const RECEIPT_BODY_LIMIT = 2 * 1024 * 1024;
 
 /**
  * The receipt's envelope is validated here; its events are counted first and then validated in chunks by the
