@@ -24,6 +24,7 @@ describe('the dashboard API document', () => {
   it('has one operation per route, each with its role, auth, 401 and 500', () => {
     for (const id of Object.keys(ROUTES) as (keyof typeof ROUTES)[]) {
       const op = operation(id);
+      expect(op.operationId).toBe(id);
       expect(op['x-role'], id).toBe(ROUTES[id].route.path.startsWith('/api/admin/') ? 'admin' : 'proctor');
       expect(op.security.length, id).toBeGreaterThan(0);
       expect(Object.keys(op.responses), id).toEqual(expect.arrayContaining(['401', '500']));

@@ -6,6 +6,7 @@ import { Me } from '../schemas.ts';
 const route = apiRoute({
   method: 'get',
   path: '/api/me',
+  operationId: 'me',
   summary: 'The signed-in proctor (tenant and role from the token)',
   role: 'proctor',
   errors: [],

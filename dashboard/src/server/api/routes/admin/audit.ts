@@ -7,6 +7,7 @@ import { apiRoute, dashboardRoute } from '../../route.ts';
 const route = apiRoute({
   method: 'get',
   path: '/api/admin/audit',
+  operationId: 'policyAudit',
   summary: 'Admin: every policy change (who, when, before, after) and erasure request, newest first',
   role: 'admin',
   errors: [],

@@ -11,6 +11,7 @@ const AUDIT_PAGE = '/admin/audit';
 const route = apiRoute({
   method: 'post',
   path: '/api/admin/erasure',
+  operationId: 'erasure',
   summary:
     'Admin: erase one candidate (sessions, alerts, snapshots, audit entries, Redis keys); 202, done by the lifecycle job',
   role: 'admin',

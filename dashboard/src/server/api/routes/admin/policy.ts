@@ -7,6 +7,7 @@ import { apiRoute, dashboardRoute } from '../../route.ts';
 const route = apiRoute({
   method: 'get',
   path: '/api/admin/policy',
+  operationId: 'policy',
   summary: 'Admin: the tenant policy (thresholds, accommodations, retentionDays, thumbnails, browserSignals)',
   role: 'admin',
   errors: [],

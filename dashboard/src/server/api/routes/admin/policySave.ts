@@ -10,6 +10,7 @@ import { apiRoute, dashboardRoute } from '../../route.ts';
 const route = apiRoute({
   method: 'post',
   path: '/api/admin/policy',
+  operationId: 'policySave',
   summary: 'Admin: save the tenant policy (optimistic version, audited, published to the edge through Redis)',
   role: 'admin',
   bodyLimit: POLICY_BODY_LIMIT,

@@ -7,6 +7,7 @@ import { apiRoute, dashboardRoute } from '../../route.ts';
 const route = apiRoute({
   method: 'get',
   path: '/api/admin/schedules/{scheduleId}/policy',
+  operationId: 'schedulePolicy',
   summary: 'Admin: one exam schedule’s policy (fields left out inherit from the tenant policy)',
   role: 'admin',
   errors: [],

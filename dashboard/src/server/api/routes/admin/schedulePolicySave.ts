@@ -10,6 +10,7 @@ import { apiRoute, dashboardRoute } from '../../route.ts';
 const route = apiRoute({
   method: 'post',
   path: '/api/admin/schedules/{scheduleId}/policy',
+  operationId: 'schedulePolicySave',
   summary: 'Admin: save a schedule policy (no retentionDays: retention is per tenant)',
   role: 'admin',
   bodyLimit: POLICY_BODY_LIMIT,

@@ -9,6 +9,7 @@ import { AlertParams, ReviewBody, ReviewResult } from '../../schemas.ts';
 const route = apiRoute({
   method: 'post',
   path: '/api/alerts/{alertId}/review',
+  operationId: 'review',
   summary: 'Acknowledge or dismiss an alert with a note; written to the audit log in the same transaction',
   role: 'proctor',
   // A note of at most 2,000 characters and the action.

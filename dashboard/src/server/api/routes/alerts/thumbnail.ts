@@ -8,6 +8,7 @@ import { AlertParams } from '../../schemas.ts';
 const route = apiRoute({
   method: 'get',
   path: '/api/alerts/{alertId}/thumbnail',
+  operationId: 'thumbnail',
   summary:
     "The alert's thumbnail (JPEG or WebP, at most 96 px wide), when the tenant opted in and one was taken; " +
     'every view is written to the audit log (action view_thumbnail)',

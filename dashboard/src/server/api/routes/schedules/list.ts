@@ -7,6 +7,7 @@ import { ScheduleList } from '../../schemas.ts';
 const route = apiRoute({
   method: 'get',
   path: '/api/schedules',
+  operationId: 'schedules',
   summary: 'Exam schedules of your tenant with live counts: active, ended, flagged, open alerts',
   role: 'proctor',
   errors: [],

@@ -7,6 +7,7 @@ import { RankedSessionList, ScheduleParams, SessionFilter } from '../../schemas.
 const route = apiRoute({
   method: 'get',
   path: '/api/schedules/{scheduleId}/sessions',
+  operationId: 'sessions',
   summary: 'Sessions of a schedule, riskiest first (max 200), with presence from live state',
   role: 'proctor',
   errors: ['NOT_FOUND'],

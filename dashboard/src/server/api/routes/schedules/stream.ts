@@ -17,6 +17,7 @@ const KEEP_ALIVE_MS = 15_000;
 const route = apiRoute({
   method: 'get',
   path: '/api/schedules/{scheduleId}/stream',
+  operationId: 'stream',
   summary:
     'Server-Sent Events: `sessions` (the ranked list, whenever it changes) and `alert` (each new or changed alert)',
   role: 'proctor',

@@ -8,6 +8,7 @@ import { AuditList, AuditQuery, SessionParams } from '../../schemas.ts';
 const route = apiRoute({
   method: 'get',
   path: '/api/sessions/{sessionId}/audit',
+  operationId: 'audit',
   summary: `Audit log of proctor actions on this session, newest first, ${AUDIT_PAGE} a page; \`next\` pages back`,
   role: 'proctor',
   errors: ['NOT_FOUND'],

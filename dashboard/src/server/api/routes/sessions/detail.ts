@@ -7,6 +7,7 @@ import { SessionDetail, SessionParams } from '../../schemas.ts';
 const route = apiRoute({
   method: 'get',
   path: '/api/sessions/{sessionId}',
+  operationId: 'session',
   summary: 'One session with all its alerts (rule, window, evidence events, confidence, explanation)',
   role: 'proctor',
   errors: ['NOT_FOUND'],

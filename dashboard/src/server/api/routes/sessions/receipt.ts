@@ -37,6 +37,7 @@ const PER_PROCTOR = { name: 'receipt', limit: RECEIPT_CHECKS_PER_MINUTE, windowM
 const route = apiRoute({
   method: 'post',
   path: '/api/sessions/{sessionId}/receipt',
+  operationId: 'receipt',
   summary:
     "Verify a candidate's downloaded receipt against what the system holds for the session (the hash chain, and " +
     'every event kept as alert evidence); a changed, dropped or reordered event gives ok: false with the problems. ' +

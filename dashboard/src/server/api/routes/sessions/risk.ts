@@ -7,6 +7,7 @@ import { RiskSeries, SessionParams } from '../../schemas.ts';
 const route = apiRoute({
   method: 'get',
   path: '/api/sessions/{sessionId}/risk',
+  operationId: 'risk',
   summary: 'Risk score over time (snapshots with their per-rule contributions)',
   role: 'proctor',
   errors: ['NOT_FOUND'],
