@@ -1,5 +1,5 @@
 // GET /api/admin/schedules/:scheduleId/policy: one exam schedule's policy (admin only).
-import { jsonContent } from '@proctor/contracts';
+import { ApiError, jsonContent } from '@proctor/contracts';
 import { loadPolicy } from '../../../policy/loadPolicy.ts';
 import { PolicyView, SchedulePolicyParams } from '../../policySchemas.ts';
 import { apiRoute, dashboardRoute } from '../../route.ts';
@@ -15,6 +15,9 @@ const route = apiRoute({
   responses: { 200: { description: 'The schedule policy', content: jsonContent(PolicyView) } },
 });
 
-export const schedulePolicy = dashboardRoute(route, async (c) =>
-  c.json((await loadPolicy(c.var, c.req.valid('param').scheduleId)) as PolicyView, 200),
-);
+export const schedulePolicy = dashboardRoute(route, async (c) => {
+  const view = await loadPolicy(c.var, c.req.valid('param').scheduleId);
+  // The route's schema already refused what is not a schedule id, the one case loadPolicy answers null for.
+  if (!view) throw new ApiError('VALIDATION_FAILED', 'a schedule id is 1–128 letters, digits and . _ : @ -');
+  return c.json(view, 200);
+});
