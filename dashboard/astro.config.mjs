@@ -8,9 +8,10 @@ const mediapipeShim = fileURLToPath(new URL('./build/mediapipeFaceDetectionShim.
 
 export default defineConfig({
   output: 'server',
-  // A backstop at the largest route's own limit (BODY_LIMITS.receipt in src/server/http/bodyLimit.ts; every route
-  // reads its body with readLimitedBody, within its own limit): the adapter's default would read up to 1 GiB.
-  adapter: node({ mode: 'standalone', bodySizeLimit: 2 * 1024 * 1024 }),
+  // A backstop just above the largest route's own limit (RECEIPT_BODY_LIMIT, 2 MiB, in
+  // src/server/api/routes/sessions/receipt.ts; every route has its own, hono/body-limit): the route's limit answers
+  // first, and the adapter's default would read up to 1 GiB.
+  adapter: node({ mode: 'standalone', bodySizeLimit: 2 * 1024 * 1024 + 64 * 1024 }),
   // Tests build into their own directory so that parallel test files never share one dist/.
   outDir: process.env.DASHBOARD_OUT_DIR || './dist',
   // The Node adapter would otherwise turn on filesystem sessions; ours are in Redis (src/server/auth/loginSessions.ts).

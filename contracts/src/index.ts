@@ -4,6 +4,8 @@ export * from './batch.ts';
 export * from './env.ts';
 export * from './errors.ts';
 export * from './events.ts';
+export * from './http/openapi.ts';
+export * from './http/readCapped.ts';
 export * from './ids.ts';
 export * from './kafka.ts';
 export * from './liveChanges.ts';

@@ -1,24 +1,22 @@
-// Every dashboard request passes here: request id, body limit, auth (bearer or server-side session), origin check on
-// cookie writes, services on locals, one error envelope for the API, and security headers. The exam page is exempt
+// Every dashboard request passes here: request id and security headers for all; for pages, the body limit, auth
+// (bearer or server-side session), the origin check on cookie writes, services on locals and errors. The API
+// (/api/*) does its own auth, limits and error envelope per route (src/server/api/app.ts). The exam page is exempt
 // from auth and gets its own frame-ancestors.
 
 import { defineMiddleware } from 'astro:middleware';
-import { ApiError, errorContext } from '@proctor/contracts';
+import { errorContext } from '@proctor/contracts';
 import { authenticate, SESSION_COOKIE } from './server/auth/principal.ts';
-import { mayAccess } from './server/auth/roles.ts';
 import { clearSessionCookie } from './server/auth/sessionCookie.ts';
 import { examPageOrigins } from './server/env.ts';
-import { bodyLimitFor, declaredTooLarge } from './server/http/bodyLimit.ts';
+import { declaredTooLarge, PAGE_BODY_LIMIT } from './server/http/pageForm.ts';
 import { isUnavailable, sameOrigin } from './server/http/requestChecks.ts';
 import { apiError } from './server/http/respond.ts';
 import { addCspDirective, examFrameAncestors, requestIdOf, SECURITY_HEADERS } from './server/http/securityHeaders.ts';
 import { log } from './server/log.ts';
 import { services } from './server/services.ts';
 
-/** Routes that need no proctor session: sign-in/out and the API description (it holds no data). */
-function isPublic(path: string): boolean {
-  return path === '/login' || path === '/logout' || path === '/api/openapi.json';
-}
+/** Pages that need no proctor session: sign-in and sign-out. */
+const isPublic = (path: string) => path === '/login' || path === '/logout';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -35,7 +33,6 @@ export const onRequest = defineMiddleware(async (context, next) => {
     return response;
   }
 
-  const isApi = path.startsWith('/api/');
   let authenticated = false;
   const secure = (response: Response) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!response.headers.has(k)) response.headers.set(k, v);
@@ -47,12 +44,13 @@ export const onRequest = defineMiddleware(async (context, next) => {
     }
     return response;
   };
+  if (path === '/api' || path.startsWith('/api/')) return secure(await next());
 
-  // The limit is checked on the declared length before anything reads the body; routes that read one read at most
-  // their limit (readLimitedBody), so a chunked upload without a length stops there too.
-  const limit = bodyLimitFor(path);
-  if (!SAFE_METHODS.has(request.method) && declaredTooLarge(request, limit)) {
-    return secure(apiError('PAYLOAD_TOO_LARGE', `the request body must be at most ${limit} bytes`, requestId));
+  // Checked on the declared length before anything reads the body; sign-in reads at most the limit (readPageForm).
+  if (!SAFE_METHODS.has(request.method) && declaredTooLarge(request, PAGE_BODY_LIMIT)) {
+    return secure(
+      apiError('PAYLOAD_TOO_LARGE', `the request body must be at most ${PAGE_BODY_LIMIT} bytes`, requestId),
+    );
   }
 
   try {
@@ -62,7 +60,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
       const result = await authenticate(request, context.cookies.get(SESSION_COOKIE)?.value, redis, redisPrefix);
       if (!result.ok) {
         if (context.cookies.has(SESSION_COOKIE)) clearSessionCookie(context.cookies);
-        if (result.code === 'SERVICE_UNAVAILABLE' || isApi) {
+        if (result.code === 'SERVICE_UNAVAILABLE') {
           return secure(
             apiError(result.code, result.message, requestId, {
               headers: { 'www-authenticate': result.wwwAuthenticate },
@@ -76,11 +74,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
       }
       authenticated = true;
       context.locals.principal = result.principal;
-      // Roles on the server, for every page and route (server/auth/roles.ts): a proctor never reaches admin code.
-      if (!mayAccess(result.principal.role, path)) {
-        const message = `this needs the admin role; you are signed in as ${result.principal.role}`;
-        return secure(isApi ? apiError('FORBIDDEN', message, requestId) : new Response(message, { status: 403 }));
-      }
+      // Pages take no writes but sign-in and sign-out; should one ever, a cookie write must come from our pages.
       if (result.principal.via === 'cookie' && !SAFE_METHODS.has(request.method) && !sameOrigin(request, url)) {
         return secure(
           apiError('FORBIDDEN', 'cross-origin request refused: send it from the dashboard itself', requestId),
@@ -89,14 +83,10 @@ export const onRequest = defineMiddleware(async (context, next) => {
     }
     return secure(await next());
   } catch (err) {
-    if (err instanceof ApiError) {
-      return secure(apiError(err.code, err.message, requestId, { details: err.details, headers: err.headers }));
-    }
     log.error('dashboard_request_failed', { requestId, path, ...errorContext(err) });
     if (isUnavailable(err)) {
       return secure(apiError('SERVICE_UNAVAILABLE', 'a dependency is unavailable; try again shortly', requestId));
     }
-    if (!isApi) throw err;
-    return secure(apiError('INTERNAL', 'the dashboard could not answer; try again shortly', requestId));
+    throw err;
   }
 });

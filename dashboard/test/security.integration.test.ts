@@ -153,7 +153,8 @@ describe('body limits', () => {
     expect(await declareLargeBody(`/api/alerts/${alertId}/review`, 50_000_000, { cookie, origin: dash.app.url })).toBe(
       413,
     );
-    expect(await declareLargeBody('/api/me', 50_000_000, { cookie, origin: dash.app.url })).toBe(413);
+    // A route that takes no body is answered before it arrives too: 405, it is GET-only.
+    expect(await declareLargeBody('/api/me', 50_000_000, { cookie, origin: dash.app.url })).toBe(405);
     expect(await declareLargeBody('/logout', 50_000_000, { origin: dash.app.url })).toBe(413);
   });
 
@@ -354,5 +355,62 @@ describe('the cookie cannot be made up', () => {
   it('a correctly sealed id that names no session is refused', async () => {
     const cookie = `${SESSION_COOKIE}=${sealSession('B'.repeat(43), dash.env.COOKIE_SECRET as string)}`;
     expect((await fetch(`${dash.app.url}/api/me`, { headers: { cookie } })).status).toBe(401);
+  });
+});
+
+describe('sign-in hand-over from the platform', () => {
+  const cookieOf = (res: Response) => res.headers.get('set-cookie') ?? '';
+
+  it('a platform launch POSTs the token cross-site: a session cookie (HttpOnly, Secure, Lax, expiring with the token) and the requested page', async () => {
+    const { res, cookie } = await signIn(dash.app.url, await dash.issuer.proctor(T), `/schedules/${SCHEDULE}`);
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`/schedules/${SCHEDULE}`);
+    const set = cookieOf(res);
+    // The cookie names a server-side session: a random id and its HMAC, never the token.
+    expect(set).toMatch(/^__Host-proctor_session=[A-Za-z0-9_-]{43}~[A-Za-z0-9_-]+;/);
+    expect(set).toMatch(/HttpOnly/i);
+    expect(set).toMatch(/Secure/i);
+    expect(set).toMatch(/SameSite=Lax/i);
+    expect(set).toMatch(/Path=\//i);
+    const maxAge = Number(/Max-Age=(\d+)/i.exec(set)?.[1]);
+    expect(maxAge).toBeGreaterThan(3500);
+    expect(maxAge).toBeLessThanOrEqual(3600);
+    const page = await fetch(`${dash.app.url}/schedules/${SCHEDULE}`, { headers: { cookie } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('cand-s');
+  });
+
+  it.each(['//evil.test/x', 'https://evil.test/', '/\\evil.test', '/%09/evil.test/phish', '/%2F/evil.test'])(
+    'never redirects off-site after login (next=%s)',
+    async (next) => {
+      const { res } = await signIn(dash.app.url, await dash.issuer.proctor(T), next);
+      expect(res.status).toBe(303);
+      expect(res.headers.get('location')).toBe('/');
+    },
+  );
+
+  it('refuses an expired or wrong-role token at login with a reason and no cookie', async () => {
+    const expired = await dash.issuer.sign(
+      { tenant_id: T, sub: 'x', role: 'proctor' },
+      { expiresIn: Math.floor(Date.now() / 1000) - 120 },
+    );
+    const candidate = await dash.issuer.sign({ tenant_id: T, sub: 'x', role: 'candidate' });
+    for (const [token, reason] of [
+      [expired, /expired/],
+      [candidate, /role/],
+    ] as const) {
+      const { res, cookie } = await signIn(dash.app.url, token);
+      expect(res.status).toBe(401);
+      expect(cookie).toBe('');
+      expect(await res.text()).toMatch(reason);
+    }
+  });
+
+  it('a page without a session redirects to sign-in, keeping where the proctor was going', async () => {
+    const res = await fetch(`${dash.app.url}/schedules/${SCHEDULE}?status=flagged`, { redirect: 'manual' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(
+      `/login?reason=signin&next=${encodeURIComponent(`/schedules/${SCHEDULE}?status=flagged`)}`,
+    );
   });
 });

@@ -2,9 +2,11 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { ANOMALY_EVENT_COMPONENT, AnomalyEvent } from '@proctor/contracts';
 import { cors } from 'hono/cors';
+import { methodNotAllowed } from 'hono/method-not-allowed';
+import { requestId } from 'hono/request-id';
 import type { AppEnv } from './context.ts';
 import type { EdgeEnv } from './env.ts';
-import { notFound, onError, validationFailed } from './errors.ts';
+import { methodNotAllowedError, notFound, onError, validationFailed } from './errors.ts';
 import { EXAM_TOKEN_SCHEME } from './http/openapi.ts';
 import { examTokenAuth } from './middleware/auth.ts';
 import { init } from './middleware/init.ts';
@@ -37,7 +39,20 @@ export function createApp(config: EdgeEnv): OpenAPIHono<AppEnv> {
       maxAge: 86_400,
     }),
   );
+  // The caller's id is kept when short and plain ([A-Za-z0-9_=-], at most 64), else a fresh UUID: it names the
+  // request in every log line, the error envelope and the X-Request-Id answer header.
+  app.use('*', requestId({ limitLength: 64 }));
   app.use('*', init(config));
+  // A known path asked with another method: 405 with Allow, as the error envelope (after init: it needs the logger).
+  app.use(
+    '*',
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, methods) => {
+        throw methodNotAllowedError(c.req.path, methods);
+      },
+    }),
+  );
 
   const routes = [
     sessionsStart,
@@ -48,12 +63,9 @@ export function createApp(config: EdgeEnv): OpenAPIHono<AppEnv> {
     healthz,
     openapiDocument(app),
   ];
-  const allowed = new Map<string, string[]>();
   for (const { route } of routes) {
-    const method = route.method.toUpperCase();
-    allowed.set(route.path, [...(allowed.get(route.path) ?? []), method]);
     // The exam token is checked on exactly the routes that document it, before their body is read.
-    if (route.security?.length) app.on(method, route.path, auth);
+    if (route.security?.length) app.on(route.method.toUpperCase(), route.path, auth);
   }
   app.openapiRoutes(routes);
   app.openAPIRegistry.registerComponent('securitySchemes', 'examToken', EXAM_TOKEN_SCHEME);
@@ -61,7 +73,7 @@ export function createApp(config: EdgeEnv): OpenAPIHono<AppEnv> {
   // registry names it through `.openapi()`, which @hono/zod-openapi adds to zod schemas built after it loaded: the
   // copy made here is one, whatever order the modules were loaded in.
   app.openAPIRegistry.register(ANOMALY_EVENT_COMPONENT, AnomalyEvent.meta({}));
-  app.notFound(notFound(allowed));
+  app.notFound(notFound);
   app.onError(onError);
   return app;
 }

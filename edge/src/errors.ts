@@ -47,20 +47,22 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
   if (err instanceof HTTPException && err.status === 415) {
     return onError(new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json'), c);
   }
+  // Its JSON validator refuses a body that does not parse (the one parse of it: src/http/readJsonBody.ts).
+  if (err instanceof HTTPException && err.status === 400) {
+    return onError(new ApiError('MALFORMED_JSON', 'body is not valid JSON'), c);
+  }
   // A bug: log it with its stack, answer with nothing internal.
   c.get('logger')?.error('request_failed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   return c.json(envelope(c, 'INTERNAL', 'internal error'), 500);
 };
 
-/** 404 for unknown paths, 405 with Allow for a known path asked with another method. */
-export function notFound(allowed: Map<string, string[]>): NotFoundHandler<AppEnv> {
-  return (c) => {
-    const path = new URL(c.req.url).pathname;
-    const methods = allowed.get(path);
-    if (methods) {
-      c.header('Allow', methods.join(', '));
-      return c.json(envelope(c, 'METHOD_NOT_ALLOWED', `${path} accepts ${methods.join(', ')}`), 405);
-    }
-    return c.json(envelope(c, 'NOT_FOUND', `no route for ${c.req.method} ${path}`), 404);
-  };
+/** 404 for unknown paths; a known path asked with another method is a 405 (hono/method-not-allowed, app.ts). */
+export const notFound: NotFoundHandler<AppEnv> = (c) =>
+  c.json(envelope(c, 'NOT_FOUND', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`), 404);
+
+/** The 405 for a known path asked with another method, with the methods it takes in Allow. */
+export function methodNotAllowedError(path: string, methods: string[]): ApiError {
+  return new ApiError('METHOD_NOT_ALLOWED', `${path} accepts ${methods.join(', ')}`, {
+    headers: { Allow: methods.join(', ') },
+  });
 }

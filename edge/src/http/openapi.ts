@@ -1,10 +1,13 @@
 // The route layer's shared parts in the form @hono/zod-openapi registers: JSON content with the schema's own
 // examples, the error responses a route can give, the exam-token security and the document's own fields.
 import { createRoute, defineOpenAPIRoute, type OpenAPIRoute, type RouteConfig } from '@hono/zod-openapi';
-import { ERROR_STATUS, type ErrorCode, ErrorEnvelope } from '@proctor/contracts';
-import { z } from 'zod';
+import { BODY_ERRORS, type ErrorCode, errorResponses, jsonContent } from '@proctor/contracts';
+import type { z } from 'zod';
 import type { AppEnv } from '../context.ts';
-import { BODY_ERRORS, jsonBody, type ReadJsonOptions } from './readJsonBody.ts';
+import { jsonBody, type ReadJsonOptions } from './readJsonBody.ts';
+
+// Shared with the dashboard's routes (contracts/src/http/openapi.ts); the edge's route files import them from here.
+export { errorResponses, jsonContent };
 
 /** What the exam-token middleware can refuse with; every authenticated route answers these. */
 export const AUTH_ERRORS: ErrorCode[] = ['UNAUTHENTICATED', 'TOKEN_INVALID', 'TOKEN_EXPIRED', 'TOKEN_TOO_LARGE'];
@@ -13,40 +16,8 @@ export const AUTH_ERRORS: ErrorCode[] = ['UNAUTHENTICATED', 'TOKEN_INVALID', 'TO
 export const EXAM_TOKEN = [{ examToken: [] }];
 
 /**
- * JSON content of `schema`, with the schema's own examples (zod `.meta()` in contracts) also as the media type's
- * named examples, where OpenAPI tools show request examples. A getter: examples that carry the current time are
- * read each time the document is generated.
- */
-export function jsonContent<S extends z.ZodType>(schema: S) {
-  return {
-    'application/json': {
-      schema,
-      get examples() {
-        const examples = z.globalRegistry.get(schema)?.examples;
-        if (!Array.isArray(examples) || examples.length === 0) return undefined;
-        return Object.fromEntries(examples.map((value, i) => [`example${i + 1}`, { value }]));
-      },
-    },
-  };
-}
-
-/** One error response per status, naming the codes it can carry; INTERNAL is always possible. */
-export function errorResponses(codes: readonly ErrorCode[]) {
-  const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of new Set([...codes, 'INTERNAL' as const])) {
-    byStatus.set(ERROR_STATUS[code], [...(byStatus.get(ERROR_STATUS[code]) ?? []), code]);
-  }
-  return Object.fromEntries(
-    [...byStatus].map(([status, list]) => [
-      status,
-      { description: `Error envelope; code is one of ${list.join(', ')}`, content: jsonContent(ErrorEnvelope) },
-    ]),
-  );
-}
-
-/**
- * A POST route that takes the exam token and a JSON body: the body is read under `read.maxBytes` and parsed once
- * (jsonBody), then validated against `body`. It answers `ok.schema` with one of `ok.statuses` (status → what it
+ * A POST route that takes the exam token and a JSON body: the body is read once under `read.maxBytes` (hono/body-limit)
+ * and checked as JSON (jsonBody), then validated against `body`. It answers `ok.schema` with one of `ok.statuses` (status → what it
  * means), or an error: the auth and body ones plus `errors`.
  */
 export function examTokenJsonRoute<P extends string, B extends z.ZodType, S extends z.ZodType, C extends number>(o: {

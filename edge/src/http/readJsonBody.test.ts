@@ -1,39 +1,56 @@
-// Body reading enforces the byte cap both by header and by counting, and maps every failure to a contract code.
+// A JSON route's body readers: the cap by header and by counted bytes, every failure as its contract code, and the
+// body handed on to the next reader (the route's validator) through Hono's own request API.
 
-import { ApiError } from '@proctor/contracts';
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { describe, expect, it } from 'vitest';
-import { readJsonBody } from './readJsonBody.ts';
+import type { AppEnv } from '../context.ts';
+import { onError } from '../errors.ts';
+import { jsonBody, type ReadJsonOptions } from './readJsonBody.ts';
 
-const req = (body: BodyInit | null, headers: Record<string, string> = { 'Content-Type': 'application/json' }) =>
-  new Request('http://edge.test/x', {
-    method: 'POST',
-    body,
-    headers,
-    ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
-  } as RequestInit);
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (err) {
-    return err instanceof ApiError ? err.code : String(err);
-  }
+/** A route behind jsonBody whose handler reads the body again, as the validator does, and echoes it. */
+function app(options: ReadJsonOptions) {
+  const a = new Hono<AppEnv>();
+  a.use('/x', ...jsonBody(options));
+  // Parses as the route's validator does: a syntax error is hono's HTTPException(400), MALFORMED_JSON in onError.
+  a.post('/x', async (c) => {
+    const body = await c.req.json().catch(() => {
+      throw new HTTPException(400, { message: 'Malformed JSON in request body' });
+    });
+    return c.json({ body });
+  });
+  a.onError(onError);
+  return a;
 }
 
-describe('readJsonBody', () => {
-  it('parses JSON under the cap', async () => {
-    expect(await readJsonBody(req('{"a":1}'), { maxBytes: 100 })).toEqual({ a: 1 });
+const post = (
+  options: ReadJsonOptions,
+  body: BodyInit | null,
+  headers: Record<string, string> = { 'Content-Type': 'application/json' },
+) =>
+  Promise.resolve(
+    app(options).request('/x', {
+      method: 'POST',
+      body,
+      headers,
+      ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
+    } as RequestInit),
+  ).then(async (res: Response) => {
+    const json = (await res.json()) as { body?: unknown; error?: { code: string } };
+    return { body: json.body, code: json.error?.code };
+  });
+
+describe('jsonBody', () => {
+  it('hands JSON under the cap on to the next reader', async () => {
+    expect(await post({ maxBytes: 100 }, '{"a":1}')).toEqual({ body: { a: 1 }, code: undefined });
   });
 
   it('refuses by Content-Length and by counted bytes', async () => {
-    expect(
-      await codeOf(
-        readJsonBody(req('{"a":1}', { 'Content-Type': 'application/json', 'Content-Length': '101' }), {
-          maxBytes: 100,
-        }),
-      ),
-    ).toBe('PAYLOAD_TOO_LARGE');
+    const declared = await post({ maxBytes: 100 }, '{"a":1}', {
+      'Content-Type': 'application/json',
+      'Content-Length': '101',
+    });
+    expect(declared.code).toBe('PAYLOAD_TOO_LARGE');
     const stream = new ReadableStream<Uint8Array>({
       start(c) {
         c.enqueue(new TextEncoder().encode(`"${'x'.repeat(60)}`));
@@ -41,21 +58,19 @@ describe('readJsonBody', () => {
         c.close();
       },
     });
-    expect(await codeOf(readJsonBody(req(stream), { maxBytes: 100 }))).toBe('PAYLOAD_TOO_LARGE');
+    expect((await post({ maxBytes: 100 }, stream)).code).toBe('PAYLOAD_TOO_LARGE');
   });
 
   it('maps bad JSON, bad UTF-8 and a wrong type', async () => {
-    expect(await codeOf(readJsonBody(req('{"a":'), { maxBytes: 100 }))).toBe('MALFORMED_JSON');
-    expect(await codeOf(readJsonBody(req(new Uint8Array([0x22, 0xff, 0x22])), { maxBytes: 100 }))).toBe(
-      'MALFORMED_JSON',
-    );
-    expect(await codeOf(readJsonBody(req('{}', { 'Content-Type': 'text/plain' }), { maxBytes: 100 }))).toBe(
-      'UNSUPPORTED_MEDIA_TYPE',
-    );
+    expect((await post({ maxBytes: 100 }, '{"a":')).code).toBe('MALFORMED_JSON');
+    expect((await post({ maxBytes: 100 }, new Uint8Array([0x22, 0xff, 0x22]))).code).toBe('MALFORMED_JSON');
+    expect((await post({ maxBytes: 100 }, '{}', { 'Content-Type': 'text/plain' })).code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
-  it('takes an empty body as the given empty value only when one is given', async () => {
-    expect(await readJsonBody(req(null, {}), { maxBytes: 100, emptyValue: {} })).toEqual({});
-    expect(await codeOf(readJsonBody(req(''), { maxBytes: 100 }))).toBe('MALFORMED_JSON');
+  it('takes an empty body as {} only when the route says so, with or without a type', async () => {
+    expect(await post({ maxBytes: 100, emptyValue: {} }, null, {})).toEqual({ body: {}, code: undefined });
+    const emptyJson = { 'Content-Type': 'application/json', 'Content-Length': '0' };
+    expect(await post({ maxBytes: 100, emptyValue: {} }, '', emptyJson)).toEqual({ body: {}, code: undefined });
+    expect((await post({ maxBytes: 100 }, '')).code).toBe('MALFORMED_JSON');
   });
 });

@@ -1,91 +1,73 @@
-// Reads a JSON request body under a byte cap: Content-Length is checked first, then bytes are counted as they
-// arrive, so neither a lying header nor a chunked body can make the Worker buffer more than the cap.
-import { ApiError, type ErrorCode } from '@proctor/contracts';
+// A JSON route's body: capped by hono/body-limit (Content-Length first, then counted bytes, so neither a lying header
+// nor a chunked body makes the Worker buffer more than the cap), read once through Hono's request (which keeps it
+// for the route's validator) and checked for its type and encoding, each failure with its contract code.
+import { ApiError, readCapped as readCappedStream } from '@proctor/contracts';
 import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../context.ts';
-
-/** What any route that reads a JSON body can answer with. */
-export const BODY_ERRORS: ErrorCode[] = [
-  'MALFORMED_JSON',
-  'VALIDATION_FAILED',
-  'PAYLOAD_TOO_LARGE',
-  'UNSUPPORTED_MEDIA_TYPE',
-];
 
 export interface ReadJsonOptions {
   maxBytes: number;
-  /** What an empty body means (session start takes one); without it an empty body is malformed. */
-  emptyValue?: unknown;
+  /** An empty body is taken as `{}` (session start takes one); without it an empty body is malformed. */
+  emptyValue?: Record<string, never>;
 }
 
-export async function readJsonBody(request: Request, options: ReadJsonOptions): Promise<unknown> {
-  return (await readJson(request, options)).value;
-}
+const tooLarge = (maxBytes: number) => new ApiError('PAYLOAD_TOO_LARGE', `body exceeds ${maxBytes} bytes`);
 
-async function readJson(request: Request, options: ReadJsonOptions): Promise<{ bytes: Uint8Array; value: unknown }> {
-  const { maxBytes } = options;
-  const type = request.headers.get('Content-Type');
-  const declared = request.headers.get('Content-Length');
-  if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes);
-  const bytes = await readCapped(request.body, maxBytes);
-  if (bytes.length === 0 && options.emptyValue !== undefined) return { bytes, value: options.emptyValue };
-  if (!type || !/^application\/json\s*(;|$)/i.test(type)) {
+/**
+ * A JSON body's type and encoding, each failure with its contract code. The JSON itself is parsed once, by the
+ * route's validator (its syntax error is MALFORMED_JSON through onError, src/errors.ts): parsing here too would
+ * parse every batch twice.
+ */
+function checkJsonBytes(bytes: Uint8Array, contentType: string | undefined): void {
+  if (!contentType || !/^application\/json\s*(;|$)/i.test(contentType)) {
     throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json');
   }
-  let text: string;
+  // The validator decodes leniently (a bad byte becomes U+FFFD and would pass): the bytes must be UTF-8.
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     throw new ApiError('MALFORMED_JSON', 'body is not valid UTF-8');
-  }
-  try {
-    return { bytes, value: JSON.parse(text) };
-  } catch (err) {
-    const detail = err instanceof SyntaxError ? `: ${err.message.slice(0, 120)}` : '';
-    throw new ApiError('MALFORMED_JSON', `body is not valid JSON${detail}`);
   }
 }
 
 /**
- * A route's body reader, run before the route's validator: the body is read under the cap and parsed once here,
- * with this file's codes (413, 415, MALFORMED_JSON), and the validator (@hono/zod-openapi reads the body through
- * `c.req.json()`) is handed that value. Its media-type gate reads the body again when no Content-Type was sent,
- * which only an empty body (a start body) gets past this reader with: that empty body is cached for it, since the
- * stream itself is spent.
+ * A route's body readers, run before its validator: the cap, then the body read through `c.req.arrayBuffer()` and
+ * checked here with this file's codes (413, 415, MALFORMED_JSON for bad UTF-8). Hono keeps what it read, so the
+ * validator (which reads through `c.req.json()`) parses those bytes without touching the spent stream. An empty body without a
+ * Content-Type is validated as `{}` (emptyValue).
  */
-export function jsonBody(options: ReadJsonOptions): MiddlewareHandler<AppEnv> {
-  return async function readBody(c, next) {
-    const { bytes, value } = await readJson(c.req.raw, options);
-    if (bytes.length === 0) c.req.bodyCache.arrayBuffer = new ArrayBuffer(0);
-    c.req.json = (() => Promise.resolve(value)) as typeof c.req.json;
-    await next();
-  };
-}
-
-/** The body's bytes, never buffering more than `maxBytes` (413 past it). */
-export async function readCapped(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<Uint8Array> {
-  if (!body) return new Uint8Array(0);
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
+export function jsonBody(options: ReadJsonOptions): MiddlewareHandler<AppEnv>[] {
+  const { maxBytes } = options;
+  const limit = bodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
       throw tooLarge(maxBytes);
-    }
-    chunks.push(value);
-  }
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return out;
+    },
+  });
+  return [
+    limit,
+    async function readJson(c, next) {
+      if (options.emptyValue !== undefined && declaredEmpty(c.req.raw)) {
+        // The validator parses the body as JSON only under a JSON type, and '' never parses: an empty start body is
+        // handed on as the JSON `{}` it means, whatever type it was sent with.
+        const headers = new Headers(c.req.raw.headers);
+        headers.set('Content-Type', 'application/json');
+        c.req.raw = new Request(c.req.raw, { headers, body: JSON.stringify(options.emptyValue) });
+        return next();
+      }
+      const bytes = new Uint8Array(await c.req.arrayBuffer());
+      // A chunked empty body without a type: the validator takes it as `{}` too.
+      if (bytes.length === 0 && options.emptyValue !== undefined && !c.req.header('Content-Type')) return next();
+      checkJsonBytes(bytes, c.req.header('Content-Type'));
+      await next();
+    },
+  ];
 }
 
-const tooLarge = (maxBytes: number) => new ApiError('PAYLOAD_TOO_LARGE', `body exceeds ${maxBytes} bytes`);
+/** No body, or one declared as zero bytes long. */
+const declaredEmpty = (request: Request) => request.body === null || request.headers.get('Content-Length') === '0';
+
+/** A body stream's bytes under `maxBytes` (413 past it), for a route that takes something other than JSON. */
+export const readCapped = (body: ReadableStream<Uint8Array> | null, maxBytes: number) =>
+  readCappedStream(body, maxBytes, () => tooLarge(maxBytes));

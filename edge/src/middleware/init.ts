@@ -1,4 +1,4 @@
-// Builds the per-request services (Redis, Kafka producer, clock, logger) and the request id, and logs the outcome.
+// Builds the per-request services (Redis, Kafka producer, clock, logger) under the request's id, and logs the outcome.
 
 import { createLogger } from '@proctor/contracts';
 import type { MiddlewareHandler } from 'hono';
@@ -8,15 +8,12 @@ import { createProducer } from '../kafka/producer.ts';
 import { createRedis } from '../services/redis.ts';
 
 const systemClock: Clock = { now: () => Date.now() };
-/** A caller-supplied id is kept only if it is short and plain, so it cannot smuggle anything into logs. */
-const REQUEST_ID = /^[A-Za-z0-9._:-]{8,64}$/;
 
 export function init(config: EdgeEnv): MiddlewareHandler<AppEnv> {
   return async function initServices(c, next) {
-    const given = c.req.header('X-Request-Id');
-    const requestId = given && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+    // Set by hono/request-id (app.ts), which also echoes it as X-Request-Id.
+    const requestId = c.get('requestId');
     const logger = createLogger(config.LOG_LEVEL, { requestId });
-    c.set('requestId', requestId);
     c.set('config', config);
     c.set('logger', logger);
     c.set('clock', systemClock);
@@ -26,7 +23,6 @@ export function init(config: EdgeEnv): MiddlewareHandler<AppEnv> {
     c.set('requestLog', requestLog);
     const started = Date.now();
     await next();
-    c.header('X-Request-Id', requestId);
     logger.info('http_request', {
       method: c.req.method,
       path: new URL(c.req.url).pathname,

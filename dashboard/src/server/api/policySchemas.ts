@@ -2,6 +2,12 @@
 import { ExternalId, PolicySchema } from '@proctor/contracts';
 import { z } from 'zod';
 
+/** A policy with a few hundred accommodations. */
+export const POLICY_BODY_LIMIT = 60 * 1024;
+
+/** A schedule's policy is named by its id, which must be one (the tenant's own layer has no id). */
+export const SchedulePolicyParams = z.object({ scheduleId: ExternalId.describe('Exam schedule id') });
+
 export const PolicyView = z.object({
   scope: z.enum(['tenant', 'schedule']),
   examScheduleId: ExternalId.nullable(),
@@ -20,6 +26,7 @@ export const PolicySaveBody = z
     expectedVersion: z.number().int().min(0),
   })
   .strict();
+export type PolicySaveBody = z.infer<typeof PolicySaveBody>;
 
 export const PolicySaveResult = z.object({
   version: z.number().int(),

@@ -1,34 +1,40 @@
-// The API's route table, collected from the route files: each file under src/pages/api exports the contract of the
-// operations it serves (`contracts`). openapi.json and the token and tenant test matrix are built from this table.
-import { contracts as policyAudit } from '../../pages/api/admin/audit.ts';
-import { contracts as erasure } from '../../pages/api/admin/erasure.ts';
-import { contracts as policy } from '../../pages/api/admin/policy.ts';
-import { contracts as schedulePolicy } from '../../pages/api/admin/schedules/[scheduleId]/policy.ts';
-import { contracts as review } from '../../pages/api/alerts/[alertId]/review.ts';
-import { contracts as thumbnail } from '../../pages/api/alerts/[alertId]/thumbnail.ts';
-import { contracts as me } from '../../pages/api/me.ts';
-import { contracts as sessions } from '../../pages/api/schedules/[scheduleId]/sessions.ts';
-import { contracts as stream } from '../../pages/api/schedules/[scheduleId]/stream.ts';
-import { contracts as schedules } from '../../pages/api/schedules/index.ts';
-import { contracts as audit } from '../../pages/api/sessions/[sessionId]/audit.ts';
-import { contracts as session } from '../../pages/api/sessions/[sessionId]/index.ts';
-import { contracts as receipt } from '../../pages/api/sessions/[sessionId]/receipt.ts';
-import { contracts as risk } from '../../pages/api/sessions/[sessionId]/risk.ts';
-import type { RouteContracts } from './contract.ts';
+// The API's routes, by operation id: each file under routes/ holds one route's definition and handler. The app
+// (app.ts), the OpenAPI document and the tests' route tables are built from this list.
+
+import { policyAudit } from './routes/admin/audit.ts';
+import { erasure } from './routes/admin/erasure.ts';
+import { policy } from './routes/admin/policy.ts';
+import { policySave } from './routes/admin/policySave.ts';
+import { schedulePolicy } from './routes/admin/schedulePolicy.ts';
+import { schedulePolicySave } from './routes/admin/schedulePolicySave.ts';
+import { review } from './routes/alerts/review.ts';
+import { thumbnail } from './routes/alerts/thumbnail.ts';
+import { me } from './routes/me.ts';
+import { schedules } from './routes/schedules/list.ts';
+import { sessions } from './routes/schedules/sessions.ts';
+import { stream } from './routes/schedules/stream.ts';
+import { audit } from './routes/sessions/audit.ts';
+import { session } from './routes/sessions/detail.ts';
+import { receipt } from './routes/sessions/receipt.ts';
+import { risk } from './routes/sessions/risk.ts';
 
 export const ROUTES = {
-  ...me,
-  ...schedules,
-  ...sessions,
-  ...stream,
-  ...session,
-  ...risk,
-  ...audit,
-  ...receipt,
-  ...review,
-  ...policy,
-  ...schedulePolicy,
-  ...policyAudit,
-  ...erasure,
-  ...thumbnail,
-} as const satisfies RouteContracts;
+  me,
+  schedules,
+  sessions,
+  stream,
+  session,
+  risk,
+  audit,
+  receipt,
+  review,
+  thumbnail,
+  policy,
+  policySave,
+  schedulePolicy,
+  schedulePolicySave,
+  policyAudit,
+  erasure,
+} as const;
+
+export type RouteId = keyof typeof ROUTES;

@@ -13,6 +13,13 @@ import {
 } from '@proctor/contracts';
 import { z } from 'zod';
 
+/** Path ids are plain strings: a malformed id reads exactly like another tenant's or a missing one (404). */
+export const ScheduleParams = z.object({
+  scheduleId: z.string().describe('Exam schedule id (exam_schedule_id claim)'),
+});
+export const SessionParams = z.object({ sessionId: z.string().describe('64-hex session id') });
+export const AlertParams = z.object({ alertId: z.string().describe('64-hex alert id') });
+
 export const Me = z.object({ tenantId: ExternalId, sub: z.string(), role: ProctorRole, name: z.string().optional() });
 export type Me = z.infer<typeof Me>;
 

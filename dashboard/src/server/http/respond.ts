@@ -1,9 +1,10 @@
-// Every API answer leaves through here: JSON bodies, and the one error envelope with the contracts' code→status map.
+// The error envelope of what the pages' side answers (the middleware's refusals, sign-out), with the contracts'
+// code→status map; the API's answers leave through its own onError (src/server/api/errors.ts).
 import { type ErrorCode, errorEnvelope, statusOf } from '@proctor/contracts';
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
 
-export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } });
 }
 
