@@ -17,6 +17,7 @@ import { createLiveChangePublisher, withLiveChanges } from './sinks/liveChanges.
 import { createMysqlPool, createMysqlSink } from './sinks/mysqlSink.ts';
 import { reconnectOnTimeout } from './state/reconnectOnTimeout.ts';
 import { createCheckpointStore } from './state/sessionCheckpoints.ts';
+import { createLivenessStore } from './liveness/track.ts';
 
 export interface RunningProcessor {
   metrics: Metrics;
@@ -60,6 +61,7 @@ export async function runProcessor(
     chunkSize: config.PROCESSOR_CHUNK_SIZE,
     deps: {
       store: reconnectOnTimeout(createCheckpointStore(redis, config.REDIS_KEY_PREFIX), redis),
+      liveness: reconnectOnTimeout(createLivenessStore(redis, config.REDIS_KEY_PREFIX), redis),
       mysql,
       deadLetter: createDeadLetterSink(producer, config.KAFKA_DLQ_TOPIC),
       now: Date.now,

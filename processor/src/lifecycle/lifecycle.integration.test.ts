@@ -2,7 +2,6 @@
 // inside stays, every query reads through an index (EXPLAIN), and an erased candidate leaves no row and no key.
 import { createHash } from 'node:crypto';
 import {
-  eventMarksKey,
   livenessKey,
   livenessShard,
   SESSION_TOMBSTONE_MAX_TTL_SECONDS,
@@ -177,7 +176,7 @@ describe('erasure', () => {
     const other = await seed('t-c', () => 'u-keep', 2, 1, 'other');
     // The same user id in another tenant is another person: it must stay.
     const otherTenant = await seed('t-d', () => 'u-erase', 1, 1, 'tenant-d');
-    const keysOf = (id: string) => [sessionStateKey(id, prefix), eventMarksKey(id, prefix), stateKey(id, prefix)];
+    const keysOf = (id: string) => [sessionStateKey(id, prefix), thumbnailSlotsKey(id, prefix), stateKey(id, prefix)];
     for (const id of [...victim, ...other, ...otherTenant]) {
       for (const k of keysOf(id)) await redis.set(k, 'x');
       await redis.zadd(livenessKey(livenessShard(id), prefix), NOW, id);
