@@ -7,7 +7,8 @@ import { waitFor } from '@proctor/testkit/stack';
 import { describe, expect, it } from 'vitest';
 import { writePathPerFile } from './writePath.ts';
 
-const w = writePathPerFile(3);
+// The sweep on, over every shard each half second: what a deployed processor runs, faster.
+const w = writePathPerFile(3, { SWEEP_ENABLED: 'true', SWEEP_INTERVAL_MS: '500', SWEEP_SHARDS_PER_TICK: '64' });
 /** The shortest window the contracts allow: 2 intervals of 5 s. */
 const proctoring = { examConfig: { heartbeatIntervalSeconds: 5, connectionLostAfterIntervals: 2 } };
 const WINDOW_MS = 10_000;
