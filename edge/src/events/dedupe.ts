@@ -2,7 +2,7 @@
 // (pending) while a produce is in flight and 'd' (done) once the event is durable. A mark becomes 'd' only after Kafka
 // acknowledged, so a failure never loses an event. The batch's admission script claims them (admitBatch.ts); here the
 // two writes after the produce, each one round trip for the whole batch.
-import { eventMarkField, SESSION_STATE_TTL_SECONDS, sessionStateKey } from '@proctor/contracts';
+import { eventMarkField, sessionStateKey } from '@proctor/contracts';
 import type { Redis } from '@upstash/redis/cloudflare';
 import { evalScript, upstashScript } from '../services/upstashScript.ts';
 
@@ -35,17 +35,17 @@ export function parseClaim(mark: unknown): Claim {
 }
 
 /**
- * After a successful produce: every produced event's mark becomes final. One plain HSET; the EXPIRE NX beside it (in
- * the same request) is a no-op while the hash has its TTL, and gives one back to a hash that an erasure or the end of
- * its TTL removed between the claim and this write, so that these marks can never outlive their session.
+ * After a successful produce: every produced event's mark becomes final. One plain HSET (no EXPIRE: the admission
+ * renewed the hash's TTL moments ago, at least 7 h remaining). Should the hash be deleted in between (an erasure), this
+ * write would make a hash without a TTL: the erasure leaves an expiring `status: erased` hash in its place instead
+ * (processor/src/lifecycle/erasure.ts), which this write only adds to.
  */
 export async function markDone(redis: Redis, prefix: string, sessionId: string, eventIds: string[]): Promise<void> {
   if (eventIds.length === 0) return;
-  const key = sessionStateKey(sessionId, prefix);
-  const p = redis.pipeline();
-  p.hset(key, Object.fromEntries(eventIds.map((id) => [eventMarkField(id), 'd'])));
-  p.expire(key, SESSION_STATE_TTL_SECONDS, 'NX');
-  await p.exec();
+  await redis.hset(
+    sessionStateKey(sessionId, prefix),
+    Object.fromEntries(eventIds.map((id) => [eventMarkField(id), 'd'])),
+  );
 }
 
 /** After a failed produce (or a refused request): forget the marks this request set, so a retry is not delayed. */
