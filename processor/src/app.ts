@@ -83,9 +83,14 @@ export async function runProcessor(
   });
   if (config.SWEEP_ENABLED) sweeper.start();
   // Retention and erasure run here because this process writes the rows they delete (see docs/decisions.md).
+  // Erasure alone writes to the edge's Redis: a client of its own only when it is another Redis.
+  const edgeRedis = config.EDGE_REDIS_URL
+    ? createRedisClient(config.EDGE_REDIS_URL, { maxRetriesPerRequest: 3, commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS })
+    : undefined;
   const lifecycle = createLifecycleJob({
     pool,
     redis,
+    edgeRedis,
     prefix: config.REDIS_KEY_PREFIX,
     log,
     intervalMs: config.LIFECYCLE_INTERVAL_MS,
@@ -110,7 +115,7 @@ export async function runProcessor(
       await lifecycle.stop();
       await consumer.stop();
       await producer.disconnect();
-      await Promise.allSettled([pool.end(), redis.quit()]);
+      await Promise.allSettled([pool.end(), redis.quit(), edgeRedis?.quit()]);
       await new Promise((resolve) => ops.server.close(resolve));
     },
   };

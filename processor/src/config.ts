@@ -31,6 +31,12 @@ const ProcessorEnv = z
     KAFKA_FROM_BEGINNING: bool(true),
     /** One Redis (`redis://…`) or a Redis Cluster (`redis+cluster://host:port,host:port`, its seed nodes). */
     REDIS_URL: RedisUrl.default('redis://127.0.0.1:6379'),
+    /**
+     * The edge's Redis (its Upstash database's `rediss://` endpoint), where only erasure writes: the session's
+     * tombstone and the edge's session keys. Unset: REDIS_URL (one Redis for every service, as in the local stack).
+     * The processor's own state, liveness and sweep stay on REDIS_URL: a Redis it runs, not billed per command.
+     */
+    EDGE_REDIS_URL: RedisUrl.optional(),
     /** Prefix of every Redis key (contracts' REDIS_PREFIX); tests use a random one. */
     REDIS_KEY_PREFIX: RedisKeyPrefix.default(REDIS_PREFIX),
     MYSQL_URL: z.string().url().default('mysql://root@127.0.0.1:3306/proctor'),
