@@ -243,7 +243,8 @@ for (let i = 0; i < started.length; i += 500) {
   const p = stack.edgeRedis.pipeline();
   for (const o of started.slice(i, i + 500)) p.hgetall(`${stack.prefix}:{${o.sessionId}}:session`);
   for (const [, h] of (await p.exec()) ?? []) {
-    for (const [field, v] of Object.entries(h as Record<string, string>)) if (field.startsWith('m:') && v === 'd') marksDone++;
+    for (const [field, v] of Object.entries(h as Record<string, string>))
+      if (field.startsWith('m:') && v === 'd') marksDone++;
   }
 }
 

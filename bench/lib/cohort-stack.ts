@@ -121,9 +121,13 @@ process.on('exit', () => {
 async function privateRedis(what: string): Promise<{ redis: Redis; redisUrl: string; child: ChildProcess }> {
   const port = await freePort();
   const redisUrl = `redis://127.0.0.1:${port}`;
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
   children.push(child);
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
   redis.on('error', () => {}); // refused until redis-server listens; waitUntil retries

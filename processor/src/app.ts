@@ -10,6 +10,7 @@ import { createKafka } from './consumer/kafka.ts';
 import { createLifecycleJob } from './lifecycle/lifecycleJob.ts';
 import { createRecordPublisher } from './liveness/publish.ts';
 import { createLivenessSweeper } from './liveness/sweeper.ts';
+import { createLivenessStore } from './liveness/track.ts';
 import { createMetrics, type Metrics } from './ops/metrics.ts';
 import { startOpsServer } from './ops/server.ts';
 import { createDeadLetterSink } from './sinks/deadLetter.ts';
@@ -17,7 +18,6 @@ import { createLiveChangePublisher, withLiveChanges } from './sinks/liveChanges.
 import { createMysqlPool, createMysqlSink } from './sinks/mysqlSink.ts';
 import { reconnectOnTimeout } from './state/reconnectOnTimeout.ts';
 import { createCheckpointStore } from './state/sessionCheckpoints.ts';
-import { createLivenessStore } from './liveness/track.ts';
 
 export interface RunningProcessor {
   metrics: Metrics;
@@ -85,7 +85,10 @@ export async function runProcessor(
   // Retention and erasure run here because this process writes the rows they delete (see docs/decisions.md).
   // Erasure alone writes to the edge's Redis: a client of its own only when it is another Redis.
   const edgeRedis = config.EDGE_REDIS_URL
-    ? createRedisClient(config.EDGE_REDIS_URL, { maxRetriesPerRequest: 3, commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS })
+    ? createRedisClient(config.EDGE_REDIS_URL, {
+        maxRetriesPerRequest: 3,
+        commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS,
+      })
     : undefined;
   const lifecycle = createLifecycleJob({
     pool,

@@ -32,7 +32,10 @@ describe('liveness through Kafka', () => {
     const started = await c.callRetrying('/sessions/start');
     expect(started.status).toBe(201);
     const startedAt = started.json.session.startedAt as number;
-    await waitFor('the start to set the deadline', async () => (await deadlineOf(c.sessionId)) === startedAt + WINDOW_MS);
+    await waitFor(
+      'the start to set the deadline',
+      async () => (await deadlineOf(c.sessionId)) === startedAt + WINDOW_MS,
+    );
 
     const beat = await c.callRetrying('/sessions/heartbeat', { sessionId: c.sessionId });
     expect(beat.status).toBe(200);
@@ -43,10 +46,14 @@ describe('liveness through Kafka', () => {
     );
 
     // Silent from now on: the sweep claims the deadline once it passed, and the consumer writes the alert.
-    const [alert] = await waitFor('the connection-lost alert', async () => {
-      const rows = await lostAlerts(c.sessionId);
-      return rows.length > 0 && rows;
-    }, 60_000);
+    const [alert] = await waitFor(
+      'the connection-lost alert',
+      async () => {
+        const rows = await lostAlerts(c.sessionId);
+        return rows.length > 0 && rows;
+      },
+      60_000,
+    );
     expect(alert!.window_end.getTime()).toBe(lastContact + WINDOW_MS);
     // Reported within the window plus the sweep and the pipeline's lag, far inside the 60 s the proctor is promised.
     expect(Date.now() - lastContact).toBeLessThan(WINDOW_MS + 20_000);

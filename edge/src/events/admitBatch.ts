@@ -6,12 +6,9 @@
 import { EVENT_MARKS_MAX, SESSION_STATE_TTL_SECONDS, sessionStateKey } from '@proctor/contracts';
 import type { Redis } from '@upstash/redis/cloudflare';
 import { evalScript, upstashScript } from '../services/upstashScript.ts';
-import { parseTouch, type TouchResult } from '../sessions/sessionLifecycle.ts';
+import { parseTouch, RENEW_SLACK_SECONDS, type TouchResult } from '../sessions/sessionLifecycle.ts';
 import { type Claim, parseClaim } from './dedupe.ts';
 import type { WindowCall, WindowResult } from './rateLimitWindow.ts';
-
-/** How long before the end of its TTL span a session's hash is renewed: at most one EXPIRE an hour. */
-const RENEW_SLACK_SECONDS = 3600;
 
 // KEYS: the session's hash. ARGV: the budget's limit, now (ms), window (ms), increment; the hash's ttl, the marks' cap,
 // the renew slack, then eventIds… The budget is @upstash/ratelimit's sliding window (this window's count plus the

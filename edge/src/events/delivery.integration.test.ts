@@ -141,7 +141,9 @@ describe('produce failures', () => {
       expect(failed.json.error.code).toBe('SERVICE_UNAVAILABLE');
       expect(Number(failed.headers.get('Retry-After'))).toBeGreaterThan(0);
       const marks = await Promise.all(
-        sent.batch.events.map((e) => h.redis.hget(sessionStateKey(sent.c.sessionId, h.prefix), eventMarkField(e.eventId))),
+        sent.batch.events.map((e) =>
+          h.redis.hget(sessionStateKey(sent.c.sessionId, h.prefix), eventMarkField(e.eventId)),
+        ),
       );
       expect(marks.every((m) => m === null)).toBe(true);
     });

@@ -20,7 +20,12 @@ const blockedCache = new Map<string, number>();
 const WINDOW_MS = 60_000;
 
 const limiter = (config: EdgeEnv, scope: string, limit: number) =>
-  rateLimitWindow({ prefix: `${config.REDIS_KEY_PREFIX}:rl:${scope}`, limit, windowMs: WINDOW_MS, blocked: blockedCache });
+  rateLimitWindow({
+    prefix: `${config.REDIS_KEY_PREFIX}:rl:${scope}`,
+    limit,
+    windowMs: WINDOW_MS,
+    blocked: blockedCache,
+  });
 
 /** The 429 every limited route answers, with Retry-After. */
 export function rateLimited(decision: RateLimitRefusal): ApiError {

@@ -11,7 +11,7 @@ import type { Redis } from '@upstash/redis/cloudflare';
 import { evalScript, upstashScript } from '../services/upstashScript.ts';
 
 /** Tokens one lease call asks for (at most; a batch needing more asks for what it needs). */
-export const LEASE_BLOCK = 200;
+const LEASE_BLOCK = 200;
 
 // KEYS: this window, the previous one. ARGV: limit, now (ms), window (ms), need, want. Takes min(want, free) tokens
 // if at least `need` are free (free: the limit less this window's count and the previous one's weighted share), and
@@ -35,7 +35,7 @@ const WINDOW_MS = 60_000;
  * The one call that touches a tenant-level key for the limit: takes between `need` and `want` tokens from the
  * tenant's window. `<prefix>:rl:tenant:{<tenantId>}:<window>`: both windows share the tenant's slot.
  */
-export function leaseTenantTokens(
+function leaseTenantTokens(
   redis: Redis,
   prefix: string,
   tenantId: string,

@@ -38,7 +38,6 @@ export const sessionsEnd = edgeRoute(route, async (c) => {
       config.REDIS_KEY_PREFIX,
       sessionId,
       body.reason,
-      now,
       tombstoneTtlSeconds(claims.exp, now, config.JWT_CLOCK_TOLERANCE_SECONDS),
       controlWindow(config, sessionId, now),
     ),

@@ -30,7 +30,8 @@ export async function heartbeatAllowed(
   const window = Math.floor(now / WINDOW_MS);
   const retryAfterSeconds = Math.max(1, Math.ceil(((window + 1) * WINDOW_MS - now) / 1000));
   const binding = bound();
-  if (binding) return (await binding.limit({ key: sessionId })).success ? { ok: true } : { ok: false, retryAfterSeconds };
+  if (binding)
+    return (await binding.limit({ key: sessionId })).success ? { ok: true } : { ok: false, retryAfterSeconds };
   if (window !== countsWindow) {
     counts.clear();
     countsWindow = window;

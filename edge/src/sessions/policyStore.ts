@@ -19,7 +19,7 @@ function parsePublished(key: string, raw: unknown): PublishedPolicy | null {
  * How long the isolate keeps a read (isolate-lifetime state): a published change reaches new starts within this.
  * Only starts read policies, and a start's own decisions (thresholds, opt-ins) are stored with its session.
  */
-export const POLICY_CACHE_MS = 30_000;
+const POLICY_CACHE_MS = 30_000;
 const cache = new Map<string, { at: number; read: Promise<PublishedPolicies> }>();
 
 /** The one call that reads tenant-level policy keys. */
@@ -34,9 +34,10 @@ export async function readPolicies(
   const hit = cache.get(id);
   if (hit && now - hit.at < POLICY_CACHE_MS) return hit.read;
   const keys = [tenantPolicyKey(tenantId, prefix), schedulePolicyKey(tenantId, scheduleId, prefix)] as const;
-  const read = redis
-    .mget<unknown[]>(...keys)
-    .then(([tenant, schedule]) => ({ tenant: parsePublished(keys[0], tenant), schedule: parsePublished(keys[1], schedule) }));
+  const read = redis.mget<unknown[]>(...keys).then(([tenant, schedule]) => ({
+    tenant: parsePublished(keys[0], tenant),
+    schedule: parsePublished(keys[1], schedule),
+  }));
   // A failed read is not kept: the next start asks again. Bounded: a full cache starts over.
   if (cache.size >= 10_000) cache.clear();
   cache.set(id, { at: now, read });

@@ -76,7 +76,7 @@ const claim = async (id: string, eventIds: string[], now: number) => {
 const start = (id: string, now: number, i = 0) =>
   startSession(redis, prefix, id, identity(i), resolved, now, TOMBSTONE_TTL, controlWindow(generous, id, now));
 const end = (id: string, now: number) =>
-  endSession(redis, prefix, id, 'submitted', now, TOMBSTONE_TTL, controlWindow(generous, id, now));
+  endSession(redis, prefix, id, 'submitted', TOMBSTONE_TTL, controlWindow(generous, id, now));
 const identity = (i = 0) => ({ tenant_id: 't-cluster', exam_schedule_id: 'sched-1', user_id: `u-${i}`, attempt_no: 1 });
 const examConfig = { ...EXAM_CONFIG_DEFAULTS };
 const resolved = defaultSessionConfig(examConfig);
@@ -119,7 +119,10 @@ describe('edge sessions on a Redis Cluster', () => {
   });
 
   it('reads policies and counts rate limits in one slot each', async () => {
-    expect(await readPolicies(redis, prefix, 't-cluster', 'sched-1', Date.now())).toEqual({ tenant: null, schedule: null });
+    expect(await readPolicies(redis, prefix, 't-cluster', 'sched-1', Date.now())).toEqual({
+      tenant: null,
+      schedule: null,
+    });
     const limits = createRateLimits(redis, limitsConfig);
     const id = newId();
     const now = Date.now();
@@ -132,7 +135,7 @@ describe('edge sessions on a Redis Cluster', () => {
     expect((await limits.tenant(tenant, 1, now)).ok).toBe(true);
     expect(await limits.tenant(tenant, 1, now)).toMatchObject({ ok: false });
     const control = () =>
-      endSession(redis, prefix, id, 'submitted', now, TOMBSTONE_TTL, controlWindow(limitsConfig, id, now));
+      endSession(redis, prefix, id, 'submitted', TOMBSTONE_TTL, controlWindow(limitsConfig, id, now));
     // The start counted one of the two.
     expect(await control()).toMatchObject({ session: { status: 'ended' } });
     expect(await control()).toMatchObject({ refusedUntil: expect.any(Number) });

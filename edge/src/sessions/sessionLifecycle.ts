@@ -230,13 +230,12 @@ export function parseTouch(reply: unknown): TouchResult {
   };
 }
 
-/** One script: the start/end budget, then the end (kept if already ended) and its tombstone. */
+/** One script: the start/end budget, then the end (kept if already ended) and its tombstone; `limit` carries now. */
 export async function endSession(
   redis: Redis,
   prefix: string,
   sessionId: string,
   reason: string,
-  now: number,
   tombstoneTtl: number,
   limit: WindowCall | WindowResult,
 ): Promise<{ refusedUntil: number } | { session: EdgeSessionState | null }> {

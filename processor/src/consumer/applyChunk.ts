@@ -215,7 +215,8 @@ export async function applyChunk(
     }
     saves.push({ sessionId, state: w.state, position: w.position });
     if (w.state.endedAt) liveness.ended.push(sessionId);
-    else if (w.seen) liveness.deadlines.push({ sessionId, deadline: w.state.lastSeenAt + livenessWindowMs(w.state.config) });
+    else if (w.seen)
+      liveness.deadlines.push({ sessionId, deadline: w.state.lastSeenAt + livenessWindowMs(w.state.config) });
   }
 
   // Order matters for replay safety: MySQL upserts are idempotent, so they go before the Redis save that makes
