@@ -100,7 +100,9 @@ describe('dedupe memory', () => {
     const res = await c.callRetrying('/events/batch', { sessionId: c.sessionId, events });
     expect(res.json.accepted).toBe(50);
     expect(await marks()).toBe(50);
-    expect(((await size()) - before) / 50).toBeLessThan(80);
+    // The state's JSON values (over 64 bytes) keep this hash out of listpack encoding: a mark costs about 190 bytes
+    // here, against about 40 in a hash of its own (README, Upstash commands: the price of one HMGET per batch).
+    expect(((await size()) - before) / 50).toBeLessThan(240);
 
     expect((await c.callRetrying('/sessions/end', { sessionId: c.sessionId })).status).toBe(200);
     expect(await marks()).toBe(0);

@@ -54,7 +54,14 @@ export const sessionsStart = edgeRoute(route, async (c) => {
   const policies = await fromStore(
     logger,
     'session_start_policies',
-    readPolicies(redis, config.REDIS_KEY_PREFIX, claims.tenant_id, claims.exam_schedule_id, now),
+    readPolicies(
+      redis,
+      config.REDIS_KEY_PREFIX,
+      claims.tenant_id,
+      claims.exam_schedule_id,
+      now,
+      config.POLICY_CACHE_SECONDS * 1000,
+    ),
   );
   // Signed claim > schedule policy > tenant policy > defaults; the body may only tighten (refused otherwise).
   const resolved = resolveSessionConfig({

@@ -16,10 +16,9 @@ function parsePublished(key: string, raw: unknown): PublishedPolicy | null {
 }
 
 /**
- * How long the isolate keeps a read (isolate-lifetime state): a published change reaches new starts within this.
- * Only starts read policies, and a start's own decisions (thresholds, opt-ins) are stored with its session.
+ * The isolate's reads (isolate-lifetime state), kept POLICY_CACHE_SECONDS: a published change reaches new starts
+ * within that. Only starts read policies, and a start's own decisions (thresholds, opt-ins) are stored with its session.
  */
-const POLICY_CACHE_MS = 30_000;
 const cache = new Map<string, { at: number; read: Promise<PublishedPolicies> }>();
 
 /** The one call that reads tenant-level policy keys. */
@@ -29,10 +28,11 @@ export async function readPolicies(
   tenantId: string,
   scheduleId: string,
   now: number,
+  cacheMs: number,
 ): Promise<PublishedPolicies> {
   const id = `${prefix}\u0000${tenantId}\u0000${scheduleId}`;
   const hit = cache.get(id);
-  if (hit && now - hit.at < POLICY_CACHE_MS) return hit.read;
+  if (hit && now - hit.at < cacheMs) return hit.read;
   const keys = [tenantPolicyKey(tenantId, prefix), schedulePolicyKey(tenantId, scheduleId, prefix)] as const;
   const read = redis.mget<unknown[]>(...keys).then(([tenant, schedule]) => ({
     tenant: parsePublished(keys[0], tenant),
@@ -40,7 +40,7 @@ export async function readPolicies(
   }));
   // A failed read is not kept: the next start asks again. Bounded: a full cache starts over.
   if (cache.size >= 10_000) cache.clear();
-  cache.set(id, { at: now, read });
+  if (cacheMs > 0) cache.set(id, { at: now, read });
   read.catch(() => cache.delete(id));
   return read;
 }

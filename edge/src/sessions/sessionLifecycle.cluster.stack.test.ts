@@ -119,7 +119,7 @@ describe('edge sessions on a Redis Cluster', () => {
   });
 
   it('reads policies and counts rate limits in one slot each', async () => {
-    expect(await readPolicies(redis, prefix, 't-cluster', 'sched-1', Date.now())).toEqual({
+    expect(await readPolicies(redis, prefix, 't-cluster', 'sched-1', Date.now(), 0)).toEqual({
       tenant: null,
       schedule: null,
     });
