@@ -8,7 +8,7 @@ import type { Redis } from '@upstash/redis/cloudflare';
 import { evalScript, upstashScript } from '../services/upstashScript.ts';
 import { parseTouch, RENEW_SLACK_SECONDS, type TouchResult } from '../sessions/sessionLifecycle.ts';
 import { type Claim, parseClaim } from './dedupe.ts';
-import type { WindowCall, WindowResult } from './rateLimitWindow.ts';
+import { HASH_WINDOW_LUA, type WindowCall, type WindowResult } from './rateLimitWindow.ts';
 
 // KEYS: the session's hash. ARGV: the budget's limit, now (ms), window (ms), increment; the hash's ttl, the marks' cap,
 // the renew slack, then eventIds… The budget is @upstash/ratelimit's sliding window (this window's count plus the
@@ -16,25 +16,18 @@ import type { WindowCall, WindowResult } from './rateLimitWindow.ts';
 // window's). Returns {-1} over budget (nothing written); {left, session} for a session that is not active (nothing
 // written: a missing session gets no hash); {left, session, 'full'} when the marks are at their cap (the budget is
 // spent, nothing claimed); else {left, session, marks}: per event its mark, 'c' when this call claimed it.
-const ADMIT = upstashScript(`
+const ADMIT = upstashScript(`${HASH_WINDOW_LUA}
 local key = KEYS[1]
-local limit, now, window, inc = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local now = tonumber(ARGV[2])
 local ttl, cap, slack = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 local fields = {'status', 'tenantId', 'heartbeatIntervalSeconds', 'livenessWindowMs', 'x', 'bw', 'bc', 'bp', 'mn'}
 for i = 8, #ARGV do fields[#fields + 1] = 'm:' .. ARGV[i] end
 local v = redis.call('HMGET', key, unpack(fields))
-local w = math.floor(now / window)
-local current, previous = 0, 0
-local bw = tonumber(v[6])
-if bw == w then current, previous = tonumber(v[7]) or 0, tonumber(v[8]) or 0
-elseif bw == w - 1 then previous = tonumber(v[7]) or 0 end
-local weighted = math.floor((1 - (now % window) / window) * previous)
-if weighted + current >= limit then return {-1} end
-local n = current + inc
-local left = limit - (n + weighted)
+local left, set = hashWindow(v, 6, {'bw', 'bc', 'bp'}, tonumber(ARGV[1]), now, tonumber(ARGV[3]), tonumber(ARGV[4]))
+if left < 0 then return {-1} end
 local s = {v[1], v[2], v[3], v[4]}
 if v[1] ~= 'active' then return {left, s} end
-local set = {'bw', w, 'bc', n, 'bp', previous, 'lastHeartbeatAt', now}
+set[#set + 1] = 'lastHeartbeatAt'; set[#set + 1] = now
 local out, fresh = {}, 0
 for i = 8, #ARGV do
   local m = v[i + 2]

@@ -4,6 +4,26 @@
 // arguments for that script, and the isolate's cache of refused sessions: a client hammering past its limit costs no
 // Redis call at all until its window resets.
 
+/**
+ * Lua: `hashWindow(v, first, names, limit, now, window, inc)`: the sliding window whose three counters (its window,
+ * that window's count, the previous window's) were read into v[first..first+2] from the fields `names`. Returns the
+ * tokens left after this call (negative: refused, nothing to write; a spent budget refuses without counting) and the
+ * field/value pairs the caller's HSET writes when the call goes on.
+ */
+export const HASH_WINDOW_LUA = `
+local function hashWindow(v, first, names, limit, now, window, inc)
+  local w = math.floor(now / window)
+  local current, previous = 0, 0
+  local at = tonumber(v[first])
+  if at == w then current, previous = tonumber(v[first + 1]) or 0, tonumber(v[first + 2]) or 0
+  elseif at == w - 1 then previous = tonumber(v[first + 1]) or 0 end
+  local weighted = math.floor((1 - (now % window) / window) * previous)
+  if weighted + current >= limit then return -1, {} end
+  local n = current + inc
+  return limit - (n + weighted), {names[1], w, names[2], n, names[3], previous}
+end
+`;
+
 export type WindowResult = { success: true; reset: number } | { success: false; reset: number; reason?: 'cacheBlock' };
 
 export interface RateLimitWindowOptions {

@@ -16,7 +16,7 @@ import {
   sessionTombstoneKey,
 } from '@proctor/contracts';
 import type { Redis } from '@upstash/redis/cloudflare';
-import type { WindowCall, WindowResult } from '../events/rateLimitWindow.ts';
+import { HASH_WINDOW_LUA, type WindowCall, type WindowResult } from '../events/rateLimitWindow.ts';
 import { evalScript, upstashScript } from '../services/upstashScript.ts';
 
 /** The fields of a session's view, in the order the scripts return them (never the marks: HGETALL would). */
@@ -36,23 +36,8 @@ const VIEW_FIELDS = [
   'endReason',
 ] as const;
 
-/**
- * Lua: the start/end budget (the control window: fields cw, cc, cp), as admitBatch.ts's event budget. `controlWindow(v,
- * first, limit, now, window, inc)` reads the three counters at v[first..first+2]; returns left (negative: refused) and
- * the field/value pairs to write when the call goes on.
- */
-const CONTROL_LUA = `
-local function controlWindow(v, first, limit, now, window, inc)
-  local w = math.floor(now / window)
-  local current, previous = 0, 0
-  local cw = tonumber(v[first])
-  if cw == w then current, previous = tonumber(v[first + 1]) or 0, tonumber(v[first + 2]) or 0
-  elseif cw == w - 1 then previous = tonumber(v[first + 1]) or 0 end
-  local weighted = math.floor((1 - (now % window) / window) * previous)
-  if weighted + current >= limit then return -1, {} end
-  local n = current + inc
-  return limit - (n + weighted), {'cw', w, 'cc', n, 'cp', previous}
-end
+/** Lua: the view's fields, and those with the start/end budget's counters (cw, cc, cp; see HASH_WINDOW_LUA) and `x`. */
+const CONTROL_LUA = `${HASH_WINDOW_LUA}
 local VIEW = {${VIEW_FIELDS.map((f) => `'${f}'`).join(', ')}}
 local function withControl()
   local f = {}
@@ -77,7 +62,7 @@ if closed then
 end
 local now, ttl = tonumber(ARGV[2]), tonumber(ARGV[5])
 local v = redis.call('HMGET', KEYS[1], unpack(withControl()))
-local left, set = controlWindow(v, ${CONTROL_AT}, tonumber(ARGV[1]), now, tonumber(ARGV[3]), tonumber(ARGV[4]))
+local left, set = hashWindow(v, ${CONTROL_AT}, {'cw', 'cc', 'cp'}, tonumber(ARGV[1]), now, tonumber(ARGV[3]), tonumber(ARGV[4]))
 if left < 0 then return {-2} end
 local nowSec = math.floor(now / 1000)
 if not v[1] then
@@ -109,7 +94,7 @@ const END = upstashScript(`${CONTROL_LUA}
 local now = tonumber(ARGV[2])
 local v = redis.call('HMGET', KEYS[1], unpack(withControl()))
 if not v[1] then return {} end
-local left, set = controlWindow(v, ${CONTROL_AT}, tonumber(ARGV[1]), now, tonumber(ARGV[3]), tonumber(ARGV[4]))
+local left, set = hashWindow(v, ${CONTROL_AT}, {'cw', 'cc', 'cp'}, tonumber(ARGV[1]), now, tonumber(ARGV[3]), tonumber(ARGV[4]))
 if left < 0 then return {-2} end
 if v[1] == 'active' then
   v[1] = 'ended'; v[12] = ARGV[2]; v[13] = ARGV[6]
