@@ -167,16 +167,16 @@ describe('applyChunk', () => {
     const window = 3 * 15_000; // the test config's connectionLostAfterIntervals × heartbeatIntervalSeconds
     await applyChunk(f.deps, 't', 0, [msg(0, records[0])]);
     expect(f.deadlines.get(SESSION)).toBe(T0 + window);
-    const beat = await applyChunk(f.deps, 't', 0, [msg(1, heartbeatRecord(30))]);
+    // In the next snapshot minute: still no MySQL row for a heartbeat, no snapshot, no update.
+    const beat = await applyChunk(f.deps, 't', 0, [msg(1, heartbeatRecord(90))]);
     expect(beat.outcomes).toEqual([{ offset: '1', outcome: 'ok', reason: 'heartbeat' }]);
-    expect(f.deadlines.get(SESSION)).toBe(T0 + 30_000 + window);
-    // A heartbeat writes nothing to MySQL: no row update, no snapshot.
+    expect(f.deadlines.get(SESSION)).toBe(T0 + 90_000 + window);
     expect(f.writes.at(-1)).toEqual({ starts: [], alerts: [], snapshots: [], updates: [] });
     // A lapse is no sign of life: the deadline it reported is not put back.
     f.deadlines.delete(SESSION); // the sweeper claimed it
-    await applyChunk(f.deps, 't', 0, [msg(2, connectionLostRecord(76))]);
+    await applyChunk(f.deps, 't', 0, [msg(2, connectionLostRecord(136))]);
     expect(f.deadlines.has(SESSION)).toBe(false);
-    await applyChunk(f.deps, 't', 0, [msg(3, endedRecord(80))]);
+    await applyChunk(f.deps, 't', 0, [msg(3, endedRecord(140))]);
     expect(f.deadlines.has(SESSION)).toBe(false);
   });
 

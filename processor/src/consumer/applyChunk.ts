@@ -58,6 +58,8 @@ interface Working {
   forced: boolean;
   /** A record other than a lapse was applied: a sign of life, so the liveness deadline moves. */
   seen: boolean;
+  /** A record other than a heartbeat was applied: the risk may have moved, so a snapshot may be due. */
+  scored: boolean;
 }
 
 const deadLetter = (
@@ -106,6 +108,7 @@ export async function applyChunk(
       touched: false,
       forced: false,
       seen: false,
+      scored: false,
     });
   }
   const outcomes: MessageOutcome[] = [];
@@ -167,6 +170,7 @@ export async function applyChunk(
       newestReceivedAt = Math.max(newestReceivedAt, record.receivedAt);
       w.seen = true;
     }
+    if (record.kind !== 'heartbeat') w.scored = true;
     if (record.kind === 'session_started') {
       writes.starts.push({
         sessionId: record.sessionId,
@@ -200,7 +204,8 @@ export async function applyChunk(
     const risk = decayTo(st.risk, t);
     const bucketStart = snapshotBucket(t);
     const score = riskScore(risk);
-    if (shouldSnapshot(st.lastSnapshot, bucketStart, score, w.forced)) {
+    // A chunk of heartbeats only moves lastSeenAt: no snapshot row for a session whose risk nothing touched.
+    if (w.scored && shouldSnapshot(st.lastSnapshot, bucketStart, score, w.forced)) {
       const snapshot: RiskSnapshot = {
         tenantId: st.tenantId,
         sessionId,
