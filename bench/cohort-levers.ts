@@ -3,7 +3,10 @@
 // one stack, one arm after the other. Each arm ramps its candidates in, waits until their sessions are live, then
 // holds: the hold's server CPU by process, edge requests and Redis commands, divided by the candidate-hours held, are
 // the steady-state cost of a candidate-hour (no joins, no incidents: an exam's long quiet middle). An idle hold with
-// no candidates first gives each process's fixed rate, which is subtracted: the marginal cost is what scales.
+// no candidates first gives each process's fixed rate, which is subtracted: the marginal cost is what scales. Redis
+// commands are counted apart: the edge's on its own Redis behind the Upstash shim (what Upstash bills: the EVALSHA
+// and every call inside it), the processor's and the dashboard's on theirs; a calibration on the idle stack gives each
+// route's Upstash commands per request (bench/lib/upstashCount.ts).
 //   BENCH_LEVERS_CANDIDATES (500), BENCH_LEVERS_HOLD (60 s per arm), BENCH_LEVERS (arms, comma-separated):
 //     baseline     the defaults (heartbeat every 15 s, connection lost after 3; low-severity events flushed every 5 s)
 //     hb60         heartbeat every 60 s, connection lost after 2 (2 min), signed into the token's proctoring claim
@@ -17,6 +20,7 @@ import type { ExamConfigOverrides } from '@proctor/contracts';
 import { sleep } from '@proctor/contracts';
 import { mintDevToken } from '@proctor/testkit';
 import { cpuMeter, startCohortStack, withTimeout } from './lib/cohort-stack.ts';
+import { calibrateRoutes, commandsProcessed, upstashTable } from './lib/upstashCount.ts';
 
 interface Arm {
   name: string;
@@ -45,8 +49,8 @@ const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '–');
 const loadAvg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
 const stack = await startCohortStack();
-const redisCommands = async () =>
-  Number(/total_commands_processed:(\d+)/.exec(await stack.redis.info('stats'))?.[1] ?? 0);
+/** All Redis commands: the edge's Upstash and the processor's own. */
+const redisCommands = async () => (await commandsProcessed(stack.redis)) + (await commandsProcessed(stack.edgeRedis));
 console.log(
   `cohort levers: ${CANDIDATES} candidates per arm, joins over ${JOIN_MS / 1000} s, hold ${HOLD_MS / 1000} s; arms ${arms.map((a) => a.name).join(', ')}; load average ${loadAvg()}`,
 );
@@ -57,6 +61,9 @@ interface Result {
   requests: number;
   byPath: Map<string, number>;
   redisCommands: number;
+  /** The edge's commands on its Upstash (billed) and the processor's on its own Redis, over the hold. */
+  upstash: number;
+  ownRedis: number;
   cpu: Record<string, number>;
   wall: number;
   live: number;
@@ -81,6 +88,13 @@ console.log(
     .filter(([n]) => !n.startsWith('generator'))
     .map(([n, r]) => `${n} ${f(r * 1000)} ms/s`)
     .join(', ')}; Redis ${f(idleCommandRate * 1000)} commands/s`,
+);
+
+const costs = await calibrateRoutes(stack.edge.url, stack.edgeRedis);
+console.log(
+  `  Upstash commands per request (one at a time, idle stack): ${Object.entries(costs)
+    .map(([p, n]) => `${p} ${f(n, 2)}`)
+    .join(', ')}`,
 );
 
 const results: Result[] = [];
@@ -114,6 +128,8 @@ for (const [k, arm] of arms.entries()) {
   const requests0 = metrics.requests;
   const paths0 = new Map(metrics.byPath);
   const commands0 = await redisCommands();
+  const upstash0 = await commandsProcessed(stack.edgeRedis);
+  const own0 = await commandsProcessed(stack.redis);
   const fivexx0 = metrics.status5xx;
   let candidateMs = 0;
   const h0 = Date.now();
@@ -132,6 +148,8 @@ for (const [k, arm] of arms.entries()) {
     requests: metrics.requests - requests0,
     byPath: new Map([...metrics.byPath].map(([p, n]) => [p, n - (paths0.get(p) ?? 0)])),
     redisCommands: (await redisCommands()) - commands0,
+    upstash: (await commandsProcessed(stack.edgeRedis)) - upstash0,
+    ownRedis: (await commandsProcessed(stack.redis)) - own0,
     cpu,
     wall,
     live: metrics.sessionsLive,
@@ -151,6 +169,14 @@ for (const [k, arm] of arms.entries()) {
       .map(([p, n]) => `${p} ${f(n / ch)}`)
       .join(', ')}), 5xx ${result.fivexx}, load ${result.load}`,
   );
+  for (const line of upstashTable({
+    candidateHours: ch,
+    requestsByPath: result.byPath,
+    costs,
+    edgeCommands: result.upstash,
+    ownRedisCommands: result.ownRedis,
+  }))
+    console.log(line);
   await sleep(5000); // the processor drains; the next arm starts on a quiet pipeline
 }
 

@@ -16,6 +16,7 @@ import { sleep } from '@proctor/contracts';
 import { mintDevToken } from '@proctor/testkit';
 import { stackKafka } from '@proctor/testkit/stack';
 import { cpuMeter, startCohortDashboard, startCohortStack, watchStream } from './lib/cohort-stack.ts';
+import { calibrateRoutes, commandsProcessed, upstashTable } from './lib/upstashCount.ts';
 
 const BUDGET_MS = Number(process.env.BENCH_COHORT_SECONDS ?? 240) * 1000;
 const HOLD_MS = Number(process.env.BENCH_COHORT_HOLD ?? 25) * 1000;
@@ -42,7 +43,10 @@ const meterTotal = cpuMeter({ ...stack.pids, dashboard: dashboard.child.pid! });
 const meterStep = cpuMeter({ ...stack.pids, dashboard: dashboard.child.pid! });
 const redisInfo = async (section: string, key: string) =>
   Number(new RegExp(`${key}:(\\d+)`).exec(await stack.redis.info(section))?.[1] ?? 0);
+// Each route's Upstash commands per request, on the idle stack before the ramp (bench/lib/upstashCount.ts).
+const routeCosts = await calibrateRoutes(stack.edge.url, stack.edgeRedis);
 const commands0 = await redisInfo('stats', 'total_commands_processed');
+const upstash0 = await commandsProcessed(stack.edgeRedis);
 const memory0 = await redisInfo('memory', 'used_memory');
 let candidateSeconds = 0;
 const liveTicker = setInterval(() => (candidateSeconds += metrics.live), 1000);
@@ -76,6 +80,8 @@ interface Step {
     workerdMs: number;
     systemMs: number;
     redisCommands: number;
+    /** The edge's, on its Upstash (the shim's own Redis). */
+    upstashCommands: number;
     from: number;
     to: number;
   };
@@ -108,6 +114,7 @@ for (const [k, target] of STEPS.entries()) {
   await sleep(JOIN_SPREAD_MS);
   meterStep();
   const cmds0 = await redisInfo('stats', 'total_commands_processed');
+  const upstashStep0 = await commandsProcessed(stack.edgeRedis);
   const live0 = metrics.live;
   const latencyIndex = metrics.alertLatencies.length;
   const s5xx = metrics.status5xx;
@@ -120,6 +127,7 @@ for (const [k, target] of STEPS.entries()) {
   const wall = Date.now() - h0;
   const cpu = meterStep();
   const cmds1 = await redisInfo('stats', 'total_commands_processed');
+  const upstashStep = (await commandsProcessed(stack.edgeRedis)) - upstashStep0;
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   const lagEnd = await maxLag();
   const latencies = metrics.alertLatencies.slice(latencyIndex);
@@ -146,7 +154,8 @@ for (const [k, target] of STEPS.entries()) {
     requests: metrics.requests - requests0,
     workerdMs: cpu.workerd!,
     systemMs: systemCores * wall,
-    redisCommands: cmds1 - cmds0,
+    redisCommands: cmds1 - cmds0 + upstashStep,
+    upstashCommands: upstashStep,
     from: h0,
     to: h0 + wall,
   };
@@ -167,7 +176,9 @@ const outcomes: CandidateOutcome[] = (await Promise.all(waves.map((w) => w.stop(
 clearInterval(liveTicker);
 const totalCpu = meterTotal();
 const wallTotal = Date.now() - t0;
-const commands = (await redisInfo('stats', 'total_commands_processed')) - commands0;
+const upstash = (await commandsProcessed(stack.edgeRedis)) - upstash0;
+const ownRedis = (await redisInfo('stats', 'total_commands_processed')) - commands0;
+const commands = upstash + ownRedis;
 const memoryPerSession = ((await redisInfo('memory', 'used_memory')) - memory0) / Math.max(1, outcomes.length);
 
 // Count back. What the edge answered 2xx for, copied before Kafka's ends are read: a request still in flight when
@@ -225,13 +236,16 @@ await consumer.disconnect();
 const lostInKafka = [...delivered].filter((id) => !inKafka.has(id)).length;
 const duplicatedInKafka = [...inKafka.values()].filter((n) => n > 1).length;
 
-// Redis: the edge's dedupe marks, 'd' = durable, per session.
+// Redis: the edge's dedupe marks (`m:<eventId>` fields of the session's hash), 'd' = durable, per session.
 let marksDone = 0;
 const started = outcomes.filter((o) => o.starts > 0);
 for (let i = 0; i < started.length; i += 500) {
-  const p = stack.redis.pipeline();
-  for (const o of started.slice(i, i + 500)) p.hvals(`${stack.prefix}:{${o.sessionId}}:ev`);
-  for (const [, vals] of (await p.exec()) ?? []) marksDone += (vals as string[]).filter((v) => v === 'd').length;
+  const p = stack.edgeRedis.pipeline();
+  for (const o of started.slice(i, i + 500)) p.hgetall(`${stack.prefix}:{${o.sessionId}}:session`);
+  for (const [, h] of (await p.exec()) ?? []) {
+    for (const [field, v] of Object.entries(h as Record<string, string>))
+      if (field.startsWith('m:') && v === 'd') marksDone++;
+  }
 }
 
 // The processor applied every record (waits for it to drain), and MySQL has a row per started session.
@@ -304,6 +318,9 @@ if (steady) {
   console.log(
     `  Redis commands    ${f(h.redisCommands / h.candidateHours)}  (${f(h.redisCommands / Math.max(1, h.requests), 1)} per edge request, processor included)`,
   );
+  console.log(
+    `  Upstash commands  ${f(h.upstashCommands / h.candidateHours)}  (the edge's alone, as Upstash bills them; the rest is on the processor's own Redis)`,
+  );
   console.log(`  Kafka bytes       ${f(holdKafkaBytes / h.candidateHours)}`);
   console.log(
     `  MySQL rows        ${f(holdRows / h.candidateHours, 1)}  (alerts + risk snapshots created in the hold)`,
@@ -315,7 +332,16 @@ console.log(
   `  edge requests     ${f(metrics.requests / ch)}  (${[...metrics.byPath].map(([p, n]) => `${p} ${f(n / ch)}`).join(', ')})`,
 );
 console.log(`  edge CPU-ms       ${f(totalCpu.workerd! / ch)}  (workerd process CPU: isolate + its HTTP stack)`);
-console.log(`  Redis commands    ${f(commands / ch)}  (edge via the shim + processor + dashboard, private Redis)`);
+console.log(`  Redis commands    ${f(commands / ch)}  (edge via the shim + processor + dashboard, two private Redis)`);
+console.log('\nUpstash-billed commands per candidate-hour, whole ramp (the EVALSHA and every call inside it):');
+for (const line of upstashTable({
+  candidateHours: ch,
+  requestsByPath: metrics.byPath,
+  costs: routeCosts,
+  edgeCommands: upstash,
+  ownRedisCommands: ownRedis,
+}))
+  console.log(line);
 console.log(`  Kafka bytes       ${f(kafkaBytes / ch)}  (record keys + values)`);
 console.log(
   `  MySQL rows        ${f((rows.sessions + rows.alerts + rows.snapshots) / ch, 1)}  (sessions ${rows.sessions}, alerts ${rows.alerts}, risk snapshots ${rows.snapshots}; rows stored, upserts not counted twice)`,

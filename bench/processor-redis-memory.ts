@@ -2,6 +2,7 @@
 // each session's keys. Compares a quiet session with a busy one in the same run, against the 1 KB goal.
 import { livenessKey, livenessShard } from '@proctor/contracts';
 import { applyChunk, type ChunkMessage } from '@proctor/processor/consumer/applyChunk';
+import { createLivenessStore } from '@proctor/processor/liveness/track';
 import { createCheckpointStore, stateKey } from '@proctor/processor/state/sessionCheckpoints';
 import { newSessions, type TestSession } from '@proctor/processor/test/events';
 import { busySessionRecords, interleave, sessionRecords } from '@proctor/processor/test/workload';
@@ -14,6 +15,7 @@ const prefix = randomName('pmem');
 const store = createCheckpointStore(redis, prefix);
 const deps = {
   store,
+  liveness: createLivenessStore(redis, prefix),
   mysql: { write: async () => undefined, sessionTenants: async () => new Map<string, string>() },
   deadLetter: { send: async () => undefined },
   retry: <T>(_step: string, fn: () => Promise<T>) => fn(),
@@ -30,7 +32,7 @@ async function measure(label: string, make: (s: TestSession, i: number) => Retur
     value: Buffer.from(JSON.stringify(r)),
   }));
   for (let i = 0; i < messages.length; i += 3000) await applyChunk(deps, 'bench', 0, messages.slice(i, i + 3000));
-  // The edge keeps each live session in one liveness shard; count this session's share of those sets too.
+  // A live session sits in one liveness shard (the consumer's); count its share of those sets too.
   for (const id of ids) await redis.zadd(livenessKey(livenessShard(id), prefix), Date.now() + 45_000, id);
   const sizes: number[] = [];
   for (const id of ids) sizes.push(Number(await redis.memory('USAGE', stateKey(id, prefix), 'SAMPLES', '0')));

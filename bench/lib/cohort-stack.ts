@@ -1,5 +1,6 @@
-// The cohort benchmark's own parts: a private Redis and Upstash shim (so Redis commands, memory and CPU are ours
-// alone), a fresh topic and database, the edge in raw workerd, the processor, the dashboard built from the current
+// The cohort benchmark's own parts: two private Redis servers, one behind an Upstash shim that only the edge uses (its
+// commands are exactly what Upstash would bill) and one for the processor and the dashboard (their own Redis, not
+// billed per command), so Redis commands, memory and CPU are ours alone; a fresh topic and database, the edge in raw workerd, the processor, the dashboard built from the current
 // source; and CPU per process from /proc. Every wait has a deadline and says what it waited for: a bench that
 // hangs on a starved box tells nobody anything.
 
@@ -86,8 +87,11 @@ function stackPid(name: string): number {
 export interface CohortStack {
   edge: ServedEdge;
   processor: ProcessorChild;
+  /** The processor's and the dashboard's own Redis. */
   redis: Redis;
   redisUrl: string;
+  /** The edge's "Upstash": the Redis behind the shim, used by the edge alone. */
+  edgeRedis: Redis;
   prefix: string;
   topic: string;
   mysqlUrl: string;
@@ -113,34 +117,41 @@ process.on('exit', () => {
   for (const c of children) if (c.exitCode === null) c.kill();
 });
 
+/** A redis-server of our own on a free port (no persistence), and a client once it answers. */
+async function privateRedis(what: string): Promise<{ redis: Redis; redisUrl: string; child: ChildProcess }> {
+  const port = await freePort();
+  const redisUrl = `redis://127.0.0.1:${port}`;
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
+  children.push(child);
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  redis.on('error', () => {}); // refused until redis-server listens; waitUntil retries
+  await waitUntil(what, async () => {
+    if (redis.status !== 'ready') await redis.connect();
+    return (await redis.ping()) === 'PONG';
+  });
+  return { redis, redisUrl, child };
+}
+
 /** `processorMysqlUrl` rewrites the processor's MYSQL_URL (a bench counting its queries sends it through a proxy). */
 export async function startCohortStack(
   partitions = 12,
   options: { processorMysqlUrl?: (url: string) => string } = {},
 ): Promise<CohortStack> {
   const stackPids = { bridge: stackPid('bridge'), kafka: stackPid('kafka') };
-  const redisPort = await freePort();
-  const redisUrl = `redis://127.0.0.1:${redisPort}`;
-  const redisChild = spawn(
-    'redis-server',
-    ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: 'ignore',
-    },
-  );
-  children.push(redisChild);
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
-  redis.on('error', () => {}); // refused until redis-server listens; waitUntil retries
-  await waitUntil('private redis-server', async () => {
-    if (redis.status !== 'ready') await redis.connect();
-    return (await redis.ping()) === 'PONG';
-  });
+  const { redis, redisUrl, child: redisChild } = await privateRedis('private redis-server (processor)');
+  const edgeOwn = await privateRedis("private redis-server (the edge's Upstash)");
   const shimPort = await freePort();
   const shim = spawn(process.execPath, [join(ROOT, 'infra', 'shim', 'main.ts')], {
     env: {
       ...process.env,
       SHIM_PORT: String(shimPort),
-      REDIS_URL: redisUrl,
+      REDIS_URL: edgeOwn.redisUrl,
       UPSTASH_REDIS_REST_URL: `http://127.0.0.1:${shimPort}`,
     },
     stdio: 'ignore',
@@ -194,6 +205,7 @@ export async function startCohortStack(
     kafka: stackPids.kafka,
     processor: processor.child.pid!,
     redis: redisChild.pid!,
+    'redis (edge)': edgeOwn.child.pid!,
   };
   const mysqld = pidByComm(['mariadbd', 'mysqld']);
   if (mysqld) pids['mariadb (shared)'] = mysqld;
@@ -202,6 +214,7 @@ export async function startCohortStack(
     processor,
     redis,
     redisUrl,
+    edgeRedis: edgeOwn.redis,
     prefix,
     topic,
     mysqlUrl: db.url,
@@ -214,6 +227,7 @@ export async function startCohortStack(
       );
       edge.child.kill();
       redis.disconnect();
+      edgeOwn.redis.disconnect();
       for (const c of children) c.kill();
       await withTimeout('dropping the database', db.drop(), 20_000).catch(() => {});
       await withTimeout('deleting the topics', deleteTopics([topic, `${topic}.dlq`]), 20_000).catch(() => {});

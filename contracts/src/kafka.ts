@@ -64,6 +64,14 @@ export const SessionEndedRecord = z.object({
 export type SessionEndedRecord = z.infer<typeof SessionEndedRecord>;
 
 /**
+ * A heartbeat the edge accepted: the candidate is connected. The edge writes nothing to Redis for it (a heartbeat is
+ * the most frequent request, and Upstash bills per command); the processor moves the session's liveness deadline on
+ * its own Redis from this record as from every record of the session, and drops one of an ended or unknown session.
+ */
+export const HeartbeatRecord = z.object({ ...base, kind: z.literal('heartbeat') });
+export type HeartbeatRecord = z.infer<typeof HeartbeatRecord>;
+
+/**
  * The liveness sweep's finding: the session's deadline passed unrenewed. The processor's sweeper produces it onto
  * the events topic keyed by sessionId (so it joins the session's partition, in order), and the consumer applies it
  * like any record: one writer of alerts, snapshots and session rows. The sweeper does not know the tenant; the
@@ -85,6 +93,7 @@ export const ProctorRecord = z.discriminatedUnion('kind', [
   EventRecord,
   SessionStartedRecord,
   SessionEndedRecord,
+  HeartbeatRecord,
   ConnectionLostRecord,
 ]);
 export type ProctorRecord = z.infer<typeof ProctorRecord>;

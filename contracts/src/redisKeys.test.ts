@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  eventMarksKey,
   livenessClaimsKey,
   livenessKey,
   loginSessionKey,
@@ -37,9 +36,9 @@ describe('the Redis key prefix every service accepts', () => {
     // The sweeper's claim script: a shard and its claims.
     expect(hashed(livenessClaimsKey(7, 'p'))).toBe(hashed(livenessKey(7, 'p')));
     expect(hashed(livenessKey(7, 'p'))).not.toBe(hashed(livenessKey(8, 'p')));
-    // The edge's session scripts: state, marks and the processor's state.
+    // The edge's session scripts: state (marks inside), tombstone and the processor's state.
     const id = 'ab'.repeat(32);
-    for (const k of [eventMarksKey(id, 'p'), sessionKey(id, 'proc', 'p'), sessionTombstoneKey(id, 'p')])
+    for (const k of [sessionKey(id, 'proc', 'p'), sessionTombstoneKey(id, 'p')])
       expect(hashed(k)).toBe(hashed(sessionStateKey(id, 'p')));
   });
 });

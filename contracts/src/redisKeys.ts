@@ -16,15 +16,19 @@ export function sessionKey(sessionId: string, part: string, prefix = REDIS_PREFI
   return `${prefix}:{${sessionId}}:${part}`;
 }
 
-/** The edge's session state hash (status, tenant, identity, config, startedAt, lastHeartbeatAt, endedAt). */
+/**
+ * The edge's one hash per session: its state (status, tenant, identity, config, startedAt, lastHeartbeatAt, endedAt),
+ * its event budget's window counters and its dedupe marks (eventMarkField). One key, so that a batch reads
+ * everything it needs with one HMGET and writes with one HSET (Upstash bills every command, the script's own too).
+ */
 export const sessionStateKey = (sessionId: string, prefix?: string) => sessionKey(sessionId, 'session', prefix);
 
 /**
- * The session's dedupe marks: one hash, field = eventId, value 'p' while its produce is in flight (or after a
- * crashed attempt) and 'd' once durable. About 40 bytes an event instead of ~180 for a key per event, and one
- * DEL when the session ends, since an ended session accepts no more events.
+ * A dedupe mark in the session's hash: field `m:<eventId>`, value 'p' while its produce is in flight (or after a
+ * crashed attempt) and 'd' once durable. About 40 bytes an event; they go with the hash: dropped when the session
+ * ends (an ended session accepts no more events) and expiring with it.
  */
-export const eventMarksKey = (sessionId: string, prefix?: string) => sessionKey(sessionId, 'ev', prefix);
+export const eventMarkField = (eventId: string) => `m:${eventId}`;
 
 /**
  * Liveness is sharded into sorted sets scored by each session's deadline (last seen + N × heartbeat interval).
@@ -51,14 +55,14 @@ export const livenessKey = (shard: number, prefix = REDIS_PREFIX) => `${prefix}:
  */
 export const livenessClaimsKey = (shard: number, prefix = REDIS_PREFIX) => `${livenessKey(shard, prefix)}:claims`;
 
-/** TTL of a session's edge state: refreshed by every heartbeat, so only abandoned sessions expire. */
+/**
+ * TTL of a session's edge state (with its marks): set by its start and renewed by its batches, so only abandoned
+ * sessions expire; longer than the oldest timestamp the edge accepts. The processor's state keeps the same TTL.
+ */
 export const SESSION_STATE_TTL_SECONDS = 8 * 60 * 60;
 
-/** TTL of the marks hash, refreshed by every batch: longer than the oldest timestamp the edge accepts. */
-export const EVENT_MARK_TTL_SECONDS = 7 * 60 * 60;
-
 /**
- * Most marks one session's hash may hold (distinct eventIds within EVENT_MARK_TTL_SECONDS). The client reports at
+ * Most marks one session's hash may hold (distinct eventIds within SESSION_STATE_TTL_SECONDS). The client reports at
  * most a few hundred events a minute in its worst case, a few per minute typically; 20,000 is hours of the worst case
  * and bounds one session's hash to a few MB even at 128-character ids. A batch that would pass it is refused whole
  * (SESSION_EVENT_CAP), never partly dropped.

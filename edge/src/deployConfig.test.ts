@@ -30,6 +30,12 @@ describe('wrangler.toml', () => {
     }
   });
 
+  it.each(['staging', 'production'])('%s binds the heartbeat limit (no Redis per heartbeat)', (env) => {
+    expect(read(env).ratelimits).toEqual([
+      expect.objectContaining({ name: 'HEARTBEAT_LIMITER', simple: { limit: 30, period: 60 } }),
+    ]);
+  });
+
   it('leaves the top level unable to start when deployed: only .dev.vars makes it development', () => {
     const config = read();
     const secrets = { UPSTASH_REDIS_REST_URL: 'https://r.example', UPSTASH_REDIS_REST_TOKEN: 't' };

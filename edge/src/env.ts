@@ -63,6 +63,11 @@ const EdgeEnvSchema = z
     RATE_LIMIT_TENANT_EVENTS_PER_MINUTE: withDefault(positiveInt, 600_000),
     /** Start, heartbeat and end calls one session may make per minute (sliding window). Default 30. */
     RATE_LIMIT_SESSION_CONTROL_PER_MINUTE: withDefault(positiveInt, 30),
+    /**
+     * How long an isolate keeps a tenant's and schedule's published policies before reading them again, seconds
+     * (0: every start reads them). Default 30: a published change reaches new starts within this.
+     */
+    POLICY_CACHE_SECONDS: withDefault(z.coerce.number().int().min(0).max(3600), 30),
     /** Timeout of each Redis or Kafka REST call, ms. Default 5000. */
     UPSTREAM_TIMEOUT_MS: withDefault(positiveInt.max(30_000), 5000),
     /**

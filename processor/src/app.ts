@@ -10,6 +10,7 @@ import { createKafka } from './consumer/kafka.ts';
 import { createLifecycleJob } from './lifecycle/lifecycleJob.ts';
 import { createRecordPublisher } from './liveness/publish.ts';
 import { createLivenessSweeper } from './liveness/sweeper.ts';
+import { createLivenessStore } from './liveness/track.ts';
 import { createMetrics, type Metrics } from './ops/metrics.ts';
 import { startOpsServer } from './ops/server.ts';
 import { createDeadLetterSink } from './sinks/deadLetter.ts';
@@ -60,6 +61,7 @@ export async function runProcessor(
     chunkSize: config.PROCESSOR_CHUNK_SIZE,
     deps: {
       store: reconnectOnTimeout(createCheckpointStore(redis, config.REDIS_KEY_PREFIX), redis),
+      liveness: reconnectOnTimeout(createLivenessStore(redis, config.REDIS_KEY_PREFIX), redis),
       mysql,
       deadLetter: createDeadLetterSink(producer, config.KAFKA_DLQ_TOPIC),
       now: Date.now,
@@ -81,9 +83,17 @@ export async function runProcessor(
   });
   if (config.SWEEP_ENABLED) sweeper.start();
   // Retention and erasure run here because this process writes the rows they delete (see docs/decisions.md).
+  // Erasure alone writes to the edge's Redis: a client of its own only when it is another Redis.
+  const edgeRedis = config.EDGE_REDIS_URL
+    ? createRedisClient(config.EDGE_REDIS_URL, {
+        maxRetriesPerRequest: 3,
+        commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS,
+      })
+    : undefined;
   const lifecycle = createLifecycleJob({
     pool,
     redis,
+    edgeRedis,
     prefix: config.REDIS_KEY_PREFIX,
     log,
     intervalMs: config.LIFECYCLE_INTERVAL_MS,
@@ -108,7 +118,7 @@ export async function runProcessor(
       await lifecycle.stop();
       await consumer.stop();
       await producer.disconnect();
-      await Promise.allSettled([pool.end(), redis.quit()]);
+      await Promise.allSettled([pool.end(), redis.quit(), edgeRedis?.quit()]);
       await new Promise((resolve) => ops.server.close(resolve));
     },
   };

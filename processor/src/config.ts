@@ -31,6 +31,12 @@ const ProcessorEnv = z
     KAFKA_FROM_BEGINNING: bool(true),
     /** One Redis (`redis://…`) or a Redis Cluster (`redis+cluster://host:port,host:port`, its seed nodes). */
     REDIS_URL: RedisUrl.default('redis://127.0.0.1:6379'),
+    /**
+     * The edge's Redis (its Upstash database's `rediss://` endpoint), where only erasure writes: the session's
+     * tombstone and the edge's session keys. Unset: REDIS_URL (one Redis for every service, as in the local stack).
+     * The processor's own state, liveness and sweep stay on REDIS_URL: a Redis it runs, not billed per command.
+     */
+    EDGE_REDIS_URL: RedisUrl.optional(),
     /** Prefix of every Redis key (contracts' REDIS_PREFIX); tests use a random one. */
     REDIS_KEY_PREFIX: RedisKeyPrefix.default(REDIS_PREFIX),
     MYSQL_URL: z.string().url().default('mysql://root@127.0.0.1:3306/proctor'),
@@ -54,9 +60,13 @@ const ProcessorEnv = z
     PROCESSOR_CONCURRENCY: int(12, 1),
     /** Messages applied (and committed) together: one Redis pipeline each way and one MySQL transaction. */
     PROCESSOR_CHUNK_SIZE: int(3000, 1),
-    /** Liveness sweep: how often, how many of the 64 shards per tick, and at most how many sessions per shard. */
+    /**
+     * Liveness sweep: how often, how many of the 64 shards per tick, and at most how many sessions per shard. Every
+     * shard once in 4 s: a lapse is claimed at most 4 s after its deadline (the window, 45 s by default, plus this and
+     * the pipeline's lag stays under the 60 s a proctor is promised). The shards live on the processor's own Redis.
+     */
     SWEEP_INTERVAL_MS: int(1000, 10),
-    SWEEP_SHARDS_PER_TICK: int(4, 1),
+    SWEEP_SHARDS_PER_TICK: int(16, 1),
     SWEEP_LIMIT: int(500, 1),
     /** A claimed lapse not acknowledged by Kafka within this long (its sweeper died) is claimed again. */
     SWEEP_LEASE_MS: int(30_000, 1000),

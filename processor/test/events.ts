@@ -129,6 +129,15 @@ export const endedRecord = (atS: number, sessionId = SESSION, tenantId = TENANT)
   reason: 'submitted',
 });
 
+/** A heartbeat the edge accepted at T0 + atS. */
+export const heartbeatRecord = (atS: number, sessionId = SESSION, tenantId = TENANT): ProctorRecord => ({
+  schemaVersion: 1,
+  kind: 'heartbeat',
+  tenantId,
+  sessionId,
+  receivedAt: T0 + atS * 1000,
+});
+
 /** The sweeper's record of a lapse whose deadline was T0 + atS. */
 export const connectionLostRecord = (atS: number, sessionId = SESSION): ProctorRecord => ({
   schemaVersion: 1,

@@ -12,13 +12,16 @@ export interface WritePath {
   processor: ProcessorChild;
 }
 
-/** Registers beforeAll/afterAll; the returned object is filled in once beforeAll has run. */
-export function writePathPerFile(partitions = 3): WritePath {
+/**
+ * Registers beforeAll/afterAll; the returned object is filled in once beforeAll has run. `processorEnv` adds to the
+ * processor's environment (the test env turns its liveness sweep off).
+ */
+export function writePathPerFile(partitions = 3, processorEnv: Record<string, string> = {}): WritePath {
   const path = {} as WritePath;
   beforeAll(async () => {
     path.env = await testEnv(partitions);
     path.edge = await startEdge({ env: { KAFKA_TOPIC: path.env.topic, REDIS_KEY_PREFIX: path.env.prefix } });
-    path.processor = await startProcessor(path.env.env);
+    path.processor = await startProcessor({ ...path.env.env, ...processorEnv });
   }, 180_000);
   afterAll(async () => {
     await path.processor?.stop('SIGTERM');

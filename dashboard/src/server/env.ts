@@ -45,6 +45,12 @@ export const DashboardEnv = z
     MYSQL_URL: Url(/^mysql:/, 'mysql://user:pass@127.0.0.1:3306/proctor'),
     /** One Redis, or a Redis Cluster as `redis+cluster://host:port,host:port` (contracts/redis). */
     REDIS_URL: RedisUrl,
+    /**
+     * The edge's Redis (its Upstash database's `rediss://` endpoint), where the dashboard publishes policies for the
+     * edge to read. Unset: REDIS_URL (one Redis for every service, as locally). Everything else the dashboard keeps
+     * (sign-in sessions, limits, presence from the processor's liveness, the live feed) stays on REDIS_URL.
+     */
+    EDGE_REDIS_URL: RedisUrl.optional(),
     /** Keys the session cookie's HMAC (rotating it ends every session); 32+ random characters. */
     COOKIE_SECRET: Required('32+ random characters (openssl rand -base64 48)').min(
       32,

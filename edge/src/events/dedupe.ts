@@ -1,7 +1,8 @@
-// Exactly-once at the edge's door: one mark per eventId in the session's marks hash, 'p' (pending) while a produce
-// is in flight and 'd' (done) once the event is durable. A mark becomes 'd' only after Kafka acknowledged, so a
-// failure never loses an event. Each operation is one script or pipeline: one round trip for the whole batch.
-import { EVENT_MARK_TTL_SECONDS, eventMarksKey } from '@proctor/contracts';
+// Exactly-once at the edge's door: one mark per eventId in the session's hash (contracts eventMarkField), 'p'
+// (pending) while a produce is in flight and 'd' (done) once the event is durable. A mark becomes 'd' only after Kafka
+// acknowledged, so a failure never loses an event. The batch's admission script claims them (admitBatch.ts); here the
+// two writes after the produce, each one round trip for the whole batch.
+import { eventMarkField, sessionStateKey } from '@proctor/contracts';
 import type { Redis } from '@upstash/redis/cloudflare';
 import { evalScript, upstashScript } from '../services/upstashScript.ts';
 
@@ -13,34 +14,18 @@ import { evalScript, upstashScript } from '../services/upstashScript.ts';
  */
 export type Claim = 'claimed' | 'pending' | 'done';
 
-/**
- * Lua: `claimEvents(marks key, ttl, cap, index of the first eventId in ARGV)` returns, per event, its previous mark
- * or 'c' when this call claimed it (a Lua table cannot hold nil, so "no mark" comes back as 'c'); or nil, claiming
- * nothing, when the new marks would take the hash past `cap` (EVENT_MARKS_MAX): a batch is refused whole, never
- * partly dropped. Run by the batch's admission script (admitBatch.ts), after its limit and session checks.
- */
-export const CLAIM_LUA = `
-local function claimEvents(key, ttl, cap, first)
-  local out, fresh = {}, 0
-  for i = first, #ARGV do
-    local v = redis.call('HGET', key, ARGV[i])
-    if v then out[i - first + 1] = v else out[i - first + 1] = 'c'; fresh = fresh + 1 end
-  end
-  if fresh > 0 and redis.call('HLEN', key) + fresh > cap then return nil end
-  for i = first, #ARGV do
-    if out[i - first + 1] == 'c' then redis.call('HSET', key, ARGV[i], 'p') end
-  end
-  redis.call('EXPIRE', key, ttl)
-  return out
-end
-`;
-
-// KEYS: marks. ARGV: eventIds… Deletes only marks still pending: one another request made 'd' meanwhile stays.
+// KEYS: the session's hash. ARGV: eventIds… Deletes only marks still pending (one another request made 'd' meanwhile
+// stays) and takes them off the marks count. A path of failures only (a refused or failed produce), so its cost is
+// not on the budget's hot path.
 const RELEASE = upstashScript(`
-local n = 0
-for i = 1, #ARGV do
-  if redis.call('HGET', KEYS[1], ARGV[i]) == 'p' then n = n + redis.call('HDEL', KEYS[1], ARGV[i]) end
-end
+local fields = {}
+for i = 1, #ARGV do fields[i] = 'm:' .. ARGV[i] end
+local v = redis.call('HMGET', KEYS[1], unpack(fields))
+local gone = {}
+for i = 1, #ARGV do if v[i] == 'p' then gone[#gone + 1] = fields[i] end end
+if #gone == 0 then return 0 end
+local n = redis.call('HDEL', KEYS[1], unpack(gone))
+redis.call('HINCRBY', KEYS[1], 'mn', -n)
 return n
 `);
 
@@ -49,14 +34,18 @@ export function parseClaim(mark: unknown): Claim {
   return mark === 'd' ? 'done' : 'pending';
 }
 
-/** After a successful produce: every produced event's mark becomes final, and the hash's TTL is refreshed. */
+/**
+ * After a successful produce: every produced event's mark becomes final. One plain HSET (no EXPIRE: the admission
+ * renewed the hash's TTL moments ago, at least 7 h remaining). Should the hash be deleted in between (an erasure), this
+ * write would make a hash without a TTL: the erasure leaves an expiring `status: erased` hash in its place instead
+ * (processor/src/lifecycle/erasure.ts), which this write only adds to.
+ */
 export async function markDone(redis: Redis, prefix: string, sessionId: string, eventIds: string[]): Promise<void> {
   if (eventIds.length === 0) return;
-  const key = eventMarksKey(sessionId, prefix);
-  const p = redis.pipeline();
-  p.hset(key, Object.fromEntries(eventIds.map((id) => [id, 'd'])));
-  p.expire(key, EVENT_MARK_TTL_SECONDS);
-  await p.exec();
+  await redis.hset(
+    sessionStateKey(sessionId, prefix),
+    Object.fromEntries(eventIds.map((id) => [eventMarkField(id), 'd'])),
+  );
 }
 
 /** After a failed produce (or a refused request): forget the marks this request set, so a retry is not delayed. */
@@ -67,5 +56,5 @@ export async function releaseClaims(
   eventIds: string[],
 ): Promise<void> {
   if (eventIds.length === 0) return;
-  await evalScript(redis, RELEASE, [eventMarksKey(sessionId, prefix)], eventIds);
+  await evalScript(redis, RELEASE, [sessionStateKey(sessionId, prefix)], eventIds);
 }

@@ -1,15 +1,15 @@
-// Per-session and per-tenant limits on /events/batch, and a per-session limit on the session routes, each a sliding
-// window in Redis (rateLimitWindow.ts: single-slot, so it runs on a Redis Cluster too). The per-session windows share
-// the session's `{sessionId}` slot, so a route's session script can check them first (events/admitBatch.ts,
-// sessions/sessionLifecycle.ts touchSession).
+// Per-session and per-tenant limits on /events/batch, and a per-session limit on start and end. The per-session ones
+// are sliding windows kept in the session's own hash and checked first by the route's one script (events/admitBatch.ts,
+// sessions/sessionLifecycle.ts); rateLimitWindow.ts prepares their arguments and keeps the isolate's cache of refused
+// sessions. The tenant's is leased per isolate (tenantLease.ts). Heartbeats have their own limit without Redis
+// (sessions/heartbeatLimit.ts).
 import { ApiError } from '@proctor/contracts';
 import type { Redis } from '@upstash/redis/cloudflare';
 import type { EdgeEnv } from '../env.ts';
 import { rateLimitWindow, type WindowCall, type WindowResult } from './rateLimitWindow.ts';
+import { chargeTenant, type TenantLimitOptions } from './tenantLease.ts';
 
-export type RateLimitDecision =
-  | { ok: true; failedOpen: boolean }
-  | { ok: false; scope: 'session' | 'tenant'; retryAfterSeconds: number };
+type RateLimitRefusal = { scope: 'session' | 'tenant'; retryAfterSeconds: number };
 
 /**
  * Blocked identifiers are remembered in the isolate until their window resets (an ephemeral cache), so a client
@@ -19,17 +19,16 @@ const blockedCache = new Map<string, number>();
 
 const WINDOW_MS = 60_000;
 
-const limiter = (redis: Redis, config: EdgeEnv, scope: string, limit: number) =>
-  rateLimitWindow(redis, {
+const limiter = (config: EdgeEnv, scope: string, limit: number) =>
+  rateLimitWindow({
     prefix: `${config.REDIS_KEY_PREFIX}:rl:${scope}`,
     limit,
     windowMs: WINDOW_MS,
-    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     blocked: blockedCache,
   });
 
 /** The 429 every limited route answers, with Retry-After. */
-export function rateLimited(decision: Extract<RateLimitDecision, { ok: false }>): ApiError {
+export function rateLimited(decision: RateLimitRefusal): ApiError {
   return new ApiError(
     'RATE_LIMITED',
     `too many requests for this ${decision.scope}; retry after ${decision.retryAfterSeconds} s`,
@@ -38,31 +37,17 @@ export function rateLimited(decision: Extract<RateLimitDecision, { ok: false }>)
 }
 
 /**
- * Start, heartbeat and end share one per-session budget: a client heartbeats at most every 5 s (12 a minute),
- * so the default of 30 leaves room for starts, ends and retries while a runaway loop is cut off.
+ * Start and end share one per-session budget (default 30 a minute): room for reloads and retries while a runaway loop
+ * is cut off. As a call for the route's own script, or its refusal from the isolate's cache.
  */
-export function createControlLimit(redis: Redis, config: EdgeEnv) {
-  const perSession = limiter(redis, config, 'control', config.RATE_LIMIT_SESSION_CONTROL_PER_MINUTE);
-  return async function checkControlLimit(sessionId: string, now: number): Promise<RateLimitDecision> {
-    return decide('session', await perSession(sessionId, 1, now), now);
-  };
-}
-
-/** The control budget as a call for the heartbeat's own script (or its refusal from the isolate's cache). */
-export function controlWindow(redis: Redis, config: EdgeEnv, sessionId: string, now: number) {
-  return limiter(redis, config, 'control', config.RATE_LIMIT_SESSION_CONTROL_PER_MINUTE).prepare(sessionId, 1, now);
-}
-
-/** The decision of one limiter call; on a Redis timeout the limiter lets the request through and says so. */
-function decide(scope: 'session' | 'tenant', r: WindowResult, now: number): RateLimitDecision {
-  if (!r.success) return { ok: false, scope, retryAfterSeconds: Math.max(1, Math.ceil((r.reset - now) / 1000)) };
-  return { ok: true, failedOpen: r.reason === 'timeout' };
+export function controlWindow(config: EdgeEnv, sessionId: string, now: number) {
+  return limiter(config, 'control', config.RATE_LIMIT_SESSION_CONTROL_PER_MINUTE).prepare(sessionId, 1, now);
 }
 
 /** The 429 of a session budget that a route's own script found spent (the window resets at `reset`). */
 export function sessionLimited(reset: number, now: number): ApiError {
   const retryAfterSeconds = Math.max(1, Math.ceil((reset - now) / 1000));
-  return rateLimited({ ok: false, scope: 'session', retryAfterSeconds });
+  return rateLimited({ scope: 'session', retryAfterSeconds });
 }
 
 /**
@@ -74,12 +59,16 @@ export function sessionLimited(reset: number, now: number): ApiError {
  * in the tenant.
  */
 export function createRateLimits(redis: Redis, config: EdgeEnv) {
-  const perSession = limiter(redis, config, 'session', config.RATE_LIMIT_SESSION_EVENTS_PER_MINUTE);
-  const perTenant = limiter(redis, config, 'tenant', config.RATE_LIMIT_TENANT_EVENTS_PER_MINUTE);
+  const perSession = limiter(config, 'session', config.RATE_LIMIT_SESSION_EVENTS_PER_MINUTE);
+  const tenant: TenantLimitOptions = {
+    redis,
+    prefix: config.REDIS_KEY_PREFIX,
+    limit: config.RATE_LIMIT_TENANT_EVENTS_PER_MINUTE,
+    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+  };
   return {
     session: (sessionId: string, events: number, now: number): WindowCall | WindowResult =>
       perSession.prepare(sessionId, Math.max(1, events), now),
-    tenant: async (tenantId: string, events: number, now: number) =>
-      decide('tenant', await perTenant(tenantId, Math.max(1, events), now), now),
+    tenant: (tenantId: string, events: number, now: number) => chargeTenant(tenant, tenantId, events, now),
   };
 }

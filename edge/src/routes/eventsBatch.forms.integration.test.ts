@@ -1,6 +1,6 @@
 // POST /events/batch in real workerd against Kafka and the Upstash shim: every form the design's walkthrough and
 // integrators send becomes the one canonical Kafka record; what stays refused gets a stable code and says why.
-import { EVENT_LIMITS, eventMarksKey, TIMESTAMP_FORMS } from '@proctor/contracts';
+import { EVENT_LIMITS, eventMarkField, sessionStateKey, TIMESTAMP_FORMS } from '@proctor/contracts';
 import {
   type Loose,
   startedCandidate,
@@ -66,9 +66,11 @@ describe('accepted forms → one canonical record', () => {
     });
     expect(again.json).toEqual({ accepted: 1, duplicates: 3, rejected: [] });
     // The test's Upstash client does not deserialize: HGETALL comes back as [field, value, field, value, …].
-    const flat = (await h.redis.hgetall(eventMarksKey(c.sessionId, h.prefix))) as unknown as string[];
-    const marks = Object.fromEntries(flat.flatMap((v, i) => (i % 2 === 0 ? [[v, flat[i + 1]]] : [])));
-    expect(marks).toEqual(Object.fromEntries([...ids, 'evt-2'].map((id) => [id, 'd'])));
+    const flat = (await h.redis.hgetall(sessionStateKey(c.sessionId, h.prefix))) as unknown as string[];
+    const marks = Object.fromEntries(
+      flat.flatMap((v, i) => (i % 2 === 0 && v.startsWith('m:') ? [[v, flat[i + 1]]] : [])),
+    );
+    expect(marks).toEqual(Object.fromEntries([...ids, 'evt-2'].map((id) => [eventMarkField(id), 'd'])));
   });
 
   it('documents the walkthrough (dated now) as the batch example, and the example is accepted as is', async () => {

@@ -3,12 +3,12 @@
 import {
   ApiError,
   EVENT_LIMITS,
-  EVENT_MARK_TTL_SECONDS,
   EVENT_MARKS_MAX,
   EventBatchBody,
   EventBatchResponse,
   type EventRecord,
   KAFKA_SCHEMA_VERSION,
+  SESSION_STATE_TTL_SECONDS,
 } from '@proctor/contracts';
 import { fromStore, unavailable } from '../errors.ts';
 import { admitBatch } from '../events/admitBatch.ts';
@@ -17,7 +17,6 @@ import { createRateLimits, rateLimited, sessionLimited } from '../events/rateLim
 import { validateEvents } from '../events/validateEvents.ts';
 import { edgeRoute, examTokenJsonRoute } from '../http/openapi.ts';
 import { ACTIVE_SESSION_ERRORS, assertActive, assertOwnSession } from '../sessions/requireSession.ts';
-import { trackLiveness } from '../sessions/sessionLifecycle.ts';
 
 const route = examTokenJsonRoute({
   path: '/events/batch',
@@ -38,9 +37,9 @@ export const eventsBatch = edgeRoute(route, async (c) => {
   const { valid, rejected, repeats } = validateEvents(body.events, now);
   const ids = valid.map((e) => e.eventId);
 
-  // One round trip, one script, for the session's own checks, in order: its event budget (every event of the body
-  // counted, so a spent budget refuses before any other Redis work), the session, then a claim per event unless the
-  // session's marks are at their cap.
+  // One round trip, one script (an HMGET and an HSET inside) over the session's hash, for its own checks, in order: its
+  // event budget (every event of the body counted, so a spent budget refuses before anything is written), the
+  // session, then a claim per event unless the session's marks are at their cap.
   const limits = createRateLimits(redis, config);
   const admission = await fromStore(
     logger,
@@ -67,27 +66,20 @@ export const eventsBatch = edgeRoute(route, async (c) => {
     throw new ApiError(
       'SESSION_EVENT_CAP',
       `this session already sent ${EVENT_MARKS_MAX} distinct events; no more are accepted for now`,
-      { headers: { 'Retry-After': String(EVENT_MARK_TTL_SECONDS) } },
+      { headers: { 'Retry-After': String(SESSION_STATE_TTL_SECONDS) } },
     );
   }
-  // The liveness bump is best effort, off the response path: it sits in another hash slot than the session, so it
-  // cannot ride in the session's script (sessions/sessionLifecycle.ts), and heartbeats carry the liveness guarantee.
-  c.executionCtx.waitUntil(
-    trackLiveness(redis, prefix, sessionId, now + state.livenessWindowMs).catch((err: unknown) =>
-      logger.warn('redis_liveness_failed', { error: String(err) }),
-    ),
-  );
-
+  // No liveness write here: the processor moves the session's deadline when it applies these records.
   const toProduce = valid.filter((_, i) => marks[i] !== 'done');
   const duplicates = repeats + (valid.length - toProduce.length);
-  // Only now, past the session's own checks, is the tenant charged, and only for the events it will produce: a
-  // second round trip, the price of one candidate never throttling the rest of their tenant.
+  // Only now, past the session's own checks, is the tenant charged, and only for the events it will produce: from the
+  // isolate's lease of the tenant's tokens, a Redis call only when the lease runs out (events/tenantLease.ts).
   const tenantLimit = toProduce.length
     ? await fromStore(logger, 'events_tenant_limit', limits.tenant(claims.tenant_id, toProduce.length, now))
     : undefined;
   if (tenantLimit && !tenantLimit.ok) {
     release();
-    throw rateLimited(tenantLimit);
+    throw rateLimited({ scope: 'tenant', retryAfterSeconds: tenantLimit.retryAfterSeconds });
   }
   if (tenantLimit?.ok && tenantLimit.failedOpen) {
     logger.warn('rate_limit_failed_open', { sessionId });
@@ -107,7 +99,9 @@ export const eventsBatch = edgeRoute(route, async (c) => {
     const produced = await producer.produce(config.KAFKA_TOPIC, records);
     if (!produced.ok) {
       logger.warn('kafka_produce_failed', { op: 'events', events: records.length, reason: produced.reason });
-      // Nothing is assumed durable: free our marks now so that the client's retry is not taken for a duplicate.
+      // Nothing is assumed durable: free our marks now so that the client's retry is not taken for a duplicate, and
+      // give the tenant's tokens back to the lease.
+      if (tenantLimit?.ok) tenantLimit.refund();
       await releaseClaims(redis, prefix, sessionId, claimed).catch(() => {});
       throw unavailable('event stream');
     }

@@ -122,8 +122,8 @@ describe('tenant isolation', () => {
     // The victim's session is untouched.
     const beat = await victim.call('/sessions/heartbeat', { sessionId: victim.sessionId });
     expect(beat.status).toBe(200);
-    const records = await h.topic.readAll(1, { key: JSON.stringify(victim.sessionId), lingerMs: 500 });
-    expect(records.map((r) => r.value.kind)).toEqual(['session_started']);
+    const records = await h.topic.readAll(2, { key: JSON.stringify(victim.sessionId), lingerMs: 500 });
+    expect(records.map((r) => r.value.kind)).toEqual(['session_started', 'heartbeat']);
   });
 
   it("refuses another attempt's session within the same tenant", async () => {

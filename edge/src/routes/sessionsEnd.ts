@@ -1,4 +1,5 @@
-// POST /sessions/end: closes the session (later events get 409), drops it from liveness and announces the end.
+// POST /sessions/end: closes the session (later events get 409) and announces the end (the processor then drops it
+// from liveness).
 import {
   ApiError,
   KAFKA_SCHEMA_VERSION,
@@ -8,7 +9,7 @@ import {
   tombstoneTtlSeconds,
 } from '@proctor/contracts';
 import { fromStore, unavailable } from '../errors.ts';
-import { createControlLimit, rateLimited } from '../events/rateLimit.ts';
+import { controlWindow, sessionLimited } from '../events/rateLimit.ts';
 import { edgeRoute, examTokenJsonRoute } from '../http/openapi.ts';
 import { assertOwnSession } from '../sessions/requireSession.ts';
 import { endSession } from '../sessions/sessionLifecycle.ts';
@@ -27,11 +28,9 @@ export const sessionsEnd = edgeRoute(route, async (c) => {
   const body = c.req.valid('json');
   assertOwnSession(body.sessionId, sessionId);
   const now = clock.now();
-  // Checked before acting, so a refused call changes nothing.
-  const limit = await fromStore(logger, 'session_end_limit', createControlLimit(redis, config)(sessionId, now));
-  if (!limit.ok) throw rateLimited(limit);
-  // Marked ended before it is announced, so no event slips in after the record that closes the session.
-  const session = await fromStore(
+  // One script: the start/end budget (checked before acting, so a refused call changes nothing), then the end. Marked
+  // ended before it is announced, so no event slips in after the record that closes the session.
+  const ended = await fromStore(
     logger,
     'session_end',
     endSession(
@@ -39,10 +38,12 @@ export const sessionsEnd = edgeRoute(route, async (c) => {
       config.REDIS_KEY_PREFIX,
       sessionId,
       body.reason,
-      now,
       tombstoneTtlSeconds(claims.exp, now, config.JWT_CLOCK_TOLERANCE_SECONDS),
+      controlWindow(config, sessionId, now),
     ),
   );
+  if ('refusedUntil' in ended) throw sessionLimited(ended.refusedUntil, now);
+  const { session } = ended;
   if (!session) throw new ApiError('SESSION_NOT_FOUND', 'no such session (expired or never started)');
   if (session.tenantId !== claims.tenant_id) throw new ApiError('FORBIDDEN', 'session belongs to another tenant');
 

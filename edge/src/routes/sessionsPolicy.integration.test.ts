@@ -5,7 +5,8 @@ import { candidate, randomIdentity } from '@proctor/testkit/edge';
 import { useEdgeUnderTest } from '@proctor/testkit/edge/useEdgeUnderTest';
 import { describe, expect, it } from 'vitest';
 
-const h = useEdgeUnderTest();
+// Every start reads the published policies (no isolate cache): these tests publish and start within a second.
+const h = useEdgeUnderTest({ env: { POLICY_CACHE_SECONDS: '0' } });
 
 /** What the dashboard's publisher writes: the contracts PublishedPolicy under the contracts key. */
 async function publish(key: string, version: number, policy: Policy) {

@@ -9,7 +9,7 @@ import {
   tombstoneTtlSeconds,
 } from '@proctor/contracts';
 import { fromStore, unavailable } from '../errors.ts';
-import { createControlLimit, rateLimited } from '../events/rateLimit.ts';
+import { controlWindow, sessionLimited } from '../events/rateLimit.ts';
 import { edgeRoute, examTokenJsonRoute } from '../http/openapi.ts';
 import { readPolicies } from '../sessions/policyStore.ts';
 import { startSession } from '../sessions/sessionLifecycle.ts';
@@ -49,17 +49,20 @@ export const sessionsStart = edgeRoute(route, async (c) => {
 
   // The tenant and identity come from the verified token only, never from the body.
   const now = clock.now();
-  // The rate limit and the published policies are issued in one tick: auto-pipelining sends them as one round
-  // trip. Checked before acting, so a refused call changes nothing.
-  const [limit, policies] = await fromStore(
+  // The published policies come from the isolate's cache when it has them (sessions/policyStore.ts). Reading them
+  // changes nothing, so the limit can wait for the start's own script.
+  const policies = await fromStore(
     logger,
-    'session_start_limit',
-    Promise.all([
-      createControlLimit(redis, config)(sessionId, now),
-      readPolicies(redis, config.REDIS_KEY_PREFIX, claims.tenant_id, claims.exam_schedule_id),
-    ]),
+    'session_start_policies',
+    readPolicies(
+      redis,
+      config.REDIS_KEY_PREFIX,
+      claims.tenant_id,
+      claims.exam_schedule_id,
+      now,
+      config.POLICY_CACHE_SECONDS * 1000,
+    ),
   );
-  if (!limit.ok) throw rateLimited(limit);
   // Signed claim > schedule policy > tenant policy > defaults; the body may only tighten (refused otherwise).
   const resolved = resolveSessionConfig({
     userId: claims.user_id,
@@ -73,11 +76,23 @@ export const sessionsStart = edgeRoute(route, async (c) => {
     throw new ApiError(resolved.code, resolved.message, { details: resolved.details ?? { field: resolved.field } });
   }
   const tombstoneTtl = tombstoneTtlSeconds(claims.exp, now, config.JWT_CLOCK_TOLERANCE_SECONDS);
+  // One script: the tombstone, the start/end budget (checked before acting, so a refused call changes nothing), then
+  // the session created or resumed.
   const started = await fromStore(
     logger,
     'session_start',
-    startSession(redis, config.REDIS_KEY_PREFIX, sessionId, claims, resolved.config, now, tombstoneTtl),
+    startSession(
+      redis,
+      config.REDIS_KEY_PREFIX,
+      sessionId,
+      claims,
+      resolved.config,
+      now,
+      tombstoneTtl,
+      controlWindow(config, sessionId, now),
+    ),
   );
+  if ('refusedUntil' in started) throw sessionLimited(started.refusedUntil, now);
   // A closed session stays closed (its tombstone): the id comes from the token, so a start would revive it.
   if ('closed' in started && started.closed === 'erased')
     throw new ApiError('SESSION_ERASED', "this session's data was erased; it cannot be started again");

@@ -1,4 +1,5 @@
-// Reads the tenant's and the schedule's published policy (written by the dashboard) in one MGET on the tenant's slot.
+// Reads the tenant's and the schedule's published policy (written by the dashboard) in one MGET on the tenant's slot,
+// cached in the isolate for POLICY_CACHE_MS: policies change rarely, and a start should not pay a command for them.
 import { PublishedPolicy, schedulePolicyKey, tenantPolicyKey } from '@proctor/contracts';
 import type { Redis } from '@upstash/redis/cloudflare';
 
@@ -15,16 +16,31 @@ function parsePublished(key: string, raw: unknown): PublishedPolicy | null {
 }
 
 /**
- * Issued in the same tick as the start's rate-limit call, so the client's auto-pipelining sends both in the one
- * round trip the start already made.
+ * The isolate's reads (isolate-lifetime state), kept POLICY_CACHE_SECONDS: a published change reaches new starts
+ * within that. Only starts read policies, and a start's own decisions (thresholds, opt-ins) are stored with its session.
  */
+const cache = new Map<string, { at: number; read: Promise<PublishedPolicies> }>();
+
+/** The one call that reads tenant-level policy keys. */
 export async function readPolicies(
   redis: Redis,
   prefix: string,
   tenantId: string,
   scheduleId: string,
+  now: number,
+  cacheMs: number,
 ): Promise<PublishedPolicies> {
+  const id = `${prefix}\u0000${tenantId}\u0000${scheduleId}`;
+  const hit = cache.get(id);
+  if (hit && now - hit.at < cacheMs) return hit.read;
   const keys = [tenantPolicyKey(tenantId, prefix), schedulePolicyKey(tenantId, scheduleId, prefix)] as const;
-  const [tenant, schedule] = await redis.mget<unknown[]>(...keys);
-  return { tenant: parsePublished(keys[0], tenant), schedule: parsePublished(keys[1], schedule) };
+  const read = redis.mget<unknown[]>(...keys).then(([tenant, schedule]) => ({
+    tenant: parsePublished(keys[0], tenant),
+    schedule: parsePublished(keys[1], schedule),
+  }));
+  // A failed read is not kept: the next start asks again. Bounded: a full cache starts over.
+  if (cache.size >= 10_000) cache.clear();
+  if (cacheMs > 0) cache.set(id, { at: now, read });
+  read.catch(() => cache.delete(id));
+  return read;
 }

@@ -1,24 +1,12 @@
-// A session's edge state in Redis (one hash with a TTL) and its entry in the sharded liveness sorted set.
-//
-// The session's own check-and-write is one Lua script over its `{sessionId}` keys: one round trip, atomic, so a
-// status check and the writes that depend on it cannot interleave with another request's. Its liveness entry lives in
-// a shard `{liveness:N}` shared with many other sessions, which can never sit in the session's hash slot, and Redis
-// Cluster refuses a script over two slots (CROSSSLOT). So the shard write is a second single-slot command, ordered
-// after the script where it depends on its answer. Why each crash window between the two is safe:
-// - start: the script, then ZADD of the deadline, both before the 2xx. A 2xx therefore means the session is tracked.
-//   A failure or crash between them answers no 2xx; the client's retry finds the session active and adds it again.
-// - heartbeat: the script, then ZADD, both before the 2xx: a 2xx means the deadline moved.
-// - events/batch: its liveness bump is best effort after the response (heartbeats carry the guarantee).
-// - end: the script and the ZREM leave together (one pipeline, two nodes); either failing answers 503 and the retry
-//   repeats both (the script keeps the first end). A late bump that lands after the ZREM (a heartbeat racing the end)
-//   leaves a stray member: the sweeper claims it once and the consumer drops a lapse of an ended session
-//   (applyRecord: `session_ended`), so it costs one record and raises nothing.
+// A session's edge state in Redis: one hash per session (contracts sessionStateKey) with a TTL, holding its state,
+// its start/end budget's window counters, its event budget's and its dedupe marks (events/admitBatch.ts). Start and end
+// are one Lua script each over the session's `{sessionId}` keys: one round trip, atomic, so a status check and the
+// writes that depend on it cannot interleave with another request's, and few calls inside (Upstash bills the EVALSHA
+// and each of them). Liveness is not here: the processor keeps it on its own Redis from the records it applies (a
+// start, an event, a heartbeat each move the deadline; an end removes it), so the edge writes no liveness shard.
 import {
   defaultSessionConfig,
   type ExamConfig,
-  eventMarksKey,
-  livenessKey,
-  livenessShard,
   livenessWindowMs,
   type ResolvedSessionConfig,
   SESSION_STATE_TTL_SECONDS,
@@ -28,76 +16,105 @@ import {
   sessionTombstoneKey,
 } from '@proctor/contracts';
 import type { Redis } from '@upstash/redis/cloudflare';
-import { SLIDING_WINDOW_LUA, type WindowCall, type WindowResult } from '../events/rateLimitWindow.ts';
+import { HASH_WINDOW_LUA, type WindowCall, type WindowResult } from '../events/rateLimitWindow.ts';
 import { evalScript, upstashScript } from '../services/upstashScript.ts';
 
-/** The session's liveness shard (a key of its own slot, see above). */
-const sessionLivenessKey = (sessionId: string, prefix: string) => livenessKey(livenessShard(sessionId), prefix);
+/** The fields of a session's view, in the order the scripts return them (never the marks: HGETALL would). */
+const VIEW_FIELDS = [
+  'status',
+  'tenantId',
+  'examScheduleId',
+  'userId',
+  'attemptNo',
+  'examConfig',
+  'config',
+  'startedAt',
+  'lastHeartbeatAt',
+  'heartbeatIntervalSeconds',
+  'livenessWindowMs',
+  'endedAt',
+  'endReason',
+] as const;
 
-/** Puts the session in its liveness shard with this deadline (or moves its deadline). */
-export async function trackLiveness(redis: Redis, prefix: string, sessionId: string, deadline: number): Promise<void> {
-  await redis.zadd(sessionLivenessKey(sessionId, prefix), { score: deadline, member: sessionId });
-}
-
-// KEYS: state, tombstone. ARGV: now, ttl, tombstone ttl, then field/value pairs of a new session.
-// Returns {created (0|1), HGETALL}; an active session's TTL and lastHeartbeatAt are refreshed. A closed session
-// returns {-1, 'ended'|'erased'} and its tombstone is kept at least as long as this (maybe refreshed) token lives.
-const START = upstashScript(`
-local closed = redis.call('GET', KEYS[2])
-if closed then
-  if redis.call('TTL', KEYS[2]) < tonumber(ARGV[3]) then redis.call('EXPIRE', KEYS[2], ARGV[3]) end
-  return {-1, closed}
-end
-local status = redis.call('HGET', KEYS[1], 'status')
-if not status then
-  redis.call('HSET', KEYS[1], unpack(ARGV, 4))
-  redis.call('EXPIRE', KEYS[1], ARGV[2])
-  return {1, redis.call('HGETALL', KEYS[1])}
-end
-if status == 'active' then
-  redis.call('HSET', KEYS[1], 'lastHeartbeatAt', ARGV[1])
-  redis.call('EXPIRE', KEYS[1], ARGV[2])
-end
-return {0, redis.call('HGETALL', KEYS[1])}
-`);
-
-/**
- * Lua: `touchSession(state key, now, ttl)`: an active session gets its TTL and lastHeartbeatAt refreshed. Returns
- * HMGET of the fields parseTouch reads. A function, so that a route's script can run its limit first.
- */
-export const TOUCH_LUA = `
-local function touchSession(key, now, ttl)
-  local s = redis.call('HMGET', key, 'status', 'tenantId', 'heartbeatIntervalSeconds', 'livenessWindowMs')
-  if s[1] == 'active' then
-    redis.call('HSET', key, 'lastHeartbeatAt', now)
-    redis.call('EXPIRE', key, ttl)
-  end
-  return s
+/** Lua: the view's fields, and those with the start/end budget's counters (cw, cc, cp; see HASH_WINDOW_LUA) and `x`. */
+const CONTROL_LUA = `${HASH_WINDOW_LUA}
+local VIEW = {${VIEW_FIELDS.map((f) => `'${f}'`).join(', ')}}
+local function withControl()
+  local f = {}
+  for i, name in ipairs(VIEW) do f[i] = name end
+  f[#f + 1] = 'cw'; f[#f + 1] = 'cc'; f[#f + 1] = 'cp'; f[#f + 1] = 'x'
+  return f
 end
 `;
+/** Where the control counters and the expiry field sit in the scripts' HMGET (Lua is 1-based). */
+const CONTROL_AT = VIEW_FIELDS.length + 1;
 
-// KEYS: the control budget's windows (this, previous), state. ARGV: the window's four, now, ttl.
-// The budget first: a refused call touches nothing and returns {left}; otherwise {left, touchSession}.
-const LIMITED_TOUCH = upstashScript(`${SLIDING_WINDOW_LUA}${TOUCH_LUA}
-local left = rateLimitWindow(KEYS[1], KEYS[2], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]))
-if left < 0 then return {left} end
-return {left, touchSession(KEYS[3], ARGV[5], ARGV[6])}
-`);
-
-// KEYS: state, event marks, tombstone. ARGV: now, ttl, reason, tombstone ttl. Ending twice keeps the first end.
-// An ended session refuses every batch, so its dedupe marks are dropped with it; its tombstone outlives the state for
-// as long as the token could still start it again. Returns HGETALL.
-const END = upstashScript(`
-local status = redis.call('HGET', KEYS[1], 'status')
-if not status then return {} end
-if status == 'active' then
-  redis.call('HSET', KEYS[1], 'status', 'ended', 'endedAt', ARGV[1], 'endReason', ARGV[3])
-  redis.call('EXPIRE', KEYS[1], ARGV[2])
+// KEYS: state, tombstone. ARGV: the control window's limit, now, window, increment; ttl, tombstone ttl, renew slack,
+// then field/value pairs of a new session. Returns {-1, 'ended'|'erased'} for a closed session (its tombstone kept at
+// least as long as this, maybe refreshed, token lives); {-2} over the budget (nothing written); else
+// {created (0|1), view}: a new session is written whole, an active one gets its lastHeartbeatAt (and its TTL when near
+// its end), an ended one nothing but the budget's count.
+const START = upstashScript(`${CONTROL_LUA}
+local closed = redis.call('GET', KEYS[2])
+if closed then
+  if redis.call('TTL', KEYS[2]) < tonumber(ARGV[6]) then redis.call('EXPIRE', KEYS[2], ARGV[6]) end
+  return {-1, closed}
 end
-redis.call('DEL', KEYS[2])
-if redis.call('TTL', KEYS[3]) < tonumber(ARGV[4]) then redis.call('SET', KEYS[3], 'ended', 'EX', ARGV[4]) end
-return redis.call('HGETALL', KEYS[1])
+local now, ttl = tonumber(ARGV[2]), tonumber(ARGV[5])
+local v = redis.call('HMGET', KEYS[1], unpack(withControl()))
+local left, set = hashWindow(v, ${CONTROL_AT}, {'cw', 'cc', 'cp'}, tonumber(ARGV[1]), now, tonumber(ARGV[3]), tonumber(ARGV[4]))
+if left < 0 then return {-2} end
+local nowSec = math.floor(now / 1000)
+if not v[1] then
+  for i = 8, #ARGV do set[#set + 1] = ARGV[i] end
+  set[#set + 1] = 'x'; set[#set + 1] = nowSec + ttl
+  redis.call('HSET', KEYS[1], unpack(set))
+  redis.call('EXPIRE', KEYS[1], ttl)
+  local view = {}
+  for i = 8, #ARGV, 2 do view[ARGV[i]] = ARGV[i + 1] end
+  local out = {}
+  for i, name in ipairs(VIEW) do out[i] = view[name] or false end
+  return {1, out}
+end
+local renew = v[1] == 'active' and (tonumber(v[${CONTROL_AT + 3}]) or 0) - nowSec < ttl - tonumber(ARGV[7])
+if v[1] == 'active' then set[#set + 1] = 'lastHeartbeatAt'; set[#set + 1] = now; v[9] = ARGV[2] end
+if renew then set[#set + 1] = 'x'; set[#set + 1] = nowSec + ttl end
+redis.call('HSET', KEYS[1], unpack(set))
+if renew then redis.call('EXPIRE', KEYS[1], ttl) end
+local out = {}
+for i = 1, #VIEW do out[i] = v[i] end
+return {0, out}
 `);
+
+// KEYS: state, tombstone. ARGV: the control window's four, ttl, reason, tombstone ttl. Ending twice keeps the first
+// end. An ended session refuses every batch, so its hash is written anew without its marks and budget counters; its
+// tombstone outlives the state for as long as the token could still start it again. Returns {-2} over the budget
+// (nothing written), {} for a missing session, else {0, view}.
+const END = upstashScript(`${CONTROL_LUA}
+local now = tonumber(ARGV[2])
+local v = redis.call('HMGET', KEYS[1], unpack(withControl()))
+if not v[1] then return {} end
+local left, set = hashWindow(v, ${CONTROL_AT}, {'cw', 'cc', 'cp'}, tonumber(ARGV[1]), now, tonumber(ARGV[3]), tonumber(ARGV[4]))
+if left < 0 then return {-2} end
+if v[1] == 'active' then
+  v[1] = 'ended'; v[12] = ARGV[2]; v[13] = ARGV[6]
+  for i, name in ipairs(VIEW) do
+    if v[i] then set[#set + 1] = name; set[#set + 1] = v[i] end
+  end
+  redis.call('DEL', KEYS[1])
+  redis.call('HSET', KEYS[1], unpack(set))
+  redis.call('EXPIRE', KEYS[1], ARGV[5])
+else
+  redis.call('HSET', KEYS[1], unpack(set))
+end
+if redis.call('TTL', KEYS[2]) < tonumber(ARGV[7]) then redis.call('SET', KEYS[2], 'ended', 'EX', ARGV[7]) end
+local out = {}
+for i = 1, #VIEW do out[i] = v[i] end
+return {0, out}
+`);
+
+/** How long before the end of its TTL span a session's hash is renewed: at most one EXPIRE an hour. */
+export const RENEW_SLACK_SECONDS = 3600;
 
 export interface EdgeSessionState extends SessionView {
   endReason?: 'submitted' | 'timeout' | 'abandoned';
@@ -105,10 +122,14 @@ export interface EdgeSessionState extends SessionView {
   config: ResolvedSessionConfig;
 }
 
-function toObject(flat: unknown): Record<string, string> {
+/** The scripts' view array (VIEW_FIELDS' order; a missing field is nil or false) as an object. */
+function toObject(view: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  const list = Array.isArray(flat) ? (flat as string[]) : [];
-  for (let i = 0; i + 1 < list.length; i += 2) out[list[i] as string] = String(list[i + 1]);
+  const list = Array.isArray(view) ? (view as unknown[]) : [];
+  VIEW_FIELDS.forEach((name, i) => {
+    const value = list[i];
+    if (value !== null && value !== undefined && value !== false) out[name] = String(value);
+  });
   return out;
 }
 
@@ -133,6 +154,12 @@ function toSession(sessionId: string, h: Record<string, string>): EdgeSessionSta
   };
 }
 
+export type StartOutcome =
+  | { closed: 'ended' | 'erased' }
+  | { refusedUntil: number }
+  | { created: boolean; session: EdgeSessionState };
+
+/** One script: the tombstone, the start/end budget, then the session created or resumed. */
 export async function startSession(
   redis: Redis,
   prefix: string,
@@ -141,9 +168,10 @@ export async function startSession(
   config: ResolvedSessionConfig,
   now: number,
   tombstoneTtl: number,
-): Promise<{ closed: 'ended' | 'erased' } | { created: boolean; session: EdgeSessionState }> {
+  limit: WindowCall | WindowResult,
+): Promise<StartOutcome> {
+  if (!('args' in limit)) return { refusedUntil: limit.reset };
   const { examConfig } = config;
-  const window = livenessWindowMs(examConfig);
   const fields = {
     status: 'active',
     tenantId: identity.tenant_id,
@@ -155,16 +183,21 @@ export async function startSession(
     startedAt: String(now),
     lastHeartbeatAt: String(now),
     heartbeatIntervalSeconds: String(examConfig.heartbeatIntervalSeconds),
-    livenessWindowMs: String(window),
+    livenessWindowMs: String(livenessWindowMs(examConfig)),
   };
-  const args = [String(now), String(SESSION_STATE_TTL_SECONDS), String(tombstoneTtl), ...Object.entries(fields).flat()];
+  const args = [
+    ...limit.args,
+    String(SESSION_STATE_TTL_SECONDS),
+    String(tombstoneTtl),
+    String(RENEW_SLACK_SECONDS),
+    ...Object.entries(fields).flat(),
+  ];
   const keys = [sessionStateKey(sessionId, prefix), sessionTombstoneKey(sessionId, prefix)];
-  const [created, flat] = (await evalScript(redis, START, keys, args)) as [number, unknown];
-  if (created === -1) return { closed: flat === 'erased' ? 'erased' : 'ended' };
-  const h = toObject(flat);
-  // Tracked before the 2xx (see the top of this file). A resumed session keeps the window it started with.
-  if (h.status === 'active') await trackLiveness(redis, prefix, sessionId, now + Number(h.livenessWindowMs || window));
-  return { created: created === 1, session: toSession(sessionId, h) };
+  const [created, view] = (await evalScript(redis, START, keys, args)) as [number, unknown];
+  if (created === -1) return { closed: view === 'erased' ? 'erased' : 'ended' };
+  const settled = limit.settle(created === -2 ? -1 : 0);
+  if (!settled.success) return { refusedUntil: settled.reset };
+  return { created: created === 1, session: toSession(sessionId, toObject(view)) };
 }
 
 type TouchedState = { tenantId: string; heartbeatIntervalSeconds: number; livenessWindowMs: number };
@@ -182,47 +215,21 @@ export function parseTouch(reply: unknown): TouchResult {
   };
 }
 
-/**
- * The session check of a heartbeat: its limit, then the session is refreshed (if active) in the same script, then its
- * liveness deadline, before answering. A limit refused from the isolate's cache costs no round trip.
- */
-export async function touchSession(
-  redis: Redis,
-  prefix: string,
-  sessionId: string,
-  now: number,
-  limit: WindowCall | WindowResult,
-): Promise<{ refusedUntil: number } | { state: TouchResult }> {
-  if (!('keys' in limit)) return { refusedUntil: limit.reset };
-  const keys = [...limit.keys, sessionStateKey(sessionId, prefix)];
-  const args = [...limit.args, String(now), String(SESSION_STATE_TTL_SECONDS)];
-  const [left, touched] = (await evalScript(redis, LIMITED_TOUCH, keys, args)) as [number, unknown];
-  const settled = limit.settle(left);
-  if (!settled.success) return { refusedUntil: settled.reset };
-  const state = parseTouch(touched);
-  if (state.status === 'active') await trackLiveness(redis, prefix, sessionId, now + state.livenessWindowMs);
-  return { state };
-}
-
+/** One script: the start/end budget, then the end (kept if already ended) and its tombstone; `limit` carries now. */
 export async function endSession(
   redis: Redis,
   prefix: string,
   sessionId: string,
   reason: string,
-  now: number,
   tombstoneTtl: number,
-): Promise<EdgeSessionState | null> {
-  const args = [String(now), String(SESSION_STATE_TTL_SECONDS), reason, String(tombstoneTtl)];
-  const keys = [
-    sessionStateKey(sessionId, prefix),
-    eventMarksKey(sessionId, prefix),
-    sessionTombstoneKey(sessionId, prefix),
-  ];
-  // Issued in one tick: one pipeline, one round trip; the ZREM of a session that does not exist removes nothing.
-  const [flat] = await Promise.all([
-    evalScript(redis, END, keys, args),
-    redis.zrem(sessionLivenessKey(sessionId, prefix), sessionId),
-  ]);
-  const h = toObject(flat);
-  return h.status ? toSession(sessionId, h) : null;
+  limit: WindowCall | WindowResult,
+): Promise<{ refusedUntil: number } | { session: EdgeSessionState | null }> {
+  if (!('args' in limit)) return { refusedUntil: limit.reset };
+  const args = [...limit.args, String(SESSION_STATE_TTL_SECONDS), reason, String(tombstoneTtl)];
+  const keys = [sessionStateKey(sessionId, prefix), sessionTombstoneKey(sessionId, prefix)];
+  const [code, view] = (await evalScript(redis, END, keys, args)) as [number?, unknown?];
+  if (code === undefined) return { session: null };
+  const settled = limit.settle(code === -2 ? -1 : 0);
+  if (!settled.success) return { refusedUntil: settled.reset };
+  return { session: toSession(sessionId, toObject(view)) };
 }

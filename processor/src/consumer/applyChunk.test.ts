@@ -4,6 +4,7 @@ import {
   connectionLostRecord,
   endedRecord,
   eventRecord,
+  heartbeatRecord,
   lookAway,
   SESSION,
   startedRecord,
@@ -19,7 +20,16 @@ function fakes(opts: { failMysql?: boolean; rows?: Map<string, string>; erased?:
   const steps: string[] = [];
   const saved = new Map<string, SessionCheckpoint>();
   const writes: ChunkWrites[] = [];
+  /** The liveness shards as the consumer left them: session → deadline. */
+  const deadlines = new Map<string, number>();
   const deps: ChunkDeps = {
+    liveness: {
+      apply: async (change) => {
+        steps.push('redis_liveness');
+        for (const d of change.deadlines) deadlines.set(d.sessionId, d.deadline);
+        for (const id of change.ended) deadlines.delete(id);
+      },
+    },
     store: {
       load: async (ids) =>
         new Map(
@@ -51,7 +61,7 @@ function fakes(opts: { failMysql?: boolean; rows?: Map<string, string>; erased?:
     retry: (_step, fn) => fn(),
     now: () => 1_767_300_000_000,
   };
-  return { deps, steps, saved, writes };
+  return { deps, steps, saved, writes, deadlines };
 }
 
 const msg = (offset: number, value: unknown, key: string | null = SESSION): ChunkMessage => ({
@@ -77,7 +87,7 @@ describe('applyChunk', () => {
       '3:ok:alerted',
       '4:ok:session_ended',
     ]);
-    expect(f.steps).toEqual(['dead_letter:1', 'mysql_write', 'redis_save']);
+    expect(f.steps).toEqual(['dead_letter:1', 'mysql_write', 'redis_liveness', 'redis_save']);
     const w = f.writes[0]!;
     expect(w.starts).toHaveLength(1);
     expect(w.alerts.map((a) => a.rule)).toEqual(['look_away']);
@@ -150,6 +160,43 @@ describe('applyChunk', () => {
     ]);
     expect(out.outcomes.at(-1)).toMatchObject({ outcome: 'ok', reason: 'session_ended' });
     expect(out.alerts).toEqual([]);
+  });
+
+  it("moves a session's liveness deadline on every record but a lapse, and removes it at the end", async () => {
+    const f = fakes();
+    const window = 3 * 15_000; // the test config's connectionLostAfterIntervals × heartbeatIntervalSeconds
+    await applyChunk(f.deps, 't', 0, [msg(0, records[0])]);
+    expect(f.deadlines.get(SESSION)).toBe(T0 + window);
+    // In the next snapshot minute: still no MySQL row for a heartbeat, no snapshot, no update.
+    const beat = await applyChunk(f.deps, 't', 0, [msg(1, heartbeatRecord(90))]);
+    expect(beat.outcomes).toEqual([{ offset: '1', outcome: 'ok', reason: 'heartbeat' }]);
+    expect(f.deadlines.get(SESSION)).toBe(T0 + 90_000 + window);
+    expect(f.writes.at(-1)).toEqual({ starts: [], alerts: [], snapshots: [], updates: [] });
+    // A lapse is no sign of life: the deadline it reported is not put back.
+    f.deadlines.delete(SESSION); // the sweeper claimed it
+    await applyChunk(f.deps, 't', 0, [msg(2, connectionLostRecord(136))]);
+    expect(f.deadlines.has(SESSION)).toBe(false);
+    await applyChunk(f.deps, 't', 0, [msg(3, endedRecord(140))]);
+    expect(f.deadlines.has(SESSION)).toBe(false);
+  });
+
+  it('drops heartbeats of unknown and ended sessions quietly (no DLQ, no row lookup)', async () => {
+    const f = fakes();
+    const stranger = 'c'.repeat(64);
+    const out = await applyChunk(f.deps, 't', 0, [
+      msg(0, heartbeatRecord(1, stranger), stranger),
+      msg(1, records[0]),
+      msg(2, endedRecord(5)),
+      msg(3, heartbeatRecord(6)),
+    ]);
+    expect(out.outcomes.map((o) => `${o.outcome}:${o.reason}`)).toEqual([
+      'drop:unknown_session',
+      'ok:session_started',
+      'ok:session_ended',
+      'drop:session_ended',
+    ]);
+    expect(f.steps).not.toContain('dead_letter:1');
+    expect(f.deadlines.size).toBe(0);
   });
 
   describe('checks each record where it is applied', () => {

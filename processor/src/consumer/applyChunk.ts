@@ -1,6 +1,13 @@
 // One chunk of one partition, start to finish: decode, check each record's provenance (provenance.ts), rules per
 // session in offset order, then DLQ, MySQL, Redis.
-import { type Alert, type DeadLetterRecord, deriveAlertId, type RiskSnapshot } from '@proctor/contracts';
+import {
+  type Alert,
+  type DeadLetterRecord,
+  deriveAlertId,
+  livenessWindowMs,
+  type RiskSnapshot,
+} from '@proctor/contracts';
+import type { LivenessChange, LivenessStore } from '../liveness/track.ts';
 import { decayTo, riskContributions, riskScore, shouldSnapshot, snapshotBucket } from '../risk/riskScore.ts';
 import type { AlertDraft } from '../rules/types.ts';
 import { applyRecord, type SessionState } from '../session/applyRecord.ts';
@@ -25,6 +32,8 @@ interface MessageOutcome {
 
 export interface ChunkDeps {
   store: CheckpointStore;
+  /** The sessions' liveness deadlines on the processor's own Redis (the sweeper claims what passed). */
+  liveness: LivenessStore;
   mysql: MysqlSink;
   deadLetter: DeadLetterSink;
   /** Runs one side-effect step, retrying retriable errors (the consumer supplies heartbeat and abort). */
@@ -47,6 +56,10 @@ interface Working {
   touched: boolean;
   /** Something happened that must show in MySQL now: start, end, alert. */
   forced: boolean;
+  /** A record other than a lapse was applied: a sign of life, so the liveness deadline moves. */
+  seen: boolean;
+  /** A record other than a heartbeat was applied: the risk may have moved, so a snapshot may be due. */
+  scored: boolean;
 }
 
 const deadLetter = (
@@ -88,7 +101,15 @@ export async function applyChunk(
 
   const sessions = new Map<string, Working>();
   for (const [id, stored] of loaded) {
-    sessions.set(id, { stored, state: stored.state, position: stored.position, touched: false, forced: false });
+    sessions.set(id, {
+      stored,
+      state: stored.state,
+      position: stored.position,
+      touched: false,
+      forced: false,
+      seen: false,
+      scored: false,
+    });
   }
   const outcomes: MessageOutcome[] = [];
   const dead: DeadLetterRecord[] = [];
@@ -125,9 +146,15 @@ export async function applyChunk(
       outcomes.push({ offset: m.offset, outcome: 'drop', reason: 'already_applied' });
       continue;
     }
-    // A lapse of a session this processor never saw has no tenant to alert under (nor anything to alert about).
-    if (record.kind === 'connection_lost' && !w.state) {
+    // A lapse of a session this processor never saw has no tenant to alert under (nor anything to alert about); a
+    // heartbeat of one (never started, or its state expired) or of an ended session moves nothing. Dropped quietly:
+    // a metric (processed_total by reason), not the DLQ, since the edge accepts heartbeats without reading the session.
+    if ((record.kind === 'connection_lost' || record.kind === 'heartbeat') && !w.state) {
       outcomes.push({ offset: m.offset, outcome: 'drop', reason: 'unknown_session' });
+      continue;
+    }
+    if (record.kind === 'heartbeat' && w.state?.endedAt) {
+      outcomes.push({ offset: m.offset, outcome: 'drop', reason: 'session_ended' });
       continue;
     }
     const wrongTenant = tenantRefusal(record, w.state?.tenantId || rowTenants.get(record.sessionId));
@@ -139,7 +166,11 @@ export async function applyChunk(
     w.state = r.state;
     w.position = { partition, offset };
     w.touched = true;
-    if (record.kind !== 'connection_lost') newestReceivedAt = Math.max(newestReceivedAt, record.receivedAt);
+    if (record.kind !== 'connection_lost') {
+      newestReceivedAt = Math.max(newestReceivedAt, record.receivedAt);
+      w.seen = true;
+    }
+    if (record.kind !== 'heartbeat') w.scored = true;
     if (record.kind === 'session_started') {
       writes.starts.push({
         sessionId: record.sessionId,
@@ -148,7 +179,7 @@ export async function applyChunk(
         receivedAt: record.receivedAt,
       });
     }
-    if (record.kind !== 'event' || r.alerts.length) w.forced = true;
+    if ((record.kind !== 'event' && record.kind !== 'heartbeat') || r.alerts.length) w.forced = true;
     for (const draft of r.alerts) drafts.push({ sessionId: record.sessionId, tenantId: r.state.tenantId, draft });
     outcomes.push({ offset: m.offset, outcome: 'ok', reason: r.reason });
   }
@@ -165,6 +196,7 @@ export async function applyChunk(
   }
 
   const saves: { sessionId: string; state: SessionState; position: Position }[] = [];
+  const liveness: LivenessChange = { deadlines: [], ended: [] };
   for (const [sessionId, w] of sessions) {
     if (!w.touched || !w.state || !w.position) continue;
     const st = w.state;
@@ -172,7 +204,8 @@ export async function applyChunk(
     const risk = decayTo(st.risk, t);
     const bucketStart = snapshotBucket(t);
     const score = riskScore(risk);
-    if (shouldSnapshot(st.lastSnapshot, bucketStart, score, w.forced)) {
+    // A chunk of heartbeats only moves lastSeenAt: no snapshot row for a session whose risk nothing touched.
+    if (w.scored && shouldSnapshot(st.lastSnapshot, bucketStart, score, w.forced)) {
       const snapshot: RiskSnapshot = {
         tenantId: st.tenantId,
         sessionId,
@@ -186,12 +219,19 @@ export async function applyChunk(
       w.state = { ...st, lastSnapshot: { bucketStart, score } };
     }
     saves.push({ sessionId, state: w.state, position: w.position });
+    if (w.state.endedAt) liveness.ended.push(sessionId);
+    else if (w.seen)
+      liveness.deadlines.push({ sessionId, deadline: w.state.lastSeenAt + livenessWindowMs(w.state.config) });
   }
 
   // Order matters for replay safety: MySQL upserts are idempotent, so they go before the Redis save that makes
   // a redelivery skip these records. A crash in between repeats the same upserts, never loses them.
   await deps.retry('dead_letter', () => deps.deadLetter.send(dead));
   await deps.retry('mysql_write', () => deps.mysql.write(writes));
+  // Liveness is idempotent too (a deadline set again, an ended session removed again), so it goes before the save.
+  if (liveness.deadlines.length || liveness.ended.length) {
+    await deps.retry('redis_liveness', () => deps.liveness.apply(liveness));
+  }
   const stateBytes = saves.length ? await deps.retry('redis_save', () => deps.store.save(saves)) : [];
   return { outcomes, alerts: writes.alerts, stateBytes, newestReceivedAt };
 }

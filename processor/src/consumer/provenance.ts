@@ -33,7 +33,10 @@ export function sessionsWithoutOwner(decoded: Decoded[], loaded: Map<string, Ses
     if (!d.ok || seen.has(d.record.sessionId)) continue;
     seen.add(d.record.sessionId);
     const kind = d.record.kind;
-    if (!loaded.get(d.record.sessionId)?.state?.tenantId && kind !== 'session_started' && kind !== 'connection_lost') {
+    const ownsItself = kind === 'session_started';
+    // A lapse or a heartbeat of a session this processor holds no state of is dropped (applyChunk): no row lookup.
+    const dropped = kind === 'connection_lost' || kind === 'heartbeat';
+    if (!loaded.get(d.record.sessionId)?.state?.tenantId && !ownsItself && !dropped) {
       out.push(d.record.sessionId);
     }
   }

@@ -5,6 +5,7 @@ import {
   livenessKey,
   livenessShard,
   SESSION_TOMBSTONE_MAX_TTL_SECONDS,
+  sessionStateKey,
   sessionTombstoneKey,
 } from '@proctor/contracts';
 import type { ObjectStore } from '@proctor/contracts/objects';
@@ -29,30 +30,62 @@ export function candidateSessionsSql(tenantId: string, userId: string, limit = R
 }
 
 /**
- * Every Redis key of a session: the edge's state, dedupe marks and thumbnail slots, the processor's state, its
- * liveness entry. Its 'erased' tombstone is written first, for the longest a token may live (the token's `exp` is not
- * known here): the edge then refuses to start the session again and the consumer drops its records still in Kafka.
+ * How long the erased marker stays in place of a session's edge state: longer than a batch in flight at the erasure
+ * can take to write its done marks (a produce and a Redis call, each at most UPSTREAM_TIMEOUT_MS, with retries).
  */
-async function deleteSessionKeys(redis: RedisClient, prefix: string, sessionIds: string[]): Promise<number> {
+const ERASED_MARKER_TTL_SECONDS = 3600;
+
+/**
+ * Every Redis key of a session: on the edge's Redis (its Upstash) its state, dedupe marks and thumbnail slots; on
+ * the processor's own its state and liveness entry. Its 'erased' tombstone is written first on both, for the longest
+ * a token may live (the token's `exp` is not known here): the edge then refuses to start the session again and the
+ * consumer drops its records still in Kafka. The edge's state is replaced by an expiring `status: erased` marker, not
+ * left absent: a batch in flight at the erasure writes its done marks with one plain HSET after its produce, which on
+ * an absent key would make a hash without a TTL; on the marker it only adds to a hash that expires.
+ */
+async function deleteSessionKeys(
+  redis: RedisClient,
+  edgeRedis: RedisClient,
+  prefix: string,
+  sessionIds: string[],
+): Promise<number> {
   if (!sessionIds.length) return 0;
-  // The keys of one session share its `{sessionId}` slot (one DEL); its liveness entry sits in its shard's.
-  const commands = sessionIds.flatMap((id): RedisCommand[] => [
-    ['set', sessionTombstoneKey(id, prefix), 'erased', 'EX', SESSION_TOMBSTONE_MAX_TTL_SECONDS],
-    ['del', ...edgeSessionKeys(id, prefix), stateKey(id, prefix)],
+  const tombstone = (id: string): RedisCommand => [
+    'set',
+    sessionTombstoneKey(id, prefix),
+    'erased',
+    'EX',
+    SESSION_TOMBSTONE_MAX_TTL_SECONDS,
+  ];
+  // The keys of one session share its `{sessionId}` slot; its liveness entry sits in its shard's.
+  const edge = sessionIds.flatMap((id): RedisCommand[] => [
+    tombstone(id),
+    ['del', ...edgeSessionKeys(id, prefix)],
+    ['hset', sessionStateKey(id, prefix), 'status', 'erased'],
+    ['expire', sessionStateKey(id, prefix), ERASED_MARKER_TTL_SECONDS],
+  ]);
+  const own = sessionIds.flatMap((id): RedisCommand[] => [
+    tombstone(id),
+    ['del', stateKey(id, prefix)],
     ['zrem', livenessKey(livenessShard(id), prefix), id],
   ]);
-  const replies = await execEach(redis, commands);
   let deleted = 0;
-  replies.forEach(([err, n], i) => {
-    if (err) throw err;
-    if (i % 3 === 1) deleted += Number(n);
-  });
+  for (const [replies, delAt, every] of [
+    [await execEach(edgeRedis, edge), 1, 4],
+    [await execEach(redis, own), 1, 3],
+  ] as const) {
+    replies.forEach(([err, n], i) => {
+      if (err) throw err;
+      if (i % every === delAt) deleted += Number(n);
+    });
+  }
   return deleted;
 }
 
 async function eraseCandidate(
   pool: Pool,
   redis: RedisClient,
+  edgeRedis: RedisClient,
   prefix: string,
   tenantId: string,
   userId: string,
@@ -66,7 +99,7 @@ async function eraseCandidate(
     // Objects and Redis first: a session whose rows are gone but whose keys or thumbnails remain could not be found
     // again to finish the job.
     if (objects) counts.thumbnails += await eraseThumbnailsOf(objects, tenantId, ids);
-    counts.redisKeys += await deleteSessionKeys(redis, prefix, ids);
+    counts.redisKeys += await deleteSessionKeys(redis, edgeRedis, prefix, ids);
     addCounts(counts, await deleteSessions(pool, tenantId, ids));
     if (ids.length < RETENTION_BATCH) return counts;
   }
@@ -79,6 +112,8 @@ export async function runPendingErasures(
   prefix: string,
   limit = 10,
   objects?: ObjectStore,
+  /** The edge's Redis (its Upstash), where its session keys live; the processor's own when both are one. */
+  edgeRedis: RedisClient = redis,
 ): Promise<ErasureDone[]> {
   const [pending] = await pool.query<RowDataPacket[]>(
     'SELECT id, tenant_id, user_id FROM erasure_requests WHERE completed_at IS NULL ORDER BY id LIMIT ?',
@@ -86,7 +121,15 @@ export async function runPendingErasures(
   );
   const done: ErasureDone[] = [];
   for (const r of pending) {
-    const counts = await eraseCandidate(pool, redis, prefix, String(r.tenant_id), String(r.user_id), objects);
+    const counts = await eraseCandidate(
+      pool,
+      redis,
+      edgeRedis,
+      prefix,
+      String(r.tenant_id),
+      String(r.user_id),
+      objects,
+    );
     await pool.query(
       'UPDATE erasure_requests SET user_id = NULL, completed_at = CURRENT_TIMESTAMP(3), counts = ? WHERE id = ?',
       [JSON.stringify(counts), r.id],

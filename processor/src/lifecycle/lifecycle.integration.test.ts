@@ -2,7 +2,6 @@
 // inside stays, every query reads through an index (EXPLAIN), and an erased candidate leaves no row and no key.
 import { createHash } from 'node:crypto';
 import {
-  eventMarksKey,
   livenessKey,
   livenessShard,
   SESSION_TOMBSTONE_MAX_TTL_SECONDS,
@@ -13,7 +12,7 @@ import {
   thumbnailSlotsKey,
   thumbnailTenantPrefix,
 } from '@proctor/contracts';
-import type { RedisClient } from '@proctor/contracts/redis';
+import { createRedisClient, type RedisClient } from '@proctor/contracts/redis';
 import { stackConfig } from '@proctor/infra/stack/config';
 import { stackObjectStore } from '@proctor/infra/stack/health';
 import { dropPrefix, freshDatabase } from '@proctor/testkit';
@@ -177,7 +176,7 @@ describe('erasure', () => {
     const other = await seed('t-c', () => 'u-keep', 2, 1, 'other');
     // The same user id in another tenant is another person: it must stay.
     const otherTenant = await seed('t-d', () => 'u-erase', 1, 1, 'tenant-d');
-    const keysOf = (id: string) => [sessionStateKey(id, prefix), eventMarksKey(id, prefix), stateKey(id, prefix)];
+    const keysOf = (id: string) => [sessionStateKey(id, prefix), thumbnailSlotsKey(id, prefix), stateKey(id, prefix)];
     for (const id of [...victim, ...other, ...otherTenant]) {
       for (const k of keysOf(id)) await redis.set(k, 'x');
       await redis.zadd(livenessKey(livenessShard(id), prefix), NOW, id);
@@ -194,7 +193,10 @@ describe('erasure', () => {
       expect(await count(table, 'session_id IN (?)', [victim])).toBe(0);
     }
     for (const id of victim) {
-      for (const k of keysOf(id)) expect(await redis.exists(k)).toBe(0);
+      // The edge's state is an expiring marker (a batch in flight may still add its done marks to it), the rest gone.
+      expect(await redis.hgetall(sessionStateKey(id, prefix))).toEqual({ status: 'erased' });
+      expect(await redis.ttl(sessionStateKey(id, prefix))).toBeLessThanOrEqual(3600);
+      for (const k of keysOf(id).slice(1)) expect(await redis.exists(k)).toBe(0);
       expect(await redis.zscore(livenessKey(livenessShard(id), prefix), id)).toBeNull();
       // Closed for good: the edge refuses to start it again and the consumer drops its records.
       expect(await redis.get(sessionTombstoneKey(id, prefix))).toBe('erased');
@@ -213,6 +215,33 @@ describe('erasure', () => {
     expect(rows[0]?.completed_at).toBeInstanceOf(Date);
     expect(JSON.stringify(rows)).not.toContain('u-erase');
     expect(await runPendingErasures(pool, redis, prefix)).toEqual([]);
+  });
+
+  it("erases the edge's keys on the edge's Redis and the processor's on its own when they are two", async () => {
+    // The edge's "Upstash" as another database of the machine's Redis (db 1), with this file's prefix.
+    const base = (process.env.REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/\/\d*$/, '');
+    const edgeRedis = createRedisClient(`${base}/1`);
+    try {
+      const [victim] = await seed('t-split', () => 'u-split', 1, 1, 'victim');
+      const id = victim!;
+      await edgeRedis.hset(sessionStateKey(id, prefix), 'status', 'active');
+      await redis.set(stateKey(id, prefix), 'x');
+      await redis.zadd(livenessKey(livenessShard(id), prefix), NOW, id);
+      await pool.query(
+        "INSERT INTO erasure_requests (tenant_id, user_id, requested_by) VALUES ('t-split', 'u-split', 'admin-1')",
+      );
+      await runPendingErasures(pool, redis, prefix, 10, undefined, edgeRedis);
+      expect(await edgeRedis.hgetall(sessionStateKey(id, prefix))).toEqual({ status: 'erased' });
+      expect(await edgeRedis.get(sessionTombstoneKey(id, prefix))).toBe('erased');
+      expect(await redis.exists(stateKey(id, prefix))).toBe(0);
+      expect(await redis.zscore(livenessKey(livenessShard(id), prefix), id)).toBeNull();
+      expect(await redis.get(sessionTombstoneKey(id, prefix))).toBe('erased');
+      // Nothing of the edge's was written on the processor's Redis.
+      expect(await redis.exists(sessionStateKey(id, prefix))).toBe(0);
+    } finally {
+      await dropPrefix(edgeRedis, prefix);
+      edgeRedis.disconnect();
+    }
   });
 });
 

@@ -10,6 +10,8 @@ import { runRetention } from './retention.ts';
 export interface LifecycleOptions {
   pool: Pool;
   redis: RedisClient;
+  /** The edge's Redis (its Upstash), where erasure deletes the edge's session keys; default `redis`. */
+  edgeRedis?: RedisClient | undefined;
   prefix: string;
   log: Logger;
   intervalMs: number;
@@ -24,7 +26,7 @@ export function createLifecycleJob(opts: LifecycleOptions) {
   let running: Promise<void> | undefined;
 
   async function tick(): Promise<void> {
-    for (const e of await runPendingErasures(opts.pool, opts.redis, opts.prefix, 10, opts.objects)) {
+    for (const e of await runPendingErasures(opts.pool, opts.redis, opts.prefix, 10, opts.objects, opts.edgeRedis)) {
       opts.log.info('erasure_completed', { requestId: e.requestId, tenantId: e.tenantId, ...e.counts });
     }
     const r = await runRetention(opts.pool, now(), 20, opts.objects);

@@ -1,5 +1,5 @@
 // One Kafka record through a session: lifecycle, rules and risk (the session state machine). Pure.
-import { EXAM_CONFIG_DEFAULTS, type ExamConfig, type ProctorRecord } from '@proctor/contracts';
+import { EXAM_CONFIG_DEFAULTS, type ExamConfig, livenessWindowMs, type ProctorRecord } from '@proctor/contracts';
 import { addAlert, decayTo, emptyRisk, type RiskState } from '../risk/riskScore.ts';
 import { applyEvent } from '../rules/applyEvent.ts';
 import { connectionLostAlert } from '../rules/connectionLost.ts';
@@ -12,7 +12,7 @@ export interface SessionState {
   configFromStart: boolean;
   startedAt: number;
   endedAt: number;
-  /** Newest edge receivedAt of the session's records. */
+  /** Newest edge receivedAt of the session's records (a heartbeat's too): its liveness deadline is this + the window. */
   lastSeenAt: number;
   rules: RuleState;
   risk: RiskState;
@@ -70,6 +70,9 @@ export function applyRecord(prev: SessionState | undefined, record: ProctorRecor
       };
     case 'session_ended':
       return { state: { ...state, endedAt: record.endedAt }, alerts: [], reason: 'session_ended' };
+    case 'heartbeat':
+      // A sign of life only: lastSeenAt (above) moves the session's liveness deadline.
+      return { state, alerts: [], reason: 'heartbeat' };
     case 'event': {
       const r = applyEvent(state.rules, record.event, state.config);
       const risk = withAlertRisk(state.risk, r.alerts, record.event.timestamp, r.state.maxEventTs);
@@ -89,6 +92,11 @@ export function applyRecord(prev: SessionState | undefined, record: ProctorRecor
  */
 function applyConnectionLost(state: SessionState, deadline: number): RecordResult {
   if (state.endedAt) return { state, alerts: [], reason: 'session_ended' };
+  // A record seen after the one this deadline was counted from (it sat in the partition ahead of the lapse, so the
+  // sweep could not know it): the deadline had moved before it passed, so there was no lapse.
+  if (state.lastSeenAt && state.lastSeenAt + livenessWindowMs(state.config) > deadline) {
+    return { state, alerts: [], reason: 'connection_lost_superseded' };
+  }
   const alerts = [connectionLostAlert(deadline, state.config)];
   if (deadline <= state.connectionLostMerged) return { state, alerts, reason: 'connection_lost_repeat' };
   const risk = addAlert(state.risk, 'connection_lost', 'medium', deadline);

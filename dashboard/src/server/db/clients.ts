@@ -33,6 +33,19 @@ export function redisClient(): RedisClient {
   return redis;
 }
 
+let edgeRedis: RedisClient | undefined;
+
+/** The edge's Redis, for publishing policies: REDIS_URL's client when EDGE_REDIS_URL is unset. */
+export function edgeRedisClient(): RedisClient {
+  const url = env().EDGE_REDIS_URL;
+  if (!url) return redisClient();
+  if (!edgeRedis) {
+    edgeRedis = createRedisClient(url, { maxRetriesPerRequest: 1, connectTimeout: 2_000 });
+    edgeRedis.on('error', () => {});
+  }
+  return edgeRedis;
+}
+
 let objects: ObjectStore | undefined;
 
 export function objectStore(): ObjectStore | undefined {
