@@ -15,7 +15,7 @@ import { type CandidateOutcome, createMetrics, percentile, type RunningCohort, s
 import { sleep } from '@proctor/contracts';
 import { mintDevToken } from '@proctor/testkit';
 import { stackKafka } from '@proctor/testkit/stack';
-import { cpuMeter, startCohortDashboard, startCohortStack, watchStream } from './lib/cohort-stack.ts';
+import { startCohortDashboard, startCohortStack, watchStream } from './lib/cohort-stack.ts';
 
 const BUDGET_MS = Number(process.env.BENCH_COHORT_SECONDS ?? 240) * 1000;
 const HOLD_MS = Number(process.env.BENCH_COHORT_HOLD ?? 25) * 1000;
@@ -38,8 +38,8 @@ const dashboard = await startCohortDashboard(stack, 'tenant-1');
 let stream: ReturnType<typeof watchStream> | undefined; // opened once the schedule has sessions
 const metrics = createMetrics();
 const waves: RunningCohort[] = [];
-const meterTotal = cpuMeter({ ...stack.pids, dashboard: dashboard.child.pid! });
-const meterStep = cpuMeter({ ...stack.pids, dashboard: dashboard.child.pid! });
+const meterTotal = stack.cpuMeter({ dashboard: dashboard.child.pid! });
+const meterStep = stack.cpuMeter({ dashboard: dashboard.child.pid! });
 const redisInfo = async (section: string, key: string) =>
   Number(new RegExp(`${key}:(\\d+)`).exec(await stack.redis.info(section))?.[1] ?? 0);
 const commands0 = await redisInfo('stats', 'total_commands_processed');

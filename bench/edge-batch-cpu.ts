@@ -16,11 +16,13 @@ import {
   deleteByPrefix,
   localStackEnv,
   noFaceEvent,
+  type ServedEdge,
+  serveWithWorkerd,
   stackRedis,
 } from '@proctor/testkit/edge';
 import { bundleModules, printSelfTime, SelfTime } from './lib/edge-profile-breakdown.ts';
 import { connectInspector, type ProfileSummary, profileWhile, summarise } from './lib/edge-v8-profiler.ts';
-import { CPU_TICK_MS, cpuMs, runQueueWaitMs, type ServedEdge, serveWithWorkerd } from './lib/edge-workerd.ts';
+import { CPU_TICK_MS, cpuMs, runQueueWaitMs } from './lib/edge-workerd.ts';
 
 const HELLO_REQUESTS = Number(process.env.BENCH_HELLO ?? 3000);
 const BATCH_REQUESTS = Number(process.env.BENCH_BATCHES ?? 400);

@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { sleep } from '@proctor/contracts';
 import { stackConfig } from '@proctor/infra/stack/config';
@@ -24,15 +25,21 @@ import {
   startDashboard,
   startProcessor,
 } from '@proctor/testkit';
+import { type ServedEdge, serveWithWorkerd } from '@proctor/testkit/edge';
 import { createTopics, deleteTopics, randomName } from '@proctor/testkit/stack';
 import { Redis } from 'ioredis';
-import { cpuMs, type ServedEdge, serveWithWorkerd } from './edge-workerd.ts';
+import { cpuMs } from './edge-workerd.ts';
 import { BENCH_PLATFORM } from './platformLaunch.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
 /** How long one start-up step may take on a loaded box before the bench gives up and says which step it was. */
 const STEP_TIMEOUT_MS = Number(process.env.BENCH_STEP_TIMEOUT_SECONDS ?? 90) * 1000;
+/**
+ * workerd processes sharing the edge's socket (BENCH_EDGE_PROCESSES, default one per core): one process runs its
+ * isolate on one thread, so a single one caps the edge at one core, where Cloudflare runs a Worker in many isolates.
+ */
+const EDGE_PROCESSES = Number(process.env.BENCH_EDGE_PROCESSES ?? availableParallelism());
 const STACK_HINT = 'is the stack up? `source /work/ports-N.env && scripts/node24.sh node infra/stack/up.ts`';
 
 /** Rejects with `what` once `ms` passed; the underlying work is left to the exit handler's kills. */
@@ -92,8 +99,10 @@ export interface CohortStack {
   topic: string;
   mysqlUrl: string;
   db: Awaited<ReturnType<typeof freshDatabase>>;
-  /** Process name → pid, for CPU accounting. */
+  /** Process name → pid, for CPU accounting (the edge's workerd processes are metered together by cpuMeter). */
   pids: Record<string, number>;
+  /** cpuMeter over the stack's processes (every workerd process as one "workerd") and `more` (name → pid). */
+  cpuMeter(more?: Record<string, number>): ReturnType<typeof cpuMeter>;
   stop(): Promise<void>;
 }
 
@@ -155,23 +164,26 @@ export async function startCohortStack(
   const prefix = randomName('pcohort');
   const edge = await withTimeout(
     'the edge in workerd (bundle + /healthz)',
-    serveWithWorkerd({
-      ENVIRONMENT: 'development',
-      UPSTASH_REDIS_REST_URL: shimUrl,
-      UPSTASH_REDIS_REST_TOKEN: stackConfig().shim.token,
-      KAFKA_REST_URL: stackConfig().bridge.url,
-      KAFKA_REST_FLAVOR: 'v2',
-      KAFKA_TOPIC: topic,
-      REDIS_KEY_PREFIX: prefix,
-      JWT_PUBLIC_KEY: await devPublicKeyPem(),
-      JWT_ISSUER: DEV_ISSUER,
-      JWT_AUDIENCE: DEV_AUDIENCE,
-      LOG_LEVEL: 'warn',
-      // A load test is many sessions of one tenant each minute: lift the tenant ceiling, keep the per-session ones.
-      RATE_LIMIT_TENANT_EVENTS_PER_MINUTE: '100000000',
-    }),
+    serveWithWorkerd(
+      {
+        ENVIRONMENT: 'development',
+        UPSTASH_REDIS_REST_URL: shimUrl,
+        UPSTASH_REDIS_REST_TOKEN: stackConfig().shim.token,
+        KAFKA_REST_URL: stackConfig().bridge.url,
+        KAFKA_REST_FLAVOR: 'v2',
+        KAFKA_TOPIC: topic,
+        REDIS_KEY_PREFIX: prefix,
+        JWT_PUBLIC_KEY: await devPublicKeyPem(),
+        JWT_ISSUER: DEV_ISSUER,
+        JWT_AUDIENCE: DEV_AUDIENCE,
+        LOG_LEVEL: 'warn',
+        // A load test is many sessions of one tenant each minute: lift the tenant ceiling, keep the per-session ones.
+        RATE_LIMIT_TENANT_EVENTS_PER_MINUTE: '100000000',
+      },
+      { processes: EDGE_PROCESSES },
+    ),
   );
-  children.push(edge.child);
+  children.push(...edge.children);
   // startProcessor waits up to 60 s for processor_ready and then throws; the child is ours to kill either way.
   const processor = await withTimeout(
     `the processor (processor_ready; ${STACK_HINT})`,
@@ -188,7 +200,6 @@ export async function startCohortStack(
   );
   children.push(processor.child);
   const pids: Record<string, number> = {
-    workerd: edge.child.pid!,
     bridge: stackPids.bridge,
     shim: shim.pid!,
     kafka: stackPids.kafka,
@@ -207,12 +218,14 @@ export async function startCohortStack(
     mysqlUrl: db.url,
     db,
     pids,
+    cpuMeter: (more = {}) =>
+      cpuMeter({ ...pids, ...more }, { workerd: () => edge.children.reduce((sum, c) => sum + cpuMs(c.pid!), 0) }),
     async stop() {
       // A processor that does not drain within 20 s is killed: stopping must never be the step that hangs.
       await withTimeout('processor shutdown', processor.stop('SIGTERM'), 20_000).catch(() =>
         processor.child.kill('SIGKILL'),
       );
-      edge.child.kill();
+      edge.stop();
       redis.disconnect();
       for (const c of children) c.kill();
       await withTimeout('dropping the database', db.drop(), 20_000).catch(() => {});
