@@ -5,7 +5,9 @@
 // end) and prints: candidates sustained and per core, CPU by process per step, per candidate-hour figures (edge
 // requests, edge CPU-ms, Redis commands, Kafka bytes, MySQL rows), and every accepted event counted back out of
 // Kafka, Redis and MySQL. The box's 2 cores are shared with other engineers' work: absolute numbers are noisy.
-//   BENCH_COHORT_SECONDS (240) bounds the ramp; BENCH_COHORT_HOLD (25) s per step; BENCH_COHORT_STEPS; BENCH_COHORT_SEED;
+//   BENCH_COHORT_SECONDS (240) bounds the ramp; BENCH_COHORT_HOLD (25) s per step; BENCH_COHORT_JOIN (10) s over which a
+//   step's new candidates join; BENCH_COHORT_STEPS; BENCH_COHORT_SEED; BENCH_EDGE_PROCESSES (one per core) workerd
+//   processes on the edge's socket;
 //   BENCH_COHORT_KEEP_GOING=1 ramps past latency and lag breaks (not 5xx), for CPU per candidate at higher counts;
 //   BENCH_COHORT_HEARTBEAT=60/2 runs the ramp with that heartbeat interval / connection-lost count, signed into the
 //   exam token's proctoring claim as a platform would (bench/cohort-levers.ts compares it with the default).
@@ -16,6 +18,8 @@ import { sleep } from '@proctor/contracts';
 import { mintDevToken } from '@proctor/testkit';
 import { stackKafka } from '@proctor/testkit/stack';
 import { startCohortDashboard, startCohortStack, watchStream } from './lib/cohort-stack.ts';
+import { CPU_TICK_MS } from './lib/edge-workerd.ts';
+import { fdPeakMeter } from './lib/fdPeak.ts';
 
 const BUDGET_MS = Number(process.env.BENCH_COHORT_SECONDS ?? 240) * 1000;
 const HOLD_MS = Number(process.env.BENCH_COHORT_HOLD ?? 25) * 1000;
@@ -23,7 +27,7 @@ const STEPS = (process.env.BENCH_COHORT_STEPS ?? '250,500,1000,1500,2000,3000,40
   .split(',')
   .map(Number);
 const SEED = Number(process.env.BENCH_COHORT_SEED ?? 1);
-const JOIN_SPREAD_MS = 10_000;
+const JOIN_SPREAD_MS = Number(process.env.BENCH_COHORT_JOIN ?? 10) * 1000;
 const P99_LIMIT_MS = 2000;
 const CORES = 2;
 const heartbeat = process.env.BENCH_COHORT_HEARTBEAT?.split('/').map(Number);
@@ -31,6 +35,11 @@ const examConfig = heartbeat
   ? { heartbeatIntervalSeconds: heartbeat[0]!, connectionLostAfterIntervals: heartbeat[1] ?? 2 }
   : undefined;
 
+/** Idle + iowait time of the whole box so far, ms (the cpu line of /proc/stat, in USER_HZ ticks). */
+const boxIdle = () => {
+  const t = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1).map(Number);
+  return ((t[3] ?? 0) + (t[4] ?? 0)) * CPU_TICK_MS;
+};
 const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '–');
 
 const stack = await startCohortStack();
@@ -44,6 +53,13 @@ const redisInfo = async (section: string, key: string) =>
   Number(new RegExp(`${key}:(\\d+)`).exec(await stack.redis.info(section))?.[1] ?? 0);
 const commands0 = await redisInfo('stats', 'total_commands_processed');
 const memory0 = await redisInfo('memory', 'used_memory');
+// Descriptors are a break of their own (workerd exits on an accept() that fails with EMFILE): peaks per step.
+const fdPeaks = fdPeakMeter({
+  workerd: stack.edge.children.map((c) => c.pid!),
+  shim: [stack.pids.shim!],
+  bridge: [stack.pids.bridge!],
+  generator: [process.pid],
+});
 let candidateSeconds = 0;
 const liveTicker = setInterval(() => (candidateSeconds += metrics.live), 1000);
 const maxLag = async () => {
@@ -107,6 +123,7 @@ for (const [k, target] of STEPS.entries()) {
   stream ??= watchStream(dashboard, 'exam-1-1');
   await sleep(JOIN_SPREAD_MS);
   meterStep();
+  const idle0 = boxIdle();
   const cmds0 = await redisInfo('stats', 'total_commands_processed');
   const live0 = metrics.live;
   const latencyIndex = metrics.alertLatencies.length;
@@ -119,6 +136,8 @@ for (const [k, target] of STEPS.entries()) {
   await sleep(HOLD_MS);
   const wall = Date.now() - h0;
   const cpu = meterStep();
+  const idle = (boxIdle() - idle0) / (wall * CORES); // share of the box's cores idle in the hold
+  const fds = fdPeaks.take(); // the join's peak included: it is where connections pile up
   const cmds1 = await redisInfo('stats', 'total_commands_processed');
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   const lagEnd = await maxLag();
@@ -138,6 +157,10 @@ for (const [k, target] of STEPS.entries()) {
     metrics.sessionsLive < target * 0.95 ? `only ${metrics.sessionsLive} sessions started` : '',
     // Each new wave has its incidents in its first minute: a hold without one alert measured is a stalled pipeline.
     p99 === undefined ? 'no alert measured' : '',
+    ...[...fds]
+      .filter(([, v]) => v.fds > v.limit * 0.9)
+      .map(([n, v]) => `${n} at ${v.fds} of ${v.limit} file descriptors`),
+    stack.edge.children.some((c) => c.exitCode !== null) ? 'an edge workerd process exited' : '',
   ]
     .filter(Boolean)
     .join('; ');
@@ -150,13 +173,19 @@ for (const [k, target] of STEPS.entries()) {
     from: h0,
     to: h0 + wall,
   };
-  steps.push({ candidates: target, ok: !why, why, p99, systemCores, cores, hold, load });
+  // A break with the box's cores (nearly) all busy is CPU's; with cores idle, something else stopped the step.
+  const limit = why ? (idle < 0.1 ? `CPU (box ${f(idle * 100)} % idle)` : `not CPU (box ${f(idle * 100)} % idle)`) : '';
+  steps.push({ candidates: target, ok: !why, why: why && `${why} [${limit}]`, p99, systemCores, cores, hold, load });
   console.log(
     `${String(k + 1).padStart(4)}  ${String(target).padStart(10)}  ${f(((metrics.eventsDelivered - delivered0) * 1000) / wall, 1).padStart(8)}  ${f(((metrics.requests - requests0) * 1000) / wall).padStart(5)}  ${f(p50 ?? Number.NaN).padStart(6)}  ${f(p99 ?? Number.NaN).padStart(6)}  ${String(metrics.alerts - alerts0).padStart(6)}  ${String(fivexx).padStart(3)}  ${f(lagEnd).padStart(6)}  ${f(systemCores, 2).padStart(12)}  ${Object.entries(
       cores,
     )
       .map(([n, c]) => `${n} ${f(c, 2)}`)
-      .join(', ')}  (load ${load})${why ? `  ← breaks: ${why}` : ''}`,
+      .join(
+        ', ',
+      )}  (load ${load}, box ${f(idle * 100)} % idle)  ${f(target / systemCores)} candidates/core  fds peak ${[...fds]
+      .map(([n, v]) => `${n} ${v.fds}/${v.limit}`)
+      .join(', ')}${why ? `  ← breaks: ${why} [${limit}]` : ''}`,
   );
   // BENCH_COHORT_KEEP_GOING=1: on a box others load, latency breaks first; keep ramping to measure CPU per candidate.
   if (why && !(process.env.BENCH_COHORT_KEEP_GOING === '1' && !fivexx)) break;
@@ -165,6 +194,7 @@ for (const [k, target] of STEPS.entries()) {
 // Stop the candidates (queued events that never got a 2xx are not "accepted"), then let the processor drain.
 const outcomes: CandidateOutcome[] = (await Promise.all(waves.map((w) => w.stop()))).flat();
 clearInterval(liveTicker);
+fdPeaks.stop();
 const totalCpu = meterTotal();
 const wallTotal = Date.now() - t0;
 const commands = (await redisInfo('stats', 'total_commands_processed')) - commands0;
