@@ -6,8 +6,8 @@
 // requests, edge CPU-ms, Redis commands, Kafka bytes, MySQL rows), and every accepted event counted back out of
 // Kafka, Redis and MySQL. The box's 2 cores are shared with other engineers' work: absolute numbers are noisy.
 //   BENCH_COHORT_SECONDS (240) bounds the ramp; BENCH_COHORT_HOLD (25) s per step; BENCH_COHORT_JOIN (10) s over which a
-//   step's new candidates join; BENCH_COHORT_STEPS; BENCH_COHORT_SEED; BENCH_EDGE_PROCESSES (one per core) workerd
-//   processes on the edge's socket;
+//   step's new candidates join; BENCH_COHORT_STEPS; BENCH_COHORT_SEED; BENCH_EDGE_PROCESSES (one per core, at least one per
+//   4,000 candidates of the largest step) workerd processes on the edge's socket;
 //   BENCH_COHORT_KEEP_GOING=1 ramps past latency and lag breaks (not 5xx), for CPU per candidate at higher counts;
 //   BENCH_COHORT_HEARTBEAT=60/2 runs the ramp with that heartbeat interval / connection-lost count, signed into the
 //   exam token's proctoring claim as a platform would (bench/cohort-levers.ts compares it with the default).
@@ -42,7 +42,7 @@ const boxIdle = () => {
 };
 const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '–');
 
-const stack = await startCohortStack();
+const stack = await startCohortStack(12, { candidates: Math.max(...STEPS) });
 const dashboard = await startCohortDashboard(stack, 'tenant-1');
 let stream: ReturnType<typeof watchStream> | undefined; // opened once the schedule has sessions
 const metrics = createMetrics();
@@ -71,7 +71,7 @@ const maxLag = async () => {
 };
 
 console.log(
-  `cohort bench: edge in workerd ${stack.edge.url}, topic ${stack.topic} (12 partitions), private Redis ${stack.redisUrl}; steps ${STEPS.join(', ')}; hold ${HOLD_MS / 1000} s; budget ${BUDGET_MS / 1000} s; heartbeat ${examConfig ? `${examConfig.heartbeatIntervalSeconds} s, lost after ${examConfig.connectionLostAfterIntervals}` : 'default'}`,
+  `cohort bench: edge in workerd ${stack.edge.url} (${stack.edge.children.length} processes, ${stack.edge.nofile} descriptors each), topic ${stack.topic} (12 partitions), private Redis ${stack.redisUrl}; steps ${STEPS.join(', ')}; hold ${HOLD_MS / 1000} s; budget ${BUDGET_MS / 1000} s; heartbeat ${examConfig ? `${examConfig.heartbeatIntervalSeconds} s, lost after ${examConfig.connectionLostAfterIntervals}` : 'default'}`,
 );
 console.log('note: the 2 cores are shared with other engineers and with this generator; read ratios, not absolutes.\n');
 console.log(

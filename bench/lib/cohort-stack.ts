@@ -35,11 +35,18 @@ const ROOT = join(import.meta.dirname, '..', '..');
 
 /** How long one start-up step may take on a loaded box before the bench gives up and says which step it was. */
 const STEP_TIMEOUT_MS = Number(process.env.BENCH_STEP_TIMEOUT_SECONDS ?? 90) * 1000;
+/** Candidates one workerd process is given at most: at 3-4 descriptors each under load, well inside 20,000. */
+const CANDIDATES_PER_EDGE_PROCESS = 4000;
+
 /**
- * workerd processes sharing the edge's socket (BENCH_EDGE_PROCESSES, default one per core): one process runs its
- * isolate on one thread, so a single one caps the edge at one core, where Cloudflare runs a Worker in many isolates.
+ * workerd processes sharing the edge's socket: BENCH_EDGE_PROCESSES, else one per core and at least one per 4,000
+ * candidates. One process runs its isolate on one thread (a single one caps the edge at one core, where Cloudflare
+ * runs a Worker in many isolates), and holds one descriptor per client connection plus its upstream pools.
  */
-const EDGE_PROCESSES = Number(process.env.BENCH_EDGE_PROCESSES ?? availableParallelism());
+export function edgeProcessesFor(candidates: number): number {
+  if (process.env.BENCH_EDGE_PROCESSES) return Number(process.env.BENCH_EDGE_PROCESSES);
+  return Math.max(availableParallelism(), Math.ceil(candidates / CANDIDATES_PER_EDGE_PROCESS));
+}
 const STACK_HINT = 'is the stack up? `source /work/ports-N.env && scripts/node24.sh node infra/stack/up.ts`';
 
 /** Rejects with `what` once `ms` passed; the underlying work is left to the exit handler's kills. */
@@ -125,7 +132,10 @@ process.on('exit', () => {
 /** `processorMysqlUrl` rewrites the processor's MYSQL_URL (a bench counting its queries sends it through a proxy). */
 export async function startCohortStack(
   partitions = 12,
-  options: { processorMysqlUrl?: (url: string) => string } = {},
+  options: {
+    processorMysqlUrl?: (url: string) => string /** The most candidates the run will start. */;
+    candidates?: number;
+  } = {},
 ): Promise<CohortStack> {
   const stackPids = { bridge: stackPid('bridge'), kafka: stackPid('kafka') };
   const redisPort = await freePort();
@@ -180,7 +190,7 @@ export async function startCohortStack(
         // A load test is many sessions of one tenant each minute: lift the tenant ceiling, keep the per-session ones.
         RATE_LIMIT_TENANT_EVENTS_PER_MINUTE: '100000000',
       },
-      { processes: EDGE_PROCESSES },
+      { processes: edgeProcessesFor(options.candidates ?? 0) },
     ),
   );
   children.push(...edge.children);
