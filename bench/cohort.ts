@@ -9,6 +9,8 @@
 //   step's new candidates join; BENCH_COHORT_STEPS; BENCH_COHORT_SEED; BENCH_EDGE_PROCESSES (one per core, at least one per
 //   4,000 candidates of the largest step) workerd processes on the edge's socket;
 //   BENCH_COHORT_KEEP_GOING=1 ramps past latency and lag breaks (not 5xx), for CPU per candidate at higher counts;
+//   =cpu also past 5xx in a step whose box was CPU-bound (503s of upstream timeouts), to reach the top step and see
+//   every other limit there (descriptors, an edge process exiting);
 //   BENCH_COHORT_HEARTBEAT=60/2 runs the ramp with that heartbeat interval / connection-lost count, signed into the
 //   exam token's proctoring claim as a platform would (bench/cohort-levers.ts compares it with the default).
 
@@ -149,7 +151,15 @@ for (const [k, target] of STEPS.entries()) {
   const systemCores = Object.entries(cores)
     .filter(([name]) => !name.startsWith('generator'))
     .reduce((a, [, c]) => a + c, 0);
+  // Limits that are not CPU whatever the box's load: descriptors near their limit, an edge process gone.
+  const resourceBreaks = [
+    ...[...fds]
+      .filter(([, v]) => v.fds > v.limit * 0.9)
+      .map(([n, v]) => `${n} at ${v.fds} of ${v.limit} file descriptors`),
+    stack.edge.children.some((c) => c.exitCode !== null) ? 'an edge workerd process exited' : '',
+  ].filter(Boolean);
   const why = [
+    ...resourceBreaks,
     p99 !== undefined && p99 > P99_LIMIT_MS ? `p99 ${f(p99)} ms > ${P99_LIMIT_MS}` : '',
     fivexx ? `${fivexx} 5xx` : '',
     lagEnd > 2000 && lagEnd > lagStart ? `consumer lag growing (${f(lagStart)} → ${f(lagEnd)} ms)` : '',
@@ -157,10 +167,6 @@ for (const [k, target] of STEPS.entries()) {
     metrics.sessionsLive < target * 0.95 ? `only ${metrics.sessionsLive} sessions started` : '',
     // Each new wave has its incidents in its first minute: a hold without one alert measured is a stalled pipeline.
     p99 === undefined ? 'no alert measured' : '',
-    ...[...fds]
-      .filter(([, v]) => v.fds > v.limit * 0.9)
-      .map(([n, v]) => `${n} at ${v.fds} of ${v.limit} file descriptors`),
-    stack.edge.children.some((c) => c.exitCode !== null) ? 'an edge workerd process exited' : '',
   ]
     .filter(Boolean)
     .join('; ');
@@ -174,7 +180,8 @@ for (const [k, target] of STEPS.entries()) {
     to: h0 + wall,
   };
   // A break with the box's cores (nearly) all busy is CPU's; with cores idle, something else stopped the step.
-  const limit = why ? (idle < 0.1 ? `CPU (box ${f(idle * 100)} % idle)` : `not CPU (box ${f(idle * 100)} % idle)`) : '';
+  const cpuBound = idle < 0.1 && resourceBreaks.length === 0;
+  const limit = why ? `${cpuBound ? 'CPU' : 'not CPU'} (box ${f(idle * 100)} % idle)` : '';
   steps.push({ candidates: target, ok: !why, why: why && `${why} [${limit}]`, p99, systemCores, cores, hold, load });
   console.log(
     `${String(k + 1).padStart(4)}  ${String(target).padStart(10)}  ${f(((metrics.eventsDelivered - delivered0) * 1000) / wall, 1).padStart(8)}  ${f(((metrics.requests - requests0) * 1000) / wall).padStart(5)}  ${f(p50 ?? Number.NaN).padStart(6)}  ${f(p99 ?? Number.NaN).padStart(6)}  ${String(metrics.alerts - alerts0).padStart(6)}  ${String(fivexx).padStart(3)}  ${f(lagEnd).padStart(6)}  ${f(systemCores, 2).padStart(12)}  ${Object.entries(
@@ -188,7 +195,9 @@ for (const [k, target] of STEPS.entries()) {
       .join(', ')}${why ? `  ← breaks: ${why} [${limit}]` : ''}`,
   );
   // BENCH_COHORT_KEEP_GOING=1: on a box others load, latency breaks first; keep ramping to measure CPU per candidate.
-  if (why && !(process.env.BENCH_COHORT_KEEP_GOING === '1' && !fivexx)) break;
+  // =cpu: a step that broke only because the cores were saturated does not stop the ramp either.
+  const keepGoing = process.env.BENCH_COHORT_KEEP_GOING;
+  if (why && !((keepGoing === '1' && !fivexx && !resourceBreaks.length) || (keepGoing === 'cpu' && cpuBound))) break;
 }
 
 // Stop the candidates (queued events that never got a 2xx are not "accepted"), then let the processor drain.
@@ -219,8 +228,7 @@ const inKafka = new Map<string, number>();
 let kafkaBytes = 0;
 let holdKafkaBytes = 0;
 // Steady state: the hold of the largest step that passed (or the first step when none did).
-const steady =
-  process.env.BENCH_COHORT_KEEP_GOING === '1' ? steps.at(-1) : (steps.filter((x) => x.ok).at(-1) ?? steps[0]);
+const steady = process.env.BENCH_COHORT_KEEP_GOING ? steps.at(-1) : (steps.filter((x) => x.ok).at(-1) ?? steps[0]);
 let records = 0;
 const consumer = kafka.consumer({ groupId: `${stack.topic}-countback` });
 await consumer.connect();
