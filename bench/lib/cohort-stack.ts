@@ -43,7 +43,7 @@ const CANDIDATES_PER_EDGE_PROCESS = 4000;
  * candidates. One process runs its isolate on one thread (a single one caps the edge at one core, where Cloudflare
  * runs a Worker in many isolates), and holds one descriptor per client connection plus its upstream pools.
  */
-export function edgeProcessesFor(candidates: number): number {
+function edgeProcessesFor(candidates: number): number {
   if (process.env.BENCH_EDGE_PROCESSES) return Number(process.env.BENCH_EDGE_PROCESSES);
   return Math.max(availableParallelism(), Math.ceil(candidates / CANDIDATES_PER_EDGE_PROCESS));
 }
@@ -245,7 +245,7 @@ export async function startCohortStack(
 }
 
 /** CPU ms of every named process (and of this process, the generator) since the last call. */
-export function cpuMeter(pids: Record<string, number>, extra: Record<string, () => number> = {}) {
+function cpuMeter(pids: Record<string, number>, extra: Record<string, () => number> = {}) {
   const read = () => {
     const out: Record<string, number> = {};
     for (const [name, pid] of Object.entries(pids)) {

@@ -12,7 +12,7 @@ const count = (pid: number) => {
 };
 
 /** RLIMIT_NOFILE (soft) of a process, from /proc/<pid>/limits. */
-export function nofileOf(pid: number): number {
+function nofileOf(pid: number): number {
   try {
     const soft = /^Max open files\s+(\S+)/m.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'))?.[1];
     return soft === undefined || soft === 'unlimited' ? Number.POSITIVE_INFINITY : Number(soft);

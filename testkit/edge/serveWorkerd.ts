@@ -52,7 +52,7 @@ export interface ServeWorkerdOptions {
  * The most descriptors a child may get, up to `wanted`: the hard limit, or more when this process may raise it
  * (root with CAP_SYS_RESOURCE, up to fs.nr_open; a container's root usually may not). Probed once with prlimit.
  */
-export function allowedNofile(wanted: number): number {
+function allowedNofile(wanted: number): number {
   const hard = /^Max open files\s+\S+\s+(\S+)/m.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1];
   const hardLimit = hard === undefined || hard === 'unlimited' ? wanted : Number(hard);
   if (wanted <= hardLimit) return wanted;
