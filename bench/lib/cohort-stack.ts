@@ -10,6 +10,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { sleep } from '@proctor/contracts';
 import { stackConfig } from '@proctor/infra/stack/config';
+import { withNofile } from '@proctor/infra/stack/processes';
 import {
   buildDashboardSite,
   DASHBOARD_WORKSPACE,
@@ -155,7 +156,9 @@ export async function startCohortStack(
     return (await redis.ping()) === 'PONG';
   });
   const shimPort = await freePort();
-  const shim = spawn(process.execPath, [join(ROOT, 'infra', 'shim', 'main.ts')], {
+  // The shim holds the other end of every edge process's upstream pool: as many descriptors as allowed.
+  const shimRun = withNofile(process.execPath, [join(ROOT, 'infra', 'shim', 'main.ts')]);
+  const shim = spawn(shimRun.command, shimRun.args, {
     env: {
       ...process.env,
       SHIM_PORT: String(shimPort),

@@ -8,19 +8,18 @@
 // 3-8 descriptors per concurrently busy client. An accept() that fails with EMFILE is an uncaught exception in
 // workerd (it exits, and every client sees connection refused), so the limit has to be out of reach, not merely high.
 
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { basename, dirname, join, resolve } from 'node:path';
 import { sleep } from '@proctor/contracts';
+import { allowedNofile, withNofile } from '@proctor/infra/stack/processes';
 import { freePort } from '../net.ts';
 import { bundleEdge } from './startEdge.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 /** The descriptor number the shared listening socket has in every workerd child (stdin, stdout, stderr, then it). */
 const LISTEN_FD = 3;
-/** Asked for by default: a million descriptors cost nothing until used, and no local run comes near them. */
-const DEFAULT_NOFILE = 1 << 20;
 
 const capnpString = (v: string) => JSON.stringify(v); // Cap'n Proto text strings take JSON's escapes
 
@@ -44,22 +43,8 @@ export interface ServeWorkerdOptions {
   bundle?: string;
   /** workerd processes accepting on the one socket (1). The kernel hands each connection to one of them. */
   processes?: number;
-  /** RLIMIT_NOFILE wanted per process (2^20), capped at what this process may set (allowedNofile). */
+  /** RLIMIT_NOFILE wanted per process (2^20), capped at what this process may set (infra's allowedNofile). */
   nofile?: number;
-}
-
-/**
- * The most descriptors a child may get, up to `wanted`: the hard limit, or more when this process may raise it
- * (root with CAP_SYS_RESOURCE, up to fs.nr_open; a container's root usually may not). Probed once with prlimit.
- */
-function allowedNofile(wanted: number): number {
-  const hard = /^Max open files\s+\S+\s+(\S+)/m.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1];
-  const hardLimit = hard === undefined || hard === 'unlimited' ? wanted : Number(hard);
-  if (wanted <= hardLimit) return wanted;
-  const nrOpen = Number(readFileSync('/proc/sys/fs/nr_open', 'utf8').trim());
-  const above = Math.min(wanted, nrOpen);
-  const raised = spawnSync('prlimit', [`--nofile=${above}:${above}`, '--', 'true'], { stdio: 'ignore' }).status === 0;
-  return raised ? above : hardLimit;
 }
 
 /** The Cap'n Proto config serving `bundle` on the socket named "http"; written next to the bundle (embed refuses ".."). */
@@ -109,7 +94,7 @@ export async function serveWithWorkerd(
   const bundle = options.bundle ?? (await bundleEdge());
   const socket = await listeningSocket();
   const config = writeConfig(bundle, env, String(socket.port));
-  const nofile = allowedNofile(options.nofile ?? DEFAULT_NOFILE);
+  const nofile = allowedNofile(options.nofile);
   // An explicit free port: a fixed one may be another engineer's inspector (wrangler dev listens on 9229+).
   const inspectorAddr = options.inspector ? `127.0.0.1:${await freePort()}` : undefined;
   // BENCH_EDGE_LOG=FILE keeps the Worker's log lines (console output on stdout), e.g. to see which upstream timed out.
@@ -122,10 +107,9 @@ export async function serveWithWorkerd(
       `--socket-fd=http=${LISTEN_FD}`,
       ...(inspectorAddr && i === 0 ? [`--inspector-addr=${inspectorAddr}`] : []),
     ];
-    // prlimit (util-linux) execs workerd, so the child's pid is workerd's own (CPU accounting reads /proc/<pid>).
-    return spawn('prlimit', [`--nofile=${nofile}:${nofile}`, '--', workerd, ...args], {
-      stdio: ['ignore', log, 'inherit', socket.fd],
-    });
+    // The child's pid is workerd's own (prlimit execs it): CPU accounting reads /proc/<pid>.
+    const run = withNofile(workerd, args, nofile);
+    return spawn(run.command, run.args, { stdio: ['ignore', log, 'inherit', socket.fd] });
   });
   socket.close();
   const stop = () => {
