@@ -190,7 +190,7 @@ for (const [k, target] of STEPS.entries()) {
       .map(([n, c]) => `${n} ${f(c, 2)}`)
       .join(
         ', ',
-      )}  (load ${load}, box ${f(idle * 100)} % idle)  ${f(target / systemCores)} candidates/core  fds peak ${[...fds]
+      )}  (load ${load}, box ${f(idle * 100)} % idle)  ${f((live0 + metrics.live) / 2 / systemCores)} live candidates/core  fds peak ${[...fds]
       .map(([n, v]) => `${n} ${v.fds}/${v.limit}`)
       .join(', ')}${why ? `  ← breaks: ${why} [${limit}]` : ''}`,
   );
