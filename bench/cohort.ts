@@ -128,6 +128,7 @@ for (const [k, target] of STEPS.entries()) {
   const idle0 = boxIdle();
   const cmds0 = await redisInfo('stats', 'total_commands_processed');
   const live0 = metrics.live;
+  const sessions0 = metrics.sessionsLive;
   const latencyIndex = metrics.alertLatencies.length;
   const s5xx = metrics.status5xx;
   const alerts0 = metrics.alerts;
@@ -190,7 +191,9 @@ for (const [k, target] of STEPS.entries()) {
       .map(([n, c]) => `${n} ${f(c, 2)}`)
       .join(
         ', ',
-      )}  (load ${load}, box ${f(idle * 100)} % idle)  ${f((live0 + metrics.live) / 2 / systemCores)} live candidates/core  fds peak ${[...fds]
+      )}  (load ${load}, box ${f(idle * 100)} % idle)  ${f((sessions0 + metrics.sessionsLive) / 2 / systemCores)} started candidates/core  fds peak ${[
+      ...fds,
+    ]
       .map(([n, v]) => `${n} ${v.fds}/${v.limit}`)
       .join(', ')}${why ? `  ← breaks: ${why} [${limit}]` : ''}`,
   );
