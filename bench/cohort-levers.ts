@@ -19,7 +19,7 @@ import { createMetrics, startCohort } from '@proctor/cohort';
 import type { ExamConfigOverrides } from '@proctor/contracts';
 import { sleep } from '@proctor/contracts';
 import { mintDevToken } from '@proctor/testkit';
-import { cpuMeter, startCohortStack, withTimeout } from './lib/cohort-stack.ts';
+import { startCohortStack, withTimeout } from './lib/cohort-stack.ts';
 import { calibrateRoutes, commandsProcessed, upstashTable } from './lib/upstashCount.ts';
 
 interface Arm {
@@ -75,7 +75,7 @@ interface Result {
 // cost of a candidate-hour, which is what scales to a million.
 const IDLE_MS = Number(process.env.BENCH_LEVERS_IDLE ?? 30) * 1000;
 await sleep(5000);
-const idleMeter = cpuMeter(stack.pids);
+const idleMeter = stack.cpuMeter();
 const idleCommands0 = await redisCommands();
 const idle0 = Date.now();
 await sleep(IDLE_MS);
@@ -124,7 +124,7 @@ for (const [k, arm] of arms.entries()) {
   while (Date.now() < armStart + JOIN_MS + LIVE_SLACK_MS) await sleep(250);
   if (metrics.sessionsLive < CANDIDATES * 0.98)
     console.log(`  ${arm.name}: only ${metrics.sessionsLive} live at the hold`);
-  const meter = cpuMeter(stack.pids);
+  const meter = stack.cpuMeter();
   const requests0 = metrics.requests;
   const paths0 = new Map(metrics.byPath);
   const commands0 = await redisCommands();

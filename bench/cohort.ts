@@ -5,8 +5,12 @@
 // end) and prints: candidates sustained and per core, CPU by process per step, per candidate-hour figures (edge
 // requests, edge CPU-ms, Redis commands, Kafka bytes, MySQL rows), and every accepted event counted back out of
 // Kafka, Redis and MySQL. The box's 2 cores are shared with other engineers' work: absolute numbers are noisy.
-//   BENCH_COHORT_SECONDS (240) bounds the ramp; BENCH_COHORT_HOLD (25) s per step; BENCH_COHORT_STEPS; BENCH_COHORT_SEED;
+//   BENCH_COHORT_SECONDS (240) bounds the ramp; BENCH_COHORT_HOLD (25) s per step; BENCH_COHORT_JOIN (10) s over which a
+//   step's new candidates join; BENCH_COHORT_STEPS; BENCH_COHORT_SEED; BENCH_EDGE_PROCESSES (one per core, at least one per
+//   4,000 candidates of the largest step) workerd processes on the edge's socket;
 //   BENCH_COHORT_KEEP_GOING=1 ramps past latency and lag breaks (not 5xx), for CPU per candidate at higher counts;
+//   =cpu also past 5xx in a step whose box was CPU-bound (503s of upstream timeouts), to reach the top step and see
+//   every other limit there (descriptors, an edge process exiting);
 //   BENCH_COHORT_HEARTBEAT=60/2 runs the ramp with that heartbeat interval / connection-lost count, signed into the
 //   exam token's proctoring claim as a platform would (bench/cohort-levers.ts compares it with the default).
 
@@ -15,7 +19,9 @@ import { type CandidateOutcome, createMetrics, percentile, type RunningCohort, s
 import { sleep } from '@proctor/contracts';
 import { mintDevToken } from '@proctor/testkit';
 import { stackKafka } from '@proctor/testkit/stack';
-import { cpuMeter, startCohortDashboard, startCohortStack, watchStream } from './lib/cohort-stack.ts';
+import { startCohortDashboard, startCohortStack, watchStream } from './lib/cohort-stack.ts';
+import { CPU_TICK_MS } from './lib/edge-workerd.ts';
+import { fdPeakMeter } from './lib/fdPeak.ts';
 import { calibrateRoutes, commandsProcessed, upstashTable } from './lib/upstashCount.ts';
 
 const BUDGET_MS = Number(process.env.BENCH_COHORT_SECONDS ?? 240) * 1000;
@@ -24,7 +30,7 @@ const STEPS = (process.env.BENCH_COHORT_STEPS ?? '250,500,1000,1500,2000,3000,40
   .split(',')
   .map(Number);
 const SEED = Number(process.env.BENCH_COHORT_SEED ?? 1);
-const JOIN_SPREAD_MS = 10_000;
+const JOIN_SPREAD_MS = Number(process.env.BENCH_COHORT_JOIN ?? 10) * 1000;
 const P99_LIMIT_MS = 2000;
 const CORES = 2;
 const heartbeat = process.env.BENCH_COHORT_HEARTBEAT?.split('/').map(Number);
@@ -32,15 +38,20 @@ const examConfig = heartbeat
   ? { heartbeatIntervalSeconds: heartbeat[0]!, connectionLostAfterIntervals: heartbeat[1] ?? 2 }
   : undefined;
 
+/** Idle + iowait time of the whole box so far, ms (the cpu line of /proc/stat, in USER_HZ ticks). */
+const boxIdle = () => {
+  const t = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1).map(Number);
+  return ((t[3] ?? 0) + (t[4] ?? 0)) * CPU_TICK_MS;
+};
 const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '–');
 
-const stack = await startCohortStack();
+const stack = await startCohortStack(12, { candidates: Math.max(...STEPS) });
 const dashboard = await startCohortDashboard(stack, 'tenant-1');
 let stream: ReturnType<typeof watchStream> | undefined; // opened once the schedule has sessions
 const metrics = createMetrics();
 const waves: RunningCohort[] = [];
-const meterTotal = cpuMeter({ ...stack.pids, dashboard: dashboard.child.pid! });
-const meterStep = cpuMeter({ ...stack.pids, dashboard: dashboard.child.pid! });
+const meterTotal = stack.cpuMeter({ dashboard: dashboard.child.pid! });
+const meterStep = stack.cpuMeter({ dashboard: dashboard.child.pid! });
 const redisInfo = async (section: string, key: string) =>
   Number(new RegExp(`${key}:(\\d+)`).exec(await stack.redis.info(section))?.[1] ?? 0);
 // Each route's Upstash commands per request, on the idle stack before the ramp (bench/lib/upstashCount.ts).
@@ -48,6 +59,13 @@ const routeCosts = await calibrateRoutes(stack.edge.url, stack.edgeRedis);
 const commands0 = await redisInfo('stats', 'total_commands_processed');
 const upstash0 = await commandsProcessed(stack.edgeRedis);
 const memory0 = await redisInfo('memory', 'used_memory');
+// Descriptors are a break of their own (workerd exits on an accept() that fails with EMFILE): peaks per step.
+const fdPeaks = fdPeakMeter({
+  workerd: stack.edge.children.map((c) => c.pid!),
+  shim: [stack.pids.shim!],
+  bridge: [stack.pids.bridge!],
+  generator: [process.pid],
+});
 let candidateSeconds = 0;
 const liveTicker = setInterval(() => (candidateSeconds += metrics.live), 1000);
 const maxLag = async () => {
@@ -59,7 +77,7 @@ const maxLag = async () => {
 };
 
 console.log(
-  `cohort bench: edge in workerd ${stack.edge.url}, topic ${stack.topic} (12 partitions), private Redis ${stack.redisUrl}; steps ${STEPS.join(', ')}; hold ${HOLD_MS / 1000} s; budget ${BUDGET_MS / 1000} s; heartbeat ${examConfig ? `${examConfig.heartbeatIntervalSeconds} s, lost after ${examConfig.connectionLostAfterIntervals}` : 'default'}`,
+  `cohort bench: edge in workerd ${stack.edge.url} (${stack.edge.children.length} processes, ${stack.edge.nofile} descriptors each), topic ${stack.topic} (12 partitions), private Redis ${stack.redisUrl}; steps ${STEPS.join(', ')}; hold ${HOLD_MS / 1000} s; budget ${BUDGET_MS / 1000} s; heartbeat ${examConfig ? `${examConfig.heartbeatIntervalSeconds} s, lost after ${examConfig.connectionLostAfterIntervals}` : 'default'}`,
 );
 console.log('note: the 2 cores are shared with other engineers and with this generator; read ratios, not absolutes.\n');
 console.log(
@@ -113,9 +131,11 @@ for (const [k, target] of STEPS.entries()) {
   stream ??= watchStream(dashboard, 'exam-1-1');
   await sleep(JOIN_SPREAD_MS);
   meterStep();
+  const idle0 = boxIdle();
   const cmds0 = await redisInfo('stats', 'total_commands_processed');
   const upstashStep0 = await commandsProcessed(stack.edgeRedis);
   const live0 = metrics.live;
+  const sessions0 = metrics.sessionsLive;
   const latencyIndex = metrics.alertLatencies.length;
   const s5xx = metrics.status5xx;
   const alerts0 = metrics.alerts;
@@ -126,6 +146,8 @@ for (const [k, target] of STEPS.entries()) {
   await sleep(HOLD_MS);
   const wall = Date.now() - h0;
   const cpu = meterStep();
+  const idle = (boxIdle() - idle0) / (wall * CORES); // share of the box's cores idle in the hold
+  const fds = fdPeaks.take(); // the join's peak included: it is where connections pile up
   const cmds1 = await redisInfo('stats', 'total_commands_processed');
   const upstashStep = (await commandsProcessed(stack.edgeRedis)) - upstashStep0;
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
@@ -138,7 +160,15 @@ for (const [k, target] of STEPS.entries()) {
   const systemCores = Object.entries(cores)
     .filter(([name]) => !name.startsWith('generator'))
     .reduce((a, [, c]) => a + c, 0);
+  // Limits that are not CPU whatever the box's load: descriptors near their limit, an edge process gone.
+  const resourceBreaks = [
+    ...[...fds]
+      .filter(([, v]) => v.fds > v.limit * 0.9)
+      .map(([n, v]) => `${n} at ${v.fds} of ${v.limit} file descriptors`),
+    stack.edge.children.some((c) => c.exitCode !== null) ? 'an edge workerd process exited' : '',
+  ].filter(Boolean);
   const why = [
+    ...resourceBreaks,
     p99 !== undefined && p99 > P99_LIMIT_MS ? `p99 ${f(p99)} ms > ${P99_LIMIT_MS}` : '',
     fivexx ? `${fivexx} 5xx` : '',
     lagEnd > 2000 && lagEnd > lagStart ? `consumer lag growing (${f(lagStart)} → ${f(lagEnd)} ms)` : '',
@@ -159,21 +189,33 @@ for (const [k, target] of STEPS.entries()) {
     from: h0,
     to: h0 + wall,
   };
-  steps.push({ candidates: target, ok: !why, why, p99, systemCores, cores, hold, load });
+  // A break with the box's cores (nearly) all busy is CPU's; with cores idle, something else stopped the step.
+  const cpuBound = idle < 0.1 && resourceBreaks.length === 0;
+  const limit = why ? `${cpuBound ? 'CPU' : 'not CPU'} (box ${f(idle * 100)} % idle)` : '';
+  steps.push({ candidates: target, ok: !why, why: why && `${why} [${limit}]`, p99, systemCores, cores, hold, load });
   console.log(
     `${String(k + 1).padStart(4)}  ${String(target).padStart(10)}  ${f(((metrics.eventsDelivered - delivered0) * 1000) / wall, 1).padStart(8)}  ${f(((metrics.requests - requests0) * 1000) / wall).padStart(5)}  ${f(p50 ?? Number.NaN).padStart(6)}  ${f(p99 ?? Number.NaN).padStart(6)}  ${String(metrics.alerts - alerts0).padStart(6)}  ${String(fivexx).padStart(3)}  ${f(lagEnd).padStart(6)}  ${f(systemCores, 2).padStart(12)}  ${Object.entries(
       cores,
     )
       .map(([n, c]) => `${n} ${f(c, 2)}`)
-      .join(', ')}  (load ${load})${why ? `  ← breaks: ${why}` : ''}`,
+      .join(
+        ', ',
+      )}  (load ${load}, box ${f(idle * 100)} % idle)  ${f((sessions0 + metrics.sessionsLive) / 2 / systemCores)} started candidates/core  fds peak ${[
+      ...fds,
+    ]
+      .map(([n, v]) => `${n} ${v.fds}/${v.limit}`)
+      .join(', ')}${why ? `  ← breaks: ${why} [${limit}]` : ''}`,
   );
   // BENCH_COHORT_KEEP_GOING=1: on a box others load, latency breaks first; keep ramping to measure CPU per candidate.
-  if (why && !(process.env.BENCH_COHORT_KEEP_GOING === '1' && !fivexx)) break;
+  // =cpu: a step that broke only because the cores were saturated does not stop the ramp either.
+  const keepGoing = process.env.BENCH_COHORT_KEEP_GOING;
+  if (why && !((keepGoing === '1' && !fivexx && !resourceBreaks.length) || (keepGoing === 'cpu' && cpuBound))) break;
 }
 
 // Stop the candidates (queued events that never got a 2xx are not "accepted"), then let the processor drain.
 const outcomes: CandidateOutcome[] = (await Promise.all(waves.map((w) => w.stop()))).flat();
 clearInterval(liveTicker);
+fdPeaks.stop();
 const totalCpu = meterTotal();
 const wallTotal = Date.now() - t0;
 const upstash = (await commandsProcessed(stack.edgeRedis)) - upstash0;
@@ -200,8 +242,7 @@ const inKafka = new Map<string, number>();
 let kafkaBytes = 0;
 let holdKafkaBytes = 0;
 // Steady state: the hold of the largest step that passed (or the first step when none did).
-const steady =
-  process.env.BENCH_COHORT_KEEP_GOING === '1' ? steps.at(-1) : (steps.filter((x) => x.ok).at(-1) ?? steps[0]);
+const steady = process.env.BENCH_COHORT_KEEP_GOING ? steps.at(-1) : (steps.filter((x) => x.ok).at(-1) ?? steps[0]);
 let records = 0;
 const consumer = kafka.consumer({ groupId: `${stack.topic}-countback` });
 await consumer.connect();

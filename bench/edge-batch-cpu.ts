@@ -7,7 +7,7 @@
 //     "CPU time" (billed, and limited per request) is this one: it excludes the runtime's network I/O.
 // Goal: ratio <= 3x. Phase 2 also prints process CPU with the profiler off and on, to show what profiling distorts.
 // With BENCH_BASELINE_BUNDLE set, it instead compares process CPU of that bundle (another commit's edge) and the
-// current edge in one run.
+// current edge in one run, on hello, the batch and POST /sessions/heartbeat (a token check and one Redis script).
 import { randomUUID } from 'node:crypto';
 import {
   bundleEdge,
@@ -16,11 +16,13 @@ import {
   deleteByPrefix,
   localStackEnv,
   noFaceEvent,
+  type ServedEdge,
+  serveWithWorkerd,
   stackRedis,
 } from '@proctor/testkit/edge';
 import { bundleModules, printSelfTime, SelfTime } from './lib/edge-profile-breakdown.ts';
 import { connectInspector, type ProfileSummary, profileWhile, summarise } from './lib/edge-v8-profiler.ts';
-import { CPU_TICK_MS, cpuMs, runQueueWaitMs, type ServedEdge, serveWithWorkerd } from './lib/edge-workerd.ts';
+import { CPU_TICK_MS, cpuMs, runQueueWaitMs } from './lib/edge-workerd.ts';
 
 const HELLO_REQUESTS = Number(process.env.BENCH_HELLO ?? 3000);
 const BATCH_REQUESTS = Number(process.env.BENCH_BATCHES ?? 400);
@@ -83,10 +85,17 @@ async function routes(edge: ServedEdge) {
     if (res.status !== 200 || res.json.duplicates !== EVENTS_PER_BATCH)
       throw new Error(`dup batch ${res.status} ${JSON.stringify(res.json)}`);
   };
-  // Warm up both paths (JIT, key import, connection pools).
+  // JWT verification and one Redis script: the route where the token check is the largest share.
+  const heartbeat: Send = async (i) => {
+    const c = candidates[i % CONCURRENCY]!;
+    const res = await c.call('/sessions/heartbeat', { sessionId: c.sessionId });
+    if (res.status !== 200) throw new Error(`heartbeat ${res.status} ${JSON.stringify(res.json)}`);
+  };
+  // Warm up every path (JIT, key import, connection pools).
   await measure(pid, 200, hello);
   await measure(pid, 40, batch);
-  return { pid, hello, batch, duplicateBatch };
+  await measure(pid, 40, heartbeat);
+  return { pid, hello, batch, duplicateBatch, heartbeat };
 }
 
 const avg = <T>(rows: T[], pick: (r: T) => number) => rows.reduce((s, r) => s + pick(r), 0) / rows.length;
@@ -130,25 +139,33 @@ async function processCpu(env: Record<string, string>) {
  * and the current edge, served in turn as A B B A so that drift of the shared box falls on both alike.
  */
 async function compareWithBaseline(env: Record<string, string>, baseline: string) {
-  const runs: Record<'baseline' | 'current', { hello: number; batch: number }[]> = { baseline: [], current: [] };
+  const runs: Record<'baseline' | 'current', { hello: number; batch: number; heartbeat: number }[]> = {
+    baseline: [],
+    current: [],
+  };
   for (const which of ['baseline', 'current', 'current', 'baseline'] as const) {
     const edge = await serveWithWorkerd(env, which === 'baseline' ? { bundle: baseline } : {});
     try {
       const r = await routes(edge);
       const hello = await measure(r.pid, HELLO_REQUESTS / 2, r.hello);
       const batch = await measure(r.pid, BATCH_REQUESTS / 2, r.batch);
-      runs[which].push({ hello: hello.cpuUsPerRequest, batch: batch.cpuUsPerRequest });
+      const heartbeat = await measure(r.pid, BATCH_REQUESTS, r.heartbeat);
+      runs[which].push({
+        hello: hello.cpuUsPerRequest,
+        batch: batch.cpuUsPerRequest,
+        heartbeat: heartbeat.cpuUsPerRequest,
+      });
       console.log(
-        `[${which}] hello ${us(hello.cpuUsPerRequest)}, batch x${EVENTS_PER_BATCH} ${us(batch.cpuUsPerRequest)}`,
+        `[${which}] hello ${us(hello.cpuUsPerRequest)}, batch x${EVENTS_PER_BATCH} ${us(batch.cpuUsPerRequest)}, heartbeat ${us(heartbeat.cpuUsPerRequest)}`,
       );
     } finally {
       edge.child.kill();
     }
   }
-  const mean = (which: keyof typeof runs, kind: 'hello' | 'batch') => avg(runs[which], (x) => x[kind]);
-  for (const kind of ['hello', 'batch'] as const) {
+  const mean = (which: keyof typeof runs, kind: 'hello' | 'batch' | 'heartbeat') => avg(runs[which], (x) => x[kind]);
+  for (const kind of ['hello', 'batch', 'heartbeat'] as const) {
     console.log(
-      `${kind.padEnd(5)} process CPU/req: baseline ${us(mean('baseline', kind))}, current ${us(mean('current', kind))}, ` +
+      `${kind.padEnd(9)} process CPU/req: baseline ${us(mean('baseline', kind))}, current ${us(mean('current', kind))}, ` +
         `current/baseline ${(mean('current', kind) / mean('baseline', kind)).toFixed(3)}x`,
     );
   }
@@ -296,6 +313,7 @@ const env = {
   REDIS_KEY_PREFIX: prefix,
   RATE_LIMIT_SESSION_EVENTS_PER_MINUTE: '100000000',
   RATE_LIMIT_TENANT_EVENTS_PER_MINUTE: '100000000',
+  RATE_LIMIT_SESSION_CONTROL_PER_MINUTE: '100000000',
 };
 try {
   const baseline = process.env.BENCH_BASELINE_BUNDLE;

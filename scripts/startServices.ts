@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stackConfig } from '@proctor/infra/stack/config';
 import { bridgeHealthy } from '@proctor/infra/stack/health';
+import { withNofile } from '@proctor/infra/stack/processes';
 import { busiestOf, cohortOptions, type LiveCohort, runLiveCohort } from './startCohort.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -47,6 +48,12 @@ step('dashboard build', 'npm', ['run', 'build', '-w', '@proctor/dashboard']);
 step('edge dev vars', 'node', ['edge/scripts/devVars.ts']);
 if (env.REDIS_KEY_PREFIX) appendFileSync(join(root, '.dev.vars'), `REDIS_KEY_PREFIX="${env.REDIS_KEY_PREFIX}"\n`);
 
+/** withNofile in this file's { cmd, args } shape. */
+const nofileCommand = (cmd: string, args: string[]) => {
+  const run = withNofile(cmd, args);
+  return { cmd: run.command, args: run.args };
+};
+
 const busiest = cohortOpts.enabled ? busiestOf(cohortOpts) : undefined;
 const wrangler = join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
 const services: { name: string; url: string; health: string; cmd: string; args: string[]; env?: NodeJS.ProcessEnv }[] =
@@ -55,8 +62,9 @@ const services: { name: string; url: string; health: string; cmd: string; args: 
       name: 'edge',
       url: `http://127.0.0.1:${ports.edge}`,
       health: `http://127.0.0.1:${ports.edge}/healthz`,
-      cmd: 'node',
-      args: [
+      // workerd (under wrangler dev) holds a socket per client plus its upstream pools, and exits on an accept()
+      // that fails with EMFILE: it runs with as many descriptors as allowed, not the shell's soft limit.
+      ...nofileCommand('node', [
         wrangler,
         'dev',
         '--config',
@@ -67,7 +75,7 @@ const services: { name: string; url: string; health: string; cmd: string; args: 
         ports.inspector,
         '--ip',
         '127.0.0.1',
-      ],
+      ]),
     },
     {
       name: 'processor',

@@ -7,9 +7,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { sleep } from '@proctor/contracts';
 import { stackConfig } from '@proctor/infra/stack/config';
+import { withNofile } from '@proctor/infra/stack/processes';
 import {
   buildDashboardSite,
   DASHBOARD_WORKSPACE,
@@ -25,15 +27,28 @@ import {
   startDashboard,
   startProcessor,
 } from '@proctor/testkit';
+import { type ServedEdge, serveWithWorkerd } from '@proctor/testkit/edge';
 import { createTopics, deleteTopics, randomName } from '@proctor/testkit/stack';
 import { Redis } from 'ioredis';
-import { cpuMs, type ServedEdge, serveWithWorkerd } from './edge-workerd.ts';
+import { cpuMs } from './edge-workerd.ts';
 import { BENCH_PLATFORM } from './platformLaunch.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
 /** How long one start-up step may take on a loaded box before the bench gives up and says which step it was. */
 const STEP_TIMEOUT_MS = Number(process.env.BENCH_STEP_TIMEOUT_SECONDS ?? 90) * 1000;
+/** Candidates one workerd process is given at most: at 3-4 descriptors each under load, well inside 20,000. */
+const CANDIDATES_PER_EDGE_PROCESS = 4000;
+
+/**
+ * workerd processes sharing the edge's socket: BENCH_EDGE_PROCESSES, else one per core and at least one per 4,000
+ * candidates. One process runs its isolate on one thread (a single one caps the edge at one core, where Cloudflare
+ * runs a Worker in many isolates), and holds one descriptor per client connection plus its upstream pools.
+ */
+function edgeProcessesFor(candidates: number): number {
+  if (process.env.BENCH_EDGE_PROCESSES) return Number(process.env.BENCH_EDGE_PROCESSES);
+  return Math.max(availableParallelism(), Math.ceil(candidates / CANDIDATES_PER_EDGE_PROCESS));
+}
 const STACK_HINT = 'is the stack up? `source /work/ports-N.env && scripts/node24.sh node infra/stack/up.ts`';
 
 /** Rejects with `what` once `ms` passed; the underlying work is left to the exit handler's kills. */
@@ -96,8 +111,10 @@ export interface CohortStack {
   topic: string;
   mysqlUrl: string;
   db: Awaited<ReturnType<typeof freshDatabase>>;
-  /** Process name → pid, for CPU accounting. */
+  /** Process name → pid, for CPU accounting (the edge's workerd processes are metered together by cpuMeter). */
   pids: Record<string, number>;
+  /** cpuMeter over the stack's processes (every workerd process as one "workerd") and `more` (name → pid). */
+  cpuMeter(more?: Record<string, number>): ReturnType<typeof cpuMeter>;
   stop(): Promise<void>;
 }
 
@@ -141,13 +158,18 @@ async function privateRedis(what: string): Promise<{ redis: Redis; redisUrl: str
 /** `processorMysqlUrl` rewrites the processor's MYSQL_URL (a bench counting its queries sends it through a proxy). */
 export async function startCohortStack(
   partitions = 12,
-  options: { processorMysqlUrl?: (url: string) => string } = {},
+  options: {
+    processorMysqlUrl?: (url: string) => string /** The most candidates the run will start. */;
+    candidates?: number;
+  } = {},
 ): Promise<CohortStack> {
   const stackPids = { bridge: stackPid('bridge'), kafka: stackPid('kafka') };
   const { redis, redisUrl, child: redisChild } = await privateRedis('private redis-server (processor)');
   const edgeOwn = await privateRedis("private redis-server (the edge's Upstash)");
   const shimPort = await freePort();
-  const shim = spawn(process.execPath, [join(ROOT, 'infra', 'shim', 'main.ts')], {
+  // The shim holds the other end of every edge process's upstream pool: as many descriptors as allowed.
+  const shimRun = withNofile(process.execPath, [join(ROOT, 'infra', 'shim', 'main.ts')]);
+  const shim = spawn(shimRun.command, shimRun.args, {
     env: {
       ...process.env,
       SHIM_PORT: String(shimPort),
@@ -166,23 +188,26 @@ export async function startCohortStack(
   const prefix = randomName('pcohort');
   const edge = await withTimeout(
     'the edge in workerd (bundle + /healthz)',
-    serveWithWorkerd({
-      ENVIRONMENT: 'development',
-      UPSTASH_REDIS_REST_URL: shimUrl,
-      UPSTASH_REDIS_REST_TOKEN: stackConfig().shim.token,
-      KAFKA_REST_URL: stackConfig().bridge.url,
-      KAFKA_REST_FLAVOR: 'v2',
-      KAFKA_TOPIC: topic,
-      REDIS_KEY_PREFIX: prefix,
-      JWT_PUBLIC_KEY: await devPublicKeyPem(),
-      JWT_ISSUER: DEV_ISSUER,
-      JWT_AUDIENCE: DEV_AUDIENCE,
-      LOG_LEVEL: 'warn',
-      // A load test is many sessions of one tenant each minute: lift the tenant ceiling, keep the per-session ones.
-      RATE_LIMIT_TENANT_EVENTS_PER_MINUTE: '100000000',
-    }),
+    serveWithWorkerd(
+      {
+        ENVIRONMENT: 'development',
+        UPSTASH_REDIS_REST_URL: shimUrl,
+        UPSTASH_REDIS_REST_TOKEN: stackConfig().shim.token,
+        KAFKA_REST_URL: stackConfig().bridge.url,
+        KAFKA_REST_FLAVOR: 'v2',
+        KAFKA_TOPIC: topic,
+        REDIS_KEY_PREFIX: prefix,
+        JWT_PUBLIC_KEY: await devPublicKeyPem(),
+        JWT_ISSUER: DEV_ISSUER,
+        JWT_AUDIENCE: DEV_AUDIENCE,
+        LOG_LEVEL: 'warn',
+        // A load test is many sessions of one tenant each minute: lift the tenant ceiling, keep the per-session ones.
+        RATE_LIMIT_TENANT_EVENTS_PER_MINUTE: '100000000',
+      },
+      { processes: edgeProcessesFor(options.candidates ?? 0) },
+    ),
   );
-  children.push(edge.child);
+  children.push(...edge.children);
   // startProcessor waits up to 60 s for processor_ready and then throws; the child is ours to kill either way.
   const processor = await withTimeout(
     `the processor (processor_ready; ${STACK_HINT})`,
@@ -199,7 +224,6 @@ export async function startCohortStack(
   );
   children.push(processor.child);
   const pids: Record<string, number> = {
-    workerd: edge.child.pid!,
     bridge: stackPids.bridge,
     shim: shim.pid!,
     kafka: stackPids.kafka,
@@ -220,12 +244,14 @@ export async function startCohortStack(
     mysqlUrl: db.url,
     db,
     pids,
+    cpuMeter: (more = {}) =>
+      cpuMeter({ ...pids, ...more }, { workerd: () => edge.children.reduce((sum, c) => sum + cpuMs(c.pid!), 0) }),
     async stop() {
       // A processor that does not drain within 20 s is killed: stopping must never be the step that hangs.
       await withTimeout('processor shutdown', processor.stop('SIGTERM'), 20_000).catch(() =>
         processor.child.kill('SIGKILL'),
       );
-      edge.child.kill();
+      edge.stop();
       redis.disconnect();
       edgeOwn.redis.disconnect();
       for (const c of children) c.kill();

@@ -1,6 +1,6 @@
 // Detached child processes tracked by pid files: spawn, liveness (guarded against pid reuse), stop, port owners.
 
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
@@ -42,6 +42,35 @@ export function isAlive(record: PidRecord | undefined): record is PidRecord {
   } catch {
     return false;
   }
+}
+
+/** Asked for by default: a million descriptors cost nothing until used, and no local run comes near them. */
+const WANTED_NOFILE = 1 << 20;
+
+/**
+ * The most descriptors a child may get, up to `wanted`: the hard limit, or more when this process may raise it
+ * (root with CAP_SYS_RESOURCE, up to fs.nr_open; a container's root usually may not). Probed with prlimit.
+ */
+export function allowedNofile(wanted = WANTED_NOFILE): number {
+  const hard = /^Max open files\s+\S+\s+(\S+)/m.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1];
+  const hardLimit = hard === undefined || hard === 'unlimited' ? wanted : Number(hard);
+  if (wanted <= hardLimit) return wanted;
+  const above = Math.min(wanted, Number(readFileSync('/proc/sys/fs/nr_open', 'utf8').trim()));
+  const raised = spawnSync('prlimit', [`--nofile=${above}:${above}`, '--', 'true'], { stdio: 'ignore' }).status === 0;
+  return raised ? above : hardLimit;
+}
+
+/**
+ * `command args` run under prlimit (util-linux) with RLIMIT_NOFILE at `nofile` (soft and hard): for servers that hold
+ * a socket per client (workerd, the Upstash shim), whose soft limit is often 1,024 while the hard one is far higher.
+ * prlimit execs the command, so the pid spawned is the server's own.
+ */
+export function withNofile(
+  command: string,
+  args: string[],
+  nofile = allowedNofile(),
+): { command: string; args: string[] } {
+  return { command: 'prlimit', args: [`--nofile=${nofile}:${nofile}`, '--', command, ...args] };
 }
 
 export interface SpawnSpec {

@@ -6,7 +6,7 @@ import type { ServiceName, StackConfig } from './config.ts';
 import { bridgeHealthy, kafkaHealthy, redisHealthy, s3Healthy, shimHealthy } from './health.ts';
 import { ensureBridgeLibs, ensureKafkaLibs, ensureS3ProxyLibs } from './jars.ts';
 import { runJava, runJavaAsync } from './java.ts';
-import { type PidRecord, spawnDetached } from './processes.ts';
+import { type PidRecord, spawnDetached, withNofile } from './processes.ts';
 
 export interface ServiceSpec {
   /** A ServiceName, or a cluster member such as `kafka-2` (cluster.ts). */
@@ -272,8 +272,8 @@ function shimSpec(config: StackConfig): ServiceSpec {
   const main = join(config.infraDir, 'shim', 'main.ts');
   return localSpec(config, 'shim', config.shim, shimHealthy, ({ logFile, pidFile }) =>
     spawnDetached({
-      command: process.execPath,
-      args: [main],
+      // One socket per connection from each edge process's upstream pool: as many descriptors as allowed.
+      ...withNofile(process.execPath, [main]),
       logFile,
       pidFile,
       marker: main,

@@ -121,4 +121,48 @@ describe('createTokenVerifier', () => {
     const r = await v(`Bearer ${await sign(good())}`);
     expect(r).toMatchObject({ ok: false, code: 'SERVICE_UNAVAILABLE' });
   });
+
+  describe('remembering verified tokens', () => {
+    it('verifies a repeated token once: the second answer is the same parsed claims', async () => {
+      const token = `Bearer ${await sign(good())}`;
+      const v = verifier();
+      const first = await v(token);
+      const second = await v(token);
+      expect(first.ok && second.ok && second.claims === first.claims).toBe(true);
+      // Without the cache every request is verified and parsed afresh.
+      const uncached = verifier({ verifiedCacheSize: 0 });
+      const a = await uncached(token);
+      const b = await uncached(token);
+      expect(a.ok && b.ok && a.claims !== b.claims).toBe(true);
+    });
+
+    it('refuses a remembered token once it expires (exp + clock tolerance), as a fresh verification would', async () => {
+      const token = `Bearer ${await sign({ ...good(), exp: now() + 1 })}`;
+      const v = verifier({ clockToleranceSeconds: 0 });
+      expect((await v(token)).ok).toBe(true);
+      await new Promise((r) => setTimeout(r, 2100));
+      expect(await v(token)).toMatchObject({ ok: false, code: 'TOKEN_EXPIRED' });
+    });
+
+    it("never lends a remembered token's verdict to another payload under the same signature", async () => {
+      const token = await sign(good());
+      const v = verifier();
+      expect((await v(`Bearer ${token}`)).ok).toBe(true);
+      const [header, , signature] = token.split('.');
+      const forged = `${header}.${b64({ ...good(), tenant_id: 'someone-else' })}.${signature}`;
+      expect(await v(`Bearer ${forged}`)).toMatchObject({ ok: false, code: 'TOKEN_INVALID' });
+    });
+
+    it('forgets the oldest token when full, and never remembers a refusal', async () => {
+      const v = verifier({ verifiedCacheSize: 1 });
+      const [t1, t2] = [`Bearer ${await sign(good())}`, `Bearer ${await sign({ ...good(), user_id: 'u2' })}`];
+      const first = await v(t1);
+      await v(t2);
+      const again = await v(t1);
+      expect(first.ok && again.ok && again.claims !== first.claims).toBe(true);
+      const bad = `Bearer ${await sign(good(), attacker.privateKey)}`;
+      expect((await v(bad)).ok).toBe(false);
+      expect((await v(bad)).ok).toBe(false);
+    });
+  });
 });

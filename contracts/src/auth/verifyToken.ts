@@ -44,6 +44,11 @@ export interface VerifierOptions {
   jwksCacheMaxAgeMs?: number | undefined;
   /** Realm in WWW-Authenticate. Default "proctor". */
   realm?: string | undefined;
+  /**
+   * Verified tokens remembered per verifier (per isolate or process), so a client's repeated token costs one RS256
+   * verification, not one per request. Default 10,000 (about 1 KB each); 0 verifies every request.
+   */
+  verifiedCacheSize?: number | undefined;
 }
 
 const RS256 = ['RS256'];
@@ -60,6 +65,13 @@ export function createTokenVerifier<S extends z.ZodType>(schema: S, options: Ver
   const realm = options.realm ?? 'proctor';
   const maxHeaderBytes = options.maxHeaderBytes ?? EVENT_LIMITS.maxAuthorizationBytes;
   const clockTolerance = options.clockToleranceSeconds ?? 30;
+
+  const remember = verifiedTokenCache<z.infer<S>>(
+    options.verifiedCacheSize ?? 10_000,
+    // A JWKS key can leave the set: a token it signed passes at most one JWKS cache age after that, as it would
+    // with the keys jose itself keeps. A configured PEM changes only with a new deployment.
+    publicKeyPem ? Number.POSITIVE_INFINITY : (options.jwksCacheMaxAgeMs ?? 600_000),
+  );
 
   let key: Promise<JoseKey> | JWTVerifyGetKey;
   if (publicKeyPem) {
@@ -90,11 +102,14 @@ export function createTokenVerifier<S extends z.ZodType>(schema: S, options: Ver
     }
     const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i.exec(authorization.trim());
     if (!match) return fail('TOKEN_INVALID', 'Authorization must be "Bearer" followed by a compact JWT');
+    const token = match[1] as string;
+    const known = remember.get(token);
+    if (known) return { ok: true, claims: known };
 
     let payload: JWTPayload;
     try {
       const verifyKey = typeof key === 'function' ? key : await key;
-      ({ payload } = await jwtVerify(match[1] as string, verifyKey as Parameters<typeof jwtVerify>[1], {
+      ({ payload } = await jwtVerify(token, verifyKey as Parameters<typeof jwtVerify>[1], {
         algorithms: RS256,
         requiredClaims: ['exp'],
         clockTolerance,
@@ -109,7 +124,33 @@ export function createTokenVerifier<S extends z.ZodType>(schema: S, options: Ver
       const issue = parsed.error.issues[0];
       return fail('TOKEN_INVALID', `claim ${issue?.path.join('.') || '?'}: ${issue?.message ?? 'invalid'}`);
     }
+    // jose accepts the token until exp + clockTolerance (requiredClaims: exp); it stays accepted as long, no longer.
+    remember.set(token, parsed.data, ((payload.exp as number) + clockTolerance) * 1000);
     return { ok: true, claims: parsed.data };
+  };
+}
+
+/**
+ * Claims of tokens that verified, keyed by the whole compact token (header, payload and signature: the same string
+ * verifies the same way until it expires), each kept until `until` and at most `maxAgeMs`. Full, it forgets the
+ * oldest entry. Only successes are kept: a refused token is checked again on every request. The claims returned are
+ * the ones parsed once, shared between requests: callers read them, never write.
+ */
+function verifiedTokenCache<T>(maxEntries: number, maxAgeMs: number) {
+  const entries = new Map<string, { claims: T; until: number }>();
+  return {
+    get(token: string): T | undefined {
+      const hit = entries.get(token);
+      if (!hit) return undefined;
+      if (Date.now() < hit.until) return hit.claims;
+      entries.delete(token);
+      return undefined;
+    },
+    set(token: string, claims: T, expiresAt: number): void {
+      if (maxEntries <= 0) return;
+      if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
+      entries.set(token, { claims, until: Math.min(expiresAt, Date.now() + maxAgeMs) });
+    },
   };
 }
 

@@ -24,6 +24,8 @@ export function examTokenAuth(config: EdgeEnv): MiddlewareHandler<AppEnv> {
   const problem = keySourceProblem({ publicKeyPem: options.publicKeyPem, jwksUrl: options.jwksUrl }, JWT_KEY_ENV);
   if (problem) throw new Error(`examTokenAuth: ${problem}`);
   let verifier: Verifier | undefined;
+  // The verifier hands back the same claims object for a remembered token: its session id is derived once too.
+  const sessionIds = new WeakMap<ExamTokenClaims, string>();
 
   return async function verifyExamToken(c, next) {
     verifier ??= createTokenVerifier(ExamTokenClaims, options);
@@ -34,7 +36,12 @@ export function examTokenAuth(config: EdgeEnv): MiddlewareHandler<AppEnv> {
       c.get('logger').info('auth_refused', { code: result.code, reason: result.message });
       throw new ApiError(result.code, result.message, { headers: { 'WWW-Authenticate': result.wwwAuthenticate } });
     }
-    c.set('caller', { claims: result.claims, sessionId: await deriveSessionId(result.claims) });
+    let sessionId = sessionIds.get(result.claims);
+    if (sessionId === undefined) {
+      sessionId = await deriveSessionId(result.claims);
+      sessionIds.set(result.claims, sessionId);
+    }
+    c.set('caller', { claims: result.claims, sessionId });
     await next();
   };
 }
