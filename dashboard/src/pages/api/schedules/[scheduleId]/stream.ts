@@ -12,6 +12,7 @@ import { SessionFilter } from '../../../../server/api/schemas.ts';
 import { SESSION_MAX_MS } from '../../../../server/auth/loginSessions.ts';
 import { env } from '../../../../server/env.ts';
 import { apiError } from '../../../../server/http/respond.ts';
+import { sseFrame } from '../../../../server/live/sseFrame.ts';
 import { scheduleExists } from '../../../../server/queries/sessions.ts';
 
 export const contracts = {
@@ -65,9 +66,9 @@ export const GET: APIRoute = async ({ locals, params, url, request }) => {
   };
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
-      const write = (text: string) => {
+      const write = (chunk: string | Uint8Array) => {
         try {
-          controller.enqueue(encoder.encode(text));
+          controller.enqueue(typeof chunk === 'string' ? encoder.encode(chunk) : chunk);
         } catch {
           cleanup();
         }
@@ -86,10 +87,7 @@ export const GET: APIRoute = async ({ locals, params, url, request }) => {
           principal.tenantId,
           scheduleId,
           filter.value,
-          (event) =>
-            write(
-              `${event.seq ? `id: ${event.seq}\n` : ''}event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`,
-            ),
+          (event) => write(sseFrame(event)),
           lastEventId,
         ),
       );
