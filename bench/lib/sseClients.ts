@@ -1,0 +1,84 @@
+// Many SSE readers of one schedule's live stream in a process of their own (forked by bench/dashboard-fanout.ts), so
+// their CPU is neither the server's nor the load generator's, and is measured apart. Each reader counts events by
+// scanning the bytes for their `event:` line (no decoding, no JSON.parse): a reader as cheap as a client can be, so
+// the bench measures the server's fan-out rather than its own parsing.
+//   IPC in:  { open: n } opens readers up to n; { stats: true } asks for counts; { stop: true } closes them and exits.
+//   IPC out: { stats: { streams, withList, sessions, alerts, bytes, errors, cpuMs } }
+import http from 'node:http';
+
+const URL_ = process.env.SSE_URL ?? '';
+const TOKEN = process.env.SSE_TOKEN ?? '';
+if (!URL_ || !TOKEN || !process.send) {
+  console.error('sseClients: run by bench/dashboard-fanout.ts (SSE_URL, SSE_TOKEN, an IPC channel)');
+  process.exit(2);
+}
+
+const SESSIONS = Buffer.from('event: sessions\n');
+const ALERT = Buffer.from('event: alert\n');
+/** A marker split across two chunks is found in the tail kept from the previous one. */
+const TAIL = SESSIONS.length - 1;
+
+interface Reader {
+  sessions: number;
+  alerts: number;
+  request: http.ClientRequest;
+}
+const readers: Reader[] = [];
+const totals = { bytes: 0, errors: 0 };
+
+/** Markers in `buf` that end past `kept` (the previous chunk's tail, whose whole markers were counted with it). */
+function occurrences(buf: Buffer, marker: Buffer, kept: number): number {
+  let n = 0;
+  for (let at = buf.indexOf(marker); at >= 0; at = buf.indexOf(marker, at + marker.length)) {
+    if (at + marker.length > kept) n++;
+  }
+  return n;
+}
+
+function open(): Reader {
+  const reader = { sessions: 0, alerts: 0 } as Reader;
+  let tail = Buffer.alloc(0);
+  reader.request = http.get(
+    URL_,
+    { headers: { authorization: `Bearer ${TOKEN}`, accept: 'text/event-stream' }, agent: false },
+    (res) => {
+      if (res.statusCode !== 200) {
+        totals.errors++;
+        res.resume();
+        return;
+      }
+      res.on('data', (chunk: Buffer) => {
+        totals.bytes += chunk.length;
+        const buf = tail.length ? Buffer.concat([tail, chunk]) : chunk;
+        reader.sessions += occurrences(buf, SESSIONS, tail.length);
+        reader.alerts += occurrences(buf, ALERT, tail.length);
+        tail = Buffer.from(buf.subarray(Math.max(0, buf.length - TAIL)));
+      });
+    },
+  );
+  reader.request.on('error', () => totals.errors++);
+  return reader;
+}
+
+process.on('message', (msg: { open?: number; stats?: boolean; stop?: boolean }) => {
+  if (msg.open) while (readers.length < msg.open) readers.push(open());
+  if (msg.stats) {
+    const cpu = process.cpuUsage();
+    process.send?.({
+      stats: {
+        streams: readers.length,
+        withList: readers.filter((r) => r.sessions > 0).length,
+        sessions: readers.reduce((n, r) => n + r.sessions, 0),
+        alerts: readers.reduce((n, r) => n + r.alerts, 0),
+        bytes: totals.bytes,
+        errors: totals.errors,
+        cpuMs: (cpu.user + cpu.system) / 1000,
+      },
+    });
+  }
+  if (msg.stop) {
+    for (const r of readers) r.request.destroy();
+    process.exit(0);
+  }
+});
+process.on('disconnect', () => process.exit(0));
