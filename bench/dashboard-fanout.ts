@@ -100,6 +100,7 @@ interface SseStats {
   alerts: number;
   bytes: number;
   errors: number;
+  failures: Record<string, number>;
   cpuMs: number;
 }
 // The proctors' streams (one proctor, up to its cap of 100) in their own process: their reading is not the server's
@@ -176,25 +177,30 @@ const counters = async () => {
 
 /**
  * For alerts toasted in [from, to): toast − the send of the alert's last evidence event (event → screen), split at
- * the alert's creation in the processor (event → alert, alert → screen).
+ * the alert's creation in the processor (its rule fired) and at its row's write in MySQL (updated_at, stamped by the
+ * server in the processor's transaction): event → alert, alert → row, row → screen (the notice, the dashboard, the
+ * browser).
  */
 async function eventToScreen(from: number, to: number) {
   const toasts = await page.evaluate(() => (window as unknown as { __toasts: Record<string, number> }).__toasts);
   const ids = Object.keys(toasts).filter((id) => toasts[id]! >= from && toasts[id]! < to);
-  const out = { total: [] as number[], toAlert: [] as number[], toScreen: [] as number[] };
+  const out = { total: [] as number[], toAlert: [] as number[], toRow: [] as number[], toScreen: [] as number[] };
   if (!ids.length) return out;
   const [rows] = await stack.db.pool.query(
-    'SELECT alert_id, evidence, FLOOR(UNIX_TIMESTAMP(created_at) * 1000) AS created_ms FROM alerts WHERE alert_id IN (?)',
+    `SELECT alert_id, evidence, FLOOR(UNIX_TIMESTAMP(created_at) * 1000) AS created_ms,
+       FLOOR(UNIX_TIMESTAMP(updated_at) * 1000) AS written_ms FROM alerts WHERE alert_id IN (?)`,
     [ids],
   );
-  for (const r of rows as { alert_id: string; evidence: string | { eventId: string }[]; created_ms: number }[]) {
+  type Row = { alert_id: string; evidence: string | { eventId: string }[]; created_ms: number; written_ms: number };
+  for (const r of rows as Row[]) {
     const ev = (typeof r.evidence === 'string' ? JSON.parse(r.evidence) : r.evidence) as { eventId: string }[];
     const sent = ev.map((e) => cohort.metrics.sentAt.get(e.eventId)).filter((t): t is number => t !== undefined);
     if (!sent.length) continue;
     const toast = toasts[r.alert_id]!;
     out.total.push(toast - Math.max(...sent));
     out.toAlert.push(Number(r.created_ms) - Math.max(...sent));
-    out.toScreen.push(toast - Number(r.created_ms));
+    out.toRow.push(Number(r.written_ms) - Number(r.created_ms));
+    out.toScreen.push(toast - Number(r.written_ms));
   }
   return out;
 }
@@ -212,7 +218,7 @@ for (const n of STREAMS) {
     readers = await sseStats();
   }
   if (readers.withList < n)
-    console.log(`  only ${readers.withList} of ${n} streams had a list (${readers.errors} errors)`);
+    console.log(`  only ${readers.withList} of ${n} streams had a list (failed: ${JSON.stringify(readers.failures)})`);
   await sleep(STEP_SETTLE_MS);
   const a = await counters();
   await sleep(STEP_MS);
@@ -221,7 +227,7 @@ for (const n of STREAMS) {
   const rate = (k: keyof typeof a) => (b[k] - a[k]) / s;
   const lat = await eventToScreen(a.at, b.at);
   perStep.push({ mysql: rate('dashboardMysql'), redis: rate('dashboardRedis') });
-  const row = `| ${n} | ${f1(rate('dashboardMysql'))} | ${f1(rate('dashboardRedis'))} | ${f(rate('processorMysql'))} | ${f(rate('redis') - rate('dashboardRedis'))} | ${f(rate('dashboardCpu'))} | ${f(rate('readersCpu'))} | ${f(rate('benchCpu'))} | ${f(rate('readerBytes') / 1024)} | ${lat.total.length} | ${pp(lat.total)} | ${pp(lat.toAlert)} | ${pp(lat.toScreen)} |`;
+  const row = `| ${n} | ${f1(rate('dashboardMysql'))} | ${f1(rate('dashboardRedis'))} | ${f(rate('processorMysql'))} | ${f(rate('redis') - rate('dashboardRedis'))} | ${f(rate('dashboardCpu'))} | ${f(rate('readersCpu'))} | ${f(rate('benchCpu'))} | ${f(rate('readerBytes') / 1024)} | ${lat.total.length} | ${pp(lat.total)} | ${pp(lat.toAlert)} | ${pp(lat.toRow)} | ${pp(lat.toScreen)} |`;
   table.push(row);
   console.log(
     `  ${elapsed()}: ${row} (live ${cohort.metrics.sessionsLive}, list pushes ${f1(rate('readerSessions') / n)}/s and alerts ${f1(rate('readerAlerts') / n)}/s a stream, load ${load()})`,
@@ -232,9 +238,9 @@ console.log(
   `\ndashboard fan-out, ${CANDIDATES} candidates on one schedule, ${STEP_MS / 1000} s a step, load average ${load()}:`,
 );
 console.log(
-  '| SSE streams (+ 1 page) | dashboard MySQL queries/s | dashboard Redis commands/s | processor MySQL queries/s | edge + processor Redis commands/s | dashboard CPU ms/s | SSE readers CPU ms/s | generator + page driver CPU ms/s | SSE KB/s (all streams) | alerts on screen | event → screen p50 / p99 ms | event → alert p50 / p99 ms | alert → screen p50 / p99 ms |',
+  '| SSE streams (+ 1 page) | dashboard MySQL queries/s | dashboard Redis commands/s | processor MySQL queries/s | edge + processor Redis commands/s | dashboard CPU ms/s | SSE readers CPU ms/s | generator + page driver CPU ms/s | SSE KB/s (all streams) | alerts on screen | event → screen p50 / p99 ms | event → alert p50 / p99 ms | alert → row p50 / p99 ms | row → screen p50 / p99 ms |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const row of table) console.log(row);
 const [first, last] = [perStep[0], perStep.at(-1)];
 if (first && last && perStep.length > 1) {

@@ -3,7 +3,7 @@
 // scanning the bytes for their `event:` line (no decoding, no JSON.parse): a reader as cheap as a client can be, so
 // the bench measures the server's fan-out rather than its own parsing.
 //   IPC in:  { open: n } opens readers up to n; { stats: true } asks for counts; { stop: true } closes them and exits.
-//   IPC out: { stats: { streams, withList, sessions, alerts, bytes, errors, cpuMs } }
+//   IPC out: { stats: { streams, withList, sessions, alerts, bytes, errors, failures, cpuMs } }
 import http from 'node:http';
 
 const URL_ = process.env.SSE_URL ?? '';
@@ -25,6 +25,12 @@ interface Reader {
 }
 const readers: Reader[] = [];
 const totals = { bytes: 0, errors: 0 };
+/** Why streams failed: HTTP status or error code → count. */
+const failures: Record<string, number> = {};
+const fail = (why: string) => {
+  totals.errors++;
+  failures[why] = (failures[why] ?? 0) + 1;
+};
 
 /** Markers in `buf` that end past `kept` (the previous chunk's tail, whose whole markers were counted with it). */
 function occurrences(buf: Buffer, marker: Buffer, kept: number): number {
@@ -43,7 +49,7 @@ function open(): Reader {
     { headers: { authorization: `Bearer ${TOKEN}`, accept: 'text/event-stream' }, agent: false },
     (res) => {
       if (res.statusCode !== 200) {
-        totals.errors++;
+        fail(`HTTP ${res.statusCode}`);
         res.resume();
         return;
       }
@@ -56,7 +62,7 @@ function open(): Reader {
       });
     },
   );
-  reader.request.on('error', () => totals.errors++);
+  reader.request.on('error', (err: NodeJS.ErrnoException) => fail(err.code ?? err.message));
   return reader;
 }
 
@@ -72,6 +78,7 @@ process.on('message', (msg: { open?: number; stats?: boolean; stop?: boolean }) 
         alerts: readers.reduce((n, r) => n + r.alerts, 0),
         bytes: totals.bytes,
         errors: totals.errors,
+        failures,
         cpuMs: (cpu.user + cpu.system) / 1000,
       },
     });
