@@ -108,15 +108,20 @@ interface SseStats {
 const sse = fork(join(import.meta.dirname, 'lib', 'sseClients.ts'), [], {
   env: { ...process.env, SSE_URL: `${dashboard.url}/api/schedules/${SCHEDULE}/stream`, SSE_TOKEN: dashboard.token },
 });
-const sseStats = () =>
+/** One question to the readers' process at a time: each answer is the next message. */
+const askReaders = <T>(what: string, msg: object) =>
   withTimeout(
-    'the SSE readers’ counts',
-    new Promise<SseStats>((resolve) => {
-      sse.once('message', (m) => resolve((m as { stats: SseStats }).stats));
-      sse.send({ stats: true });
+    what,
+    new Promise<T>((resolve) => {
+      sse.once('message', (m) => resolve(m as T));
+      sse.send(msg);
     }),
     30_000,
   );
+const sseStats = async () => (await askReaders<{ stats: SseStats }>('the SSE readers’ counts', { stats: true })).stats;
+/** When the first SSE reader first saw each of `ids` (epoch ms; absent: not seen). */
+const sseArrivals = async (ids: string[]) =>
+  (await askReaders<{ arrivals: Record<string, number> }>('the SSE readers’ arrivals', { arrivals: ids })).arrivals;
 const browser = await launchChromium();
 cleanup = async () => {
   await browser.close().catch(() => {});
@@ -179,13 +184,20 @@ const counters = async () => {
  * For alerts toasted in [from, to): toast − the send of the alert's last evidence event (event → screen), split at
  * the alert's creation in the processor (its rule fired) and at its row's write in MySQL (updated_at, stamped by the
  * server in the processor's transaction): event → alert, alert → row, row → screen (the notice, the dashboard, the
- * browser).
+ * browser); and row → the first SSE reader (the same without the browser).
  */
 async function eventToScreen(from: number, to: number) {
   const toasts = await page.evaluate(() => (window as unknown as { __toasts: Record<string, number> }).__toasts);
   const ids = Object.keys(toasts).filter((id) => toasts[id]! >= from && toasts[id]! < to);
-  const out = { total: [] as number[], toAlert: [] as number[], toRow: [] as number[], toScreen: [] as number[] };
+  const out = {
+    total: [] as number[],
+    toAlert: [] as number[],
+    toRow: [] as number[],
+    toScreen: [] as number[],
+    toReader: [] as number[],
+  };
   if (!ids.length) return out;
+  const reader = await sseArrivals(ids);
   const [rows] = await stack.db.pool.query(
     `SELECT alert_id, evidence, FLOOR(UNIX_TIMESTAMP(created_at) * 1000) AS created_ms,
        FLOOR(UNIX_TIMESTAMP(updated_at) * 1000) AS written_ms FROM alerts WHERE alert_id IN (?)`,
@@ -201,6 +213,8 @@ async function eventToScreen(from: number, to: number) {
     out.toAlert.push(Number(r.created_ms) - Math.max(...sent));
     out.toRow.push(Number(r.written_ms) - Number(r.created_ms));
     out.toScreen.push(toast - Number(r.written_ms));
+    const arrived = reader[r.alert_id];
+    if (arrived !== undefined) out.toReader.push(arrived - Number(r.written_ms));
   }
   return out;
 }
@@ -227,7 +241,7 @@ for (const n of STREAMS) {
   const rate = (k: keyof typeof a) => (b[k] - a[k]) / s;
   const lat = await eventToScreen(a.at, b.at);
   perStep.push({ mysql: rate('dashboardMysql'), redis: rate('dashboardRedis') });
-  const row = `| ${n} | ${f1(rate('dashboardMysql'))} | ${f1(rate('dashboardRedis'))} | ${f(rate('processorMysql'))} | ${f(rate('redis') - rate('dashboardRedis'))} | ${f(rate('dashboardCpu'))} | ${f(rate('readersCpu'))} | ${f(rate('benchCpu'))} | ${f(rate('readerBytes') / 1024)} | ${lat.total.length} | ${pp(lat.total)} | ${pp(lat.toAlert)} | ${pp(lat.toRow)} | ${pp(lat.toScreen)} |`;
+  const row = `| ${n} | ${f1(rate('dashboardMysql'))} | ${f1(rate('dashboardRedis'))} | ${f(rate('processorMysql'))} | ${f(rate('redis') - rate('dashboardRedis'))} | ${f(rate('dashboardCpu'))} | ${f(rate('readersCpu'))} | ${f(rate('benchCpu'))} | ${f(rate('readerBytes') / 1024)} | ${lat.total.length} | ${pp(lat.total)} | ${pp(lat.toAlert)} | ${pp(lat.toRow)} | ${pp(lat.toScreen)} | ${pp(lat.toReader)} |`;
   table.push(row);
   console.log(
     `  ${elapsed()}: ${row} (live ${cohort.metrics.sessionsLive}, list pushes ${f1(rate('readerSessions') / n)}/s and alerts ${f1(rate('readerAlerts') / n)}/s a stream, load ${load()})`,
@@ -238,9 +252,9 @@ console.log(
   `\ndashboard fan-out, ${CANDIDATES} candidates on one schedule, ${STEP_MS / 1000} s a step, load average ${load()}:`,
 );
 console.log(
-  '| SSE streams (+ 1 page) | dashboard MySQL queries/s | dashboard Redis commands/s | processor MySQL queries/s | edge + processor Redis commands/s | dashboard CPU ms/s | SSE readers CPU ms/s | generator + page driver CPU ms/s | SSE KB/s (all streams) | alerts on screen | event → screen p50 / p99 ms | event → alert p50 / p99 ms | alert → row p50 / p99 ms | row → screen p50 / p99 ms |',
+  '| SSE streams (+ 1 page) | dashboard MySQL queries/s | dashboard Redis commands/s | processor MySQL queries/s | edge + processor Redis commands/s | dashboard CPU ms/s | SSE readers CPU ms/s | generator + page driver CPU ms/s | SSE KB/s (all streams) | alerts on screen | event → screen p50 / p99 ms | event → alert p50 / p99 ms | alert → row p50 / p99 ms | row → screen p50 / p99 ms | row → SSE reader p50 / p99 ms |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const row of table) console.log(row);
 const [first, last] = [perStep[0], perStep.at(-1)];
 if (first && last && perStep.length > 1) {

@@ -2,8 +2,11 @@
 // their CPU is neither the server's nor the load generator's, and is measured apart. Each reader counts events by
 // scanning the bytes for their `event:` line (no decoding, no JSON.parse): a reader as cheap as a client can be, so
 // the bench measures the server's fan-out rather than its own parsing.
-//   IPC in:  { open: n } opens readers up to n; { stats: true } asks for counts; { stop: true } closes them and exits.
-//   IPC out: { stats: { streams, withList, sessions, alerts, bytes, errors, failures, cpuMs } }
+// The first reader also notes when each alert id first arrived (decoding only alert events' first bytes), so the
+// bench can tell the server's part of row → screen from the browser's.
+//   IPC in:  { open: n } opens readers up to n; { stats: true } asks for counts; { arrivals: ids } for those times;
+//            { stop: true } closes them and exits.
+//   IPC out: { stats: { streams, withList, sessions, alerts, bytes, errors, failures, cpuMs } } | { arrivals: {id: ms} }
 import http from 'node:http';
 
 const URL_ = process.env.SSE_URL ?? '';
@@ -24,6 +27,9 @@ interface Reader {
   request: http.ClientRequest;
 }
 const readers: Reader[] = [];
+/** Alert id → when the first reader first saw it (epoch ms). */
+const arrivals = new Map<string, number>();
+const ALERT_ID = /event: alert\ndata: \{"alertId":"([^"]+)"/g;
 const totals = { bytes: 0, errors: 0 };
 /** Why streams failed: HTTP status or error code → count. */
 const failures: Record<string, number> = {};
@@ -41,7 +47,7 @@ function occurrences(buf: Buffer, marker: Buffer, kept: number): number {
   return n;
 }
 
-function open(): Reader {
+function open(first: boolean): Reader {
   const reader = { sessions: 0, alerts: 0 } as Reader;
   let tail = Buffer.alloc(0);
   reader.request = http.get(
@@ -57,7 +63,12 @@ function open(): Reader {
         totals.bytes += chunk.length;
         const buf = tail.length ? Buffer.concat([tail, chunk]) : chunk;
         reader.sessions += occurrences(buf, SESSIONS, tail.length);
-        reader.alerts += occurrences(buf, ALERT, tail.length);
+        const alerts = occurrences(buf, ALERT, tail.length);
+        reader.alerts += alerts;
+        if (first && alerts) {
+          const now = Date.now();
+          for (const m of buf.toString('latin1').matchAll(ALERT_ID)) if (!arrivals.has(m[1]!)) arrivals.set(m[1]!, now);
+        }
         tail = Buffer.from(buf.subarray(Math.max(0, buf.length - TAIL)));
       });
     },
@@ -66,8 +77,13 @@ function open(): Reader {
   return reader;
 }
 
-process.on('message', (msg: { open?: number; stats?: boolean; stop?: boolean }) => {
-  if (msg.open) while (readers.length < msg.open) readers.push(open());
+process.on('message', (msg: { open?: number; stats?: boolean; arrivals?: string[]; stop?: boolean }) => {
+  if (msg.open) while (readers.length < msg.open) readers.push(open(readers.length === 0));
+  if (msg.arrivals) {
+    process.send?.({
+      arrivals: Object.fromEntries(msg.arrivals.flatMap((id) => (arrivals.has(id) ? [[id, arrivals.get(id)]] : []))),
+    });
+  }
   if (msg.stats) {
     const cpu = process.cpuUsage();
     process.send?.({
