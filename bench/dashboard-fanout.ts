@@ -154,9 +154,15 @@ await page.evaluate(() => {
   }).observe(document.getElementById('toasts')!, { childList: true, subtree: true });
 });
 
-async function redisCalls(): Promise<number> {
+/** Redis calls in all, and of the commands only the dashboard sends (XREAD: the follower; ZMSCORE: presence). */
+async function redisCalls() {
   const info = await stack.redis.info('commandstats');
-  return [...info.matchAll(/calls=(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+  const of = (name: string) => Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(info)?.[1] ?? 0);
+  return {
+    all: [...info.matchAll(/calls=(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0),
+    xread: of('xread'),
+    zmscore: of('zmscore'),
+  };
 }
 const selfCpuMs = () => {
   const u = process.cpuUsage();
@@ -165,12 +171,15 @@ const selfCpuMs = () => {
 const dashboardPid = dashboard.child.pid as number;
 const counters = async () => {
   const readers = await sseStats();
+  const calls = await redisCalls();
   return {
     at: Date.now(),
     dashboardMysql: mysqlDashboard.count(),
     processorMysql: mysqlProcessor.count(),
     dashboardRedis: redisDashboard.count(),
-    redis: await redisCalls(),
+    redis: calls.all,
+    xread: calls.xread,
+    zmscore: calls.zmscore,
     dashboardCpu: cpuMs(dashboardPid),
     readersCpu: readers.cpuMs,
     benchCpu: selfCpuMs(),
@@ -244,7 +253,7 @@ for (const n of STREAMS) {
   const row = `| ${n} | ${f1(rate('dashboardMysql'))} | ${f1(rate('dashboardRedis'))} | ${f(rate('processorMysql'))} | ${f(rate('redis') - rate('dashboardRedis'))} | ${f(rate('dashboardCpu'))} | ${f(rate('readersCpu'))} | ${f(rate('benchCpu'))} | ${f(rate('readerBytes') / 1024)} | ${lat.total.length} | ${pp(lat.total)} | ${pp(lat.toAlert)} | ${pp(lat.toRow)} | ${pp(lat.toScreen)} | ${pp(lat.toReader)} |`;
   table.push(row);
   console.log(
-    `  ${elapsed()}: ${row} (live ${cohort.metrics.sessionsLive}, list pushes ${f1(rate('readerSessions') / n)}/s and alerts ${f1(rate('readerAlerts') / n)}/s a stream, load ${load()})`,
+    `  ${elapsed()}: ${row} (live ${cohort.metrics.sessionsLive}, dashboard XREAD ${f1(rate('xread'))}/s and ZMSCORE ${f1(rate('zmscore'))}/s, list pushes ${f1(rate('readerSessions') / n)}/s and alerts ${f1(rate('readerAlerts') / n)}/s a stream, load ${load()})`,
   );
 }
 
