@@ -108,6 +108,8 @@ interface SseStats {
 const sse = fork(join(import.meta.dirname, 'lib', 'sseClients.ts'), [], {
   env: { ...process.env, SSE_URL: `${dashboard.url}/api/schedules/${SCHEDULE}/stream`, SSE_TOKEN: dashboard.token },
 });
+// A question asked while a stop tears the readers down goes unanswered (its timeout says so), never an unhandled error.
+sse.on('error', () => {});
 /** One question to the readers' process at a time: each answer is the next message. */
 const askReaders = <T>(what: string, msg: object) =>
   withTimeout(
@@ -154,7 +156,10 @@ await page.evaluate(() => {
   }).observe(document.getElementById('toasts')!, { childList: true, subtree: true });
 });
 
-/** Redis calls in all, and of the commands only the dashboard sends (XREAD: the follower; ZMSCORE: presence). */
+/**
+ * Redis calls in all, of the commands only the dashboard sends (XREAD: the follower; ZMSCORE: presence), and XADD:
+ * the processor's change notices, one per commit, which drive the dashboard's reads.
+ */
 async function redisCalls() {
   const info = await stack.redis.info('commandstats');
   const of = (name: string) => Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(info)?.[1] ?? 0);
@@ -162,6 +167,7 @@ async function redisCalls() {
     all: [...info.matchAll(/calls=(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0),
     xread: of('xread'),
     zmscore: of('zmscore'),
+    xadd: of('xadd'),
   };
 }
 const selfCpuMs = () => {
@@ -180,6 +186,7 @@ const counters = async () => {
     redis: calls.all,
     xread: calls.xread,
     zmscore: calls.zmscore,
+    xadd: calls.xadd,
     dashboardCpu: cpuMs(dashboardPid),
     readersCpu: readers.cpuMs,
     benchCpu: selfCpuMs(),
@@ -253,7 +260,7 @@ for (const n of STREAMS) {
   const row = `| ${n} | ${f1(rate('dashboardMysql'))} | ${f1(rate('dashboardRedis'))} | ${f(rate('processorMysql'))} | ${f(rate('redis') - rate('dashboardRedis'))} | ${f(rate('dashboardCpu'))} | ${f(rate('readersCpu'))} | ${f(rate('benchCpu'))} | ${f(rate('readerBytes') / 1024)} | ${lat.total.length} | ${pp(lat.total)} | ${pp(lat.toAlert)} | ${pp(lat.toRow)} | ${pp(lat.toScreen)} | ${pp(lat.toReader)} |`;
   table.push(row);
   console.log(
-    `  ${elapsed()}: ${row} (live ${cohort.metrics.sessionsLive}, dashboard XREAD ${f1(rate('xread'))}/s and ZMSCORE ${f1(rate('zmscore'))}/s, list pushes ${f1(rate('readerSessions') / n)}/s and alerts ${f1(rate('readerAlerts') / n)}/s a stream, load ${load()})`,
+    `  ${elapsed()}: ${row} (live ${cohort.metrics.sessionsLive}, change notices ${f1(rate('xadd'))}/s, dashboard XREAD ${f1(rate('xread'))}/s and ZMSCORE ${f1(rate('zmscore'))}/s, list pushes ${f1(rate('readerSessions') / n)}/s and alerts ${f1(rate('readerAlerts') / n)}/s a stream, load ${load()})`,
   );
 }
 
