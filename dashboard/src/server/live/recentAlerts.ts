@@ -3,8 +3,11 @@
 // whose ids are older, however many reconnect at once (a server restart reconnects every stream of a schedule).
 import { compareSeq, type LiveEvent } from './liveSeq.ts';
 
-/** Alert events a channel keeps: a venue-wide drop is a few thousand; older ids take the shared read. */
-const RECENT_ALERT_EVENTS = 5_000;
+/**
+ * Alert events a channel keeps (a few hundred bytes each, so ≤ about 1 MB a watched schedule): a venue-wide drop of
+ * 2,000 candidates fits; a reconnect from before the oldest takes the shared read.
+ */
+const RECENT_ALERT_EVENTS = 2_000;
 
 export function createRecentAlerts(limit = RECENT_ALERT_EVENTS) {
   const events: LiveEvent[] = [];
