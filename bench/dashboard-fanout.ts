@@ -1,18 +1,24 @@
 // The dashboard's fan-out: N live simulated candidates on one schedule (the cohort generator through raw workerd,
 // Kafka, the processor, a private Redis, MariaDB), one proctor's page in Chromium, and 1, 10 and 100 more proctor SSE
-// streams on the same schedule. Per step: MySQL queries/s and Redis commands/s by source, each client's commands
-// counted by a proxy in front of it (dashboard, processor; Redis's INFO commandstats less the dashboard's for the
-// edge and processor), and event → screen in the page (the batch carrying an alert's last evidence event → its
-// toast). Printed, not asserted (a shared 2-core box). The run stops itself at its deadline.
+// streams on the same schedule, read by a process of their own (bench/lib/sseClients.ts). Per step: MySQL queries/s
+// and Redis commands/s by source, each client's commands counted by a proxy in front of it (dashboard, processor;
+// Redis's INFO commandstats less the dashboard's for the edge and processor); CPU of the dashboard server, of the SSE
+// readers and of this process (the generator and the page's driver), apart; and event → screen in the page (the
+// batch carrying an alert's last evidence event → its toast), split at the alert's creation in the processor.
+// Then the ratio of the last step to the first. Printed, not asserted (a shared 2-core box). The run stops itself
+// at its deadline.
 //   node bench/dashboard-fanout.ts
 //   env: BENCH_FANOUT_CANDIDATES (2000), BENCH_FANOUT_STREAMS (1,10,100), BENCH_FANOUT_STEP_SECONDS (60),
 //   BENCH_FANOUT_DEADLINE_SECONDS (600)
+import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { percentile, startCohort } from '@proctor/cohort';
 import { DEV_DASHBOARD_AUDIENCE, DEV_ISSUER, mintDevProctorToken, mintDevToken } from '@proctor/testkit';
 import { launchChromium } from '@proctor/testkit/browser';
-import { startCohortDashboard, startCohortStack, watchStream, withTimeout } from './lib/cohort-stack.ts';
+import { startCohortDashboard, startCohortStack, withTimeout } from './lib/cohort-stack.ts';
 import { mysqlCommands, redisCommands, startCountingProxy } from './lib/counting-proxy.ts';
+import { cpuMs } from './lib/edge-workerd.ts';
 import { launchFromPlatform } from './lib/platformLaunch.ts';
 
 const CANDIDATES = Number(process.env.BENCH_FANOUT_CANDIDATES ?? 2000);
@@ -22,8 +28,8 @@ const DEADLINE_MS = Number(process.env.BENCH_FANOUT_DEADLINE_SECONDS ?? 600) * 1
 /** Joins per second the ramp aims at (as bench/cohort-dashboard.ts: a loaded box answered 503s to 50 a second). */
 const RAMP_MS = Math.min(90, Math.max(15, Math.round(CANDIDATES / 22))) * 1000;
 /**
- * After new streams open, before a step's counters start: each new stream is sent the list once (a list read each),
- * which is the cost of a connect, not of watching. Until every stream has its list, then this long.
+ * After new streams open, before a step's counters start: opening a stream takes its lease and checks its schedule
+ * (a connect's cost, not watching's). Until every stream has its list, then this long.
  */
 const STEP_SETTLE_MS = 10_000;
 /** From the ramp's end to the first step: the page is opened meanwhile. */
@@ -49,6 +55,14 @@ const deadline = setTimeout(async () => {
   process.exit(2);
 }, DEADLINE_MS);
 deadline.unref();
+// Stopped by hand: the same teardown (the children, the database, the topics), not orphans on a shared box.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, async () => {
+    console.log(`\nstopped by ${signal} at ${elapsed()}`);
+    await withTimeout('cleanup', cleanup(), 20_000).catch(() => {});
+    process.exit(130);
+  });
+}
 
 console.log(
   `dashboard fan-out bench: ${CANDIDATES} candidates on ${SCHEDULE}, streams ${STREAMS.join(' → ')} (+ one page), ${STEP_MS / 1000} s a step; load average ${load()}`,
@@ -79,11 +93,41 @@ const cohort = startCohort({
   mysqlUrl: stack.mysqlUrl,
   edgeUrl: stack.edge.url,
 });
-const streams: ReturnType<typeof watchStream>[] = [];
+interface SseStats {
+  streams: number;
+  withList: number;
+  sessions: number;
+  alerts: number;
+  bytes: number;
+  errors: number;
+  failures: Record<string, number>;
+  cpuMs: number;
+}
+// The proctors' streams (one proctor, up to its cap of 100) in their own process: their reading is not the server's
+// CPU, nor this process's, whose timers send the candidates' events and stamp their send times.
+const sse = fork(join(import.meta.dirname, 'lib', 'sseClients.ts'), [], {
+  env: { ...process.env, SSE_URL: `${dashboard.url}/api/schedules/${SCHEDULE}/stream`, SSE_TOKEN: dashboard.token },
+});
+// A question asked while a stop tears the readers down goes unanswered (its timeout says so), never an unhandled error.
+sse.on('error', () => {});
+/** One question to the readers' process at a time: each answer is the next message. */
+const askReaders = <T>(what: string, msg: object) =>
+  withTimeout(
+    what,
+    new Promise<T>((resolve) => {
+      sse.once('message', (m) => resolve(m as T));
+      sse.send(msg);
+    }),
+    30_000,
+  );
+const sseStats = async () => (await askReaders<{ stats: SseStats }>('the SSE readers’ counts', { stats: true })).stats;
+/** When the first SSE reader first saw each of `ids` (epoch ms; absent: not seen). */
+const sseArrivals = async (ids: string[]) =>
+  (await askReaders<{ arrivals: Record<string, number> }>('the SSE readers’ arrivals', { arrivals: ids })).arrivals;
 const browser = await launchChromium();
 cleanup = async () => {
   await browser.close().catch(() => {});
-  await Promise.all(streams.map((s) => s.stop()));
+  if (sse.connected) sse.send({ stop: true });
   await withTimeout('stopping the cohort', cohort.stop(), 30_000).catch(() => {});
   dashboard.stop();
   await stack.stop();
@@ -112,57 +156,130 @@ await page.evaluate(() => {
   }).observe(document.getElementById('toasts')!, { childList: true, subtree: true });
 });
 
-async function redisCalls(): Promise<number> {
+/**
+ * Redis calls in all, of the commands only the dashboard sends (XREAD: the follower; ZMSCORE: presence), and XADD:
+ * the processor's change notices, one per commit, which drive the dashboard's reads.
+ */
+async function redisCalls() {
   const info = await stack.redis.info('commandstats');
-  return [...info.matchAll(/calls=(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+  const of = (name: string) => Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(info)?.[1] ?? 0);
+  return {
+    all: [...info.matchAll(/calls=(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0),
+    xread: of('xread'),
+    zmscore: of('zmscore'),
+    xadd: of('xadd'),
+  };
 }
-const counters = async () => ({
-  at: Date.now(),
-  dashboardMysql: mysqlDashboard.count(),
-  processorMysql: mysqlProcessor.count(),
-  dashboardRedis: redisDashboard.count(),
-  redis: await redisCalls(),
-});
+const selfCpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+const dashboardPid = dashboard.child.pid as number;
+const counters = async () => {
+  const readers = await sseStats();
+  const calls = await redisCalls();
+  return {
+    at: Date.now(),
+    dashboardMysql: mysqlDashboard.count(),
+    processorMysql: mysqlProcessor.count(),
+    dashboardRedis: redisDashboard.count(),
+    redis: calls.all,
+    xread: calls.xread,
+    zmscore: calls.zmscore,
+    xadd: calls.xadd,
+    dashboardCpu: cpuMs(dashboardPid),
+    readersCpu: readers.cpuMs,
+    benchCpu: selfCpuMs(),
+    readerBytes: readers.bytes,
+    readerSessions: readers.sessions,
+    readerAlerts: readers.alerts,
+  };
+};
 
-/** Toast time − the send of the alert's last evidence event, for alerts toasted in [from, to). */
-async function eventToScreen(from: number, to: number): Promise<number[]> {
+/**
+ * For alerts toasted in [from, to): toast − the send of the alert's last evidence event (event → screen), split at
+ * the alert's creation in the processor (its rule fired) and at its row's write in MySQL (updated_at, stamped by the
+ * server in the processor's transaction): event → alert, alert → row, row → screen (the notice, the dashboard, the
+ * browser); and row → the first SSE reader (the same without the browser).
+ */
+async function eventToScreen(from: number, to: number) {
   const toasts = await page.evaluate(() => (window as unknown as { __toasts: Record<string, number> }).__toasts);
   const ids = Object.keys(toasts).filter((id) => toasts[id]! >= from && toasts[id]! < to);
-  if (!ids.length) return [];
-  const [rows] = await stack.db.pool.query('SELECT alert_id, evidence FROM alerts WHERE alert_id IN (?)', [ids]);
-  const out: number[] = [];
-  for (const r of rows as { alert_id: string; evidence: string | { eventId: string }[] }[]) {
+  const out = {
+    total: [] as number[],
+    toAlert: [] as number[],
+    toRow: [] as number[],
+    toScreen: [] as number[],
+    toReader: [] as number[],
+  };
+  if (!ids.length) return out;
+  const reader = await sseArrivals(ids);
+  const [rows] = await stack.db.pool.query(
+    `SELECT alert_id, evidence, FLOOR(UNIX_TIMESTAMP(created_at) * 1000) AS created_ms,
+       FLOOR(UNIX_TIMESTAMP(updated_at) * 1000) AS written_ms FROM alerts WHERE alert_id IN (?)`,
+    [ids],
+  );
+  type Row = { alert_id: string; evidence: string | { eventId: string }[]; created_ms: number; written_ms: number };
+  for (const r of rows as Row[]) {
     const ev = (typeof r.evidence === 'string' ? JSON.parse(r.evidence) : r.evidence) as { eventId: string }[];
     const sent = ev.map((e) => cohort.metrics.sentAt.get(e.eventId)).filter((t): t is number => t !== undefined);
-    if (sent.length) out.push(toasts[r.alert_id]! - Math.max(...sent));
+    if (!sent.length) continue;
+    const toast = toasts[r.alert_id]!;
+    out.total.push(toast - Math.max(...sent));
+    out.toAlert.push(Number(r.created_ms) - Math.max(...sent));
+    out.toRow.push(Number(r.written_ms) - Number(r.created_ms));
+    out.toScreen.push(toast - Number(r.written_ms));
+    const arrived = reader[r.alert_id];
+    if (arrived !== undefined) out.toReader.push(arrived - Number(r.written_ms));
   }
   return out;
 }
 
 const table: string[] = [];
+const perStep: { mysql: number; redis: number }[] = [];
+const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
+const pp = (xs: number[]) => `${f(percentile(xs, 50))} / ${f(percentile(xs, 99))}`;
 for (const n of STREAMS) {
-  while (streams.length < n) streams.push(watchStream(dashboard, SCHEDULE));
+  sse.send({ open: n });
   const connectedBy = Date.now() + 60_000;
-  while (streams.some((s) => s.counts.sessionsPushes === 0) && Date.now() < connectedBy) await sleep(250);
+  let readers = await sseStats();
+  while (readers.withList < n && Date.now() < connectedBy) {
+    await sleep(250);
+    readers = await sseStats();
+  }
+  if (readers.withList < n)
+    console.log(`  only ${readers.withList} of ${n} streams had a list (failed: ${JSON.stringify(readers.failures)})`);
   await sleep(STEP_SETTLE_MS);
   const a = await counters();
   await sleep(STEP_MS);
   const b = await counters();
   const s = (b.at - a.at) / 1000;
   const rate = (k: keyof typeof a) => (b[k] - a[k]) / s;
-  const latencies = await eventToScreen(a.at, b.at);
-  const row = `| ${n} | ${f(rate('dashboardMysql'))} | ${f(rate('dashboardRedis'))} | ${f(rate('processorMysql'))} | ${f(rate('redis') - rate('dashboardRedis'))} | ${latencies.length} | ${f(percentile(latencies, 50))} | ${f(percentile(latencies, 99))} |`;
+  const lat = await eventToScreen(a.at, b.at);
+  perStep.push({ mysql: rate('dashboardMysql'), redis: rate('dashboardRedis') });
+  const row = `| ${n} | ${f1(rate('dashboardMysql'))} | ${f1(rate('dashboardRedis'))} | ${f(rate('processorMysql'))} | ${f(rate('redis') - rate('dashboardRedis'))} | ${f(rate('dashboardCpu'))} | ${f(rate('readersCpu'))} | ${f(rate('benchCpu'))} | ${f(rate('readerBytes') / 1024)} | ${lat.total.length} | ${pp(lat.total)} | ${pp(lat.toAlert)} | ${pp(lat.toRow)} | ${pp(lat.toScreen)} | ${pp(lat.toReader)} |`;
   table.push(row);
-  console.log(`  ${elapsed()}: ${row} (live ${cohort.metrics.sessionsLive}, load ${load()})`);
+  console.log(
+    `  ${elapsed()}: ${row} (live ${cohort.metrics.sessionsLive}, change notices ${f1(rate('xadd'))}/s, dashboard XREAD ${f1(rate('xread'))}/s and ZMSCORE ${f1(rate('zmscore'))}/s, list pushes ${f1(rate('readerSessions') / n)}/s and alerts ${f1(rate('readerAlerts') / n)}/s a stream, load ${load()})`,
+  );
 }
 
 console.log(
   `\ndashboard fan-out, ${CANDIDATES} candidates on one schedule, ${STEP_MS / 1000} s a step, load average ${load()}:`,
 );
 console.log(
-  '| SSE streams (+ 1 page) | dashboard MySQL queries/s | dashboard Redis commands/s | processor MySQL queries/s | edge + processor Redis commands/s | alerts on screen | event → screen p50 ms | p99 ms |',
+  '| SSE streams (+ 1 page) | dashboard MySQL queries/s | dashboard Redis commands/s | processor MySQL queries/s | edge + processor Redis commands/s | dashboard CPU ms/s | SSE readers CPU ms/s | generator + page driver CPU ms/s | SSE KB/s (all streams) | alerts on screen | event → screen p50 / p99 ms | event → alert p50 / p99 ms | alert → row p50 / p99 ms | row → screen p50 / p99 ms | row → SSE reader p50 / p99 ms |',
 );
-console.log('|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const row of table) console.log(row);
+const [first, last] = [perStep[0], perStep.at(-1)];
+if (first && last && perStep.length > 1) {
+  const mean = (k: 'mysql' | 'redis') => perStep.reduce((sum, p) => sum + p[k], 0) / perStep.length;
+  const spread = (k: 'mysql' | 'redis') =>
+    Math.max(...perStep.map((p) => Math.abs(p[k] / mean(k) - 1) * 100)).toFixed(0);
+  console.log(
+    `\n${STREAMS.at(-1)} vs ${STREAMS[0]} streams: dashboard MySQL ×${(last.mysql / first.mysql).toFixed(2)}, dashboard Redis ×${(last.redis / first.redis).toFixed(2)}; widest step from the mean: MySQL ±${spread('mysql')} %, Redis ±${spread('redis')} %`,
+  );
+}
 await cleanup();
 process.exit(0);

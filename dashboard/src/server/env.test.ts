@@ -15,7 +15,7 @@ describe('parseEnv', () => {
   it('accepts a complete env, unescapes one-line PEMs and fills defaults', () => {
     const env = parseEnv(good);
     expect(env.JWT_PUBLIC_KEY).toContain('\nAAAA\n');
-    expect(env).toMatchObject({ REDIS_KEY_PREFIX: 'proctor', LIVE_REFRESH_MS: 5_000 });
+    expect(env).toMatchObject({ REDIS_KEY_PREFIX: 'proctor', LIVE_REFRESH_MS: 5_000, LIVE_LIST_MS: 1_000 });
   });
   it('lists every problem at once, each saying how to fix it', () => {
     expect(() => parseEnv({ ...good, MYSQL_URL: 'localhost', COOKIE_SECRET: 'short', JWT_ISSUER: undefined })).toThrow(

@@ -63,6 +63,11 @@ export const DashboardEnv = z
      * that no MySQL write announces.
      */
     LIVE_REFRESH_MS: z.coerce.number().int().min(500).max(60_000).default(5_000),
+    /**
+     * While change notices keep coming, a watched schedule's list is re-read at most this often, ms (per process, for
+     * every stream watching it); its alerts are sent as their notices come.
+     */
+    LIVE_LIST_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
     PLATFORM_ORIGINS: PlatformOrigins,
     EDGE_ORIGINS: EdgeOrigins,
     /** Sign-in sessions one proctor may hold at once (browsers, devices); one more ends the oldest. */

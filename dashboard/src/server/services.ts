@@ -29,6 +29,7 @@ export function services(): Services {
     redis: redisClient(),
     redisPrefix: e.REDIS_KEY_PREFIX,
     refreshMs: e.LIVE_REFRESH_MS,
+    listMs: e.LIVE_LIST_MS,
     onError: (err) => log.error('live_feed_failed', errorContext(err)),
   });
   // A lease outlives three missed renewals: a slow Redis round trip never frees a running stream's place.

@@ -1,6 +1,7 @@
 // The shared live feed against real MySQL and Redis: one channel per tenant+schedule however many connections watch
-// it, re-read once per burst of change notices; an announced alert reaches subscribers within 2 s, other tenants'
-// alerts never do, a reconnect catches up from its sequence number, and the last unsubscribe closes the channel.
+// it, its alerts read once per burst of change notices and its list at most once per LIST_MS; an announced alert
+// reaches subscribers within 2 s, other tenants' alerts never do, a new stream is sent the channel's last list and a
+// reconnect the alerts it missed without a read of its own, and the last unsubscribe closes the channel.
 import { LIVE_CHANGES_FIELD, liveChangesKey, MYSQL_UTC_OPTIONS, pinUtc, sleep } from '@proctor/contracts';
 import { createRedisClient } from '@proctor/contracts/redis';
 import mysql from 'mysql2/promise';
@@ -15,6 +16,7 @@ import {
   seedSession,
   type TestDb,
 } from '../../../test/testDashboard.ts';
+import { FOLLOW_MIN_MS } from './followChanges.ts';
 import { ALERTS_PER_READ } from './liveAlerts.ts';
 import { compareSeq, createLiveFeed, type LiveEvent, type LiveFeed } from './liveFeed.ts';
 
@@ -23,11 +25,13 @@ let pool: mysql.Pool;
 let feed: LiveFeed;
 const redis = createRedisClient(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const prefix = `test-live-${rand()}`;
+/** The test feed's least time between two list reads of a busy channel. */
+const LIST_MS = 250;
 
 beforeAll(async () => {
   db = await createTestDb();
   pool = pinUtc(mysql.createPool({ uri: db.url, connectionLimit: 4, ...MYSQL_UTC_OPTIONS, decimalNumbers: true }));
-  feed = createLiveFeed({ db: pool, redis, redisPrefix: prefix, refreshMs: 60_000 });
+  feed = createLiveFeed({ db: pool, redis, redisPrefix: prefix, refreshMs: 60_000, listMs: LIST_MS });
 });
 
 afterAll(async () => {
@@ -231,7 +235,7 @@ describe('live feed', () => {
       while (got().size < alertIds.length && Date.now() < deadline) await sleep(20);
       expect(got().size).toBe(alertIds.length);
     }
-    await sleep(300);
+    await sleep(LIST_MS + 300);
     const after = feed.stats();
     expect(after.rereads - before.rereads).toBe(1);
     expect(after.alertReads - before.alertReads).toBe(1);
@@ -271,5 +275,74 @@ describe('live feed', () => {
     await fresh.waitFor((e) => e.type === 'sessions');
     expect(fresh.events.filter((e) => e.type === 'alert')).toEqual([]);
     for (const off of [offOther, offFresh, offResumed]) off();
+  });
+
+  it('sends a new stream the list its channel last read, and reads a busy schedule’s list at most once per LIST_MS', async () => {
+    const s1 = await seedSession(db, { tenantId: 'ti', scheduleId: 'cheap', userId: 'u1', risk: 10 });
+    const first = collect();
+    const offs = [feed.subscribe('ti', 'cheap', {}, first.listener)];
+    await first.waitFor((e) => e.type === 'sessions');
+    await settle();
+    const opened = feed.stats();
+    const late = Array.from({ length: 20 }, () => collect());
+    for (const l of late) offs.push(feed.subscribe('ti', 'cheap', {}, l.listener));
+    await Promise.all(late.map((l) => l.waitFor((e) => e.type === 'sessions')));
+    expect(feed.stats().listReads - opened.listReads).toBe(0);
+
+    // Two seconds of a notice every 50 ms naming a listed session: the list is read on the feed's clock, not per
+    // notice, and the change stream at most once per FOLLOW_MIN_MS.
+    const busy = feed.stats();
+    const startedAt = Date.now();
+    while (Date.now() - startedAt < 2_000) {
+      await announce(db, redis, prefix, { sessionId: s1 });
+      await sleep(50);
+    }
+    const ms = Date.now() - startedAt + LIST_MS;
+    await sleep(LIST_MS);
+    const after = feed.stats();
+    expect(after.listReads - busy.listReads).toBeGreaterThanOrEqual(2);
+    expect(after.listReads - busy.listReads).toBeLessThanOrEqual(Math.ceil(ms / LIST_MS) + 1);
+    expect(after.followReads - busy.followReads).toBeLessThanOrEqual(Math.ceil(ms / FOLLOW_MIN_MS) + 2);
+    for (const off of offs) off();
+  });
+
+  it('catches reconnects up from the channel’s log, and a burst of older ones with one shared read', async () => {
+    const s1 = await seedSession(db, { tenantId: 'tj', scheduleId: 'back', userId: 'u1' });
+    // Named before any stream watched the schedule: older than the channel's log.
+    const a0 = await seedAlert(db, { tenantId: 'tj', sessionId: s1, rule: 'multi_person' });
+    const old = await announce(db, redis, prefix, { sessionId: s1, alertIds: [a0] });
+    const keeper = collect();
+    const offKeeper = feed.subscribe('tj', 'back', {}, keeper.listener);
+    await keeper.waitFor((e) => e.type === 'sessions');
+    await settle();
+    const a1 = await announcedAlert({ tenantId: 'tj', sessionId: s1, rule: 'look_away' });
+    const { event: seen } = await keeper.waitFor((e) => e.type === 'alert' && e.data.alertId === a1);
+    const a2 = await announcedAlert({ tenantId: 'tj', sessionId: s1, rule: 'no_face' });
+    await keeper.waitFor((e) => e.type === 'alert' && e.data.alertId === a2);
+    const alertIds = (c: ReturnType<typeof collect>) =>
+      c.events.flatMap((e) => (e.type === 'alert' ? [e.data.alertId] : []));
+
+    const before = feed.stats();
+    const recent = Array.from({ length: 10 }, () => collect());
+    const offs = recent.map((r) => feed.subscribe('tj', 'back', {}, r.listener, seen.seq));
+    for (const r of recent) {
+      await r.waitFor((e) => e.type === 'sessions');
+      expect(alertIds(r)).toEqual([a1, a2]);
+    }
+    const fromLog = feed.stats();
+    expect(fromLog.alertReads - before.alertReads).toBe(0);
+    expect(fromLog.catchUpReads - before.catchUpReads).toBe(0);
+    expect(fromLog.listReads - before.listReads).toBe(0);
+
+    const older = Array.from({ length: 10 }, () => collect());
+    offs.push(...older.map((r) => feed.subscribe('tj', 'back', {}, r.listener, old)));
+    for (const r of older) {
+      await r.waitFor((e) => e.type === 'sessions');
+      expect(alertIds(r)).toEqual(expect.arrayContaining([a0, a1, a2]));
+    }
+    const shared = feed.stats();
+    expect(shared.catchUpReads - fromLog.catchUpReads).toBe(1);
+    expect(shared.alertReads - fromLog.alertReads).toBe(1);
+    for (const off of [offKeeper, ...offs]) off();
   });
 });

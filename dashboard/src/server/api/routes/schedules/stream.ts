@@ -7,6 +7,7 @@ import { ApiError, LiveSeq } from '@proctor/contracts';
 import { z } from 'zod';
 import { SESSION_MAX_MS } from '../../../auth/loginSessions.ts';
 import { env } from '../../../env.ts';
+import { sseFrame } from '../../../live/sseFrame.ts';
 import { scheduleExists } from '../../../queries/sessions.ts';
 import { apiRoute, dashboardRoute } from '../../route.ts';
 import { ScheduleParams, SessionFilter } from '../../schemas.ts';
@@ -65,9 +66,9 @@ export const stream = dashboardRoute(route, async (c) => {
   };
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
-      const write = (text: string) => {
+      const write = (chunk: string | Uint8Array) => {
         try {
-          controller.enqueue(encoder.encode(text));
+          controller.enqueue(typeof chunk === 'string' ? encoder.encode(chunk) : chunk);
         } catch {
           cleanup();
         }
@@ -82,16 +83,7 @@ export const stream = dashboardRoute(route, async (c) => {
       };
       write('retry: 2000\n\n');
       cleanups.push(
-        services.live.subscribe(
-          principal.tenantId,
-          scheduleId,
-          filter,
-          (event) =>
-            write(
-              `${event.seq ? `id: ${event.seq}\n` : ''}event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`,
-            ),
-          lastEventId,
-        ),
+        services.live.subscribe(principal.tenantId, scheduleId, filter, (event) => write(sseFrame(event)), lastEventId),
       );
       const keepAlive = setInterval(() => write(': keep-alive\n\n'), KEEP_ALIVE_MS);
       // Logout deletes the session: the next renewal ends the stream.
