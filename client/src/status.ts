@@ -53,9 +53,14 @@ export function createStatusStore(onStatus?: (status: ProctoringStatus) => void)
     queued: 0,
     delivered: 0,
   };
+  // The host hears of a change only: each analysed frame patches the status, mostly with what it already says, and
+  // a host that re-renders its page on every call would repaint for nothing (values are plain data, so JSON compares).
   const update = (patch: Partial<ProctoringStatus>) => {
+    const changed = Object.entries(patch).some(
+      ([k, v]) => JSON.stringify(v) !== JSON.stringify(status[k as keyof ProctoringStatus]),
+    );
     Object.assign(status, patch);
-    onStatus?.({ ...status });
+    if (changed) onStatus?.({ ...status });
   };
   return {
     get current() {
