@@ -39,7 +39,7 @@ export function startFrameLoop(o: FrameLoopOptions): () => void {
     if (!due) return;
     busy = true;
     try {
-      const result = await o.detector.analyse(o.video, t, due.fullRange);
+      const result = await o.detector.analyse(o.video, t, due);
       if (!result || stopped) return;
       o.pace?.observe(result);
       recentMs.push(result.inferenceMs);

@@ -8,14 +8,15 @@ import {
   type FromWorker,
   type ToWorker,
 } from './protocol.ts';
+import type { FrameDue } from './scenePace.ts';
 
 export interface Detector {
   readonly info: DetectorInfo;
   /**
    * Analyses the video's current frame; undefined when the frame could not be analysed (logged, skipped).
-   * `fullRange`: whether full-range runs on it (scenePace.ts); absent, the full-range schedule decides.
+   * `due`: what the scene's pace asks of this frame (scenePace.ts); absent, the full-range schedule decides.
    */
-  analyse(video: HTMLVideoElement, t: number, fullRange?: boolean): Promise<FrameResult | undefined>;
+  analyse(video: HTMLVideoElement, t: number, due?: FrameDue): Promise<FrameResult | undefined>;
   dispose(): void;
 }
 
@@ -34,7 +35,7 @@ export async function startDetector(options: DetectorOptions, useWorker = worker
   const core = await createDetectorCore(options);
   return {
     info: { ...core.info, thread: 'main' },
-    analyse: (video, t, fullRange) => core.analyse(video, t, fullRange),
+    analyse: (video, t, due) => core.analyse(video, t, due),
     dispose: () => core.dispose(),
   };
 }
@@ -56,13 +57,13 @@ function startWorkerDetector(options: DetectorOptions): Promise<Detector> {
       if (msg.type === 'ready') {
         resolve({
           info: msg.info,
-          async analyse(video, t, fullRange) {
+          async analyse(video, t, due) {
             if (pending) return undefined; // one frame in flight: the loop skips rather than queues
             const size = analysisSize(video.videoWidth, video.videoHeight);
             const bitmap = await createImageBitmap(video, { resizeWidth: size.width, resizeHeight: size.height });
             return new Promise((res) => {
               pending = { t, resolve: res };
-              send({ type: 'frame', t, bitmap, fullRange }, [bitmap]);
+              send({ type: 'frame', t, bitmap, due }, [bitmap]);
             });
           },
           dispose() {

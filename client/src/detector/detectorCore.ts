@@ -7,15 +7,12 @@ import { selectBackend } from './backends.ts';
 import { createFaceEngine, type FaceEngine, modelTypes } from './faceEngine.ts';
 import { frameLuma, roomLuma } from './frameLuma.ts';
 import { analysisSize, type DetectorInfo, type DetectorOptions, type FrameResult } from './protocol.ts';
+import type { FrameDue } from './scenePace.ts';
 
 export interface DetectorCore {
   info: Omit<DetectorInfo, 'thread'>;
-  /** `fullRange`: whether full-range runs on this frame (scenePace.ts); absent, the full-range schedule decides. */
-  analyse(
-    source: ImageBitmap | HTMLCanvasElement | HTMLVideoElement,
-    t: number,
-    fullRange?: boolean,
-  ): Promise<FrameResult>;
+  /** `due`: what the scene's pace asks of this frame (scenePace.ts); absent, the full-range schedule decides. */
+  analyse(source: ImageBitmap | HTMLCanvasElement | HTMLVideoElement, t: number, due?: FrameDue): Promise<FrameResult>;
   dispose(): void;
 }
 
@@ -94,7 +91,7 @@ export async function createDetectorCore(options: DetectorOptions): Promise<Dete
   let scratch: ReturnType<typeof canvas2d> | undefined;
   return {
     info: { backend, attempts, threads, identity: identityInfo },
-    async analyse(source, t, fullRange) {
+    async analyse(source, t, due) {
       // Draw from the source's intrinsic size (scaled to the analysis size). Never hand tfjs a <video> directly: without width/height set to
       // videoWidth/videoHeight its boxes come back as zeros.
       const { width, height } = analysisSize(
@@ -107,8 +104,8 @@ export async function createDetectorCore(options: DetectorOptions): Promise<Dete
       scratch.ctx.drawImage(source, 0, 0, width, height);
       const image = scratch.ctx.getImageData(0, 0, width, height);
       const t0 = performance.now();
-      const faces = await ready.detect(image, t, fullRange);
-      const checked = identity ? await identity.check(image, faces, t) : undefined;
+      const faces = await ready.detect(image, t, due);
+      const checked = identity ? await identity.check(image, faces, t, due?.steady) : undefined;
       const inferenceMs = performance.now() - t0;
       const result: FrameResult = {
         t,

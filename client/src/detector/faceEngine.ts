@@ -7,6 +7,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { MediaPipeFaceDetectorTfjs } from '@tensorflow-models/face-detection/dist/tfjs/detector.js';
 import type { FaceDetection } from '../derive/types.ts';
 import { createFullRangeScheduler, type FullRangeSchedule, iou } from './fullRangeSchedule.ts';
+import type { FrameDue } from './scenePace.ts';
 
 export type ModelType = 'short' | 'full';
 /**
@@ -30,10 +31,11 @@ const MAX_FACES = 8;
 
 export interface FaceEngine {
   /**
-   * `t`: the frame's time in ms (for 'short+full' with a schedule: when carried faces expire). `fullRange`, under a
-   * schedule, overrides it for this frame (FullRangeScheduler.due).
+   * `t`: the frame's time in ms (for 'short+full' with a schedule: when carried faces expire). Under a schedule,
+   * `due.fullRange` overrides it for this frame (FullRangeScheduler.due), and on a `due.steady` frame that runs
+   * full-range, full-range runs first and the short-range model only when it does not find exactly one face.
    */
-  detect(image: tf.Tensor3D | ImageData, t?: number, fullRange?: boolean): Promise<FaceDetection[]>;
+  detect(image: tf.Tensor3D | ImageData, t?: number, due?: FrameDue): Promise<FaceDetection[]>;
   dispose(): void;
 }
 
@@ -61,10 +63,13 @@ export function createFaceEngine(
   const run = async (i: number, image: tf.Tensor3D | ImageData) =>
     (await detectors[i]!.detectFaces(image as never, false)).map(toFaceDetection);
   return {
-    async detect(image, t = Date.now(), fullRange) {
+    async detect(image, t = Date.now(), due) {
       if (scheduler) {
-        const full = scheduler.due(t, fullRange) ? await run(1, image) : undefined;
-        return mergeDetections(scheduler.faces(t, await run(0, image), full));
+        const full = scheduler.due(t, due?.fullRange) ? await run(1, image) : undefined;
+        // A steady scene (one still face in good light, scenePace.ts) that full-range sees as one face needs no
+        // second look: the short-range model would find the same face. Anything else (none, two) gets both models.
+        const short = due?.steady && full?.length === 1 ? [] : await run(0, image);
+        return mergeDetections(scheduler.faces(t, short, full));
       }
       const perModel: FaceDetection[][] = [];
       for (let i = 0; i < detectors.length; i++) {

@@ -3,6 +3,7 @@ import type { FaceDetection } from '../derive/types.ts';
 import type { IdentityCheck, IdentityCheckOptions } from '../identity/identityChecker.ts';
 import type { ModelChoice } from './faceEngine.ts';
 import type { FullRangeSchedule } from './fullRangeSchedule.ts';
+import type { FrameDue } from './scenePace.ts';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm';
 
@@ -62,7 +63,7 @@ export interface FrameResult {
 
 export type ToWorker =
   | { type: 'init'; options: DetectorOptions }
-  | { type: 'frame'; t: number; bitmap: ImageBitmap; fullRange?: boolean }
+  | { type: 'frame'; t: number; bitmap: ImageBitmap; due?: FrameDue }
   | { type: 'dispose' };
 
 export type FromWorker =

@@ -5,9 +5,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { FaceDetection } from '../derive/types.ts';
 import { cosine, cropBox, type EmbeddingModel, embedFace } from './embedding.ts';
 
+/**
+ * Once calibrated, a steady scene (the same face held still in the same place since, scenePace.ts) is checked this
+ * many times less often: another person cannot take the seat without the face being lost or moving, which ends the
+ * steady run and brings the normal interval back on that frame.
+ */
+export const STEADY_INTERVAL_FACTOR = 4;
+
 export interface IdentityCheckOptions {
   model: EmbeddingModel;
-  /** Minimum time between two checks, ms. */
+  /** Minimum time between two checks, ms (STEADY_INTERVAL_FACTOR times that in a steady scene). */
   intervalMs: number;
   /** Embeddings averaged into the reference. */
   calibrationChecks: number;
@@ -19,7 +26,8 @@ export interface IdentityCheckOptions {
 export type IdentityCheck = { calibrated: number } | { similarity: number };
 
 export interface IdentityChecker {
-  check(image: ImageData, faces: FaceDetection[], t: number): Promise<IdentityCheck | undefined>;
+  /** `steady`: the frame is part of a steady scene (FrameDue.steady). */
+  check(image: ImageData, faces: FaceDetection[], t: number, steady?: boolean): Promise<IdentityCheck | undefined>;
   /** Forgets the reference (session end, dispose). */
   dispose(): void;
 }
@@ -30,8 +38,8 @@ export function createIdentityChecker(model: GraphModel, o: IdentityCheckOptions
   let n = 0;
   let reference: Float32Array | undefined;
   return {
-    async check(image, faces, t) {
-      if (t - lastCheck < o.intervalMs) return undefined;
+    async check(image, faces, t, steady) {
+      if (t - lastCheck < checkIntervalMs(o.intervalMs, reference !== undefined, steady)) return undefined;
       const confident = faces.filter((f) => f.score >= o.minScore);
       if (confident.length !== 1) return undefined; // two faces is MULTI_PERSON's business, none is NO_FACE's
       lastCheck = t;
@@ -58,4 +66,9 @@ export function createIdentityChecker(model: GraphModel, o: IdentityCheckOptions
       model.dispose();
     },
   };
+}
+
+/** The time a check waits for since the last: longer only for a calibrated reference in a steady scene. */
+export function checkIntervalMs(intervalMs: number, calibrated: boolean, steady = false): number {
+  return calibrated && steady ? intervalMs * STEADY_INTERVAL_FACTOR : intervalMs;
 }
