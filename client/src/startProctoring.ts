@@ -47,8 +47,7 @@ export interface ProctoringOptions extends DetectorChoice {
   fullRangeEvery?: number;
   /**
    * A steady scene (one still candidate in good light) is analysed less often, and full-range run more rarely, until
-   * anything changes (detector/scenePace.ts); a steady frame also runs one model where one suffices and checks
-   * identity less often. Default true; false keeps `fps` and the schedule on every frame; 'rate-only' paces the rate
+   * anything changes (detector/scenePace.ts); a steady scene also checks identity less often. Default true; false keeps `fps` and the schedule on every frame; 'rate-only' paces the rate
    * and full-range's cadence but not the rest (the CPU bench's comparison).
    */
   adaptiveRate?: boolean | 'rate-only';

@@ -11,7 +11,7 @@ export interface ProctoringStatus {
   backendAttempts?: BackendAttempt[];
   /** Where inference runs: a Web Worker, or the main thread where workers cannot take frames. */
   inferenceThread?: 'worker' | 'main';
-  /** Median inference time of recent frames, ms. */
+  /** Median inference time of recent frames, ms, to the nearest 10. */
   inferenceMs?: number;
   /** Neutral-pose calibration progress in [0, 1]. */
   calibration: number;

@@ -32,8 +32,7 @@ const MAX_FACES = 8;
 export interface FaceEngine {
   /**
    * `t`: the frame's time in ms (for 'short+full' with a schedule: when carried faces expire). Under a schedule,
-   * `due.fullRange` overrides it for this frame (FullRangeScheduler.due), and on a `due.steady` frame that runs
-   * full-range, full-range runs first and the short-range model only when it does not find exactly one face.
+   * `due.fullRange` overrides it for this frame (FullRangeScheduler.due).
    */
   detect(image: tf.Tensor3D | ImageData, t?: number, due?: FrameDue): Promise<FaceDetection[]>;
   dispose(): void;
@@ -66,10 +65,9 @@ export function createFaceEngine(
     async detect(image, t = Date.now(), due) {
       if (scheduler) {
         const full = scheduler.due(t, due?.fullRange) ? await run(1, image) : undefined;
-        // A steady scene (one still face in good light, scenePace.ts) that full-range sees as one face needs no
-        // second look: the short-range model would find the same face. Anything else (none, two) gets both models.
-        const short = due?.steady && full?.length === 1 ? [] : await run(0, image);
-        return mergeDetections(scheduler.faces(t, short, full));
+        // Short-range runs on every frame, steady or not: the candidate's head pose (LOOK_AWAY, the pace's own
+        // steadiness) comes from its keypoints, and full-range's read the same face ~9° apart in pitch.
+        return mergeDetections(scheduler.faces(t, await run(0, image), full));
       }
       const perModel: FaceDetection[][] = [];
       for (let i = 0; i < detectors.length; i++) {

@@ -58,10 +58,7 @@ export interface FrameDue {
    * undefined outside it, where the detector's own full-range schedule decides.
    */
   fullRange?: boolean;
-  /**
-   * The scene is steady (lean pace only): the detector may do less on this frame. Full-range runs first and the
-   * short-range model only when it does not find one lone face; identity is checked at its steady interval.
-   */
+  /** The scene is steady (lean pace only): identity is checked at its steady interval (identityChecker.ts). */
   steady?: true;
 }
 
