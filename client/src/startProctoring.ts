@@ -194,6 +194,7 @@ export async function startProctoring(options: ProctoringOptions): Promise<Proct
           intervalMs: identityConfig.checkIntervalMs,
           calibrationChecks: identityConfig.calibrationChecks,
           minScore: options.derive?.multiPersonScore ?? 0.6,
+          matchThreshold: identityConfig.threshold,
         },
       }),
     });
