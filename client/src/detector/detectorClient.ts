@@ -20,6 +20,23 @@ export interface Detector {
   dispose(): void;
 }
 
+/**
+ * The camera's current frame for the worker. A VideoFrame (WebCodecs) refers to the camera's own buffer: nothing is
+ * converted on the page, and the worker converts and scales it in its one draw to the analysis size. Where VideoFrame
+ * is missing, an ImageBitmap scaled on the page (a colour conversion and a copy here, another draw there).
+ */
+async function grabFrame(video: HTMLVideoElement): Promise<ImageBitmap | VideoFrame> {
+  if (typeof VideoFrame !== 'undefined') {
+    try {
+      return new VideoFrame(video);
+    } catch {
+      // e.g. no frame decoded yet, or a browser whose VideoFrame cannot take a <video>: the bitmap path below.
+    }
+  }
+  const size = analysisSize(video.videoWidth, video.videoHeight);
+  return createImageBitmap(video, { resizeWidth: size.width, resizeHeight: size.height });
+}
+
 const workerSupported = () =>
   typeof Worker !== 'undefined' && typeof OffscreenCanvas !== 'undefined' && typeof createImageBitmap !== 'undefined';
 
@@ -59,8 +76,7 @@ function startWorkerDetector(options: DetectorOptions): Promise<Detector> {
           info: msg.info,
           async analyse(video, t, due) {
             if (pending) return undefined; // one frame in flight: the loop skips rather than queues
-            const size = analysisSize(video.videoWidth, video.videoHeight);
-            const bitmap = await createImageBitmap(video, { resizeWidth: size.width, resizeHeight: size.height });
+            const bitmap = await grabFrame(video);
             return new Promise((res) => {
               pending = { t, resolve: res };
               send({ type: 'frame', t, bitmap, due }, [bitmap]);

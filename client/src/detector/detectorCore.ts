@@ -12,7 +12,11 @@ import type { FrameDue } from './scenePace.ts';
 export interface DetectorCore {
   info: Omit<DetectorInfo, 'thread'>;
   /** `due`: what the scene's pace asks of this frame (scenePace.ts); absent, the full-range schedule decides. */
-  analyse(source: ImageBitmap | HTMLCanvasElement | HTMLVideoElement, t: number, due?: FrameDue): Promise<FrameResult>;
+  analyse(
+    source: ImageBitmap | VideoFrame | HTMLCanvasElement | HTMLVideoElement,
+    t: number,
+    due?: FrameDue,
+  ): Promise<FrameResult>;
   dispose(): void;
 }
 
@@ -95,8 +99,8 @@ export async function createDetectorCore(options: DetectorOptions): Promise<Dete
       // Draw from the source's intrinsic size (scaled to the analysis size). Never hand tfjs a <video> directly: without width/height set to
       // videoWidth/videoHeight its boxes come back as zeros.
       const { width, height } = analysisSize(
-        'videoWidth' in source ? source.videoWidth : source.width,
-        'videoHeight' in source ? source.videoHeight : source.height,
+        'videoWidth' in source ? source.videoWidth : 'displayWidth' in source ? source.displayWidth : source.width,
+        'videoHeight' in source ? source.videoHeight : 'displayHeight' in source ? source.displayHeight : source.height,
       );
       if (!scratch || scratch.canvas.width !== width || scratch.canvas.height !== height) {
         scratch = canvas2d(width, height);

@@ -63,7 +63,7 @@ export interface FrameResult {
 
 export type ToWorker =
   | { type: 'init'; options: DetectorOptions }
-  | { type: 'frame'; t: number; bitmap: ImageBitmap; due?: FrameDue }
+  | { type: 'frame'; t: number; bitmap: ImageBitmap | VideoFrame; due?: FrameDue }
   | { type: 'dispose' };
 
 export type FromWorker =
