@@ -42,7 +42,7 @@ export function startFrameLoop(o: FrameLoopOptions): () => void {
       const result = await o.detector.analyse(o.video, t, due);
       if (!result || stopped) return;
       o.pace?.observe(result);
-      recentMs.push(result.inferenceMs);
+      if (!result.unchanged) recentMs.push(result.inferenceMs); // the models' time, not a skipped frame's
       if (recentMs.length > 20) recentMs.shift();
       const events = o.deriver.observe(result);
       const check = result.identity;

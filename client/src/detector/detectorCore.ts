@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createIdentityChecker, type IdentityChecker } from '../identity/identityChecker.ts';
 import { selectBackend } from './backends.ts';
 import { createFaceEngine, type FaceEngine, modelTypes } from './faceEngine.ts';
+import { blockLuma, mayReuse, REUSE_MAX_MS } from './frameChange.ts';
 import { frameLuma, roomLuma } from './frameLuma.ts';
 import { analysisSize, type DetectorInfo, type DetectorOptions, type FrameResult } from './protocol.ts';
 import type { FrameDue } from './scenePace.ts';
@@ -93,6 +94,10 @@ export async function createDetectorCore(options: DetectorOptions): Promise<Dete
   }
 
   let scratch: ReturnType<typeof canvas2d> | undefined;
+  /** The last frame the models ran on: its time, block lumas and faces (frameChange.ts). */
+  let last: { t: number; grid: Float32Array; faces: FrameResult['faces'] } | undefined;
+  /** When full-range last ran, as far as this core knows (outside a steady scene its schedule runs it often). */
+  let lastFullAt = Number.NEGATIVE_INFINITY;
   return {
     info: { backend, attempts, threads, identity: identityInfo },
     async analyse(source, t, due) {
@@ -108,18 +113,26 @@ export async function createDetectorCore(options: DetectorOptions): Promise<Dete
       scratch.ctx.drawImage(source, 0, 0, width, height);
       const image = scratch.ctx.getImageData(0, 0, width, height);
       const t0 = performance.now();
-      const faces = await ready.detect(image, t, due);
-      const checked = identity ? await identity.check(image, faces, t, due?.steady) : undefined;
-      const inferenceMs = performance.now() - t0;
-      const result: FrameResult = {
+      const grid = blockLuma(image.data, width, height);
+      const measured = (faces: FrameResult['faces']) => ({
         t,
         faces,
         luma: frameLuma(image.data, width, height),
         roomLuma: roomLuma(image.data, width, height, faces),
         width,
         height,
-        inferenceMs,
-      };
+      });
+      // A steady scene's frame that changed nowhere since the models last ran: they would find the same faces.
+      if (mayReuse(due?.steady === true, last, grid, t)) {
+        return { ...measured(last!.faces), inferenceMs: performance.now() - t0, unchanged: true };
+      }
+      // Full-range at least every REUSE_MAX_MS in a steady scene, even if unchanged frames fell on its turns.
+      const fullRange = due?.steady ? due.fullRange === true || t - lastFullAt >= REUSE_MAX_MS : due?.fullRange;
+      if (!due?.steady || fullRange) lastFullAt = t;
+      const faces = await ready.detect(image, t, { ...due, fullRange });
+      last = { t, grid, faces };
+      const checked = identity ? await identity.check(image, faces, t, due?.steady) : undefined;
+      const result: FrameResult = { ...measured(faces), inferenceMs: performance.now() - t0 };
       return checked ? { ...result, identity: checked } : result;
     },
     dispose() {

@@ -59,6 +59,8 @@ export interface FrameResult {
   inferenceMs: number;
   /** This frame's identity check, if one ran: a similarity or calibration progress, never an embedding. */
   identity?: IdentityCheck;
+  /** A steady scene's frame that changed nowhere since the models last ran: their faces, not run again. */
+  unchanged?: true;
 }
 
 export type ToWorker =
