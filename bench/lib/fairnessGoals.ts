@@ -4,7 +4,7 @@
 import type { FrameOutcome, Thresholds } from './fairnessSummary.ts';
 
 /** The goals' lines (issue 27): recall and gaps in points of 100. */
-export const GOALS = { recall: 0.99, gap: 2, fullGap: 5, adviceGap: 5, flagBelow: 0.95 } as const;
+const GOALS = { recall: 0.99, gap: 2, fullGap: 5, adviceGap: 5, flagBelow: 0.95 } as const;
 
 export interface GoalRow {
   column: string;

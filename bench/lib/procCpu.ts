@@ -1,5 +1,5 @@
 // CPU time of a process tree from /proc: the Chromium browser process found by its unique user-data-dir, plus
-// every descendant (renderers, GPU, utility and worker processes), in total or per process kind and thread.
+// every descendant (renderers, GPU, utility and worker processes), in total and per process kind and thread.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { sleep } from '@proctor/contracts';
@@ -83,11 +83,6 @@ function threadCpuSeconds(marker: string): Map<string, number> {
     }
   }
   return out;
-}
-
-/** Percent of one core the tree used over `ms`. */
-export async function cpuPercentOver(marker: string, ms: number): Promise<number> {
-  return (await cpuBreakdownOver(marker, ms)).total;
 }
 
 /**

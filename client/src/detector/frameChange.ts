@@ -3,7 +3,7 @@
 // in it what it saw last time. Only in a steady scene (scenePace.ts), and never for long.
 
 /** Blocks of the analysis frame, across × down: 20×20 px at 320×240, about the smallest face the models find. */
-export const GRID = { across: 16, down: 12 } as const;
+const GRID = { across: 16, down: 12 } as const;
 /**
  * A block whose mean luma moved more than this (0–255) is a change. A webcam's noise at high gain (σ ≈ 11 levels a
  * pixel at 640×480, bench/lib/webcamFrame.ts) moves a 20×20 block's mean by about half a level; a face turning,
