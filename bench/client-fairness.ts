@@ -156,7 +156,7 @@ const meta = {
   lights: LIGHTS,
   sizes: SIZES,
   frame: `${FRAME_WIDTH}×${FRAME_HEIGHT}, analysed at ${analysis.width}×${analysis.height}`,
-  detector: `short+full as on the exam's full-range frame (every ${FULL_RANGE_EVERY}th at the full rate)`,
+  detector: `short+full as on the exam's full-range frame (every ${FULL_RANGE_EVERY} frames at the full rate)`,
   noise: 'Gaussian, σ = 4·√(1/light − 1) levels at 640×480 (half that at the analysis size)',
   thresholds,
   preflight: PREFLIGHT_DEFAULTS,
