@@ -3,7 +3,8 @@
 // 2 fps, full-range on every 3rd) against the default pace that follows the scene (detector/scenePace.ts: one
 // still candidate, as here, is analysed at 1 fps). One page load each, interleaved over ROUNDS rounds so that load
 // drifting on a shared box hits both alike. Goal: ≤ 10% of one core above idle. CPU time from /proc, so other
-// processes slow it less than wall-clock timing would; the ratio between the two is what counts.
+// processes slow it less than wall-clock timing would; the ratio between the two is what counts. Each arm also
+// prints where its CPU goes (per process kind and thread, above the same thread at idle).
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { acceptAndStart, examUrl } from '@proctor/client/test/examFlow';
