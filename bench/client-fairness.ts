@@ -9,14 +9,15 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { assessSetup, DERIVE_DEFAULTS, PREFLIGHT_DEFAULTS } from '@proctor/client';
-import { createFaceEngine } from '@proctor/client/detector/faceEngine';
+import { createFaceEngine, mergeDetections } from '@proctor/client/detector/faceEngine';
 import { frameLuma, roomLuma } from '@proctor/client/detector/frameLuma';
-import { FULL_RANGE_EVERY, fullRangeSchedule } from '@proctor/client/detector/fullRangeSchedule';
+import { FULL_RANGE_EVERY } from '@proctor/client/detector/fullRangeSchedule';
 import { analysisSize } from '@proctor/client/detector/protocol';
 import { initNodeWasm, loadNodeModel } from '@proctor/client/test/nodeModels';
 import { FRAME_HEIGHT, FRAME_WIDTH, ffmpegRgb, SAMPLE_PHOTOS, SCENES } from '@proctor/testkit/camera';
 import { type Box, placeFace } from './lib/deskPlacement.ts';
 import { detectRgb, faceAt } from './lib/faceAt.ts';
+import { checkGoals, renderGoals } from './lib/fairnessGoals.ts';
 import { type FrameOutcome, summarise, type Thresholds } from './lib/fairnessSummary.ts';
 import { lightLabel, renderColumn, sizeLabel } from './lib/fairnessTable.ts';
 import { imageSize } from './lib/imageSize.ts';
@@ -31,8 +32,6 @@ const list = (v: string | undefined, d: number[]) => (v ? v.split(',').map(Numbe
 const LIGHTS = list(process.env.LIGHTS, [1, 0.5, 0.3, 0.2, 0.12]);
 /** Face width as a fraction of the frame: 15% the preflight's minimum (sitting back), 40% leaning in. */
 const SIZES = list(process.env.SIZES, [0.15, 0.25, 0.4]);
-/** The exam's default frame rate (startProctoring), which sets the full-range schedule's carry time. */
-const EXAM_FPS = 2;
 const thresholds: Thresholds = {
   presence: DERIVE_DEFAULTS.presenceScore,
   multiPerson: DERIVE_DEFAULTS.multiPersonScore,
@@ -52,14 +51,12 @@ if (set.photos.length === 0) throw new Error(`no photo in ${DATA}/labels.csv has
 await initNodeWasm();
 const models = { short: await loadNodeModel('short'), full: await loadNodeModel('full') };
 // As the exam runs it: both models, full-range on every FULL_RANGE_EVERY-th frame with its faces carried between.
-// On a still scene every frame of a period sees the same merged faces, so one frame stands for the period; each
-// frame is stamped a period after the last, so the full-range model runs on it and nothing carries between photos.
-const schedule = fullRangeSchedule(FULL_RANGE_EVERY, EXAM_FPS);
-const exam = createFaceEngine(models, 'short+full', schedule);
+// On a still scene every frame of a period sees the same merged faces, so one frame stands for the period: the
+// full-range frame, where the exam's engine merges the two models' fresh faces (mergeDetections). Each model runs
+// once per frame here and the full-range result is also read alone (what finds a second, more distant person).
+const shortOnly = createFaceEngine({ short: models.short }, 'short');
 const fullOnly = createFaceEngine({ full: models.full }, 'full');
 const asShot = createFaceEngine(models, 'short+full');
-let clock = 0;
-const nextFrameTime = () => (clock += schedule.maxCarryMs + 1);
 
 // Each photo's face box as shot (the detector on the whole portrait at analysis width); a portrait it misses as
 // shot is placed by the median box of the others (the set's framing), so it is still measured, not dropped.
@@ -116,15 +113,18 @@ for (const [i, p] of photos.entries()) {
       // The light scales the camera's pixels and so their 2×2 means alike; the noise of four independent pixels
       // averages to half its σ, so it is drawn at the analysis size (a quarter of the draws, the same statistics).
       const rgb = expose(frame, light, sensorNoise(light) / 2, noise);
-      const t = nextFrameTime();
-      const faces = await detectRgb(exam, rgb, analysis.width, analysis.height, t);
-      const full = faceAt(await detectRgb(fullOnly, rgb, analysis.width, analysis.height), centre);
+      const fullFaces = await detectRgb(fullOnly, rgb, analysis.width, analysis.height);
+      const faces = mergeDetections([
+        ...(await detectRgb(shortOnly, rgb, analysis.width, analysis.height)),
+        ...fullFaces,
+      ]);
+      const full = faceAt(fullFaces, centre);
       const rgba = toRgba(rgb);
       const luma = frameLuma(rgba, analysis.width, analysis.height);
       const room = roomLuma(rgba, analysis.width, analysis.height, faces);
       // The preflight's verdict on a steady window of this frame (it takes medians over PREFLIGHT_DEFAULTS.frames).
       const verdict = (roomLuma?: typeof room) =>
-        assessSetup(Array(PREFLIGHT_DEFAULTS.frames).fill({ t, faces, luma, roomLuma }));
+        assessSetup(Array(PREFLIGHT_DEFAULTS.frames).fill({ t: 0, faces, luma, roomLuma }));
       const report = verdict();
       const faceSize = report.checks.find((c) => c.name === 'faceSize')?.problem;
       const lightOk = (r: typeof report) => r.checks.find((c) => c.name === 'light')!.ok;
@@ -156,7 +156,7 @@ const meta = {
   lights: LIGHTS,
   sizes: SIZES,
   frame: `${FRAME_WIDTH}×${FRAME_HEIGHT}, analysed at ${analysis.width}×${analysis.height}`,
-  detector: `short+full, full-range every ${FULL_RANGE_EVERY} frames at ${EXAM_FPS} fps`,
+  detector: `short+full as on the exam's full-range frame (every ${FULL_RANGE_EVERY} frames at the full rate)`,
   noise: 'Gaussian, σ = 4·√(1/light − 1) levels at 640×480 (half that at the analysis size)',
   thresholds,
   preflight: PREFLIGHT_DEFAULTS,
@@ -176,7 +176,11 @@ const md = [
   `Frames ${meta.frame}; lights ${LIGHTS.map(lightLabel).join(', ')}; face widths ${SIZES.map(sizeLabel).join(', ')}; ` +
     `detector ${meta.detector}; ${missedAsShot} photo(s) not found as shot, placed by the set's median face box.`,
   '',
-  ...set.columns.map((c) => renderColumn(c, cells, gaps, thresholds)),
+  ...set.columns.flatMap((c) => [
+    renderColumn(c, cells, gaps, thresholds),
+    renderGoals(c, checkGoals(outcomes, labels, [c], thresholds)),
+    '',
+  ]),
 ].join('\n');
 writeFileSync(`${OUT}.md`, md);
 console.log(md);

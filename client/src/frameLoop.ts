@@ -39,10 +39,10 @@ export function startFrameLoop(o: FrameLoopOptions): () => void {
     if (!due) return;
     busy = true;
     try {
-      const result = await o.detector.analyse(o.video, t, due.fullRange);
+      const result = await o.detector.analyse(o.video, t, due);
       if (!result || stopped) return;
       o.pace?.observe(result);
-      recentMs.push(result.inferenceMs);
+      if (!result.unchanged) recentMs.push(result.inferenceMs); // the models' time, not a skipped frame's
       if (recentMs.length > 20) recentMs.shift();
       const events = o.deriver.observe(result);
       const check = result.identity;
@@ -55,7 +55,9 @@ export function startFrameLoop(o: FrameLoopOptions): () => void {
       o.status.update({
         faces: result.faces.filter((f) => f.score >= o.presenceScore).length,
         light: result.roomLuma.mean < o.lowLightMeanLuma ? 'dim' : 'ok',
-        inferenceMs: Math.round(median(recentMs)),
+        // To 10 ms: a per-frame jitter of a millisecond would otherwise change the status, and the host's page, on
+        // every frame (the store tells the host of changes only).
+        inferenceMs: Math.round(median(recentMs) / 10) * 10,
         calibration: o.deriver.calibration,
         phase: o.deriver.calibration >= 1 ? 'running' : 'calibrating',
       });

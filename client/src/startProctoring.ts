@@ -47,9 +47,10 @@ export interface ProctoringOptions extends DetectorChoice {
   fullRangeEvery?: number;
   /**
    * A steady scene (one still candidate in good light) is analysed less often, and full-range run more rarely, until
-   * anything changes (detector/scenePace.ts). Default true; false keeps `fps` and the schedule on every frame.
+   * anything changes (detector/scenePace.ts); a steady scene also checks identity less often. Default true; false keeps `fps` and the schedule on every frame; 'rate-only' paces the rate
+   * and full-range's cadence but not the rest (the CPU bench's comparison).
    */
-  adaptiveRate?: boolean;
+  adaptiveRate?: boolean | 'rate-only';
   /** Low-severity events are batched for this long; default 5000 ms. */
   flushIntervalMs?: number;
   derive?: Partial<DeriveConfig>;
@@ -193,6 +194,7 @@ export async function startProctoring(options: ProctoringOptions): Promise<Proct
           intervalMs: identityConfig.checkIntervalMs,
           calibrationChecks: identityConfig.calibrationChecks,
           minScore: options.derive?.multiPersonScore ?? 0.6,
+          matchThreshold: identityConfig.threshold,
         },
       }),
     });
@@ -226,7 +228,7 @@ export async function startProctoring(options: ProctoringOptions): Promise<Proct
           pace:
             options.adaptiveRate === false
               ? undefined
-              : createScenePace({ ...DERIVE_DEFAULTS, ...options.derive }, fps),
+              : createScenePace({ ...DERIVE_DEFAULTS, ...options.derive }, fps, options.adaptiveRate !== 'rate-only'),
           deriver,
           identity: identityConfig && createIdentityTracker(identityConfig),
           presenceScore: options.derive?.presenceScore ?? DERIVE_DEFAULTS.presenceScore,

@@ -11,7 +11,7 @@ export interface ProctoringStatus {
   backendAttempts?: BackendAttempt[];
   /** Where inference runs: a Web Worker, or the main thread where workers cannot take frames. */
   inferenceThread?: 'worker' | 'main';
-  /** Median inference time of recent frames, ms. */
+  /** Median inference time of recent frames, ms, to the nearest 10. */
   inferenceMs?: number;
   /** Neutral-pose calibration progress in [0, 1]. */
   calibration: number;
@@ -53,9 +53,14 @@ export function createStatusStore(onStatus?: (status: ProctoringStatus) => void)
     queued: 0,
     delivered: 0,
   };
+  // The host hears of a change only: each analysed frame patches the status, mostly with what it already says, and
+  // a host that re-renders its page on every call would repaint for nothing (values are plain data, so JSON compares).
   const update = (patch: Partial<ProctoringStatus>) => {
+    const changed = Object.entries(patch).some(
+      ([k, v]) => JSON.stringify(v) !== JSON.stringify(status[k as keyof ProctoringStatus]),
+    );
     Object.assign(status, patch);
-    onStatus?.({ ...status });
+    if (changed) onStatus?.({ ...status });
   };
   return {
     get current() {

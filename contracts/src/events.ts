@@ -62,6 +62,8 @@ const LookAwayDetails = z.object({
 const MultiPersonDetails = z.object({
   faceCount: z.number().int().min(2).max(50).optional(),
   durationMillis: DurationMillis.optional(),
+  /** The room's mean luma when it was under LOW_LIGHT's line while the faces were counted: the alert names the light. */
+  meanLuma: z.number().min(0).max(255).optional(),
 });
 
 const NoFaceDetails = z.object({

@@ -71,7 +71,7 @@ export function createEventDeriver(
     maxSegmentMs: c.lowLightSegmentMs,
   });
   // MULTI_PERSON is high severity: reported as soon as N consecutive frames confirm it. minMs 0: frames decide.
-  const multi = createAnomalyTracker<Sample & { faces: number }>(
+  const multi = createAnomalyTracker<Sample & { faces: number; luma: number }>(
     { minMs: 0, minFrames: c.multiPersonFrames, ...exit },
     true,
   );
@@ -158,12 +158,21 @@ export function createEventDeriver(
       details: { durationMillis: duration(s), meanLuma: Math.round(mean(s.samples.map((x) => x.luma)) * 10) / 10 },
     }));
 
-  const multiEvents = (segs: Segment<Sample & { faces: number }>[]): AnomalyEvent[] =>
-    segs.map((s) => ({
-      ...base(s, 'MULTI_PERSON'),
-      type: 'MULTI_PERSON',
-      details: { faceCount: Math.min(50, Math.max(2, ...s.samples.map((x) => x.faces))), durationMillis: duration(s) },
-    }));
+  // Faces counted in a dim room, where the full-range model that finds people further back is least fair (see
+  // docs/fairness.md), are read beside the light as NO_FACE is: the event carries it for the proctor's alert.
+  const multiEvents = (segs: Segment<Sample & { faces: number; luma: number }>[]): AnomalyEvent[] =>
+    segs.map((s) => {
+      const luma = Math.round(mean(s.samples.map((x) => x.luma)) * 10) / 10;
+      return {
+        ...base(s, 'MULTI_PERSON'),
+        type: 'MULTI_PERSON',
+        details: {
+          faceCount: Math.min(50, Math.max(2, ...s.samples.map((x) => x.faces))),
+          durationMillis: duration(s),
+          ...(luma < c.lowLightMeanLuma && { meanLuma: luma }),
+        },
+      };
+    });
 
   function closeAll(t: number): AnomalyEvent[] {
     return [
@@ -215,7 +224,8 @@ export function createEventDeriver(
           ? { evidence: 1 - Math.max(0, ...frame.faces.map((f) => f.score)), luma: room }
           : undefined;
       // Two or more people: the second-most-confident face is the weakest link.
-      const multiSample = counted.length >= 2 ? { evidence: counted[1]!.score, faces: counted.length } : undefined;
+      const multiSample =
+        counted.length >= 2 ? { evidence: counted[1]!.score, faces: counted.length, luma: room } : undefined;
 
       let pose: HeadPose | undefined;
       if (primary) {

@@ -62,3 +62,19 @@ describe('LOW_LIGHT reads the room', () => {
     expect(run(withRoom(120, DERIVE_DEFAULTS.lowLightMeanLuma - 15)).map((e) => e.type)).toEqual(['LOW_LIGHT']);
   });
 });
+
+describe('MULTI_PERSON in a dim room', () => {
+  const two = (n: number, mean: number) =>
+    frames(n, mean).map((f) => ({ ...f, faces: [face, { ...face, box: { ...face.box, x: 0.75, width: 0.2 } }] }));
+
+  it('carries the room’s light when it was under LOW_LIGHT’s line', () => {
+    const multi = run(two(8, DERIVE_DEFAULTS.lowLightMeanLuma - 20)).find((e) => e.type === 'MULTI_PERSON');
+    expect(multi?.details).toMatchObject({ faceCount: 2, meanLuma: DERIVE_DEFAULTS.lowLightMeanLuma - 20 });
+  });
+
+  it('says nothing of the light in a lit room', () => {
+    const multi = run(two(8, 120)).find((e) => e.type === 'MULTI_PERSON');
+    expect(multi?.details).toMatchObject({ faceCount: 2 });
+    expect(multi?.details).not.toHaveProperty('meanLuma');
+  });
+});

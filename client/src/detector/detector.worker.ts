@@ -21,7 +21,7 @@ scope.onmessage = async (e) => {
   } else if (msg.type === 'frame') {
     try {
       if (!core) throw new Error('detector not ready');
-      scope.postMessage({ type: 'result', result: await core.analyse(msg.bitmap, msg.t, msg.fullRange) });
+      scope.postMessage({ type: 'result', result: await core.analyse(msg.bitmap, msg.t, msg.due) });
     } catch (err) {
       scope.postMessage({ type: 'frame-failed', t: msg.t, message: String((err as Error).message ?? err) });
     } finally {

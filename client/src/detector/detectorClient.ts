@@ -8,15 +8,33 @@ import {
   type FromWorker,
   type ToWorker,
 } from './protocol.ts';
+import type { FrameDue } from './scenePace.ts';
 
 export interface Detector {
   readonly info: DetectorInfo;
   /**
    * Analyses the video's current frame; undefined when the frame could not be analysed (logged, skipped).
-   * `fullRange`: whether full-range runs on it (scenePace.ts); absent, the full-range schedule decides.
+   * `due`: what the scene's pace asks of this frame (scenePace.ts); absent, the full-range schedule decides.
    */
-  analyse(video: HTMLVideoElement, t: number, fullRange?: boolean): Promise<FrameResult | undefined>;
+  analyse(video: HTMLVideoElement, t: number, due?: FrameDue): Promise<FrameResult | undefined>;
   dispose(): void;
+}
+
+/**
+ * The camera's current frame for the worker. A VideoFrame (WebCodecs) refers to the camera's own buffer: nothing is
+ * converted on the page, and the worker converts and scales it in its one draw to the analysis size. Where VideoFrame
+ * is missing, an ImageBitmap scaled on the page (a colour conversion and a copy here, another draw there).
+ */
+async function grabFrame(video: HTMLVideoElement): Promise<ImageBitmap | VideoFrame> {
+  if (typeof VideoFrame !== 'undefined') {
+    try {
+      return new VideoFrame(video);
+    } catch {
+      // e.g. no frame decoded yet, or a browser whose VideoFrame cannot take a <video>: the bitmap path below.
+    }
+  }
+  const size = analysisSize(video.videoWidth, video.videoHeight);
+  return createImageBitmap(video, { resizeWidth: size.width, resizeHeight: size.height });
 }
 
 const workerSupported = () =>
@@ -34,7 +52,7 @@ export async function startDetector(options: DetectorOptions, useWorker = worker
   const core = await createDetectorCore(options);
   return {
     info: { ...core.info, thread: 'main' },
-    analyse: (video, t, fullRange) => core.analyse(video, t, fullRange),
+    analyse: (video, t, due) => core.analyse(video, t, due),
     dispose: () => core.dispose(),
   };
 }
@@ -56,13 +74,12 @@ function startWorkerDetector(options: DetectorOptions): Promise<Detector> {
       if (msg.type === 'ready') {
         resolve({
           info: msg.info,
-          async analyse(video, t, fullRange) {
+          async analyse(video, t, due) {
             if (pending) return undefined; // one frame in flight: the loop skips rather than queues
-            const size = analysisSize(video.videoWidth, video.videoHeight);
-            const bitmap = await createImageBitmap(video, { resizeWidth: size.width, resizeHeight: size.height });
+            const bitmap = await grabFrame(video);
             return new Promise((res) => {
               pending = { t, resolve: res };
-              send({ type: 'frame', t, bitmap, fullRange }, [bitmap]);
+              send({ type: 'frame', t, bitmap, due }, [bitmap]);
             });
           },
           dispose() {

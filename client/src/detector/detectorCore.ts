@@ -5,16 +5,18 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createIdentityChecker, type IdentityChecker } from '../identity/identityChecker.ts';
 import { selectBackend } from './backends.ts';
 import { createFaceEngine, type FaceEngine, modelTypes } from './faceEngine.ts';
+import { blockLuma, mayReuse, REUSE_MAX_MS } from './frameChange.ts';
 import { frameLuma, roomLuma } from './frameLuma.ts';
 import { analysisSize, type DetectorInfo, type DetectorOptions, type FrameResult } from './protocol.ts';
+import type { FrameDue } from './scenePace.ts';
 
 export interface DetectorCore {
   info: Omit<DetectorInfo, 'thread'>;
-  /** `fullRange`: whether full-range runs on this frame (scenePace.ts); absent, the full-range schedule decides. */
+  /** `due`: what the scene's pace asks of this frame (scenePace.ts); absent, the full-range schedule decides. */
   analyse(
-    source: ImageBitmap | HTMLCanvasElement | HTMLVideoElement,
+    source: ImageBitmap | VideoFrame | HTMLCanvasElement | HTMLVideoElement,
     t: number,
-    fullRange?: boolean,
+    due?: FrameDue,
   ): Promise<FrameResult>;
   dispose(): void;
 }
@@ -92,14 +94,18 @@ export async function createDetectorCore(options: DetectorOptions): Promise<Dete
   }
 
   let scratch: ReturnType<typeof canvas2d> | undefined;
+  /** The last frame the models ran on: its time, block lumas and faces (frameChange.ts). */
+  let last: { t: number; grid: Float32Array; faces: FrameResult['faces'] } | undefined;
+  /** When full-range last ran, as far as this core knows (outside a steady scene its schedule runs it often). */
+  let lastFullAt = Number.NEGATIVE_INFINITY;
   return {
     info: { backend, attempts, threads, identity: identityInfo },
-    async analyse(source, t, fullRange) {
+    async analyse(source, t, due) {
       // Draw from the source's intrinsic size (scaled to the analysis size). Never hand tfjs a <video> directly: without width/height set to
       // videoWidth/videoHeight its boxes come back as zeros.
       const { width, height } = analysisSize(
-        'videoWidth' in source ? source.videoWidth : source.width,
-        'videoHeight' in source ? source.videoHeight : source.height,
+        'videoWidth' in source ? source.videoWidth : 'displayWidth' in source ? source.displayWidth : source.width,
+        'videoHeight' in source ? source.videoHeight : 'displayHeight' in source ? source.displayHeight : source.height,
       );
       if (!scratch || scratch.canvas.width !== width || scratch.canvas.height !== height) {
         scratch = canvas2d(width, height);
@@ -107,18 +113,26 @@ export async function createDetectorCore(options: DetectorOptions): Promise<Dete
       scratch.ctx.drawImage(source, 0, 0, width, height);
       const image = scratch.ctx.getImageData(0, 0, width, height);
       const t0 = performance.now();
-      const faces = await ready.detect(image, t, fullRange);
-      const checked = identity ? await identity.check(image, faces, t) : undefined;
-      const inferenceMs = performance.now() - t0;
-      const result: FrameResult = {
+      const grid = blockLuma(image.data, width, height);
+      const measured = (faces: FrameResult['faces']) => ({
         t,
         faces,
         luma: frameLuma(image.data, width, height),
         roomLuma: roomLuma(image.data, width, height, faces),
         width,
         height,
-        inferenceMs,
-      };
+      });
+      // A steady scene's frame that changed nowhere since the models last ran: they would find the same faces.
+      if (mayReuse(due?.steady === true, last, grid, t)) {
+        return { ...measured(last!.faces), inferenceMs: performance.now() - t0, unchanged: true };
+      }
+      // Full-range at least every REUSE_MAX_MS in a steady scene, even if unchanged frames fell on its turns.
+      const fullRange = due?.steady ? due.fullRange === true || t - lastFullAt >= REUSE_MAX_MS : due?.fullRange;
+      if (!due?.steady || fullRange) lastFullAt = t;
+      const faces = await ready.detect(image, t, { ...due, fullRange });
+      last = { t, grid, faces };
+      const checked = identity ? await identity.check(image, faces, t, due?.steady) : undefined;
+      const result: FrameResult = { ...measured(faces), inferenceMs: performance.now() - t0 };
       return checked ? { ...result, identity: checked } : result;
     },
     dispose() {

@@ -7,6 +7,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { MediaPipeFaceDetectorTfjs } from '@tensorflow-models/face-detection/dist/tfjs/detector.js';
 import type { FaceDetection } from '../derive/types.ts';
 import { createFullRangeScheduler, type FullRangeSchedule, iou } from './fullRangeSchedule.ts';
+import type { FrameDue } from './scenePace.ts';
 
 export type ModelType = 'short' | 'full';
 /**
@@ -30,10 +31,10 @@ const MAX_FACES = 8;
 
 export interface FaceEngine {
   /**
-   * `t`: the frame's time in ms (for 'short+full' with a schedule: when carried faces expire). `fullRange`, under a
-   * schedule, overrides it for this frame (FullRangeScheduler.due).
+   * `t`: the frame's time in ms (for 'short+full' with a schedule: when carried faces expire). Under a schedule,
+   * `due.fullRange` overrides it for this frame (FullRangeScheduler.due).
    */
-  detect(image: tf.Tensor3D | ImageData, t?: number, fullRange?: boolean): Promise<FaceDetection[]>;
+  detect(image: tf.Tensor3D | ImageData, t?: number, due?: FrameDue): Promise<FaceDetection[]>;
   dispose(): void;
 }
 
@@ -61,9 +62,11 @@ export function createFaceEngine(
   const run = async (i: number, image: tf.Tensor3D | ImageData) =>
     (await detectors[i]!.detectFaces(image as never, false)).map(toFaceDetection);
   return {
-    async detect(image, t = Date.now(), fullRange) {
+    async detect(image, t = Date.now(), due) {
       if (scheduler) {
-        const full = scheduler.due(t, fullRange) ? await run(1, image) : undefined;
+        const full = scheduler.due(t, due?.fullRange) ? await run(1, image) : undefined;
+        // Short-range runs on every frame, steady or not: the candidate's head pose (LOOK_AWAY, the pace's own
+        // steadiness) comes from its keypoints, and full-range's read the same face ~9° apart in pitch.
         return mergeDetections(scheduler.faces(t, await run(0, image), full));
       }
       const perModel: FaceDetection[][] = [];

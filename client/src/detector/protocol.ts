@@ -3,6 +3,7 @@ import type { FaceDetection } from '../derive/types.ts';
 import type { IdentityCheck, IdentityCheckOptions } from '../identity/identityChecker.ts';
 import type { ModelChoice } from './faceEngine.ts';
 import type { FullRangeSchedule } from './fullRangeSchedule.ts';
+import type { FrameDue } from './scenePace.ts';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm';
 
@@ -58,11 +59,13 @@ export interface FrameResult {
   inferenceMs: number;
   /** This frame's identity check, if one ran: a similarity or calibration progress, never an embedding. */
   identity?: IdentityCheck;
+  /** A steady scene's frame that changed nowhere since the models last ran: their faces, not run again. */
+  unchanged?: true;
 }
 
 export type ToWorker =
   | { type: 'init'; options: DetectorOptions }
-  | { type: 'frame'; t: number; bitmap: ImageBitmap; fullRange?: boolean }
+  | { type: 'frame'; t: number; bitmap: ImageBitmap | VideoFrame; due?: FrameDue }
   | { type: 'dispose' };
 
 export type FromWorker =

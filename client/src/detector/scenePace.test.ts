@@ -81,6 +81,16 @@ describe('scenePace', () => {
     expect(analysed.map((a) => a.t)).toEqual([6500, 7500, 8000]);
   });
 
+  it('a steady frame tells the detector it is steady (lean); rate-only paces the rate and cadence alone', () => {
+    const lean = run(() => one, 6000).analysed;
+    expect(lean.filter((a) => a.t < 3000).every((a) => a.due.steady === undefined)).toBe(true);
+    expect(lean.filter((a) => a.t >= 3000).every((a) => a.due.steady === true)).toBe(true);
+    const rateOnly = run(() => one, 6000, createScenePace(DERIVE_DEFAULTS, FPS, false)).analysed;
+    expect(rateOnly.map((a) => a.t)).toEqual(lean.map((a) => a.t));
+    expect(rateOnly.map((a) => a.due.fullRange)).toEqual(lean.map((a) => a.due.fullRange));
+    expect(rateOnly.every((a) => a.due.steady === undefined)).toBe(true);
+  });
+
   it('in steady state full-range runs on every 3rd frame, and the detector decides outside it', () => {
     const { analysed } = run(() => one, 12_000);
     expect(analysed.filter((a) => a.t < 3000).every((a) => a.due.fullRange === undefined)).toBe(true);

@@ -58,6 +58,8 @@ export interface FrameDue {
    * undefined outside it, where the detector's own full-range schedule decides.
    */
   fullRange?: boolean;
+  /** The scene is steady (lean pace only): identity is checked at its steady interval (identityChecker.ts). */
+  steady?: true;
 }
 
 export interface ScenePace {
@@ -75,7 +77,11 @@ interface Anchor {
   room: number;
 }
 
-export function createScenePace(c: PaceConfig, fps: number): ScenePace {
+/**
+ * `lean` (default): a steady frame also tells the detector it is steady (FrameDue.steady); false paces the rate and
+ * full-range's cadence only (the CPU bench's before arm).
+ */
+export function createScenePace(c: PaceConfig, fps: number, lean = true): ScenePace {
   const fullMs = 1000 / fps;
   const slowMs = slowIntervalMs(c, fps);
   let anchor: Anchor | undefined;
@@ -117,7 +123,8 @@ export function createScenePace(c: PaceConfig, fps: number): ScenePace {
       lastAnalysed = t;
       if (!isSteady(t)) return {};
       steadyFrames++;
-      return { fullRange: steadyFrames % STEADY_FULL_RANGE_EVERY === 0 };
+      const fullRange = steadyFrames % STEADY_FULL_RANGE_EVERY === 0;
+      return lean ? { fullRange, steady: true } : { fullRange };
     },
     observe(f) {
       const face = loneFace(f);

@@ -33,6 +33,38 @@ async function benchDetector(o: {
 
 Object.assign(window, { benchDetector });
 
+/**
+ * The detector (worker, WASM) on the fake camera as a steady scene's frames reach it (scenePace.ts): `frames` frames
+ * `everyMs` apart; returns per frame whether the models ran or the frame was unchanged, and its face count.
+ */
+async function steadyFrames(o: { frames: number; everyMs: number; steady: boolean }) {
+  const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
+  const video = document.createElement('video');
+  video.muted = true;
+  video.srcObject = stream;
+  await video.play();
+  const detector = await startDetector({
+    modelBaseUrl: '/models/',
+    backends: ['wasm'],
+    models: 'short+full',
+    allowSoftwareGpu: false,
+  });
+  try {
+    const out: Array<{ unchanged: boolean; faces: number }> = [];
+    const t0 = Date.now();
+    for (let i = 0; i < o.frames; i++) {
+      const r = await detector.analyse(video, t0 + i * o.everyMs, o.steady ? { steady: true } : undefined);
+      if (r) out.push({ unchanged: r.unchanged === true, faces: r.faces.filter((f) => f.score >= 0.5).length });
+    }
+    return out;
+  } finally {
+    detector.dispose();
+    for (const t of stream.getTracks()) t.stop();
+  }
+}
+
+Object.assign(window, { steadyFrames });
+
 /** The whole library on the fake camera against a given edge, for the on-device browser tests. */
 async function runProctoring(o: {
   baseUrl: string;

@@ -127,7 +127,7 @@ async function begin() {
       ...(launch.identity === false && { identity: false as const }),
       ...(launch.models && { models: launch.models }),
       ...(launch.fullEvery && { fullRangeEvery: launch.fullEvery }),
-      ...(launch.adaptive === false && { adaptiveRate: false }),
+      ...(launch.adaptive !== undefined && { adaptiveRate: launch.adaptive }),
       video: $('preview') as HTMLVideoElement,
       onStatus: renderStatus,
       onEvent: (e) => logEvent(e as never),

@@ -20,6 +20,7 @@ describe('parseFragment', () => {
       adaptive: false,
     });
     expect(parseFragment(`${base}&adaptive=1`, EDGES)).not.toHaveProperty('adaptive');
+    expect(parseFragment(`${base}&adaptive=rate`, EDGES)).toMatchObject({ adaptive: 'rate-only' });
     expect(parseFragment(`${base}&models=full%3Eshort`, EDGES)).toMatchObject({ models: 'full>short' });
     const ignored = parseFragment(`${base}&models=huge&fullEvery=4`, EDGES);
     expect(ignored).not.toHaveProperty('models');

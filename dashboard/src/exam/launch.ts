@@ -8,12 +8,13 @@ export interface Launch {
   identity?: false;
   /**
    * Bench knobs (bench/client-cpu.ts): `#models=short+full|short|full|full>short`, `#fullEvery=1|2|3` (how
-   * often full-range runs under short+full) and `#adaptive=0` (every frame at `fps`, however steady the scene);
+   * often full-range runs under short+full) and `#adaptive=0` (every frame at `fps`, however steady the scene) or
+   * `#adaptive=rate` (a steady scene paces the rate only, not the detector's lean steady frames);
    * absent, the client's defaults (client/MODEL_CHOICE.md).
    */
   models?: ModelChoiceName;
   fullEvery?: number;
-  adaptive?: false;
+  adaptive?: false | 'rate-only';
   /** postMessage launches only: the host's origin, the only one status messages are posted back to. */
   hostOrigin?: string;
 }
@@ -72,6 +73,7 @@ export function parseFragment(hash: string, edgeOrigins: readonly string[]): Lau
     ...(isModelChoice(models) && { models }),
     ...([1, 2, 3].includes(fullEvery) && { fullEvery }),
     ...(params.get('adaptive') === '0' && { adaptive: false }),
+    ...(params.get('adaptive') === 'rate' && { adaptive: 'rate-only' as const }),
   };
 }
 

@@ -45,6 +45,13 @@ describe('multi-person rule', () => {
     }
   });
 
+  it('names the light when the client counted the faces in a dim room, and only then', () => {
+    const dim = { ...multiPerson(0, 0.9), details: { faceCount: 2, meanLuma: 31.4 } } as AnomalyEvent;
+    const [alert] = alertsOf([dim]);
+    expect(alert!.explanation).toContain("low light on the candidate's camera (mean luma 31)");
+    expect(alertsOf([multiPerson(0, 0.9)])[0]!.explanation).not.toContain('low light');
+  });
+
   it('gives the same bucket, so the same alert id, to events in one minute', () => {
     const [a] = alertsOf([multiPerson(0, 0.9)]);
     const [b] = alertsOf([multiPerson(59, 0.9)]);

@@ -21,7 +21,12 @@ export function multiPersonRule(
   config: ExamConfig,
 ): RuleResult<BucketState> {
   if (event.confidence < config.multiPersonMinConfidence) return { state, alerts: [] };
-  const { faceCount, durationMillis } = event.details;
+  const { faceCount, durationMillis, meanLuma } = event.details;
+  // Faces counted in a dim room: the detector that finds people further back is least reliable there (docs/fairness.md).
+  const light =
+    meanLuma === undefined
+      ? ''
+      : `; low light on the candidate's camera (mean luma ${Math.round(meanLuma)}): a condition to fix, read the faces with care`;
   return applyBucketRule(
     state,
     { ...event, ...(durationMillis === undefined ? {} : { durationMillis }) },
@@ -29,6 +34,6 @@ export function multiPersonRule(
     (nth) => multiPersonSeverity(nth, faceCount),
     (nth) =>
       `${peopleSeen(faceCount)} at ${percent(event.confidence)} confidence (minimum ${percent(config.multiPersonMinConfidence)}); ` +
-      `${ordinal(nth)} multi-person alert this session`,
+      `${ordinal(nth)} multi-person alert this session${light}`,
   );
 }
