@@ -73,13 +73,15 @@ export function sessionLimited(reset: number, now: number): ApiError {
  * candidate hammering their own limit (or a session that does not exist) can never spend the budget of everyone else
  * in the tenant.
  */
-export function createRateLimits(redis: Redis, config: EdgeEnv) {
+export function createRateLimits(redis: Redis, config: EdgeEnv, tenantShard: (tenantId: string) => Redis) {
   const perSession = limiter(redis, config, 'session', config.RATE_LIMIT_SESSION_EVENTS_PER_MINUTE);
-  const perTenant = limiter(redis, config, 'tenant', config.RATE_LIMIT_TENANT_EVENTS_PER_MINUTE);
+  // The tenant's window lives on the tenant's shard (contracts shardOf), `redis` being the session's.
+  const perTenant = (tenantId: string) =>
+    limiter(tenantShard(tenantId), config, 'tenant', config.RATE_LIMIT_TENANT_EVENTS_PER_MINUTE);
   return {
     session: (sessionId: string, events: number, now: number): WindowCall | WindowResult =>
       perSession.prepare(sessionId, Math.max(1, events), now),
     tenant: async (tenantId: string, events: number, now: number) =>
-      decide('tenant', await perTenant(tenantId, Math.max(1, events), now), now),
+      decide('tenant', await perTenant(tenantId)(tenantId, Math.max(1, events), now), now),
   };
 }

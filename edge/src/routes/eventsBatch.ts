@@ -41,7 +41,7 @@ export const eventsBatch = edgeRoute(route, async (c) => {
   // One round trip, one script, for the session's own checks, in order: its event budget (every event of the body
   // counted, so a spent budget refuses before any other Redis work), the session, then a claim per event unless the
   // session's marks are at their cap.
-  const limits = createRateLimits(redis, config);
+  const limits = createRateLimits(redis, config, c.var.shards.tenant);
   const admission = await fromStore(
     logger,
     'events_claim',

@@ -71,7 +71,7 @@ const generous = {
 };
 /** The session's claims of these events, through the batch's admission script. */
 const claim = async (id: string, eventIds: string[], now: number) => {
-  const admitted = await admitBatch(redis, prefix, id, createRateLimits(redis, generous).session(id, 1, now), eventIds);
+  const admitted = await admitBatch(redis, prefix, id, createRateLimits(redis, generous, () => redis).session(id, 1, now), eventIds);
   return admitted.kind === 'checked' ? admitted.marks : admitted;
 };
 const touch = (id: string, now: number) =>
@@ -135,7 +135,7 @@ describe('edge sessions on a Redis Cluster', () => {
 
   it('reads policies and counts rate limits in one slot each', async () => {
     expect(await readPolicies(redis, prefix, 't-cluster', 'sched-1')).toEqual({ tenant: null, schedule: null });
-    const limits = createRateLimits(redis, limitsConfig);
+    const limits = createRateLimits(redis, limitsConfig, () => redis);
     const id = newId();
     const now = Date.now();
     // The session's budget runs inside the batch's admission script: two events, then refused before the session check.
