@@ -31,33 +31,44 @@ describe('jumpHash', () => {
 });
 
 describe('shardOf', () => {
-  it('spreads sessions and tenants as a uniform draw would (within 4 standard deviations) over 3 and 12 shards', () => {
-    for (const n of [3, 12]) {
-      const ids = SESSIONS.length;
-      for (const c of [counts(ids, n, (i) => ({ session: SESSIONS[i]! })), counts(ids, n, (i) => ({ tenant: `t${i}` }))]) {
-        // A shard's share of a uniform draw has a relative standard deviation of sqrt((n - 1) / ids).
-        for (const k of c) expect(Math.abs(k / (ids / n) - 1)).toBeLessThan(4 * Math.sqrt((n - 1) / ids));
-      }
-    }
-  }, SLOW);
-
-  it('moves only what the new shard takes when going from N to N+1: about 1/(N+1), never between old shards', () => {
-    for (const n of [1, 2, 3, 11]) {
-      const ids = 12_000;
-      let moved = 0;
-      for (let i = 0; i < ids; i++) {
-        for (const owner of [{ session: SESSIONS[i]! }, { tenant: `tenant-${i}` }]) {
-          const before = shardOf(owner, n);
-          const after = shardOf(owner, n + 1);
-          if (before !== after) {
-            expect(after).toBe(n);
-            moved++;
-          }
+  it(
+    'spreads sessions and tenants as a uniform draw would (within 4 standard deviations) over 3 and 12 shards',
+    () => {
+      for (const n of [3, 12]) {
+        const ids = SESSIONS.length;
+        for (const c of [
+          counts(ids, n, (i) => ({ session: SESSIONS[i]! })),
+          counts(ids, n, (i) => ({ tenant: `t${i}` })),
+        ]) {
+          // A shard's share of a uniform draw has a relative standard deviation of sqrt((n - 1) / ids).
+          for (const k of c) expect(Math.abs(k / (ids / n) - 1)).toBeLessThan(4 * Math.sqrt((n - 1) / ids));
         }
       }
-      expect(Math.abs(moved / (2 * ids) - 1 / (n + 1))).toBeLessThan(0.015);
-    }
-  }, SLOW);
+    },
+    SLOW,
+  );
+
+  it(
+    'moves only what the new shard takes when going from N to N+1: about 1/(N+1), never between old shards',
+    () => {
+      for (const n of [1, 2, 3, 11]) {
+        const ids = 12_000;
+        let moved = 0;
+        for (let i = 0; i < ids; i++) {
+          for (const owner of [{ session: SESSIONS[i]! }, { tenant: `tenant-${i}` }]) {
+            const before = shardOf(owner, n);
+            const after = shardOf(owner, n + 1);
+            if (before !== after) {
+              expect(after).toBe(n);
+              moved++;
+            }
+          }
+        }
+        expect(Math.abs(moved / (2 * ids) - 1 / (n + 1))).toBeLessThan(0.015);
+      }
+    },
+    SLOW,
+  );
 
   it('is stable: the same ids land on the same shards in every release (data already lives there)', () => {
     expect(shardOf({ session: 'a'.repeat(64) }, 3)).toBe(shardOf({ session: 'a'.repeat(64) }, 3));

@@ -3,6 +3,7 @@
 import type { Logger } from '@proctor/contracts';
 import { createObjectStore } from '@proctor/contracts/objects';
 import { createRedisClient } from '@proctor/contracts/redis';
+import { closeEdgeRedisShards, createEdgeRedisShards } from '@proctor/contracts/redis/edgeShards';
 import { collectDefaultMetrics } from 'prom-client';
 import type { ProcessorConfig } from './config.ts';
 import { startConsumer } from './consumer/consumer.ts';
@@ -39,6 +40,10 @@ export async function runProcessor(
     maxRetriesPerRequest: 3,
     commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS,
   });
+  // The edge's databases (tombstones, liveness, the edge's session keys on erasure): by default REDIS_URL itself.
+  const edge = createEdgeRedisShards(config.EDGE_REDIS_URLS, { url: config.REDIS_URL, client: redis }, (url) =>
+    createRedisClient(url, { maxRetriesPerRequest: 3, commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS }),
+  );
   const pool = createMysqlPool(config.MYSQL_URL, config.MYSQL_POOL_SIZE, config.MYSQL_QUERY_TIMEOUT_MS);
   const mysql = withLiveChanges(
     createMysqlSink(pool, config.MYSQL_QUERY_TIMEOUT_MS),
@@ -59,7 +64,7 @@ export async function runProcessor(
     concurrency: config.PROCESSOR_CONCURRENCY,
     chunkSize: config.PROCESSOR_CHUNK_SIZE,
     deps: {
-      store: reconnectOnTimeout(createCheckpointStore(redis, config.REDIS_KEY_PREFIX), redis),
+      store: reconnectOnTimeout(createCheckpointStore(redis, config.REDIS_KEY_PREFIX, edge), redis),
       mysql,
       deadLetter: createDeadLetterSink(producer, config.KAFKA_DLQ_TOPIC),
       now: Date.now,
@@ -68,22 +73,26 @@ export async function runProcessor(
     log,
     onFatal,
   });
-  const sweeper = createLivenessSweeper({
-    redis,
-    prefix: config.REDIS_KEY_PREFIX,
-    publish: createRecordPublisher(producer, config.KAFKA_EVENTS_TOPIC),
-    metrics,
-    log,
-    intervalMs: config.SWEEP_INTERVAL_MS,
-    shardsPerTick: config.SWEEP_SHARDS_PER_TICK,
-    limit: config.SWEEP_LIMIT,
-    leaseMs: config.SWEEP_LEASE_MS,
-  });
-  if (config.SWEEP_ENABLED) sweeper.start();
+  // The edge tracks a session's liveness on its session's shard: one sweeper per shard.
+  const sweepers = [...new Set(edge.all)].map((shard) =>
+    createLivenessSweeper({
+      redis: shard,
+      prefix: config.REDIS_KEY_PREFIX,
+      publish: createRecordPublisher(producer, config.KAFKA_EVENTS_TOPIC),
+      metrics,
+      log,
+      intervalMs: config.SWEEP_INTERVAL_MS,
+      shardsPerTick: config.SWEEP_SHARDS_PER_TICK,
+      limit: config.SWEEP_LIMIT,
+      leaseMs: config.SWEEP_LEASE_MS,
+    }),
+  );
+  if (config.SWEEP_ENABLED) for (const s of sweepers) s.start();
   // Retention and erasure run here because this process writes the rows they delete (see docs/decisions.md).
   const lifecycle = createLifecycleJob({
     pool,
     redis,
+    edge,
     prefix: config.REDIS_KEY_PREFIX,
     log,
     intervalMs: config.LIFECYCLE_INTERVAL_MS,
@@ -104,11 +113,11 @@ export async function runProcessor(
     metrics,
     metricsPort: ops.port,
     async stop() {
-      await sweeper.stop();
+      await Promise.all(sweepers.map((s) => s.stop()));
       await lifecycle.stop();
       await consumer.stop();
       await producer.disconnect();
-      await Promise.allSettled([pool.end(), redis.quit()]);
+      await Promise.allSettled([pool.end(), closeEdgeRedisShards(edge, redis), redis.quit()]);
       await new Promise((resolve) => ops.server.close(resolve));
     },
   };

@@ -1,6 +1,7 @@
 // The processor's environment, parsed once at start-up: a bad value fails loudly before anything connects.
 import { CommaList, KAFKA_TOPICS, REDIS_PREFIX, RedisKeyPrefix } from '@proctor/contracts';
 import { RedisUrl } from '@proctor/contracts/redis';
+import { EdgeRedisUrls } from '@proctor/contracts/redis/edgeShards';
 import { z } from 'zod';
 
 const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
@@ -31,6 +32,12 @@ const ProcessorEnv = z
     KAFKA_FROM_BEGINNING: bool(true),
     /** One Redis (`redis://…`) or a Redis Cluster (`redis+cluster://host:port,host:port`, its seed nodes). */
     REDIS_URL: RedisUrl.default('redis://127.0.0.1:6379'),
+    /**
+     * The edge's Upstash databases over TCP, comma-separated, in the order of the edge's UPSTASH_REDIS_REST_URL
+     * (contracts shardOf): where erasure writes tombstones, the consumer reads them, and the sweeper finds liveness.
+     * Unset: REDIS_URL is the edge's one database. The processor's own state stays on REDIS_URL either way.
+     */
+    EDGE_REDIS_URLS: EdgeRedisUrls,
     /** Prefix of every Redis key (contracts' REDIS_PREFIX); tests use a random one. */
     REDIS_KEY_PREFIX: RedisKeyPrefix.default(REDIS_PREFIX),
     MYSQL_URL: z.string().url().default('mysql://root@127.0.0.1:3306/proctor'),

@@ -56,7 +56,12 @@ export const sessionsStart = edgeRoute(route, async (c) => {
     'session_start_limit',
     Promise.all([
       createControlLimit(redis, config)(sessionId, now),
-      readPolicies(c.var.shards.tenant(claims.tenant_id), config.REDIS_KEY_PREFIX, claims.tenant_id, claims.exam_schedule_id),
+      readPolicies(
+        c.var.shards.tenant(claims.tenant_id),
+        config.REDIS_KEY_PREFIX,
+        claims.tenant_id,
+        claims.exam_schedule_id,
+      ),
     ]),
   );
   if (!limit.ok) throw rateLimited(limit);

@@ -71,7 +71,13 @@ const generous = {
 };
 /** The session's claims of these events, through the batch's admission script. */
 const claim = async (id: string, eventIds: string[], now: number) => {
-  const admitted = await admitBatch(redis, prefix, id, createRateLimits(redis, generous, () => redis).session(id, 1, now), eventIds);
+  const admitted = await admitBatch(
+    redis,
+    prefix,
+    id,
+    createRateLimits(redis, generous, () => redis).session(id, 1, now),
+    eventIds,
+  );
   return admitted.kind === 'checked' ? admitted.marks : admitted;
 };
 const touch = (id: string, now: number) =>

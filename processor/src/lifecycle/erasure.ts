@@ -5,7 +5,9 @@ import {
   livenessKey,
   livenessShard,
   SESSION_TOMBSTONE_MAX_TTL_SECONDS,
+  type Shards,
   sessionTombstoneKey,
+  shardList,
 } from '@proctor/contracts';
 import type { ObjectStore } from '@proctor/contracts/objects';
 import { execEach, type RedisClient, type RedisCommand } from '@proctor/contracts/redis';
@@ -29,30 +31,52 @@ export function candidateSessionsSql(tenantId: string, userId: string, limit = R
 }
 
 /**
- * Every Redis key of a session: the edge's state, dedupe marks and thumbnail slots, the processor's state, its
- * liveness entry. Its 'erased' tombstone is written first, for the longest a token may live (the token's `exp` is not
- * known here): the edge then refuses to start the session again and the consumer drops its records still in Kafka.
+ * Every Redis key of a session: the edge's state, dedupe marks and thumbnail slots, its liveness entry (all on the
+ * session's edge shard), then the processor's state (on this Redis). Its 'erased' tombstone is written first, for the
+ * longest a token may live (the token's `exp` is not known here): the edge then refuses to start the session again
+ * and the consumer drops its records still in Kafka.
  */
-async function deleteSessionKeys(redis: RedisClient, prefix: string, sessionIds: string[]): Promise<number> {
+async function deleteSessionKeys(
+  redis: RedisClient,
+  edge: Shards<RedisClient>,
+  prefix: string,
+  sessionIds: string[],
+): Promise<number> {
   if (!sessionIds.length) return 0;
-  // The keys of one session share its `{sessionId}` slot (one DEL); its liveness entry sits in its shard's.
-  const commands = sessionIds.flatMap((id): RedisCommand[] => [
-    ['set', sessionTombstoneKey(id, prefix), 'erased', 'EX', SESSION_TOMBSTONE_MAX_TTL_SECONDS],
-    ['del', ...edgeSessionKeys(id, prefix), stateKey(id, prefix)],
-    ['zrem', livenessKey(livenessShard(id), prefix), id],
-  ]);
-  const replies = await execEach(redis, commands);
+  const byShard = new Map<RedisClient, string[]>();
+  for (const id of sessionIds) byShard.set(edge.session(id), [...(byShard.get(edge.session(id)) ?? []), id]);
   let deleted = 0;
-  replies.forEach(([err, n], i) => {
-    if (err) throw err;
-    if (i % 3 === 1) deleted += Number(n);
-  });
+  const count = (replies: Awaited<ReturnType<typeof execEach>>, isDel: (i: number) => boolean) =>
+    replies.forEach(([err, n], i) => {
+      if (err) throw err;
+      if (isDel(i)) deleted += Number(n);
+    });
+  // The edge keys of one session share its `{sessionId}` slot (one DEL); its liveness entry sits in its shard's.
+  await Promise.all(
+    [...byShard].map(async ([shard, ids]) => {
+      const commands = ids.flatMap((id): RedisCommand[] => [
+        ['set', sessionTombstoneKey(id, prefix), 'erased', 'EX', SESSION_TOMBSTONE_MAX_TTL_SECONDS],
+        ['del', ...edgeSessionKeys(id, prefix)],
+        ['zrem', livenessKey(livenessShard(id), prefix), id],
+      ]);
+      count(await execEach(shard, commands), (i) => i % 3 === 1);
+    }),
+  );
+  // Only once every tombstone stands: a record still in Kafka can no longer bring the state back.
+  count(
+    await execEach(
+      redis,
+      sessionIds.map((id): RedisCommand => ['del', stateKey(id, prefix)]),
+    ),
+    () => true,
+  );
   return deleted;
 }
 
 async function eraseCandidate(
   pool: Pool,
   redis: RedisClient,
+  edge: Shards<RedisClient>,
   prefix: string,
   tenantId: string,
   userId: string,
@@ -66,7 +90,7 @@ async function eraseCandidate(
     // Objects and Redis first: a session whose rows are gone but whose keys or thumbnails remain could not be found
     // again to finish the job.
     if (objects) counts.thumbnails += await eraseThumbnailsOf(objects, tenantId, ids);
-    counts.redisKeys += await deleteSessionKeys(redis, prefix, ids);
+    counts.redisKeys += await deleteSessionKeys(redis, edge, prefix, ids);
     addCounts(counts, await deleteSessions(pool, tenantId, ids));
     if (ids.length < RETENTION_BATCH) return counts;
   }
@@ -79,6 +103,7 @@ export async function runPendingErasures(
   prefix: string,
   limit = 10,
   objects?: ObjectStore,
+  edge: Shards<RedisClient> = shardList([redis]),
 ): Promise<ErasureDone[]> {
   const [pending] = await pool.query<RowDataPacket[]>(
     'SELECT id, tenant_id, user_id FROM erasure_requests WHERE completed_at IS NULL ORDER BY id LIMIT ?',
@@ -86,7 +111,7 @@ export async function runPendingErasures(
   );
   const done: ErasureDone[] = [];
   for (const r of pending) {
-    const counts = await eraseCandidate(pool, redis, prefix, String(r.tenant_id), String(r.user_id), objects);
+    const counts = await eraseCandidate(pool, redis, edge, prefix, String(r.tenant_id), String(r.user_id), objects);
     await pool.query(
       'UPDATE erasure_requests SET user_id = NULL, completed_at = CURRENT_TIMESTAMP(3), counts = ? WHERE id = ?',
       [JSON.stringify(counts), r.id],

@@ -1,7 +1,8 @@
 // Each session's checkpoint in Redis: its rule state and the position of the last record applied to it, one small
 // string key per session under its hash tag, with a TTL.
 import { SESSION_STATE_TTL_SECONDS, sessionKey, sessionTombstoneKey } from '@proctor/contracts';
-import { execEach, type RedisClient } from '@proctor/contracts/redis';
+import { type Shards, shardList } from '@proctor/contracts';
+import { execEach, type RedisClient, type RedisCommand } from '@proctor/contracts/redis';
 import { runScriptPipeline } from '@proctor/contracts/redis/scripts';
 import type { SessionState } from '../session/applyRecord.ts';
 import { decodeState, encodeState } from './codec.ts';
@@ -42,19 +43,61 @@ function parseStored(raw: string): Omit<SessionCheckpoint, 'erased'> {
   }
 }
 
-export function createCheckpointStore(redis: RedisClient, prefix: string) {
+/** The tombstones of sessions whose edge shard is not `redis`, one GET each on that shard; id → value. */
+async function loadTombstones(edge: Shards<RedisClient>, redis: RedisClient, prefix: string, ids: string[]) {
+  const byShard = new Map<RedisClient, string[]>();
+  for (const id of ids) {
+    const shard = edge.session(id);
+    if (shard !== redis) byShard.set(shard, [...(byShard.get(shard) ?? []), id]);
+  }
+  const out = new Map<string, string | null>();
+  await Promise.all(
+    [...byShard].map(async ([shard, shardIds]) => {
+      const results = await execEach(
+        shard,
+        shardIds.map((id): RedisCommand => ['get', sessionTombstoneKey(id, prefix)]),
+      );
+      shardIds.forEach((id, i) => {
+        const [err, value] = results[i] ?? [new Error('missing pipeline result')];
+        if (err) throw err;
+        out.set(id, value as string | null);
+      });
+    }),
+  );
+  return out;
+}
+
+/**
+ * `edge`: the edge's shards (EDGE_REDIS_URLS), where a session's tombstone lives; by default this Redis is the edge's
+ * one store.
+ */
+export function createCheckpointStore(
+  redis: RedisClient,
+  prefix: string,
+  edge: Shards<RedisClient> = shardList([redis]),
+) {
   return {
     async load(sessionIds: string[]): Promise<Map<string, SessionCheckpoint>> {
-      // The state and the tombstone share the session's slot: one MGET each.
-      const results = await execEach(
-        redis,
-        sessionIds.map((id) => ['mget', stateKey(id, prefix), sessionTombstoneKey(id, prefix)]),
-      );
+      // The state and the tombstone share the session's slot: one MGET each where this Redis is also the session's
+      // edge shard; elsewhere the tombstone is read from its shard in parallel.
+      const [results, apart] = await Promise.all([
+        execEach(
+          redis,
+          sessionIds.map(
+            (id): RedisCommand =>
+              edge.session(id) === redis
+                ? ['mget', stateKey(id, prefix), sessionTombstoneKey(id, prefix)]
+                : ['mget', stateKey(id, prefix)],
+          ),
+        ),
+        loadTombstones(edge, redis, prefix, sessionIds),
+      ]);
       const out = new Map<string, SessionCheckpoint>();
       sessionIds.forEach((id, i) => {
         const [err, value] = results[i] ?? [new Error('missing pipeline result')];
         if (err) throw err;
-        const [raw, tombstone] = (value ?? []) as (string | null)[];
+        const [raw, local] = (value ?? []) as (string | null)[];
+        const tombstone = apart.has(id) ? apart.get(id) : local;
         const stored =
           typeof raw === 'string' ? parseStored(raw) : { state: undefined, position: undefined, corrupt: false };
         out.set(id, { ...stored, erased: tombstone === 'erased' });
