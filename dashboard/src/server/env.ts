@@ -2,6 +2,7 @@
 import { CommaList, REDIS_PREFIX, RedisKeyPrefix } from '@proctor/contracts';
 import { refineJwtKeySource } from '@proctor/contracts/auth';
 import { RedisUrl } from '@proctor/contracts/redis';
+import { EdgeRedisUrls } from '@proctor/contracts/redis/edgeShards';
 import { z } from 'zod';
 
 const Url = (scheme: RegExp, example: string) =>
@@ -45,6 +46,12 @@ export const DashboardEnv = z
     MYSQL_URL: Url(/^mysql:/, 'mysql://user:pass@127.0.0.1:3306/proctor'),
     /** One Redis, or a Redis Cluster as `redis+cluster://host:port,host:port` (contracts/redis). */
     REDIS_URL: RedisUrl,
+    /**
+     * The edge's Upstash databases over TCP, comma-separated, in the order of the edge's UPSTASH_REDIS_REST_URL
+     * (contracts shardOf): where published policies go (the tenant's shard) and presence is read (the session's).
+     * Unset: REDIS_URL is the edge's one database. Login sessions and the live feed stay on REDIS_URL either way.
+     */
+    EDGE_REDIS_URLS: EdgeRedisUrls,
     /** Keys the session cookie's HMAC (rotating it ends every session); 32+ random characters. */
     COOKIE_SECRET: Required('32+ random characters (openssl rand -base64 48)').min(
       32,

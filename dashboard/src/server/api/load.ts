@@ -30,7 +30,7 @@ export async function loadRankedSessions(
   if (!ExternalId.safeParse(scheduleId).success) return null;
   if (!(await scheduleExists(services.db, principal.tenantId, scheduleId))) return null;
   const base = await listRankedSessions(services.db, principal.tenantId, scheduleId, filter);
-  const live = await withPresence(services.redis, base, services.redisPrefix);
+  const live = await withPresence(services.edge, base, services.redisPrefix);
   return {
     examScheduleId: scheduleId,
     sessions: live.sessions,
@@ -48,7 +48,7 @@ export async function loadSessionDetail(
   if (!session) return null;
   const [alerts, live, thumbnails] = await Promise.all([
     listSessionAlerts(services.db, principal.tenantId, sessionId),
-    withPresence(services.redis, [session], services.redisPrefix),
+    withPresence(services.edge, [session], services.redisPrefix),
     // Thumbnails are an extra: an unreachable bucket shows the alerts without them rather than failing the page.
     services.objects
       ? thumbnailEventIds(services.objects, principal.tenantId, sessionId).catch(() => [])

@@ -3,6 +3,7 @@
 // dirty, and a dirty channel re-reads once (the alerts the notices named, by id; then the ranked list once per
 // distinct filter), however many streams watch it and however many notices came meanwhile. What to read is what the
 // notices say: no cursor on the database's clock.
+import { type Shards, shardList } from '@proctor/contracts';
 import type { RedisClient } from '@proctor/contracts/redis';
 import { type LiveChangeEntry, liveChangesSince } from '@proctor/contracts/redis';
 import type { Pool } from 'mysql2/promise';
@@ -25,6 +26,8 @@ export type LiveListener = (event: LiveEvent) => void;
 export interface LiveFeedOptions {
   db: Pool;
   redis: RedisClient;
+  /** The edge's databases, where presence (liveness) is read; default: `redis` is the edge's one database. */
+  edge?: Shards<RedisClient>;
   redisPrefix: string;
   /** Presence comes from Redis deadlines that pass without a row changing: re-read the list at least this often. */
   refreshMs?: number;
@@ -98,7 +101,7 @@ export function createLiveFeed(options: LiveFeedOptions) {
   const channels = new Map<string, Channel>();
   const counts = { rereads: 0, listReads: 0, alertReads: 0 };
   let follower: Promise<ChangeFollower> | undefined;
-  const presence = createPresenceCache(redis, redisPrefix);
+  const presence = createPresenceCache(options.edge ?? shardList([redis]), redisPrefix);
   const keyOf = (tenantId: string, scheduleId: string) => JSON.stringify([tenantId, scheduleId]);
 
   function deliver(s: Subscriber, event: LiveEvent) {

@@ -2,7 +2,7 @@
 // one batch, a process's stream leases (one slot per script, the session checks beside them in one batch), and the cap on a
 // proctor's sign-in sessions (its index is one slot, each session key another).
 import { randomBytes } from 'node:crypto';
-import { livenessKey, livenessShard } from '@proctor/contracts';
+import { livenessKey, livenessShard, shardList } from '@proctor/contracts';
 import { type SmokeCluster, startSmokeCluster } from '@proctor/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession, deleteSession, readSession } from '../auth/loginSessions.ts';
@@ -31,7 +31,7 @@ describe('dashboard reads on a Redis Cluster', () => {
         await smoke.redis.zadd(livenessKey(livenessShard(s.sessionId), prefix), now + 60_000, s.sessionId);
     }
     const { sessions: out, degraded } = await withPresence(
-      smoke.redis,
+      shardList([smoke.redis]),
       sessions as unknown as SessionBase[],
       prefix,
       now,

@@ -1,7 +1,7 @@
 // Presence against a real Redis: online, overdue and unknown as the liveness deadlines say, read with one command per
 // liveness shard (not one per session), and the live feed's cache asking again only for deadlines that have passed.
 import { randomBytes } from 'node:crypto';
-import { LIVENESS_SHARDS, livenessShard } from '@proctor/contracts';
+import { LIVENESS_SHARDS, livenessShard, shardList } from '@proctor/contracts';
 import { createRedisClient } from '@proctor/contracts/redis';
 import { watchCommands } from '@proctor/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,7 +53,7 @@ describe('presence', () => {
   it('reads 200 sessions with one command per liveness shard, never asking for an ended one', async () => {
     let read: Awaited<ReturnType<typeof withPresence>> | undefined;
     const sent = await commandsOf(async () => {
-      read = await withPresence(redis, list, prefix, now);
+      read = await withPresence(shardList([redis]), list, prefix, now);
     });
     expect(read?.degraded).toBe(false);
     expect(read?.sessions.map((s) => s.presence)).toEqual(sessions.map(expected));
@@ -62,7 +62,7 @@ describe('presence', () => {
   });
 
   it('keeps a deadline until it passes: a re-read asks only for the overdue and unknown sessions', async () => {
-    const cache = createPresenceCache(redis, prefix);
+    const cache = createPresenceCache(shardList([redis]), prefix);
     const first = await cache.withPresence(list, now);
     expect(first.sessions.map((s) => s.presence)).toEqual(sessions.map(expected));
 

@@ -1,8 +1,9 @@
 // Live presence from Redis: each session's liveness deadline in its shard (contracts redisKeys), one ZMSCORE per
-// shard in one round trip (one per node on a Redis Cluster: the shards are spread over its slots). The live feed
+// shard in one round trip (one per node on a Redis Cluster: the shards are spread over its slots), on the edge
+// database that holds the session (contracts shardOf; one round trip per database, in parallel). The live feed
 // keeps the deadlines it read and reuses each until it passes, so a list re-read asks only for the sessions whose
 // deadline has passed or was never seen.
-import { livenessKey, livenessShard } from '@proctor/contracts';
+import { livenessKey, livenessShard, type Shards } from '@proctor/contracts';
 import { execEach, type RedisClient, type RedisCommand } from '@proctor/contracts/redis';
 import type { Presence, RankedSession } from '../api/schemas.ts';
 import type { SessionBase } from '../queries/sessions.ts';
@@ -18,17 +19,24 @@ export interface PresenceResult {
 type Deadlines = Map<string, number | null>;
 
 /** The deadlines of `ids` (null: not in liveness), or null when Redis did not answer in time. */
-async function readDeadlines(redis: RedisClient, prefix: string, ids: string[]): Promise<Deadlines | null> {
-  const byShard = new Map<number, string[]>();
+async function readDeadlines(edge: Shards<RedisClient>, prefix: string, ids: string[]): Promise<Deadlines | null> {
+  const byStore = new Map<RedisClient, Map<number, string[]>>();
   for (const id of ids) {
+    const store = edge.session(id);
+    const byShard = byStore.get(store) ?? new Map<number, string[]>();
+    byStore.set(store, byShard);
     const shard = livenessShard(id);
     byShard.set(shard, [...(byShard.get(shard) ?? []), id]);
   }
-  const shards = [...byShard];
-  const batch = execEach(
-    redis,
-    shards.map(([shard, members]): RedisCommand => ['zmscore', livenessKey(shard, prefix), ...members]),
-  );
+  const shards = [...byStore.values()].flatMap((byShard) => [...byShard]);
+  const batch = Promise.all(
+    [...byStore].map(([store, byShard]) =>
+      execEach(
+        store,
+        [...byShard].map(([shard, members]): RedisCommand => ['zmscore', livenessKey(shard, prefix), ...members]),
+      ),
+    ),
+  ).then((perStore) => perStore.flat());
   try {
     const results = await Promise.race([
       batch,
@@ -61,13 +69,13 @@ const askable = (sessions: SessionBase[]) => sessions.filter((s) => s.status !==
  * Ended sessions are removed from liveness, so they read as unknown and the page shows their status instead.
  */
 export async function withPresence(
-  redis: RedisClient,
+  edge: Shards<RedisClient>,
   sessions: SessionBase[],
   prefix: string,
   now = Date.now(),
 ): Promise<PresenceResult> {
   const ids = askable(sessions);
-  const read = ids.length ? await readDeadlines(redis, prefix, ids) : new Map();
+  const read = ids.length ? await readDeadlines(edge, prefix, ids) : new Map();
   return { degraded: read === null, sessions: ranked(sessions, (id) => read?.get(id) ?? null, now) };
 }
 
@@ -76,13 +84,13 @@ export async function withPresence(
  * session's window), so one still in the future says online until then whatever was written since. An end removes
  * the deadline, but the session's ended status (MySQL) already reads as unknown; an erased session is not listed.
  */
-export function createPresenceCache(redis: RedisClient, prefix: string) {
+export function createPresenceCache(edge: Shards<RedisClient>, prefix: string) {
   const online = new Map<string, number>();
   return {
     async withPresence(sessions: SessionBase[], now = Date.now()): Promise<PresenceResult> {
       for (const [id, deadline] of online) if (deadline < now) online.delete(id);
       const ids = askable(sessions).filter((id) => !online.has(id));
-      const read = ids.length ? await readDeadlines(redis, prefix, ids) : new Map<string, number | null>();
+      const read = ids.length ? await readDeadlines(edge, prefix, ids) : new Map<string, number | null>();
       for (const [id, deadline] of read ?? []) if (deadline !== null && deadline >= now) online.set(id, deadline);
       const deadlineOf = (id: string) => online.get(id) ?? read?.get(id) ?? null;
       return { degraded: read === null, sessions: ranked(sessions, deadlineOf, now) };

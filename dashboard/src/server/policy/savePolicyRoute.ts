@@ -106,7 +106,7 @@ export async function handlePolicySave(ctx: APIContext, scheduleId: string): Pro
   }
   // After the commit: the edge must never see a policy that MySQL does not hold.
   const published = await publishPolicy(
-    services.redis,
+    services.edge.tenant(principal.tenantId),
     services.redisPrefix,
     principal.tenantId,
     scheduleId,
