@@ -37,7 +37,7 @@ function stringHash64(s: string): bigint {
  * are (the first hex digits pick its liveness shard, contracts redisKeys, so they are left out). Anything else, and
  * a session id not in that form, goes through stringHash64. Sessions and tenants hash in separate namespaces.
  */
-export function ownerHash64(owner: ShardOwner): bigint {
+function ownerHash64(owner: ShardOwner): bigint {
   if ('session' in owner) {
     const id = owner.session;
     return HEX64.test(id) ? BigInt(`0x${id.slice(16, 32)}`) : stringHash64(`session:${id}`);

@@ -40,7 +40,7 @@ export interface StackConfig {
 }
 
 /** One of the edge's Upstash databases locally: a shim on its own port over its own Redis database. */
-export interface ShimShard {
+interface ShimShard {
   port: number;
   /** REST URL, for the edge's UPSTASH_REDIS_REST_URL list. */
   url: string;

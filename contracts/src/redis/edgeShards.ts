@@ -25,8 +25,8 @@ export function createEdgeRedisShards(
   const byUrl = new Map<string, RedisClient>([[own.url, own.client]]);
   return shardList(
     urls.map((url) => {
-      let client = byUrl.get(url);
-      if (!client) byUrl.set(url, (client = create(url)));
+      const client = byUrl.get(url) ?? create(url);
+      byUrl.set(url, client);
       return client;
     }),
   );

@@ -1,7 +1,6 @@
 // Each session's checkpoint in Redis: its rule state and the position of the last record applied to it, one small
 // string key per session under its hash tag, with a TTL.
-import { SESSION_STATE_TTL_SECONDS, sessionKey, sessionTombstoneKey } from '@proctor/contracts';
-import { type Shards, shardList } from '@proctor/contracts';
+import { SESSION_STATE_TTL_SECONDS, type Shards, sessionKey, sessionTombstoneKey, shardList } from '@proctor/contracts';
 import { execEach, type RedisClient, type RedisCommand } from '@proctor/contracts/redis';
 import { runScriptPipeline } from '@proctor/contracts/redis/scripts';
 import type { SessionState } from '../session/applyRecord.ts';
