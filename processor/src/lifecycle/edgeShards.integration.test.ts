@@ -1,0 +1,120 @@
+// The processor over three edge shards (EDGE_REDIS_URLS) on real MariaDB and Redis: erasure writes each session's
+// tombstone and deletes its edge keys and liveness on the session's shard, its own state on REDIS_URL; the consumer's
+// checkpoint load sees a tombstone on the session's shard only.
+import { createHash } from 'node:crypto';
+import {
+  eventMarksKey,
+  livenessKey,
+  livenessShard,
+  type Shards,
+  sessionStateKey,
+  sessionTombstoneKey,
+  shardList,
+  shardOf,
+} from '@proctor/contracts';
+import { createRedisClient, type RedisClient } from '@proctor/contracts/redis';
+import { dropPrefix, freshDatabase } from '@proctor/testkit';
+import { newRedis, REDIS_URL, randomName } from '@proctor/testkit/stack';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCheckpointStore, stateKey } from '../state/sessionCheckpoints.ts';
+import { runPendingErasures } from './erasure.ts';
+
+const SHARDS = 3;
+let db: Awaited<ReturnType<typeof freshDatabase>>;
+let own: RedisClient;
+let edge: Shards<RedisClient>;
+const prefix = randomName('edge-shards');
+const sid = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/** The edge's shards on Redis databases 1–3 of the stack's Redis; the processor's own state on REDIS_URL. */
+function shardUrl(i: number): string {
+  const url = new URL(REDIS_URL);
+  url.pathname = `/${i + 1}`;
+  return url.toString();
+}
+
+beforeAll(async () => {
+  db = await freshDatabase({ prefix: 'edge_shards' });
+  own = newRedis();
+  edge = shardList(Array.from({ length: SHARDS }, (_, i) => createRedisClient(shardUrl(i))));
+});
+
+afterAll(async () => {
+  for (const r of [own, ...(edge?.all ?? [])]) {
+    await dropPrefix(r, prefix);
+    await r.quit();
+  }
+  await db?.drop();
+});
+
+/** The shards (indexes) where `key` exists. */
+const holders = async (key: string) =>
+  (await Promise.all(edge.all.map((r) => r.exists(key)))).flatMap((n, i) => (n ? [i] : []));
+
+describe('erasure over three edge shards', () => {
+  it('closes each session on its own shard and deletes its state on the processor’s Redis', async () => {
+    // Sessions until each shard holds at least one of the candidate's.
+    const ids: string[] = [];
+    for (let i = 0; new Set(ids.map((id) => shardOf({ session: id }, SHARDS))).size < SHARDS; i++) {
+      ids.push(sid(`${prefix}/victim/${i}`));
+    }
+    const kept = sid(`${prefix}/kept`);
+    await db.pool.query(
+      'INSERT INTO sessions (session_id, tenant_id, exam_schedule_id, user_id, attempt_no, exam_config, started_at) VALUES ?',
+      [
+        [
+          ...ids.map((id) => [id, 't-s', 'exam-1', 'u-erase', 1, '{}', new Date()]),
+          [kept, 't-s', 'exam-1', 'u-keep', 1, '{}', new Date()],
+        ],
+      ],
+    );
+    for (const id of [...ids, kept]) {
+      const shard = edge.session(id);
+      await shard.set(sessionStateKey(id, prefix), 'x');
+      await shard.set(eventMarksKey(id, prefix), 'x');
+      await shard.zadd(livenessKey(livenessShard(id), prefix), Date.now(), id);
+      await own.set(stateKey(id, prefix), 'x');
+    }
+    await db.pool.query(
+      "INSERT INTO erasure_requests (tenant_id, user_id, requested_by) VALUES ('t-s', 'u-erase', 'admin-1')",
+    );
+
+    const [done] = await runPendingErasures(db.pool, own, prefix, 10, undefined, edge);
+    expect(done?.counts).toMatchObject({ sessions: ids.length, redisKeys: 3 * ids.length });
+    for (const id of ids) {
+      const s = shardOf({ session: id }, SHARDS);
+      expect(await holders(sessionTombstoneKey(id, prefix))).toEqual([s]);
+      expect(await edge.all[s]!.get(sessionTombstoneKey(id, prefix))).toBe('erased');
+      expect(await holders(sessionStateKey(id, prefix))).toEqual([]);
+      expect(await holders(eventMarksKey(id, prefix))).toEqual([]);
+      expect(await edge.all[s]!.zscore(livenessKey(livenessShard(id), prefix), id)).toBeNull();
+      expect(await own.exists(stateKey(id, prefix))).toBe(0);
+      // Nothing of the edge's was written on the processor's own Redis.
+      expect(await own.exists(sessionTombstoneKey(id, prefix))).toBe(0);
+    }
+    expect(await holders(sessionStateKey(kept, prefix))).toEqual([shardOf({ session: kept }, SHARDS)]);
+    expect(await own.exists(stateKey(kept, prefix))).toBe(1);
+    expect(await holders(sessionTombstoneKey(kept, prefix))).toEqual([]);
+  });
+});
+
+describe('checkpoint load over three edge shards', () => {
+  it('sees a session erased when its own shard holds the tombstone, and not when another does', async () => {
+    const store = createCheckpointStore(own, prefix, edge);
+    const erased = sid(`${prefix}/erased`);
+    const elsewhere = sid(`${prefix}/elsewhere`);
+    const s = shardOf({ session: erased }, SHARDS);
+    await edge.all[s]!.set(sessionTombstoneKey(erased, prefix), 'erased');
+    const wrong = (shardOf({ session: elsewhere }, SHARDS) + 1) % SHARDS;
+    await edge.all[wrong]!.set(sessionTombstoneKey(elsewhere, prefix), 'erased');
+    const loaded = await store.load([erased, elsewhere]);
+    expect(loaded.get(erased)?.erased).toBe(true);
+    expect(loaded.get(elsewhere)?.erased).toBe(false);
+  });
+
+  it('reads state and tombstone in one MGET when the processor’s Redis is the session’s edge store (the default)', async () => {
+    const id = sid(`${prefix}/single`);
+    await own.set(sessionTombstoneKey(id, prefix), 'erased');
+    expect((await createCheckpointStore(own, prefix).load([id])).get(id)?.erased).toBe(true);
+  });
+});
