@@ -7,11 +7,10 @@
 // The 2 cores are shared with other engineers' work: the balance is a ratio, the rates are not.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { createMetrics, startCohort } from '@proctor/cohort';
 import { shardOf, sleep } from '@proctor/contracts';
 import { createRedisClient, type RedisClient } from '@proctor/contracts/redis';
-import { createShim } from '@proctor/infra/shim';
 import { freePort, mintDevToken } from '@proctor/testkit';
 import { createTestTopic, startEdge } from '@proctor/testkit/edge';
 
@@ -49,17 +48,32 @@ async function startRedisServer(): Promise<{ port: number; process: ChildProcess
 
 const servers = await Promise.all(Array.from({ length: SHARDS }, startRedisServer));
 const token = randomBytes(12).toString('hex');
-const shims = servers.map((s) => createShim({ redisUrl: `redis://127.0.0.1:${s.port}`, token }));
-const shimUrls = await Promise.all(
-  shims.map(
-    (shim) =>
-      new Promise<string>((resolve) =>
-        shim.server.listen(0, '127.0.0.1', () =>
-          resolve(`http://127.0.0.1:${(shim.server.address() as AddressInfo).port}`),
-        ),
-      ),
-  ),
+// Each shim is its own process (as the stack runs it), so the generator's event loop never delays a database.
+const SHIM_MAIN = fileURLToPath(new URL('../infra/shim/main.ts', import.meta.url));
+const { UPSTASH_REDIS_REST_URL: _, ...withoutShimUrl } = process.env;
+const shims = await Promise.all(
+  servers.map(async (s) => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [SHIM_MAIN], {
+      stdio: 'ignore',
+      env: {
+        ...withoutShimUrl,
+        SHIM_HOST: '127.0.0.1',
+        SHIM_PORT: String(port),
+        UPSTASH_SHARDS: '1',
+        UPSTASH_REDIS_REST_TOKEN: token,
+        REDIS_URL: `redis://127.0.0.1:${s.port}`,
+      },
+    });
+    const url = `http://127.0.0.1:${port}`;
+    for (let i = 0; ; i++) {
+      if ((await fetch(`${url}/healthz`).catch(() => undefined))?.status === 200) return { url, child };
+      if (i > 100) throw new Error(`shim at ${url} did not start`);
+      await sleep(100);
+    }
+  }),
 );
+const shimUrls = shims.map((s) => s.url);
 const topic = await createTestTopic(12);
 const edgeWarnings: string[] = [];
 const edge = await startEdge({
@@ -136,7 +150,7 @@ if (fivexx) console.log(`edge: first warnings\n${edgeWarnings.join('\n')}`);
 
 await edge.stop();
 await topic.delete();
-await Promise.all(shims.map((s) => s.close()));
+for (const s of shims) s.child.kill('SIGTERM');
 for (const s of servers) {
   s.client.disconnect();
   s.process.kill('SIGTERM');

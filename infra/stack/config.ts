@@ -99,7 +99,7 @@ export function stackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
   const shimHost = env.SHIM_HOST ?? '127.0.0.1';
   const shimPort = int(env, 'SHIM_PORT', 18079);
   // One URL of shard 0 (a list is the edge's own setting, made from `shards`).
-  const shimUrl = env.UPSTASH_REDIS_REST_URL?.split(',')[0] ?? `http://${shimHost}:${shimPort}`;
+  const shimUrl = env.UPSTASH_REDIS_REST_URL?.split(',')[0]?.trim() || `http://${shimHost}:${shimPort}`;
   const redisUrl = env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   // A cluster URL (cluster mode, cluster.ts) names its first node here; the services get the whole URL.
   const target = parseRedisUrl(redisUrl);
