@@ -66,12 +66,13 @@ describe('stackConfig: edge shards (UPSTASH_SHARDS)', () => {
     expect(edgeRedisUrls(c.shim)).toBeUndefined();
   });
 
-  it('serves N shards on consecutive ports over consecutive Redis databases, listed in the same order', () => {
+  it('serves N shards on ports 100 apart (SHIM_PORT + 1 is the bridge’s) over consecutive Redis databases, in order', () => {
     const c = stackConfig({ UPSTASH_SHARDS: '3', SHIM_PORT: '22079', REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect(c.shim.shards.map((s) => s.port)).not.toContain(c.bridge.port);
     expect(c.shim.shards.map((s) => s.url)).toEqual([
       'http://127.0.0.1:22079',
-      'http://127.0.0.1:22080',
-      'http://127.0.0.1:22081',
+      'http://127.0.0.1:22179',
+      'http://127.0.0.1:22279',
     ]);
     expect(edgeShardEnv(c.shim).UPSTASH_REDIS_REST_TOKEN).toBe('local-dev-token,local-dev-token,local-dev-token');
     expect(edgeRedisUrls(c.shim)).toBe('redis://127.0.0.1:6379,redis://127.0.0.1:6379/1,redis://127.0.0.1:6379/2');

@@ -17,8 +17,9 @@ export interface StackConfig {
   kafka: { host: string; port: number; controllerPort: number; bootstrap: string; heapMb: number; dataDir: string };
   bridge: { host: string; port: number; url: string; heapMb: number };
   /**
-   * The Upstash REST shim. `shards` (UPSTASH_SHARDS, default 1) are the edge's databases: shard i listens on port + i
-   * over Redis database base + i of the same server (shard 0 is `url` over `redis.url`, as with one database).
+   * The Upstash REST shim. `shards` (UPSTASH_SHARDS, default 1) are the edge's databases: shard i listens on
+   * port + 100 × i (port + 1 is the bridge's by default) over Redis database base + i of the same server (shard 0 is
+   * `url` over `redis.url`, as with one database).
    */
   shim: { host: string; port: number; url: string; token: string; shards: ShimShard[] };
   redis: { url: string; host: string; port: number };
@@ -48,8 +49,12 @@ interface ShimShard {
   redisUrl: string;
 }
 
+/** Shard i's shim listens on SHIM_PORT + 100 × i: the ports right after SHIM_PORT belong to the bridge and others. */
+const SHARD_PORT_STEP = 100;
+
 /** The shards' shims and Redis databases; a cluster has database 0 only, so it serves one shard. */
 function shimShards(count: number, host: string, port: number, url: string, redisUrl: string): ShimShard[] {
+  if (count > 16) throw new Error('UPSTASH_SHARDS: at most 16 locally (Redis databases 0-15)');
   if (count > 1 && parseRedisUrl(redisUrl).kind === 'cluster') {
     throw new Error('UPSTASH_SHARDS above 1 needs a plain Redis (databases 1…N-1), not a Redis Cluster');
   }
@@ -59,7 +64,8 @@ function shimShards(count: number, host: string, port: number, url: string, redi
     if (i === 0) return { port, url, redisUrl };
     const shardRedis = new URL(redisUrl);
     shardRedis.pathname = `/${db + i}`;
-    return { port: port + i, url: `http://${host}:${port + i}`, redisUrl: shardRedis.toString() };
+    const shardPort = port + SHARD_PORT_STEP * i;
+    return { port: shardPort, url: `http://${host}:${shardPort}`, redisUrl: shardRedis.toString() };
   });
 }
 
