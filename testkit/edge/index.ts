@@ -5,6 +5,7 @@ export * from './client.ts';
 export * from './edgeUnderTest.ts';
 export * from './faultyProxy.ts';
 export * from './kafkaTopic.ts';
+export * from './shimShards.ts';
 export * from './startEdge.ts';
 export * from './unmaskedPartitionProxy.ts';
 export * from './walkthrough.ts';

@@ -34,7 +34,9 @@ export function examTokenAuth(config: EdgeEnv): MiddlewareHandler<AppEnv> {
       c.get('logger').info('auth_refused', { code: result.code, reason: result.message });
       throw new ApiError(result.code, result.message, { headers: { 'WWW-Authenticate': result.wwwAuthenticate } });
     }
-    c.set('caller', { claims: result.claims, sessionId: await deriveSessionId(result.claims) });
+    const sessionId = await deriveSessionId(result.claims);
+    c.set('caller', { claims: result.claims, sessionId });
+    c.set('redis', c.var.shards.session(sessionId));
     await next();
   };
 }
