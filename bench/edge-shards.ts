@@ -1,8 +1,7 @@
 // The edge over three Upstash databases, each its own Redis server behind its own shim: the cohort generator's
 // realistic mix against raw workerd, and each database's commands per second as Upstash bills them (every command a
 // script runs counted, which is what Redis's total_commands_processed counts), with their balance against the mean.
-// The processor is left out: its share of the edge's databases (the liveness sweep) is a fixed rate per database,
-// not per candidate.
+// The processor is left out: it keeps liveness on its own Redis and writes to the edge's databases only on erasure.
 //   BENCH_SHARDS (3), BENCH_SHARDS_CANDIDATES (400), BENCH_SHARDS_TENANTS (20), BENCH_SHARDS_HOLD (60 s)
 // The 2 cores are shared with other engineers' work: the balance is a ratio, the rates are not.
 import { type ChildProcess, spawn } from 'node:child_process';
