@@ -1,5 +1,5 @@
-// The edge's Redis shards as the Node services reach them (EDGE_REDIS_URLS): the processor and the dashboard read and
-// write the edge's keys (tombstones, published policies, liveness) where the edge's Upstash databases hold them.
+// The edge's Redis shards as the Node services reach them (EDGE_REDIS_URLS): the processor and the dashboard write
+// the edge's keys there (erasure's tombstones and session keys, published policies), on the edge's Upstash databases.
 import { z } from 'zod';
 import { CommaList } from '../env.ts';
 import { type Shards, shardList } from '../shards.ts';
