@@ -7,7 +7,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, createWriteStream, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stackConfig } from '@proctor/infra/stack/config';
+import { edgeRedisUrls, stackConfig } from '@proctor/infra/stack/config';
 import { bridgeHealthy } from '@proctor/infra/stack/health';
 import { withNofile } from '@proctor/infra/stack/processes';
 import { busiestOf, cohortOptions, type LiveCohort, runLiveCohort } from './startCohort.ts';
@@ -25,6 +25,10 @@ const ports = {
 const env: NodeJS.ProcessEnv = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' };
 
 const stack = stackConfig();
+// The edge's databases (UPSTASH_SHARDS) for the processor and the dashboard; unset with one.
+const edgeRedisEnv: Record<string, string> = edgeRedisUrls(stack.shim)
+  ? { EDGE_REDIS_URLS: edgeRedisUrls(stack.shim)! }
+  : {};
 const stackWasUp = await bridgeHealthy(stack);
 
 function stopStackIfOurs(): void {
@@ -88,6 +92,7 @@ const services: { name: string; url: string; health: string; cmd: string; args: 
         METRICS_PORT: ports.processor,
         KAFKA_BROKERS: stack.kafka.bootstrap,
         REDIS_URL: stack.redis.url,
+        ...edgeRedisEnv,
         MYSQL_URL: stack.mysqlUrl,
       },
     },
@@ -103,7 +108,7 @@ const services: { name: string; url: string; health: string; cmd: string; args: 
         ...(busiest ? ['--tenant', busiest.tenantId] : []),
       ],
       // The exam page talks only to this edge.
-      env: { PORT: ports.dashboard, EDGE_ORIGINS: `http://127.0.0.1:${ports.edge}` },
+      env: { PORT: ports.dashboard, EDGE_ORIGINS: `http://127.0.0.1:${ports.edge}`, ...edgeRedisEnv },
     },
   ];
 

@@ -18,6 +18,7 @@ export * from './receipt.ts';
 export * from './redisKeys.ts';
 export * from './session.ts';
 export * from './sessionKeys.ts';
+export * from './shards.ts';
 export * from './sleep.ts';
 export * from './thumbnails.ts';
 export * from './timestamps.ts';

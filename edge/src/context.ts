@@ -3,6 +3,7 @@ import type { ExamTokenClaims, Logger, SessionId } from '@proctor/contracts';
 import type { Redis } from '@upstash/redis/cloudflare';
 import type { EdgeEnv } from './env.ts';
 import type { EventProducer } from './kafka/producer.ts';
+import type { EdgeShards } from './services/redis.ts';
 
 export interface Clock {
   now(): number;
@@ -10,7 +11,10 @@ export interface Clock {
 
 interface Services {
   config: EdgeEnv;
+  /** The caller's session shard (set with `caller`): every per-session key of the request lives there. */
   redis: Redis;
+  /** Every shard: `shards.tenant(id)` at the call sites of tenant-level keys (its event limit, its policies). */
+  shards: EdgeShards;
   producer: EventProducer;
   clock: Clock;
   logger: Logger;

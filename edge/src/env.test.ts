@@ -53,6 +53,34 @@ describe('parseEnv', () => {
     expect(message).not.toContain('not a url');
   });
 
+  it('takes comma lists of Upstash URLs and tokens of equal length, one shard each, in order', () => {
+    const env = parseEnv({
+      ...good,
+      UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:1, http://127.0.0.1:2,http://127.0.0.1:3',
+      UPSTASH_REDIS_REST_TOKEN: 'a,b,c',
+    });
+    expect(env.UPSTASH_REDIS_REST_URL).toEqual(['http://127.0.0.1:1', 'http://127.0.0.1:2', 'http://127.0.0.1:3']);
+    expect(env.UPSTASH_REDIS_REST_TOKEN).toEqual(['a', 'b', 'c']);
+    expect(parseEnv(good).UPSTASH_REDIS_REST_URL).toEqual(['http://127.0.0.1:18079']);
+  });
+
+  it('refuses shard lists of unequal length or a bad URL in the list, never echoing a token', () => {
+    const twoUrls = { ...good, UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:1,http://127.0.0.1:2' };
+    expect(() => parseEnv({ ...twoUrls, UPSTASH_REDIS_REST_TOKEN: 'only-one-secret' })).toThrow(
+      /UPSTASH_REDIS_REST_TOKEN: must list one token per URL .*\(2 URLs, 1 tokens\)/,
+    );
+    expect(() => parseEnv({ ...twoUrls, UPSTASH_REDIS_REST_TOKEN: 'a,b,c' })).toThrow(/2 URLs, 3 tokens/);
+    let message = '';
+    try {
+      parseEnv({ ...good, UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:1,nope', UPSTASH_REDIS_REST_TOKEN: 'sekrit,t2' });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/UPSTASH_REDIS_REST_URL/);
+    expect(message).not.toContain('sekrit');
+    expect(() => parseEnv({ ...good, UPSTASH_REDIS_REST_URL: ' , ' })).toThrow(/at least one Upstash REST URL/);
+  });
+
   it('requires exactly one key source, a cluster id for v3 and credentials for basic auth', () => {
     expect(() => parseEnv({ ...good, JWT_JWKS_URL: 'https://issuer.test/jwks.json' })).toThrow(/exactly one/);
     expect(() => parseEnv({ ...good, JWT_PUBLIC_KEY: undefined })).toThrow(/exactly one/);

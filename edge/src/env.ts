@@ -18,8 +18,17 @@ const EdgeEnvSchema = z
      * counts as production, so a deploy that forgets it is refused rather than open.
      */
     ENVIRONMENT: withDefault(z.enum(['development', 'staging', 'production']), 'production'),
-    UPSTASH_REDIS_REST_URL: z.url({ message: 'must be the Upstash REST URL, e.g. http://127.0.0.1:18079' }),
-    UPSTASH_REDIS_REST_TOKEN: z.string().min(1, 'must be the Upstash REST token'),
+    /**
+     * The Upstash databases the edge spreads its keys over (contracts shardOf: a session's keys on its session's
+     * shard, a tenant's on its tenant's), comma-separated, in a fixed order: the order is the shard numbering, so
+     * reordering moves data. One URL is one database, as before. The tokens are a list of the same length.
+     */
+    UPSTASH_REDIS_REST_URL: CommaList.pipe(
+      z
+        .array(z.url({ message: 'must be Upstash REST URLs, comma-separated, e.g. http://127.0.0.1:18079' }))
+        .min(1, 'must name at least one Upstash REST URL'),
+    ),
+    UPSTASH_REDIS_REST_TOKEN: CommaList.pipe(z.array(z.string()).min(1, 'must be the Upstash REST token')),
     /** Key prefix for every Redis key the edge writes; tests use a random one. Default "proctor". */
     REDIS_KEY_PREFIX: withDefault(RedisKeyPrefix, REDIS_PREFIX),
 
@@ -92,6 +101,13 @@ const EdgeEnvSchema = z
     S3_REGION: withDefault(z.string().min(1), 'auto'),
   })
   .superRefine((env, ctx) => {
+    if (env.UPSTASH_REDIS_REST_TOKEN.length !== env.UPSTASH_REDIS_REST_URL.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['UPSTASH_REDIS_REST_TOKEN'],
+        message: `must list one token per URL of UPSTASH_REDIS_REST_URL, in the same order (${env.UPSTASH_REDIS_REST_URL.length} URLs, ${env.UPSTASH_REDIS_REST_TOKEN.length} tokens)`,
+      });
+    }
     if (env.S3_ENDPOINT && !(env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY)) {
       ctx.addIssue({
         code: 'custom',

@@ -1,6 +1,6 @@
 // stackConfig: documented defaults, environment overrides, and readable errors for bad values.
 import { describe, expect, it } from 'vitest';
-import { stackConfig } from './config.ts';
+import { edgeRedisUrls, edgeShardEnv, stackConfig } from './config.ts';
 
 describe('stackConfig', () => {
   it('has the documented defaults', () => {
@@ -52,5 +52,35 @@ describe('stackConfig', () => {
 
   it('names the variable when a port is not a number', () => {
     expect(() => stackConfig({ KAFKA_PORT: 'abc' })).toThrow(/KAFKA_PORT must be a positive integer/);
+  });
+});
+
+describe('stackConfig: edge shards (UPSTASH_SHARDS)', () => {
+  it('serves one shard by default: the shim on SHIM_PORT over REDIS_URL, no EDGE_REDIS_URLS', () => {
+    const c = stackConfig({});
+    expect(c.shim.shards).toEqual([{ port: 18079, url: 'http://127.0.0.1:18079', redisUrl: 'redis://127.0.0.1:6379' }]);
+    expect(edgeShardEnv(c.shim)).toEqual({
+      UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:18079',
+      UPSTASH_REDIS_REST_TOKEN: 'local-dev-token',
+    });
+    expect(edgeRedisUrls(c.shim)).toBeUndefined();
+  });
+
+  it('serves N shards on ports 100 apart (SHIM_PORT + 1 is the bridge’s) over consecutive Redis databases, in order', () => {
+    const c = stackConfig({ UPSTASH_SHARDS: '3', SHIM_PORT: '22079', REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect(c.shim.shards.map((s) => s.port)).not.toContain(c.bridge.port);
+    expect(c.shim.shards.map((s) => s.url)).toEqual([
+      'http://127.0.0.1:22079',
+      'http://127.0.0.1:22179',
+      'http://127.0.0.1:22279',
+    ]);
+    expect(edgeShardEnv(c.shim).UPSTASH_REDIS_REST_TOKEN).toBe('local-dev-token,local-dev-token,local-dev-token');
+    expect(edgeRedisUrls(c.shim)).toBe('redis://127.0.0.1:6379,redis://127.0.0.1:6379/1,redis://127.0.0.1:6379/2');
+  });
+
+  it('refuses several shards over a Redis Cluster (it has database 0 only)', () => {
+    expect(() =>
+      stackConfig({ UPSTASH_SHARDS: '2', REDIS_URL: 'redis+cluster://127.0.0.1:7000,127.0.0.1:7001' }),
+    ).toThrow(/UPSTASH_SHARDS/);
   });
 });

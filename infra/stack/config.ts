@@ -16,7 +16,12 @@ export interface StackConfig {
   cacheDir: string;
   kafka: { host: string; port: number; controllerPort: number; bootstrap: string; heapMb: number; dataDir: string };
   bridge: { host: string; port: number; url: string; heapMb: number };
-  shim: { host: string; port: number; url: string; token: string };
+  /**
+   * The Upstash REST shim. `shards` (UPSTASH_SHARDS, default 1) are the edge's databases: shard i listens on
+   * port + 100 × i (port + 1 is the bridge's by default) over Redis database base + i of the same server (shard 0 is
+   * `url` over `redis.url`, as with one database).
+   */
+  shim: { host: string; port: number; url: string; token: string; shards: ShimShard[] };
   redis: { url: string; host: string; port: number };
   /** S3Proxy on a filesystem directory: the thumbnails bucket (MinIO in docker-compose, R2/S3 in production). */
   s3: {
@@ -33,6 +38,51 @@ export interface StackConfig {
   topics: { events: string; dlq: string; eventsPartitions: number; dlqPartitions: number };
   /** How long up.ts waits for one service to become healthy. */
   startTimeoutMs: number;
+}
+
+/** One of the edge's Upstash databases locally: a shim on its own port over its own Redis database. */
+interface ShimShard {
+  port: number;
+  /** REST URL, for the edge's UPSTASH_REDIS_REST_URL list. */
+  url: string;
+  /** The Redis behind it, for the processor's and the dashboard's EDGE_REDIS_URLS list. */
+  redisUrl: string;
+}
+
+/** Shard i's shim listens on SHIM_PORT + 100 × i: the ports right after SHIM_PORT belong to the bridge and others. */
+const SHARD_PORT_STEP = 100;
+
+/** The shards' shims and Redis databases; a cluster has database 0 only, so it serves one shard. */
+function shimShards(count: number, host: string, port: number, url: string, redisUrl: string): ShimShard[] {
+  if (count > 16) throw new Error('UPSTASH_SHARDS: at most 16 locally (Redis databases 0-15)');
+  if (count > 1 && parseRedisUrl(redisUrl).kind === 'cluster') {
+    throw new Error('UPSTASH_SHARDS above 1 needs a plain Redis (databases 1…N-1), not a Redis Cluster');
+  }
+  const base = new URL(redisUrl);
+  const db = Number(base.pathname.slice(1) || 0);
+  return Array.from({ length: count }, (_, i) => {
+    if (i === 0) return { port, url, redisUrl };
+    const shardRedis = new URL(redisUrl);
+    shardRedis.pathname = `/${db + i}`;
+    const shardPort = port + SHARD_PORT_STEP * i;
+    return { port: shardPort, url: `http://${host}:${shardPort}`, redisUrl: shardRedis.toString() };
+  });
+}
+
+/** The edge's UPSTASH_REDIS_REST_URL and _TOKEN for these shards (the shims share one token). */
+export function edgeShardEnv(shim: StackConfig['shim']): {
+  UPSTASH_REDIS_REST_URL: string;
+  UPSTASH_REDIS_REST_TOKEN: string;
+} {
+  return {
+    UPSTASH_REDIS_REST_URL: shim.shards.map((s) => s.url).join(','),
+    UPSTASH_REDIS_REST_TOKEN: shim.shards.map(() => shim.token).join(','),
+  };
+}
+
+/** EDGE_REDIS_URLS for the processor and the dashboard: unset with one shard (REDIS_URL is the edge's database). */
+export function edgeRedisUrls(shim: StackConfig['shim']): string | undefined {
+  return shim.shards.length > 1 ? shim.shards.map((s) => s.redisUrl).join(',') : undefined;
 }
 
 const infraDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -54,6 +104,8 @@ export function stackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
   const bridgePort = int(env, 'BRIDGE_PORT', 18080);
   const shimHost = env.SHIM_HOST ?? '127.0.0.1';
   const shimPort = int(env, 'SHIM_PORT', 18079);
+  // One URL of shard 0 (a list is the edge's own setting, made from `shards`).
+  const shimUrl = env.UPSTASH_REDIS_REST_URL?.split(',')[0]?.trim() || `http://${shimHost}:${shimPort}`;
   const redisUrl = env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   // A cluster URL (cluster mode, cluster.ts) names its first node here; the services get the whole URL.
   const target = parseRedisUrl(redisUrl);
@@ -82,8 +134,9 @@ export function stackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
     shim: {
       host: shimHost,
       port: shimPort,
-      url: env.UPSTASH_REDIS_REST_URL ?? `http://${shimHost}:${shimPort}`,
+      url: shimUrl,
       token: env.UPSTASH_REDIS_REST_TOKEN ?? 'local-dev-token',
+      shards: shimShards(int(env, 'UPSTASH_SHARDS', 1), shimHost, shimPort, shimUrl, redisUrl),
     },
     redis: {
       url: redisUrl,

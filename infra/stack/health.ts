@@ -48,7 +48,8 @@ export async function bridgeHealthy(config: StackConfig): Promise<boolean> {
 }
 
 export async function shimHealthy(config: StackConfig): Promise<boolean> {
-  return (await httpStatus(`${config.shim.url}/healthz`)) === 200;
+  const statuses = await Promise.all(config.shim.shards.map((s) => httpStatus(`${s.url}/healthz`)));
+  return statuses.every((status) => status === 200);
 }
 
 /** S3Proxy answers a signed ListBuckets with 200 once its HTTP server and credentials are up. */

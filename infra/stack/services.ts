@@ -285,6 +285,7 @@ function shimSpec(config: StackConfig): ServiceSpec {
         SHIM_PORT: String(config.shim.port),
         UPSTASH_REDIS_REST_URL: config.shim.url,
         UPSTASH_REDIS_REST_TOKEN: config.shim.token,
+        UPSTASH_SHARDS: String(config.shim.shards.length),
       },
     }),
   );

@@ -3,6 +3,7 @@
 import type { Logger } from '@proctor/contracts';
 import { createObjectStore } from '@proctor/contracts/objects';
 import { createRedisClient } from '@proctor/contracts/redis';
+import { closeEdgeRedisShards, createEdgeRedisShards } from '@proctor/contracts/redis/edgeShards';
 import { collectDefaultMetrics } from 'prom-client';
 import type { ProcessorConfig } from './config.ts';
 import { startConsumer } from './consumer/consumer.ts';
@@ -40,6 +41,11 @@ export async function runProcessor(
     maxRetriesPerRequest: 3,
     commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS,
   });
+  // The edge's databases, where erasure alone writes (each session's tombstone and edge keys on its shard): by default
+  // REDIS_URL itself. The processor's state, liveness and sweep stay on REDIS_URL.
+  const edge = createEdgeRedisShards(config.EDGE_REDIS_URLS, { url: config.REDIS_URL, client: redis }, (url) =>
+    createRedisClient(url, { maxRetriesPerRequest: 3, commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS }),
+  );
   const pool = createMysqlPool(config.MYSQL_URL, config.MYSQL_POOL_SIZE, config.MYSQL_QUERY_TIMEOUT_MS);
   const mysql = withLiveChanges(
     createMysqlSink(pool, config.MYSQL_QUERY_TIMEOUT_MS),
@@ -83,17 +89,10 @@ export async function runProcessor(
   });
   if (config.SWEEP_ENABLED) sweeper.start();
   // Retention and erasure run here because this process writes the rows they delete (see docs/decisions.md).
-  // Erasure alone writes to the edge's Redis: a client of its own only when it is another Redis.
-  const edgeRedis = config.EDGE_REDIS_URL
-    ? createRedisClient(config.EDGE_REDIS_URL, {
-        maxRetriesPerRequest: 3,
-        commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS,
-      })
-    : undefined;
   const lifecycle = createLifecycleJob({
     pool,
     redis,
-    edgeRedis,
+    edge,
     prefix: config.REDIS_KEY_PREFIX,
     log,
     intervalMs: config.LIFECYCLE_INTERVAL_MS,
@@ -118,7 +117,7 @@ export async function runProcessor(
       await lifecycle.stop();
       await consumer.stop();
       await producer.disconnect();
-      await Promise.allSettled([pool.end(), redis.quit(), edgeRedis?.quit()]);
+      await Promise.allSettled([pool.end(), closeEdgeRedisShards(edge, redis), redis.quit()]);
       await new Promise((resolve) => ops.server.close(resolve));
     },
   };

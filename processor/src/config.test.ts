@@ -42,3 +42,19 @@ describe('loadConfig: Kafka security', () => {
     expect(message).not.toContain(scram.KAFKA_SASL_PASSWORD);
   });
 });
+
+describe('loadConfig: edge shards', () => {
+  it('defaults to no list (REDIS_URL is the edge’s one database) and takes a comma list in shard order', () => {
+    expect(loadConfig({}).EDGE_REDIS_URLS).toEqual([]);
+    expect(
+      loadConfig({ EDGE_REDIS_URLS: 'redis://127.0.0.1:6379/1, redis://127.0.0.1:6379/2,rediss://up.example:6379' })
+        .EDGE_REDIS_URLS,
+    ).toEqual(['redis://127.0.0.1:6379/1', 'redis://127.0.0.1:6379/2', 'rediss://up.example:6379']);
+  });
+
+  it('refuses a list with something that is not a Redis URL', () => {
+    expect(() => loadConfig({ EDGE_REDIS_URLS: 'redis://127.0.0.1:6379/1,http://up.example' })).toThrow(
+      /EDGE_REDIS_URLS/,
+    );
+  });
+});

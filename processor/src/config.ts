@@ -1,6 +1,7 @@
 // The processor's environment, parsed once at start-up: a bad value fails loudly before anything connects.
 import { CommaList, KAFKA_TOPICS, REDIS_PREFIX, RedisKeyPrefix } from '@proctor/contracts';
 import { RedisUrl } from '@proctor/contracts/redis';
+import { EdgeRedisUrls } from '@proctor/contracts/redis/edgeShards';
 import { z } from 'zod';
 
 const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
@@ -32,11 +33,12 @@ const ProcessorEnv = z
     /** One Redis (`redis://…`) or a Redis Cluster (`redis+cluster://host:port,host:port`, its seed nodes). */
     REDIS_URL: RedisUrl.default('redis://127.0.0.1:6379'),
     /**
-     * The edge's Redis (its Upstash database's `rediss://` endpoint), where only erasure writes: the session's
-     * tombstone and the edge's session keys. Unset: REDIS_URL (one Redis for every service, as in the local stack).
-     * The processor's own state, liveness and sweep stay on REDIS_URL: a Redis it runs, not billed per command.
+     * The edge's Upstash databases over TCP, comma-separated, in the order of the edge's UPSTASH_REDIS_REST_URL
+     * (contracts shardOf), where only erasure writes: each session's tombstone and edge keys on its shard. Unset:
+     * REDIS_URL is the edge's one database (one Redis for every service, as in the local stack). The processor's own
+     * state, liveness and sweep stay on REDIS_URL either way: a Redis it runs, not billed per command.
      */
-    EDGE_REDIS_URL: RedisUrl.optional(),
+    EDGE_REDIS_URLS: EdgeRedisUrls,
     /** Prefix of every Redis key (contracts' REDIS_PREFIX); tests use a random one. */
     REDIS_KEY_PREFIX: RedisKeyPrefix.default(REDIS_PREFIX),
     MYSQL_URL: z.string().url().default('mysql://root@127.0.0.1:3306/proctor'),

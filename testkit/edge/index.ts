@@ -6,6 +6,7 @@ export * from './edgeUnderTest.ts';
 export * from './faultyProxy.ts';
 export * from './kafkaTopic.ts';
 export * from './serveWorkerd.ts';
+export * from './shimShards.ts';
 export * from './startEdge.ts';
 export * from './unmaskedPartitionProxy.ts';
 export * from './walkthrough.ts';

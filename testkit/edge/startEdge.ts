@@ -17,7 +17,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { stackConfig } from '@proctor/infra/stack/config';
+import { edgeShardEnv, stackConfig } from '@proctor/infra/stack/config';
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
 import { DEV_AUDIENCE, DEV_ISSUER, devPublicKeyPem } from '../devKeys.ts';
 
@@ -89,8 +89,8 @@ export async function localStackEnv(): Promise<Record<string, string>> {
   return {
     // The local stack has no REST credentials, CORS list or fixed partition count: development lifts those checks.
     ENVIRONMENT: 'development',
-    UPSTASH_REDIS_REST_URL: stack.shim.url,
-    UPSTASH_REDIS_REST_TOKEN: stack.shim.token,
+    // Every shard of the stack (UPSTASH_SHARDS; one by default), as comma lists.
+    ...edgeShardEnv(stack.shim),
     KAFKA_REST_URL: stack.bridge.url,
     KAFKA_REST_FLAVOR: 'v2',
     KAFKA_TOPIC: stack.topics.events,

@@ -2,6 +2,7 @@
 import { CommaList, REDIS_PREFIX, RedisKeyPrefix } from '@proctor/contracts';
 import { refineJwtKeySource } from '@proctor/contracts/auth';
 import { RedisUrl } from '@proctor/contracts/redis';
+import { EdgeRedisUrls } from '@proctor/contracts/redis/edgeShards';
 import { z } from 'zod';
 
 const Url = (scheme: RegExp, example: string) =>
@@ -46,11 +47,12 @@ export const DashboardEnv = z
     /** One Redis, or a Redis Cluster as `redis+cluster://host:port,host:port` (contracts/redis). */
     REDIS_URL: RedisUrl,
     /**
-     * The edge's Redis (its Upstash database's `rediss://` endpoint), where the dashboard publishes policies for the
-     * edge to read. Unset: REDIS_URL (one Redis for every service, as locally). Everything else the dashboard keeps
-     * (sign-in sessions, limits, presence from the processor's liveness, the live feed) stays on REDIS_URL.
+     * The edge's Upstash databases over TCP, comma-separated, in the order of the edge's UPSTASH_REDIS_REST_URL
+     * (contracts shardOf): where the dashboard publishes policies for the edge to read (the tenant's shard). Unset:
+     * REDIS_URL is the edge's one database (as locally). Everything else the dashboard keeps (sign-in sessions, limits,
+     * presence from the processor's liveness, the live feed) stays on REDIS_URL either way.
      */
-    EDGE_REDIS_URL: RedisUrl.optional(),
+    EDGE_REDIS_URLS: EdgeRedisUrls,
     /** Keys the session cookie's HMAC (rotating it ends every session); 32+ random characters. */
     COOKIE_SECRET: Required('32+ random characters (openssl rand -base64 48)').min(
       32,

@@ -1,7 +1,8 @@
 // Services every route reads from Astro.locals; built from process-lifetime clients by the middleware.
-import { errorContext } from '@proctor/contracts';
+import { errorContext, type Shards } from '@proctor/contracts';
+import type { RedisClient } from '@proctor/contracts/redis';
 import { createStreamLeases, type StreamLeases } from './auth/streamLeases.ts';
-import { db, edgeRedisClient, objectStore, redisClient } from './db/clients.ts';
+import { db, edgeRedis, objectStore, redisClient } from './db/clients.ts';
 import { env } from './env.ts';
 import { createLiveFeed, type LiveFeed } from './live/liveFeed.ts';
 import { log } from './log.ts';
@@ -9,8 +10,8 @@ import { log } from './log.ts';
 export interface Services {
   db: ReturnType<typeof db>;
   redis: ReturnType<typeof redisClient>;
-  /** The edge's Redis, where policies are published (the same client as `redis` when it is one Redis). */
-  edgeRedis: ReturnType<typeof redisClient>;
+  /** The edge's databases: `edge.tenant(id)` is where a tenant's policies are published (presence is on `redis`). */
+  edge: Shards<RedisClient>;
   redisPrefix: string;
   live: LiveFeed;
   /** The open SSE streams' leases, renewed together once per SESSION_CHECK_MS. */
@@ -41,7 +42,7 @@ export function services(): Services {
   return {
     db: db(),
     redis: redisClient(),
-    edgeRedis: edgeRedisClient(),
+    edge: edgeRedis(),
     redisPrefix: e.REDIS_KEY_PREFIX,
     live,
     streamLeases,

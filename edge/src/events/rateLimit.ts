@@ -58,17 +58,18 @@ export function sessionLimited(reset: number, now: number): ApiError {
  * candidate hammering their own limit (or a session that does not exist) can never spend the budget of everyone else
  * in the tenant.
  */
-export function createRateLimits(redis: Redis, config: EdgeEnv) {
+export function createRateLimits(tenantShard: (tenantId: string) => Redis, config: EdgeEnv) {
   const perSession = limiter(config, 'session', config.RATE_LIMIT_SESSION_EVENTS_PER_MINUTE);
-  const tenant: TenantLimitOptions = {
-    redis,
+  // The tenant's lease bucket lives on the tenant's shard (contracts shardOf), not the session's.
+  const tenant = (tenantId: string): TenantLimitOptions => ({
+    redis: tenantShard(tenantId),
     prefix: config.REDIS_KEY_PREFIX,
     limit: config.RATE_LIMIT_TENANT_EVENTS_PER_MINUTE,
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
-  };
+  });
   return {
     session: (sessionId: string, events: number, now: number): WindowCall | WindowResult =>
       perSession.prepare(sessionId, Math.max(1, events), now),
-    tenant: (tenantId: string, events: number, now: number) => chargeTenant(tenant, tenantId, events, now),
+    tenant: (tenantId: string, events: number, now: number) => chargeTenant(tenant(tenantId), tenantId, events, now),
   };
 }

@@ -42,6 +42,7 @@ export function examTokenAuth(config: EdgeEnv): MiddlewareHandler<AppEnv> {
       sessionIds.set(result.claims, sessionId);
     }
     c.set('caller', { claims: result.claims, sessionId });
+    c.set('redis', c.var.shards.session(sessionId));
     await next();
   };
 }

@@ -5,7 +5,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { AppEnv, Clock } from '../context.ts';
 import type { EdgeEnv } from '../env.ts';
 import { createProducer } from '../kafka/producer.ts';
-import { createRedis } from '../services/redis.ts';
+import { createEdgeShards } from '../services/redis.ts';
 
 const systemClock: Clock = { now: () => Date.now() };
 
@@ -17,7 +17,8 @@ export function init(config: EdgeEnv): MiddlewareHandler<AppEnv> {
     c.set('config', config);
     c.set('logger', logger);
     c.set('clock', systemClock);
-    c.set('redis', createRedis(config));
+    // `redis` (the caller's session shard) is set by the auth middleware, once the token names the session.
+    c.set('shards', createEdgeShards(config));
     c.set('producer', createProducer(config));
     const requestLog: Record<string, unknown> = {};
     c.set('requestLog', requestLog);

@@ -40,7 +40,7 @@ export const eventsBatch = edgeRoute(route, async (c) => {
   // One round trip, one script (an HMGET and an HSET inside) over the session's hash, for its own checks, in order: its
   // event budget (every event of the body counted, so a spent budget refuses before anything is written), the
   // session, then a claim per event unless the session's marks are at their cap.
-  const limits = createRateLimits(redis, config);
+  const limits = createRateLimits(c.var.shards.tenant, config);
   const admission = await fromStore(
     logger,
     'events_claim',

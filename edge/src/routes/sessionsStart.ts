@@ -55,7 +55,7 @@ export const sessionsStart = edgeRoute(route, async (c) => {
     logger,
     'session_start_policies',
     readPolicies(
-      redis,
+      c.var.shards.tenant(claims.tenant_id),
       config.REDIS_KEY_PREFIX,
       claims.tenant_id,
       claims.exam_schedule_id,

@@ -70,7 +70,13 @@ const generous = {
 };
 /** The session's claims of these events, through the batch's admission script. */
 const claim = async (id: string, eventIds: string[], now: number) => {
-  const admitted = await admitBatch(redis, prefix, id, createRateLimits(redis, generous).session(id, 1, now), eventIds);
+  const admitted = await admitBatch(
+    redis,
+    prefix,
+    id,
+    createRateLimits(() => redis, generous).session(id, 1, now),
+    eventIds,
+  );
   return admitted.kind === 'checked' ? admitted.marks : admitted;
 };
 const start = (id: string, now: number, i = 0) =>
@@ -123,7 +129,7 @@ describe('edge sessions on a Redis Cluster', () => {
       tenant: null,
       schedule: null,
     });
-    const limits = createRateLimits(redis, limitsConfig);
+    const limits = createRateLimits(() => redis, limitsConfig);
     const id = newId();
     const now = Date.now();
     expect(await start(id, now)).toMatchObject({ created: true });

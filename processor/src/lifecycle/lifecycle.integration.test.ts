@@ -7,6 +7,7 @@ import {
   SESSION_TOMBSTONE_MAX_TTL_SECONDS,
   sessionStateKey,
   sessionTombstoneKey,
+  shardList,
   thumbnailKey,
   thumbnailSessionPrefix,
   thumbnailSlotsKey,
@@ -230,7 +231,7 @@ describe('erasure', () => {
       await pool.query(
         "INSERT INTO erasure_requests (tenant_id, user_id, requested_by) VALUES ('t-split', 'u-split', 'admin-1')",
       );
-      await runPendingErasures(pool, redis, prefix, 10, undefined, edgeRedis);
+      await runPendingErasures(pool, redis, prefix, 10, undefined, shardList([edgeRedis]));
       expect(await edgeRedis.hgetall(sessionStateKey(id, prefix))).toEqual({ status: 'erased' });
       expect(await edgeRedis.get(sessionTombstoneKey(id, prefix))).toBe('erased');
       expect(await redis.exists(stateKey(id, prefix))).toBe(0);

@@ -1,6 +1,6 @@
 // The data-lifecycle job: pending erasures first, then one bounded retention pass, every interval.
 
-import { errorContext, type Logger } from '@proctor/contracts';
+import { errorContext, type Logger, type Shards } from '@proctor/contracts';
 import type { ObjectStore } from '@proctor/contracts/objects';
 import type { RedisClient } from '@proctor/contracts/redis';
 import type { Pool } from 'mysql2/promise';
@@ -10,8 +10,8 @@ import { runRetention } from './retention.ts';
 export interface LifecycleOptions {
   pool: Pool;
   redis: RedisClient;
-  /** The edge's Redis (its Upstash), where erasure deletes the edge's session keys; default `redis`. */
-  edgeRedis?: RedisClient | undefined;
+  /** The edge's shards, where erasure writes tombstones and deletes the edge's keys (default: `redis` alone). */
+  edge?: Shards<RedisClient>;
   prefix: string;
   log: Logger;
   intervalMs: number;
@@ -26,7 +26,7 @@ export function createLifecycleJob(opts: LifecycleOptions) {
   let running: Promise<void> | undefined;
 
   async function tick(): Promise<void> {
-    for (const e of await runPendingErasures(opts.pool, opts.redis, opts.prefix, 10, opts.objects, opts.edgeRedis)) {
+    for (const e of await runPendingErasures(opts.pool, opts.redis, opts.prefix, 10, opts.objects, opts.edge)) {
       opts.log.info('erasure_completed', { requestId: e.requestId, tenantId: e.tenantId, ...e.counts });
     }
     const r = await runRetention(opts.pool, now(), 20, opts.objects);

@@ -1,12 +1,14 @@
 // Process-lifetime MySQL pool, Redis client and object store, created on first use from the parsed env.
-import { MYSQL_UTC_OPTIONS, pinUtc } from '@proctor/contracts';
+import { MYSQL_UTC_OPTIONS, pinUtc, type Shards } from '@proctor/contracts';
 import { createObjectStore, type ObjectStore } from '@proctor/contracts/objects';
 import { createRedisClient, type RedisClient } from '@proctor/contracts/redis';
+import { createEdgeRedisShards } from '@proctor/contracts/redis/edgeShards';
 import mysql from 'mysql2/promise';
 import { env } from '../env.ts';
 
 let pool: mysql.Pool | undefined;
 let redis: RedisClient | undefined;
+let edge: Shards<RedisClient> | undefined;
 
 export function db(): mysql.Pool {
   if (pool) return pool;
@@ -23,27 +25,23 @@ export function db(): mysql.Pool {
   return pool;
 }
 
-export function redisClient(): RedisClient {
+function createClient(url: string): RedisClient {
   // Fail fast rather than queueing: live state is an enhancement over MySQL history, not a hard dependency.
-  if (!redis) {
-    redis = createRedisClient(env().REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 2_000 });
-    // Errors surface on each command as a rejected promise; the listener only stops ioredis logging them twice.
-    redis.on('error', () => {});
-  }
+  const client = createRedisClient(url, { maxRetriesPerRequest: 1, connectTimeout: 2_000 });
+  // Errors surface on each command as a rejected promise; the listener only stops ioredis logging them twice.
+  client.on('error', () => {});
+  return client;
+}
+
+export function redisClient(): RedisClient {
+  redis ??= createClient(env().REDIS_URL);
   return redis;
 }
 
-let edgeRedis: RedisClient | undefined;
-
-/** The edge's Redis, for publishing policies: REDIS_URL's client when EDGE_REDIS_URL is unset. */
-export function edgeRedisClient(): RedisClient {
-  const url = env().EDGE_REDIS_URL;
-  if (!url) return redisClient();
-  if (!edgeRedis) {
-    edgeRedis = createRedisClient(url, { maxRetriesPerRequest: 1, connectTimeout: 2_000 });
-    edgeRedis.on('error', () => {});
-  }
-  return edgeRedis;
+/** The edge's databases (EDGE_REDIS_URLS; default: REDIS_URL's client), for publishing policies on the tenant's shard. */
+export function edgeRedis(): Shards<RedisClient> {
+  edge ??= createEdgeRedisShards(env().EDGE_REDIS_URLS, { url: env().REDIS_URL, client: redisClient() }, createClient);
+  return edge;
 }
 
 let objects: ObjectStore | undefined;

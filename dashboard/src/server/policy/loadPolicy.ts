@@ -13,7 +13,7 @@ export async function loadPolicy({ principal, services }: Ctx, scheduleId = TENA
   const stored = await getPolicy(services.db, principal.tenantId, scheduleId);
   if (stored) {
     await publishPolicy(
-      services.edgeRedis,
+      services.edge.tenant(principal.tenantId),
       services.redisPrefix,
       principal.tenantId,
       scheduleId,

@@ -104,7 +104,7 @@ export async function savePolicyLayer(
   }
   // After the commit: the edge must never see a policy that MySQL does not hold.
   const published = await publishPolicy(
-    services.edgeRedis,
+    services.edge.tenant(principal.tenantId),
     services.redisPrefix,
     principal.tenantId,
     scheduleId,
