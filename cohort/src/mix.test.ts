@@ -113,7 +113,7 @@ describe('planCohort', () => {
     expect(alerting(fromJoin).some((p) => multiAt(p) > window[1])).toBe(true);
   });
 
-  it('paces the alerting incidents evenly over the window with incidentPace even, keeping the seed\'s event ids', () => {
+  it("paces the alerting incidents evenly over the window with incidentPace even, keeping the seed's event ids", () => {
     const window = [60_000, 120_000] as const;
     const o = { ...base, joinSpreadMs: 50_000, incidentWindowMs: window, incidentWindowFromStart: true };
     /** When each alerting candidate's incident starts, ms after the cohort's start, in time order. */
