@@ -21,7 +21,7 @@ import { percentile, startCohort } from '@proctor/cohort';
 import { DEV_DASHBOARD_AUDIENCE, DEV_ISSUER, mintDevProctorToken, mintDevToken } from '@proctor/testkit';
 import { launchChromium } from '@proctor/testkit/browser';
 import { startCohortDashboard, startCohortStack, withTimeout } from './lib/cohort-stack.ts';
-import { mysqlCommands, redisCommands, startCountingProxy } from './lib/counting-proxy.ts';
+import { mysqlCommands, mysqlQueriesBy, redisCommands, startCountingProxy } from './lib/counting-proxy.ts';
 import { cpuMs } from './lib/edge-workerd.ts';
 import { launchFromPlatform } from './lib/platformLaunch.ts';
 
@@ -75,7 +75,20 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 console.log(
   `dashboard fan-out bench: ${CANDIDATES} candidates on ${SCHEDULE}, streams ${STREAMS.join(' → ')} (+ one page), ${STEP_MS / 1000} s a step; load average ${load()}`,
 );
-const mysqlDashboard = await startCountingProxy(MYSQL_PORT, mysqlCommands);
+/**
+ * The dashboard's queries by statement (its SQL in dashboard/src/server): the alerts a notice named (liveAlerts.ts),
+ * the ranked list (sessions.ts), a new stream's schedule check; the rest (pings, session settings, pages) as other.
+ */
+const dashboardQueries = new Map<string, number>();
+const dashboardQueryKind = (sql: string) =>
+  sql.includes('FROM alerts a JOIN sessions s')
+    ? 'alerts'
+    : sql.includes('ORDER BY s.risk_score')
+      ? 'list'
+      : sql.startsWith('SELECT 1 FROM sessions')
+        ? 'check'
+        : 'other';
+const mysqlDashboard = await startCountingProxy(MYSQL_PORT, mysqlQueriesBy(dashboardQueryKind, dashboardQueries));
 const mysqlProcessor = await startCountingProxy(MYSQL_PORT, mysqlCommands);
 const stack = await startCohortStack(12, { processorMysqlUrl: (url) => viaPort(url, mysqlProcessor.port) });
 const redisDashboard = await startCountingProxy(Number(new URL(stack.redisUrl).port), redisCommands);
@@ -213,6 +226,9 @@ const counters = async () => {
     at: Date.now(),
     alerts: await alertsStored(),
     dashboardMysql: mysqlDashboard.count(),
+    alertReads: dashboardQueries.get('alerts') ?? 0,
+    listReads: dashboardQueries.get('list') ?? 0,
+    otherQueries: (dashboardQueries.get('check') ?? 0) + (dashboardQueries.get('other') ?? 0),
     processorMysql: mysqlProcessor.count(),
     dashboardRedis: redisDashboard.count(),
     redis: calls.all,
@@ -302,7 +318,7 @@ for (const n of STREAMS) {
   };
   perStep.push(step);
   const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '–');
-  const row = `| ${n} | ${f2(step.alerts)} | ${f1(step.notices)} | ${f1(step.mysql)} | ${f1(step.redis)} | ${f2(step.mysql / step.alerts)} | ${f1(step.redis / step.alerts)} | ${f(rate('processorMysql'))} | ${f(rate('redis') - rate('dashboardRedis'))} | ${f1(rate('xread'))} / ${f1(rate('zmscore'))} | ${f(rate('dashboardCpu'))} | ${f(rate('readersCpu'))} | ${f(rate('benchCpu'))} | ${f(rate('readerBytes') / 1024)} | ${lat.total.length} | ${pp(lat.total)} | ${pp(lat.toAlert)} | ${pp(lat.toRow)} | ${pp(lat.toScreen)} | ${pp(lat.toReader)} |`;
+  const row = `| ${n} | ${f2(step.alerts)} | ${f1(step.notices)} | ${f1(step.mysql)} | ${f1(step.redis)} | ${f1(rate('listReads'))} / ${f1(rate('alertReads'))} / ${f1(rate('otherQueries'))} | ${f2(step.mysql / step.alerts)} | ${f1(step.redis / step.alerts)} | ${f(rate('processorMysql'))} | ${f(rate('redis') - rate('dashboardRedis'))} | ${f1(rate('xread'))} / ${f1(rate('zmscore'))} | ${f(rate('dashboardCpu'))} | ${f(rate('readersCpu'))} | ${f(rate('benchCpu'))} | ${f(rate('readerBytes') / 1024)} | ${lat.total.length} | ${pp(lat.total)} | ${pp(lat.toAlert)} | ${pp(lat.toRow)} | ${pp(lat.toScreen)} | ${pp(lat.toReader)} |`;
   table.push(row);
   console.log(
     `  ${elapsed()}: ${row} (live ${cohort.metrics.sessionsLive}, list pushes ${f1(rate('readerSessions') / n)}/s and alerts ${f1(rate('readerAlerts') / n)}/s a stream, load ${load()})`,
@@ -317,9 +333,9 @@ console.log(
   `\ndashboard fan-out, ${CANDIDATES} candidates on one schedule, ${STEP_MS / 1000} s a step, load average ${load()}:`,
 );
 console.log(
-  '| SSE streams (+ 1 page) | input: alerts/s | input: change notices/s | dashboard MySQL queries/s | dashboard Redis commands/s | dashboard MySQL queries per alert | dashboard Redis commands per alert | processor MySQL queries/s | edge + processor Redis commands/s | dashboard XREAD / ZMSCORE /s | dashboard CPU ms/s | SSE readers CPU ms/s | generator + page driver CPU ms/s | SSE KB/s (all streams) | alerts on screen | event → screen p50 / p99 ms | event → alert p50 / p99 ms | alert → row p50 / p99 ms | row → screen p50 / p99 ms | row → SSE reader p50 / p99 ms |',
+  '| SSE streams (+ 1 page) | input: alerts/s | input: change notices/s | dashboard MySQL queries/s | dashboard Redis commands/s | dashboard MySQL list / alert / other reads /s | dashboard MySQL queries per alert | dashboard Redis commands per alert | processor MySQL queries/s | edge + processor Redis commands/s | dashboard XREAD / ZMSCORE /s | dashboard CPU ms/s | SSE readers CPU ms/s | generator + page driver CPU ms/s | SSE KB/s (all streams) | alerts on screen | event → screen p50 / p99 ms | event → alert p50 / p99 ms | alert → row p50 / p99 ms | row → screen p50 / p99 ms | row → SSE reader p50 / p99 ms |',
 );
-console.log(`|${'---|'.repeat(20)}`);
+console.log(`|${'---|'.repeat(21)}`);
 for (const row of table) console.log(row);
 const [first, last] = [perStep[0], perStep.at(-1)];
 if (first && last && perStep.length > 1) {
