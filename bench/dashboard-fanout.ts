@@ -3,17 +3,19 @@
 // streams on the same schedule, read by a process of their own (bench/lib/sseClients.ts). A controlled experiment:
 // the input is held the same in every step, the streams being the only thing that changes. The alerting candidates'
 // incidents are evenly paced (the cohort's incidentPace 'even') over one window that holds every step, at
-// BENCH_FANOUT_ALERTS_PER_SECOND, and the steps wait for the window to begin; each step prints its input as measured
-// (alerts stored a second, the processor's change notices a second) beside the dashboard's cost. Per step: MySQL queries/s
-// and Redis commands/s by source, each client's commands counted by a proxy in front of it (dashboard, processor;
-// Redis's INFO commandstats less the dashboard's for the edge and processor); CPU of the dashboard server, of the SSE
-// readers and of this process (the generator and the page's driver), apart; and event → screen in the page (the
-// batch carrying an alert's last evidence event → its toast), split at the alert's creation in the processor.
-// Then the ratio of the last step to the first. Printed, not asserted (a shared 2-core box). The run stops itself
-// at its deadline.
+// BENCH_FANOUT_ALERTS_PER_SECOND, and the steps wait for the window to begin; the stream counts are interleaved
+// (1, 10, 100, then 100, 10, 1) so that what the box and the processor drift through (load, batching, so the change
+// notices) falls on each count alike. Each step prints its input as measured (alerts stored a second, the
+// processor's change notices a second) beside the dashboard's cost: MySQL queries/s (by statement: list reads, alert
+// reads, other) and Redis commands/s, each client's commands counted by a proxy in front of it (dashboard,
+// processor; Redis's INFO commandstats less the dashboard's for the edge and processor), and per alert; CPU of the
+// dashboard server, of the SSE readers and of this process (the generator and the page's driver), apart; and event →
+// screen in the page (the batch carrying an alert's last evidence event → its toast), split at the alert's creation
+// in the processor. Then per stream count (its steps summed) and the last count against the first. Printed, not
+// asserted (a shared 2-core box). The run stops itself at its deadline.
 //   node bench/dashboard-fanout.ts
-//   env: BENCH_FANOUT_CANDIDATES (2000), BENCH_FANOUT_STREAMS (1,10,100), BENCH_FANOUT_STEP_SECONDS (60),
-//   BENCH_FANOUT_DEADLINE_SECONDS (600), BENCH_FANOUT_ALERTS_PER_SECOND (2)
+//   env: BENCH_FANOUT_CANDIDATES (2000), BENCH_FANOUT_STREAMS (1,10,100), BENCH_FANOUT_ROUNDS (2: up, then down),
+//   BENCH_FANOUT_STEP_SECONDS (30), BENCH_FANOUT_DEADLINE_SECONDS (600), BENCH_FANOUT_ALERTS_PER_SECOND (2)
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,7 +29,14 @@ import { launchFromPlatform } from './lib/platformLaunch.ts';
 
 const CANDIDATES = Number(process.env.BENCH_FANOUT_CANDIDATES ?? 2000);
 const STREAMS = (process.env.BENCH_FANOUT_STREAMS ?? '1,10,100').split(',').map(Number);
-const STEP_MS = Number(process.env.BENCH_FANOUT_STEP_SECONDS ?? 60) * 1000;
+const STEP_MS = Number(process.env.BENCH_FANOUT_STEP_SECONDS ?? 30) * 1000;
+/**
+ * Rounds over the stream counts, every other one backwards (1, 10, 100, 100, 10, 1): each count is measured early
+ * and late alike, so what drifts through a run (the box's load, the processor's batching and so its notices) falls on
+ * every count the same. A count's figures are the sum of its steps.
+ */
+const ROUNDS = Number(process.env.BENCH_FANOUT_ROUNDS ?? 2);
+const ORDER = Array.from({ length: ROUNDS }, (_, r) => (r % 2 ? [...STREAMS].reverse() : STREAMS)).flat();
 const DEADLINE_MS = Number(process.env.BENCH_FANOUT_DEADLINE_SECONDS ?? 600) * 1000;
 /** Joins per second the ramp aims at (as bench/cohort-dashboard.ts: a loaded box answered 503s to 50 a second). */
 const RAMP_MS = Math.min(90, Math.max(15, Math.round(CANDIDATES / 22))) * 1000;
@@ -41,7 +50,7 @@ const PAGE_SETTLE_MS = 20_000;
 const SCHEDULE = 'exam-1-1';
 const ALERTS_PER_SECOND = Number(process.env.BENCH_FANOUT_ALERTS_PER_SECOND ?? 2);
 /** Slack in the incident window per step (opening the streams) and once (the page, a slow ramp). */
-const WINDOW_SLACK_PER_STEP_MS = 30_000;
+const WINDOW_SLACK_PER_STEP_MS = 15_000;
 const WINDOW_SLACK_MS = 60_000;
 const MYSQL_PORT = Number(new URL(process.env.MYSQL_SERVER_URL ?? 'mysql://root@127.0.0.1:3306/').port || 3306);
 
@@ -73,7 +82,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 console.log(
-  `dashboard fan-out bench: ${CANDIDATES} candidates on ${SCHEDULE}, streams ${STREAMS.join(' → ')} (+ one page), ${STEP_MS / 1000} s a step; load average ${load()}`,
+  `dashboard fan-out bench: ${CANDIDATES} candidates on ${SCHEDULE}, streams ${ORDER.join(' → ')} (+ one page), ${STEP_MS / 1000} s a step; load average ${load()}`,
 );
 /**
  * The dashboard's queries by statement (its SQL in dashboard/src/server): the alerts a notice named (liveAlerts.ts),
@@ -99,11 +108,11 @@ const dashboard = await startCohortDashboard(stack, 'tenant-1', {
 });
 console.log(`stack and dashboard up after ${elapsed()}`);
 
-const steps = STREAMS.length * (STEP_SETTLE_MS + STEP_MS);
+const steps = ORDER.length * (STEP_SETTLE_MS + STEP_MS);
 // One window of evenly paced incidents holds every step, with slack for the page and the streams' opening; its
 // candidates raise one alert each (no network drops: their alerts wait for a reconnect 20–60 s later, a burst).
 const incidentFrom = RAMP_MS + PAGE_SETTLE_MS;
-const incidentMs = steps + STREAMS.length * WINDOW_SLACK_PER_STEP_MS + WINDOW_SLACK_MS;
+const incidentMs = steps + ORDER.length * WINDOW_SLACK_PER_STEP_MS + WINDOW_SLACK_MS;
 const alerting = Math.min(CANDIDATES, Math.round((ALERTS_PER_SECOND * incidentMs) / 1000));
 const cohortStart = Date.now();
 const windowStart = cohortStart + incidentFrom;
@@ -283,21 +292,36 @@ async function eventToScreen(from: number, to: number) {
   return out;
 }
 
-const table: string[] = [];
-const perStep: { mysql: number; redis: number; alerts: number; notices: number }[] = [];
+type Counters = Awaited<ReturnType<typeof counters>>;
+type Latency = Awaited<ReturnType<typeof eventToScreen>>;
+/** Per stream count: its sub-steps' seconds, counter deltas and latencies, summed. */
+const sums = new Map<number, { seconds: number; d: Partial<Record<keyof Counters, number>>; lat: Latency }>();
+const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
+const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '–');
+const pp = (xs: number[]) => `${f(percentile(xs, 50))} / ${f(percentile(xs, 99))}`;
+function stepOf(n: number, seconds: number, d: Partial<Record<keyof Counters, number>>, lat: Latency) {
+  const rate = (k: keyof Counters) => (d[k] ?? 0) / seconds;
+  const step = {
+    mysql: rate('dashboardMysql'),
+    redis: rate('dashboardRedis'),
+    alerts: rate('alerts'),
+    notices: rate('xadd'),
+  };
+  const row = `| ${n} | ${f2(step.alerts)} | ${f1(step.notices)} | ${f1(step.mysql)} | ${f1(step.redis)} | ${f1(rate('listReads'))} / ${f1(rate('alertReads'))} / ${f1(rate('otherQueries'))} | ${f2(step.mysql / step.alerts)} | ${f1(step.redis / step.alerts)} | ${f(rate('processorMysql'))} | ${f(rate('redis') - rate('dashboardRedis'))} | ${f1(rate('xread'))} / ${f1(rate('zmscore'))} | ${f(rate('dashboardCpu'))} | ${f(rate('readersCpu'))} | ${f(rate('benchCpu'))} | ${f(rate('readerBytes') / 1024)} | ${lat.total.length} | ${pp(lat.total)} | ${pp(lat.toAlert)} | ${pp(lat.toRow)} | ${pp(lat.toScreen)} | ${pp(lat.toReader)} |`;
+  const extra = `list pushes ${f1(rate('readerSessions') / n)}/s and alerts ${f1(rate('readerAlerts') / n)}/s a stream`;
+  return { step, row, extra };
+}
 // The first step starts inside the window, once its pace has begun (the first alerts' own latency).
 const paceBy = windowStart + 5_000;
 if (Date.now() < paceBy) {
   console.log(`waiting ${((paceBy - Date.now()) / 1000).toFixed(0)} s for the incident window`);
   await sleep(paceBy - Date.now());
 }
-const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
-const pp = (xs: number[]) => `${f(percentile(xs, 50))} / ${f(percentile(xs, 99))}`;
-for (const n of STREAMS) {
+for (const n of ORDER) {
   sse.send({ open: n });
   const connectedBy = Date.now() + 60_000;
   let readers = await sseStats();
-  while (readers.withList < n && Date.now() < connectedBy) {
+  while ((readers.withList < n || readers.streams > n) && Date.now() < connectedBy) {
     await sleep(250);
     readers = await sseStats();
   }
@@ -307,26 +331,33 @@ for (const n of STREAMS) {
   const a = await counters();
   await sleep(STEP_MS);
   const b = await counters();
-  const s = (b.at - a.at) / 1000;
-  const rate = (k: keyof typeof a) => (b[k] - a[k]) / s;
+  const seconds = (b.at - a.at) / 1000;
+  const d = Object.fromEntries(Object.keys(a).map((k) => [k, b[k as keyof Counters] - a[k as keyof Counters]]));
   const lat = await eventToScreen(a.at, b.at);
-  const step = {
-    mysql: rate('dashboardMysql'),
-    redis: rate('dashboardRedis'),
-    alerts: rate('alerts'),
-    notices: rate('xadd'),
-  };
-  perStep.push(step);
-  const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '–');
-  const row = `| ${n} | ${f2(step.alerts)} | ${f1(step.notices)} | ${f1(step.mysql)} | ${f1(step.redis)} | ${f1(rate('listReads'))} / ${f1(rate('alertReads'))} / ${f1(rate('otherQueries'))} | ${f2(step.mysql / step.alerts)} | ${f1(step.redis / step.alerts)} | ${f(rate('processorMysql'))} | ${f(rate('redis') - rate('dashboardRedis'))} | ${f1(rate('xread'))} / ${f1(rate('zmscore'))} | ${f(rate('dashboardCpu'))} | ${f(rate('readersCpu'))} | ${f(rate('benchCpu'))} | ${f(rate('readerBytes') / 1024)} | ${lat.total.length} | ${pp(lat.total)} | ${pp(lat.toAlert)} | ${pp(lat.toRow)} | ${pp(lat.toScreen)} | ${pp(lat.toReader)} |`;
-  table.push(row);
-  console.log(
-    `  ${elapsed()}: ${row} (live ${cohort.metrics.sessionsLive}, list pushes ${f1(rate('readerSessions') / n)}/s and alerts ${f1(rate('readerAlerts') / n)}/s a stream, load ${load()})`,
-  );
+  const { row, extra } = stepOf(n, seconds, d, lat);
+  console.log(`  ${elapsed()}: ${row} (live ${cohort.metrics.sessionsLive}, ${extra}, load ${load()})`);
   if (b.at > windowEnd)
     console.log(
       `  this step ended ${((b.at - windowEnd) / 1000).toFixed(0)} s after the incident window: its input is not the others'`,
     );
+  const sum = sums.get(n) ?? {
+    seconds: 0,
+    d: {},
+    lat: { total: [], toAlert: [], toRow: [], toScreen: [], toReader: [] },
+  };
+  sum.seconds += seconds;
+  for (const [k, v] of Object.entries(d)) sum.d[k as keyof Counters] = (sum.d[k as keyof Counters] ?? 0) + v;
+  for (const k of Object.keys(lat) as (keyof Latency)[]) sum.lat[k].push(...lat[k]);
+  sums.set(n, sum);
+}
+const table: string[] = [];
+const perStep: { mysql: number; redis: number; alerts: number; notices: number }[] = [];
+for (const n of STREAMS) {
+  const sum = sums.get(n);
+  if (!sum) continue;
+  const { step, row } = stepOf(n, sum.seconds, sum.d, sum.lat);
+  perStep.push(step);
+  table.push(row);
 }
 
 console.log(
