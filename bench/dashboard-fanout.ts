@@ -311,8 +311,9 @@ function stepOf(n: number, seconds: number, d: Partial<Record<keyof Counters, nu
   const extra = `list pushes ${f1(rate('readerSessions') / n)}/s and alerts ${f1(rate('readerAlerts') / n)}/s a stream`;
   return { step, row, extra };
 }
-// The first step starts inside the window, once its pace has begun (the first alerts' own latency).
-const paceBy = windowStart + 5_000;
+// The first step starts inside the window, once its pace has begun (the first alerts' own latency: a look-away's
+// second event, the processor's batch).
+const paceBy = windowStart + 15_000;
 if (Date.now() < paceBy) {
   console.log(`waiting ${((paceBy - Date.now()) / 1000).toFixed(0)} s for the incident window`);
   await sleep(paceBy - Date.now());
