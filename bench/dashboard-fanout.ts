@@ -14,8 +14,8 @@
 // in the processor. Then per stream count (its steps summed) and the last count against the first. Printed, not
 // asserted (a shared 2-core box). The run stops itself at its deadline.
 //   node bench/dashboard-fanout.ts
-//   env: BENCH_FANOUT_CANDIDATES (2000), BENCH_FANOUT_STREAMS (1,10,100), BENCH_FANOUT_ROUNDS (2: up, then down),
-//   BENCH_FANOUT_STEP_SECONDS (30), BENCH_FANOUT_DEADLINE_SECONDS (600), BENCH_FANOUT_ALERTS_PER_SECOND (2)
+//   env: BENCH_FANOUT_CANDIDATES (2000), BENCH_FANOUT_STREAMS (1,10,100), BENCH_FANOUT_ROUNDS (4: up, down, up, down),
+//   BENCH_FANOUT_STEP_SECONDS (20), BENCH_FANOUT_DEADLINE_SECONDS (720), BENCH_FANOUT_ALERTS_PER_SECOND (2)
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,15 +29,15 @@ import { launchFromPlatform } from './lib/platformLaunch.ts';
 
 const CANDIDATES = Number(process.env.BENCH_FANOUT_CANDIDATES ?? 2000);
 const STREAMS = (process.env.BENCH_FANOUT_STREAMS ?? '1,10,100').split(',').map(Number);
-const STEP_MS = Number(process.env.BENCH_FANOUT_STEP_SECONDS ?? 30) * 1000;
+const STEP_MS = Number(process.env.BENCH_FANOUT_STEP_SECONDS ?? 20) * 1000;
 /**
  * Rounds over the stream counts, every other one backwards (1, 10, 100, 100, 10, 1): each count is measured early
  * and late alike, so what drifts through a run (the box's load, the processor's batching and so its notices) falls on
  * every count the same. A count's figures are the sum of its steps.
  */
-const ROUNDS = Number(process.env.BENCH_FANOUT_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_FANOUT_ROUNDS ?? 4);
 const ORDER = Array.from({ length: ROUNDS }, (_, r) => (r % 2 ? [...STREAMS].reverse() : STREAMS)).flat();
-const DEADLINE_MS = Number(process.env.BENCH_FANOUT_DEADLINE_SECONDS ?? 600) * 1000;
+const DEADLINE_MS = Number(process.env.BENCH_FANOUT_DEADLINE_SECONDS ?? 720) * 1000;
 /** Joins per second the ramp aims at (as bench/cohort-dashboard.ts: a loaded box answered 503s to 50 a second). */
 const RAMP_MS = Math.min(90, Math.max(15, Math.round(CANDIDATES / 22))) * 1000;
 /**
