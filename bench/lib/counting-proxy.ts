@@ -46,6 +46,24 @@ export const mysqlCommands = counter(
   () => (buf) => (buf.length < 4 ? undefined : { used: 4, commands: buf[3] === 0 ? 1 : 0, skip: buf.readUIntLE(0, 3) }),
 );
 
+/**
+ * MySQL commands as mysqlCommands counts them, each text query (COM_QUERY: mysql2's `query`, parameters substituted
+ * in the client) also tallied under `kind(sql)`: where one client's queries go, by statement.
+ */
+export function mysqlQueriesBy(kind: (sql: string) => string, tally: Map<string, number>): CommandCounter {
+  return counter(() => (buf) => {
+    if (buf.length < 4) return undefined;
+    const length = buf.readUIntLE(0, 3);
+    if (buf[3] !== 0) return { used: 4, commands: 0, skip: length };
+    if (buf[4] === undefined) return undefined;
+    if (buf[4] !== 0x03) return { used: 4, commands: 1, skip: length };
+    if (buf.length < 4 + length) return undefined;
+    const k = kind(buf.subarray(5, 4 + length).toString('utf8'));
+    tally.set(k, (tally.get(k) ?? 0) + 1);
+    return { used: 4 + length, commands: 1, skip: 0 };
+  });
+}
+
 /** Redis RESP: every command is an array of bulk strings (`*N`, then N × `$len` and the bytes). */
 export const redisCommands = counter(() => {
   let args = 0;

@@ -4,7 +4,7 @@
 // the bench measures the server's fan-out rather than its own parsing.
 // The first reader also notes when each alert id first arrived (decoding only alert events' first bytes), so the
 // bench can tell the server's part of row → screen from the browser's.
-//   IPC in:  { open: n } opens readers up to n; { stats: true } asks for counts; { arrivals: ids } for those times;
+//   IPC in:  { open: n } opens or closes readers to n (the first is closed last; counts stay cumulative); { stats: true } asks for counts; { arrivals: ids } for those times;
 //            { stop: true } closes them and exits.
 //   IPC out: { stats: { streams, withList, sessions, alerts, bytes, errors, failures, cpuMs } } | { arrivals: {id: ms} }
 import http from 'node:http';
@@ -30,7 +30,8 @@ const readers: Reader[] = [];
 /** Alert id → when the first reader first saw it (epoch ms). */
 const arrivals = new Map<string, number>();
 const ALERT_ID = /event: alert\ndata: \{"alertId":"([^"]+)"/g;
-const totals = { bytes: 0, errors: 0 };
+/** Bytes and errors of all readers; the sessions and alerts of closed ones. */
+const totals = { bytes: 0, errors: 0, sessions: 0, alerts: 0 };
 /** Why streams failed: HTTP status or error code → count. */
 const failures: Record<string, number> = {};
 const fail = (why: string) => {
@@ -79,6 +80,13 @@ function open(first: boolean): Reader {
 
 process.on('message', (msg: { open?: number; stats?: boolean; arrivals?: string[]; stop?: boolean }) => {
   if (msg.open) while (readers.length < msg.open) readers.push(open(readers.length === 0));
+  if (msg.open) {
+    for (const r of readers.splice(msg.open)) {
+      totals.sessions += r.sessions;
+      totals.alerts += r.alerts;
+      r.request.destroy();
+    }
+  }
   if (msg.arrivals) {
     process.send?.({
       arrivals: Object.fromEntries(msg.arrivals.flatMap((id) => (arrivals.has(id) ? [[id, arrivals.get(id)]] : []))),
@@ -90,8 +98,8 @@ process.on('message', (msg: { open?: number; stats?: boolean; arrivals?: string[
       stats: {
         streams: readers.length,
         withList: readers.filter((r) => r.sessions > 0).length,
-        sessions: readers.reduce((n, r) => n + r.sessions, 0),
-        alerts: readers.reduce((n, r) => n + r.alerts, 0),
+        sessions: readers.reduce((n, r) => n + r.sessions, totals.sessions),
+        alerts: readers.reduce((n, r) => n + r.alerts, totals.alerts),
         bytes: totals.bytes,
         errors: totals.errors,
         failures,

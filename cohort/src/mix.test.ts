@@ -1,6 +1,6 @@
 // The behaviour mix and seeding: exact shares, repeatable plans, and plans that do what each behaviour promises.
 import { describe, expect, it } from 'vitest';
-import { BEHAVIOURS, behaviourCounts, type CandidatePlan, planCohort, plannedEventIds } from './mix.ts';
+import { ALERTING, BEHAVIOURS, behaviourCounts, type CandidatePlan, planCohort, plannedEventIds } from './mix.ts';
 import { seededRandom, seededUuid } from './rng.ts';
 
 const base = { candidates: 200, seed: 7, examMs: 10 * 60_000, tenants: 2, schedulesPerTenant: 2, runId: 'r1' };
@@ -111,6 +111,34 @@ describe('planCohort', () => {
     }
     // Measured from each join (the default), late joiners' incidents fall after the stretch.
     expect(alerting(fromJoin).some((p) => multiAt(p) > window[1])).toBe(true);
+  });
+
+  it("paces the alerting incidents evenly over the window with incidentPace even, keeping the seed's event ids", () => {
+    const window = [60_000, 120_000] as const;
+    const o = { ...base, joinSpreadMs: 50_000, incidentWindowMs: window, incidentWindowFromStart: true };
+    /** When each alerting candidate's incident starts, ms after the cohort's start, in time order. */
+    const incidents = (plans: CandidatePlan[]) =>
+      plans
+        .filter((p) => ALERTING.has(p.behaviour))
+        .map((p) => {
+          const first = p.actions.find(
+            (a) =>
+              a.kind === 'offline' ||
+              (a.kind === 'event' && (a.event.type !== 'LOOK_AWAY' || a.event.details.durationMillis === 3500)),
+          )!;
+          return p.joinAt + first.at;
+        })
+        .sort((a, b) => a - b);
+    const gaps = (ts: number[]) => ts.slice(1).map((t, i) => t - ts[i]!);
+    const paced = incidents(planCohort({ ...o, incidentPace: 'even' }));
+    const step = (window[1] - window[0]) / paced.length;
+    expect(paced.length).toBe(56);
+    expect(paced[0]).toBeCloseTo(window[0] + step / 2, -1);
+    for (const g of gaps(paced)) expect(Math.abs(g - step)).toBeLessThanOrEqual(2);
+    // Random (the default): the same window, but gaps from nothing to several steps.
+    expect(Math.max(...gaps(incidents(planCohort(o))))).toBeGreaterThan(3 * step);
+    const ids = (plans: CandidatePlan[]) => plans.flatMap(plannedEventIds).sort();
+    expect(ids(planCohort({ ...o, incidentPace: 'even' }))).toEqual(ids(planCohort(o)));
   });
 });
 

@@ -93,6 +93,12 @@ export interface PlanOptions {
    * join): a bench that watches one stretch of time wants every incident inside it, whenever the candidate joined.
    */
   incidentWindowFromStart?: boolean;
+  /**
+   * How incidents fall in their window. 'random' (default): each candidate's anywhere in it. 'even': the alerting
+   * candidates' (ALERTING) evenly spaced over it in plan order, so a cohort raises alerts at a fixed pace (a bench
+   * that compares steps wants the same input in each); the other behaviours stay random.
+   */
+  incidentPace?: 'random' | 'even';
 }
 
 /** Exact counts per behaviour (largest remainder), so a 200-candidate mix is the same 200 every time. */
@@ -129,6 +135,8 @@ export function planCohort(o: PlanOptions): CandidatePlan[] {
   const weights = slots.map((_, i) => slots.length - i);
   const total = weights.reduce((a, b) => a + b, 0);
   const spread = o.joinSpreadMs ?? Math.min(60_000, o.examMs / 5);
+  const alerting = pool.filter((b) => ALERTING.has(b)).length;
+  let alertingSoFar = 0;
   return pool.map((behaviour, index) => {
     const random = seededRandom(subSeed(o.seed, 'candidate', index));
     let pick = random() * total;
@@ -136,6 +144,10 @@ export function planCohort(o: PlanOptions): CandidatePlan[] {
     while (pick >= weights[slot]! && slot < slots.length - 1) pick -= weights[slot++]!;
     const { tenantId, scheduleId } = slots[slot]!;
     const joinAt = o.candidates > 1 ? Math.round((spread * index) / (o.candidates - 1)) : 0;
+    const window = incidentWindow(o, joinAt);
+    // Evenly paced: the k-th alerting candidate of M at (k + ½) / M of the window (from the cohort's start when
+    // incidentWindowFromStart, so the pace is the cohort's, not each candidate's).
+    const share = o.incidentPace === 'even' && ALERTING.has(behaviour) ? (alertingSoFar++ + 0.5) / alerting : undefined;
     return {
       index,
       behaviour,
@@ -143,7 +155,7 @@ export function planCohort(o: PlanOptions): CandidatePlan[] {
       scheduleId,
       userId: `cand-${o.runId}-${index}`,
       joinAt,
-      ...behave(behaviour, random, o.examMs, o.glancesPerMinute ?? 0.7, incidentWindow(o, joinAt)),
+      ...behave(behaviour, random, o.examMs, o.glancesPerMinute ?? 0.7, window, share),
     };
   });
 }
@@ -160,6 +172,8 @@ function behave(
   examMs: number,
   glancesPerMinute: number,
   incidentWindow: readonly [number, number] = [examMs * 0.25, examMs * 0.55],
+  /** Where in the window the incident sits (0–1); default a random place. */
+  share?: number,
 ): Pick<CandidatePlan, 'actions' | 'leaveAt' | 'ends' | 'tokenExpiresAt'> {
   const ev = (at: number, type: AnomalyEvent['type'], details: Record<string, unknown>, confidence = 0.9) => ({
     at: Math.round(at),
@@ -179,7 +193,9 @@ function behave(
   }
   // The incident sits somewhere in the middle of the exam, clear of the honest glances' own window.
   const [from, to] = incidentWindow;
-  const incident = from + random() * (to - from);
+  // random() is drawn either way, so a paced plan's events keep the ids the same seed gives unpaced.
+  const place = random();
+  const incident = from + (share ?? place) * (to - from);
   let ends = true;
   let tokenExpiresAt: number | undefined;
   switch (behaviour) {
