@@ -78,6 +78,12 @@ describe('stackConfig: edge shards (UPSTASH_SHARDS)', () => {
     expect(edgeRedisUrls(c.shim)).toBe('redis://127.0.0.1:6379,redis://127.0.0.1:6379/1,redis://127.0.0.1:6379/2');
   });
 
+  it('serves one shard over a Redis Cluster URL as given (the cluster stack’s shim: several hosts, not a WHATWG URL)', () => {
+    const cluster = 'redis+cluster://127.0.0.1:7000,127.0.0.1:7001,127.0.0.1:7002';
+    const c = stackConfig({ REDIS_URL: cluster, SHIM_PORT: '17131' });
+    expect(c.shim.shards).toEqual([{ port: 17131, url: 'http://127.0.0.1:17131', redisUrl: cluster }]);
+  });
+
   it('refuses several shards over a Redis Cluster (it has database 0 only)', () => {
     expect(() =>
       stackConfig({ UPSTASH_SHARDS: '2', REDIS_URL: 'redis+cluster://127.0.0.1:7000,127.0.0.1:7001' }),

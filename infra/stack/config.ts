@@ -55,7 +55,9 @@ const SHARD_PORT_STEP = 100;
 /** The shards' shims and Redis databases; a cluster has database 0 only, so it serves one shard. */
 function shimShards(count: number, host: string, port: number, url: string, redisUrl: string): ShimShard[] {
   if (count > 16) throw new Error('UPSTASH_SHARDS: at most 16 locally (Redis databases 0-15)');
-  if (count > 1 && parseRedisUrl(redisUrl).kind === 'cluster') {
+  // One shard is the shim over REDIS_URL as given, which may be a cluster URL (not a WHATWG URL: several hosts).
+  if (count === 1) return [{ port, url, redisUrl }];
+  if (parseRedisUrl(redisUrl).kind === 'cluster') {
     throw new Error('UPSTASH_SHARDS above 1 needs a plain Redis (databases 1…N-1), not a Redis Cluster');
   }
   const base = new URL(redisUrl);
