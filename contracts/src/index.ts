@@ -7,6 +7,7 @@ export * from './events.ts';
 export * from './http/openapi.ts';
 export * from './http/readCapped.ts';
 export * from './ids.ts';
+export * from './ingestOutage.ts';
 export * from './kafka.ts';
 export * from './liveChanges.ts';
 export * from './log.ts';

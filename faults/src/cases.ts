@@ -107,13 +107,9 @@ function bridgeStopped(): FaultCase {
     },
     describe: ({ probe }) =>
       `${probe.answers.get('/events/batch 503') ?? 0} batches and ${(probe.answers.get('/sessions/start 503') ?? 0) + (probe.answers.get('/sessions/end 503') ?? 0)} starts/ends answered 503 + Retry-After`,
-    // Heartbeats reach the processor's liveness through Kafka since issue 24: with the REST proxy down for 30 s,
-    // a session whose client backs off past its 45 s window is reported connection_lost although it was online.
-    // Not fixed yet (README "Reliability"): the lines it explains are that alert and the risk it adds.
-    knownRegression: {
-      why: 'heartbeats travel through Kafka: a 30 s REST outage lapses sessions whose retry comes after their window',
-      explains: /^session #\d+(: 1 connection_lost alerts, control 0| risk [\d.]+, control 0)$/,
-    },
+    // Heartbeats reach the processor's liveness through Kafka: with the REST proxy down for 30 s no heartbeat arrives,
+    // and the control comparison fails on any connection_lost the outage fakes (the edge notes its failing seconds
+    // and the sweeper holds lapses back by them: contracts/src/ingestOutage.ts).
   };
 }
 

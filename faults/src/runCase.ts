@@ -51,11 +51,6 @@ export interface FaultCase {
   bit?(ctx: FaultContext): Promise<string | undefined>;
   /** After the run: what the fault did, for the table (default: what inject said). */
   describe?(ctx: FaultContext): string;
-  /**
-   * A known regression this case still shows, by the problem lines it explains: they are printed, not failed on,
-   * and every other problem (a lost, unapplied or duplicated event) still fails the case.
-   */
-  knownRegression?: { why: string; explains: RegExp };
 }
 
 interface Arranged {

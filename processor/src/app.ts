@@ -9,6 +9,7 @@ import type { ProcessorConfig } from './config.ts';
 import { startConsumer } from './consumer/consumer.ts';
 import { createKafka } from './consumer/kafka.ts';
 import { createLifecycleJob } from './lifecycle/lifecycleJob.ts';
+import { createProduceFailureReader } from './liveness/produceFailures.ts';
 import { createRecordPublisher } from './liveness/publish.ts';
 import { createLivenessSweeper } from './liveness/sweeper.ts';
 import { createLivenessStore } from './liveness/track.ts';
@@ -86,6 +87,8 @@ export async function runProcessor(
     shardsPerTick: config.SWEEP_SHARDS_PER_TICK,
     limit: config.SWEEP_LIMIT,
     leaseMs: config.SWEEP_LEASE_MS,
+    produceFailures: createProduceFailureReader({ shards: edge.all, prefix: config.REDIS_KEY_PREFIX, log }),
+    outageGraceMs: config.SWEEP_OUTAGE_GRACE_MS,
   });
   if (config.SWEEP_ENABLED) sweeper.start();
   // Retention and erasure run here because this process writes the rows they delete (see docs/decisions.md).

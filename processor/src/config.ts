@@ -73,6 +73,11 @@ const ProcessorEnv = z
     /** A claimed lapse not acknowledged by Kafka within this long (its sweeper died) is claimed again. */
     SWEEP_LEASE_MS: int(30_000, 1000),
     SWEEP_ENABLED: bool(true),
+    /**
+     * After the edge's produce path failed (its heartbeats could not reach Kafka), how long the sweeper still gives
+     * the clients to come back before a lapse counts: one default heartbeat interval (contracts lapseCutoff).
+     */
+    SWEEP_OUTAGE_GRACE_MS: int(15_000, 0),
     /** Retention and erasure (src/lifecycle): how often a pass runs, and whether this process runs it at all. */
     LIFECYCLE_INTERVAL_MS: int(60_000, 100),
     LIFECYCLE_ENABLED: bool(true),

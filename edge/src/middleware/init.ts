@@ -4,6 +4,7 @@ import { createLogger } from '@proctor/contracts';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv, Clock } from '../context.ts';
 import type { EdgeEnv } from '../env.ts';
+import { upstashFailureNotes, withOutageNotes } from '../kafka/outageNotes.ts';
 import { createProducer } from '../kafka/producer.ts';
 import { createEdgeShards } from '../services/redis.ts';
 
@@ -19,7 +20,13 @@ export function init(config: EdgeEnv): MiddlewareHandler<AppEnv> {
     c.set('clock', systemClock);
     // `redis` (the caller's session shard) is set by the auth middleware, once the token names the session.
     c.set('shards', createEdgeShards(config));
-    c.set('producer', createProducer(config));
+    // A failing produce notes its second on the caller's session shard (kafka/outageNotes.ts): the liveness sweeper
+    // then holds back the lapses an outage of the produce path would fake.
+    const notes = () => {
+      const redis = c.get('redis') as AppEnv['Variables']['redis'] | undefined;
+      return redis && upstashFailureNotes(redis, config.REDIS_KEY_PREFIX);
+    };
+    c.set('producer', withOutageNotes(createProducer(config), notes, systemClock.now));
     const requestLog: Record<string, unknown> = {};
     c.set('requestLog', requestLog);
     const started = Date.now();

@@ -2,7 +2,14 @@
 // alerted once by the consumer, even when a sweeper is killed between its claim and its produce.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createLogger, LIVENESS_SHARDS, livenessClaimsKey, livenessKey, livenessShard } from '@proctor/contracts';
+import {
+  createLogger,
+  LIVENESS_SHARDS,
+  livenessClaimsKey,
+  livenessKey,
+  livenessShard,
+  produceFailuresKey,
+} from '@proctor/contracts';
 import { produceRecords, type TestEnv, waitFor } from '@proctor/testkit/stack';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +17,7 @@ import { newSessions, startedRecord, type TestSession } from '../../test/events.
 import { processorUnderTest } from '../../test/processorUnderTest.ts';
 import { randomSessionId } from '../../test/workload.ts';
 import { createMetrics } from '../ops/metrics.ts';
+import { createProduceFailureReader, type ReadProduceFailures } from './produceFailures.ts';
 import { createRecordPublisher } from './publish.ts';
 import { createLivenessSweeper, type PublishRecords } from './sweeper.ts';
 
@@ -26,8 +34,14 @@ function idInShard(): string {
   }
 }
 
-function sweeper(env: TestEnv, at: number, publish: PublishRecords = createRecordPublisher(env.producer, env.topic)) {
+function sweeper(
+  env: TestEnv,
+  at: number,
+  publish: PublishRecords = createRecordPublisher(env.producer, env.topic),
+  produceFailures?: ReadProduceFailures,
+) {
   return createLivenessSweeper({
+    produceFailures,
     redis: env.redis,
     prefix: env.prefix,
     publish,
@@ -144,5 +158,42 @@ describe('liveness sweep', () => {
     ]);
     const [sessions] = await env.db.pool.query('SELECT risk_score FROM sessions WHERE session_id = ?', [id]);
     expect(sessions).toEqual([{ risk_score: '25.00' }]); // the repeat added no second score
+  });
+
+  it('holds a lapse back while the edge could not produce, and claims it once the clients had their grace', async () => {
+    const env = await processors.setup(1);
+    const { id, p } = await knownSession(env, 'tenant-outage');
+    const now = Date.now();
+    // Silent since 50 s ago: its deadline (window 45 s) passed 5 s ago, by the clock.
+    const deadline = now - 5000;
+    const key = livenessKey(SHARD, env.prefix);
+    await env.redis.zadd(key, deadline, id);
+    const failuresAt = (at: number) =>
+      createProduceFailureReader({
+        shards: [env.redis],
+        prefix: env.prefix,
+        log: createLogger('error'),
+        cacheMs: 0,
+        now: () => at,
+      });
+    // Nothing noted: the reader changes nothing.
+    expect(await sweeper(env, now, undefined, failuresAt(now)).cutoffAt(now)).toBe(now);
+
+    // The edge noted its produce path failing from 30 s ago to 2 s ago (as edge/src/kafka/outageNotes.ts writes).
+    const outage = Array.from({ length: 28 }, (_, i) => Math.floor((now - 30_000) / 1000) + i);
+    await env.redis.zadd(produceFailuresKey(env.prefix), ...outage.flatMap((s) => [s, String(s)]));
+    // Blocked: 28–30 s of outage + 1 s + 15 s of grace, ending 13–14 s from now: the lapse is claimed 43–45 s late.
+    for (const at of [now, now + 20_000, now + 37_000]) {
+      await sweeper(env, at, undefined, failuresAt(at)).tick();
+      expect(await env.redis.zrange(key, '0', '-1')).toEqual([id]);
+    }
+    const later = now + 41_000;
+    await sweeper(env, later, undefined, failuresAt(later)).tick();
+    expect(await env.redis.zcard(key)).toBe(0);
+    await waitFor('alert', async () => (await alertsOf(env)).length > 0);
+    expect(await alertsOf(env)).toEqual([
+      { session_id: id, rule: 'connection_lost', tenant_id: 'tenant-outage', window_end: new Date(deadline) },
+    ]);
+    expect(await p.metric('processor_messages_processed_total', { reason: 'unknown_session' })).toBe(0);
   });
 });

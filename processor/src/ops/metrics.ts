@@ -59,6 +59,11 @@ export function createMetrics(registry = new Registry()) {
       'processor_connection_lost_swept_total',
       'Sessions claimed from the liveness shards because their deadline passed',
     ),
+    lapseHoldbackMs: new Gauge({
+      name: 'processor_lapse_holdback_ms',
+      help: "How far behind the clock the sweeper claims lapses: the edge's produce path failed lately (0 otherwise)",
+      registers: [registry],
+    }),
   };
   return m;
 }

@@ -28,7 +28,8 @@ return 1
  * claims ZSET as `sessionId:deadline`, scored by its lease end, in one atomic step: two sweepers never claim one
  * lapse. The sweeper removes the claim only after Kafka acknowledged the connection_lost record; a claim whose
  * lease ran out (its sweeper died between claim and acknowledgement) is taken again first, so nothing is lost.
- * KEYS[1] liveness ZSET, KEYS[2] claims ZSET · ARGV now (ms), limit, lease end (ms).
+ * KEYS[1] liveness ZSET, KEYS[2] claims ZSET · ARGV now (ms), limit, lease end (ms), newest deadline to claim (ms:
+ * `now` unless the edge's produce path failed lately, contracts lapseCutoff).
  * Returns the claims as `sessionId:deadline` strings.
  */
 export const CLAIM_EXPIRED = redisScript(`
@@ -36,7 +37,7 @@ local limit = tonumber(ARGV[2])
 local out = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, limit)
 for _, c in ipairs(out) do redis.call('ZADD', KEYS[2], ARGV[3], c) end
 if #out < limit then
-  local m = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'WITHSCORES', 'LIMIT', 0, limit - #out)
+  local m = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[4], 'WITHSCORES', 'LIMIT', 0, limit - #out)
   for i = 1, #m, 2 do
     local c = m[i] .. ':' .. m[i + 1]
     redis.call('ZREM', KEYS[1], m[i])
