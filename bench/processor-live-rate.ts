@@ -6,7 +6,10 @@
 // record. "Sustained" is: ≥ 95 % of the produced rate applied, a backlog under one second of records at the end of
 // the step, and the newest applied record younger than 2 s.
 //   BENCH_LIVE_DELAYS (0,1,5 ms added round trip), BENCH_LIVE_RATES (500,1000,2000,4000 records/s),
-//   BENCH_LIVE_STEP (15 s per rate), BENCH_LIVE_SESSIONS (6000)
+//   BENCH_LIVE_STEP (15 s per rate), BENCH_LIVE_SESSIONS (6000), BENCH_LIVE_TICK_MS (100: records are produced in one
+//   batch a tick; the edge's are one REST call each, so 10 is nearer it), BENCH_LIVE_FETCH (arms of the consumer's
+//   fetch, `minBytes/maxWaitMs` comma-separated, e.g. 1/5000,16384/100: each delay is run with each, and the broker's
+//   CPU per record is printed beside the processor's when the stack's Kafka pid is readable)
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { sleep } from '@proctor/contracts';
@@ -14,6 +17,7 @@ import { newSessions } from '@proctor/processor/test/events';
 import { busySessionRecords, interleave } from '@proctor/processor/test/workload';
 import { freePort, freshDatabase, startProcessor } from '@proctor/testkit';
 import { createTopics, deleteTopics, kafka, produceRecords, randomName } from '@proctor/testkit/stack';
+import { stackPid } from './lib/cohort-stack.ts';
 import { startDelayProxy } from './lib/delayProxy.ts';
 import { cpuMs } from './lib/edge-workerd.ts';
 
@@ -22,7 +26,16 @@ const RATES = (process.env.BENCH_LIVE_RATES ?? '500,1000,2000,4000').split(',').
 const STEP_S = Number(process.env.BENCH_LIVE_STEP ?? 15);
 const SESSIONS = Number(process.env.BENCH_LIVE_SESSIONS ?? 6000);
 const PARTITIONS = 12;
-const TICK_MS = 100;
+const TICK_MS = Number(process.env.BENCH_LIVE_TICK_MS ?? 100);
+const FETCH = (process.env.BENCH_LIVE_FETCH ?? '').split(',').filter(Boolean);
+/** The stack's broker, whose CPU a fetch setting moves too (its fetches and produces); undefined if not readable. */
+const kafkaPid = (() => {
+  try {
+    return stackPid('kafka');
+  } catch {
+    return undefined;
+  }
+})();
 
 // A private redis-server: the machine's shared one carries other engineers' suites, whose load would be read as
 // round-trip time. (MariaDB stays the shared server: the MySQL step is reported separately.)
@@ -82,13 +95,16 @@ interface Step {
   perChunk: number;
   chunkMs: number;
   cpuUsPerRecord: number;
+  /** The broker's CPU over the step per record applied (it serves this bench alone on a quiet stack). */
+  kafkaUsPerRecord: number;
   cores: number;
   /** Mean ms of each side-effect step of a chunk over the step. */
   stepMs: Record<string, number>;
   sustained: boolean;
 }
 
-async function arm(delayMs: number): Promise<Step[]> {
+async function arm(delayMs: number, fetchArm: string): Promise<Step[]> {
+  const [minBytes, maxWaitMs] = fetchArm ? fetchArm.split('/') : [];
   const topic = randomName('bench.live');
   // Topic creation right after the last arm's deletion sometimes answers UNKNOWN_TOPIC_OR_PARTITION: try again.
   for (let attempt = 1; ; attempt++) {
@@ -113,6 +129,8 @@ async function arm(delayMs: number): Promise<Step[]> {
     MYSQL_URL: db.url,
     SWEEP_ENABLED: 'false',
     LIFECYCLE_ENABLED: 'false',
+    ...(minBytes ? { KAFKA_FETCH_MIN_BYTES: minBytes } : {}),
+    ...(maxWaitMs ? { KAFKA_FETCH_MAX_WAIT_MS: maxWaitMs } : {}),
   });
   const port = processor.metricsPort();
   const pid = processor.child.pid!;
@@ -124,6 +142,7 @@ async function arm(delayMs: number): Promise<Step[]> {
     for (const rate of RATES) {
       const s0 = await scrape(port);
       const c0 = cpuMs(pid);
+      const k0 = kafkaPid ? cpuMs(kafkaPid) : Number.NaN;
       const t0 = performance.now();
       const produced0 = next;
       const perTick = Math.max(1, Math.round((rate * TICK_MS) / 1000));
@@ -137,6 +156,7 @@ async function arm(delayMs: number): Promise<Step[]> {
       const wallS = (performance.now() - t0) / 1000;
       const s1 = await scrape(port);
       const cpu = cpuMs(pid) - c0;
+      const kafkaCpu = kafkaPid ? cpuMs(kafkaPid) - k0 : Number.NaN;
       const produced = next - produced0;
       const applied = s1.processed - s0.processed;
       const backlog = next - s1.processed;
@@ -149,6 +169,7 @@ async function arm(delayMs: number): Promise<Step[]> {
         perChunk: applied / Math.max(1, s1.chunks - s0.chunks),
         chunkMs: (s1.chunkMs - s0.chunkMs) / Math.max(1, s1.chunks - s0.chunks),
         cpuUsPerRecord: (cpu * 1000) / Math.max(1, applied),
+        kafkaUsPerRecord: (kafkaCpu * 1000) / Math.max(1, applied),
         cores: cpu / 1000 / wallS,
         stepMs: Object.fromEntries(
           Object.entries(s1.steps).map(([k, v]) => [
@@ -160,9 +181,10 @@ async function arm(delayMs: number): Promise<Step[]> {
       };
       steps.push(step);
       console.log(
-        `  +${delayMs} ms: ${f(rate)}/s target, produced ${f(step.produced)}/s, applied ${f(step.applied)}/s, ` +
+        `  +${delayMs} ms${fetchArm ? ` fetch ${fetchArm}` : ''}: ${f(rate)}/s target, produced ${f(step.produced)}/s, applied ${f(step.applied)}/s, ` +
           `backlog ${f(backlog)}, newest applied ${f(step.ageMs)} ms old, ${f(step.perChunk, 1)} records/chunk in ` +
-          `${f(step.chunkMs, 1)} ms, processor ${f(step.cpuUsPerRecord, 1)} µs CPU/record (${f(step.cores, 2)} cores)` +
+          `${f(step.chunkMs, 1)} ms, processor ${f(step.cpuUsPerRecord, 1)} µs CPU/record (${f(step.cores, 2)} cores), broker ` +
+          `${f(step.kafkaUsPerRecord, 1)} µs/record` +
           `; mean ms per chunk step: ${Object.entries(step.stepMs)
             .map(([k, v]) => `${k} ${f(v, 1)}`)
             .join(', ')}${step.sustained ? '' : '  ← not sustained'}`,
@@ -188,7 +210,15 @@ console.log(
     `steps ${RATES.join(', ')}/s × ${STEP_S} s, added Redis round trip ${DELAYS.join(', ')} ms; load average ${load()}`,
 );
 const results = new Map<number, Step[]>();
-for (const d of DELAYS) results.set(d, await arm(d));
+const byFetch = new Map<string, Step[]>();
+for (const d of DELAYS) {
+  if (!FETCH.length) results.set(d, await arm(d, ''));
+  for (const fa of FETCH) {
+    const steps = await arm(d, fa);
+    byFetch.set(`+${d} ms, fetch ${fa}`, steps);
+    if (fa === FETCH[0]) results.set(d, steps);
+  }
+}
 console.log(`\nsummary (load average ${load()}):`);
 const best = (steps: Step[]) => steps.filter((s) => s.sustained).at(-1);
 const base = best(results.get(DELAYS[0]!) ?? []);
@@ -201,5 +231,26 @@ for (const [d, steps] of results) {
     `  +${d} ms round trip: highest sustained step ${b ? `${f(b.rate)}/s (applied ${f(b.applied)}/s, newest ${f(b.ageMs)} ms old)` : 'none'}${cpuAtBest}` +
       (b && base && d !== DELAYS[0] ? `; ratio to +${DELAYS[0]} ms ×${(b.applied / base.applied).toFixed(2)}` : ''),
   );
+}
+if (FETCH.length > 1) {
+  // Per rate, each fetch arm's processor and broker CPU per record against the first arm's at the same delay.
+  console.log('\nfetch arms, per rate: records/chunk, newest applied age, processor and broker µs CPU per record');
+  for (const d of DELAYS) {
+    const first = byFetch.get(`+${d} ms, fetch ${FETCH[0]}`) ?? [];
+    for (const fa of new Set(FETCH)) {
+      const steps = byFetch.get(`+${d} ms, fetch ${fa}`) ?? [];
+      const cells = steps.map((s, i) => {
+        const b = first[i];
+        const ratio = (x: number, y: number | undefined) =>
+          y && Number.isFinite(x / y) ? ` ×${(x / y).toFixed(2)}` : '';
+        return (
+          `${f(s.rate)}/s: ${f(s.perChunk, 1)}/chunk, ${f(s.ageMs)} ms, processor ${f(s.cpuUsPerRecord, 1)} µs` +
+          `${fa === FETCH[0] ? '' : ratio(s.cpuUsPerRecord, b?.cpuUsPerRecord)}, broker ${f(s.kafkaUsPerRecord, 1)} µs` +
+          `${fa === FETCH[0] ? '' : ratio(s.kafkaUsPerRecord, b?.kafkaUsPerRecord)}${s.sustained ? '' : ' (not sustained)'}`
+        );
+      });
+      console.log(`  +${d} ms, fetch ${fa}: ${cells.join(' | ')}`);
+    }
+  }
 }
 process.exit(0);

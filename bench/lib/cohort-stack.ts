@@ -90,7 +90,7 @@ function pidByComm(names: string[]): number | undefined {
   return undefined;
 }
 
-function stackPid(name: string): number {
+export function stackPid(name: string): number {
   const file = join(stackConfig().stateDir, `${name}.pid`);
   try {
     return Number(JSON.parse(readFileSync(file, 'utf8')).pid);

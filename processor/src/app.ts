@@ -64,6 +64,8 @@ export async function runProcessor(
     groupId: config.KAFKA_GROUP_ID,
     fromBeginning: config.KAFKA_FROM_BEGINNING,
     sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+    fetchMinBytes: config.KAFKA_FETCH_MIN_BYTES,
+    fetchMaxWaitMs: config.KAFKA_FETCH_MAX_WAIT_MS,
     concurrency: config.PROCESSOR_CONCURRENCY,
     chunkSize: config.PROCESSOR_CHUNK_SIZE,
     deps: {

@@ -19,6 +19,9 @@ export interface ConsumerOptions {
   groupId: string;
   fromBeginning: boolean;
   sessionTimeoutMs: number;
+  /** Kafka's fetch.min.bytes and fetch.max.wait.ms (config KAFKA_FETCH_MIN_BYTES, KAFKA_FETCH_MAX_WAIT_MS). */
+  fetchMinBytes?: number;
+  fetchMaxWaitMs?: number;
   concurrency: number;
   chunkSize: number;
   deps: Omit<ChunkDeps, 'retry'>;
@@ -44,6 +47,8 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
     // Big enough for a full chunk per partition per fetch (about 350 B per record).
     maxBytesPerPartition: 2 * 1024 * 1024,
     maxBytes: 24 * 1024 * 1024,
+    minBytes: opts.fetchMinBytes ?? 64 * 1024,
+    maxWaitTimeInMs: opts.fetchMaxWaitMs ?? 250,
   });
   let stopping = false;
   let crashed = false;
