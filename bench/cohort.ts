@@ -408,7 +408,7 @@ for (const [rule, l] of metrics.latencyByRule)
     `  event→alert ${rule}: ${l.length} alerts, p50 ${f(percentile(l, 50) ?? Number.NaN)} ms, p99 ${f(percentile(l, 99) ?? Number.NaN)} ms, max ${f(Math.max(...l))} ms`,
   );
 console.log(
-  `  5xx ${metrics.status5xx}; failures ${[...metrics.failures].map(([c, n]) => `${c} ${n}`).join(', ') || 'none'}`,
+  `  5xx ${metrics.status5xx}${metrics.serverErrorsByRoute.size ? ` (${[...metrics.serverErrorsByRoute].map(([r, n]) => `${r} ×${n}`).join(', ')})` : ''}; failures ${[...metrics.failures].map(([c, n]) => `${c} ${n}`).join(', ') || 'none'}`,
 );
 console.log(
   `\ndashboard SSE (exam-1-1, Node reader): ${sse.length} alerts, event→stream p50 ${f(percentile(sse, 50) ?? Number.NaN)} ms, p99 ${f(percentile(sse, 99) ?? Number.NaN)} ms`,

@@ -20,6 +20,8 @@ export function createMetrics() {
     byStatus: new Map<number, number>(),
     /** Failures other than simulated network drops, by error code (429s included: they are retried). */
     failures: new Map<string, number>(),
+    /** 5xx answers by route and status (`/events/batch 503`): which route an internal error came from. */
+    serverErrorsByRoute: new Map<string, number>(),
     networkDrops: 0,
     /** eventId → when the batch that made it durable was sent. */
     sentAt: new Map<string, number>(),
@@ -39,7 +41,11 @@ export function createMetrics() {
         this.networkDrops++;
         return;
       }
-      if ((res.error.status ?? 0) >= 500) this.status5xx++;
+      if ((res.error.status ?? 0) >= 500) {
+        this.status5xx++;
+        const at = `${path} ${res.error.status}`;
+        this.serverErrorsByRoute.set(at, (this.serverErrorsByRoute.get(at) ?? 0) + 1);
+      }
       if (res.error.status) this.byStatus.set(res.error.status, (this.byStatus.get(res.error.status) ?? 0) + 1);
       const key = res.error.code ?? `HTTP_${res.error.status ?? res.error.kind}`;
       this.failures.set(key, (this.failures.get(key) ?? 0) + 1);
