@@ -41,6 +41,10 @@ const ADD_SESSION = redisScript(`
 local now = tonumber(ARGV[1])
 local maxMs = tonumber(ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - maxMs)
+-- Scores strictly increase, so that "oldest" is the order of sign-in: two sign-ins in one millisecond would tie, and
+-- a tie is ordered by member (a random key), which could end the session just opened instead of the oldest.
+local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+if last[2] and tonumber(last[2]) >= now then now = tonumber(last[2]) + 1 end
 redis.call('ZADD', KEYS[1], now, ARGV[4])
 redis.call('PEXPIRE', KEYS[1], maxMs)
 local over = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[3])
