@@ -77,8 +77,21 @@ describe('the fixed cohort, end to end', () => {
   }, 90_000);
 
   it('leaves the sessions ended in MySQL except those that never end', async () => {
-    const [rows] = await env.db.pool.query('SELECT session_id, status FROM sessions');
-    const status = new Map((rows as { session_id: string; status: string }[]).map((r) => [r.session_id, r.status]));
+    const statuses = async () => {
+      const [rows] = await env.db.pool.query('SELECT session_id, status FROM sessions');
+      return new Map((rows as { session_id: string; status: string }[]).map((r) => [r.session_id, r.status]));
+    };
+    // The last ends were answered by the edge just now: the processor applies them within its fetch wait.
+    const ending = run.outcomes.filter((o) => o.plan.ends);
+    await waitFor(
+      'every ending session ended',
+      async () => {
+        const status = await statuses();
+        return ending.every((o) => status.get(o.sessionId) === 'ended');
+      },
+      30_000,
+    ).catch(() => undefined);
+    const status = await statuses();
     for (const o of run.outcomes) expect(status.get(o.sessionId)).toBe(o.plan.ends ? 'ended' : 'active');
   });
 });
