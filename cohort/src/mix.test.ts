@@ -150,4 +150,11 @@ describe('seeded helpers', () => {
     expect(seededUuid(seededRandom(1))).toBe(seededUuid(seededRandom(1)));
     expect(seededUuid(seededRandom(1))).not.toBe(seededUuid(seededRandom(2)));
   });
+
+  it('draw version-4-shaped UUIDs, distinct within a stream', () => {
+    const random = seededRandom(7);
+    const ids = Array.from({ length: 2000 }, () => seededUuid(random));
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
 });

@@ -22,13 +22,12 @@ export function subSeed(...parts: Array<string | number>): number {
   return h;
 }
 
-/** A version-4-shaped UUID drawn from `random` (the edge checks the shape, not where it came from). */
+/** A version-4-shaped UUID drawn from `random` (the edge checks the shape, not where it came from): four 32-bit draws. */
 export function seededUuid(random: () => number): string {
-  const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16));
-  hex[12] = '4';
-  hex[16] = '89ab'[Math.floor(random() * 4)]!;
-  const s = hex.join('');
-  return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+  const word = () => Math.floor(random() * 4294967296).toString(16).padStart(8, '0');
+  const [a, b, c, d] = [word(), word(), word(), word()];
+  const variant = '89ab'[Math.floor(random() * 4)]!;
+  return `${a}-${b.slice(0, 4)}-4${b.slice(5)}-${variant}${c.slice(1, 4)}-${c.slice(4)}${d}`;
 }
 
 /** An integer in [min, max]. */

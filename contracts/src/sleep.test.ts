@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { sleep } from './sleep.ts';
 
@@ -14,5 +15,16 @@ describe('sleep', () => {
     stop.abort();
     await waiting;
     await sleep(60_000, stop.signal);
+  });
+});
+
+describe('sleep on a shared signal', () => {
+  it('holds one abort listener however many sleep on it, and wakes them all', async () => {
+    const stop = new AbortController();
+    const waiting = Array.from({ length: 1000 }, () => sleep(60_000, stop.signal));
+    expect(getEventListeners(stop.signal, 'abort')).toHaveLength(1);
+    stop.abort();
+    await Promise.all(waiting);
+    expect(getEventListeners(stop.signal, 'abort')).toHaveLength(0);
   });
 });
