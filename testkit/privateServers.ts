@@ -50,7 +50,7 @@ async function stopChild(child: ChildProcess | undefined, signal: NodeJS.Signals
 
 export interface PrivateServer {
   url: string;
-  /** Starts the server (again, on the same port and data) and resolves once it answers. */
+  /** Starts the server (again, on the same port and data) and resolves once it answers; running already, a no-op. */
   start(): Promise<void>;
   /** Stops it: SIGTERM (a clean shutdown) unless told otherwise; resolves once the process is gone. */
   stop(signal?: NodeJS.Signals): Promise<void>;
@@ -71,6 +71,9 @@ async function privateServer(
   const server: PrivateServer = {
     url,
     async start() {
+      // Running already: nothing to do. A second launch would fail to bind and exit, the first would answer the
+      // readiness check, and stop() would then stop the second: the first would outlive the test (it did).
+      if (child && child.exitCode === null && child.signalCode === null) return;
       const started = launch();
       child = started;
       await waitUntil(what, () => ready(started));

@@ -19,9 +19,7 @@ let redis: RedisClient;
 
 beforeAll(async () => {
   redisServer = await privateRedis(dir, await freePort());
-  await redisServer.start();
   shim = await privateShim(dir, await freePort(), redisServer.url, TOKEN);
-  await shim.start();
   h = await startEdgeUnderTest({ env: { UPSTASH_REDIS_REST_URL: shim.url, UPSTASH_REDIS_REST_TOKEN: TOKEN } });
   redis = createRedisClient(redisServer.url);
 }, 120_000);
