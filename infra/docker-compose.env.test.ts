@@ -35,9 +35,19 @@ function interpolate(value: string, inputs: Record<string, string>, demanded: Se
   );
 }
 
+/** The ENV lines of one target of infra/docker/node.Dockerfile: what the image sets before compose's environment. */
+function imageEnv(target: string): Record<string, string> {
+  const dockerfile = readFileSync(join(dir, 'docker', 'node.Dockerfile'), 'utf8');
+  const stage = dockerfile.split(/^FROM /m).find((s) => s.split('\n')[0]!.trim().endsWith(` AS ${target}`)) ?? '';
+  const env: Record<string, string> = {};
+  for (const [, line] of stage.matchAll(/^ENV (.+)$/gm))
+    for (const [, k, v] of line!.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=(\S+)/g)) env[k!] = v!;
+  return env;
+}
+
 function resolved(service: string, inputs: Record<string, string>) {
   const demanded = new Set<string>();
-  const env: Record<string, string> = {};
+  const env: Record<string, string> = ['processor', 'dashboard'].includes(service) ? imageEnv(service) : {};
   for (const [k, v] of Object.entries(compose.services[service]?.environment ?? {})) {
     env[k] = interpolate(String(v), inputs, demanded);
   }
@@ -62,6 +72,13 @@ describe('docker-compose.yml service environments', async () => {
     expect(() => parseEdgeEnv({ ...wranglerVars, ...env })).not.toThrow();
     // The entrypoint passes only what the schema names: anything else compose sets would be dropped silently.
     expect(Object.keys(env).filter((k) => !edgeEnvNames.includes(k))).toEqual([]);
+  });
+
+  it('builds the processor and dashboard images for production, which compose overrides for its local stack', () => {
+    for (const service of ['processor', 'dashboard']) {
+      expect(imageEnv(service).ENVIRONMENT, service).toBe('production');
+      expect(resolved(service, inputs).env.ENVIRONMENT, service).toBe('development');
+    }
   });
 
   it('gives the processor an environment its schema accepts', () => {

@@ -19,6 +19,8 @@ FROM deps AS migrate
 CMD ["node", "infra/migrations/migrate.ts"]
 
 FROM deps AS processor
+# A deployed image: outside development the processor demands its servers and the edge's databases (config.ts).
+ENV ENVIRONMENT=production
 CMD ["node", "processor/src/main.ts"]
 
 FROM deps AS edge
@@ -27,6 +29,7 @@ CMD ["node", "infra/docker/edgeEntrypoint.ts"]
 
 FROM deps AS dashboard
 RUN npm run build -w @proctor/dashboard
-ENV HOST=0.0.0.0 PORT=14321
+# A deployed image: outside development the dashboard demands the edge's databases and origins (server/env.ts).
+ENV HOST=0.0.0.0 PORT=14321 ENVIRONMENT=production
 EXPOSE 14321
 CMD ["node", "dashboard/dist/server/entry.mjs"]

@@ -58,3 +58,32 @@ describe('loadConfig: edge shards', () => {
     );
   });
 });
+
+describe('loadConfig: outside development', () => {
+  const deployed = {
+    KAFKA_BROKERS: 'kafka-1:9093',
+    REDIS_URL: 'redis://processor-redis:6379',
+    MYSQL_URL: 'mysql://proctor@db:3306/proctor',
+    EDGE_REDIS_URLS: 'rediss://default:pw@a.upstash.io:6379,rediss://default:pw@b.upstash.io:6379',
+  };
+
+  it('runs on the local defaults only in development, the default', () => {
+    expect(loadConfig({}).ENVIRONMENT).toBe('development');
+    expect(loadConfig({ ENVIRONMENT: 'development' }).REDIS_URL).toBe('redis://127.0.0.1:6379');
+  });
+
+  it('refuses to start in staging or production without its servers and the edge’s databases, naming each', () => {
+    for (const ENVIRONMENT of ['staging', 'production']) {
+      let message = '';
+      try {
+        loadConfig({ ENVIRONMENT, REDIS_URL: deployed.REDIS_URL, EDGE_REDIS_URLS: ' ' });
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      for (const name of ['KAFKA_BROKERS', 'MYSQL_URL', 'EDGE_REDIS_URLS'])
+        expect(message).toContain(`${name}: required with ENVIRONMENT=${ENVIRONMENT}`);
+      expect(message).not.toContain('REDIS_URL: required');
+      expect(loadConfig({ ENVIRONMENT, ...deployed }).EDGE_REDIS_URLS).toHaveLength(2);
+    }
+  });
+});

@@ -1,5 +1,12 @@
 // The processor's environment, parsed once at start-up: a bad value fails loudly before anything connects.
-import { CommaList, KAFKA_TOPICS, REDIS_PREFIX, RedisKeyPrefix } from '@proctor/contracts';
+import {
+  CommaList,
+  DeployEnvironment,
+  KAFKA_TOPICS,
+  REDIS_PREFIX,
+  RedisKeyPrefix,
+  unsetOutsideDevelopment,
+} from '@proctor/contracts';
 import { RedisUrl } from '@proctor/contracts/redis';
 import { EdgeRedisUrls } from '@proctor/contracts/redis/edgeShards';
 import { z } from 'zod';
@@ -13,6 +20,8 @@ const bool = (fallback: boolean) =>
 
 const ProcessorEnv = z
   .object({
+    /** development (run from source; the default), staging or production (the image's): see DEPLOYED_REQUIRED. */
+    ENVIRONMENT: DeployEnvironment,
     KAFKA_BROKERS: CommaList.default(['127.0.0.1:9092']),
     KAFKA_EVENTS_TOPIC: z.string().min(1).default(KAFKA_TOPICS.events),
     KAFKA_DLQ_TOPIC: z.string().min(1).default(KAFKA_TOPICS.deadLetter),
@@ -118,12 +127,20 @@ const ProcessorEnv = z
   });
 export type ProcessorConfig = z.infer<typeof ProcessorEnv>;
 
+/** What a deployed processor must be told: the defaults are the local stack's. */
+const DEPLOYED_REQUIRED = {
+  KAFKA_BROKERS: 'the brokers',
+  REDIS_URL: "the processor's own Redis",
+  MYSQL_URL: 'the database',
+  EDGE_REDIS_URLS: "the edge's Upstash databases over TCP, where erasure writes; the edge never reads REDIS_URL",
+};
+
 /** Parses the environment; throws one readable error naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProcessorConfig {
   const result = ProcessorEnv.safeParse(env);
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-    throw new Error(`invalid processor environment:\n  ${lines.join('\n  ')}`);
-  }
+  const lines = result.success
+    ? unsetOutsideDevelopment(result.data.ENVIRONMENT, env, DEPLOYED_REQUIRED)
+    : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  if (!result.success || lines.length) throw new Error(`invalid processor environment:\n  ${lines.join('\n  ')}`);
   return result.data;
 }

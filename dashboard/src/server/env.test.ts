@@ -47,3 +47,21 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ ...good, EDGE_ORIGINS: 'https://edge.example.com/v1' })).toThrow(/EDGE_ORIGINS/);
   });
 });
+
+describe('parseEnv outside development', () => {
+  it('refuses staging and production without the edge’s databases and origins, and takes them given', () => {
+    expect(parseEnv(good).ENVIRONMENT).toBe('development');
+    for (const ENVIRONMENT of ['staging', 'production']) {
+      expect(() => parseEnv({ ...good, ENVIRONMENT })).toThrow(
+        new RegExp(`EDGE_REDIS_URLS: required with ENVIRONMENT=${ENVIRONMENT}[^]*EDGE_ORIGINS: required`),
+      );
+      const deployed = parseEnv({
+        ...good,
+        ENVIRONMENT,
+        EDGE_REDIS_URLS: 'rediss://default:pw@a.upstash.io:6379',
+        EDGE_ORIGINS: 'https://edge.example.com',
+      });
+      expect(deployed.EDGE_REDIS_URLS).toEqual(['rediss://default:pw@a.upstash.io:6379']);
+    }
+  });
+});

@@ -1,5 +1,11 @@
 // The dashboard's environment, parsed once with zod: a bad environment fails loudly with every problem listed.
-import { CommaList, REDIS_PREFIX, RedisKeyPrefix } from '@proctor/contracts';
+import {
+  CommaList,
+  DeployEnvironment,
+  REDIS_PREFIX,
+  RedisKeyPrefix,
+  unsetOutsideDevelopment,
+} from '@proctor/contracts';
 import { refineJwtKeySource } from '@proctor/contracts/auth';
 import { RedisUrl } from '@proctor/contracts/redis';
 import { EdgeRedisUrls } from '@proctor/contracts/redis/edgeShards';
@@ -35,6 +41,8 @@ const EdgeOrigins = Origins('https://edge.example.com')
 
 export const DashboardEnv = z
   .object({
+    /** development (run from source; the default), staging or production (the image's): see DEPLOYED_REQUIRED. */
+    ENVIRONMENT: DeployEnvironment,
     /** SPKI PEM of the issuer's RS256 key ("\n" escapes allowed, for one-line env files). */
     JWT_PUBLIC_KEY: z
       .string()
@@ -96,16 +104,24 @@ export const DashboardEnv = z
   .superRefine(refineJwtKeySource);
 export type DashboardEnv = z.infer<typeof DashboardEnv>;
 
+/** What a deployed dashboard must be told: the defaults are the local stack's. */
+const DEPLOYED_REQUIRED = {
+  EDGE_REDIS_URLS:
+    "the edge's Upstash databases over TCP, where policies are published; the edge never reads REDIS_URL",
+  EDGE_ORIGINS: "the edges the exam page may talk to; the default is npm start's",
+};
+
 /** Parses an environment, throwing one error that lists every variable to fix. */
 export function parseEnv(source: Record<string, string | undefined>): DashboardEnv {
   const parsed = DashboardEnv.safeParse(source);
-  if (parsed.success) return parsed.data;
-  throw invalidEnv(parsed.error);
+  if (!parsed.success) throw invalidEnv(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  const unset = unsetOutsideDevelopment(parsed.data.ENVIRONMENT, source, DEPLOYED_REQUIRED);
+  if (unset.length) throw invalidEnv(unset);
+  return parsed.data;
 }
 
-function invalidEnv(error: z.ZodError): Error {
-  const lines = error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
-  return new Error(`dashboard environment is invalid:\n${lines.join('\n')}`);
+function invalidEnv(lines: string[]): Error {
+  return new Error(`dashboard environment is invalid:\n${lines.map((l) => `  ${l}`).join('\n')}`);
 }
 
 let cached: DashboardEnv | undefined;
@@ -133,7 +149,7 @@ export function examPageOrigins(): ExamOrigins {
   const parsed = z
     .object({ PLATFORM_ORIGINS: PlatformOrigins, EDGE_ORIGINS: EdgeOrigins })
     .safeParse({ PLATFORM_ORIGINS: process.env.PLATFORM_ORIGINS, EDGE_ORIGINS: process.env.EDGE_ORIGINS });
-  if (!parsed.success) throw invalidEnv(parsed.error);
+  if (!parsed.success) throw invalidEnv(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   examOrigins = { platform: parsed.data.PLATFORM_ORIGINS, edge: parsed.data.EDGE_ORIGINS };
   return examOrigins;
 }
