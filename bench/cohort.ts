@@ -11,6 +11,7 @@
 //   BENCH_COHORT_KEEP_GOING=1 ramps past latency and lag breaks (not 5xx), for CPU per candidate at higher counts;
 //   =cpu also past 5xx in a step whose box was CPU-bound (503s of upstream timeouts), to reach the top step and see
 //   every other limit there (descriptors, an edge process exiting);
+//   BENCH_HEARTBEAT_COALESCE_MS sets the edge's HEARTBEAT_COALESCE_MS (default 50; 0 produces each heartbeat alone);
 //   BENCH_COHORT_HEARTBEAT=60/2 runs the ramp with that heartbeat interval / connection-lost count, signed into the
 //   exam token's proctoring claim as a platform would (bench/cohort-levers.ts compares it with the default).
 

@@ -203,6 +203,10 @@ export async function startCohortStack(
         LOG_LEVEL: 'warn',
         // A load test is many sessions of one tenant each minute: lift the tenant ceiling, keep the per-session ones.
         RATE_LIMIT_TENANT_EVENTS_PER_MINUTE: '100000000',
+        // BENCH_HEARTBEAT_COALESCE_MS: the edge's heartbeat window (0: a produce per heartbeat, as before it).
+        ...(process.env.BENCH_HEARTBEAT_COALESCE_MS
+          ? { HEARTBEAT_COALESCE_MS: process.env.BENCH_HEARTBEAT_COALESCE_MS }
+          : {}),
       },
       { processes: edgeProcessesFor(options.candidates ?? 0) },
     ),

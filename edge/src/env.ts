@@ -80,6 +80,11 @@ const EdgeEnvSchema = z
     /** Timeout of each Redis or Kafka REST call, ms. Default 5000. */
     UPSTREAM_TIMEOUT_MS: withDefault(positiveInt.max(30_000), 5000),
     /**
+     * How long an isolate gathers heartbeats into one Kafka REST produce, ms (kafka/coalesce.ts); each is answered
+     * once that produce is acknowledged, so a heartbeat's 200 comes up to this much later. 0: one produce each.
+     */
+    HEARTBEAT_COALESCE_MS: withDefault(z.coerce.number().int().min(0).max(1000), 50),
+    /**
      * Whether the candidate's start body may set thresholds and accommodations when the token carries no signed
      * `proctoring` claim. `allow` (default) keeps the body contract; `deny` refuses such a body with 403, so
      * only the platform decides what is fair. A signed claim always wins over the body.
