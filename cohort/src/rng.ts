@@ -24,7 +24,10 @@ export function subSeed(...parts: Array<string | number>): number {
 
 /** A version-4-shaped UUID drawn from `random` (the edge checks the shape, not where it came from): four 32-bit draws. */
 export function seededUuid(random: () => number): string {
-  const word = () => Math.floor(random() * 4294967296).toString(16).padStart(8, '0');
+  const word = () =>
+    Math.floor(random() * 4294967296)
+      .toString(16)
+      .padStart(8, '0');
   const [a, b, c, d] = [word(), word(), word(), word()];
   const variant = '89ab'[Math.floor(random() * 4)]!;
   return `${a}-${b.slice(0, 4)}-4${b.slice(5)}-${variant}${c.slice(1, 4)}-${c.slice(4)}${d}`;
