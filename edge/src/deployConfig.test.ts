@@ -36,6 +36,25 @@ describe('wrangler.toml', () => {
     ]);
   });
 
+  it("keeps production's Workers Logs a small share of the account's daily cap at a million candidates", () => {
+    const config = read('production');
+    const logs = { ...config.observability, ...config.observability?.logs };
+    expect(logs.enabled).toBe(true);
+    const headSampled = logs.head_sampling_rate ?? 1;
+    const env = parseEnv({
+      ...config.vars,
+      ...Object.fromEntries(config.secrets!.required.map((n) => [n, standIn(n)])),
+      JWT_PUBLIC_KEY: pem,
+    });
+    // Lines a request: Cloudflare's invocation log unless turned off, and the edge's http_request line at its rate
+    // (refusals and failures, always logged, are rare). Requests: the ramp's steady state at the defaults (README).
+    const linesPerRequest = headSampled * ((logs.invocation_logs === false ? 0 : 1) + env.ACCESS_LOG_SAMPLE_RATE);
+    const REQUESTS_PER_CANDIDATE_HOUR = 363;
+    const linesPerDay = 1_000_000 * REQUESTS_PER_CANDIDATE_HOUR * 24 * linesPerRequest;
+    const ACCOUNT_CAP_PER_DAY = 5e9;
+    expect(linesPerDay).toBeLessThan(0.05 * ACCOUNT_CAP_PER_DAY);
+  });
+
   it('leaves the top level unable to start when deployed: only .dev.vars makes it development', () => {
     const config = read();
     const secrets = { UPSTASH_REDIS_REST_URL: 'https://r.example', UPSTASH_REDIS_REST_TOKEN: 't' };

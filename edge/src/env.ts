@@ -96,6 +96,12 @@ const EdgeEnvSchema = z
      */
     CORS_ALLOWED_ORIGINS: withDefault(CommaList, '*'),
     LOG_LEVEL: withDefault(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
+    /**
+     * The share of answered requests (status < 400) whose `http_request` line is logged, 0 to 1; a refusal or a
+     * failure is always logged. Default 1. Workers Logs bills every line and caps an account at 5 billion a day: at
+     * a million candidates a line per request is about 360 million an hour (docs/capacity.md), so production logs 1 %.
+     */
+    ACCESS_LOG_SAMPLE_RATE: withDefault(z.coerce.number().min(0).max(1), 1),
 
     /** S3 API of the thumbnails bucket (R2, S3; locally S3Proxy or MinIO). Unset: POST /thumbnails answers 503. */
     S3_ENDPOINT: optional(z.url()),

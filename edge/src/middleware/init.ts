@@ -1,4 +1,6 @@
-// Builds the per-request services (Redis, Kafka producer, clock, logger) under the request's id, and logs the outcome.
+// Builds the per-request services (Redis, Kafka producer, clock, logger) under the request's id, and logs the outcome:
+// every refusal and failure, and the share ACCESS_LOG_SAMPLE_RATE of the answered requests (Workers Logs bills each
+// line, and a candidate's heartbeats are most requests).
 
 import { createLogger } from '@proctor/contracts';
 import type { MiddlewareHandler } from 'hono';
@@ -31,11 +33,16 @@ export function init(config: EdgeEnv): MiddlewareHandler<AppEnv> {
     c.set('requestLog', requestLog);
     const started = Date.now();
     await next();
+    const status = c.res.status;
+    const sampled = status < 400 && config.ACCESS_LOG_SAMPLE_RATE < 1;
+    if (sampled && !(Math.random() < config.ACCESS_LOG_SAMPLE_RATE)) return;
     logger.info('http_request', {
       method: c.req.method,
       path: new URL(c.req.url).pathname,
-      status: c.res.status,
+      status,
       durationMs: Date.now() - started,
+      // A sampled line stands for 1 / sampleRate requests of its kind.
+      ...(sampled && { sampleRate: config.ACCESS_LOG_SAMPLE_RATE }),
       ...requestLog,
     });
   };
