@@ -12,6 +12,7 @@
 //   =cpu also past 5xx in a step whose box was CPU-bound (503s of upstream timeouts), to reach the top step and see
 //   every other limit there (descriptors, an edge process exiting);
 //   BENCH_HEARTBEAT_COALESCE_MS sets the edge's HEARTBEAT_COALESCE_MS (default 50; 0 produces each heartbeat alone);
+//   BENCH_EVENTS_COALESCE_MS sets the edge's EVENTS_COALESCE_MS (default 50; 0 produces each batch alone);
 //   BENCH_COHORT_HEARTBEAT=60/2 runs the ramp with that heartbeat interval / connection-lost count, signed into the
 //   exam token's proctoring claim as a platform would (bench/cohort-levers.ts compares it with the default).
 

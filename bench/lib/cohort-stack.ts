@@ -207,6 +207,8 @@ export async function startCohortStack(
         ...(process.env.BENCH_HEARTBEAT_COALESCE_MS
           ? { HEARTBEAT_COALESCE_MS: process.env.BENCH_HEARTBEAT_COALESCE_MS }
           : {}),
+        // BENCH_EVENTS_COALESCE_MS: the edge's window for event batches (0: a produce per batch).
+        ...(process.env.BENCH_EVENTS_COALESCE_MS ? { EVENTS_COALESCE_MS: process.env.BENCH_EVENTS_COALESCE_MS } : {}),
       },
       { processes: edgeProcessesFor(options.candidates ?? 0) },
     ),

@@ -85,6 +85,11 @@ const EdgeEnvSchema = z
      */
     HEARTBEAT_COALESCE_MS: withDefault(z.coerce.number().int().min(0).max(1000), 50),
     /**
+     * The same for event batches, which join the same calls as heartbeats: a batch's 200 (its events durable in
+     * Kafka) comes up to this much later. 0: one produce per batch.
+     */
+    EVENTS_COALESCE_MS: withDefault(z.coerce.number().int().min(0).max(1000), 50),
+    /**
      * Whether the candidate's start body may set thresholds and accommodations when the token carries no signed
      * `proctoring` claim. `allow` (default) keeps the body contract; `deny` refuses such a body with 403, so
      * only the platform decides what is fair. A signed claim always wins over the body.

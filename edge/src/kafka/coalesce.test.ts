@@ -1,4 +1,4 @@
-// The heartbeat coalescer's coordination (pure logic over a recording producer and real timers).
+// The shared produce's coordination (pure logic over a recording producer and real timers).
 import { describe, expect, it } from 'vitest';
 import { type CoalesceOptions, createCoalescer } from './coalesce.ts';
 import type { EventProducer, KafkaRecord } from './producer.ts';
@@ -20,12 +20,14 @@ const options = (o: Partial<CoalesceOptions> = {}): CoalesceOptions => ({
   windowMs: 30,
   followMs: 200,
   maxRecords: 100,
+  maxBytes: 100_000,
+  bytes: 100,
   now: Date.now,
   sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
   waitUntil: () => {},
   ...o,
 });
-const record = (i: number): KafkaRecord => ({ key: `s${i}`, value: { i } });
+const record = (i: number): KafkaRecord[] => [{ key: `s${i}`, value: { i } }];
 
 describe('produceCoalesced', () => {
   it('produces the records of one window in one call, and answers each with its result', async () => {
@@ -94,5 +96,48 @@ describe('produceCoalesced', () => {
       [0, 1, 2].map((i) => produce(producer, 't', record(i), options({ waitUntil: (w) => kept.push(w) }))),
     );
     expect(kept).toHaveLength(1);
+  });
+
+  it('keeps a request’s records together and in order, and closes a batch that cannot take them', async () => {
+    const { calls, producer } = recorder();
+    const produce = createCoalescer();
+    const batch = (s: string, n: number): KafkaRecord[] =>
+      Array.from({ length: n }, (_, i) => ({ key: s, value: { i } }));
+    await Promise.all([
+      produce(producer, 't', batch('a', 3), options({ maxRecords: 5 })),
+      produce(producer, 't', batch('b', 2), options({ maxRecords: 5 })),
+      produce(producer, 't', batch('c', 3), options({ maxRecords: 5 })), // 8 > 5: leads its own
+    ]);
+    expect(calls.map((c) => c.map((r) => `${r.key}${(r.value as { i: number }).i}`))).toEqual([
+      ['a0', 'a1', 'a2', 'b0', 'b1'],
+      ['c0', 'c1', 'c2'],
+    ]);
+  });
+
+  it('closes a batch at its byte budget', async () => {
+    const { calls, producer } = recorder();
+    const produce = createCoalescer();
+    await Promise.all(
+      [0, 1, 2, 3].map((i) => produce(producer, 't', record(i), options({ maxBytes: 250, bytes: 100 }))),
+    );
+    expect(calls.map((c) => c.length)).toEqual([2, 2]);
+  });
+
+  it('a follower first looks when the isolate’s produces usually come back, not every few ms', async () => {
+    const { producer } = recorder(() => new Promise<Result>((r) => setTimeout(() => r({ ok: true }), 60)));
+    const produce = createCoalescer();
+    await Promise.all([0, 1].map((i) => produce(producer, 't', record(i), options()))); // learns ≈ 60 ms
+    let sleeps = 0;
+    const counted = options({
+      sleep: (ms) => {
+        sleeps++;
+        return new Promise((r) => setTimeout(r, ms));
+      },
+    });
+    const leader = produce(producer, 't', record(2), options());
+    expect(await produce(producer, 't', record(3), counted)).toEqual({ ok: true });
+    await leader;
+    // A 4 ms poll from the flush on would wake it about 15 times over a 60 ms produce.
+    expect(sleeps).toBeLessThanOrEqual(5);
   });
 });

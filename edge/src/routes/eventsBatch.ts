@@ -1,5 +1,6 @@
 // POST /events/batch: validates each event, drops duplicates, and answers 2xx only once every accepted event is
-// durable in Kafka (one produce request per batch, keyed by sessionId).
+// durable in Kafka (keyed by sessionId, in one produce call with the isolate's other batches and heartbeats of the
+// moment: kafka/sharedProduce.ts).
 import {
   ApiError,
   EVENT_LIMITS,
@@ -16,6 +17,7 @@ import { markDone, releaseClaims } from '../events/dedupe.ts';
 import { createRateLimits, rateLimited, sessionLimited } from '../events/rateLimit.ts';
 import { validateEvents } from '../events/validateEvents.ts';
 import { edgeRoute, examTokenJsonRoute } from '../http/openapi.ts';
+import { produceShared, RECORD_OVERHEAD_BYTES } from '../kafka/sharedProduce.ts';
 import { ACTIVE_SESSION_ERRORS, assertActive, assertOwnSession } from '../sessions/requireSession.ts';
 
 const route = examTokenJsonRoute({
@@ -29,7 +31,7 @@ const route = examTokenJsonRoute({
 
 export const eventsBatch = edgeRoute(route, async (c) => {
   const { claims, sessionId } = c.get('caller');
-  const { redis, producer, clock, config, logger } = c.var;
+  const { redis, clock, config, logger } = c.var;
   const prefix = config.REDIS_KEY_PREFIX;
   const body = c.req.valid('json');
   assertOwnSession(body.sessionId, sessionId);
@@ -96,7 +98,15 @@ export const eventsBatch = edgeRoute(route, async (c) => {
       };
       return { key: sessionId, value };
     });
-    const produced = await producer.produce(config.KAFKA_TOPIC, records);
+    // In the isolate's shared call of the next EVENTS_COALESCE_MS (with other batches and heartbeats); the body's
+    // bytes bound the events' (Hono keeps the body it read).
+    const bodyBytes = (await c.req.arrayBuffer()).byteLength;
+    const produced = await produceShared(
+      c,
+      records,
+      config.EVENTS_COALESCE_MS,
+      bodyBytes + records.length * RECORD_OVERHEAD_BYTES,
+    );
     if (!produced.ok) {
       logger.warn('kafka_produce_failed', { op: 'events', events: records.length, reason: produced.reason });
       // Nothing is assumed durable: free our marks now so that the client's retry is not taken for a duplicate, and

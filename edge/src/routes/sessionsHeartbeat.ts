@@ -1,7 +1,7 @@
 // POST /sessions/heartbeat: the candidate is still connected. No Redis at all (Upstash bills per command, and this is
 // the most frequent request): the token is verified, the session's own heartbeat limit checked without Redis
 // (sessions/heartbeatLimit.ts), and a heartbeat record produced to Kafka on the session's partition, in one produce
-// with the isolate's other heartbeats of the moment (kafka/coalesce.ts). The processor moves the session's liveness
+// with the isolate's other heartbeats and batches of the moment (kafka/sharedProduce.ts). The processor moves the session's liveness
 // deadline from it on its own Redis, and drops one of an ended or unknown session.
 import {
   EXAM_CONFIG_DEFAULTS,
@@ -13,7 +13,7 @@ import {
 import { unavailable } from '../errors.ts';
 import { rateLimited } from '../events/rateLimit.ts';
 import { edgeRoute, examTokenJsonRoute } from '../http/openapi.ts';
-import { createCoalescer } from '../kafka/coalesce.ts';
+import { produceShared, RECORD_OVERHEAD_BYTES } from '../kafka/sharedProduce.ts';
 import { heartbeatAllowed } from '../sessions/heartbeatLimit.ts';
 import { assertOwnSession } from '../sessions/requireSession.ts';
 
@@ -30,13 +30,9 @@ const route = examTokenJsonRoute({
   errors: ['SESSION_MISMATCH', 'RATE_LIMITED', 'SERVICE_UNAVAILABLE'],
 });
 
-/** Records one produce carries at most (about 150 bytes each). */
-const MAX_RECORDS_PER_PRODUCE = 500;
-const produceCoalesced = createCoalescer();
-
 export const sessionsHeartbeat = edgeRoute(route, async (c) => {
   const { claims, sessionId } = c.get('caller');
-  const { producer, clock, config, logger } = c.var;
+  const { clock, config, logger } = c.var;
   const body = c.req.valid('json');
   assertOwnSession(body.sessionId, sessionId);
   const now = clock.now();
@@ -49,19 +45,11 @@ export const sessionsHeartbeat = edgeRoute(route, async (c) => {
     sessionId,
     receivedAt: now,
   };
-  const produced = await produceCoalesced(
-    producer,
-    config.KAFKA_TOPIC,
-    { key: sessionId, value: record },
-    {
-      windowMs: config.HEARTBEAT_COALESCE_MS,
-      // The leader's produce gives up after UPSTREAM_TIMEOUT_MS; a follower waits that long and a second more.
-      followMs: config.UPSTREAM_TIMEOUT_MS + 1000,
-      maxRecords: MAX_RECORDS_PER_PRODUCE,
-      now: Date.now,
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-      waitUntil: (work) => c.executionCtx.waitUntil(work),
-    },
+  const produced = await produceShared(
+    c,
+    [{ key: sessionId, value: record }],
+    config.HEARTBEAT_COALESCE_MS,
+    RECORD_OVERHEAD_BYTES,
   );
   if (!produced.ok) {
     logger.warn('kafka_produce_failed', { op: 'heartbeat', reason: produced.reason });
