@@ -43,7 +43,7 @@ describe('wrangler.toml', () => {
     const headSampled = logs.head_sampling_rate ?? 1;
     const env = parseEnv({
       ...config.vars,
-      ...Object.fromEntries(config.secrets!.required.map((n) => [n, standIn(n)])),
+      ...Object.fromEntries((config.secrets?.required ?? []).map((n: string) => [n, standIn(n)])),
       JWT_PUBLIC_KEY: pem,
     });
     // Lines a request: Cloudflare's invocation log unless turned off, and the edge's http_request line at its rate
