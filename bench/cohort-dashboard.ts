@@ -77,6 +77,7 @@ const cohort = startCohort({
   seed: 3,
   runId: stack.prefix,
   examMs: 6 * 3600_000,
+  planHorizonMs: DEADLINE_MS + 60_000,
   tenants: 1,
   schedulesPerTenant: 1,
   joinSpreadMs: RAMP_MS,

@@ -14,7 +14,9 @@
 //   BENCH_HEARTBEAT_COALESCE_MS sets the edge's HEARTBEAT_COALESCE_MS (default 50; 0 produces each heartbeat alone);
 //   BENCH_EVENTS_COALESCE_MS sets the edge's EVENTS_COALESCE_MS (default 50; 0 produces each batch alone);
 //   BENCH_COHORT_HEARTBEAT=60/2 runs the ramp with that heartbeat interval / connection-lost count, signed into the
-//   exam token's proctoring claim as a platform would (bench/cohort-levers.ts compares it with the default).
+//   exam token's proctoring claim as a platform would (bench/cohort-levers.ts compares it with the default);
+//   BENCH_COHORT_TIMELINE=1 prints a second-by-second timeline at the end (bench/lib/timeline.ts): which stage held
+//   the late alerts.
 
 import { readFileSync } from 'node:fs';
 import { type CandidateOutcome, createMetrics, percentile, type RunningCohort, startCohort } from '@proctor/cohort';
@@ -24,6 +26,7 @@ import { stackKafka } from '@proctor/testkit/stack';
 import { startCohortDashboard, startCohortStack, watchStream } from './lib/cohort-stack.ts';
 import { CPU_TICK_MS } from './lib/edge-workerd.ts';
 import { fdPeakMeter } from './lib/fdPeak.ts';
+import { startTimeline } from './lib/timeline.ts';
 import { calibrateRoutes, commandsProcessed, upstashTable } from './lib/upstashCount.ts';
 
 const BUDGET_MS = Number(process.env.BENCH_COHORT_SECONDS ?? 240) * 1000;
@@ -68,6 +71,14 @@ const fdPeaks = fdPeakMeter({
   bridge: [stack.pids.bridge!],
   generator: [process.pid],
 });
+const timeline =
+  process.env.BENCH_COHORT_TIMELINE === '1'
+    ? startTimeline({
+        metrics,
+        processorMetricsUrl: `http://127.0.0.1:${stack.processor.metricsPort()}/metrics`,
+        cpu: stack.cpuMeter({ dashboard: dashboard.child.pid! }),
+      })
+    : undefined;
 let candidateSeconds = 0;
 const liveTicker = setInterval(() => (candidateSeconds += metrics.live), 1000);
 const maxLag = async () => {
@@ -118,6 +129,7 @@ for (const [k, target] of STEPS.entries()) {
       seed: SEED + k,
       runId: `${stack.prefix}w${k}`,
       examMs: 6 * 3600_000, // nobody leaves during the ramp
+      planHorizonMs: BUDGET_MS + 60_000, // …which ends long before: glances past it are never sent
       tenants: 2,
       schedulesPerTenant: 2,
       joinSpreadMs: JOIN_SPREAD_MS,
@@ -216,6 +228,7 @@ for (const [k, target] of STEPS.entries()) {
 
 // Stop the candidates (queued events that never got a 2xx are not "accepted"), then let the processor drain.
 const outcomes: CandidateOutcome[] = (await Promise.all(waves.map((w) => w.stop()))).flat();
+if (timeline) console.log(`\ntimeline (BENCH_COHORT_TIMELINE=1; s from the first sample):\n${timeline.stop()}`);
 clearInterval(liveTicker);
 fdPeaks.stop();
 const totalCpu = meterTotal();

@@ -79,6 +79,7 @@ export function watchAlerts(
         continue;
       }
       metrics.alertLatencies.push(latency);
+      metrics.alertLatencyAt.push([Number(w.row.created_ms), latency]);
       metrics.latencyByRule.set(w.row.rule, [...(metrics.latencyByRule.get(w.row.rule) ?? []), latency]);
       if (latency > (metrics.slowestAlert?.ms ?? -1))
         metrics.slowestAlert = { ms: latency, rule: w.row.rule, sessionId: w.row.session_id };

@@ -6,7 +6,7 @@ export {
   type FixedWorkloadResult,
   runFixedWorkload,
 } from './fixedWorkload.ts';
-export { createMetrics, percentile } from './metrics.ts';
+export { type CohortMetrics, createMetrics, percentile } from './metrics.ts';
 export {
   ALERTING,
   type Behaviour,

@@ -30,6 +30,8 @@ export function createMetrics() {
     alertsUnmeasured: 0,
     /** Milliseconds from the batch carrying an alert's last evidence event to the alert's created_at. */
     alertLatencies: [] as number[],
+    /** [the alert's created_at in ms, its latency]: when in the run each latency was measured (for timelines). */
+    alertLatencyAt: [] as Array<[number, number]>,
     /** The same latencies by alert rule. */
     latencyByRule: new Map<string, number[]>(),
     slowestAlert: undefined as { ms: number; rule: string; sessionId: string } | undefined,

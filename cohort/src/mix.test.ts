@@ -142,6 +142,26 @@ describe('planCohort', () => {
   });
 });
 
+describe('planHorizonMs', () => {
+  it('plans honest glances only up to the horizon, the incidents as before', () => {
+    const o = { ...base, examMs: 6 * 3600_000, joinSpreadMs: 10_000, incidentWindowMs: [20_000, 40_000] as const };
+    const glances = (p: CandidatePlan) =>
+      p.actions.filter(
+        (a) => a.kind === 'event' && a.event.type === 'LOOK_AWAY' && a.event.details.durationMillis !== 3500,
+      );
+    const full = planCohort(o);
+    const short = planCohort({ ...o, planHorizonMs: 120_000 });
+    expect(Math.max(...full.flatMap(glances).map((a) => a.at))).toBeGreaterThan(5 * 3600_000);
+    expect(Math.max(...short.flatMap(glances).map((a) => a.at))).toBeLessThan(120_000);
+    expect(short.flatMap(glances).length * 50).toBeLessThan(full.flatMap(glances).length);
+    // Every candidate still has its incident, and still stays for the whole exam.
+    const incidents = (plans: CandidatePlan[]) =>
+      plans.map((p) => p.actions.filter((a) => !glances(p).includes(a)).map((a) => a.kind)).flat().length;
+    expect(incidents(short)).toBe(incidents(full));
+    expect(short.every((p) => p.leaveAt === 6 * 3600_000)).toBe(true);
+  });
+});
+
 describe('seeded helpers', () => {
   it('repeat per seed', () => {
     const a = seededRandom(42);

@@ -99,6 +99,12 @@ export interface PlanOptions {
    * that compares steps wants the same input in each); the other behaviours stay random.
    */
   incidentPace?: 'random' | 'even';
+  /**
+   * Honest glances are planned only this far after joining (default: the whole exam). A ramp gives its candidates a
+   * six-hour exam so that nobody leaves, and stops them minutes in: planning hours of glances up front is seconds of
+   * one blocked event loop in the generator (every running candidate stalled with it) and memory for nothing.
+   */
+  planHorizonMs?: number;
 }
 
 /** Exact counts per behaviour (largest remainder), so a 200-candidate mix is the same 200 every time. */
@@ -155,7 +161,7 @@ export function planCohort(o: PlanOptions): CandidatePlan[] {
       scheduleId,
       userId: `cand-${o.runId}-${index}`,
       joinAt,
-      ...behave(behaviour, random, o.examMs, o.glancesPerMinute ?? 0.7, window, share),
+      ...behave(behaviour, random, o.examMs, o.glancesPerMinute ?? 0.7, window, share, o.planHorizonMs),
     };
   });
 }
@@ -174,6 +180,7 @@ function behave(
   incidentWindow: readonly [number, number] = [examMs * 0.25, examMs * 0.55],
   /** Where in the window the incident sits (0–1); default a random place. */
   share?: number,
+  horizonMs = Number.POSITIVE_INFINITY,
 ): Pick<CandidatePlan, 'actions' | 'leaveAt' | 'ends' | 'tokenExpiresAt'> {
   const ev = (at: number, type: AnomalyEvent['type'], details: Record<string, unknown>, confidence = 0.9) => ({
     at: Math.round(at),
@@ -185,7 +192,7 @@ function behave(
   const meanGapMs = 60_000 / Math.max(0.01, glancesPerMinute);
   for (
     let at = 2000 + random() * meanGapMs;
-    at < examMs - 2000;
+    at < Math.min(examMs - 2000, horizonMs);
     at += Math.max(16_000, -Math.log(1 - random()) * meanGapMs)
   ) {
     const direction = (['LEFT', 'RIGHT', 'UP', 'DOWN'] as const)[between(random, 0, 3)];
