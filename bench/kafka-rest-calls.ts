@@ -23,15 +23,24 @@ const MILLION = 1_000_000;
 
 /** Counts the bridge's produce calls (POSTs), the records in their JSON bodies and their bytes, by kind; forwards all. */
 const bridge = new URL(stackConfig().bridge.url);
-type Kind = 'heartbeat' | 'batch' | 'other';
+type Kind = 'heartbeat' | 'batch' | 'shared' | 'other';
 const zero = () => ({ calls: 0, records: 0, bytes: 0 });
 const counts = { calls: 0, records: 0, bytes: 0 };
-const byKind: Record<Kind, ReturnType<typeof zero>> = { heartbeat: zero(), batch: zero(), other: zero() };
-/** A call's kind from its records' `kind`: all heartbeats, all events (a batch), or anything else. */
+const byKind: Record<Kind, ReturnType<typeof zero>> = {
+  heartbeat: zero(),
+  batch: zero(),
+  shared: zero(),
+  other: zero(),
+};
+/**
+ * A call's kind from its records' `kind`: all heartbeats, all events (one or more batches), heartbeats and events in
+ * one call (an isolate's shared produce, edge/src/kafka/sharedProduce.ts), or anything else.
+ */
 function kindOf(records: { value?: { kind?: string } }[]): Kind {
   const kinds = new Set(records.map((r) => r.value?.kind));
   if (kinds.size === 1 && kinds.has('heartbeat')) return 'heartbeat';
   if (kinds.size === 1 && kinds.has('event')) return 'batch';
+  if (kinds.size === 2 && kinds.has('heartbeat') && kinds.has('event')) return 'shared';
   return 'other';
 }
 const proxy = createServer((req, res) => {
@@ -106,7 +115,7 @@ const byPath = [...metrics.byPath].map(([p, n]) => [p, n - (paths0.get(p) ?? 0)]
 const calls = counts.calls - counts0.calls;
 const records = counts.records - counts0.records;
 const bytes = counts.bytes - counts0.bytes;
-const holdByKind = (['heartbeat', 'batch', 'other'] as const).map((kind) => ({
+const holdByKind = (['heartbeat', 'batch', 'shared', 'other'] as const).map((kind) => ({
   kind,
   calls: byKind[kind].calls - byKind0[kind].calls,
   records: byKind[kind].records - byKind0[kind].records,

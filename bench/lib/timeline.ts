@@ -81,14 +81,14 @@ export function startTimeline(opts: {
       const t0 = (samples[0]?.at ?? Date.now()) - 1000; // each sample covers the second before it
       const worst = new Map<number, { n: number; max: number }>();
       for (const [createdMs, latency] of opts.metrics.alertLatencyAt) {
-        const s = Math.floor((createdMs - t0) / 1000);
+        const s = Math.round((createdMs - t0) / 1000);
         const w = worst.get(s) ?? { n: 0, max: 0 };
         worst.set(s, { n: w.n + 1, max: Math.max(w.max, latency) });
       }
       const f = (n: number, d = 0) => n.toFixed(d);
       const lines = ['  s  req/s  5xx  loop ms  lag ms  chunks  chunk ms  steps ms  alerts (max ms)  cores'];
       for (const s of samples) {
-        const k = Math.floor((s.at - t0) / 1000);
+        const k = Math.round((s.at - t0) / 1000);
         const a = worst.get(k);
         lines.push(
           `${String(k).padStart(3)}  ${String(s.requests).padStart(5)}  ${String(s.fivexx).padStart(3)}  ${f(s.loopMaxMs).padStart(7)}  ${f(s.lagMs).padStart(6)}  ${String(s.chunks).padStart(6)}  ${f(s.chunkMs).padStart(8)}  ${Object.entries(
