@@ -15,8 +15,8 @@
 //   BENCH_EVENTS_COALESCE_MS sets the edge's EVENTS_COALESCE_MS (default 50; 0 produces each batch alone);
 //   BENCH_COHORT_HEARTBEAT=60/2 runs the ramp with that heartbeat interval / connection-lost count, signed into the
 //   exam token's proctoring claim as a platform would (bench/cohort-levers.ts compares it with the default);
-//   BENCH_COHORT_TIMELINE=1 prints a second-by-second timeline at the end (bench/lib/timeline.ts): which stage held
-//   the late alerts.
+//   BENCH_COHORT_TIMELINE=1 prints the whole second-by-second timeline at the end (bench/lib/timeline.ts; without it,
+//   only the first broken step's): which stage held the late alerts.
 
 import { readFileSync } from 'node:fs';
 import { type CandidateOutcome, createMetrics, percentile, type RunningCohort, startCohort } from '@proctor/cohort';
@@ -71,14 +71,13 @@ const fdPeaks = fdPeakMeter({
   bridge: [stack.pids.bridge!],
   generator: [process.pid],
 });
-const timeline =
-  process.env.BENCH_COHORT_TIMELINE === '1'
-    ? startTimeline({
-        metrics,
-        processorMetricsUrl: `http://127.0.0.1:${stack.processor.metricsPort()}/metrics`,
-        cpu: stack.cpuMeter({ dashboard: dashboard.child.pid! }),
-      })
-    : undefined;
+// Sampled every second all along (one metrics read and /proc): printed whole with BENCH_COHORT_TIMELINE=1, else the
+// stretch of the first step that broke, so a run that breaks says which stage held its late alerts.
+const timeline = startTimeline({
+  metrics,
+  processorMetricsUrl: `http://127.0.0.1:${stack.processor.metricsPort()}/metrics`,
+  cpu: stack.cpuMeter({ dashboard: dashboard.child.pid! }),
+});
 let candidateSeconds = 0;
 const liveTicker = setInterval(() => (candidateSeconds += metrics.live), 1000);
 const maxLag = async () => {
@@ -228,7 +227,14 @@ for (const [k, target] of STEPS.entries()) {
 
 // Stop the candidates (queued events that never got a 2xx are not "accepted"), then let the processor drain.
 const outcomes: CandidateOutcome[] = (await Promise.all(waves.map((w) => w.stop()))).flat();
-if (timeline) console.log(`\ntimeline (BENCH_COHORT_TIMELINE=1; s from the first sample):\n${timeline.stop()}`);
+timeline.stop();
+const firstBreak = steps.find((s) => !s.ok);
+if (process.env.BENCH_COHORT_TIMELINE === '1')
+  console.log(`\ntimeline (BENCH_COHORT_TIMELINE=1; s from the first sample):\n${timeline.render()}`);
+else if (firstBreak)
+  console.log(
+    `\ntimeline of the step that broke (${firstBreak.candidates} candidates: its join and hold; BENCH_COHORT_TIMELINE=1 prints the whole run):\n${timeline.render(firstBreak.hold.from - JOIN_SPREAD_MS, firstBreak.hold.to)}`,
+  );
 clearInterval(liveTicker);
 fdPeaks.stop();
 const totalCpu = meterTotal();

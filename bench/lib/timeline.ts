@@ -6,7 +6,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { CohortMetrics } from '@proctor/cohort';
 
-interface Sample {
+export interface Sample {
   at: number;
   requests: number;
   fivexx: number;
@@ -19,7 +19,7 @@ interface Sample {
 }
 
 /** Sums of a Prometheus text exposition's series named `name`, by the value of `label` ('' when unlabelled). */
-function sums(text: string, name: string, label?: string): Map<string, number> {
+export function sums(text: string, name: string, label?: string): Map<string, number> {
   const out = new Map<string, number>();
   for (const m of text.matchAll(new RegExp(`^${name}(?:\\{([^}]*)\\})? ([0-9.e+-]+)$`, 'gm'))) {
     const key = label ? (new RegExp(`${label}="([^"]*)"`).exec(m[1] ?? '')?.[1] ?? '') : '';
@@ -33,7 +33,7 @@ export function startTimeline(opts: {
   processorMetricsUrl: string;
   /** Returns CPU-ms per process since its last call. */
   cpu: () => Record<string, number>;
-}): { stop(): string } {
+}): { render(from?: number, to?: number): string; stop(): void } {
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   const samples: Sample[] = [];
@@ -75,34 +75,49 @@ export function startTimeline(opts: {
   }, 1000);
 
   return {
+    render(from, to) {
+      return renderTimeline(samples, opts.metrics.alertLatencyAt, from, to);
+    },
     stop() {
       clearInterval(timer);
       loop.disable();
-      const t0 = (samples[0]?.at ?? Date.now()) - 1000; // each sample covers the second before it
-      const worst = new Map<number, { n: number; max: number }>();
-      for (const [createdMs, latency] of opts.metrics.alertLatencyAt) {
-        const s = Math.round((createdMs - t0) / 1000);
-        const w = worst.get(s) ?? { n: 0, max: 0 };
-        worst.set(s, { n: w.n + 1, max: Math.max(w.max, latency) });
-      }
-      const f = (n: number, d = 0) => n.toFixed(d);
-      const lines = ['  s  req/s  5xx  loop ms  lag ms  chunks  chunk ms  steps ms  alerts (max ms)  cores'];
-      for (const s of samples) {
-        const k = Math.round((s.at - t0) / 1000);
-        const a = worst.get(k);
-        lines.push(
-          `${String(k).padStart(3)}  ${String(s.requests).padStart(5)}  ${String(s.fivexx).padStart(3)}  ${f(s.loopMaxMs).padStart(7)}  ${f(s.lagMs).padStart(6)}  ${String(s.chunks).padStart(6)}  ${f(s.chunkMs).padStart(8)}  ${Object.entries(
-            s.stepMs,
-          )
-            .filter(([, v]) => v >= 1)
-            .map(([k2, v]) => `${k2} ${f(v)}`)
-            .join(' ')
-            .padEnd(8)}  ${a ? `${a.n} (${f(a.max)})` : '-'}  ${Object.entries(s.cores)
-            .map(([n, c]) => `${n} ${f(c, 2)}`)
-            .join(' ')}`,
-        );
-      }
-      return lines.join('\n');
     },
   };
+}
+
+/**
+ * The samples between `from` and `to` (epoch ms; default all), one line a second, each with the alerts created in
+ * that second and their worst latency. Seconds count from the first sample's start.
+ */
+export function renderTimeline(
+  samples: readonly Sample[],
+  alertLatencyAt: ReadonlyArray<readonly [number, number]>,
+  from = Number.NEGATIVE_INFINITY,
+  to = Number.POSITIVE_INFINITY,
+): string {
+  const t0 = (samples[0]?.at ?? 0) - 1000; // each sample covers the second before it
+  const worst = new Map<number, { n: number; max: number }>();
+  for (const [createdMs, latency] of alertLatencyAt) {
+    const s = Math.ceil((createdMs - t0) / 1000);
+    const w = worst.get(s) ?? { n: 0, max: 0 };
+    worst.set(s, { n: w.n + 1, max: Math.max(w.max, latency) });
+  }
+  const f = (n: number, d = 0) => n.toFixed(d);
+  const lines = ['  s  req/s  5xx  loop ms  lag ms  chunks  chunk ms  steps ms  alerts (max ms)  cores'];
+  for (const s of samples) {
+    if (s.at <= from || s.at - 1000 >= to) continue; // the second before the sample is outside the window
+    const k = Math.round((s.at - t0) / 1000);
+    const a = worst.get(k);
+    const steps = Object.entries(s.stepMs)
+      .filter(([, v]) => v >= 1)
+      .map(([name, v]) => `${name} ${f(v)}`)
+      .join(' ');
+    const cores = Object.entries(s.cores)
+      .map(([n, c]) => `${n} ${f(c, 2)}`)
+      .join(' ');
+    lines.push(
+      `${String(k).padStart(3)}  ${String(s.requests).padStart(5)}  ${String(s.fivexx).padStart(3)}  ${f(s.loopMaxMs).padStart(7)}  ${f(s.lagMs).padStart(6)}  ${String(s.chunks).padStart(6)}  ${f(s.chunkMs).padStart(8)}  ${steps.padEnd(8)}  ${a ? `${a.n} (${f(a.max)})` : '-'}  ${cores}`,
+    );
+  }
+  return lines.join('\n');
 }
