@@ -53,7 +53,8 @@ const loadAvg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 
 
 const stack = await startCohortStack();
 /** All Redis commands: the edge's Upstash and the processor's own. */
-const redisCommands = async () => (await commandsProcessed(stack.redis)) + (await commandsProcessed(stack.edgeRedis));
+const redisCommands = async () =>
+  (await commandsProcessed(stack.redis)) + (await commandsProcessed(stack.edgeRedis.all));
 console.log(
   `cohort levers: ${CANDIDATES} candidates per arm, joins over ${JOIN_MS / 1000} s, hold ${HOLD_MS / 1000} s; arms ${arms.map((a) => a.name).join(', ')}; load average ${loadAvg()}`,
 );
@@ -93,7 +94,7 @@ console.log(
     .join(', ')}; Redis ${f(idleCommandRate * 1000)} commands/s`,
 );
 
-const costs = await calibrateRoutes(stack.edge.url, stack.edgeRedis);
+const costs = await calibrateRoutes(stack.edge.url, stack.edgeRedis.all);
 console.log(
   `  Upstash commands per request (one at a time, idle stack): ${Object.entries(costs)
     .map(([p, n]) => `${p} ${f(n, 2)}`)
@@ -131,7 +132,7 @@ for (const [k, arm] of arms.entries()) {
   const requests0 = metrics.requests;
   const paths0 = new Map(metrics.byPath);
   const commands0 = await redisCommands();
-  const upstash0 = await commandsProcessed(stack.edgeRedis);
+  const upstash0 = await commandsProcessed(stack.edgeRedis.all);
   const own0 = await commandsProcessed(stack.redis);
   const fivexx0 = metrics.status5xx;
   let candidateMs = 0;
@@ -151,7 +152,7 @@ for (const [k, arm] of arms.entries()) {
     requests: metrics.requests - requests0,
     byPath: new Map([...metrics.byPath].map(([p, n]) => [p, n - (paths0.get(p) ?? 0)])),
     redisCommands: (await redisCommands()) - commands0,
-    upstash: (await commandsProcessed(stack.edgeRedis)) - upstash0,
+    upstash: (await commandsProcessed(stack.edgeRedis.all)) - upstash0,
     ownRedis: (await commandsProcessed(stack.redis)) - own0,
     cpu,
     wall,

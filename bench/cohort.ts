@@ -15,6 +15,8 @@
 //   BENCH_EVENTS_COALESCE_MS sets the edge's EVENTS_COALESCE_MS (default 50; 0 produces each batch alone);
 //   BENCH_COHORT_HEARTBEAT=60/2 runs the ramp with that heartbeat interval / connection-lost count, signed into the
 //   exam token's proctoring claim as a platform would (bench/cohort-levers.ts compares it with the default);
+//   BENCH_EDGE_SHARDS (3) Upstash databases for the edge, each its own Redis server and shim: each step prints each
+//   database's commands/s and its distance from the mean;
 //   BENCH_COHORT_TIMELINE=1 prints the whole second-by-second timeline at the end (bench/lib/timeline.ts; without it,
 //   only the first broken step's): which stage held the late alerts.
 
@@ -27,7 +29,13 @@ import { startCohortDashboard, startCohortStack, watchStream } from './lib/cohor
 import { CPU_TICK_MS } from './lib/edge-workerd.ts';
 import { fdPeakMeter } from './lib/fdPeak.ts';
 import { startTimeline } from './lib/timeline.ts';
-import { calibrateRoutes, commandsProcessed, upstashTable } from './lib/upstashCount.ts';
+import {
+  calibrateRoutes,
+  commandsPerShard,
+  commandsProcessed,
+  shardBalance,
+  upstashTable,
+} from './lib/upstashCount.ts';
 
 const BUDGET_MS = Number(process.env.BENCH_COHORT_SECONDS ?? 240) * 1000;
 const HOLD_MS = Number(process.env.BENCH_COHORT_HOLD ?? 25) * 1000;
@@ -50,7 +58,9 @@ const boxIdle = () => {
 };
 const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '–');
 
-const stack = await startCohortStack(12, { candidates: Math.max(...STEPS) });
+// The edge over SHARDS Upstash databases (each its own Redis server and shim), as production spreads it.
+const SHARDS = Number(process.env.BENCH_EDGE_SHARDS ?? 3);
+const stack = await startCohortStack(12, { candidates: Math.max(...STEPS), edgeShards: SHARDS });
 const dashboard = await startCohortDashboard(stack, 'tenant-1');
 let stream: ReturnType<typeof watchStream> | undefined; // opened once the schedule has sessions
 const metrics = createMetrics();
@@ -60,14 +70,14 @@ const meterStep = stack.cpuMeter({ dashboard: dashboard.child.pid! });
 const redisInfo = async (section: string, key: string) =>
   Number(new RegExp(`${key}:(\\d+)`).exec(await stack.redis.info(section))?.[1] ?? 0);
 // Each route's Upstash commands per request, on the idle stack before the ramp (bench/lib/upstashCount.ts).
-const routeCosts = await calibrateRoutes(stack.edge.url, stack.edgeRedis);
+const routeCosts = await calibrateRoutes(stack.edge.url, stack.edgeRedis.all);
 const commands0 = await redisInfo('stats', 'total_commands_processed');
-const upstash0 = await commandsProcessed(stack.edgeRedis);
+const upstash0 = await commandsProcessed(stack.edgeRedis.all);
 const memory0 = await redisInfo('memory', 'used_memory');
 // Descriptors are a break of their own (workerd exits on an accept() that fails with EMFILE): peaks per step.
 const fdPeaks = fdPeakMeter({
   workerd: stack.edge.children.map((c) => c.pid!),
-  shim: [stack.pids.shim!],
+  shim: stack.shimPids,
   bridge: [stack.pids.bridge!],
   generator: [process.pid],
 });
@@ -146,7 +156,8 @@ for (const [k, target] of STEPS.entries()) {
   meterStep();
   const idle0 = boxIdle();
   const cmds0 = await redisInfo('stats', 'total_commands_processed');
-  const upstashStep0 = await commandsProcessed(stack.edgeRedis);
+  const upstashStep0 = await commandsProcessed(stack.edgeRedis.all);
+  const perShard0 = await commandsPerShard(stack.edgeRedis.all);
   const live0 = metrics.live;
   const sessions0 = metrics.sessionsLive;
   const latencyIndex = metrics.alertLatencies.length;
@@ -162,7 +173,8 @@ for (const [k, target] of STEPS.entries()) {
   const idle = (boxIdle() - idle0) / (wall * CORES); // share of the box's cores idle in the hold
   const fds = fdPeaks.take(); // the join's peak included: it is where connections pile up
   const cmds1 = await redisInfo('stats', 'total_commands_processed');
-  const upstashStep = (await commandsProcessed(stack.edgeRedis)) - upstashStep0;
+  const upstashStep = (await commandsProcessed(stack.edgeRedis.all)) - upstashStep0;
+  const perShard = shardBalance(perShard0, await commandsPerShard(stack.edgeRedis.all), wall);
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   const lagEnd = await maxLag();
   const latencies = metrics.alertLatencies.slice(latencyIndex);
@@ -219,6 +231,7 @@ for (const [k, target] of STEPS.entries()) {
       .map(([n, v]) => `${n} ${v.fds}/${v.limit}`)
       .join(', ')}${why ? `  ← breaks: ${why} [${limit}]` : ''}`,
   );
+  console.log(`      Upstash-billed commands per database (${SHARDS}) in the hold: ${perShard}`);
   // BENCH_COHORT_KEEP_GOING=1: on a box others load, latency breaks first; keep ramping to measure CPU per candidate.
   // =cpu: a step that broke only because the cores were saturated does not stop the ramp either.
   const keepGoing = process.env.BENCH_COHORT_KEEP_GOING;
@@ -239,7 +252,7 @@ clearInterval(liveTicker);
 fdPeaks.stop();
 const totalCpu = meterTotal();
 const wallTotal = Date.now() - t0;
-const upstash = (await commandsProcessed(stack.edgeRedis)) - upstash0;
+const upstash = (await commandsProcessed(stack.edgeRedis.all)) - upstash0;
 const ownRedis = (await redisInfo('stats', 'total_commands_processed')) - commands0;
 const commands = upstash + ownRedis;
 const memoryPerSession = ((await redisInfo('memory', 'used_memory')) - memory0) / Math.max(1, outcomes.length);
@@ -302,11 +315,15 @@ const duplicatedInKafka = [...inKafka.values()].filter((n) => n > 1).length;
 let marksDone = 0;
 const started = outcomes.filter((o) => o.starts > 0);
 for (let i = 0; i < started.length; i += 500) {
-  const p = stack.edgeRedis.pipeline();
-  for (const o of started.slice(i, i + 500)) p.hgetall(`${stack.prefix}:{${o.sessionId}}:session`);
-  for (const [, h] of (await p.exec()) ?? []) {
-    for (const [field, v] of Object.entries(h as Record<string, string>))
-      if (field.startsWith('m:') && v === 'd') marksDone++;
+  // Each session's hash on the database its id picks, as the edge picked it.
+  const pipelines = new Map(stack.edgeRedis.all.map((r) => [r, r.pipeline()]));
+  for (const o of started.slice(i, i + 500))
+    pipelines.get(stack.edgeRedis.session(o.sessionId))!.hgetall(`${stack.prefix}:{${o.sessionId}}:session`);
+  for (const p of pipelines.values()) {
+    for (const [, h] of (await p.exec()) ?? []) {
+      for (const [field, v] of Object.entries(h as Record<string, string>))
+        if (field.startsWith('m:') && v === 'd') marksDone++;
+    }
   }
 }
 

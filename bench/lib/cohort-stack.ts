@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { sleep } from '@proctor/contracts';
+import { type Shards, shardList, sleep } from '@proctor/contracts';
 import { stackConfig } from '@proctor/infra/stack/config';
 import { withNofile } from '@proctor/infra/stack/processes';
 import {
@@ -105,14 +105,22 @@ export interface CohortStack {
   /** The processor's and the dashboard's own Redis. */
   redis: Redis;
   redisUrl: string;
-  /** The edge's "Upstash": the Redis behind the shim, used by the edge alone. */
-  edgeRedis: Redis;
+  /**
+   * The edge's "Upstash" databases: one Redis server behind one shim each, used by the edge alone, picked per
+   * session or tenant as the edge picks them (contracts shardList).
+   */
+  edgeRedis: Shards<Redis>;
   prefix: string;
   topic: string;
   mysqlUrl: string;
   db: Awaited<ReturnType<typeof freshDatabase>>;
-  /** Process name → pid, for CPU accounting (the edge's workerd processes are metered together by cpuMeter). */
+  /**
+   * Process name → pid, for CPU accounting (the edge's workerd processes, its shims and their Redis servers are each
+   * metered together by cpuMeter).
+   */
   pids: Record<string, number>;
+  /** Every shim process (one per edge database). */
+  shimPids: number[];
   /** cpuMeter over the stack's processes (every workerd process as one "workerd") and `more` (name → pid). */
   cpuMeter(more?: Record<string, number>): ReturnType<typeof cpuMeter>;
   stop(): Promise<void>;
@@ -161,26 +169,30 @@ export async function startCohortStack(
   options: {
     processorMysqlUrl?: (url: string) => string /** The most candidates the run will start. */;
     candidates?: number;
+    /** The edge's Upstash databases (default BENCH_EDGE_SHARDS, else 1), each its own Redis server and shim. */
+    edgeShards?: number;
   } = {},
 ): Promise<CohortStack> {
   const stackPids = { bridge: stackPid('bridge'), kafka: stackPid('kafka') };
   const { redis, redisUrl, child: redisChild } = await privateRedis('private redis-server (processor)');
-  const edgeOwn = await privateRedis("private redis-server (the edge's Upstash)");
-  const shimPort = await freePort();
-  // The shim holds the other end of every edge process's upstream pool: as many descriptors as allowed.
-  const shimRun = withNofile(process.execPath, [join(ROOT, 'infra', 'shim', 'main.ts')]);
-  const shim = spawn(shimRun.command, shimRun.args, {
-    env: {
-      ...process.env,
-      SHIM_PORT: String(shimPort),
-      REDIS_URL: edgeOwn.redisUrl,
-      UPSTASH_REDIS_REST_URL: `http://127.0.0.1:${shimPort}`,
-    },
-    stdio: 'ignore',
-  });
-  children.push(shim);
-  const shimUrl = `http://127.0.0.1:${shimPort}`;
-  await waitUntil('private shim', async () => (await fetch(shimUrl)).status > 0);
+  const shardCount = options.edgeShards ?? Number(process.env.BENCH_EDGE_SHARDS ?? 1);
+  const { UPSTASH_REDIS_REST_URL: _, ...withoutShimUrl } = process.env;
+  const shards = await Promise.all(
+    Array.from({ length: shardCount }, async (_, i) => {
+      const own = await privateRedis(`private redis-server (the edge's Upstash ${i + 1} of ${shardCount})`);
+      const port = await freePort();
+      // A shim holds the other end of every edge process's upstream pool: as many descriptors as allowed.
+      const run = withNofile(process.execPath, [join(ROOT, 'infra', 'shim', 'main.ts')]);
+      const shim = spawn(run.command, run.args, {
+        env: { ...withoutShimUrl, SHIM_PORT: String(port), UPSTASH_SHARDS: '1', REDIS_URL: own.redisUrl },
+        stdio: 'ignore',
+      });
+      children.push(shim);
+      const url = `http://127.0.0.1:${port}`;
+      await waitUntil(`private shim ${i + 1}`, async () => (await fetch(url)).status > 0);
+      return { own, shim, url };
+    }),
+  );
 
   const topic = randomName('proctor.events.cohort');
   await withTimeout(`creating Kafka topic ${topic} (${STACK_HINT})`, createTopics([topic, `${topic}.dlq`], partitions));
@@ -191,8 +203,8 @@ export async function startCohortStack(
     serveWithWorkerd(
       {
         ENVIRONMENT: 'development',
-        UPSTASH_REDIS_REST_URL: shimUrl,
-        UPSTASH_REDIS_REST_TOKEN: stackConfig().shim.token,
+        UPSTASH_REDIS_REST_URL: shards.map((d) => d.url).join(','),
+        UPSTASH_REDIS_REST_TOKEN: shards.map(() => stackConfig().shim.token).join(','),
         KAFKA_REST_URL: stackConfig().bridge.url,
         KAFKA_REST_FLAVOR: 'v2',
         KAFKA_TOPIC: topic,
@@ -231,12 +243,12 @@ export async function startCohortStack(
   children.push(processor.child);
   const pids: Record<string, number> = {
     bridge: stackPids.bridge,
-    shim: shim.pid!,
     kafka: stackPids.kafka,
     processor: processor.child.pid!,
     redis: redisChild.pid!,
-    'redis (edge)': edgeOwn.child.pid!,
   };
+  const shimPids = shards.map((d) => d.shim.pid!);
+  const edgeRedisPids = shards.map((d) => d.own.child.pid!);
   const mysqld = pidByComm(['mariadbd', 'mysqld']);
   if (mysqld) pids['mariadb (shared)'] = mysqld;
   return {
@@ -244,14 +256,22 @@ export async function startCohortStack(
     processor,
     redis,
     redisUrl,
-    edgeRedis: edgeOwn.redis,
+    edgeRedis: shardList(shards.map((d) => d.own.redis)),
+    shimPids,
     prefix,
     topic,
     mysqlUrl: db.url,
     db,
     pids,
     cpuMeter: (more = {}) =>
-      cpuMeter({ ...pids, ...more }, { workerd: () => edge.children.reduce((sum, c) => sum + cpuMs(c.pid!), 0) }),
+      cpuMeter(
+        { ...pids, ...more },
+        {
+          workerd: () => edge.children.reduce((sum, c) => sum + cpuMs(c.pid!), 0),
+          shim: () => shimPids.reduce((sum, pid) => sum + cpuMs(pid), 0),
+          'redis (edge)': () => edgeRedisPids.reduce((sum, pid) => sum + cpuMs(pid), 0),
+        },
+      ),
     async stop() {
       // A processor that does not drain within 20 s is killed: stopping must never be the step that hangs.
       await withTimeout('processor shutdown', processor.stop('SIGTERM'), 20_000).catch(() =>
@@ -259,7 +279,7 @@ export async function startCohortStack(
       );
       edge.stop();
       redis.disconnect();
-      edgeOwn.redis.disconnect();
+      for (const d of shards) d.own.redis.disconnect();
       for (const c of children) c.kill();
       await withTimeout('dropping the database', db.drop(), 20_000).catch(() => {});
       await withTimeout('deleting the topics', deleteTopics([topic, `${topic}.dlq`]), 20_000).catch(() => {});

@@ -7,16 +7,33 @@ import { deriveSessionId, sleep } from '@proctor/contracts';
 import { mintDevToken } from '@proctor/testkit';
 import type { Redis } from 'ioredis';
 
-/** Commands Redis processed so far, less the INFO that asked (INFO counts itself). */
-export async function commandsProcessed(redis: Redis): Promise<number> {
-  return Number(/total_commands_processed:(\d+)/.exec(await redis.info('stats'))?.[1] ?? 0);
+/** Commands Redis processed so far (summed over shards), the INFO that asked included (INFO counts itself). */
+export async function commandsProcessed(redis: Redis | readonly Redis[]): Promise<number> {
+  const all = Array.isArray(redis) ? redis : [redis as Redis];
+  const counts = await Promise.all(
+    all.map(async (r) => Number(/total_commands_processed:(\d+)/.exec(await r.info('stats'))?.[1] ?? 0)),
+  );
+  return counts.reduce((a, b) => a + b, 0);
 }
 
-/** Commands between two reads of commandsProcessed (the second INFO is the one extra command to take off). */
-async function delta(redis: Redis, work: () => Promise<unknown>): Promise<number> {
+/** Each shard's commands so far, in shard order (for the per-shard rates and their balance). */
+export async function commandsPerShard(shards: readonly Redis[]): Promise<number[]> {
+  return Promise.all(shards.map((r) => commandsProcessed(r)));
+}
+
+/** Commands between two reads of commandsProcessed (the second read's INFOs, one a shard, taken off). */
+async function delta(redis: readonly Redis[], work: () => Promise<unknown>): Promise<number> {
   const before = await commandsProcessed(redis);
   await work();
-  return (await commandsProcessed(redis)) - before - 1;
+  return (await commandsProcessed(redis)) - before - redis.length;
+}
+
+/** Per-shard commands/s over an interval and each one's distance from the mean, e.g. `412/s (+3.1 %)`. */
+export function shardBalance(before: readonly number[], after: readonly number[], ms: number): string {
+  const rates = after.map((a, i) => ((a - (before[i] ?? 0) - 1) * 1000) / ms);
+  const mean = rates.reduce((a, b) => a + b, 0) / Math.max(1, rates.length);
+  const worst = Math.max(...rates.map((r) => Math.abs(r / mean - 1)));
+  return `${rates.map((r) => `${r.toFixed(0)}/s (${r >= mean ? '+' : '−'}${Math.abs((r / mean - 1) * 100).toFixed(1)} %)`).join(', ')}; worst ${(worst * 100).toFixed(1)} % from the mean`;
 }
 
 export type RouteCosts = Record<string, number>;
@@ -28,7 +45,7 @@ export type RouteCosts = Record<string, number>;
  */
 export async function calibrateRoutes(
   edgeUrl: string,
-  edgeRedis: Redis,
+  edgeRedis: readonly Redis[],
   o: { batches?: number; eventsPerBatch?: number } = {},
 ): Promise<RouteCosts> {
   const identity = {
