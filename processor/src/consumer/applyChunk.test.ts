@@ -18,6 +18,8 @@ import { applyChunk, type ChunkDeps, type ChunkMessage } from './applyChunk.ts';
 /** In-memory stand-ins that record the order of side effects; the store keeps what was saved. */
 function fakes(opts: { failMysql?: boolean; rows?: Map<string, string>; erased?: string[] } = {}) {
   const steps: string[] = [];
+  /** Every step run through `retry` (timed as processor_step_duration_ms), in order. */
+  const retried: string[] = [];
   const saved = new Map<string, SessionCheckpoint>();
   const writes: ChunkWrites[] = [];
   /** The liveness shards as the consumer left them: session → deadline. */
@@ -58,10 +60,13 @@ function fakes(opts: { failMysql?: boolean; rows?: Map<string, string>; erased?:
       },
     },
     deadLetter: { send: async (r) => void (r.length && steps.push(`dead_letter:${r.length}`)) },
-    retry: (_step, fn) => fn(),
+    retry: (step, fn) => {
+      retried.push(step);
+      return fn();
+    },
     now: () => 1_767_300_000_000,
   };
-  return { deps, steps, saved, writes, deadlines };
+  return { deps, steps, saved, writes, deadlines, retried };
 }
 
 const msg = (offset: number, value: unknown, key: string | null = SESSION): ChunkMessage => ({
@@ -73,6 +78,18 @@ const msg = (offset: number, value: unknown, key: string | null = SESSION): Chun
 const records = [startedRecord(), eventRecord(lookAway(1, 3)), eventRecord(lookAway(10, 3)), endedRecord(60)];
 
 describe('applyChunk', () => {
+  it('runs (and times) the dead-letter step only for a chunk with something to dead-letter', async () => {
+    const f = fakes();
+    await applyChunk(
+      f.deps,
+      't',
+      0,
+      records.map((r, i) => msg(i, r)),
+    );
+    expect(f.retried).not.toContain('dead_letter');
+    expect(f.retried).toContain('mysql_write');
+  });
+
   it('gives every message an outcome and writes DLQ, then MySQL, then Redis', async () => {
     const f = fakes();
     const out = await applyChunk(f.deps, 't', 0, [
@@ -88,6 +105,7 @@ describe('applyChunk', () => {
       '4:ok:session_ended',
     ]);
     expect(f.steps).toEqual(['dead_letter:1', 'mysql_write', 'redis_liveness', 'redis_save']);
+    expect(f.retried).toEqual(['redis_load', 'dead_letter', 'mysql_write', 'redis_liveness', 'redis_save']);
     const w = f.writes[0]!;
     expect(w.starts).toHaveLength(1);
     expect(w.alerts.map((a) => a.rule)).toEqual(['look_away']);

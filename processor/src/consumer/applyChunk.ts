@@ -226,7 +226,8 @@ export async function applyChunk(
 
   // Order matters for replay safety: MySQL upserts are idempotent, so they go before the Redis save that makes
   // a redelivery skip these records. A crash in between repeats the same upserts, never loses them.
-  await deps.retry('dead_letter', () => deps.deadLetter.send(dead));
+  // Only when there is something to send: an empty step's await would time other partitions' work as its own.
+  if (dead.length) await deps.retry('dead_letter', () => deps.deadLetter.send(dead));
   await deps.retry('mysql_write', () => deps.mysql.write(writes));
   // Liveness is idempotent too (a deadline set again, an ended session removed again), so it goes before the save.
   if (liveness.deadlines.length || liveness.ended.length) {
