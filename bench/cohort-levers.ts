@@ -161,8 +161,10 @@ for (const [k, arm] of arms.entries()) {
     load: loadAvg(),
   };
   results.push(result);
-  // Leaving: queued events are delivered and every session but the neverEnds ones is ended (they time out).
-  await withTimeout(`arm ${arm.name} ending its sessions`, cohort.done, 90_000).catch(async (e: Error) => {
+  // Leaving: queued events are delivered and every session but the neverEnds ones is ended (they time out). Each
+  // candidate leaves its exam's length after its own join, so the last one leaves JOIN_MS + 5 s after the hold: the
+  // deadline grows with the join (a fixed 90 s cut 3,000 candidates' ends short, 120 s of joins).
+  await withTimeout(`arm ${arm.name} ending its sessions`, cohort.done, JOIN_MS + 65_000).catch(async (e: Error) => {
     console.log(`  ${e.message}: stopping it`);
     await withTimeout(`stopping arm ${arm.name}`, cohort.stop(), 30_000).catch(() => {});
   });
