@@ -1,6 +1,6 @@
-// The cohort benchmark's own parts: two private Redis servers, one behind an Upstash shim that only the edge uses (its
-// commands are exactly what Upstash would bill) and one for the processor and the dashboard (their own Redis, not
-// billed per command), so Redis commands, memory and CPU are ours alone; a fresh topic and database, the edge in raw workerd, the processor, the dashboard built from the current
+// The cohort benchmark's own parts: private Redis servers, one behind an Upstash shim per edge database that only the
+// edge uses (their commands are exactly what Upstash would bill; `edgeShards`, default 1) and one for the processor
+// and the dashboard (their own Redis, not billed per command), so Redis commands, memory and CPU are ours alone; a fresh topic and database, the edge in raw workerd, the processor, the dashboard built from the current
 // source; and CPU per process from /proc. Every wait has a deadline and says what it waited for: a bench that
 // hangs on a starved box tells nobody anything.
 
